@@ -1,0 +1,176 @@
+import { createLogger } from '../../../shared/src/log'
+import type { NetworkName } from '../../../shared/src/chain/params'
+import { bytesToHex } from '../../../shared/src/primitives/bytes'
+import { powHash, type PowAlgorithm } from '../../../shared/src/primitives/hash'
+import { blockHash, displayHexToHash, hashToDisplayHex } from '../../../shared/src/primitives/header'
+import { meetsTarget } from '../../../shared/src/primitives/target'
+import { decodeTx } from '../../../shared/src/primitives/tx'
+import type { BlockRecordStore, BlockStatus, FoundBlockRecord } from '../store/records'
+import type { BlockTemplate, TemplateSource } from '../template/types'
+import { Listeners } from '../util/listeners'
+import { assembleBlock } from './assemble'
+
+const log = createLogger('block')
+
+/** Unsettled blocks (accepted, not yet confirmed or orphaned) checked on each new tip, at most. */
+export const MAX_TRACKED_BLOCKS = 200
+
+/** A header whose PoW meets the share target but not the block target: not a block. */
+export class NotABlockError extends Error {
+  override readonly name = 'NotABlockError'
+}
+
+/** What the quorum publishes about blocks (DESIGN.md, Validation in quorums). */
+export type BlockAttestationKind = 'accepted' | 'orphaned' | 'confirmed'
+
+/** Carries block attestations to the network (signed and batched by the quorum duties). */
+export interface BlockAttestor {
+  attestBlock: (blockHash: Uint8Array, height: number, kind: BlockAttestationKind) => void
+}
+
+export interface FoundBlock {
+  template: BlockTemplate
+  header80: Uint8Array
+  /** The coinbase in legacy (txid) serialization, as the share chain builds it. */
+  coinbaseLegacy: Uint8Array
+  shareId?: Uint8Array
+  templateId?: Uint8Array
+}
+
+export interface BlockSubmitterInit {
+  network: NetworkName
+  source: TemplateSource
+  blocks: BlockRecordStore
+  pow: PowAlgorithm
+  /** Confirmations after which a coinbase is spendable (chain params). */
+  coinbaseMaturity: number
+  attestor?: BlockAttestor
+  now?: () => number
+}
+
+/**
+ * Turns a share that meets the block target into a submitted block, and follows that block until it
+ * is confirmed at coinbase maturity or orphaned. Every step is written to the store first, so a
+ * restart resumes tracking where it was.
+ */
+export class BlockSubmitter {
+  private readonly init: BlockSubmitterInit
+  private readonly now: () => number
+  private readonly changes = new Listeners<[FoundBlockRecord]>()
+  private checking: Promise<void> | undefined
+  private offTemplate: (() => void) | undefined
+
+  constructor (init: BlockSubmitterInit) {
+    this.init = init
+    this.now = init.now ?? Date.now
+  }
+
+  /** Re-checks unsettled blocks on every new tip. */
+  start (): void {
+    this.offTemplate ??= this.init.source.onTemplate((_t, newTip) => { if (newTip) void this.updateStatuses() })
+  }
+
+  stop (): void {
+    this.offTemplate?.()
+    this.offTemplate = undefined
+  }
+
+  onChange (listener: (record: FoundBlockRecord) => void): () => void {
+    return this.changes.add(listener)
+  }
+
+  /** Assembles and submits at once; resolves with the record after the daemon answered. */
+  async submit (found: FoundBlock): Promise<FoundBlockRecord> {
+    const { template, header80, coinbaseLegacy } = found
+    if (!meetsTarget(powHash(this.init.pow, header80), template.target)) {
+      throw new NotABlockError('the header does not meet the block target')
+    }
+    const block = assembleBlock(template, header80, coinbaseLegacy)
+    const hash = hashToDisplayHex(blockHash(header80))
+    const coinbase = decodeTx(coinbaseLegacy)
+    let record: FoundBlockRecord = {
+      hash,
+      network: this.init.network,
+      height: template.height,
+      prevHash: hashToDisplayHex(template.prevHash),
+      ...(found.shareId !== undefined ? { shareId: hashToDisplayHex(found.shareId) } : {}),
+      ...(found.templateId !== undefined ? { templateId: bytesToHex(found.templateId) } : {}),
+      coinbaseValue: template.coinbaseValue.toString(),
+      payouts: coinbase.outputs.filter((o) => o.value > 0n).map((o) => ({ script: bytesToHex(o.script), value: o.value.toString() })),
+      foundAt: this.now(),
+      status: 'submitted',
+      updatedAt: this.now()
+    }
+    await this.save(record)
+    let outcome
+    try {
+      outcome = await this.init.source.submitBlock(block)
+    } catch (err) {
+      // Unreachable daemon: keep 'submitted'; the tip check decides later whether it made it.
+      log.error(`submitblock ${hash} failed: ${(err as Error).message}`)
+      record = { ...record, reason: `submit failed: ${(err as Error).message}`, updatedAt: this.now() }
+      await this.save(record)
+      return record
+    }
+    let tipAfter: string | undefined
+    try {
+      tipAfter = hashToDisplayHex(await this.init.source.bestBlockHash())
+    } catch (err) {
+      log.warn(`best block after submitting ${hash}: ${(err as Error).message}`) // the status check catches up
+    }
+    record = {
+      ...record,
+      status: outcome.accepted ? 'accepted' : 'rejected',
+      ...(outcome.accepted ? {} : { reason: outcome.reason }),
+      ...(tipAfter !== undefined ? { tipAfter } : {}),
+      updatedAt: this.now()
+    }
+    await this.save(record)
+    if (outcome.accepted) {
+      log.info(`block ${hash} at height ${template.height} accepted; tip now ${tipAfter ?? '?'}`)
+      this.init.attestor?.attestBlock(blockHash(header80), template.height, 'accepted')
+    } else {
+      log.warn(`block ${hash} at height ${template.height} rejected: ${outcome.reason}`)
+    }
+    return record
+  }
+
+  /** Moves accepted (or unconfirmed submitted) blocks to confirmed or orphaned as the chain grows. */
+  async updateStatuses (): Promise<void> {
+    this.checking ??= this.checkOnce().finally(() => { this.checking = undefined })
+    await this.checking
+  }
+
+  private async checkOnce (): Promise<void> {
+    const unsettled = (await this.init.blocks.listBlocks(MAX_TRACKED_BLOCKS))
+      .filter((r) => r.status === 'accepted' || r.status === 'submitted')
+    for (const record of unsettled) {
+      let position
+      try {
+        position = await this.init.source.chainPosition(displayHexToHash(record.hash))
+      } catch (err) {
+        log.debug(`status of ${record.hash}: ${(err as Error).message}`)
+        return // daemon away: try again on the next tip
+      }
+      let status: BlockStatus = record.status
+      let confirmations = record.confirmations
+      if (position.state === 'orphaned') status = 'orphaned'
+      else if (position.state === 'in-chain') {
+        confirmations = position.confirmations
+        status = confirmations >= this.init.coinbaseMaturity ? 'confirmed' : 'accepted'
+      }
+      if (status === record.status && confirmations === record.confirmations) continue
+      const updated: FoundBlockRecord = { ...record, status, ...(confirmations !== undefined ? { confirmations } : {}), updatedAt: this.now() }
+      await this.save(updated)
+      if (status !== record.status && (status === 'orphaned' || status === 'confirmed' || status === 'accepted')) {
+        log.info(`block ${record.hash} is now ${status}`)
+        this.init.attestor?.attestBlock(displayHexToHash(record.hash), record.height, status)
+      }
+    }
+  }
+
+  private async save (record: FoundBlockRecord): Promise<void> {
+    await this.init.blocks.putBlock(record)
+    this.changes.emit(record)
+  }
+}

@@ -1,0 +1,262 @@
+// The relay's libp2p 3 node: TCP (relays) + WebSockets (browsers), noise, yamux, identify, ping,
+// circuit-relay v2 server for browsers' WebRTC signalling, gossipsub under the shared policy, kad-dht in
+// server mode on a private protocol id, optional mDNS, bootstrap list, persistent key, and the sync and
+// template protocols. The relay process composes it through the small API at the bottom.
+import './shims'
+import { bootstrap } from '@libp2p/bootstrap'
+import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import { gossipsub } from '@libp2p/gossipsub'
+import { identify } from '@libp2p/identify'
+import type { Libp2p, PeerId, PeerDiscovery, Stream } from '@libp2p/interface'
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper } from '@libp2p/kad-dht'
+import { mdns } from '@libp2p/mdns'
+import { noise } from '@libp2p/noise'
+import { ping } from '@libp2p/ping'
+import { pubsubPeerDiscovery } from '@libp2p/pubsub-peer-discovery'
+import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import { yamux } from '@libp2p/yamux'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { createLibp2p } from 'libp2p'
+import { createLogger } from '../../../shared/src/log'
+import {
+  createGossipScorePolicy,
+  fetchWindow,
+  GossipRouter,
+  ParentFetcher,
+  networkProtocols,
+  networkTopics,
+  requestSync,
+  requestTemplate,
+  sharedGossipOptions,
+  SyncServer,
+  TemplateServer,
+  type FrameStream,
+  type FullTemplateSource,
+  type GossipMetrics,
+  type MessageHandler,
+  type MessageValidator,
+  type PubSubLike,
+  type ShareSyncSource,
+  type ValidatedTopicKind,
+  type VerdictKind
+} from '../../../shared/src/p2p'
+import {
+  RELAY_INBOUND_CONNECTIONS_PER_HOST_PER_SECOND,
+  RELAY_MAX_CONNECTIONS,
+  RELAY_MAX_PENDING_INBOUND,
+  RELAY_MAX_RESERVATIONS,
+  RELAY_MAX_SYNC_STREAMS_PER_PEER,
+  RELAY_MAX_TEMPLATE_STREAMS_PER_PEER,
+  RELAY_RESERVATION_TTL_MS,
+  RELAYED_CONNECTION_DATA_BYTES,
+  RELAYED_CONNECTION_DURATION_MS,
+  validateRelayP2pConfig,
+  type RelayP2pConfig
+} from './config'
+import { loadOrCreatePeerKey } from './peer-key'
+import { PeerBanList } from './ban-list'
+
+const log = createLogger('p2p:relay')
+
+/** Announce our addresses on the discovery topic this often (ms), so browsers learn more relays. */
+export const DISCOVERY_ANNOUNCE_INTERVAL_MS = 10_000
+
+export interface RelayNodeHandlers {
+  /** Validators per topic (C's share chain, quorum); topics without one are not subscribed. */
+  validators: Partial<Record<ValidatedTopicKind, MessageValidator<PeerId>>>
+  /** Serves /otedama/<net>/sync/1 when given. */
+  syncSource?: ShareSyncSource
+  /** Serves /otedama/<net>/template/1 when given (committee members fetch full templates). */
+  templateSource?: FullTemplateSource
+  /** Extra score from the application (P5), e.g. reputation of relays; 0 by default. */
+  appSpecificScore?: (peerId: string) => number
+}
+
+export interface RelayNodeMetrics {
+  gossip: GossipMetrics
+  connections: number
+  gossipPeers: number
+  reservations: number
+  banned: number
+  syncServed: number
+  syncRefused: number
+}
+
+export type CatchUpResult = Record<VerdictKind, number>
+
+export interface RelayNode {
+  readonly peerId: PeerId
+  readonly libp2p: Libp2p
+  start(): Promise<void>
+  stop(): Promise<void>
+  multiaddrs(): Multiaddr[]
+  publishShare(bytes: Uint8Array): Promise<number>
+  publishBlock(bytes: Uint8Array): Promise<number>
+  publishHeader(bytes: Uint8Array): Promise<number>
+  publishTemplate(bytes: Uint8Array): Promise<number>
+  publishAttestations(items: readonly Uint8Array[]): void
+  onShare(handler: MessageHandler<PeerId>): () => void
+  onBlock(handler: MessageHandler<PeerId>): () => void
+  onHeader(handler: MessageHandler<PeerId>): () => void
+  onTemplate(handler: MessageHandler<PeerId>): () => void
+  onAttestation(handler: MessageHandler<PeerId>): () => void
+  /** Fetches up to `maxShares` of a peer's window from its best tip backwards (tip first). */
+  syncWindow(peer: PeerId | Multiaddr, maxShares: number): Promise<{ tip?: Uint8Array; shares: Uint8Array[] }>
+  fetchSharesById(peer: PeerId | Multiaddr, ids: Uint8Array[]): Promise<Uint8Array[]>
+  /** Syncs a peer's window into our share chain: fetched, then validated and delivered oldest first. */
+  catchUp(peer: PeerId, maxShares: number): Promise<CatchUpResult>
+  fetchTemplate(peer: PeerId | Multiaddr, templateId: Uint8Array): Promise<Uint8Array>
+  scoreOf(peer: PeerId | string): number
+  onGraylisted(handler: (peer: PeerId, score: number) => void): () => void
+  metrics(): RelayNodeMetrics
+}
+
+type RelayServices = { pubsub: ReturnType<ReturnType<typeof gossipsub>>; relay: CircuitRelayService } & Record<string, unknown>
+
+export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNodeHandlers): Promise<RelayNode> {
+  validateRelayP2pConfig(config)
+  const topics = networkTopics(config.network)
+  const protocols = networkProtocols(config.network)
+  const policy = createGossipScorePolicy(config.scorePolicy)
+  const bans = new PeerBanList(policy.banMs)
+  const privateKey = await loadOrCreatePeerKey(config.dataDir)
+
+  const peerDiscovery: Array<(components: any) => PeerDiscovery> = []
+  if ((config.bootstrap ?? []).length > 0) peerDiscovery.push(bootstrap({ list: config.bootstrap ?? [] }))
+  if (config.mdns === true) peerDiscovery.push(mdns())
+  peerDiscovery.push(pubsubPeerDiscovery({ topics: [topics.discovery], interval: DISCOVERY_ANNOUNCE_INTERVAL_MS }))
+
+  const node = await createLibp2p({
+    start: false,
+    privateKey,
+    addresses: {
+      listen: [`/ip4/${config.host}/tcp/${config.tcpPort}`, `/ip4/${config.host}/tcp/${config.wsPort}/ws`],
+      announce: config.announce
+    },
+    transports: [tcp(), webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery,
+    connectionManager: {
+      maxConnections: config.maxConnections ?? RELAY_MAX_CONNECTIONS,
+      maxIncomingPendingConnections: RELAY_MAX_PENDING_INBOUND,
+      inboundConnectionThreshold: config.inboundConnectionsPerHostPerSecond ?? RELAY_INBOUND_CONNECTIONS_PER_HOST_PER_SECOND
+    },
+    connectionGater: {
+      denyInboundEncryptedConnection: (peer) => bans.has(peer.toString()),
+      denyDialPeer: (peer) => bans.has(peer.toString()),
+      ...(config.allowPrivateAddresses === true ? { denyDialMultiaddr: () => false } : {})
+    },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      relay: circuitRelayServer({
+        reservations: {
+          maxReservations: config.maxReservations ?? RELAY_MAX_RESERVATIONS,
+          reservationTtl: RELAY_RESERVATION_TTL_MS,
+          applyDefaultLimit: true,
+          defaultDurationLimit: RELAYED_CONNECTION_DURATION_MS,
+          defaultDataLimit: RELAYED_CONNECTION_DATA_BYTES
+        }
+      }),
+      pubsub: gossipsub({ ...sharedGossipOptions(topics, policy, handlers.appSpecificScore), doPX: true }),
+      dht: kadDHT({
+        protocol: protocols.kadDht,
+        clientMode: false,
+        peerInfoMapper: config.allowPrivateAddresses === true ? passthroughMapper : removePrivateAddressesMapper
+      })
+    }
+  })
+  const services = node.services as unknown as RelayServices
+  const pubsub = services.pubsub as unknown as PubSubLike<PeerId>
+  const graylistHandlers = new Set<(peer: PeerId, score: number) => void>()
+  const router = new GossipRouter<PeerId>({
+    pubsub,
+    topics,
+    validators: handlers.validators,
+    graylistThreshold: policy.graylistThreshold,
+    onFetchNeeded: (shareId, from) => parents.request(shareId, from),
+    onGraylisted: (peer, score) => {
+      bans.add(peer.toString())
+      for (const handler of graylistHandlers) handler(peer, score)
+      void node.hangUp(peer).catch((err: Error) => log.debug(`hang up ${peer.toString()}: ${err.message}`))
+    }
+  })
+  const fetchById = async (peer: PeerId | Multiaddr, ids: Uint8Array[]): Promise<Uint8Array[]> =>
+    (await requestSync(await open(peer, protocols.sync)(), { kind: 'byId', ids })).shares
+  const parents = new ParentFetcher<PeerId>({ fetchById, ingest: (share, from) => router.ingest('share', share, from) })
+  const syncServer = handlers.syncSource === undefined ? undefined : new SyncServer(handlers.syncSource)
+  const templateServer = handlers.templateSource === undefined ? undefined : new TemplateServer(handlers.templateSource)
+  const open = (peer: PeerId | Multiaddr, protocol: string) => async (): Promise<FrameStream> =>
+    asFrameStream(await node.dialProtocol(peer, protocol))
+
+  return {
+    peerId: node.peerId,
+    libp2p: node,
+    async start() {
+      await node.start()
+      router.start()
+      if (syncServer !== undefined) {
+        await node.handle(protocols.sync, (stream, connection) => syncServer.handle(asFrameStream(stream), connection.remotePeer.toString()), {
+          maxInboundStreams: RELAY_MAX_SYNC_STREAMS_PER_PEER
+        })
+      }
+      if (templateServer !== undefined) {
+        await node.handle(
+          protocols.template,
+          (stream, connection) => templateServer.handle(asFrameStream(stream), connection.remotePeer.toString()),
+          { maxInboundStreams: RELAY_MAX_TEMPLATE_STREAMS_PER_PEER }
+        )
+      }
+      log.info(`relay ${node.peerId.toString()} listening on ${node.getMultiaddrs().map(String).join(' ')}`)
+    },
+    async stop() {
+      router.stop()
+      await node.stop()
+    },
+    multiaddrs: () => node.getMultiaddrs(),
+    publishShare: (bytes) => router.publish('share', bytes),
+    publishBlock: (bytes) => router.publish('block', bytes),
+    publishHeader: (bytes) => router.publish('header', bytes),
+    publishTemplate: (bytes) => router.publish('template', bytes),
+    publishAttestations: (items) => router.publishAttestations(items),
+    onShare: (handler) => router.on('share', handler),
+    onBlock: (handler) => router.on('block', handler),
+    onHeader: (handler) => router.on('header', handler),
+    onTemplate: (handler) => router.on('template', handler),
+    onAttestation: (handler) => router.on('attest', handler),
+    syncWindow: (peer, maxShares) => fetchWindow(open(peer, protocols.sync), maxShares),
+    fetchSharesById: fetchById,
+    async catchUp(peer, maxShares) {
+      const { shares } = await fetchWindow(open(peer, protocols.sync), maxShares)
+      const result: CatchUpResult = { accept: 0, reject: 0, ignore: 0 }
+      for (let i = shares.length - 1; i >= 0; i--) result[await router.ingest('share', shares[i], peer)]++
+      return result
+    },
+    fetchTemplate: async (peer, templateId) => requestTemplate(await open(peer, protocols.template)(), templateId),
+    scoreOf: (peer) => pubsub.getScore(peer.toString()),
+    onGraylisted(handler) {
+      graylistHandlers.add(handler)
+      return () => graylistHandlers.delete(handler)
+    },
+    metrics: () => ({
+      gossip: router.metrics,
+      connections: node.getConnections().length,
+      gossipPeers: pubsub.getPeers().length,
+      reservations: services.relay.reservations.size,
+      banned: bans.size,
+      syncServed: syncServer?.served ?? 0,
+      syncRefused: syncServer?.refused ?? 0
+    })
+  }
+}
+
+/** libp2p 3 streams satisfy the framing's structural type. */
+function asFrameStream(stream: Stream): FrameStream {
+  return stream as unknown as FrameStream
+}
+
+export function parseMultiaddr(addr: string): Multiaddr {
+  return multiaddr(addr)
+}

@@ -1,0 +1,35 @@
+// What a session needs from its server (an interface, so the session is testable on its own).
+import type { WorkEpoch } from './jobs'
+import type { DropReason } from './line-server'
+import type { StratumCounters } from './metrics'
+import type { OperatorFee } from './operator-fee'
+import type { StratumChain, StratumParams } from './params'
+import type { StratumSession } from './session'
+import type { BlockSink, ShareSink } from './types'
+
+export interface SessionHost {
+  readonly params: StratumParams
+  readonly chain: StratumChain
+  readonly counters: StratumCounters
+  readonly fee: OperatorFee
+  readonly operatorScript: Uint8Array | undefined
+  /** client.show_message text sent after authorize when a fee is set. */
+  readonly feeMessage: string | undefined
+  /** Expected hashes per unit of Stratum difficulty (2^256 / diff1 target): 2^32 sha256d, 2^48 scrypt. */
+  readonly hashesPerDifficulty: number
+  readonly extranonce2Bytes: number
+  readonly shareSink: ShareSink | undefined
+  readonly blockSink: BlockSink | undefined
+  readonly nextJobId: () => string
+  currentEpoch: () => WorkEpoch | undefined
+  /** Target of a difficulty on the chain's Stratum scale (cached). */
+  targetFor: (difficulty: number) => bigint
+  /** Clamps a difficulty into [floor, ceiling], the ceiling lowered to the share difficulty. */
+  clampDifficulty: (difficulty: number, sessionFloor: number | undefined) => number
+  /** The highest difficulty allowed now: params.maxDifficulty, capped at the current share difficulty. */
+  maxDifficultyNow: () => number
+  /** A fresh extranonce1, or the one of a closed session when `resumeId` names it. */
+  allocateExtranonce1: (resumeId: string | undefined) => { value: number; resumedDifficulty: number | undefined }
+  onSessionStarted: (session: StratumSession) => void
+  onSessionClosed: (session: StratumSession, reason: DropReason) => void
+}

@@ -1,0 +1,284 @@
+// One rig's Stratum session: the request dispatch, subscription and authorization, difficulty and
+// job delivery. Quirks from shared/notes/stratum.md are marked (Q1..Q10).
+import { createLogger } from '../../../shared/src/log'
+import { MAX_AUTHORIZED_WORKERS_PER_CONNECTION, MAX_JOBS_PER_CONNECTION, MAX_USER_AGENT_CHARS, ERROR_NOT_SUBSCRIBED, ERROR_OTHER, ERROR_UNAUTHORIZED } from './constants'
+import { encodeCall, encodeError, encodeResult, parseLine, stratumError, type RpcId, type StratumError } from './json-rpc'
+import type { WorkEpoch } from './jobs'
+import type { DropReason, LineConnection, LineHandler } from './line-server'
+import type { RigInfo } from './metrics'
+import { handleConfigure, handleSuggestDifficulty, handleSuggestTarget } from './session-options'
+import { handleSubmit } from './session-submit'
+import type { SessionHost } from './session-host'
+import { parseStratumUser, passwordDifficulty, type StratumUser } from './stratum-user'
+import type { SessionJob } from './submit'
+import { HashrateMeter, Vardiff } from './vardiff'
+
+const log = createLogger('stratum:session')
+
+export class StratumSession implements LineHandler {
+  subscribed = false
+  extranonce1 = new Uint8Array(4)
+  extranonce1Hex = ''
+  userAgent = ''
+  extranonceSubscribed = false
+  /** Negotiated BIP310 mask; 0 until mining.configure. */
+  versionMask = 0
+  readonly users = new Map<string, StratumUser>()
+  /** The user whose address the coinbase pays (the first one authorized). */
+  payee: StratumUser | undefined
+  /** Difficulty now in force for new jobs, and its target. */
+  difficulty: number
+  target: bigint
+  /** Floor asked for by mining.configure minimum-difficulty. */
+  minDifficulty: number | undefined
+  lastSuggestion: number | undefined
+  started = false
+  readonly jobs = new Map<string, SessionJob>()
+  currentJob: SessionJob | undefined
+  readonly vardiff: Vardiff
+  readonly hashrate: HashrateMeter
+  consecutiveBadSubmits = 0
+  accepted = 0
+  rejected = 0
+  sharesFound = 0
+  lastShareAt: number | undefined
+  private nextRequestId = 1
+  private readonly pending = new Map<string, 'get_version' | 'ping'>()
+
+  constructor (readonly conn: LineConnection, readonly host: SessionHost) {
+    const now = Date.now()
+    this.difficulty = host.clampDifficulty(host.params.startDifficulty, undefined)
+    this.target = host.targetFor(this.difficulty)
+    this.vardiff = new Vardiff(() => this.vardiffBounds(), now)
+    this.hashrate = new HashrateMeter(host.hashesPerDifficulty, now)
+  }
+
+  // --- LineHandler -----------------------------------------------------------------------------
+  onLine (line: string): void {
+    const parsed = parseLine(line)
+    if (!parsed.ok) {
+      if (this.conn.invalidMessage(parsed.reason)) this.send(encodeError(null, stratumError(ERROR_OTHER, parsed.reason)))
+      return
+    }
+    const msg = parsed.message
+    if (msg.kind === 'response') return this.onResponse(msg.id, msg.result)
+    try {
+      this.dispatch(msg.id, msg.method, msg.params)
+    } catch (err) {
+      log.error(`handler for ${msg.method} failed`, err)
+      this.replyError(msg.id, stratumError(ERROR_OTHER, 'Internal error'))
+    }
+  }
+
+  onClose (reason: DropReason): void {
+    this.host.onSessionClosed(this, reason)
+  }
+
+  // --- requests --------------------------------------------------------------------------------
+  private dispatch (id: RpcId, method: string, params: unknown[]): void {
+    switch (method) {
+      case 'mining.subscribe': return this.onSubscribe(id, params)
+      case 'mining.authorize': return this.onAuthorize(id, params)
+      case 'mining.configure': return handleConfigure(this, id, params)
+      case 'mining.submit': return handleSubmit(this, id, params)
+      case 'mining.suggest_difficulty': return handleSuggestDifficulty(this, id, params)
+      case 'mining.suggest_target': return handleSuggestTarget(this, id, params)
+      case 'mining.extranonce.subscribe':
+        this.extranonceSubscribed = true
+        return this.reply(id, true)
+      case 'mining.capabilities': return this.reply(id, true) // bfgminer (id null): nothing to negotiate
+      case 'mining.ping': return this.reply(id, 'pong')
+      case 'mining.pong':
+      case 'pong': // ESP-Miner answers our mining.ping with {"id":X,"method":"pong"}
+        this.pending.delete(String(id))
+        return
+      default:
+        return this.replyError(id, stratumError(ERROR_OTHER, `Method not found: ${method}`))
+    }
+  }
+
+  private onSubscribe (id: RpcId, params: unknown[]): void {
+    const [agent, resumeId] = params
+    if ((agent !== undefined && agent !== null && typeof agent !== 'string') ||
+        (resumeId !== undefined && resumeId !== null && typeof resumeId !== 'string')) {
+      return this.invalidParams(id, 'mining.subscribe takes [user_agent?, session_id?]')
+    }
+    if (!this.subscribed) {
+      const { value, resumedDifficulty } = this.host.allocateExtranonce1(typeof resumeId === 'string' ? resumeId : undefined)
+      this.extranonce1 = new Uint8Array([value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff])
+      this.extranonce1Hex = Buffer.from(this.extranonce1).toString('hex')
+      if (resumedDifficulty !== undefined) this.changeDifficulty(resumedDifficulty)
+      this.subscribed = true
+    }
+    if (typeof agent === 'string') this.userAgent = agent.slice(0, MAX_USER_AGENT_CHARS)
+    // Q1: this reply is the first line after subscribe; nothing else is sent before authorize.
+    // The subscription id is extranonce1: cpuminer/cgminer send it back to resume it.
+    this.reply(id, [[['mining.set_difficulty', this.extranonce1Hex], ['mining.notify', this.extranonce1Hex]], this.extranonce1Hex, this.host.extranonce2Bytes])
+    this.maybeStart()
+  }
+
+  private onAuthorize (id: RpcId, params: unknown[]): void {
+    const [user, password] = params
+    if (typeof user !== 'string' || (password !== undefined && password !== null && typeof password !== 'string')) {
+      return this.invalidParams(id, 'mining.authorize takes [user, password]')
+    }
+    const parsed = parseStratumUser(user, this.host.chain.addresses, this.host.chain.name)
+    if ('error' in parsed) {
+      log.info(`${this.conn.remoteAddress}: authorize refused: ${parsed.error}`)
+      return this.replyError(id, stratumError(ERROR_UNAUTHORIZED, parsed.error))
+    }
+    if (!this.users.has(user) && this.users.size >= MAX_AUTHORIZED_WORKERS_PER_CONNECTION) {
+      return this.replyError(id, stratumError(ERROR_UNAUTHORIZED, `at most ${MAX_AUTHORIZED_WORKERS_PER_CONNECTION} workers per connection`))
+    }
+    this.users.set(user, parsed)
+    this.payee ??= parsed
+    const suggested = passwordDifficulty(password)
+    if (suggested !== undefined) this.changeDifficulty(this.host.clampDifficulty(suggested, this.minDifficulty))
+    this.reply(id, true)
+    this.maybeStart()
+  }
+
+  private onResponse (id: RpcId, result: unknown): void {
+    const kind = this.pending.get(String(id))
+    if (kind === undefined) return // a reply to nothing we asked: harmless, ignored
+    this.pending.delete(String(id))
+    if (kind === 'get_version' && typeof result === 'string') this.userAgent = result.slice(0, MAX_USER_AGENT_CHARS)
+  }
+
+  // --- mining ----------------------------------------------------------------------------------
+  /** Once subscribed and authorized: difficulty, the fee message, then the first job (Q1). */
+  private maybeStart (): void {
+    if (this.started || !this.subscribed || this.payee === undefined) return
+    this.started = true
+    this.conn.ready = true
+    this.send(encodeCall(null, 'mining.set_difficulty', [this.difficulty]))
+    if (this.host.feeMessage !== undefined) this.showMessage(this.host.feeMessage)
+    if (this.userAgent === '') this.request('client.get_version', [], 'get_version')
+    this.host.onSessionStarted(this)
+    const epoch = this.host.currentEpoch()
+    if (epoch !== undefined) this.sendJob(epoch, true)
+  }
+
+  /** Sends this rig its job on `epoch` (shared job object per payout script). */
+  sendJob (epoch: WorkEpoch, clean: boolean): void {
+    if (!this.started || this.payee === undefined) return
+    const operator = this.host.fee.chooseOperator(this.payee.payoutScriptHex)
+    const script = operator ? this.host.operatorScript as Uint8Array : this.payee.payoutScript
+    const job = epoch.jobFor(script, operator, this.host.nextJobId)
+    this.deliver(job, clean)
+  }
+
+  private deliver (job: SessionJob['job'], clean: boolean): void {
+    const sessionJob: SessionJob = { job, difficulty: this.difficulty, target: this.target, submits: new Set() }
+    if (clean) this.jobs.clear()
+    this.jobs.set(job.id, sessionJob)
+    if (this.jobs.size > MAX_JOBS_PER_CONNECTION) {
+      const oldest = this.jobs.keys().next().value
+      if (oldest !== undefined) this.jobs.delete(oldest)
+    }
+    this.currentJob = sessionJob
+    this.host.counters.notifiesSent++
+    this.send(job.notifyLine(clean))
+  }
+
+  /**
+   * Sets the difficulty for new jobs. Once mining, sends set_difficulty and at once the current
+   * job under a fresh id (Q4: applies from the next notify; Q8: ids never repeat). Older jobs keep
+   * the difficulty they were sent with.
+   */
+  changeDifficulty (next: number): void {
+    if (next === this.difficulty) return
+    this.difficulty = next
+    this.target = this.host.targetFor(next)
+    this.vardiff.reset(Date.now())
+    this.host.counters.difficultyChanges++
+    if (!this.started) return
+    this.send(encodeCall(null, 'mining.set_difficulty', [next]))
+    if (this.currentJob !== undefined) this.deliver(this.currentJob.job.reissue(this.host.nextJobId()), false)
+  }
+
+  vardiffBounds (): { min: number; max: number; targetShareSeconds: number } {
+    return {
+      min: Math.max(this.host.params.minDifficulty, this.minDifficulty ?? 0),
+      max: this.host.maxDifficultyNow(),
+      targetShareSeconds: this.host.params.targetShareSeconds
+    }
+  }
+
+  // --- server-initiated ------------------------------------------------------------------------
+  showMessage (text: string): void {
+    this.send(encodeCall(null, 'client.show_message', [text]))
+  }
+
+  reconnect (host: string, port: number, waitSeconds: number): void {
+    this.send(encodeCall(null, 'client.reconnect', [host, port, waitSeconds]))
+  }
+
+  setVersionMask (mask: number): void {
+    this.versionMask = mask
+    this.send(encodeCall(null, 'mining.set_version_mask', [mask.toString(16).padStart(8, '0')]))
+  }
+
+  /** New extranonce1 (only to rigs that sent mining.extranonce.subscribe), then a clean job. */
+  setExtranonce (value: number): boolean {
+    if (!this.extranonceSubscribed) return false
+    this.extranonce1 = new Uint8Array([value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff])
+    this.extranonce1Hex = Buffer.from(this.extranonce1).toString('hex')
+    this.send(encodeCall(null, 'mining.set_extranonce', [this.extranonce1Hex, this.host.extranonce2Bytes]))
+    const epoch = this.host.currentEpoch()
+    if (epoch !== undefined) this.sendJob(epoch, true)
+    return true
+  }
+
+  ping (): void {
+    this.request('mining.ping', [], 'ping')
+  }
+
+  rigInfo (now: number): RigInfo {
+    return {
+      connectionId: this.conn.id,
+      remoteAddress: this.conn.remoteAddress,
+      userAgent: this.userAgent,
+      address: this.payee?.address ?? '',
+      worker: this.payee?.worker ?? '',
+      difficulty: this.difficulty,
+      hashrate: this.hashrate.hashrate(now),
+      accepted: this.accepted,
+      rejected: this.rejected,
+      shares: this.sharesFound,
+      connectedAt: this.conn.acceptedAt,
+      lastShareAt: this.lastShareAt,
+      versionRolling: this.versionMask !== 0
+    }
+  }
+
+  // --- plumbing --------------------------------------------------------------------------------
+  send (line: string): boolean {
+    return this.conn.send(line)
+  }
+
+  reply (id: RpcId, result: unknown): void {
+    // JSON-RPC 1.0: a request with id null is a notification and gets no reply (bfgminer's suggest_target).
+    if (id !== null) this.send(encodeResult(id, result))
+  }
+
+  replyError (id: RpcId, error: StratumError): void {
+    if (id !== null) this.send(encodeError(id, error))
+  }
+
+  /** Wrong parameter types: an error reply, counted like invalid JSON toward a drop. */
+  invalidParams (id: RpcId, message: string): void {
+    if (this.conn.invalidMessage(message)) this.replyError(id, stratumError(ERROR_OTHER, message))
+  }
+
+  notSubscribedError (): StratumError {
+    return stratumError(ERROR_NOT_SUBSCRIBED, 'Not subscribed')
+  }
+
+  private request (method: string, params: unknown[], kind: 'get_version' | 'ping'): void {
+    const id = `s${this.nextRequestId++}`
+    this.pending.set(id, kind)
+    if (this.pending.size > 16) this.pending.delete(this.pending.keys().next().value as string)
+    this.send(encodeCall(id, method, params))
+  }
+}

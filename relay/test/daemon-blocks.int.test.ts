@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { bytesToHex, hexToBytes } from '../../shared/src/primitives/bytes'
+import { blockHash, hashToDisplayHex } from '../../shared/src/primitives/header'
+import { computePayouts, type PayoutBasis } from '../../shared/src/sharechain/payouts'
+import { DaemonTemplateSource } from '../src/template/daemon-source'
+import { coinbaseBudget } from '../src/template/coinbase-room'
+import { assembleBlock } from '../src/block/assemble'
+import { BlockSubmitter } from '../src/block/submitter'
+import { LevelRelayStore } from '../src/store/level-store'
+import type { BlockTemplate } from '../src/template/types'
+import { startLitecoindPair, type LitecoindPair } from './harness/litecoind'
+import { coinbaseFor, grindHeader } from './harness/grind'
+
+// One litecoind pair for the whole file (start ~2 s). Tests run in order and build on each other's chain.
+const TEMPLATE_WAIT_MS = 20_000
+const COINBASE_MATURITY = 100 // litecoin regtest
+
+let pair: LitecoindPair
+let source: DaemonTemplateSource
+let peerSource: DaemonTemplateSource
+let dataDir: string
+let store: LevelRelayStore
+let submitter: BlockSubmitter
+let payeeScripts: Uint8Array[]
+
+function sourceFor (node: LitecoindPair['a']): DaemonTemplateSource {
+  return new DaemonTemplateSource({
+    network: 'litecoin-regtest',
+    rpc: { url: node.rpcUrl, auth: { kind: 'cookie', cookieFile: node.cookieFile } },
+    coinbaseBudget: coinbaseBudget(50, true)
+  })
+}
+
+/** Payouts of a small PPLNS window (three payees of node B's wallet, weights 1:2:3), from the share-chain code. */
+function payoutsFor (template: BlockTemplate): Array<{ script: Uint8Array, value: bigint }> {
+  const weights = payeeScripts.map((script, i) => ({ script, key: bytesToHex(script), weight: BigInt(i + 1) * 1000n }))
+    .sort((a, b) => (a.key < b.key ? -1 : 1))
+  const basis: PayoutBasis = { parentId: new Uint8Array(32).fill(7), weights, totalWeight: 6000n }
+  return computePayouts(basis, template.coinbaseValue, payeeScripts[0], { finderBonusPpm: 5000, dustLimit: 1000n, maxPayoutOutputs: 50 })
+}
+
+async function nextTemplate (after?: BlockTemplate): Promise<BlockTemplate> {
+  const deadline = Date.now() + TEMPLATE_WAIT_MS
+  for (;;) {
+    const t = source.current()
+    if (t !== undefined && (after === undefined || t.height > after.height)) return t
+    if (Date.now() > deadline) throw new Error(`no new template: ${source.health().reason ?? ''}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+async function mineShareOn (template: BlockTemplate): Promise<{ hash: string, payouts: Array<{ script: Uint8Array, value: bigint }> }> {
+  const payouts = payoutsFor(template)
+  const coinbaseLegacy = coinbaseFor(template, payouts)
+  const header80 = grindHeader(template, coinbaseLegacy, 'scrypt')
+  const record = await submitter.submit({ template, header80, coinbaseLegacy })
+  expect(record.status, record.reason).toBe('accepted')
+  return { hash: record.hash, payouts }
+}
+
+beforeAll(async () => {
+  pair = await startLitecoindPair({ initialBlocks: 1 })
+  payeeScripts = []
+  for (let i = 0; i < 3; i++) {
+    const address: string = await pair.b.call('getnewaddress', ['', 'bech32'])
+    const info = await pair.b.call('getaddressinfo', [address])
+    payeeScripts.push(hexToBytes(info.scriptPubKey))
+  }
+  dataDir = await mkdtemp(join(tmpdir(), 'otedama-relay-store-'))
+  store = new LevelRelayStore(dataDir)
+  await store.open()
+  source = sourceFor(pair.a)
+  peerSource = sourceFor(pair.b)
+  submitter = new BlockSubmitter({ network: 'litecoin-regtest', source, blocks: store, pow: 'scrypt', coinbaseMaturity: COINBASE_MATURITY })
+  await source.start()
+  await peerSource.start()
+  submitter.start()
+  await source.ready(TEMPLATE_WAIT_MS)
+})
+
+afterAll(async () => {
+  submitter?.stop()
+  await source?.stop()
+  await peerSource?.stop()
+  await store?.close()
+  await pair?.stop()
+  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true })
+})
+
+describe('relay on two litecoind regtest nodes', () => {
+  it('takes templates with the rules litecoin needs', async () => {
+    const t = await nextTemplate()
+    const info = await pair.a.call('getblockchaininfo')
+    expect(t.height).toBe(info.blocks + 1)
+    expect(hashToDisplayHex(t.prevHash)).toBe(info.bestblockhash)
+    expect(t.rules.map((r) => r.replace('!', ''))).toContain('segwit')
+    expect(t.witnessCommitment).toHaveLength(32)
+    expect(t.coinbaseValue).toBe(5_000_000_000n) // 50 LTC, no fees yet
+  })
+
+  it('submits a share that meets the block target; both nodes follow it and it pays exactly the payouts', async () => {
+    const template = await nextTemplate()
+    const { hash, payouts } = await mineShareOn(template)
+    await pair.waitSynced()
+    expect(await pair.a.call('getbestblockhash')).toBe(hash)
+    expect(await pair.b.call('getbestblockhash')).toBe(hash)
+    const block = await pair.b.call('getblock', [hash, 2])
+    const outputs = block.tx[0].vout as Array<{ value: number, scriptPubKey: { hex: string } }>
+    const paid = outputs.filter((o) => o.value > 0).map((o) => ({ script: o.scriptPubKey.hex, sats: BigInt(Math.round(o.value * 1e8)) }))
+    expect(paid).toEqual(payouts.map((p) => ({ script: bytesToHex(p.script), sats: p.value })))
+    expect(payouts.reduce((s, p) => s + p.value, 0n)).toBe(template.coinbaseValue)
+    const record = await store.getBlock(hash)
+    expect(record?.tipAfter).toBe(hash)
+  })
+
+  it("the other node's proposal-mode check passes our block and names what is wrong with a bad one", async () => {
+    const template = await nextTemplate()
+    const coinbaseLegacy = coinbaseFor(template, payoutsFor(template))
+    const header80 = grindHeader(template, coinbaseLegacy, 'scrypt', (1n << 256n) - 1n) // proposal mode skips PoW
+    const good = assembleBlock(template, header80, coinbaseLegacy)
+    expect(await peerSource.checkProposal(good)).toEqual({ valid: true })
+    const greedy = coinbaseFor(template, [{ script: payeeScripts[0], value: template.coinbaseValue + 1n }])
+    const greedyBlock = assembleBlock(template, grindHeader(template, greedy, 'scrypt', (1n << 256n) - 1n), greedy)
+    expect(await peerSource.checkProposal(greedyBlock)).toEqual({ valid: false, reason: 'bad-cb-amount' })
+  })
+
+  it('reports a stopped daemon and recovers when it returns', async () => {
+    await nextTemplate()
+    const unhealthy = new Promise<string>((resolve) => { const off = source.onHealth((h) => { if (!h.healthy) { off(); resolve(h.reason ?? '') } }) })
+    await pair.a.stop()
+    expect(await unhealthy).toMatch(/reach|getblocktemplate|getbestblockhash/)
+    expect(source.current()).toBeUndefined()
+    const healthy = new Promise<void>((resolve) => { const off = source.onHealth((h) => { if (h.healthy) { off(); resolve() } }) })
+    await pair.a.start()
+    await healthy
+    const template = await nextTemplate()
+    await mineShareOn(template)
+  })
+
+  it('follows blocks to orphaned and confirmed, and a restarted relay keeps every record', async () => {
+    const template = await nextTemplate()
+    const { hash } = await mineShareOn(template)
+    await pair.waitSynced()
+    // Orphan it: both nodes invalidate it and mine a longer branch.
+    await Promise.all([pair.a.call('invalidateblock', [hash]), pair.b.call('invalidateblock', [hash])])
+    await pair.generate(2)
+    await submitter.updateStatuses()
+    expect((await store.getBlock(hash))?.status).toBe('orphaned')
+
+    // Restart: a new store and submitter on the same directory see every block, and keep tracking.
+    const before = await store.listBlocks(100)
+    submitter.stop()
+    await store.close()
+    store = new LevelRelayStore(dataDir)
+    await store.open()
+    submitter = new BlockSubmitter({ network: 'litecoin-regtest', source, blocks: store, pow: 'scrypt', coinbaseMaturity: COINBASE_MATURITY })
+    submitter.start()
+    expect(await store.listBlocks(100)).toEqual(before)
+    const accepted = before.filter((r) => r.status === 'accepted')
+    expect(accepted.length).toBeGreaterThanOrEqual(2)
+    await pair.generate(COINBASE_MATURITY)
+    await submitter.updateStatuses()
+    for (const r of accepted) expect((await store.getBlock(r.hash))?.status).toBe('confirmed')
+  })
+
+  it('builds valid blocks past height 432 where MWEB activates (HogEx last, MWEB data appended)', async () => {
+    const height: number = await pair.a.call('getblockcount')
+    if (height < 431) await pair.generate(431 - height)
+    // The first MWEB block needs a peg-in (notes/litecoind.md): send 1 LTC to an MWEB address, mine it.
+    const mwebAddress: string = await pair.a.call('getnewaddress', ['', 'mweb'])
+    await pair.a.call('sendtoaddress', [mwebAddress, 1])
+    await pair.generate(1)
+    expect(await pair.a.call('getblockcount')).toBe(432)
+    let template = await nextTemplate()
+    while (template.height < 433) template = await nextTemplate(template)
+    expect(template.mweb?.length).toBeGreaterThan(0)
+    expect(template.rules.map((r) => r.replace('!', ''))).toContain('mweb')
+    const { hash, payouts } = await mineShareOn(template)
+    await pair.waitSynced()
+    expect(await pair.b.call('getbestblockhash')).toBe(hash)
+    const block = await pair.b.call('getblock', [hash, 2])
+    expect(block.tx.length).toBe(template.transactions.length + 1)
+    const paid = (block.tx[0].vout as Array<{ value: number }>).filter((o) => o.value > 0).length
+    expect(paid).toBe(payouts.length)
+    expect(hashToDisplayHex(blockHash(hexToBytes((await pair.b.call('getblockheader', [hash, false])) as string)))).toBe(hash)
+  })
+})

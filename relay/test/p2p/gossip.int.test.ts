@@ -1,0 +1,138 @@
+// Three relays and Node peers on loopback, real libp2p: propagation, rejection at the first hop with
+// score falling to the graylist, late-joiner sync, parent fetch, and a relay restart keeping its peer id.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bytesToHex } from '../../../shared/src/primitives/bytes'
+import { networkTopics, defaultGossipScorePolicy } from '../../../shared/src/p2p'
+import {
+  forgedShare,
+  mineTestShare,
+  shareIdOf,
+  startTestNode,
+  stopTestNodes,
+  tcpAddr,
+  waitFor,
+  wsAddr,
+  type TestNode
+} from './fixtures'
+
+const topics = networkTopics('devnet')
+
+function meshSize(n: TestNode): number {
+  const pubsub = n.node.libp2p.services.pubsub as unknown as { mesh: Map<string, Set<string>> }
+  return pubsub.mesh.get(topics.share)?.size ?? 0
+}
+
+function hasShare(n: TestNode, share: Uint8Array): boolean {
+  return n.received.some((s) => bytesToHex(s) === bytesToHex(share))
+}
+
+describe('relay gossip network (3 relays, Node peers, loopback)', () => {
+  let relays: TestNode[] = []
+  let peers: TestNode[] = []
+  const all = (): TestNode[] => [...relays, ...peers]
+
+  beforeAll(async () => {
+    const r1 = await startTestNode()
+    const r2 = await startTestNode({ bootstrap: [tcpAddr(r1.node)] })
+    const r3 = await startTestNode({ bootstrap: [tcpAddr(r1.node), tcpAddr(r2.node)] })
+    relays = [r1, r2, r3]
+    // Peers attach over WebSockets, as browsers do: one per relay.
+    peers = await Promise.all(relays.map((r) => startTestNode({ bootstrap: [wsAddr(r.node)] })))
+    await waitFor('share-topic meshes', () => all().every((n) => meshSize(n) >= 1))
+  })
+
+  afterAll(async () => {
+    await stopTestNodes(all())
+  })
+
+  it('delivers a share published at any peer to every other node', async () => {
+    for (const origin of [peers[0], peers[2], relays[1]]) {
+      const share = mineTestShare(`propagation from ${origin.node.peerId.toString()}`)
+      await origin.node.publishShare(share)
+      const others = all().filter((n) => n !== origin)
+      await waitFor('share everywhere', () => others.every((n) => hasShare(n, share)))
+      expect(hasShare(origin, share)).toBe(false) // no echo to the publisher
+    }
+  })
+
+  it('rejects forged shares at the first hop and graylists their sender while honest peers keep their score', async () => {
+    const entry = relays[0]
+    const hostile = await startTestNode({ bootstrap: [wsAddr(entry.node)] })
+    try {
+      await waitFor('hostile peer in the mesh', () => meshSize(hostile) >= 1)
+      const hostileId = hostile.node.peerId
+      const graylisted: string[] = []
+      entry.node.onGraylisted((peer) => graylisted.push(peer.toString()))
+      const rejectedBefore = entry.node.metrics().gossip.share.rejected
+      const scores: number[] = []
+      for (let i = 0; i < 10 && graylisted.length === 0; i++) {
+        await hostile.node.publishShare(forgedShare(`forged ${i}`))
+        await waitFor('rejection at the entry relay', () => entry.node.metrics().gossip.share.rejected > rejectedBefore + i)
+        scores.push(entry.node.scoreOf(hostileId))
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      await waitFor('graylist report', () => graylisted.includes(hostileId.toString()), 5_000)
+      // Monotone fall below the graylist threshold; every step a penalty.
+      expect(scores.at(-1)!).toBeLessThan(defaultGossipScorePolicy.graylistThreshold)
+      for (let i = 1; i < scores.length; i++) expect(scores[i]).toBeLessThan(scores[i - 1])
+      // Nothing forged travelled past the first hop.
+      for (const n of all().filter((n) => n !== entry)) expect(n.node.metrics().gossip.share.rejected).toBe(0)
+      // Honest neighbours of the entry relay are not penalised.
+      for (const honest of [peers[0], relays[1], relays[2]]) {
+        expect(entry.node.scoreOf(honest.node.peerId)).toBeGreaterThanOrEqual(0)
+      }
+      // The entry relay hung up on it and refuses it.
+      await waitFor('hostile disconnected', () => entry.node.libp2p.getConnections(hostileId).length === 0, 5_000)
+      await expect(hostile.node.libp2p.dial(entry.node.multiaddrs()[0])).rejects.toThrow()
+    } finally {
+      await stopTestNodes([hostile])
+    }
+  })
+
+  it('lets a late joiner sync the window and fetch unknown parents', async () => {
+    let parent: Uint8Array | undefined
+    const chain: Uint8Array[] = []
+    for (let i = 0; i < 6; i++) {
+      const share = mineTestShare(`chain ${i}`, parent)
+      chain.push(share)
+      parent = shareIdOf(share)
+      await peers[0].node.publishShare(share)
+      await waitFor('chain share everywhere', () => all().filter((n) => n !== peers[0]).every((n) => hasShare(n, share)))
+    }
+    const source = relays[1]
+    const joiner = await startTestNode({ bootstrap: [wsAddr(source.node)] })
+    try {
+      await waitFor('joiner connected', () => joiner.node.libp2p.getConnections(source.node.peerId).length > 0)
+      const result = await joiner.node.catchUp(source.node.peerId, 2160)
+      expect(result.reject).toBe(0)
+      expect(bytesToHex(joiner.store.bestTip()!)).toBe(bytesToHex(source.store.bestTip()!))
+      expect([...joiner.store.byId.keys()].sort()).toEqual([...source.store.byId.keys()].sort())
+
+      // A second joiner skips catch-up: a new child arrives by gossip, its parents are fetched by id.
+      const second = await startTestNode({ bootstrap: [wsAddr(relays[2].node)] })
+      try {
+        await waitFor('second joiner in the mesh', () => meshSize(second) >= 1)
+        const child = mineTestShare('child after joining', parent)
+        await peers[0].node.publishShare(child)
+        await waitFor('parents fetched back to the first share', () => chain.every((s) => second.store.byId.has(bytesToHex(shareIdOf(s)))), 15_000)
+      } finally {
+        await stopTestNodes([second])
+      }
+    } finally {
+      await stopTestNodes([joiner])
+    }
+  })
+
+  it('keeps a relay peer id across a restart and rejoins the network', async () => {
+    const old = relays[2]
+    const peerId = old.node.peerId.toString()
+    await stopTestNodes([old], false)
+    const restarted = await startTestNode({ dataDir: old.dataDir, bootstrap: [tcpAddr(relays[0].node)] })
+    relays[2] = restarted
+    expect(restarted.node.peerId.toString()).toBe(peerId)
+    await waitFor('restarted relay in the mesh', () => meshSize(restarted) >= 1)
+    const share = mineTestShare('after restart')
+    await peers[1].node.publishShare(share)
+    await waitFor('share reaches the restarted relay', () => hasShare(restarted, share))
+  })
+})

@@ -1,0 +1,234 @@
+// The gossip policy both node kinds run (relay and browser): per-topic size bound, then the topic's
+// validator, its verdict mapped onto gossipsub's accept/reject/ignore (reject feeds peer scoring),
+// delivery of accepted messages to handlers, batching of attestations, and a watch on peer scores that
+// reports peers sinking below the graylist threshold so the node can disconnect them.
+// Works on the structural part of @libp2p/gossipsub 17 it needs, so shared/ imports no libp2p code.
+import { createLogger } from '../log'
+import { decodeBatch, encodeBatch } from './batch-codec'
+import { Batcher, type BatcherOptions } from './batcher'
+import { MAX_DISCOVERY_MESSAGE_BYTES } from './gossip-options'
+import { MAX_MESSAGE_BYTES_BY_TOPIC } from './limits'
+import { clearRepeating, setRepeating, type TimerHandle } from './runtime'
+import type { NetworkTopics, ValidatedTopicKind } from './protocol'
+import { VALIDATED_TOPIC_KINDS } from './protocol'
+import { verdictFetch, verdictKind, verdictReason, type Verdict, type VerdictKind } from './verdict'
+
+const log = createLogger('p2p:gossip')
+
+/** How often (ms) peer scores are compared with the graylist threshold. */
+export const SCORE_WATCH_INTERVAL_MS = 1000
+
+export interface PeerLike {
+  toString(): string
+}
+
+/** gossipsub's TopicValidatorResult values. */
+export type GossipResult = 'accept' | 'reject' | 'ignore'
+
+/** The subset of @libp2p/gossipsub's GossipSub the router drives. */
+export interface PubSubLike<P extends PeerLike = PeerLike> {
+  topicValidators: Map<string, (peer: P, message: { topic: string; data: Uint8Array }) => GossipResult | Promise<GossipResult>>
+  subscribe(topic: string): void
+  unsubscribe(topic: string): void
+  publish(topic: string, data: Uint8Array): Promise<{ recipients: unknown[] }>
+  getPeers(): P[]
+  getScore(peerId: string): number
+}
+
+/** Validates one message (for `attest`: one attestation out of a batch). Must not throw for bad input. */
+export type MessageValidator<P extends PeerLike = PeerLike> = (bytes: Uint8Array, from: P) => Verdict | Promise<Verdict>
+export type MessageHandler<P extends PeerLike = PeerLike> = (bytes: Uint8Array, from: P) => void
+
+export interface TopicCounters {
+  received: number
+  accepted: number
+  rejected: number
+  ignored: number
+  oversize: number
+  validatorErrors: number
+  published: number
+}
+
+export type GossipMetrics = Record<ValidatedTopicKind, TopicCounters>
+
+export interface GossipRouterOptions<P extends PeerLike> {
+  pubsub: PubSubLike<P>
+  topics: NetworkTopics
+  /** Topics without a validator are not subscribed (a browser may not care about headers, say). */
+  validators: Partial<Record<ValidatedTopicKind, MessageValidator<P>>>
+  graylistThreshold: number
+  /** Called once when a connected peer's score falls below the graylist threshold. */
+  onGraylisted?: (peer: P, score: number) => void
+  /** Called when a validator ignores a message for want of a share (unknown parent): fetch it by sync. */
+  onFetchNeeded?: (shareId: Uint8Array, from: P) => void
+  batching?: BatcherOptions
+}
+
+export class GossipRouter<P extends PeerLike = PeerLike> {
+  readonly metrics: GossipMetrics
+  private readonly handlers = new Map<ValidatedTopicKind, Set<MessageHandler<P>>>()
+  private readonly attestBatcher: Batcher
+  private readonly graylisted = new Set<string>()
+  private scoreWatch: TimerHandle | undefined
+
+  constructor(private readonly options: GossipRouterOptions<P>) {
+    this.metrics = Object.fromEntries(VALIDATED_TOPIC_KINDS.map((k) => [k, zeroCounters()])) as GossipMetrics
+    this.attestBatcher = new Batcher((items) => void this.publishNow('attest', encodeBatch(items)), options.batching)
+  }
+
+  start(): void {
+    const { pubsub, topics, validators } = this.options
+    for (const kind of VALIDATED_TOPIC_KINDS) {
+      const validator = validators[kind]
+      if (validator === undefined) continue
+      pubsub.topicValidators.set(topics[kind], (peer, message) => this.validate(kind, validator, peer, message.data))
+      pubsub.subscribe(topics[kind])
+    }
+    // Peer-discovery announcements are libp2p's format; we only bound their size.
+    pubsub.topicValidators.set(topics.discovery, (_peer, message) =>
+      message.data.length <= MAX_DISCOVERY_MESSAGE_BYTES ? 'accept' : 'reject'
+    )
+    this.scoreWatch = setRepeating(() => this.watchScores(), SCORE_WATCH_INTERVAL_MS)
+  }
+
+  stop(): void {
+    this.attestBatcher.close()
+    clearRepeating(this.scoreWatch)
+    this.scoreWatch = undefined
+    this.options.pubsub.topicValidators.delete(this.options.topics.discovery)
+    for (const kind of VALIDATED_TOPIC_KINDS) {
+      if (this.options.validators[kind] === undefined) continue
+      this.options.pubsub.topicValidators.delete(this.options.topics[kind])
+    }
+  }
+
+  /** Registers a handler for accepted messages of a topic; returns its removal. */
+  on(kind: ValidatedTopicKind, handler: MessageHandler<P>): () => void {
+    let set = this.handlers.get(kind)
+    if (set === undefined) this.handlers.set(kind, (set = new Set()))
+    set.add(handler)
+    return () => set.delete(handler)
+  }
+
+  /** Publishes now; resolves to how many peers it went to (0 is fine: gossip reaches them later). */
+  async publish(kind: Exclude<ValidatedTopicKind, 'attest'>, bytes: Uint8Array): Promise<number> {
+    return this.publishNow(kind, bytes)
+  }
+
+  /** Queues attestations; they leave in one batch within the batching window. */
+  publishAttestations(items: readonly Uint8Array[]): void {
+    for (const item of items) this.attestBatcher.add(item)
+  }
+
+  /**
+   * Runs a message that arrived outside gossip (a sync reply) through the same validator and handlers.
+   * Not forwarded: synced shares are history, not news.
+   */
+  async ingest(kind: ValidatedTopicKind, bytes: Uint8Array, from: P): Promise<VerdictKind> {
+    const validator = this.options.validators[kind]
+    if (validator === undefined) return 'ignore'
+    return this.validate(kind, validator, from, bytes)
+  }
+
+  /** Flushes pending attestation batches now (shutdown, tests). */
+  flush(): void {
+    this.attestBatcher.flush()
+  }
+
+  private async publishNow(kind: ValidatedTopicKind, bytes: Uint8Array): Promise<number> {
+    const limit = MAX_MESSAGE_BYTES_BY_TOPIC[kind]
+    if (bytes.length > limit) throw new RangeError(`${kind} message of ${bytes.length} bytes above the ${limit}-byte limit`)
+    this.metrics[kind].published++
+    try {
+      const result = await this.options.pubsub.publish(this.options.topics[kind], bytes)
+      return result.recipients.length
+    } catch (err) {
+      log.warn(`publish on ${kind} failed: ${(err as Error).message}`)
+      return 0
+    }
+  }
+
+  private async validate(kind: ValidatedTopicKind, validator: MessageValidator<P>, peer: P, data: Uint8Array): Promise<GossipResult> {
+    const counters = this.metrics[kind]
+    counters.received++
+    if (data.length > MAX_MESSAGE_BYTES_BY_TOPIC[kind]) {
+      counters.oversize++
+      counters.rejected++
+      return 'reject'
+    }
+    let verdict: VerdictKind
+    let accepted: Uint8Array[] = [data]
+    try {
+      if (kind === 'attest') ({ verdict, accepted } = await this.validateBatch(validator, peer, data))
+      else {
+        const v = await validator(data, peer)
+        verdict = verdictKind(v)
+        if (verdict !== 'accept') log.debug(`${kind} from ${peer.toString()}: ${verdict} ${verdictReason(v)}`)
+        const missing = verdictFetch(v)
+        if (missing !== undefined) this.options.onFetchNeeded?.(missing, peer)
+      }
+    } catch (err) {
+      // A throwing validator is our bug, not the sender's: no penalty, no forwarding.
+      counters.validatorErrors++
+      counters.ignored++
+      log.error(`${kind} validator threw: ${(err as Error).message}`)
+      return 'ignore'
+    }
+    if (verdict === 'accept') {
+      counters.accepted++
+      for (const item of accepted) this.deliver(kind, item, peer)
+    } else if (verdict === 'reject') counters.rejected++
+    else counters.ignored++
+    return verdict
+  }
+
+  /**
+   * A batch is rejected when any attestation in it is invalid (honest nodes forward only batches they
+   * accepted, so an invalid item proves its sender bad), accepted when at least one is new and valid.
+   */
+  private async validateBatch(validator: MessageValidator<P>, peer: P, data: Uint8Array): Promise<{ verdict: VerdictKind; accepted: Uint8Array[] }> {
+    let items: Uint8Array[]
+    try {
+      items = decodeBatch(data)
+    } catch {
+      return { verdict: 'reject', accepted: [] }
+    }
+    const accepted: Uint8Array[] = []
+    for (const item of items) {
+      const kind = verdictKind(await validator(item, peer))
+      if (kind === 'reject') return { verdict: 'reject', accepted: [] }
+      if (kind === 'accept') accepted.push(item)
+    }
+    return { verdict: accepted.length > 0 ? 'accept' : 'ignore', accepted }
+  }
+
+  private deliver(kind: ValidatedTopicKind, bytes: Uint8Array, from: P): void {
+    const set = this.handlers.get(kind)
+    if (set === undefined) return
+    for (const handler of set) {
+      try {
+        handler(bytes, from)
+      } catch (err) {
+        log.error(`${kind} handler threw: ${(err as Error).message}`)
+      }
+    }
+  }
+
+  private watchScores(): void {
+    const { pubsub, graylistThreshold, onGraylisted } = this.options
+    for (const peer of pubsub.getPeers()) {
+      const id = peer.toString()
+      const score = pubsub.getScore(id)
+      if (score < graylistThreshold) {
+        if (this.graylisted.has(id)) continue
+        this.graylisted.add(id)
+        log.warn(`peer ${id} graylisted: score ${score.toFixed(1)} < ${graylistThreshold}`)
+        onGraylisted?.(peer, score)
+      } else this.graylisted.delete(id)
+    }
+  }
+}
+
+function zeroCounters(): TopicCounters {
+  return { received: 0, accepted: 0, rejected: 0, ignored: 0, oversize: 0, validatorErrors: 0, published: 0 }
+}

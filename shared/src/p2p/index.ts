@@ -1,0 +1,16 @@
+// Public face of the P2P protocol shared by relays and browsers: names, limits, codecs, scoring policy,
+// the gossip router and the sync/template request-response services (no libp2p import in this folder).
+export * from './protocol'
+export * from './limits'
+export * from './verdict'
+export * from './message-id'
+export * from './score-params'
+export * from './sync-codec'
+export * from './batch-codec'
+export { Batcher, type BatcherOptions } from './batcher'
+export { PeerRateLimiter } from './rate-limiter'
+export { readFrame, writeFrame, FrameError, type FrameStream } from './framing'
+export * from './gossip-options'
+export * from './gossip-router'
+export * from './sync-service'
+export { ParentFetcher, MAX_PARENT_FETCHES_IN_FLIGHT, type ParentFetcherDeps } from './parent-fetcher'

@@ -1,0 +1,105 @@
+// ShareInfo (DESIGN.md, Work and shares step 3) and the OP_RETURN share commitment that binds it
+// into the coinbase: OP_RETURN PUSH40 <network tag 8 bytes> <sha256d(ShareInfo) 32 bytes>.
+import { ByteReader, ByteWriter, DecodeError } from '../primitives/bytes'
+import { sha256d } from '../primitives/hash'
+import { HASH_BYTES, MAX_PAYOUT_SCRIPT_BYTES, MAX_SHARE_INFO_BYTES, NETWORK_TAG_BYTES, SHARE_COMMITMENT_PAYLOAD_BYTES } from './constants'
+
+export interface ShareInfo {
+  /** Parent share id (internal byte order); 32 zero bytes for the first share of a chain. */
+  prevShareId: Uint8Array
+  /** Who this share pays: the finder's output script. */
+  payoutScript: Uint8Array
+  /** Share target as compact bits; must equal the retarget at the parent. */
+  shareBits: number
+  /** Share timestamp, unix seconds (the header's ntime is only for the block). */
+  timestamp: number
+  /** Parent height + 1; 0 for the first share. */
+  shareHeight: number
+  /** Height of the block this share's header would be. */
+  blockHeight: number
+  /** Total coinbase value in base units (subsidy + fees of the template). */
+  coinbaseValue: bigint
+  /** Id of the template announcement the share was mined on. */
+  templateId: Uint8Array
+}
+
+export const ZERO_HASH = new Uint8Array(HASH_BYTES)
+
+const OP_RETURN = 0x6a
+
+export function isZeroHash(h: Uint8Array): boolean {
+  for (let i = 0; i < h.length; i++) if (h[i] !== 0) return false
+  return true
+}
+
+export function writeShareInfo(w: ByteWriter, info: ShareInfo): void {
+  if (info.prevShareId.length !== HASH_BYTES || info.templateId.length !== HASH_BYTES) {
+    throw new RangeError('prevShareId and templateId must be 32 bytes')
+  }
+  if (info.payoutScript.length < 1 || info.payoutScript.length > MAX_PAYOUT_SCRIPT_BYTES) {
+    throw new RangeError(`payout script must be 1..${MAX_PAYOUT_SCRIPT_BYTES} bytes`)
+  }
+  w.bytes(info.prevShareId)
+    .varBytes(info.payoutScript)
+    .u32le(info.shareBits)
+    .u32le(info.timestamp)
+    .u32le(info.shareHeight)
+    .u32le(info.blockHeight)
+    .u64le(info.coinbaseValue)
+    .bytes(info.templateId)
+}
+
+export function readShareInfo(r: ByteReader): ShareInfo {
+  const prevShareId = r.bytes(HASH_BYTES)
+  const payoutScript = r.varBytes(MAX_PAYOUT_SCRIPT_BYTES)
+  if (payoutScript.length === 0) throw new DecodeError('payout-script', 'payout script is empty')
+  if (payoutScript[0] === OP_RETURN) throw new DecodeError('payout-script', 'payout script is unspendable (OP_RETURN)')
+  return {
+    prevShareId,
+    payoutScript,
+    shareBits: r.u32le(),
+    timestamp: r.u32le(),
+    shareHeight: r.u32le(),
+    blockHeight: r.u32le(),
+    coinbaseValue: r.u64le(),
+    templateId: r.bytes(HASH_BYTES)
+  }
+}
+
+/** The canonical serialization hashed by the commitment. */
+export function encodeShareInfo(info: ShareInfo): Uint8Array {
+  const w = new ByteWriter(MAX_SHARE_INFO_BYTES)
+  writeShareInfo(w, info)
+  return w.finish()
+}
+
+export function decodeShareInfo(b: Uint8Array): ShareInfo {
+  const r = new ByteReader(b)
+  const info = readShareInfo(r)
+  r.expectEnd()
+  return info
+}
+
+/** The first NETWORK_TAG_BYTES of the network id: carried by shares and commitments. */
+export function networkTagOf(networkId: Uint8Array): Uint8Array {
+  if (networkId.length !== HASH_BYTES) throw new RangeError('network id must be 32 bytes')
+  return networkId.slice(0, NETWORK_TAG_BYTES)
+}
+
+/** Bytes of the commitment output's script: 0x6a 0x28 tag(8) sha256d(ShareInfo)(32) = 42 bytes. */
+export const SHARE_COMMITMENT_SCRIPT_BYTES = 2 + SHARE_COMMITMENT_PAYLOAD_BYTES
+
+export function shareCommitmentScript(networkTag: Uint8Array, shareInfoBytes: Uint8Array): Uint8Array {
+  const script = new Uint8Array(SHARE_COMMITMENT_SCRIPT_BYTES)
+  writeShareCommitmentScript(script, 0, networkTag, shareInfoBytes)
+  return script
+}
+
+/** Writes the commitment script into `out` at `at` (hot path: no intermediate arrays but the hash). */
+export function writeShareCommitmentScript(out: Uint8Array, at: number, networkTag: Uint8Array, shareInfoBytes: Uint8Array): void {
+  if (networkTag.length !== NETWORK_TAG_BYTES) throw new RangeError(`network tag must be ${NETWORK_TAG_BYTES} bytes`)
+  out[at] = OP_RETURN
+  out[at + 1] = SHARE_COMMITMENT_PAYLOAD_BYTES // a direct push of 40 bytes
+  out.set(networkTag, at + 2)
+  out.set(sha256d(shareInfoBytes), at + 2 + NETWORK_TAG_BYTES)
+}

@@ -1,0 +1,205 @@
+// Share validation (DESIGN.md, Share-chain rules "Valid share"), cheapest checks first:
+//   size, decode, bounds, network tag, parent known, share height, claimed bits vs retarget
+//   -> share id, verdict cache, template agreement -> PoW -> coinbase rebuild + merkle fold
+//   -> median-time rule, future bound, header-chain rule (live: prev block at most 1 behind the tip;
+//      synced: within the window's span in blocks).
+// Split in three so the hashing can run in a worker: precheck() -> verifyShareWork() -> finish().
+import { bytesToHex, DecodeError, equalBytes } from '../primitives/bytes'
+import { sha256d } from '../primitives/hash'
+import { bitsToTarget } from '../primitives/target'
+import { MAX_SHARE_BYTES } from './constants'
+import type { HeaderChain } from './header-chain'
+import { LruCache } from './lru'
+import type { ShareNode } from './node'
+import type { ShareChainRules } from './rules'
+import type { ShareChain } from './share-chain'
+import { decodeShare, type Share } from './share-codec'
+import { isZeroHash } from './share-info'
+import { checkSharePow, verifyShareWork, type ShareWorkInput } from './share-work'
+import type { TemplateAnnouncement } from './template'
+import { ACCEPT, ignore, reject, type ShareVerdict } from './verdict'
+
+/** live: just gossiped (tight header rule); synced: fetched from a peer's window (loose header rule). */
+export type ShareMode = 'live' | 'synced'
+
+/** Verdicts remembered by share id (the original summary's 10 000 entries). */
+export const DEFAULT_VERDICT_CACHE_ENTRIES = 10_000
+/** A synced share's prev block may be this many times the window's nominal span (in blocks) deep. */
+export const SYNCED_SPAN_FACTOR = 2
+/** ... plus this many blocks of slack (block times vary). */
+export const SYNCED_SPAN_SLACK_BLOCKS = 12
+/** Largest BIP34 height we accept (int32). */
+const MAX_BLOCK_HEIGHT = 0x7fffffff
+
+export interface ShareValidatorInit {
+  rules: ShareChainRules
+  chain: ShareChain
+  headers: HeaderChain
+  /** Known template announcements by template id (hex); when known, the share must agree with it. */
+  templates?: (templateIdHex: string) => TemplateAnnouncement | undefined
+  /** Local clock, unix seconds. */
+  now?: () => number
+  verdictCacheEntries?: number
+}
+
+export interface PendingShare {
+  id: Uint8Array
+  key: string
+  share: Share
+  parent: ShareNode | undefined
+  mode: ShareMode
+  /** Serializable input of the hashing stage. */
+  work: ShareWorkInput
+}
+
+export interface ShareValidation {
+  verdict: ShareVerdict
+  id?: Uint8Array
+  share?: Share
+}
+
+type Precheck = { done: ShareValidation } | { pending: PendingShare }
+
+export class ShareValidator {
+  private readonly cache: LruCache<string, ShareVerdict>
+  private readonly now: () => number
+
+  constructor(private readonly init: ShareValidatorInit) {
+    this.cache = new LruCache(init.verdictCacheEntries ?? DEFAULT_VERDICT_CACHE_ENTRIES)
+    this.now = init.now ?? (() => Math.floor(Date.now() / 1000))
+  }
+
+  /** Full validation on this thread. */
+  validate(bytes: Uint8Array, mode: ShareMode = 'live'): ShareValidation {
+    const pre = this.precheck(bytes, mode)
+    if ('done' in pre) return pre.done
+    const p = pre.pending
+    const work = verifyShareWork(p.share, p.id, p.work.networkTag, p.work.pow, p.work.payouts)
+    return this.finish(p, work)
+  }
+
+  validateBatch(items: Uint8Array[], mode: ShareMode = 'live'): ShareValidation[] {
+    return items.map((b) => this.validate(b, mode))
+  }
+
+  /** Every check that needs no hashing but the share id; returns the hashing job when they pass. */
+  precheck(bytes: Uint8Array, mode: ShareMode): Precheck {
+    const { rules, chain } = this.init
+    if (bytes.length > MAX_SHARE_BYTES) return done(reject('size', `${bytes.length} bytes, limit ${MAX_SHARE_BYTES}`))
+    let share: Share
+    try {
+      share = decodeShare(bytes)
+    } catch (e) {
+      return done(decodeVerdict(e))
+    }
+    const info = share.info
+    let target: bigint
+    try {
+      target = bitsToTarget(info.shareBits)
+    } catch {
+      return done(reject('bounds', 'share bits do not decode'))
+    }
+    if (target > rules.maxShareTarget) return done(reject('bounds', 'share target easier than the network minimum'))
+    if (info.blockHeight > MAX_BLOCK_HEIGHT) return done(reject('bounds', 'block height out of range'))
+    if (!equalBytes(share.networkTag, rules.networkTag)) return done(reject('network', 'share of another network'))
+    const first = isZeroHash(info.prevShareId)
+    const parent = first ? undefined : chain.getById(info.prevShareId)
+    const id = sha256d(share.header80)
+    const key = bytesToHex(id)
+    if (chain.has(key)) return done(ignore('duplicate'), id, share)
+    const cached = this.cache.get(key)
+    if (cached) return done(cached, id, share)
+    if (!first && !parent) {
+      // Orphan: prove the PoW against its own claim before anyone spends a fetch on it.
+      if (!checkSharePow(share, id, rules.pow)) return done(this.remember(key, reject('pow', 'header hash above the share target')), id, share)
+      return done(ignore('unknown-parent', 'fetch the parent share', info.prevShareId), id, share)
+    }
+    const expectedHeight = parent ? parent.height + 1 : 0
+    if (info.shareHeight !== expectedHeight) {
+      return done(this.remember(key, reject('height', `share height ${info.shareHeight}, expected ${expectedHeight}`)), id, share)
+    }
+    const expectedBits = chain.nextShareBits(parent)
+    if (info.shareBits !== expectedBits) {
+      return done(this.remember(key, reject('share-target', `bits 0x${info.shareBits.toString(16)}, retarget gives 0x${expectedBits.toString(16)}`)), id, share)
+    }
+    const template = this.init.templates?.(bytesToHex(info.templateId))
+    if (template && !agreesWithTemplate(share, template)) {
+      return done(this.remember(key, reject('template', 'share disagrees with its template announcement')), id, share)
+    }
+    const payouts = chain.payouts(parent, info.coinbaseValue, info.payoutScript)
+    const work: ShareWorkInput = { shareBytes: bytes, networkTag: rules.networkTag, pow: rules.pow, payouts: { count: payouts.count, bytes: payouts.bytes } }
+    return { pending: { id, key, share, parent, mode, work } }
+  }
+
+  /** Timestamp and header-chain rules after the hashing stage returned `work`. */
+  finish(p: PendingShare, work: ShareVerdict): ShareValidation {
+    if (work.kind !== 'accept') return { verdict: this.remember(p.key, work), id: p.id, share: p.share }
+    const verdict = this.timeAndHeaderRules(p)
+    // Reject and accept are facts about the share; ignore depends on clocks and header-chain state.
+    if (verdict.kind !== 'ignore') this.remember(p.key, verdict)
+    return { verdict, id: p.id, share: p.share }
+  }
+
+  private timeAndHeaderRules(p: PendingShare): ShareVerdict {
+    const { rules, chain, headers } = this.init
+    const info = p.share.info
+    const median = chain.medianTimePast(p.parent)
+    if (median !== undefined && info.timestamp <= median) {
+      return reject('timestamp-median', `timestamp ${info.timestamp} not above median ${median}`)
+    }
+    if (info.timestamp > this.now() + rules.maxFutureSeconds) return ignore('future', `timestamp ${info.timestamp} ahead of the local clock`)
+    const prevHash = p.share.header.prevHash
+    const prevBlock = headers.get(prevHash)
+    if (!prevBlock) return ignore('unknown-block', 'prev block not in the header chain', prevHash)
+    if (info.blockHeight !== prevBlock.height + 1) {
+      return reject('block-height', `block height ${info.blockHeight}, header chain gives ${prevBlock.height + 1}`)
+    }
+    const tipHeight = headers.tip.height
+    if (p.mode === 'live') {
+      const depth = headers.depthOf(prevHash)
+      if (depth === undefined || depth > 1) return ignore('stale', 'prev block more than 1 behind the tip')
+      return ACCEPT
+    }
+    const spanBlocks = Math.ceil((rules.windowShares * rules.shareIntervalSeconds * SYNCED_SPAN_FACTOR) / rules.targetBlockSeconds) + SYNCED_SPAN_SLACK_BLOCKS
+    if (prevBlock.height < tipHeight - spanBlocks) return ignore('old-block', 'prev block older than the window span')
+    return ACCEPT
+  }
+
+  private remember(key: string, v: ShareVerdict): ShareVerdict {
+    this.cache.set(key, v)
+    return v
+  }
+}
+
+function done(verdict: ShareVerdict, id?: Uint8Array, share?: Share): { done: ShareValidation } {
+  return { done: { verdict, id, share } }
+}
+
+function decodeVerdict(e: unknown): ShareVerdict {
+  if (!(e instanceof DecodeError)) throw e
+  switch (e.code) {
+    case 'size':
+      return reject('size', e.message)
+    case 'version':
+      return reject('version', e.message)
+    case 'payout-script':
+    case 'branch':
+    case 'scriptsig':
+      return reject('bounds', e.message)
+    default:
+      return reject('decode', e.message)
+  }
+}
+
+function agreesWithTemplate(share: Share, t: TemplateAnnouncement): boolean {
+  const wc = share.coinbase.witnessCommitment
+  return (
+    share.info.blockHeight === t.height &&
+    share.info.coinbaseValue === t.coinbaseValue &&
+    share.header.bits === t.bits &&
+    equalBytes(share.header.prevHash, t.prevHash) &&
+    (wc === undefined ? t.witnessCommitment === undefined : t.witnessCommitment !== undefined && equalBytes(wc, t.witnessCommitment)) &&
+    share.merkleBranch.length === t.merkleBranch.length &&
+    share.merkleBranch.every((step, i) => equalBytes(step, t.merkleBranch[i]))
+  )
+}
