@@ -4,13 +4,13 @@
 // To add a kernel, add a row to KERNELS:
 //   name    output file stem (build/<name>.wasm) and the name the TypeScript loaders ask for
 //   source  an AssemblyScript entry file (`as/x.ts`), or a generator module (`gen/x.gen.mjs`) whose
-//           `generate({ simd })` returns AssemblyScript source (written to build/gen/<name>.ts, compiled)
+//           `generate({ simd })` returns AssemblyScript source (compiled as build/gen/<name>.ts)
 //   simd    true: compiled with `--enable simd` (WebAssembly 128-bit SIMD)
 //
 // Usage: node scripts/build-kernels.mjs [--force]   (skips when every output is newer than all inputs)
 
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises'
-import { dirname, join, relative } from 'node:path'
+import { mkdir, readdir, readFile as fsReadFile, stat, writeFile } from 'node:fs/promises'
+import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import asc from 'assemblyscript/asc'
 
@@ -48,24 +48,31 @@ async function isFresh (outFile, inputsMtimeMs) {
   }
 }
 
-/** Returns the AssemblyScript entry path for a row, running its generator first when it has one. */
+/** The AssemblyScript entry of a row: its file, or its generator's output. Generated source is served
+ *  to the compiler from memory under build/gen/<name>.ts (so no stray .ts lands where tsc looks), and a
+ *  copy is written to build/gen/<name>.as for reading. */
 async function entryFor (kernel) {
   const source = join(KERNEL_DIR, kernel.source)
-  if (!kernel.source.endsWith('.mjs')) return source
+  if (!kernel.source.endsWith('.mjs')) return { entry: source, virtual: undefined }
   const generator = await import(pathToFileURL(source).href)
   const text = generator.generate({ simd: kernel.simd })
-  const out = join(BUILD_DIR, 'gen', `${kernel.name}.ts`)
-  await mkdir(dirname(out), { recursive: true })
-  await writeFile(out, text)
-  return out
+  const entry = join(BUILD_DIR, 'gen', `${kernel.name}.ts`)
+  await mkdir(dirname(entry), { recursive: true })
+  await writeFile(join(BUILD_DIR, 'gen', `${kernel.name}.as`), text)
+  return { entry, virtual: text }
 }
 
 async function compile (kernel) {
-  const entry = await entryFor(kernel)
+  const { entry, virtual } = await entryFor(kernel)
   const outFile = join(BUILD_DIR, `${kernel.name}.wasm`)
   const args = [entry, '-o', outFile, ...COMMON_FLAGS, ...(kernel.simd ? SIMD_FLAGS : [])]
+  const readFile = async (filename, baseDir) => {
+    const path = resolve(baseDir, filename)
+    if (virtual !== undefined && path === entry) return virtual
+    try { return await fsReadFile(path, 'utf8') } catch { return null }
+  }
   const started = performance.now()
-  const { error, stderr } = await asc.main(args)
+  const { error, stderr } = await asc.main(args, { readFile })
   if (error) {
     throw new Error(`AssemblyScript failed on ${relative(ROOT, entry)} (kernel ${kernel.name}): ${error.message}\n${stderr.toString()}`)
   }

@@ -6,7 +6,7 @@ import { bytesToHex, hexToBytes } from '../../shared/src/primitives/bytes'
 import { blockHash, hashToDisplayHex } from '../../shared/src/primitives/header'
 import { computePayouts, type PayoutBasis } from '../../shared/src/sharechain/payouts'
 import { DaemonTemplateSource } from '../src/template/daemon-source'
-import { coinbaseBudget } from '../src/template/coinbase-room'
+import { coinbaseBudget, fitCoinbase } from '../src/template/coinbase-room'
 import { assembleBlock } from '../src/block/assemble'
 import { BlockSubmitter } from '../src/block/submitter'
 import { LevelRelayStore } from '../src/store/level-store'
@@ -25,6 +25,8 @@ let dataDir: string
 let store: LevelRelayStore
 let submitter: BlockSubmitter
 let payeeScripts: Uint8Array[]
+/** The last template a block was mined on: later tests wait for a newer one. */
+let lastMined: BlockTemplate | undefined
 
 function sourceFor (node: LitecoindPair['a']): DaemonTemplateSource {
   return new DaemonTemplateSource({
@@ -42,7 +44,7 @@ function payoutsFor (template: BlockTemplate): Array<{ script: Uint8Array, value
   return computePayouts(basis, template.coinbaseValue, payeeScripts[0], { finderBonusPpm: 5000, dustLimit: 1000n, maxPayoutOutputs: 50 })
 }
 
-async function nextTemplate (after?: BlockTemplate): Promise<BlockTemplate> {
+async function nextTemplate (after = lastMined): Promise<BlockTemplate> {
   const deadline = Date.now() + TEMPLATE_WAIT_MS
   for (;;) {
     const t = source.current()
@@ -58,6 +60,7 @@ async function mineShareOn (template: BlockTemplate): Promise<{ hash: string, pa
   const header80 = grindHeader(template, coinbaseLegacy, 'scrypt')
   const record = await submitter.submit({ template, header80, coinbaseLegacy })
   expect(record.status, record.reason).toBe('accepted')
+  lastMined = template
   return { hash: record.hash, payouts }
 }
 
@@ -164,6 +167,38 @@ describe('relay on two litecoind regtest nodes', () => {
     await pair.generate(COINBASE_MATURITY)
     await submitter.updateStatuses()
     for (const r of accepted) expect((await store.getBlock(r.hash))?.status).toBe('confirmed')
+  })
+
+  it('makes coinbase room by dropping the lowest-fee-rate transaction and its fee; the daemon accepts the block', async () => {
+    const tipTemplate = await nextTemplate()
+    const to: string = await pair.b.call('getnewaddress', ['', 'bech32'])
+    const txids: string[] = []
+    for (const satPerVbyte of [30, 10, 20]) {
+      txids.push(await pair.a.call('sendtoaddress', [to, 1, '', '', false, true, null, 'unset', null, satPerVbyte]))
+    }
+    // getblocktemplate rebuilds for mempool changes only after 5 s on the same tip (notes/litecoind.md).
+    await new Promise((resolve) => setTimeout(resolve, 5_200))
+    const full = await source.refresh()
+    expect(full.height).toBe(tipTemplate.height)
+    expect(full.transactions).toHaveLength(3)
+    const cheapest = full.transactions.reduce((a, b) => (a.fee * BigInt(b.weight) < b.fee * BigInt(a.weight) ? a : b))
+    expect(hashToDisplayHex(cheapest.txid)).toBe(txids[1])
+    // Ask for one weight unit more than the block has left: exactly one transaction must go.
+    const used = full.transactions.reduce((s, tx) => s + tx.weight, 0)
+    const room = full.weightLimit - (80 + 1) * 4 - used
+    const fit = fitCoinbase(full, { weight: room + 1, sigops: 0 })
+    expect(fit.fits).toBe(true)
+    expect(fit.dropped.map((tx) => hashToDisplayHex(tx.txid))).toEqual([txids[1]])
+    expect(fit.template.coinbaseValue).toBe(full.coinbaseValue - cheapest.fee)
+    const payouts = payoutsFor(fit.template)
+    const coinbaseLegacy = coinbaseFor(fit.template, payouts)
+    const header80 = grindHeader(fit.template, coinbaseLegacy, 'scrypt')
+    const record = await submitter.submit({ template: fit.template, header80, coinbaseLegacy })
+    expect(record.status, record.reason).toBe('accepted')
+    lastMined = fit.template
+    const block = await pair.a.call('getblock', [record.hash, 1])
+    expect(block.tx.slice(1).sort()).toEqual([txids[0], txids[2]].sort())
+    await pair.waitSynced()
   })
 
   it('builds valid blocks past height 432 where MWEB activates (HogEx last, MWEB data appended)', async () => {

@@ -1,15 +1,13 @@
 // The scrypt(1024, 1, 1) WASM kernels (SIMD and scalar builds) against the shared reference
 // (@noble/hashes scrypt via shared/src/primitives/hash.ts) and Litecoin's genesis block.
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { scryptPow } from '../../shared/src/primitives/hash'
 import { blockHash, hashToDisplayHex, displayHexToHash } from '../../shared/src/primitives/header'
 import { bitsToTarget, meetsTarget } from '../../shared/src/primitives/target'
-import {
-  instantiateScryptScanner, SCRYPT_KERNEL_SCALAR, SCRYPT_KERNEL_SIMD, type ScryptScanner
-} from '../src/miner/kernels/scrypt'
+import { SCRYPT_KERNEL_SCALAR, SCRYPT_KERNEL_SIMD } from '../src/miner/kernels/scrypt'
+import { loadScryptScanner } from '../src/miner/kernels/scrypt.node'
 import { KernelInputError, NONCE_OFFSET } from '../src/miner/kernels/types'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -66,11 +64,6 @@ function referenceScan (header: Uint8Array, target: bigint, start: number, count
   return found
 }
 
-async function loadScanner (name: string, simd: boolean): Promise<ScryptScanner> {
-  const bytes = readFileSync(`${ROOT}/web/src/miner/kernels/build/${name}.wasm`)
-  return instantiateScryptScanner(await WebAssembly.compile(bytes), simd)
-}
-
 beforeAll(() => {
   // Skips itself when the kernels are newer than their sources.
   execFileSync(process.execPath, [`${ROOT}/scripts/build-kernels.mjs`], { stdio: 'inherit' })
@@ -79,9 +72,9 @@ beforeAll(() => {
 describe.each([
   { name: SCRYPT_KERNEL_SIMD, simd: true },
   { name: SCRYPT_KERNEL_SCALAR, simd: false }
-])('$name kernel', ({ name, simd }) => {
+])('$name kernel', ({ simd }) => {
   it('finds the same nonces and hashes as the reference for random headers', async () => {
-    const scanner = await loadScanner(name, simd)
+    const scanner = await loadScryptScanner({ simd })
     expect(scanner.algorithm).toBe('scrypt')
     expect(scanner.simd).toBe(simd)
     const target = 1n << 254n // about 1 hash in 4 meets it
@@ -98,7 +91,7 @@ describe.each([
   })
 
   it('returns every nonce with its exact hash at the maximum target, up to the last nonce', async () => {
-    const scanner = await loadScanner(name, simd)
+    const scanner = await loadScryptScanner({ simd })
     const header = pseudoRandomBytes(80, 0xabc)
     scanner.setJob(header, (1n << 256n) - 1n)
     const start = 2 ** 32 - 2 * scanner.lanes
@@ -109,7 +102,7 @@ describe.each([
     const header = litecoinGenesisHeader()
     expect(hashToDisplayHex(blockHash(header))).toBe(LTC_GENESIS.blockHashDisplay)
     const target = bitsToTarget(LTC_GENESIS.bits)
-    const scanner = await loadScanner(name, simd)
+    const scanner = await loadScryptScanner({ simd })
     const start = LTC_GENESIS.nonce - 5 // the genesis nonce is not lane-aligned in this range
     const count = 12 // a multiple of 1 and 4 lanes
     scanner.setJob(header, target)
@@ -119,7 +112,7 @@ describe.each([
   })
 
   it('rejects bad input with KernelInputError', async () => {
-    const scanner = await loadScanner(name, simd)
+    const scanner = await loadScryptScanner({ simd })
     expect(() => scanner.scan(0, scanner.lanes)).toThrow(KernelInputError) // before setJob
     expect(() => scanner.setJob(new Uint8Array(79), 1n)).toThrow(KernelInputError)
     expect(() => scanner.setJob(new Uint8Array(80), 1n << 256n)).toThrow(KernelInputError)
@@ -132,7 +125,7 @@ describe.each([
 
 describe('scrypt SIMD kernel, long ranges', () => {
   it('splits a range longer than one kernel batch without losing or repeating nonces', async () => {
-    const scanner = await loadScanner(SCRYPT_KERNEL_SIMD, true)
+    const scanner = await loadScryptScanner({ simd: true })
     const header = pseudoRandomBytes(80, 0xb16)
     scanner.setJob(header, (1n << 256n) - 1n)
     const count = 4096 + 8 // one more kernel batch (MAX_BATCH in as/scrypt-pbkdf2.ts) plus 2 lane groups

@@ -58,6 +58,8 @@ export class BlockSubmitter {
   private readonly now: () => number
   private readonly changes = new Listeners<[FoundBlockRecord]>()
   private checking: Promise<void> | undefined
+  /** Blocks being submitted right now: the status check leaves them to submit(). */
+  private readonly inFlight = new Set<string>()
   private offTemplate: (() => void) | undefined
 
   constructor (init: BlockSubmitterInit) {
@@ -88,7 +90,7 @@ export class BlockSubmitter {
     const block = assembleBlock(template, header80, coinbaseLegacy)
     const hash = hashToDisplayHex(blockHash(header80))
     const coinbase = decodeTx(coinbaseLegacy)
-    let record: FoundBlockRecord = {
+    const record: FoundBlockRecord = {
       hash,
       network: this.init.network,
       height: template.height,
@@ -101,6 +103,19 @@ export class BlockSubmitter {
       status: 'submitted',
       updatedAt: this.now()
     }
+    const known = await this.init.blocks.getBlock(hash)
+    if (known !== undefined && known.status !== 'submitted') return known // the same block again
+    this.inFlight.add(hash)
+    try {
+      return await this.submitRecorded(block, record, header80)
+    } finally {
+      this.inFlight.delete(hash)
+    }
+  }
+
+  private async submitRecorded (block: Uint8Array, submitted: FoundBlockRecord, header80: Uint8Array): Promise<FoundBlockRecord> {
+    const hash = submitted.hash
+    let record = submitted
     await this.save(record)
     let outcome
     try {
@@ -127,10 +142,10 @@ export class BlockSubmitter {
     }
     await this.save(record)
     if (outcome.accepted) {
-      log.info(`block ${hash} at height ${template.height} accepted; tip now ${tipAfter ?? '?'}`)
-      this.init.attestor?.attestBlock(blockHash(header80), template.height, 'accepted')
+      log.info(`block ${hash} at height ${record.height} accepted; tip now ${tipAfter ?? '?'}`)
+      this.init.attestor?.attestBlock(blockHash(header80), record.height, 'accepted')
     } else {
-      log.warn(`block ${hash} at height ${template.height} rejected: ${outcome.reason}`)
+      log.warn(`block ${hash} at height ${record.height} rejected: ${outcome.reason}`)
     }
     return record
   }
@@ -143,7 +158,7 @@ export class BlockSubmitter {
 
   private async checkOnce (): Promise<void> {
     const unsettled = (await this.init.blocks.listBlocks(MAX_TRACKED_BLOCKS))
-      .filter((r) => r.status === 'accepted' || r.status === 'submitted')
+      .filter((r) => (r.status === 'accepted' || r.status === 'submitted') && !this.inFlight.has(r.hash))
     for (const record of unsettled) {
       let position
       try {
@@ -160,7 +175,9 @@ export class BlockSubmitter {
         status = confirmations >= this.init.coinbaseMaturity ? 'confirmed' : 'accepted'
       }
       if (status === record.status && confirmations === record.confirmations) continue
-      const updated: FoundBlockRecord = { ...record, status, ...(confirmations !== undefined ? { confirmations } : {}), updatedAt: this.now() }
+      const fresh = await this.init.blocks.getBlock(record.hash)
+      if (this.inFlight.has(record.hash) || fresh?.status !== record.status) continue // submit() moved it meanwhile
+      const updated: FoundBlockRecord = { ...fresh, status, ...(confirmations !== undefined ? { confirmations } : {}), updatedAt: this.now() }
       await this.save(updated)
       if (status !== record.status && (status === 'orphaned' || status === 'confirmed' || status === 'accepted')) {
         log.info(`block ${record.hash} is now ${status}`)

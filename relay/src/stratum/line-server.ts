@@ -177,6 +177,7 @@ export class LineServer {
   private nextId = 1
   private draining = false
   private ticker: NodeJS.Timeout | undefined
+  private closed: Promise<void> = Promise.resolve()
 
   constructor (
     readonly limits: LineServerLimits,
@@ -212,18 +213,20 @@ export class LineServer {
   }
 
   /** Stops accepting; live connections stay until closed by the caller or their clients. */
-  async stopAccepting (): Promise<void> {
+  stopAccepting (): void {
     this.draining = true
     if (this.ticker !== undefined) clearInterval(this.ticker)
-    await new Promise<void>((resolve) => {
-      if (!this.server.listening) return resolve()
-      this.server.close(() => resolve())
-    })
+    if (this.server.listening) {
+      // net.Server.close calls back only once every connection is gone: closeAll() awaits that.
+      this.closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
+    }
   }
 
-  /** Destroys every live connection. */
-  closeAll (reason: DropReason = 'shutdown'): void {
+  /** Destroys every live connection and resolves when the listener is fully closed. */
+  async closeAll (reason: DropReason = 'shutdown'): Promise<void> {
+    this.stopAccepting()
     for (const conn of [...this.live]) conn.drop(reason)
+    await this.closed
   }
 
   /** @internal: bookkeeping for a connection that ended (dropped by us or closed by the client). */

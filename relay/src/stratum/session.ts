@@ -42,6 +42,8 @@ export class StratumSession implements LineHandler {
   rejected = 0
   sharesFound = 0
   lastShareAt: number | undefined
+  /** When we last sent mining.ping (ms). */
+  lastPingAt = 0
   private nextRequestId = 1
   private readonly pending = new Map<string, 'get_version' | 'ping'>()
 
@@ -51,6 +53,12 @@ export class StratumSession implements LineHandler {
     this.target = host.targetFor(this.difficulty)
     this.vardiff = new Vardiff(() => this.vardiffBounds(), now)
     this.hashrate = new HashrateMeter(host.hashesPerDifficulty, now)
+  }
+
+  /** extranonce1 as a u32 (big-endian bytes). */
+  get extranonce1Value (): number {
+    const x = this.extranonce1
+    return ((x[0] << 24) | (x[1] << 16) | (x[2] << 8) | x[3]) >>> 0
   }
 
   // --- LineHandler -----------------------------------------------------------------------------
@@ -170,7 +178,7 @@ export class StratumSession implements LineHandler {
 
   private deliver (job: SessionJob['job'], clean: boolean): void {
     const sessionJob: SessionJob = { job, difficulty: this.difficulty, target: this.target, submits: new Set() }
-    if (clean) this.jobs.clear()
+    // Older jobs stay (bounded) even when clean: a late submit on one is answered "Stale job".
     this.jobs.set(job.id, sessionJob)
     if (this.jobs.size > MAX_JOBS_PER_CONNECTION) {
       const oldest = this.jobs.keys().next().value
@@ -186,7 +194,7 @@ export class StratumSession implements LineHandler {
    * job under a fresh id (Q4: applies from the next notify; Q8: ids never repeat). Older jobs keep
    * the difficulty they were sent with.
    */
-  changeDifficulty (next: number): void {
+  changeDifficulty (next: number, resendJob = true): void {
     if (next === this.difficulty) return
     this.difficulty = next
     this.target = this.host.targetFor(next)
@@ -194,7 +202,7 @@ export class StratumSession implements LineHandler {
     this.host.counters.difficultyChanges++
     if (!this.started) return
     this.send(encodeCall(null, 'mining.set_difficulty', [next]))
-    if (this.currentJob !== undefined) this.deliver(this.currentJob.job.reissue(this.host.nextJobId()), false)
+    if (resendJob && this.currentJob !== undefined) this.deliver(this.currentJob.job.reissue(this.host.nextJobId()), false)
   }
 
   vardiffBounds (): { min: number; max: number; targetShareSeconds: number } {
@@ -224,6 +232,7 @@ export class StratumSession implements LineHandler {
     if (!this.extranonceSubscribed) return false
     this.extranonce1 = new Uint8Array([value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff])
     this.extranonce1Hex = Buffer.from(this.extranonce1).toString('hex')
+    this.jobs.clear() // their coinbases were for the old extranonce1
     this.send(encodeCall(null, 'mining.set_extranonce', [this.extranonce1Hex, this.host.extranonce2Bytes]))
     const epoch = this.host.currentEpoch()
     if (epoch !== undefined) this.sendJob(epoch, true)

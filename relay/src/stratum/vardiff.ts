@@ -65,19 +65,22 @@ export class Vardiff {
       next = Math.min(Math.max(wanted, current / VARDIFF_MAX_STEP_DOWN), current * VARDIFF_MAX_STEP_UP)
     }
     this.reset(now)
-    next = clampDifficulty(next, min, max)
+    next = clampDifficulty(nearestPowerOfTwo(next), min, max)
     return next === current ? undefined : next
   }
 }
 
-/**
- * Clamps into [min, max] and rounds to 3 significant binary-friendly digits so set_difficulty lines
- * stay short and equal suggestions compare equal.
- */
+/** Clamps into [min, max] (max wins when they cross). */
 export function clampDifficulty (d: number, min: number, max: number): number {
-  const clamped = Math.min(Math.max(d, min), max)
-  const rounded = Number(clamped.toPrecision(3))
-  return Math.min(Math.max(rounded, min), max)
+  return Math.min(Math.max(d, min), max)
+}
+
+/**
+ * The power of two nearest to `d` (in log scale). Vardiff moves in powers of two: targets stay
+ * exact (difficultyToTarget is exact for them) and set_difficulty lines short.
+ */
+export function nearestPowerOfTwo (d: number): number {
+  return 2 ** Math.round(Math.log2(d))
 }
 
 /** Exponentially decayed rate of accepted work, as hashes per second. */

@@ -1,12 +1,12 @@
 import { createLogger } from '../../../shared/src/log'
 import { bytesToHex, equalBytes } from '../../../shared/src/primitives/bytes'
 import { displayHexToHash, hashToDisplayHex } from '../../../shared/src/primitives/header'
+import { getChainParams } from '../../../shared/src/chain'
 import type { NetworkName } from '../../../shared/src/chain/params'
 import { RpcCallError, RpcClient, RpcTransportError, type RpcClientInit } from '../rpc'
 import { Listeners, sleep } from '../util/listeners'
 import { fitCoinbase, type CoinbaseBudget } from './coinbase-room'
 import { parseBlockTemplate } from './parse-gbt'
-import { REQUESTED_RULES } from './rules'
 import type { BlockTemplate, ChainPosition, ProposalVerdict, SourceHealth, SubmitOutcome, TemplateSource } from './types'
 
 const log = createLogger('template/daemon')
@@ -62,7 +62,7 @@ export class DaemonTemplateSource implements TemplateSource {
     this.network = init.network
     this.rpc = new RpcClient(init.rpc)
     this.longpollRpc = new RpcClient({ ...init.rpc, timeoutMs: LONGPOLL_TIMEOUT_MS })
-    this.rules = REQUESTED_RULES[init.network.startsWith('litecoin') ? 'litecoin' : 'bitcoin']
+    this.rules = getChainParams(init.network).gbtRules
     this.budget = init.coinbaseBudget
     this.useLongpoll = init.longpoll ?? true
     this.pollMs = init.tipPollIntervalMs ?? TIP_POLL_INTERVAL_MS

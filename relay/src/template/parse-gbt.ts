@@ -16,6 +16,8 @@ export const MAX_TEMPLATE_TX_BYTES = 4_000_000
 export const MAX_MWEB_BYTES = 8_000_000
 /** Longest long-poll id we keep (chars); daemons send a 64-char hash plus a counter. */
 export const MAX_LONGPOLLID_CHARS = 200
+/** Litecoin's transaction serialization flag for MWEB data (primitives/transaction.h). */
+const MWEB_TX_FLAG = 0x08
 /** Consensus block limits used when the template omits them (BIP141). */
 export const DEFAULT_WEIGHT_LIMIT = 4_000_000
 export const DEFAULT_SIGOP_LIMIT = 80_000
@@ -99,7 +101,8 @@ export function parseBlockTemplate (raw: unknown, network: NetworkName, now = Da
 
   if (!Array.isArray(t.transactions)) throw new TemplateFormatError('transactions', 'must be an array')
   if (t.transactions.length > MAX_TEMPLATE_TXS) throw new TemplateFormatError('transactions', `lists more than ${MAX_TEMPLATE_TXS} entries`)
-  const transactions: TemplateTx[] = t.transactions.map((entry, i) => parseTx(entry, i))
+  const mwebActive = hasRule(rules, 'mweb')
+  const transactions: TemplateTx[] = t.transactions.map((entry, i) => parseTx(entry, i, mwebActive))
   const fees = transactions.reduce((sum, tx) => sum + tx.fee, 0n)
   if (fees > coinbaseValue) throw new TemplateFormatError('coinbasevalue', `is below the sum of transaction fees (${fees})`)
   const totalWeight = transactions.reduce((sum, tx) => sum + tx.weight, 0)
@@ -114,7 +117,7 @@ export function parseBlockTemplate (raw: unknown, network: NetworkName, now = Da
     }
   }
   let mweb: Uint8Array | undefined
-  if (hasRule(rules, 'mweb')) {
+  if (mwebActive) {
     mweb = hex(t.mweb, 'mweb', MAX_MWEB_BYTES)
     if (mweb.length === 0) throw new TemplateFormatError('mweb', 'is empty while the mweb rule is active')
     if (transactions.length === 0) throw new TemplateFormatError('transactions', 'lack the HogEx (last transaction) while the mweb rule is active')
@@ -130,16 +133,23 @@ export function parseBlockTemplate (raw: unknown, network: NetworkName, now = Da
   }
 }
 
-function parseTx (entry: unknown, index: number): TemplateTx {
+function parseTx (entry: unknown, index: number, mweb: boolean): TemplateTx {
   const at = `transactions[${index}]`
   const e = obj(entry, at)
   const data = hex(e.data, `${at}.data`, MAX_TEMPLATE_TX_BYTES)
   if (data.length < 10) throw new TemplateFormatError(`${at}.data`, 'is too short to be a transaction')
   const txid = hash(e.txid, `${at}.txid`)
   const wtxid = e.hash === undefined ? txid : hash(e.hash, `${at}.hash`)
-  if (!equalBytes(sha256d(data), wtxid)) throw new TemplateFormatError(`${at}.hash`, 'is not the hash of its data')
-  // Without the extended-serialization marker (byte 4 = 0x00) the bytes hash to the txid too.
-  if (data[4] !== 0 && !equalBytes(txid, wtxid)) throw new TemplateFormatError(`${at}.txid`, 'differs from hash for a transaction without witness')
+  if (mweb && data[4] === 0x00 && data[5] === MWEB_TX_FLAG) {
+    // Litecoin's MWEB serialization (the HogEx): marker 0x00, flag 0x08, an MWEB tx field before the
+    // locktime; its txid and hash cover the plain form, so the bytes do not hash to them. Proposal mode
+    // on the committee checks these transactions.
+    if (!equalBytes(txid, wtxid)) throw new TemplateFormatError(`${at}.hash`, 'differs from txid for an MWEB-flagged transaction')
+  } else {
+    if (!equalBytes(sha256d(data), wtxid)) throw new TemplateFormatError(`${at}.hash`, 'is not the hash of its data')
+    // Without the extended-serialization marker (byte 4 = 0x00) the bytes hash to the txid too.
+    if (data[4] !== 0 && !equalBytes(txid, wtxid)) throw new TemplateFormatError(`${at}.txid`, 'differs from hash for a transaction without witness')
+  }
   if (!Array.isArray(e.depends)) throw new TemplateFormatError(`${at}.depends`, 'must be an array')
   // getblocktemplate numbers transactions from 1 (0 would be the coinbase); a tx can only spend earlier ones.
   const depends = e.depends.map((d, k) => int(d, `${at}.depends[${k}]`, 1, index) - 1)

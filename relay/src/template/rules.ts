@@ -4,18 +4,16 @@
  * We refuse any rule we do not know, with or without '!', rather than risk building invalid blocks.
  */
 
-/** Rules each coin must be asked for (litecoind refuses a template without both: -8). */
-export const REQUESTED_RULES: Record<'bitcoin' | 'litecoin', readonly string[]> = {
-  bitcoin: ['segwit'],
-  litecoin: ['mweb', 'segwit']
-}
+// The rules a relay asks for are per chain, in shared chain params (`gbtRules`): bitcoin ['segwit'],
+// litecoin ['mweb', 'segwit'] (litecoind refuses a template without both: -8).
 
 /**
  * Rules this relay builds blocks for. csv and taproot change nothing in block assembly (BIP68/112/113,
  * BIP341); segwit needs the witness commitment and coinbase witness; mweb needs the HogEx kept last and
- * the MWEB block appended. 'signet' is deliberately absent: signet blocks need the network's signing key.
+ * the MWEB block appended; testdummy is the BIP9 test deployment without rules (active on litecoin
+ * regtest from height 432). 'signet' is deliberately absent: signet blocks need the network's signing key.
  */
-export const SUPPORTED_RULES: ReadonlySet<string> = new Set(['csv', 'segwit', 'taproot', 'mweb'])
+export const SUPPORTED_RULES: ReadonlySet<string> = new Set(['csv', 'segwit', 'taproot', 'mweb', 'testdummy'])
 
 export class UnsupportedRuleError extends Error {
   override readonly name = 'UnsupportedRuleError'

@@ -72,15 +72,25 @@ export class TestShareStore implements ShareSyncSource {
     const key = bytesToHex(shareIdOf(bytes))
     if (this.byId.has(key)) return ignore('duplicate')
     const parent = parentIdOf(bytes)
-    if (!parent.every((b) => b === 0) && !this.byId.has(bytesToHex(parent))) return ignore('unknown-parent', parent.slice())
+    const parentKey = bytesToHex(parent)
+    if (!parent.every((b) => b === 0) && !this.byId.has(parentKey)) {
+      // Kept as an orphan (as the share chain's OrphanPool does) and connected when the parent arrives.
+      this.orphans.set(parentKey, [...(this.orphans.get(parentKey) ?? []), bytes])
+      return ignore('unknown-parent', parent.slice())
+    }
     this.add(bytes)
     return ACCEPT
   }
+
+  private readonly orphans = new Map<string, Uint8Array[]>()
 
   add(bytes: Uint8Array): void {
     const key = bytesToHex(shareIdOf(bytes))
     this.byId.set(key, bytes)
     this.tipKey = key
+    const children = this.orphans.get(key) ?? []
+    this.orphans.delete(key)
+    for (const child of children) this.add(child)
   }
 
   bestTip(): Uint8Array | undefined {
@@ -109,19 +119,37 @@ export interface TestNode {
   store: TestShareStore
   dataDir: string
   received: Uint8Array[]
+  /** Peer ids of the senders of every message this node's validator rejected. */
+  rejectedFrom: string[]
 }
 
 export async function startTestNode(options: { bootstrap?: string[]; dataDir?: string; validate?: boolean } = {}): Promise<TestNode> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'otedama-p2p-')))
   const store = new TestShareStore()
+  const rejectedFrom: string[] = []
   const node = await createRelayNode(
     { network: 'devnet', dataDir, host: '127.0.0.1', tcpPort: 0, wsPort: 0, bootstrap: options.bootstrap, allowPrivateAddresses: true, inboundConnectionsPerHostPerSecond: 1000 },
-    { validators: { share: store.validate }, syncSource: store }
+    {
+      validators: {
+        share: (bytes, from) => {
+          const verdict = store.validate(bytes)
+          if (verdict.kind === 'reject') rejectedFrom.push(from.toString())
+          return verdict
+        }
+      },
+      syncSource: store
+    }
   )
   const received: Uint8Array[] = []
   node.onShare((bytes) => received.push(bytes))
   await node.start()
-  return { node, store, dataDir, received }
+  return { node, store, dataDir, received, rejectedFrom }
+}
+
+/** What a miner does with its own share: add it to its chain, then gossip it. */
+export async function publishOwnShare(n: TestNode, share: Uint8Array): Promise<void> {
+  if (n.store.validate(share).kind === 'accept') await n.node.publishShare(share)
+  else throw new Error('test share does not extend the publisher\'s chain')
 }
 
 export async function stopTestNodes(nodes: TestNode[], removeData = true): Promise<void> {

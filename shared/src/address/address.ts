@@ -57,14 +57,18 @@ export interface AddressOptions {
 
 function differentNetwork(theirs: string[], prefixes: AddressPrefixes, what: string): AddressError {
   const ours = networkLabel(prefixes)
-  if (theirs.length === 0) return new AddressError('network', `${what} is not used by any network Otedama knows; this pool runs ${ours}`)
+  if (theirs.length === 0) {
+    return new AddressError('network', `${what} is not used by any network Otedama knows; this pool runs ${ours}`)
+  }
   const label = theirs.length === 1 ? theirs[0] : `one of ${theirs.join(', ')}`
   return new AddressError('network', `address is for ${label}, but this pool runs ${ours}`)
 }
 
 function decodeSegwit(address: string, prefixes: AddressPrefixes): DecodedAddress {
   const { hrp, witnessVersion, program } = decodeSegwitAddress(address)
-  if (hrp !== prefixes.bech32Hrp) throw differentNetwork(networksWithHrp(hrp), prefixes, `address prefix '${hrp}'`)
+  if (hrp !== prefixes.bech32Hrp) {
+    throw differentNetwork(networksWithHrp(hrp), prefixes, `address prefix '${hrp}'`)
+  }
   const script = witnessProgramScript(witnessVersion, program)
   let kind: AddressKind
   if (witnessVersion === 0) kind = program.length === 20 ? 'p2wpkh' : 'p2wsh'
@@ -94,9 +98,10 @@ export function decodeAddress(address: string, prefixes: AddressPrefixes): Decod
   const lower = address.toLowerCase()
   const mwebHrp = KNOWN_MWEB_HRPS.find((hrp) => lower.startsWith(`${hrp}1`))
   if (mwebHrp !== undefined) {
+    const regular = `${prefixes.bech32Hrp}1…`
     throw new AddressError(
       'kind',
-      `unsupported address kind: MWEB (${mwebHrp}1…); a coinbase cannot pay into MWEB, give a regular ${prefixes.bech32Hrp}1… address`
+      `unsupported address kind: MWEB (${mwebHrp}1…); a coinbase cannot pay into MWEB, give a regular ${regular} address`
     )
   }
   const separator = lower.lastIndexOf('1')
@@ -113,14 +118,22 @@ export function addressToScript(address: string, prefixes: AddressPrefixes, opti
   if (decoded.kind === 'witness-unknown' && !options.allowUnknownWitness) {
     throw new AddressError(
       'kind',
-      `unsupported address kind: witness v${decoded.witnessVersion} with this program length has no meaning yet, so anyone could take a payout to it`
+      `unsupported address kind: witness v${decoded.witnessVersion} with this program length has no meaning yet, ` +
+        'so anyone could take a payout to it'
     )
   }
   return decoded.script
 }
 
 function isP2pkh(s: Uint8Array): boolean {
-  return s.length === 25 && s[0] === OP_DUP && s[1] === OP_HASH160 && s[2] === 20 && s[23] === OP_EQUALVERIFY && s[24] === OP_CHECKSIG
+  return (
+    s.length === 25 &&
+    s[0] === OP_DUP &&
+    s[1] === OP_HASH160 &&
+    s[2] === 20 &&
+    s[23] === OP_EQUALVERIFY &&
+    s[24] === OP_CHECKSIG
+  )
 }
 
 function isP2sh(s: Uint8Array): boolean {

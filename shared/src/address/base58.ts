@@ -52,20 +52,28 @@ export function decodeBase58Address(address: string): Base58Address {
     payload.length === WIF_PAYLOAD_BYTES ||
     (payload.length === WIF_COMPRESSED_PAYLOAD_BYTES && payload[WIF_COMPRESSED_PAYLOAD_BYTES - 1] === 1)
   ) {
-    throw new AddressError('kind', 'this is a private key (WIF), not an address: never share it; give a receiving address')
+    throw new AddressError(
+      'kind',
+      'this is a private key (WIF), not an address: never share it; give a receiving address'
+    )
   }
   if (payload.length === EXTENDED_KEY_PAYLOAD_BYTES) {
     throw new AddressError('kind', 'this is an extended key (xpub/xprv), not an address; give one receiving address')
   }
   if (payload.length !== ADDRESS_PAYLOAD_BYTES) {
-    throw new AddressError('format', `address holds ${payload.length} bytes; a base58 address holds ${ADDRESS_PAYLOAD_BYTES}`)
+    throw new AddressError(
+      'format',
+      `address holds ${payload.length} bytes; a base58 address holds ${ADDRESS_PAYLOAD_BYTES}`
+    )
   }
   return { version: payload[0], hash: payload.slice(1) }
 }
 
 /** Encode a version byte and 20-byte hash as a base58check address. */
 export function encodeBase58Address(version: number, hash20: Uint8Array): string {
-  if (!Number.isInteger(version) || version < 0 || version > 0xff) throw new RangeError(`version byte out of range: ${version}`)
+  if (!Number.isInteger(version) || version < 0 || version > 0xff) {
+    throw new RangeError(`version byte out of range: ${version}`)
+  }
   if (hash20.length !== 20) throw new RangeError(`base58 address hash must be 20 bytes, got ${hash20.length}`)
   const payload = concatBytes(Uint8Array.of(version), hash20)
   return base58.encode(concatBytes(payload, checksum(payload)))

@@ -2,6 +2,7 @@
 export { AddressError, type AddressErrorCode } from './errors'
 export {
   ADDRESS_PREFIXES,
+  type KnownAddressNetwork,
   type AddressPrefixes,
   networksWithHrp,
   networksWithVersion,

@@ -9,7 +9,7 @@ export interface AddressPrefixes {
    * base58check version byte(s) of P2SH addresses. With several, the FIRST is used to encode and all are
    * accepted (Litecoin's SCRIPT_ADDRESS2 and its legacy SCRIPT_ADDRESS).
    */
-  readonly scriptHash: number | readonly number[]
+  readonly scriptHash: number | number[]
   /** bech32/bech32m human-readable part of segwit addresses (BIP173), lowercase. */
   readonly bech32Hrp: string
   /** Litecoin MWEB stealth-address HRP, recognised only to refuse it with a clear message. */
@@ -29,7 +29,17 @@ export function scriptHashVersions(prefixes: AddressPrefixes): readonly number[]
  * devnet is Otedama's own: version 115 gives 'o…' addresses, 125 gives 's…', HRP 'odev'; none of
  * these is used by Bitcoin or Litecoin, so a devnet address can never be mistaken for a real one.
  */
-export const ADDRESS_PREFIXES = {
+export type KnownAddressNetwork =
+  | 'devnet'
+  | 'litecoin'
+  | 'litecoin-testnet'
+  | 'litecoin-regtest'
+  | 'bitcoin'
+  | 'bitcoin-testnet4'
+  | 'bitcoin-signet'
+  | 'bitcoin-regtest'
+
+export const ADDRESS_PREFIXES: Readonly<Record<KnownAddressNetwork, AddressPrefixes>> = {
   devnet: { network: 'devnet', pubkeyHash: 115, scriptHash: 125, bech32Hrp: 'odev' },
   litecoin: { network: 'litecoin', pubkeyHash: 48, scriptHash: [50, 5], bech32Hrp: 'ltc', mwebHrp: 'ltcmweb' },
   'litecoin-testnet': {
@@ -50,9 +60,15 @@ export const ADDRESS_PREFIXES = {
   'bitcoin-testnet4': { network: 'bitcoin-testnet4', pubkeyHash: 111, scriptHash: 196, bech32Hrp: 'tb' },
   'bitcoin-signet': { network: 'bitcoin-signet', pubkeyHash: 111, scriptHash: 196, bech32Hrp: 'tb' },
   'bitcoin-regtest': { network: 'bitcoin-regtest', pubkeyHash: 111, scriptHash: 196, bech32Hrp: 'bcrt' }
-} as const satisfies Record<string, AddressPrefixes>
+}
 
 const KNOWN: readonly AddressPrefixes[] = Object.values(ADDRESS_PREFIXES)
+// Frozen here (arrays included) so no importer can change another network's prefixes.
+Object.freeze(ADDRESS_PREFIXES)
+for (const p of KNOWN) {
+  if (typeof p.scriptHash !== 'number') Object.freeze(p.scriptHash)
+  Object.freeze(p)
+}
 
 /** Names of the known networks whose segwit HRP is `hrp` (lowercase). */
 export function networksWithHrp(hrp: string): string[] {

@@ -32,6 +32,7 @@ export class ParentFetcher<P extends PeerLike> {
     const key = bytesToHex(shareId)
     if (this.inFlight.has(key) || this.inFlight.size >= MAX_PARENT_FETCHES_IN_FLIGHT) return
     if (!this.limiter.tryTake(peer.toString())) return
+    log.debug(`fetching parent ${key} from ${peer.toString()}`)
     this.inFlight.add(key)
     void this.run(key, shareId, peer)
   }

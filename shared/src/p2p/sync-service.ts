@@ -17,7 +17,7 @@ import {
   TEMPLATE_REQUESTS_PER_SECOND
 } from './limits'
 import { PeerRateLimiter } from './rate-limiter'
-import { timeoutSignal } from './runtime'
+import { clearTimer, setTimer, timeoutSignal } from './runtime'
 import {
   decodeSyncReply,
   decodeSyncRequest,
@@ -73,6 +73,7 @@ export class SyncServer {
 
   async handle(stream: FrameStream, peer: string): Promise<void> {
     const signal = timeoutSignal(SYNC_TIMEOUT_MS)
+    const deadline = abortAfter(stream, SYNC_TIMEOUT_MS)
     try {
       const reply = await this.answer(stream, peer)
       await writeFrame(stream, encodeSyncReply(reply), signal)
@@ -80,6 +81,8 @@ export class SyncServer {
     } catch (err) {
       log.debug(`sync with ${peer} failed: ${(err as Error).message}`)
       stream.abort(err as Error)
+    } finally {
+      clearTimer(deadline)
     }
   }
 
@@ -127,6 +130,7 @@ function boundShares(shares: Uint8Array[]): { shares: Uint8Array[]; truncated: b
 /** One request over an opened stream. Throws SyncError on a refusal or a malformed reply. */
 export async function requestSync(stream: FrameStream, request: SyncRequest): Promise<SyncReply> {
   const signal = timeoutSignal(SYNC_TIMEOUT_MS)
+  const deadline = abortAfter(stream, SYNC_TIMEOUT_MS)
   try {
     await writeFrame(stream, encodeSyncRequest(request), signal)
     const reply = decodeSyncReply(await readFrame(stream, SYNC_MAX_REPLY_BYTES))
@@ -136,7 +140,14 @@ export async function requestSync(stream: FrameStream, request: SyncRequest): Pr
   } catch (err) {
     stream.abort(err as Error)
     throw err
+  } finally {
+    clearTimer(deadline)
   }
+}
+
+/** Aborts the stream if the exchange is still running after `ms` (reads have no signal of their own). */
+function abortAfter(stream: FrameStream, ms: number) {
+  return setTimer(() => stream.abort(new SyncError('timeout', `no answer within ${ms} ms`)), ms)
 }
 
 export class SyncError extends Error {
@@ -173,6 +184,7 @@ export class TemplateServer {
 
   async handle(stream: FrameStream, peer: string): Promise<void> {
     const signal = timeoutSignal(TEMPLATE_FETCH_TIMEOUT_MS)
+    const deadline = abortAfter(stream, TEMPLATE_FETCH_TIMEOUT_MS)
     try {
       let reply: TemplateReply
       if (!this.limiter.tryTake(peer)) reply = { status: 'rate-limited' }
@@ -191,12 +203,15 @@ export class TemplateServer {
     } catch (err) {
       log.debug(`template fetch by ${peer} failed: ${(err as Error).message}`)
       stream.abort(err as Error)
+    } finally {
+      clearTimer(deadline)
     }
   }
 }
 
 export async function requestTemplate(stream: FrameStream, templateId: Uint8Array): Promise<Uint8Array> {
   const signal = timeoutSignal(TEMPLATE_FETCH_TIMEOUT_MS)
+  const deadline = abortAfter(stream, TEMPLATE_FETCH_TIMEOUT_MS)
   try {
     await writeFrame(stream, encodeTemplateRequest(templateId), signal)
     const reply = decodeTemplateReply(await readFrame(stream, MAX_TEMPLATE_REPLY_BYTES + 16))
@@ -206,5 +221,7 @@ export async function requestTemplate(stream: FrameStream, templateId: Uint8Arra
   } catch (err) {
     stream.abort(err as Error)
     throw err
+  } finally {
+    clearTimer(deadline)
   }
 }

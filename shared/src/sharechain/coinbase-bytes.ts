@@ -4,7 +4,7 @@
 // then the witness commitment when the template has one.
 import { ByteWriter } from '../primitives/bytes'
 import { witnessCommitmentScript } from '../primitives/coinbase'
-import { sha256d } from '../primitives/hash'
+import { fastSha256d } from './fast-sha256'
 import { COINBASE_SEQUENCE, HASH_BYTES, MAX_COINBASE_SCRIPTSIG_BYTES } from './constants'
 import type { PayoutOutput } from './payouts'
 import { SHARE_COMMITMENT_SCRIPT_BYTES, writeShareCommitmentScript } from './share-info'
@@ -79,7 +79,7 @@ export function serializeShareCoinbase(f: CoinbaseFields): Uint8Array {
 }
 
 export function shareCoinbaseTxid(f: CoinbaseFields): Uint8Array {
-  return sha256d(serializeShareCoinbase(f))
+  return fastSha256d(serializeShareCoinbase(f))
 }
 
 /**

@@ -123,6 +123,12 @@ export class ShareChain {
     return result
   }
 
+  /** Forgets cached payout bases and payout sets (benchmarks' no-cache baseline; memory pressure). */
+  clearPayoutCaches(): void {
+    this.basisCache.clear()
+    this.payoutCache.clear()
+  }
+
   /** Current window at the tip: size, total weight, payees (for UIs and APIs). */
   tipWindow(): PayoutBasis & { shares: number; oldest: ShareNode | undefined } {
     return { ...this.window.basis(), shares: this.window.length, oldest: this.window.oldest }

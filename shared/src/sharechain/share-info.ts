@@ -1,7 +1,7 @@
 // ShareInfo (DESIGN.md, Work and shares step 3) and the OP_RETURN share commitment that binds it
 // into the coinbase: OP_RETURN PUSH40 <network tag 8 bytes> <sha256d(ShareInfo) 32 bytes>.
 import { ByteReader, ByteWriter, DecodeError } from '../primitives/bytes'
-import { sha256d } from '../primitives/hash'
+import { fastSha256d } from './fast-sha256'
 import { HASH_BYTES, MAX_PAYOUT_SCRIPT_BYTES, MAX_SHARE_INFO_BYTES, NETWORK_TAG_BYTES, SHARE_COMMITMENT_PAYLOAD_BYTES } from './constants'
 
 export interface ShareInfo {
@@ -101,5 +101,5 @@ export function writeShareCommitmentScript(out: Uint8Array, at: number, networkT
   out[at] = OP_RETURN
   out[at + 1] = SHARE_COMMITMENT_PAYLOAD_BYTES // a direct push of 40 bytes
   out.set(networkTag, at + 2)
-  out.set(sha256d(shareInfoBytes), at + 2 + NETWORK_TAG_BYTES)
+  out.set(fastSha256d(shareInfoBytes), at + 2 + NETWORK_TAG_BYTES)
 }

@@ -3,7 +3,8 @@
 // rebuilt from the derived payouts + commitment and folded up the merkle branch to the header's root.
 import { equalBytes } from '../primitives/bytes'
 import { bip34HeightPush } from '../primitives/coinbase'
-import { powHash, sha256d, type PowAlgorithm } from '../primitives/hash'
+import { powHash, type PowAlgorithm } from '../primitives/hash'
+import { fastSha256d } from './fast-sha256'
 import { bitsToTarget, meetsTarget } from '../primitives/target'
 import { shareCoinbaseTxid, type SerializedPayouts } from './coinbase-bytes'
 import { foldBranch } from './merkle-fold'
@@ -21,7 +22,7 @@ export interface ShareWorkInput {
 
 /** sha256d of the header: the share id (and, on sha256d chains, the PoW hash). */
 export function shareIdOf(share: Share): Uint8Array {
-  return sha256d(share.header80)
+  return fastSha256d(share.header80)
 }
 
 /** PoW of a share against its own claimed target. */

@@ -1,6 +1,9 @@
 // The scrypt(1024, 1, 1) nonce scanner: a NonceScanner over the AssemblyScript kernels in
 // as/scrypt-simd.ts (4 nonces per v128) and as/scrypt-scalar.ts (fallback), built by
-// scripts/build-kernels.mjs to build/scrypt-{simd,scalar}.wasm.
+// scripts/build-kernels.mjs to build/scrypt-{simd,scalar}.wasm. Loaders: scrypt.browser.ts, scrypt.node.ts.
+// The kernel compares the whole 256-bit hash with the target and returns the hashes it found; each is
+// compared again here, so a kernel bug shows as an error rather than as a false share.
+import { MAX_TARGET, meetsTarget } from '../../../../shared/src/primitives/target'
 import type { FoundNonce, NonceScanner } from './types'
 import { HEADER_BYTES, KernelInputError, NONCE_SPACE } from './types'
 
@@ -10,7 +13,6 @@ export const SCRYPT_KERNEL_SCALAR = 'scrypt-scalar'
 
 const HASH_BYTES = 32
 const RESULT_BYTES = 4 + HASH_BYTES // nonce u32 LE, then the hash (as/scrypt-pbkdf2.ts)
-const MAX_TARGET = (1n << 256n) - 1n
 
 /** What the AssemblyScript kernels export (as/scrypt-scalar.ts, as/scrypt-simd.ts). */
 interface ScryptKernelExports {
@@ -26,8 +28,8 @@ interface ScryptKernelExports {
 
 const KERNEL_EXPORTS = ['memory', 'headerPtr', 'targetPtr', 'resultsPtr', 'maxBatch', 'lanes', 'setJob', 'scan']
 
-/** Imports the stub runtime may call (it aborts only on out-of-memory, which the fixed sizes rule out). */
-const KERNEL_IMPORTS: WebAssembly.Imports = {
+/** The stub runtime imports abort; it is called only on out-of-memory, which the fixed sizes rule out. */
+export const SCRYPT_KERNEL_IMPORTS: WebAssembly.Imports = {
   env: {
     abort (): never {
       throw new Error('scrypt kernel aborted (out of WebAssembly memory?)')
@@ -96,21 +98,14 @@ export class ScryptScanner implements NonceScanner {
     for (let i = 0; i < hits; i++) {
       const record = base + i * RESULT_BYTES
       const hash = new Uint8Array(this.kernel.memory.buffer.slice(record + 4, record + RESULT_BYTES))
-      if (hashAsNumber(hash) > target) throw new Error('scrypt kernel reported a hash above the target: kernel bug')
+      if (!meetsTarget(hash, target)) throw new Error('scrypt kernel reported a hash above the target: kernel bug')
       into.push({ nonce: view.getUint32(record, true), hash })
     }
   }
 }
 
-/** A 32-byte hash read as a little-endian 256-bit number (Bitcoin's hash/target compare). */
-function hashAsNumber (hash: Uint8Array): bigint {
-  let n = 0n
-  for (let i = HASH_BYTES - 1; i >= 0; i--) n = (n << 8n) | BigInt(hash[i])
-  return n
-}
-
 /** Instantiates a compiled scrypt kernel (SIMD or scalar build) as a scanner. */
-export async function instantiateScryptScanner (module: WebAssembly.Module, simd: boolean): Promise<ScryptScanner> {
-  const instance = await WebAssembly.instantiate(module, KERNEL_IMPORTS)
+export async function scryptScannerFromModule (module: WebAssembly.Module, simd: boolean): Promise<ScryptScanner> {
+  const instance = await WebAssembly.instantiate(module, SCRYPT_KERNEL_IMPORTS)
   return new ScryptScanner(instance, simd)
 }

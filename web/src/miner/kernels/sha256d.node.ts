@@ -7,9 +7,9 @@ export async function loadSha256dScanner (options: { simd?: boolean } = {}): Pro
   const simd = options.simd ?? wasmSimdSupported()
   const name = simd ? SHA256D_KERNEL_SIMD : SHA256D_KERNEL_SCALAR
   const url = new URL(`./build/${name}.wasm`, import.meta.url)
-  let bytes: Uint8Array
+  let bytes: Uint8Array<ArrayBuffer>
   try {
-    bytes = await readFile(url)
+    bytes = new Uint8Array(await readFile(url))
   } catch (err) {
     throw new Error(`cannot read ${url.pathname} (${(err as Error).message}): run npm run build:kernels`)
   }

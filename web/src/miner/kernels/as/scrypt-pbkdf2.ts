@@ -25,22 +25,22 @@ export const HEADER: usize = memory.data(<i32>HEADER_BYTES, 16)
 export const TARGET: usize = memory.data(<i32>HASH_BYTES, 16)
 export const RESULTS: usize = heap.alloc(<usize>MAX_BATCH * RESULT_BYTES)
 
-const HEADER_WORDS: usize = memory.data(20 * 4, 16) // header as big-endian SHA-256 words
-const KEY_MIDSTATE: usize = memory.data(8 * 4, 16) // SHA256 state after header bytes 0..63
+/** The header as 20 big-endian SHA-256 words (word 19, the nonce, is replaced per nonce). */
+export const HEADER_WORDS: usize = memory.data(20 * 4, 16)
+export const KEY_MIDSTATE: usize = memory.data(8 * 4, 16) // SHA256 state after header bytes 0..63
 const KEY: usize = memory.data(8 * 4, 16)
 const INNER_MID: usize = memory.data(8 * 4, 16) // istate after header bytes 0..63
 const U: usize = memory.data(8 * 4, 16)
 const T: usize = memory.data(8 * 4, 16)
 const BLOCK: usize = memory.data(16 * 4, 16)
 
-const IPAD: u32 = 0x36363636 // RFC 2104
-const OPAD: u32 = 0x5c5c5c5c
-const PAD_BIT: u32 = 0x80000000 // FIPS 180-4 §5.1.1 padding: a 1 bit after the message
-const KEY_MESSAGE_BITS: u32 = 80 * 8 // SHA256(header)
-const PBKDF2_1_INNER_BITS: u32 = (64 + 80 + 4) * 8 // ipad block + header + INT(i)
-const PBKDF2_2_INNER_BITS: u32 = (64 + 128 + 4) * 8 // ipad block + B' + INT(1)
-const OUTER_BITS: u32 = (64 + 32) * 8 // opad block + inner hash
-const ROMIX_WORDS: usize = 32 // 128 bytes = 2 Salsa20 blocks (r = 1)
+export const IPAD: u32 = 0x36363636 // RFC 2104
+export const OPAD: u32 = 0x5c5c5c5c
+export const PAD_BIT: u32 = 0x80000000 // FIPS 180-4 §5.1.1 padding: a 1 bit after the message
+export const KEY_MESSAGE_BITS: u32 = 80 * 8 // SHA256(header)
+export const PBKDF2_1_INNER_BITS: u32 = (64 + 80 + 4) * 8 // ipad block + header + INT(i)
+export const PBKDF2_2_INNER_BITS: u32 = (64 + 128 + 4) * 8 // ipad block + B' + INT(1)
+export const OUTER_BITS: u32 = (64 + 32) * 8 // opad block + inner hash
 
 /** Per-job work: header words and the midstate of its first 64 bytes (the same for every nonce). */
 export function prepareJob(): void {
@@ -116,20 +116,18 @@ export function pbkdf2End(hmac: usize, inX: usize, stride: usize, out: usize): v
 }
 
 /**
- * Appends (nonce, hash) to the results when the hash, read as a 256-bit little-endian number,
- * is <= TARGET. Returns the new result count.
+ * Appends (nonce, hash) to the results when the hash (8 SHA-256 words at `hash + k * stride`), read
+ * as a 256-bit little-endian number, is <= TARGET. Returns the new result count.
  */
-export function recordIfMeets(nonce: u32, hash: usize, found: u32): u32 {
+export function recordIfMeets(nonce: u32, hash: usize, stride: usize, found: u32): u32 {
   for (let i: i32 = 7; i >= 0; i--) {
-    const h = bswap<u32>(load<u32>(hash + <usize>i * 4))
+    const h = bswap<u32>(load<u32>(hash + <usize>i * stride))
     const t = load<u32>(TARGET + <usize>i * 4)
     if (h < t) break
     if (h > t) return found
   }
   const rec = RESULTS + <usize>found * RESULT_BYTES
   store<u32>(rec, nonce)
-  for (let i: usize = 0; i < 8; i++) store<u32>(rec + 4 + i * 4, bswap<u32>(load<u32>(hash + i * 4)))
+  for (let i: usize = 0; i < 8; i++) store<u32>(rec + 4 + i * 4, bswap<u32>(load<u32>(hash + i * stride)))
   return found + 1
 }
-
-export { ROMIX_WORDS }

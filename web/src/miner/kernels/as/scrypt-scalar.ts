@@ -89,7 +89,7 @@ export function scan(start: u32, count: u32): u32 {
     pbkdf2Begin(nonce, HMAC, X, 4)
     roMix()
     pbkdf2End(HMAC, X, 4, HASH)
-    found = recordIfMeets(nonce, HASH, found)
+    found = recordIfMeets(nonce, HASH, 4, found)
   }
   return found
 }

@@ -6,7 +6,7 @@
 // little-endian storage of the big-endian SHA-256 words); callers convert bytes with bswap.
 
 // FIPS 180-4 §4.2.2 round constants.
-const K: usize = memory.data<u32>([
+export const SHA256_K: usize = memory.data<u32>([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
   0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -46,7 +46,7 @@ export function sha256Compress(out: usize, state: usize, block: usize): void {
   for (let t: usize = 0; t < 64; t++) {
     const s1 = rotr<u32>(e, 6) ^ rotr<u32>(e, 11) ^ rotr<u32>(e, 25)
     const ch = g ^ (e & (f ^ g))
-    const t1 = h + s1 + ch + load<u32>(K + t * 4) + load<u32>(W + t * 4)
+    const t1 = h + s1 + ch + load<u32>(SHA256_K + t * 4) + load<u32>(W + t * 4)
     const s0 = rotr<u32>(a, 2) ^ rotr<u32>(a, 13) ^ rotr<u32>(a, 22)
     const maj = (a & b) | (c & (a | b))
     h = g

@@ -1,0 +1,106 @@
+// scrypt(1024, 1, 1) nonce-scan throughput in headless Chromium, inside one Web Worker (one thread):
+// hash-wasm's scrypt called per nonce (baseline) against our scalar and SIMD kernels, measured in the
+// same worker in interleaved rounds so load from other processes hits every method alike.
+// Needs Debian's /usr/bin/chromium (playwright-core drives it). Run: npx tsx bench/scrypt-browser.bench.ts
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { chromium } from 'playwright-core'
+
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const WARMUP_MS = 1_000 // per method: V8's optimising tier compiles the kernels in the background
+const ROUND_MS = 400 // per method per round
+const ROUNDS = 9 // medians over these
+const KERNEL_BATCH = 64 // nonces per scan call (a multiple of every kernel's lanes)
+const BENCH_TIMEOUT_MS = 180_000
+
+const root = new URL('../', import.meta.url)
+execFileSync(process.execPath, [new URL('scripts/build-kernels.mjs', root).pathname], { stdio: 'inherit' })
+const kernelNames = ['scrypt-scalar', 'scrypt-simd']
+const kernels = kernelNames.map((name) => ({
+  name,
+  bytes: [...readFileSync(new URL(`web/src/miner/kernels/build/${name}.wasm`, root))]
+}))
+const hashWasmScrypt = readFileSync(new URL('node_modules/hash-wasm/dist/scrypt.umd.min.js', root), 'utf8')
+
+// Runs in a classic Web Worker. Methods: hash-wasm (async, per nonce) and each kernel (sync scans).
+const workerSource = `
+self.onmessage = async ({ data }) => {
+  importScripts(URL.createObjectURL(new Blob([data.hashWasmScrypt], { type: 'text/javascript' })))
+  const header = new Uint8Array(80)
+  for (let i = 0; i < 80; i++) header[i] = (i * 37 + 11) & 255
+  const methods = [{
+    name: 'hash-wasm',
+    nonce: 0,
+    async run (ms) {
+      let n = 0
+      const t0 = performance.now()
+      while (performance.now() - t0 < ms) {
+        new DataView(header.buffer).setUint32(76, this.nonce++, true)
+        await self.hashwasm.scrypt({ password: header, salt: header, costFactor: 1024, blockSize: 1, parallelism: 1, hashLength: 32, outputType: 'binary' })
+        n++
+      }
+      return n / ((performance.now() - t0) / 1000)
+    }
+  }]
+  for (const k of data.kernels) {
+    const { instance } = await WebAssembly.instantiate(new Uint8Array(k.bytes), { env: { abort () { throw new Error('abort') } } })
+    const e = instance.exports
+    new Uint8Array(e.memory.buffer).set(header, e.headerPtr())
+    e.setJob()
+    methods.push({
+      name: k.name,
+      nonce: 0,
+      async run (ms) {
+        let n = 0
+        const t0 = performance.now()
+        while (performance.now() - t0 < ms) {
+          e.scan(this.nonce, ${KERNEL_BATCH})
+          this.nonce += ${KERNEL_BATCH}
+          n += ${KERNEL_BATCH}
+        }
+        return n / ((performance.now() - t0) / 1000)
+      }
+    })
+  }
+  for (const m of methods) await m.run(${WARMUP_MS})
+  const rates = Object.fromEntries(methods.map((m) => [m.name, []]))
+  for (let r = 0; r < ${ROUNDS}; r++) for (const m of methods) rates[m.name].push(await m.run(${ROUND_MS}))
+  self.postMessage({ rates, simd: WebAssembly.validate(new Uint8Array([0,97,115,109,1,0,0,0,1,5,1,96,0,1,123,3,2,1,0,10,22,1,20,0,253,12,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,11])) })
+}
+`
+
+function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[sorted.length >> 1]
+}
+
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true })
+try {
+  const page = await browser.newPage()
+  await page.goto('about:blank')
+  const result = await page.evaluate(async ({ workerSource, kernels, hashWasmScrypt, timeoutMs }) => {
+    const worker = new Worker(URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' })))
+    return await new Promise<{ rates: Record<string, number[]>, simd: boolean }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('benchmark worker timed out')), timeoutMs)
+      worker.onmessage = (ev) => { clearTimeout(timer); resolve(ev.data) }
+      worker.onerror = (ev) => { clearTimeout(timer); reject(new Error(ev.message)) }
+      worker.postMessage({ kernels, hashWasmScrypt })
+    })
+  }, { workerSource, kernels, hashWasmScrypt, timeoutMs: BENCH_TIMEOUT_MS })
+
+  const version = browser.version()
+  process.stdout.write(`scrypt(1024,1,1) nonce scan in Chromium ${version}, one Web Worker, WASM SIMD ${result.simd ? 'yes' : 'no'}\n`)
+  process.stdout.write(`medians of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up each\n`)
+  const baseline = result.rates['hash-wasm']
+  const figures: Record<string, number> = {}
+  for (const [name, rates] of Object.entries(result.rates)) {
+    const paired = median(rates.map((r, i) => r / baseline[i])) // per-round ratio: robust to load swings
+    process.stdout.write(`${name.padEnd(16)} ${(median(rates) / 1000).toFixed(2).padStart(7)} kH/s   x${paired.toFixed(2)} vs hash-wasm\n`)
+    const key = name.replace(/-/g, '_')
+    figures[`${key}_browser_hps`] = Math.round(median(rates))
+    if (name !== 'hash-wasm') figures[`${key}_browser_ratio`] = Number(paired.toFixed(3))
+  }
+  process.stdout.write(JSON.stringify(figures) + '\n')
+} finally {
+  await browser.close()
+}

@@ -1,0 +1,5 @@
+export { loadConfig, configHelp, MAX_CONFIG_FILE_BYTES } from './load'
+export type { LoadOptions, LoadedConfig } from './load'
+export { ConfigError } from './types'
+export type { RelayConfig, DaemonConfig } from './types'
+export { MAX_POOL_FEE } from './schema'

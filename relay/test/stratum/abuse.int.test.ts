@@ -1,0 +1,173 @@
+// Hostile and broken clients, each answered as specified while a well-behaved rig (127.0.0.1) keeps
+// mining. Misbehaving clients connect from other loopback addresses (127.0.0.x), as other IPs.
+import { connect, type Socket } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { BanRecord, BanStore } from '../../src/stratum'
+import { TestRig, type Profile } from './clients'
+import { startTestServer, testAddress, type TestServer } from './harness'
+import { makeTestWork } from './work'
+
+const LIMITS = {
+  maxConnectionsPerIp: 10,
+  idleBeforeAuthorizeMs: 300,
+  tickMs: 50,
+  writeHighWaterBytes: 64 * 1024,
+  maxInvalidMessages: 3,
+  maxConsecutiveBadSubmits: 5,
+  strikesBeforeBan: 2,
+  messageRatePerSecond: 20,
+  messageBurst: 40
+}
+
+let ts: TestServer | undefined
+let good: TestRig | undefined
+const sockets: Array<Socket | TestRig> = []
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s instanceof TestRig ? s.close() : s.destroy()
+  good?.close()
+  good = undefined
+  await ts?.stop()
+  ts = undefined
+})
+
+async function setup (extra: Record<string, unknown> = {}, banStore?: BanStore): Promise<TestServer> {
+  ts = await startTestServer({ params: { ...LIMITS, ...extra }, banStore })
+  good = await TestRig.connect(ts.port, 'esp-miner', { user: `${testAddress(1)}.good` })
+  await good.handshake()
+  await expectGoodRigMines()
+  return ts
+}
+
+async function expectGoodRigMines (): Promise<void> {
+  const { reply } = await good!.mineOne()
+  expect(reply.result).toBe(true)
+}
+
+async function rawSocket (localAddress: string): Promise<Socket & { closedPromise: Promise<void>; data: string[] }> {
+  const socket = connect({ host: '127.0.0.1', port: ts!.port, localAddress }) as Socket & { closedPromise: Promise<void>; data: string[] }
+  socket.data = []
+  socket.on('data', (d) => socket.data.push(d.toString()))
+  socket.on('error', () => {})
+  socket.closedPromise = new Promise((resolve) => socket.on('close', () => resolve()))
+  await new Promise((resolve) => socket.once('connect', resolve))
+  sockets.push(socket)
+  return socket
+}
+
+async function badRig (profile: Profile, localAddress: string): Promise<TestRig> {
+  const r = await TestRig.connect(ts!.port, profile, { user: testAddress(2) }, localAddress)
+  sockets.push(r)
+  return r
+}
+
+describe('stratum: limits and bans', () => {
+  it('an oversize line (with or without newline) drops the connection', async () => {
+    await setup()
+    const a = await rawSocket('127.0.0.2')
+    a.write('x'.repeat(5000))
+    await a.closedPromise
+    const b = await rawSocket('127.0.0.3')
+    b.write(`{"id":1,"method":"mining.subscribe","params":["${'y'.repeat(5000)}"]}\n`)
+    await b.closedPromise
+    expect(ts!.server.metrics().network.dropped['oversize-line']).toBe(2)
+    await expectGoodRigMines()
+  })
+
+  it('garbage: each invalid line gets an array error, the limit drops the connection', async () => {
+    await setup()
+    const r = await badRig('cpuminer', '127.0.0.2')
+    r.sendLine('this is not json')
+    const e1 = await r.waitFor(() => true)
+    expect(e1).toEqual({ id: null, result: null, error: [20, 'invalid JSON', null] })
+    r.sendLine('[1,2,3]')
+    expect((await r.waitFor(() => true)).error).toEqual([20, 'not a JSON object', null])
+    r.sendLine('{"id":{"x":1},"method":"mining.subscribe","params":[]}')
+    await r.waitClosed()
+    expect(ts!.server.metrics().network.dropped['invalid-messages']).toBe(1)
+    await expectGoodRigMines()
+  })
+
+  it('wrong param types are answered with errors and count toward the drop', async () => {
+    await setup()
+    const r = await badRig('cpuminer', '127.0.0.2')
+    expect((await r.call('mining.subscribe', [42], 1)).error).toEqual([20, 'mining.subscribe takes [user_agent?, session_id?]', null])
+    expect((await r.call('mining.authorize', [{ user: 'x' }, 'x'], 2)).error).toEqual([20, 'mining.authorize takes [user, password]', null])
+    r.sendJson({ id: 3, method: 'mining.submit', params: [1, 2, 3, 4, 5] })
+    await r.waitClosed()
+    await expectGoodRigMines()
+  })
+
+  it('a silent client is dropped after the idle time before authorize', async () => {
+    await setup()
+    const s = await rawSocket('127.0.0.2')
+    const started = Date.now()
+    await s.closedPromise
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250)
+    expect(ts!.server.metrics().network.dropped.idle).toBe(1)
+    await expectGoodRigMines()
+  })
+
+  it('a slow reader is dropped when its unread output passes the high-water mark', async () => {
+    await setup()
+    const slow = await badRig('cpuminer', '127.0.0.2')
+    await slow.handshake()
+    slow.socket.pause() // stops reading: the kernel buffers fill, then the server's queue grows
+    for (let i = 0; i < 2000 && !slow.closed; i++) {
+      ts!.source.push(makeTestWork({ prevHash: ts!.work.prevHash, padBytes: 9000, shareTarget: ts!.work.shareTarget }))
+      if (i % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    await slow.waitClosed()
+    expect(ts!.server.metrics().network.dropped['slow-reader']).toBe(1)
+    await expectGoodRigMines()
+  })
+
+  it('a connection flood from one IP is capped; the rig on another IP keeps mining', async () => {
+    await setup()
+    const flood = await Promise.all(Array.from({ length: 30 }, async () => await rawSocket('127.0.0.3')))
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    expect(flood.filter((s) => s.destroyed || s.readyState === 'closed').length).toBe(20)
+    expect(ts!.server.metrics().network.refused['per-ip-limit']).toBe(20)
+    await expectGoodRigMines()
+  })
+
+  it('too many lines per second drops the connection (rate limit)', async () => {
+    await setup()
+    const r = await badRig('cpuminer', '127.0.0.2')
+    for (let i = 0; i < 200; i++) r.sendJson({ id: i, method: 'mining.ping', params: [] })
+    await r.waitClosed()
+    expect(ts!.server.metrics().network.dropped['rate-limit']).toBe(1)
+    await expectGoodRigMines()
+  })
+
+  it('repeated bad shares drop the rig; repeated drops ban its IP (stored, with a reason)', async () => {
+    const saved: BanRecord[] = []
+    const store: BanStore = { loadBans: () => [], saveBan: (b) => { saved.push(b) }, deleteBan: () => {} }
+    await setup({}, store)
+    for (let round = 0; round < 2; round++) {
+      const r = await badRig('cpuminer', '127.0.0.4')
+      await r.handshake()
+      const job = r.currentJob!
+      for (let i = 0; i < 5; i++) {
+        r.sendJson({ id: 4, method: 'mining.submit', params: [testAddress(2), job.id, `0000000${i}`, job.ntime.toString(16), 'ffffffff'] })
+      }
+      await r.waitClosed()
+    }
+    expect(ts!.server.metrics().network.dropped['bad-submits']).toBe(2)
+    expect(saved).toHaveLength(1)
+    expect(saved[0].address).toBe('127.0.0.4')
+    expect(saved[0].reason).toMatch(/bad-submits/)
+    const after = await rawSocket('127.0.0.4')
+    await after.closedPromise
+    expect(ts!.server.metrics().network.refused.banned).toBe(1)
+    await expectGoodRigMines()
+  })
+
+  it('stale submits after a new block do not count as bad shares', async () => {
+    await setup({ maxConsecutiveBadSubmits: 2 })
+    const job = good!.currentJob!
+    ts!.source.push(makeTestWork({ shareTarget: ts!.work.shareTarget }))
+    await good!.waitFor((m) => m.method === 'mining.notify')
+    for (let i = 0; i < 3; i++) expect((await good!.mineOne({ job })).reply.error).toEqual([21, 'Stale job', null])
+    await expectGoodRigMines()
+  })
+})

@@ -1,0 +1,14 @@
+// worker_threads entry: one miner thread under Node (see worker-port.node.ts).
+// `.node.ts` siblings are imported with their extension: tsx's resolver reads an extensionless
+// `x.node` as a native addon.
+import { parentPort } from 'node:worker_threads'
+import { loadScanner } from './kernels/load.node.ts'
+import type { ToWorker } from './messages'
+import { createWorkerCore } from './worker-core'
+
+const port = parentPort
+if (port === null) throw new Error('miner-worker.node.ts must run as a worker thread')
+const handle = createWorkerCore(loadScanner, (msg) => port.postMessage(msg))
+port.on('message', (msg: ToWorker) => {
+  void handle(msg)
+})
