@@ -78,15 +78,15 @@ const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless:
 try {
   const page = await browser.newPage()
   await page.goto('about:blank')
-  const result = await page.evaluate(async ({ workerSource, kernels, hashWasmScrypt, timeoutMs }) => {
-    const worker = new Worker(URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' })))
-    return await new Promise<{ rates: Record<string, number[]>, simd: boolean }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('benchmark worker timed out')), timeoutMs)
-      worker.onmessage = (ev) => { clearTimeout(timer); resolve(ev.data) }
-      worker.onerror = (ev) => { clearTimeout(timer); reject(new Error(ev.message)) }
-      worker.postMessage({ kernels, hashWasmScrypt })
-    })
-  }, { workerSource, kernels, hashWasmScrypt, timeoutMs: BENCH_TIMEOUT_MS })
+  // A string, not a function: the page code needs DOM types this Node project does not load.
+  const pageScript = `new Promise((resolve, reject) => {
+    const worker = new Worker(URL.createObjectURL(new Blob([${JSON.stringify(workerSource)}], { type: 'text/javascript' })))
+    const timer = setTimeout(() => reject(new Error('benchmark worker timed out')), ${BENCH_TIMEOUT_MS})
+    worker.onmessage = (ev) => { clearTimeout(timer); resolve(ev.data) }
+    worker.onerror = (ev) => { clearTimeout(timer); reject(new Error(ev.message)) }
+    worker.postMessage(${JSON.stringify({ kernels, hashWasmScrypt })})
+  })`
+  const result = await page.evaluate(pageScript) as { rates: Record<string, number[]>, simd: boolean }
 
   const version = browser.version()
   process.stdout.write(`scrypt(1024,1,1) nonce scan in Chromium ${version}, one Web Worker, WASM SIMD ${result.simd ? 'yes' : 'no'}\n`)

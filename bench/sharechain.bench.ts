@@ -62,7 +62,7 @@ function uniqueId(): Uint8Array {
 function syntheticChain(rules: ShareChainRules, shares: number, payees: number, opts = {}): ShareChain {
   const chain = new ShareChain(rules, opts)
   const bits = targetToBits(rules.maxShareTarget)
-  let prev = ZERO_HASH
+  let prev: Uint8Array = ZERO_HASH
   for (let h = 0; h < shares; h++) {
     const id = uniqueId()
     chain.add(fakeShare(prev, h, bits, scriptOf(h % payees), 1_700_000_000 + 10 * h), id, new Uint8Array(0))

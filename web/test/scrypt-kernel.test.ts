@@ -1,12 +1,13 @@
 // The scrypt(1024, 1, 1) WASM kernels (SIMD and scalar builds) against the shared reference
 // (@noble/hashes scrypt via shared/src/primitives/hash.ts) and Litecoin's genesis block.
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { scryptPow } from '../../shared/src/primitives/hash'
 import { blockHash, hashToDisplayHex, displayHexToHash } from '../../shared/src/primitives/header'
 import { bitsToTarget, meetsTarget } from '../../shared/src/primitives/target'
-import { SCRYPT_KERNEL_SCALAR, SCRYPT_KERNEL_SIMD } from '../src/miner/kernels/scrypt'
+import { SCRYPT_KERNEL_IMPORTS, SCRYPT_KERNEL_SCALAR, SCRYPT_KERNEL_SIMD } from '../src/miner/kernels/scrypt'
 import { loadScryptScanner } from '../src/miner/kernels/scrypt.node'
 import { KernelInputError, NONCE_OFFSET } from '../src/miner/kernels/types'
 
@@ -132,5 +133,14 @@ describe('scrypt SIMD kernel, long ranges', () => {
     const found = scanner.scan(1000, count)
     expect(found.map((f) => f.nonce)).toEqual(Array.from({ length: count }, (_, i) => 1000 + i))
     for (const i of [0, 4095, 4096, count - 1]) expect(found[i].hash).toEqual(scryptPow(withNonce(header, 1000 + i)))
+  })
+
+  it('refuses, inside the kernel, a count that is not a whole number of lane groups', async () => {
+    // The wrapper never sends one; the kernel must still not hash past the range or its result buffer.
+    const bytes = readFileSync(`${ROOT}/web/src/miner/kernels/build/${SCRYPT_KERNEL_SIMD}.wasm`)
+    const { instance } = await WebAssembly.instantiate(bytes, SCRYPT_KERNEL_IMPORTS)
+    const scan = instance.exports.scan as (start: number, count: number) => number
+    expect(scan(0, 6) >>> 0).toBe(0xffffffff)
+    expect(scan(0, 4096 + 4) >>> 0).toBe(0xffffffff)
   })
 })

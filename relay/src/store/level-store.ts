@@ -1,6 +1,7 @@
 import { ClassicLevel } from 'classic-level'
 import { bitsToTarget } from '../../../shared/src/primitives/target'
 import type { BlockTemplate } from '../template/types'
+import type { DevnetBlockStore } from '../devnet/source'
 import {
   storedToTemplate, templateToStored,
   type BanRecord, type BanStore, type BlockRecordStore, type FoundBlockRecord, type StoredTemplate, type TemplateStore
@@ -10,6 +11,8 @@ import {
 export const MAX_BLOCKS_LISTED = 1_000
 /** Key prefix width for time-ordered keys (hex digits of ms since epoch: enough until year 10889). */
 const TIME_KEY_HEX_DIGITS = 12
+/** Key prefix width for height-ordered keys (hex digits: heights below 2^32). */
+const HEIGHT_KEY_HEX_DIGITS = 8
 
 type Bytes = Uint8Array
 
@@ -18,7 +21,7 @@ type Bytes = Uint8Array
  * database with a sublevel per table. Found blocks and bans are written with `sync` (rare, and losing
  * one would be costly); bulk tables rely on LevelDB's log, which survives a process crash.
  */
-export class LevelRelayStore implements BlockRecordStore, TemplateStore, BanStore {
+export class LevelRelayStore implements BlockRecordStore, TemplateStore, BanStore, DevnetBlockStore {
   readonly db: ClassicLevel<string, string>
   private readonly blocks
   private readonly blockTimes
@@ -83,6 +86,19 @@ export class LevelRelayStore implements BlockRecordStore, TemplateStore, BanStor
     }
     await this.templates.batch(stale.map((key) => ({ type: 'del' as const, key })))
     return stale.length
+  }
+
+  /** devnet blocks keyed by zero-padded height, so loading yields parents before children. */
+  async putDevnetBlock (height: number, hashHex: string, header80: Uint8Array, coinbaseLegacy: Uint8Array): Promise<void> {
+    const value = new Uint8Array(header80.length + coinbaseLegacy.length)
+    value.set(header80)
+    value.set(coinbaseLegacy, header80.length)
+    await this.bytesTable('devnet-blocks').put(height.toString(16).padStart(HEIGHT_KEY_HEX_DIGITS, '0') + ':' + hashHex, value)
+  }
+
+  async loadDevnetBlocks (): Promise<Array<{ header80: Uint8Array, coinbaseLegacy: Uint8Array }>> {
+    const values = await this.bytesTable('devnet-blocks').values().all()
+    return values.map((v) => ({ header80: v.slice(0, 80), coinbaseLegacy: v.slice(80) }))
   }
 
   async putBan (ban: BanRecord): Promise<void> {

@@ -112,10 +112,12 @@ describe('stratum: limits and bans', () => {
     const slow = await badRig('cpuminer', '127.0.0.2')
     await slow.handshake()
     slow.socket.pause() // stops reading: the kernel buffers fill, then the server's queue grows
-    for (let i = 0; i < 2000 && !slow.closed; i++) {
+    const dropped = (): number => ts!.server.metrics().network.dropped['slow-reader']
+    for (let i = 0; i < 2000 && dropped() === 0; i++) {
       ts!.source.push(makeTestWork({ prevHash: ts!.work.prevHash, padBytes: 9000, shareTarget: ts!.work.shareTarget }))
       if (i % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 5))
     }
+    slow.socket.resume() // a paused socket does not see the reset until it reads again
     await slow.waitClosed()
     expect(ts!.server.metrics().network.dropped['slow-reader']).toBe(1)
     await expectGoodRigMines()

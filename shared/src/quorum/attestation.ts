@@ -51,7 +51,8 @@ function signedMessage(a: AttestationBody, publicKey: Uint8Array): Uint8Array {
 
 export async function signAttestation(body: AttestationBody, key: PrivateKey): Promise<Attestation> {
   const publicKey = publicKeyBytes(key.publicKey)
-  const signature = await key.sign(signedMessage(body, publicKey))
+  // Copies: libp2p may hand back Buffers or views; keep plain Uint8Arrays (structured-clone safe).
+  const signature = new Uint8Array(await key.sign(signedMessage(body, publicKey)))
   return { ...body, publicKey, signature }
 }
 

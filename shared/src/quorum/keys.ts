@@ -12,7 +12,7 @@ export function peerIdBytesOf(publicKey: PublicKey): Uint8Array {
 }
 
 export function publicKeyBytes(key: PublicKey): Uint8Array {
-  return publicKeyToProtobuf(key)
+  return new Uint8Array(publicKeyToProtobuf(key))
 }
 
 /** Parses a protobuf public key; undefined when it is malformed (a reject for the caller). */

@@ -136,16 +136,18 @@ export class ShareChain {
 
   /**
    * Adds a share that validation accepted. Its parent must be present unless it is a first share
-   * (prev id all zero, height 0). Throws ShareChainError otherwise (a caller bug, not peer input).
+   * (prev id all zero, height 0) or `asRoot` (restoring stored history whose older part was pruned;
+   * cumulative work then counts from this root). Throws ShareChainError otherwise (a caller bug).
    */
-  add(share: Share, id: Uint8Array, bytes: Uint8Array): AddShareResult {
+  add(share: Share, id: Uint8Array, bytes: Uint8Array, opts: { asRoot?: boolean } = {}): AddShareResult {
     const key = bytesToHex(id)
     if (this.nodes.has(key)) throw new ShareChainError('duplicate', `share ${key} is already in the chain`)
     const first = isZeroHash(share.info.prevShareId)
     const parentKey = first ? undefined : bytesToHex(share.info.prevShareId)
     const parent = parentKey === undefined ? undefined : this.nodes.get(parentKey)
-    if (parentKey !== undefined && !parent) throw new ShareChainError('unknown-parent', `parent ${parentKey} of share ${key} is unknown`)
-    const height = parent ? parent.height + 1 : 0
+    // asRoot: a restore from storage starts at the oldest kept share, whose parent was pruned.
+    if (parentKey !== undefined && !parent && !opts.asRoot) throw new ShareChainError('unknown-parent', `parent ${parentKey} of share ${key} is unknown`)
+    const height = parent ? parent.height + 1 : opts.asRoot ? share.info.shareHeight : 0
     if (share.info.shareHeight !== height) {
       throw new ShareChainError('height', `share ${key} claims height ${share.info.shareHeight}, parent gives ${height}`)
     }

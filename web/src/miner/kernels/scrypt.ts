@@ -13,6 +13,7 @@ export const SCRYPT_KERNEL_SCALAR = 'scrypt-scalar'
 
 const HASH_BYTES = 32
 const RESULT_BYTES = 4 + HASH_BYTES // nonce u32 LE, then the hash (as/scrypt-pbkdf2.ts)
+const KERNEL_BAD_COUNT = 0xffffffff // scan's answer to a count it cannot take
 
 /** What the AssemblyScript kernels export (as/scrypt-scalar.ts, as/scrypt-simd.ts). */
 interface ScryptKernelExports {
@@ -84,7 +85,8 @@ export class ScryptScanner implements NonceScanner {
     const found: FoundNonce[] = []
     for (let done = 0; done < count;) {
       const batch = Math.min(this.maxBatch, count - done)
-      const hits = this.kernel.scan(startNonce + done, batch)
+      const hits = this.kernel.scan(startNonce + done, batch) >>> 0
+      if (hits === KERNEL_BAD_COUNT) throw new KernelInputError(`kernel refused a batch of ${batch} nonces`)
       this.collect(hits, target, found)
       done += batch
     }

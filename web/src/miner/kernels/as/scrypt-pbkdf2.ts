@@ -17,6 +17,8 @@ export const HEADER_BYTES: usize = 80
 export const HASH_BYTES: usize = 32
 /** Nonces per `scan` call at most; the JS wrapper splits larger ranges. */
 export const MAX_BATCH: u32 = 4096
+/** scan's answer to a count it cannot take (above MAX_BATCH or not a multiple of the lanes). */
+export const BAD_COUNT: u32 = 0xffffffff
 /** A result record: nonce (u32 LE) then the 32-byte scrypt hash. */
 export const RESULT_BYTES: usize = 4 + HASH_BYTES
 

@@ -2,7 +2,7 @@
 // One hash at a time; ROMix (RFC 7914 §5) with an unrolled Salsa20/8 core (§3) on 16 locals.
 
 import {
-  HEADER, TARGET, RESULTS, MAX_BATCH, prepareJob, pbkdf2Begin, pbkdf2End, recordIfMeets
+  HEADER, TARGET, RESULTS, MAX_BATCH, BAD_COUNT, prepareJob, pbkdf2Begin, pbkdf2End, recordIfMeets
 } from './scrypt-pbkdf2'
 
 const N: usize = 1024 // scrypt cost parameter
@@ -81,8 +81,9 @@ export function maxBatch(): u32 { return MAX_BATCH }
 export function lanes(): u32 { return LANES }
 export function setJob(): void { prepareJob() }
 
-/** Hashes nonces start .. start+count-1 (count <= MAX_BATCH); returns how many met the target. */
+/** Hashes nonces start .. start+count-1 (count <= MAX_BATCH); returns how many met the target, or BAD_COUNT. */
 export function scan(start: u32, count: u32): u32 {
+  if (count > MAX_BATCH || count % LANES != 0) return BAD_COUNT // a partial lane group would overrun
   let found: u32 = 0
   for (let i: u32 = 0; i < count; i++) {
     const nonce = start + i

@@ -5,8 +5,17 @@
 // Scratchpad V is lane-interleaved too: entry i is 32 v128 (512 bytes), written with whole-vector
 // stores in ROMix's first loop. In the second loop each lane reads its own random entry, gathered
 // with v128.load32_lane.
+//
+// Measured (bench/scrypt*.bench.ts, this 2-vCPU machine under load from other jobs, so as ratios to
+// hash-wasm's scrypt in the same run): x6.8 in Chromium 156, x7.3 in Node 20 (a throwaway 4-lane probe
+// did x4.2 and x5.2). What moved it, each vs the previous step (Node, paired medians):
+// reloading Salsa20's input for the final add instead of keeping 16 more v128 live, plus the 4 double
+// rounds written out: +12 %; PBKDF2 in 4-lane SIMD (scrypt-pbkdf2-simd.ts): +3 %. Tried and dropped:
+// gathering with 64-bit scalar loads (-9 %), scalar xors (-8 %), load32_zero + 2 shuffles (-2 %),
+// rotate as two xors instead of or + xor (+-0). The gather costs ~12 % (a layout-uniform read was
+// that much faster), the PBKDF2 ends ~2 %; the rest is Salsa20/8.
 
-import { HEADER, TARGET, RESULTS, MAX_BATCH, prepareJob, recordIfMeets } from './scrypt-pbkdf2'
+import { HEADER, TARGET, RESULTS, MAX_BATCH, BAD_COUNT, prepareJob, recordIfMeets } from './scrypt-pbkdf2'
 import { prepareJob4, pbkdf2Begin4, pbkdf2End4 } from './scrypt-pbkdf2-simd'
 
 const N: usize = 1024 // scrypt cost parameter
@@ -239,8 +248,12 @@ export function setJob(): void {
   prepareJob4()
 }
 
-/** Hashes nonces start .. start+count-1; count must be a multiple of 4 and <= MAX_BATCH. */
+/**
+ * Hashes nonces start .. start+count-1 (count a multiple of 4, <= MAX_BATCH); returns how many met
+ * the target (records at RESULTS), or BAD_COUNT.
+ */
 export function scan(start: u32, count: u32): u32 {
+  if (count > MAX_BATCH || count % LANES != 0) return BAD_COUNT // a partial lane group would overrun
   let found: u32 = 0
   for (let i: u32 = 0; i < count; i += LANES) {
     pbkdf2Begin4(start + i, HMAC, V)

@@ -39,7 +39,8 @@ const EVAL = {
 const COMMUTATIVE = new Set(['add', 'xor', 'and', 'or'])
 
 export class Graph {
-  /** @param {{ bitselect: boolean }} options bitselect: express Ch(e,f,g) as one select when all vary */
+  /** @param {{ bitselect: boolean, factoredSigma?: boolean }} options bitselect: express Ch(e,f,g) as
+   *  one select when all vary; factoredSigma: see sigma() */
   constructor (options) {
     this.options = options
     this.nodes = []
@@ -133,10 +134,31 @@ export class Graph {
   }
 
   // FIPS 180-4 §4.1.2 functions.
-  bigSigma0 (x) { return this.xor(this.rotr(x, 2), this.rotr(x, 13), this.rotr(x, 22)) }
-  bigSigma1 (x) { return this.xor(this.rotr(x, 6), this.rotr(x, 11), this.rotr(x, 25)) }
-  smallSigma0 (x) { return this.xor(this.rotr(x, 7), this.rotr(x, 18), this.shr(x, 3)) }
-  smallSigma1 (x) { return this.xor(this.rotr(x, 17), this.rotr(x, 19), this.shr(x, 10)) }
+  bigSigma0 (x) { return this.sigma(x, [2, 13, 22], undefined) }
+  bigSigma1 (x) { return this.sigma(x, [6, 11, 25], undefined) }
+  smallSigma0 (x) { return this.sigma(x, [7, 18], 3) }
+  smallSigma1 (x) { return this.sigma(x, [17, 19], 10) }
+
+  /** ROTR r1 ^ ROTR r2 [^ ROTR r3] [^ SHR s]. Per-nonce values without a native rotate (SIMD) may use
+   *  the factored shift form: the right shifts nest as ((x>>>(r3−r2) ^ x)>>>(r2−r1) ^ x)>>>r1, the left
+   *  ones likewise; same op count, fewer values live at once. */
+  sigma (x, rotations, shift) {
+    if (!this.options.factoredSigma || x.level !== NONCE) {
+      const parts = rotations.map((r) => this.rotr(x, r))
+      if (shift !== undefined) parts.push(this.shr(x, shift))
+      return this.xor(...parts)
+    }
+    const right = [...rotations, ...(shift === undefined ? [] : [shift])].sort((a, b) => b - a)
+    const left = rotations.map((r) => 32 - r).sort((a, b) => b - a)
+    return this.xor(this.nested(x, right, 'shr'), this.nested(x, left, 'shl'))
+  }
+
+  /** x shifted by each amount (given in descending order), xored, as nested shifts. */
+  nested (x, amounts, op) {
+    let acc = x
+    for (let i = 0; i < amounts.length - 1; i++) acc = this.xor(this.shift(op, acc, amounts[i] - amounts[i + 1]), x)
+    return this.shift(op, acc, amounts[amounts.length - 1])
+  }
 
   ch (e, f, g) {
     if (this.options.bitselect && e.level === NONCE && f.level === NONCE && g.level === NONCE) {
@@ -156,6 +178,7 @@ export class Graph {
     for (let t = 0; t < 64; t++) {
       // Each schedule word just before its round (creation order is emission order): short live ranges.
       if (t >= 16) w[t] = this.add(this.smallSigma1(w[t - 2]), w[t - 7], this.smallSigma0(w[t - 15]), w[t - 16])
+      w[t].scheduleWord = true // used again up to 16 rounds later: the emitter may keep it in memory
       const t1 = this.add(h, this.bigSigma1(e), this.ch(e, f, g), this.const(K[t]), w[t])
       const t2 = this.add(this.bigSigma0(a), this.maj(a, b, c))
       h = g; g = f; f = e; e = this.add(d, t1)

@@ -1,0 +1,30 @@
+// Public face of the quorum data side (DESIGN.md, Validation in quorums): signed templates and
+// attestations, deterministic committees, tallies and local reputation. Relays produce, all verify.
+export * from './constants'
+export {
+  type Attestation,
+  type AttestationBody,
+  type AttestationCheck,
+  type SubjectKind,
+  type Claim,
+  type TemplateClaim,
+  type BlockClaim,
+  signAttestation,
+  verifyAttestation,
+  encodeAttestation,
+  decodeAttestation
+} from './attestation'
+export { encodeAttestationBatch, decodeAttestationBatch, MAX_ATTESTATION_BATCH_BYTES } from './batch'
+export { selectCommittee } from './committee'
+export { Reputation } from './reputation'
+export { Tally } from './tally'
+export {
+  type SignedTemplate,
+  type SignedTemplateCheck,
+  signTemplate,
+  verifySignedTemplate,
+  encodeSignedTemplate,
+  decodeSignedTemplate,
+  MAX_SIGNED_TEMPLATE_BYTES
+} from './signed-template'
+export { peerIdBytesOf, publicKeyBytes, parsePublicKey } from './keys'
