@@ -147,7 +147,8 @@ try {
   for (const [name, rates] of Object.entries(result.rates)) {
     const cpuRates = result.cpuRates[name]
     const paired = median(cpuRates.map((r, i) => r / baseline[i]))
-    process.stdout.write(`${name.padEnd(22)} ${(median(rates) / 1e6).toFixed(2).padStart(9)} ${(median(cpuRates) / 1e6).toFixed(2).padStart(9)}  x${paired.toFixed(2)}\n`)
+    const vsSimd = median(cpuRates.map((r, i) => r / result.cpuRates['sha256d-simd'][i])) // for SHA256D_EXTRA_WASM
+    process.stdout.write(`${name.padEnd(22)} ${(median(rates) / 1e6).toFixed(2).padStart(9)} ${(median(cpuRates) / 1e6).toFixed(2).padStart(9)}  x${paired.toFixed(2)}  (x${vsSimd.toFixed(3)} vs sha256d-simd)\n`)
     const key = name.replace(/-/g, '_')
     figures[`${key}_browser_hps`] = Math.round(median(rates))
     figures[`${key}_browser_hps_per_cpu_s`] = Math.round(median(cpuRates))

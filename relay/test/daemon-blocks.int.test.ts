@@ -13,6 +13,16 @@ import { LevelRelayStore } from '../src/store/level-store'
 import type { BlockTemplate } from '../src/template/types'
 import { startLitecoindPair, type LitecoindPair } from './harness/litecoind'
 import { coinbaseFor, grindHeader } from './harness/grind'
+import { mineShare } from './harness/devnet'
+import { getChainParams } from '../../shared/src/chain'
+import { shareChainRules } from '../../shared/src/sharechain/rules'
+import { TemplateBook } from '../src/work/template-book'
+import { SharePool } from '../src/work/pool'
+import { LevelShareStore } from '../src/store/level-share-store'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { decodeAttestation, decodeSignedTemplate, peerIdBytesOf, verifyAttestation, verifySignedTemplate } from '../../shared/src/quorum'
+import { QuorumDuties, type QuorumTransport } from '../src/quorum/duties'
+import { decodeFullTemplate, encodeFullTemplate } from '../src/quorum/full-template'
 
 // One litecoind pair for the whole file (start ~2 s). Tests run in order and build on each other's chain.
 const TEMPLATE_WAIT_MS = 20_000
@@ -27,6 +37,9 @@ let submitter: BlockSubmitter
 let payeeScripts: Uint8Array[]
 /** The last template a block was mined on: later tests wait for a newer one. */
 let lastMined: BlockTemplate | undefined
+let book: TemplateBook
+let pool: SharePool
+let seed = 0
 
 function sourceFor (node: LitecoindPair['a']): DaemonTemplateSource {
   return new DaemonTemplateSource({
@@ -54,14 +67,21 @@ async function nextTemplate (after = lastMined): Promise<BlockTemplate> {
   }
 }
 
+/** Mines a share with the share chain's job builder and hands it to the pool, as a Stratum rig's share would be. */
 async function mineShareOn (template: BlockTemplate): Promise<{ hash: string, payouts: Array<{ script: Uint8Array, value: bigint }> }> {
-  const payouts = payoutsFor(template)
-  const coinbaseLegacy = coinbaseFor(template, payouts)
-  const header80 = grindHeader(template, coinbaseLegacy, 'scrypt')
-  const record = await submitter.submit({ template, header80, coinbaseLegacy })
-  expect(record.status, record.reason).toBe('accepted')
+  // The pool fetches each new tip's header from the daemon; a share on a block it has not seen yet is ignored.
+  for (let i = 0; pool.headers?.get(template.prevHash) === undefined; i++) {
+    if (i > 200) throw new Error('the pool never saw the template\'s previous block header')
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  const entry = await book.add(template)
+  const mined = mineShare(pool, entry, payeeScripts[seed % payeeScripts.length], seed++)
+  const result = await pool.receiveShare(mined.bytes, 'stratum')
+  expect(result.verdict.kind, JSON.stringify(result.verdict)).toBe('accept')
+  const record = result.block
+  expect(record?.status, record?.reason).toBe('accepted')
   lastMined = template
-  return { hash: record.hash, payouts }
+  return { hash: record?.hash ?? '', payouts: mined.job.payouts }
 }
 
 beforeAll(async () => {
@@ -78,14 +98,21 @@ beforeAll(async () => {
   source = sourceFor(pair.a)
   peerSource = sourceFor(pair.b)
   submitter = new BlockSubmitter({ network: 'litecoin-regtest', source, blocks: store, pow: 'scrypt', coinbaseMaturity: COINBASE_MATURITY })
+  const params = getChainParams('litecoin-regtest')
+  book = new TemplateBook(shareChainRules(params).networkTag, store)
+  pool = new SharePool({ params, source, book, submitter, store: new LevelShareStore(store.db) })
   await source.start()
   await peerSource.start()
   submitter.start()
   await source.ready(TEMPLATE_WAIT_MS)
+  book.follow(source)
+  await pool.start()
 })
 
 afterAll(async () => {
-  submitter?.stop()
+  pool?.stop()
+  book?.stop()
+  await submitter?.stop()
   await source?.stop()
   await peerSource?.stop()
   await store?.close()
@@ -105,8 +132,15 @@ describe('relay on two litecoind regtest nodes', () => {
   })
 
   it('submits a share that meets the block target; both nodes follow it and it pays exactly the payouts', async () => {
-    const template = await nextTemplate()
-    const { hash, payouts } = await mineShareOn(template)
+    // Three shares (each also a block at regtest difficulty): the third's coinbase splits a PPLNS window.
+    let template = await nextTemplate()
+    let mined = await mineShareOn(template)
+    for (let i = 0; i < 2; i++) {
+      template = await nextTemplate()
+      mined = await mineShareOn(template)
+    }
+    const { hash, payouts } = mined
+    expect(payouts.length).toBeGreaterThan(1)
     await pair.waitSynced()
     expect(await pair.a.call('getbestblockhash')).toBe(hash)
     expect(await pair.b.call('getbestblockhash')).toBe(hash)
@@ -115,6 +149,7 @@ describe('relay on two litecoind regtest nodes', () => {
     const paid = outputs.filter((o) => o.value > 0).map((o) => ({ script: o.scriptPubKey.hex, sats: BigInt(Math.round(o.value * 1e8)) }))
     expect(paid).toEqual(payouts.map((p) => ({ script: bytesToHex(p.script), sats: p.value })))
     expect(payouts.reduce((s, p) => s + p.value, 0n)).toBe(template.coinbaseValue)
+    expect(pool.chain.tip?.key).toBeDefined()
     const record = await store.getBlock(hash)
     expect(record?.tipAfter).toBe(hash)
   })
@@ -128,6 +163,58 @@ describe('relay on two litecoind regtest nodes', () => {
     const greedy = coinbaseFor(template, [{ script: payeeScripts[0], value: template.coinbaseValue + 1n }])
     const greedyBlock = assembleBlock(template, grindHeader(template, greedy, 'scrypt', (1n << 256n) - 1n), greedy)
     expect(await peerSource.checkProposal(greedyBlock)).toEqual({ valid: false, reason: 'bad-cb-amount' })
+  })
+
+  it("a committee member checks another relay's signed template with its own daemon and attests it", async () => {
+    const [keyA, keyB] = await Promise.all([generateKeyPair('Ed25519'), generateKeyPair('Ed25519')])
+    const idA = peerIdBytesOf(keyA.publicKey)
+    const idB = peerIdBytesOf(keyB.publicKey)
+    const tag = shareChainRules(getChainParams('litecoin-regtest')).networkTag
+    const published: Uint8Array[] = []
+    const attested: Uint8Array[] = []
+    let lie = false
+    // In-process transport between the two relays (the libp2p network carries the same bytes).
+    let dutiesA: QuorumDuties | undefined
+    const transport = (onAttest: (items: readonly Uint8Array[]) => void): QuorumTransport => ({
+      publishTemplate: (bytes) => { published.push(bytes) },
+      publishHeader: () => {},
+      publishAttestations: onAttest,
+      fetchTemplate: async (_publisher, id) => {
+        const full = await dutiesA?.fullTemplate(id)
+        if (full === undefined) throw new Error('unknown template')
+        if (!lie) return full
+        const t = decodeFullTemplate(full, 'litecoin-regtest')
+        return encodeFullTemplate({ ...t, coinbaseValue: t.coinbaseValue + 1n })
+      }
+    })
+    const common = { networkTag: tag, candidates: () => [idA, idB], committeeSize: 3, batchSize: 10, batchIntervalMs: 5 }
+    dutiesA = new QuorumDuties({ ...common, key: keyA, selfId: idA, source, book, transport: transport(() => {}) })
+    const bookB = new TemplateBook(tag)
+    const dutiesB = new QuorumDuties({ ...common, key: keyB, selfId: idB, source: peerSource, book: bookB, transport: transport((items) => attested.push(...items)) })
+    dutiesA.start()
+    await pair.generate(1)
+    for (let i = 0; published.length === 0; i++) {
+      if (i > 500) throw new Error('relay A published no template')
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    await pair.waitSynced()
+    expect(await dutiesB.onSignedTemplate(published[0])).toBe('valid')
+    await dutiesB.stop()
+    expect(attested).toHaveLength(1)
+    const attestation = decodeAttestation(attested[0])
+    expect(await verifyAttestation(attestation, tag)).toEqual({ ok: true, attesterId: idB })
+    const signed = await verifySignedTemplate(decodeSignedTemplate(published[0]), tag)
+    expect(signed.ok && bytesToHex(attestation.subjectId) === bytesToHex(signed.templateId)).toBe(true)
+    expect(attestation.claim).toBe('valid')
+    // Committee members keep the template, so a block found on it can be submitted from B too.
+    expect(signed.ok && await bookB.template(bytesToHex(signed.templateId))).toBeDefined()
+    // A publisher whose full template differs from what it signed gets an 'invalid' attestation.
+    const dutiesC = new QuorumDuties({ ...common, key: keyB, selfId: idB, source: peerSource, book: new TemplateBook(tag), transport: transport((items) => attested.push(...items)) })
+    lie = true
+    expect(await dutiesC.onSignedTemplate(published[0])).toBe('invalid')
+    await dutiesC.stop()
+    expect(decodeAttestation(attested[1]).claim).toBe('invalid')
+    await dutiesA.stop()
   })
 
   it('reports a stopped daemon and recovers when it returns', async () => {
@@ -155,12 +242,21 @@ describe('relay on two litecoind regtest nodes', () => {
 
     // Restart: a new store and submitter on the same directory see every block, and keep tracking.
     const before = await store.listBlocks(100)
-    submitter.stop()
+    await submitter.stop()
     await store.close()
     store = new LevelRelayStore(dataDir)
     await store.open()
     submitter = new BlockSubmitter({ network: 'litecoin-regtest', source, blocks: store, pow: 'scrypt', coinbaseMaturity: COINBASE_MATURITY })
     submitter.start()
+    const shareTip = pool.chain.tip?.key
+    pool.stop()
+    book.stop()
+    const params = getChainParams('litecoin-regtest')
+    book = new TemplateBook(shareChainRules(params).networkTag, store)
+    pool = new SharePool({ params, source, book, submitter, store: new LevelShareStore(store.db) })
+    book.follow(source)
+    await pool.start()
+    expect(pool.chain.tip?.key).toBe(shareTip) // the share chain resumes where it was
     expect(await store.listBlocks(100)).toEqual(before)
     const accepted = before.filter((r) => r.status === 'accepted')
     expect(accepted.length).toBeGreaterThanOrEqual(2)
@@ -177,8 +273,11 @@ describe('relay on two litecoind regtest nodes', () => {
       txids.push(await pair.a.call('sendtoaddress', [to, 1, '', '', false, true, null, 'unset', null, satPerVbyte]))
     }
     // getblocktemplate rebuilds for mempool changes only after 5 s on the same tip (notes/litecoind.md).
-    await new Promise((resolve) => setTimeout(resolve, 5_200))
-    const full = await source.refresh()
+    let full = await source.refresh()
+    for (let i = 0; i < 40 && full.transactions.length < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      full = await source.refresh()
+    }
     expect(full.height).toBe(tipTemplate.height)
     expect(full.transactions).toHaveLength(3)
     const cheapest = full.transactions.reduce((a, b) => (a.fee * BigInt(b.weight) < b.fee * BigInt(a.weight) ? a : b))

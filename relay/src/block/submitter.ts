@@ -58,6 +58,7 @@ export class BlockSubmitter {
   private readonly now: () => number
   private readonly changes = new Listeners<[FoundBlockRecord]>()
   private checking: Promise<void> | undefined
+  private queued: Promise<void> | undefined
   /** Blocks being submitted right now: the status check leaves them to submit(). */
   private readonly inFlight = new Set<string>()
   private offTemplate: (() => void) | undefined
@@ -69,12 +70,16 @@ export class BlockSubmitter {
 
   /** Re-checks unsettled blocks on every new tip. */
   start (): void {
-    this.offTemplate ??= this.init.source.onTemplate((_t, newTip) => { if (newTip) void this.updateStatuses() })
+    this.offTemplate ??= this.init.source.onTemplate((_t, newTip) => {
+      if (newTip) this.updateStatuses().catch((err: unknown) => log.warn(`block status check failed: ${(err as Error).message}`))
+    })
   }
 
-  stop (): void {
+  /** Stops following tips and waits for a status check under way. */
+  async stop (): Promise<void> {
     this.offTemplate?.()
     this.offTemplate = undefined
+    await this.checking?.catch(() => {})
   }
 
   onChange (listener: (record: FoundBlockRecord) => void): () => void {
@@ -152,8 +157,17 @@ export class BlockSubmitter {
 
   /** Moves accepted (or unconfirmed submitted) blocks to confirmed or orphaned as the chain grows. */
   async updateStatuses (): Promise<void> {
-    this.checking ??= this.checkOnce().finally(() => { this.checking = undefined })
-    await this.checking
+    // Checks run one at a time; a request during a check queues one more (which sees the newest tip).
+    if (this.queued !== undefined) return await this.queued
+    const previous = this.checking ?? Promise.resolve()
+    const next: Promise<void> = previous.catch(() => {}).then(async () => {
+      this.queued = undefined
+      await this.checkOnce()
+    })
+    this.queued = next
+    this.checking = next.finally(() => { if (this.checking === guarded) this.checking = undefined })
+    const guarded = this.checking
+    await next
   }
 
   private async checkOnce (): Promise<void> {

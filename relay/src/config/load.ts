@@ -167,7 +167,8 @@ function assemble (values: Map<string, unknown>, cwd: string, problems: string[]
   for (const [name, file] of [['http.tlsCert', tlsCert], ['http.tlsKey', tlsKey]] as const) {
     if (file !== undefined && !existsSync(resolve(cwd, file))) problems.push(`${name} file ${file} does not exist`)
   }
-  const ports = [['p2pPort', get<number>('p2pPort')], ['stratumPort', get<number>('stratumPort')], ['http.port', get<number>('http.port')]] as const
+  const wsPort = get<number>('wsPort') ?? (get<number>('p2pPort') as number) + 1
+  const ports = [['p2pPort', get<number>('p2pPort')], ['wsPort', wsPort], ['stratumPort', get<number>('stratumPort')], ['http.port', get<number>('http.port')]] as const
   for (let i = 0; i < ports.length; i++) {
     for (let j = i + 1; j < ports.length; j++) if (ports[i][1] === ports[j][1]) problems.push(`${ports[i][0]} and ${ports[j][0]} are both ${ports[i][1]}; each server needs its own port`)
   }
@@ -182,6 +183,7 @@ function assemble (values: Map<string, unknown>, cwd: string, problems: string[]
     ...(poolAddress !== undefined ? { poolAddress } : {}),
     poolFee,
     p2pPort: get<number>('p2pPort') as number,
+    wsPort,
     stratumPort: get<number>('stratumPort') as number,
     blockchain,
     bootstrapNodes: get<string[]>('bootstrapNodes') ?? [],

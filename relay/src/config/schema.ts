@@ -32,6 +32,7 @@ export const SCHEMA: Branch = {
   poolAddress: { kind: 'string', env: 'OTEDAMA_POOL_ADDRESS', flag: 'pool-address', help: 'operator payout address (checked for the chain)' },
   poolFee: { kind: 'number', min: 0, max: MAX_POOL_FEE, env: 'OTEDAMA_POOL_FEE', flag: 'pool-fee', help: `fraction of own rigs' shares credited to poolAddress, 0..${MAX_POOL_FEE}` },
   p2pPort: port('OTEDAMA_P2P_PORT', 'p2p-port', 'libp2p listen port (default 30303)'),
+  wsPort: port('OTEDAMA_WS_PORT', 'ws-port', 'libp2p WebSocket port browsers dial (default p2pPort + 1)'),
   stratumPort: port('OTEDAMA_STRATUM_PORT', 'stratum-port', 'Stratum v1 port (default 3333)'),
   blockchain: { kind: 'string', env: 'OTEDAMA_BLOCKCHAIN', flag: 'blockchain', help: 'network: devnet (default), litecoin, litecoin-testnet, litecoin-regtest, bitcoin, bitcoin-testnet4, bitcoin-signet, bitcoin-regtest' },
   bootstrapNodes: { kind: 'string[]', env: 'OTEDAMA_BOOTSTRAP_NODES', flag: 'bootstrap', help: 'relays to join (comma-separated in env; flag repeatable)' },

@@ -21,7 +21,10 @@ export interface RelayConfig {
   poolAddress?: string
   /** Fraction (0..MAX_POOL_FEE) of the shares this relay's Stratum rigs find that credit poolAddress. */
   poolFee: number
+  /** libp2p TCP port (relay to relay). */
   p2pPort: number
+  /** libp2p WebSocket port (browsers). */
+  wsPort: number
   stratumPort: number
   blockchain: NetworkName
   /** Multiaddrs or host:port of relays to join at start. */

@@ -120,6 +120,10 @@ export class DevnetTemplateSource implements TemplateSource {
     return confirmations > 0 ? { state: 'in-chain', confirmations } : { state: 'orphaned' }
   }
 
+  async headerOf (blockHash: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.chain.get(blockHash)?.header80
+  }
+
   private refreshTemplate (newTip: boolean): void {
     const tip = this.chain.tip()
     const height = tip.height + 1

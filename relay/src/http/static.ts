@@ -28,7 +28,17 @@ export function createStaticHandler (root: string) {
   const base = resolve(root)
   return async function serveStatic (req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false
-    const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    let urlPath: string
+    try {
+      urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad path encoding')
+      return true
+    }
+    if (urlPath.includes('\0')) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad path')
+      return true
+    }
     let file = normalize(join(base, urlPath))
     if (file !== base && !file.startsWith(base + sep)) {
       res.writeHead(400).end('bad path')

@@ -1,5 +1,5 @@
 import { createLogger } from '../../../shared/src/log'
-import { bytesToHex, equalBytes } from '../../../shared/src/primitives/bytes'
+import { bytesToHex, equalBytes, hexToBytes } from '../../../shared/src/primitives/bytes'
 import { displayHexToHash, hashToDisplayHex } from '../../../shared/src/primitives/header'
 import { getChainParams } from '../../../shared/src/chain'
 import type { NetworkName } from '../../../shared/src/chain/params'
@@ -138,6 +138,18 @@ export class DaemonTemplateSource implements TemplateSource {
     if (typeof confirmations !== 'number' || !Number.isSafeInteger(confirmations)) throw new TypeError('getblockheader: confirmations missing')
     // Bitcoin Core reports -1 confirmations for a block off the main chain.
     return confirmations < 0 ? { state: 'orphaned' } : { state: 'in-chain', confirmations }
+  }
+
+  async headerOf (blockHash: Uint8Array): Promise<Uint8Array | undefined> {
+    let raw: unknown
+    try {
+      raw = await this.rpc.call('getblockheader', [hashToDisplayHex(blockHash), false])
+    } catch (err) {
+      if (err instanceof RpcCallError && err.code === RPC_INVALID_ADDRESS_OR_KEY) return undefined
+      throw err
+    }
+    if (typeof raw !== 'string' || !/^[0-9a-fA-F]{160}$/.test(raw)) throw new TypeError('getblockheader: expected 80 bytes of hex')
+    return hexToBytes(raw)
   }
 
   /** Takes a fresh template now (e.g. after a block was found here). */

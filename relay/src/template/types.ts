@@ -97,4 +97,6 @@ export interface TemplateSource {
   bestBlockHash: () => Promise<Uint8Array>
   /** Where a block stands on the source's chain (for maturity and orphan tracking). */
   chainPosition: (blockHash: Uint8Array) => Promise<ChainPosition>
+  /** The 80-byte header of a block the source knows, for the header chain and the header topic. */
+  headerOf: (blockHash: Uint8Array) => Promise<Uint8Array | undefined>
 }

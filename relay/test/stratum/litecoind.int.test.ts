@@ -6,12 +6,12 @@ import { getChainParams } from '../../../shared/src/chain'
 import { bytesToHex, hexToBytes } from '../../../shared/src/primitives/bytes'
 import { blockHash, hashToDisplayHex } from '../../../shared/src/primitives/header'
 import { coinbaseMerkleBranch } from '../../../shared/src/primitives/merkle'
-import { HeaderChain, ShareChain, ShareValidator, shareChainRules, type ShareJob } from '../../../shared/src/sharechain'
+import { HeaderChain, ShareChain, ShareValidator, shareChainRules, type ShareJob, type ShareVerdict } from '../../../shared/src/sharechain'
 import { assembleBlock } from '../../src/block/assemble'
 import { coinbaseBudget } from '../../src/template/coinbase-room'
 import { DaemonTemplateSource } from '../../src/template/daemon-source'
 import type { BlockTemplate } from '../../src/template/types'
-import { ShareChainJobSource, ShareChainSink, StratumServer, type FoundShare, type ShareChainWork, type StratumTemplate } from '../../src/stratum'
+import { ShareChainJobSource, ShareChainSink, StratumServer, stratumPrevHash, type FoundShare, type ShareChainWork, type StratumTemplate } from '../../src/stratum'
 import { startLitecoindPair, type LitecoindPair } from '../harness/litecoind'
 import { TestRig } from './clients'
 
@@ -22,11 +22,13 @@ const TEMPLATE_WAIT_MS = 20_000
 let pair: LitecoindPair
 let source: DaemonTemplateSource
 let server: StratumServer
+let port = 0
 let headers: HeaderChain
 const rigs: TestRig[] = []
 const submitted: Array<{ found: FoundShare; hash: string; outcome: { accepted: boolean; reason?: string } }> = []
 /** The block submission in flight (the test waits for it before mining on). */
 let inflight: Promise<void> = Promise.resolve()
+const verdicts: ShareVerdict[] = []
 
 function stratumTemplate (t: BlockTemplate): StratumTemplate {
   return {
@@ -57,7 +59,7 @@ beforeAll(async () => {
   server = new StratumServer({
     chain: params,
     jobSource: jobs,
-    shareSink: new ShareChainSink({ chain, validator, networkTag: rules.networkTag, onAccepted: (_b, _f, tipChanged) => { if (tipChanged) jobs.tipChanged() } }),
+    shareSink: new ShareChainSink({ chain, validator, networkTag: rules.networkTag, onVerdict: (v) => verdicts.push(v), onAccepted: (_b, _f, tipChanged) => { if (tipChanged) jobs.tipChanged() } }),
     blockSink: {
       submitBlock: (found) => {
         inflight = (async () => {
@@ -71,9 +73,11 @@ beforeAll(async () => {
         return inflight
       }
     },
-    params: { host: '127.0.0.1', port: 0, startDifficulty: 2 ** -16, minDifficulty: 2 ** -30, maxDifficulty: 1 }
+    // Start difficulty 1 is clamped to the share difficulty: every pseudo-share is a share (and, on
+    // regtest, a block), so the first block's share is the second block's PPLNS parent.
+    params: { host: '127.0.0.1', port: 0, startDifficulty: 1, minDifficulty: 2 ** -30, maxDifficulty: 1 }
   })
-  await server.start()
+  port = (await server.start()).port
 })
 
 afterAll(async () => {
@@ -101,7 +105,6 @@ async function mineUntilBlock (rig: TestRig, afterCount: number): Promise<(typeo
 
 describe('stratum against litecoind regtest', () => {
   it('rigs mine blocks the daemon accepts; the coinbase pays exactly the share-chain payouts', async () => {
-    const port = (server as unknown as { lines: { server: { address: () => { port: number } } } }).lines.server.address().port
     const addrA: string = await pair.b.call('getnewaddress', ['', 'bech32'])
     const addrB: string = await pair.b.call('getnewaddress', ['', 'bech32'])
     const common = { pow: 'scrypt' as const, diff1Target: params.stratumDiff1Target }
@@ -117,14 +120,17 @@ describe('stratum against litecoind regtest', () => {
 
     // Wait for the template on top of our block, then the second rig finds the next block.
     const deadline = Date.now() + TEMPLATE_WAIT_MS
-    while (b.currentJob === undefined || !b.currentJob.clean || b.currentJob.prevHash === a.jobs.values().next().value?.prevHash) {
+    const oldPrev = stratumPrevHash(first.found.work.prevHash)
+    while (b.currentJob === undefined || b.currentJob.prevHash === oldPrev) {
       if (Date.now() > deadline) throw new Error('no job on the new block')
-      await b.waitFor((m) => m.method === 'mining.notify' && (m.params as unknown[])[8] === true, TEMPLATE_WAIT_MS)
+      await new Promise((resolve) => setTimeout(resolve, 50))
     }
     const second = await mineUntilBlock(b, submitted.length)
     await pair.waitSynced()
     expect(await pair.a.call('getbestblockhash')).toBe(second.hash)
 
+    // Both headers were shares too (rig difficulty = share difficulty, so every block found was a share).
+    expect(verdicts.filter((v) => v.kind === 'accept').length).toBeGreaterThanOrEqual(2)
     const block = await pair.b.call('getblock', [second.hash, 2])
     const outputs = block.tx[0].vout as Array<{ value: number; scriptPubKey: { hex: string } }>
     const paid = outputs.filter((o) => o.value > 0).map((o) => ({ script: o.scriptPubKey.hex, sats: BigInt(Math.round(o.value * 1e8)) }))

@@ -81,7 +81,7 @@ export class Sha256dScanner implements NonceScanner {
       if (candidates === KERNEL_BAD_COUNT) throw new KernelInputError(`kernel refused a batch of ${batch} nonces`)
       if (candidates > 0) this.confirm(header, candidates, found)
     }
-    return found
+    return found.sort((a, b) => a.nonce - b.nonce)
   }
 
   /** Re-hashes the kernel's candidates in full; keeps those that meet the whole 256-bit target. */

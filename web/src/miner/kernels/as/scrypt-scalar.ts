@@ -37,7 +37,7 @@ function salsaXor(b: usize, c: usize): void {
   let x13 = load<u32>(b, 52) ^ load<u32>(c, 52)
   let x14 = load<u32>(b, 56) ^ load<u32>(c, 56)
   let x15 = load<u32>(b, 60) ^ load<u32>(c, 60)
-  for (let round = 0; round < 4; round++) {
+  for (let round = 0; round < 4; round++) { // 4 double rounds = Salsa20/8
     // columns
     x4 ^= qr(x0, x12, 7); x8 ^= qr(x4, x0, 9); x12 ^= qr(x8, x4, 13); x0 ^= qr(x12, x8, 18)
     x9 ^= qr(x5, x1, 7); x13 ^= qr(x9, x5, 9); x1 ^= qr(x13, x9, 13); x5 ^= qr(x1, x13, 18)
@@ -49,10 +49,23 @@ function salsaXor(b: usize, c: usize): void {
     x11 ^= qr(x10, x9, 7); x8 ^= qr(x11, x10, 9); x9 ^= qr(x8, x11, 13); x10 ^= qr(x9, x8, 18)
     x12 ^= qr(x15, x14, 7); x13 ^= qr(x12, x15, 9); x14 ^= qr(x13, x12, 13); x15 ^= qr(x14, x13, 18)
   }
-  store<u32>(b, x0 + (load<u32>(b, 0) ^ load<u32>(c, 0)), 0); store<u32>(b, x1 + (load<u32>(b, 4) ^ load<u32>(c, 4)), 4); store<u32>(b, x2 + (load<u32>(b, 8) ^ load<u32>(c, 8)), 8); store<u32>(b, x3 + (load<u32>(b, 12) ^ load<u32>(c, 12)), 12)
-  store<u32>(b, x4 + (load<u32>(b, 16) ^ load<u32>(c, 16)), 16); store<u32>(b, x5 + (load<u32>(b, 20) ^ load<u32>(c, 20)), 20); store<u32>(b, x6 + (load<u32>(b, 24) ^ load<u32>(c, 24)), 24); store<u32>(b, x7 + (load<u32>(b, 28) ^ load<u32>(c, 28)), 28)
-  store<u32>(b, x8 + (load<u32>(b, 32) ^ load<u32>(c, 32)), 32); store<u32>(b, x9 + (load<u32>(b, 36) ^ load<u32>(c, 36)), 36); store<u32>(b, x10 + (load<u32>(b, 40) ^ load<u32>(c, 40)), 40); store<u32>(b, x11 + (load<u32>(b, 44) ^ load<u32>(c, 44)), 44)
-  store<u32>(b, x12 + (load<u32>(b, 48) ^ load<u32>(c, 48)), 48); store<u32>(b, x13 + (load<u32>(b, 52) ^ load<u32>(c, 52)), 52); store<u32>(b, x14 + (load<u32>(b, 56) ^ load<u32>(c, 56)), 56); store<u32>(b, x15 + (load<u32>(b, 60) ^ load<u32>(c, 60)), 60)
+  // Salsa20 adds the input back; reloading it frees 16 registers.
+  store<u32>(b, x0 + (load<u32>(b, 0) ^ load<u32>(c, 0)), 0)
+  store<u32>(b, x1 + (load<u32>(b, 4) ^ load<u32>(c, 4)), 4)
+  store<u32>(b, x2 + (load<u32>(b, 8) ^ load<u32>(c, 8)), 8)
+  store<u32>(b, x3 + (load<u32>(b, 12) ^ load<u32>(c, 12)), 12)
+  store<u32>(b, x4 + (load<u32>(b, 16) ^ load<u32>(c, 16)), 16)
+  store<u32>(b, x5 + (load<u32>(b, 20) ^ load<u32>(c, 20)), 20)
+  store<u32>(b, x6 + (load<u32>(b, 24) ^ load<u32>(c, 24)), 24)
+  store<u32>(b, x7 + (load<u32>(b, 28) ^ load<u32>(c, 28)), 28)
+  store<u32>(b, x8 + (load<u32>(b, 32) ^ load<u32>(c, 32)), 32)
+  store<u32>(b, x9 + (load<u32>(b, 36) ^ load<u32>(c, 36)), 36)
+  store<u32>(b, x10 + (load<u32>(b, 40) ^ load<u32>(c, 40)), 40)
+  store<u32>(b, x11 + (load<u32>(b, 44) ^ load<u32>(c, 44)), 44)
+  store<u32>(b, x12 + (load<u32>(b, 48) ^ load<u32>(c, 48)), 48)
+  store<u32>(b, x13 + (load<u32>(b, 52) ^ load<u32>(c, 52)), 52)
+  store<u32>(b, x14 + (load<u32>(b, 56) ^ load<u32>(c, 56)), 56)
+  store<u32>(b, x15 + (load<u32>(b, 60) ^ load<u32>(c, 60)), 60)
 }
 
 /** BlockMix_{Salsa20/8, r=1} in place (RFC 7914 §4): X0 = S(X0 ^ X1); X1 = S(X1 ^ X0). */

@@ -1,84 +1,108 @@
-// Generates the AssemblyScript sha256d nonce-scan kernel (run by scripts/build-kernels.mjs; output in
-// build/gen/, gitignored). The graph in sha256-dag.mjs folds constants and splits the work into a
-// per-job part (emitted into setJob, run once per header) and a per-nonce part (emitted straight-line
-// into the scan loop: every round unrolled, only what the last state word needs).
+// Generates the AssemblyScript sha256d nonce-scan kernels (run by scripts/build-kernels.mjs; the source
+// goes to build/gen/<name>.as for reading). The graph in sha256-dag.mjs folds constants and splits the
+// work into a per-job part (emitted into setJob, run once per header) and a per-nonce part (emitted
+// straight-line into the scan loop: every round unrolled, only what the last state word needs).
 //
 // SIMD: 4 nonces in the 4 u32 lanes of a v128 (rotates as two shifts and an or: WebAssembly has no
-// vector rotate). Per-job values are stored pre-splatted in linear memory and loaded where used: V8
-// builds a v128.const from immediates in several instructions, a load is one.
-// Scalar: one nonce per iteration with native i32.rotr.
+// vector rotate). Per-job values and constants are stored pre-splatted in linear memory and loaded
+// where used (V8 builds a v128.const from immediates in several instructions; a load is one), and so
+// are the schedule words, which live for 16 rounds (registers stay free for the round state).
+// mixedScalar (off): each loop iteration also hashes one nonce with scalar i32 code interleaved with
+// the vector code, hoping the idle integer ALUs make it free. Measured 25 % slower in Chromium 156.
+// Scalar build: one nonce per iteration with native i32.rotr (engines without SIMD).
 
 import { Graph, buildSha256dLastWord, CONST, JOB, NONCE } from './sha256-dag.mjs'
 
 /** Nonces per scan call: the found-nonce buffer holds this many, so it never overflows. */
 const MAX_SCAN_NONCES = 4096
-
 /** A use this many nodes after a schedule word (about one round) reads it from its register. */
 const NEAR_USE_NODES = 40
 
 const hex = (v) => `0x${v.toString(16).padStart(8, '0')}`
 
-/** options.constsInMemory (SIMD): constants come from memory slots instead of v128 immediates. */
-export function generate ({ simd, constsInMemory = true, factoredSigma = false, wordsInMemory = false }) {
-  const graph = new Graph({ bitselect: simd, factoredSigma: simd && factoredSigma })
+/**
+ * @param {object} o
+ * @param {boolean} o.simd the 4-lane build (else scalar)
+ * @param {boolean} [o.mixedScalar] SIMD build: also one scalar nonce per iteration (see above)
+ * @param {boolean} [o.constsInMemory] SIMD: constants from memory, not v128 immediates
+ * @param {boolean} [o.wordsInMemory] SIMD: schedule words stored and reloaded explicitly
+ * @param {boolean} [o.factoredSigma] SIMD: Σ/σ as nested shifts (sha256-dag.mjs sigma())
+ */
+export function generate ({ simd, mixedScalar = false, constsInMemory = true, wordsInMemory = true, factoredSigma = false }) {
+  const vector = simd
+    ? lower(new Graph({ bitselect: true, factoredSigma }), { simd: true, prefix: 'v', slots: 'VSLOTS', words: wordsInMemory ? 'WORDS' : undefined, input: 'w3', constsInMemory })
+    : undefined
+  const scalar = !simd || mixedScalar
+    ? lower(new Graph({ bitselect: false }), { simd: false, prefix: 's', slots: 'SSLOTS', input: 'w3s' })
+    : undefined
+  const parts = {
+    areas: [
+      ['VSLOTS', vector?.slotBytes], ['WORDS', vector?.wordBytes], ['SSLOTS', scalar?.slotBytes]
+    ].map(([name, bytes]) => `const ${name}: usize = memory.data(${Math.max(16, bytes ?? 0)}, 16);`).join('\n'),
+    jobCode: [...(vector?.jobLines ?? []), ...(scalar?.jobLines ?? [])].join('\n'),
+    scanCode: interleave(vector?.scanLines ?? [], scalar?.scanLines ?? []).join('\n'),
+    vectorLast: vector?.last,
+    scalarLast: scalar?.last
+  }
+  return simd ? simdTemplate(parts) : scalarTemplate(parts)
+}
+
+/** Lowers the sha256d graph to AssemblyScript lines: per-job (scalar, into setJob) and per-nonce. */
+function lower (graph, { simd, prefix, slots: slotsName, words: wordsName, input, constsInMemory }) {
   const root = buildSha256dLastWord(graph)
-  const nodes = graph.reachable([root])
-  const perNonce = nodes.filter((n) => n.level === NONCE)
+  const perNonce = graph.reachable([root]).filter((n) => n.level === NONCE)
+  const jobName = (n) => `${prefix}j${n.id}`
+  const nonceName = (n) => (n.op === 'input' ? input : `${prefix}${n.id}`)
+  const jobRef = (a) => (a.op === 'const' ? `<u32>${hex(a.value)}` : a.op === 'input' ? a.name : jobName(a))
 
   // Values the per-nonce code reads from memory: per-job nodes, and (SIMD) constants.
   const slots = new Map()
   for (const n of perNonce) {
     for (const a of n.args) {
-      if (a.level === JOB || (simd && constsInMemory && a.level === CONST)) if (!slots.has(a)) slots.set(a, slots.size)
+      const inMemory = a.level === JOB || (simd && constsInMemory && a.level === CONST)
+      if (inMemory && !slots.has(a)) slots.set(a, slots.size)
     }
   }
   const slotBytes = simd ? 16 : 4
-
-  const jobCode = []
-  const jobNodes = graph.reachable([...slots.keys()]).filter((n) => n.level === JOB && n.op !== 'input')
-  for (const n of jobNodes) jobCode.push(`  const j${n.id}: u32 = ${scalarExpr(n, (a) => jobRef(a))};`)
+  const jobLines = graph.reachable([...slots.keys()])
+    .filter((n) => n.level === JOB && n.op !== 'input')
+    .map((n) => `  const ${jobName(n)}: u32 = ${scalarExpr(n, jobRef)};`)
   for (const [n, slot] of slots) {
-    const value = jobRef(n)
-    jobCode.push(simd
-      ? `  v128.store(SLOTS + ${slot * slotBytes}, i32x4.splat(${value}));`
-      : `  store<u32>(SLOTS + ${slot * slotBytes}, ${value});`)
+    jobLines.push(simd
+      ? `  v128.store(${slotsName} + ${slot * slotBytes}, i32x4.splat(${jobRef(n)}));`
+      : `  store<u32>(${slotsName} + ${slot * slotBytes}, ${jobRef(n)});`)
   }
 
-  // Schedule words live for 16 rounds; with wordsInMemory they are stored once and reloaded by far
-  // uses, so registers stay free for the round state instead of V8 choosing what to spill.
   const words = new Map()
-  if (simd && wordsInMemory) {
-    for (const n of perNonce) if (n.scheduleWord && n.op !== 'input') words.set(n, words.size)
-  }
-  const nonceRef = (a, user) => {
-    if (words.has(a) && user.id - a.id > NEAR_USE_NODES) return `v128.load(WORDS + ${words.get(a) * 16})`
-    if (a.level === NONCE) return a.op === 'input' ? 'w3' : `n${a.id}`
-    if (slots.has(a)) return simd ? `v128.load(SLOTS + ${slots.get(a) * 16})` : `load<u32>(SLOTS + ${slots.get(a) * 4})`
+  if (wordsName !== undefined) for (const n of perNonce) if (n.scheduleWord && n.op !== 'input') words.set(n, words.size)
+  const ref = (a, user) => {
+    if (words.has(a) && user.id - a.id > NEAR_USE_NODES) return `v128.load(${wordsName} + ${words.get(a) * 16})`
+    if (a.level === NONCE) return nonceName(a)
+    if (slots.has(a)) return simd ? `v128.load(${slotsName} + ${slots.get(a) * 16})` : `load<u32>(${slotsName} + ${slots.get(a) * 4})`
     return simd ? `i32x4.splat(${hex(a.value)})` : `<u32>${hex(a.value)}`
   }
-  const scanCode = []
+  const scanLines = []
   for (const n of perNonce) {
     if (n.op === 'input') continue
-    const type = simd ? 'v128' : 'u32'
-    const ref = (a) => nonceRef(a, n)
-    scanCode.push(`    const n${n.id}: ${type} = ${simd ? simdExpr(n, ref) : scalarExpr(n, ref)};`)
-    if (words.has(n)) scanCode.push(`    v128.store(WORDS + ${words.get(n) * 16}, n${n.id});`)
+    const argRef = (a) => ref(a, n)
+    scanLines.push(`    const ${nonceName(n)}: ${simd ? 'v128' : 'u32'} = ${simd ? simdExpr(n, argRef) : scalarExpr(n, argRef)};`)
+    if (words.has(n)) scanLines.push(`    v128.store(${wordsName} + ${words.get(n) * 16}, ${nonceName(n)});`)
   }
-  scanCode.push(`    const last: ${simd ? 'v128' : 'u32'} = n${root.id};`)
-
-  return (simd ? simdTemplate : scalarTemplate)({
-    slotCount: slots.size,
-    wordCount: words.size,
-    slotBytes,
-    jobCode: jobCode.join('\n'),
-    scanCode: scanCode.join('\n')
-  })
+  return { jobLines, scanLines, last: nonceName(root), slotBytes: slots.size * slotBytes, wordBytes: words.size * 16 }
 }
 
-function jobRef (a) {
-  if (a.op === 'const') return `<u32>${hex(a.value)}`
-  if (a.op === 'input') return a.name
-  return `j${a.id}`
+/** Merges two statement lists proportionally, so both advance through their rounds together. */
+function interleave (a, b) {
+  if (b.length === 0) return a
+  if (a.length === 0) return b
+  const out = []
+  let j = 0
+  for (let i = 0; i < a.length; i++) {
+    out.push(a[i])
+    const until = Math.floor(((i + 1) * b.length) / a.length)
+    while (j < until) out.push(b[j++])
+  }
+  return out
 }
 
 function scalarExpr (n, ref) {
@@ -110,18 +134,17 @@ function simdExpr (n, ref) {
   }
 }
 
-const commonHead = ({ slotCount, slotBytes, wordCount, jobCode }) => `// GENERATED by web/src/miner/kernels/gen/sha256d.gen.mjs: edit the generator, not this file.
+const commonHead = ({ areas, jobCode }) => `// GENERATED by web/src/miner/kernels/gen/sha256d.gen.mjs: edit the generator, not this file.
 
 const MAX_SCAN: u32 = ${MAX_SCAN_NONCES};
 const HEADER: usize = memory.data(80, 16);
 const FOUND: usize = memory.data(${MAX_SCAN_NONCES * 4}, 16);
-const SLOTS: usize = memory.data(${Math.max(1, slotCount) * slotBytes}, 16);
-const WORDS: usize = memory.data(${Math.max(1, wordCount) * 16}, 16);
+${areas}
 let targetTop: u32 = 0;
 
 /** Where the caller writes the 80-byte header before setJob. */
 export function headerPtr(): usize { return HEADER; }
-/** Where scan writes the nonces whose top hash word meets the target (u32 each). */
+/** Where scan writes the nonces whose top hash word meets the target (u32 each, unordered). */
 export function foundPtr(): usize { return FOUND; }
 export function maxScan(): u32 { return MAX_SCAN; }
 
@@ -146,18 +169,25 @@ function record(hit: v128, base: u32, found: u32): u32 {
 }
 
 /** Scans nonces start .. start + count - 1 (count a multiple of 4, at most MAX_SCAN); returns how many
- *  nonces were written to FOUND, or 0xffffffff for a bad count. */
+ *  nonces were written to FOUND, or 0xffffffff for a bad count.${parts.scalarLast === undefined ? '' : `
+ *  Vector lanes take the first nonces; the scalar part takes the last (count / 20) * 4, one per
+ *  iteration (a few iterations at the end hash a scalar nonce that is not reported).`} */
 export function scan(start: u32, count: u32): u32 {
   if (count % 4 != 0 || count > MAX_SCAN) return 0xffffffff;
+  const scalarCount: u32 = ${parts.scalarLast === undefined ? '0' : '(count / 20) * 4'};
+  const iterations: u32 = (count - scalarCount) / 4;
+  const scalarStart: u32 = start + iterations * 4;
   const target = i32x4.splat(targetTop);
   let nonces = i32x4.add(i32x4.splat(start), i32x4(0, 1, 2, 3));
   let found: u32 = 0;
-  for (let done: u32 = 0; done < count; done += 4) {
-    const w3 = i8x16.shuffle(nonces, nonces, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+  for (let i: u32 = 0; i < iterations; i++) {
+    const w3 = i8x16.shuffle(nonces, nonces, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);${parts.scalarLast === undefined ? '' : `
+    const w3s: u32 = bswap<u32>(scalarStart + i);`}
 ${parts.scanCode}
-    const top = i8x16.shuffle(last, last, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+    const top = i8x16.shuffle(${parts.vectorLast}, ${parts.vectorLast}, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
     const hit = i32x4.le_u(top, target);
-    if (v128.any_true(hit)) found = record(hit, start + done, found);
+    if (v128.any_true(hit)) found = record(hit, start + i * 4, found);${parts.scalarLast === undefined ? '' : `
+    if (bswap<u32>(${parts.scalarLast}) <= targetTop && i < scalarCount) { store<u32>(FOUND + (found << 2), scalarStart + i); found++; }`}
     nonces = i32x4.add(nonces, i32x4.splat(4));
   }
   return found;
@@ -173,11 +203,10 @@ export function scan(start: u32, count: u32): u32 {
   if (count > MAX_SCAN) return 0xffffffff;
   const target = targetTop;
   let found: u32 = 0;
-  for (let done: u32 = 0; done < count; done++) {
-    const nonce = start + done;
-    const w3 = bswap<u32>(nonce);
+  for (let i: u32 = 0; i < count; i++) {
+    const w3s: u32 = bswap<u32>(start + i);
 ${parts.scanCode}
-    if (bswap<u32>(last) <= target) { store<u32>(FOUND + (found << 2), nonce); found++; }
+    if (bswap<u32>(${parts.scalarLast}) <= target) { store<u32>(FOUND + (found << 2), start + i); found++; }
   }
   return found;
 }

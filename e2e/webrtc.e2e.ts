@@ -1,0 +1,135 @@
+// Two Chromium tabs run the real browser node: they connect to a real relay over WebSockets, find each
+// other on the discovery topic, dial each other's /p2p-circuit/webrtc address (signalling through the
+// relay reservation), exchange shares over the direct WebRTC link, and keep exchanging after the relay
+// is gone. Loopback only: ICE with iceServers [] and --allow-loopback-in-peer-connection (notes/libp2p.md).
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestNode, stopTestNodes, waitFor, wsAddr, type TestNode } from '../relay/test/p2p/fixtures'
+
+const CHROMIUM = '/usr/bin/chromium'
+const SHARES_AFTER_RELAY_LOSS = 50
+
+interface HarnessConnection {
+  peer: string
+  multiplexer: string | null
+  limited: boolean
+  addr: string
+}
+
+async function buildHarness(outDir: string): Promise<void> {
+  await promisify(execFile)('node_modules/.bin/esbuild', [
+    'web/test/p2p-harness/harness.ts',
+    '--bundle',
+    '--format=esm',
+    '--platform=browser',
+    '--target=es2022',
+    `--outfile=${join(outDir, 'harness.js')}`,
+    '--log-level=warning'
+  ])
+}
+
+function serve(dir: string): Promise<{ server: Server; origin: string }> {
+  const html = '<!doctype html><meta charset="utf-8"><title>p2p harness</title><script type="module" src="/harness.js"></script>'
+  const server = createServer((req, res) => {
+    if (req.url === '/harness.js') {
+      void readFile(join(dir, 'harness.js')).then((js) => res.writeHead(200, { 'content-type': 'text/javascript' }).end(js))
+    } else res.writeHead(200, { 'content-type': 'text/html' }).end(html)
+  })
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      resolve({ server, origin: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` })
+    })
+  )
+}
+
+async function pollPage<T>(page: Page, what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await fn()
+    if (ok(value)) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} in ${page.url()}: ${JSON.stringify(value)}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+describe('browser to browser over direct WebRTC', () => {
+  let dir: string
+  let server: Server
+  let origin: string
+  let relay: TestNode
+  let browser: Browser
+  let pages: Page[]
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'otedama-webrtc-'))
+    await buildHarness(dir)
+    ;({ server, origin } = await serve(dir))
+    relay = await startTestNode()
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--allow-loopback-in-peer-connection', '--no-sandbox']
+    })
+    const context = await browser.newContext()
+    // Chromium hides host candidates behind mDNS names unless the origin holds a media permission.
+    await context.grantPermissions(['microphone'], { origin })
+    pages = [await context.newPage(), await context.newPage()]
+    for (const page of pages) {
+      page.on('pageerror', (err) => console.error(`page error: ${err.message}`))
+      await page.goto(origin)
+      await page.waitForFunction(() => 'otedamaTest' in globalThis)
+    }
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await stopTestNodes([relay].filter(Boolean))
+    server?.close()
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('connects two tabs directly, exchanges shares, and keeps exchanging without the relay', async () => {
+    const relayAddr = wsAddr(relay.node)
+    const ids = await Promise.all(pages.map((page) => page.evaluate((addr) => (globalThis as any).otedamaTest.start(addr), relayAddr)))
+
+    // Both hold a reservation on the relay, so each has a /p2p-circuit/webrtc address.
+    for (const page of pages) {
+      await pollPage(page, 'a WebRTC address', () => page.evaluate(() => (globalThis as any).otedamaTest.webrtcAddrs() as string[]), (a) => a.length > 0)
+    }
+    // They find each other on the discovery topic and dial directly (no explicit dial here).
+    const [a, b] = pages
+    const conns = await pollPage(
+      a,
+      'a direct WebRTC link to the other tab',
+      () => a.evaluate(() => (globalThis as any).otedamaTest.connections() as HarnessConnection[]),
+      (list) => list.some((c) => c.peer === ids[1] && c.multiplexer === '/webrtc' && !c.limited),
+      30_000
+    )
+    const direct = conns.find((c) => c.peer === ids[1] && c.multiplexer === '/webrtc' && !c.limited)!
+    expect(direct.multiplexer).toBe('/webrtc')
+    expect(direct.limited).toBe(false)
+    for (const page of pages) await pollPage(page, 'share mesh', () => page.evaluate(() => (globalThis as any).otedamaTest.meshPeers() as number), (n) => n >= 1)
+
+    // Shares both ways while the relay is up.
+    const fromA = await a.evaluate(() => (globalThis as any).otedamaTest.publish('from a'))
+    const fromB = await b.evaluate(() => (globalThis as any).otedamaTest.publish('from b'))
+    await pollPage(b, 'share from a', () => b.evaluate(() => (globalThis as any).otedamaTest.received() as string[]), (r) => r.includes(fromA))
+    await pollPage(a, 'share from b', () => a.evaluate(() => (globalThis as any).otedamaTest.received() as string[]), (r) => r.includes(fromB))
+    await waitFor('relay saw both shares', () => relay.received.length >= 2)
+
+    // The relay goes away; the direct link carries on.
+    await stopTestNodes([relay])
+    const sent: string[] = []
+    for (let i = 0; i < SHARES_AFTER_RELAY_LOSS; i++) sent.push(await a.evaluate((n) => (globalThis as any).otedamaTest.publish(`after relay ${n}`), i))
+    const got = await pollPage(b, 'shares after the relay is gone', () => b.evaluate(() => (globalThis as any).otedamaTest.received() as string[]), (r) => sent.every((id) => r.includes(id)))
+    expect(sent.every((id) => got.includes(id))).toBe(true)
+    const still = await b.evaluate(() => (globalThis as any).otedamaTest.directPeers() as string[])
+    expect(still).toContain(ids[0])
+  })
+})

@@ -1,0 +1,145 @@
+import { addressToScript, scriptToAddress } from '../../../shared/src/address'
+import type { ChainParams } from '../../../shared/src/chain/params'
+import { bytesToHex } from '../../../shared/src/primitives/bytes'
+import { hashToDisplayHex } from '../../../shared/src/primitives/header'
+import { PPM } from '../../../shared/src/sharechain/constants'
+import type { ShareNode } from '../../../shared/src/sharechain/node'
+import type { ApiContext, MetricsSnapshot, PayoutsView, RigView, ShareChainView, StatusView } from '../http/views'
+import type { BlockRecordStore } from '../store/records'
+import type { TemplateSource } from '../template/types'
+import type { SharePool } from '../work/pool'
+
+/** Shares the pool hashrate is estimated over (count). */
+export const HASHRATE_SHARES = 100
+/** Blocks scanned for an address's payouts (count). */
+export const PAYOUT_BLOCKS_SCANNED = 1000
+
+/** Stratum's rigs (F's server implements it). */
+export interface RigSource {
+  rigs: () => RigView[]
+}
+
+/** libp2p's peer count (E's node implements it). */
+export interface PeerSource {
+  peerCount: () => number
+}
+
+export interface ApiContextInit {
+  params: ChainParams
+  poolName: string
+  poolFee: number
+  source: TemplateSource
+  pool: SharePool
+  blocks: BlockRecordStore
+  rigs?: RigSource
+  peers?: PeerSource
+  startedAt?: number
+}
+
+/** Pool hashrate from share work over the span of the last HASHRATE_SHARES share timestamps (H/s). */
+export function estimateHashrate (tip: ShareNode | undefined): number {
+  if (tip === undefined) return 0
+  // The oldest share only marks the start of the span; the work done in the span is everyone after it.
+  let work = 0n
+  let oldest: ShareNode = tip
+  let at: ShareNode | undefined = tip
+  for (let i = 0; i < HASHRATE_SHARES && at !== undefined; i++, at = at.parent) {
+    if (at !== tip) work += oldest.work
+    oldest = at
+  }
+  const seconds = tip.timestamp - oldest.timestamp
+  return seconds > 0 ? Number(work) / seconds : 0
+}
+
+/** The HTTP face's read model, composed from the relay's parts. */
+export function createApiContext (init: ApiContextInit): ApiContext {
+  const startedAt = init.startedAt ?? Date.now()
+  const { params, pool } = init
+  const addressOf = (script: Uint8Array): string | undefined => scriptToAddress(script, params.addresses)
+
+  const status = (): StatusView => {
+    const health = init.source.health()
+    const t = init.source.current()
+    const tip = pool.chain.tip
+    return {
+      poolName: init.poolName,
+      network: params.name,
+      isTestNetwork: params.isTestNetwork,
+      uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
+      source: {
+        kind: init.source.kind,
+        healthy: health.healthy,
+        ...(health.reason !== undefined ? { reason: health.reason } : {}),
+        ...(t !== undefined ? { height: t.height, prevHash: hashToDisplayHex(t.prevHash), coinbaseValue: t.coinbaseValue.toString() } : {})
+      },
+      shareChain: {
+        ...(tip !== undefined ? { height: tip.height, tip: hashToDisplayHex(tip.id), shareTarget: pool.chain.nextShareBits(tip).toString(16) } : {}),
+        shares: pool.chain.size,
+        windowShares: pool.rules.windowShares,
+        poolHashrate: estimateHashrate(tip)
+      },
+      poolFee: init.poolFee,
+      peers: init.peers?.peerCount() ?? 0,
+      rigs: init.rigs?.rigs().length ?? 0
+    }
+  }
+
+  const shareChain = (limit: number): ShareChainView => {
+    const tip = pool.chain.tip
+    const shares = tip === undefined ? [] : [...pool.chain.ancestors(tip, limit)].map((n) => {
+      const address = addressOf(n.payoutScript)
+      return {
+        id: hashToDisplayHex(n.id), height: n.height, timestamp: n.timestamp, payoutScript: n.payoutKey,
+        ...(address !== undefined ? { payoutAddress: address } : {}), bits: n.bits.toString(16), blockHeight: n.share.info.blockHeight
+      }
+    })
+    const basis = pool.chain.payoutBasis(tip)
+    const window = basis.weights.map((w) => {
+      const address = addressOf(w.script)
+      return { payoutScript: w.key, ...(address !== undefined ? { payoutAddress: address } : {}), weightPpm: basis.totalWeight === 0n ? 0 : Number((w.weight * PPM) / basis.totalWeight) }
+    })
+    return { ...(tip !== undefined ? { tip: hashToDisplayHex(tip.id), height: tip.height } : {}), shares, window }
+  }
+
+  const payouts = async (address: string): Promise<PayoutsView> => {
+    const script = addressToScript(address.trim(), params.addresses)
+    const key = bytesToHex(script)
+    const tip = pool.chain.tip
+    const basis = pool.chain.payoutBasis(tip)
+    const weight = basis.weights.find((w) => w.key === key)?.weight ?? 0n
+    let sharesInWindow = 0
+    if (tip !== undefined) for (const n of pool.chain.ancestors(tip, pool.rules.windowShares)) if (n.payoutKey === key) sharesInWindow++
+    const value = init.source.current()?.coinbaseValue ?? 0n
+    const rest = value - (value * BigInt(pool.rules.finderBonusPpm)) / PPM
+    const expected = basis.totalWeight === 0n ? 0n : (rest * weight) / basis.totalWeight
+    const blocks = (await init.blocks.listBlocks(PAYOUT_BLOCKS_SCANNED)).flatMap((b) => {
+      const amount = b.payouts.filter((p) => p.script === key).reduce((s, p) => s + BigInt(p.value), 0n)
+      return amount > 0n ? [{ hash: b.hash, height: b.height, status: b.status, amount: amount.toString() }] : []
+    })
+    return {
+      address: address.trim(), payoutScript: key, sharesInWindow,
+      weightPpm: basis.totalWeight === 0n ? 0 : Number((weight * PPM) / basis.totalWeight),
+      expectedNextBlock: expected.toString(), blocks
+    }
+  }
+
+  const metrics = (): MetricsSnapshot => {
+    const t = init.source.current()
+    const rigs = init.rigs?.rigs() ?? []
+    return {
+      t: Date.now(),
+      ...(t !== undefined ? { blockHeight: t.height, templateAgeSeconds: Math.max(0, Math.floor((Date.now() - t.receivedAt) / 1000)) } : {}),
+      ...(pool.chain.tip !== undefined ? { shareHeight: pool.chain.tip.height } : {}),
+      sharesAccepted: pool.stats.accepted,
+      sharesRejected: pool.stats.rejected,
+      poolHashrate: estimateHashrate(pool.chain.tip),
+      rigs: rigs.length,
+      rigHashrate: rigs.reduce((s, r) => s + r.hashrate, 0),
+      peers: init.peers?.peerCount() ?? 0,
+      sourceHealthy: init.source.health().healthy,
+      blocksFound: pool.stats.blocks
+    }
+  }
+
+  return { status, shareChain, payouts, blocks: async (limit) => await init.blocks.listBlocks(limit), rigs: () => init.rigs?.rigs() ?? [], metrics }
+}

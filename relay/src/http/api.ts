@@ -1,0 +1,137 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createLogger } from '../../../shared/src/log'
+import { AddressError } from '../../../shared/src/address'
+import { renderPrometheus } from './prometheus'
+import type { ApiContext } from './views'
+
+const log = createLogger('http/api')
+
+export const API_PREFIX = '/api/v1/'
+/** Longest request URL accepted (chars). */
+export const MAX_URL_CHARS = 2048
+/** The API takes no request bodies (bytes). */
+export const MAX_REQUEST_BODY_BYTES = 0
+/** Default and largest `limit` of list endpoints (items). */
+export const DEFAULT_LIST_LIMIT = 50
+export const MAX_LIST_LIMIT = 1000
+/** Live stream clients at once (connections); more get 503. */
+export const MAX_STREAM_CLIENTS = 256
+/** Metrics push period (ms): DESIGN's 1-second metrics. */
+export const STREAM_INTERVAL_MS = 1000
+
+function sendJson (res: ServerResponse, status: number, body: unknown, head = false): void {
+  const text = JSON.stringify(body, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff'
+  })
+  res.end(head ? undefined : text)
+}
+
+export function sendError (res: ServerResponse, status: number, code: string, message: string, extra: Record<string, string> = {}): void {
+  if (Object.keys(extra).length > 0) for (const [k, v] of Object.entries(extra)) res.setHeader(k, v)
+  sendJson(res, status, { error: { code, message } })
+}
+
+function limitOf (url: URL): number | string {
+  const raw = url.searchParams.get('limit')
+  if (raw === null) return DEFAULT_LIST_LIMIT
+  if (!/^\d{1,7}$/.test(raw)) return `limit must be a whole number 1..${MAX_LIST_LIMIT}`
+  const n = Number(raw)
+  return n >= 1 && n <= MAX_LIST_LIMIT ? n : `limit must be a whole number 1..${MAX_LIST_LIMIT}`
+}
+
+/**
+ * The JSON API under /api/v1/, the live stream (SSE), and Prometheus /metrics. Returns false when
+ * the path is not ours (the caller serves the PWA).
+ */
+export function createApiHandler (ctx: ApiContext) {
+  const streams = new Set<ServerResponse>()
+  const timer = setInterval(() => {
+    if (streams.size === 0) return
+    const frame = `data: ${JSON.stringify(ctx.metrics())}\n\n`
+    for (const res of streams) res.write(frame)
+  }, STREAM_INTERVAL_MS)
+  timer.unref()
+
+  async function handle (req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const rawUrl = req.url ?? '/'
+    const isApi = rawUrl.startsWith(API_PREFIX) || rawUrl === '/api/v1' || rawUrl === '/metrics' || rawUrl.startsWith('/metrics?')
+    if (!isApi) return false
+    if (rawUrl.length > MAX_URL_CHARS) { sendError(res, 414, 'uri-too-long', `request URL longer than ${MAX_URL_CHARS} characters`); return true }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendError(res, 405, 'method-not-allowed', `${req.method ?? '?'} is not allowed; the API is read-only (GET, HEAD)`, { allow: 'GET, HEAD' })
+      return true
+    }
+    const declared = Number(req.headers['content-length'] ?? 0)
+    if (declared > MAX_REQUEST_BODY_BYTES || req.headers['transfer-encoding'] !== undefined) {
+      sendError(res, 413, 'body-not-allowed', 'the API takes no request body')
+      return true
+    }
+    const url = new URL(rawUrl, 'http://relay')
+    const head = req.method === 'HEAD'
+    try {
+      await route(url, req, res, head)
+    } catch (err) {
+      if (err instanceof AddressError) sendError(res, 400, 'bad-address', err.message)
+      else {
+        log.error(`${url.pathname}: ${(err as Error).stack ?? String(err)}`)
+        sendError(res, 500, 'internal', 'the relay failed to answer; see its log')
+      }
+    }
+    return true
+  }
+
+  async function route (url: URL, req: IncomingMessage, res: ServerResponse, head: boolean): Promise<void> {
+    const path = url.pathname
+    if (path === '/metrics') {
+      const text = renderPrometheus(ctx.metrics(), ctx.status())
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' })
+      res.end(head ? undefined : text)
+      return
+    }
+    if (path === '/api/v1/status') return sendJson(res, 200, ctx.status(), head)
+    if (path === '/api/v1/stream') return openStream(req, res)
+    if (path === '/api/v1/rigs') return sendJson(res, 200, { rigs: ctx.rigs() }, head)
+    if (path === '/api/v1/sharechain' || path === '/api/v1/blocks') {
+      const limit = limitOf(url)
+      if (typeof limit === 'string') return sendError(res, 400, 'bad-limit', limit)
+      if (path === '/api/v1/sharechain') return sendJson(res, 200, ctx.shareChain(limit), head)
+      return sendJson(res, 200, { blocks: await ctx.blocks(limit) }, head)
+    }
+    const payout = /^\/api\/v1\/payouts\/([^/]{1,256})$/.exec(path)
+    if (payout !== null) {
+      let address: string
+      try {
+        address = decodeURIComponent(payout[1])
+      } catch {
+        return sendError(res, 400, 'bad-address', 'the address is not valid URL encoding')
+      }
+      return sendJson(res, 200, await ctx.payouts(address), head)
+    }
+    sendError(res, 404, 'not-found', `no API endpoint ${path}; see /api/v1/status, sharechain, payouts/:address, blocks, rigs, stream`)
+  }
+
+  function openStream (req: IncomingMessage, res: ServerResponse): void {
+    if (streams.size >= MAX_STREAM_CLIENTS) return sendError(res, 503, 'busy', `the live stream is full (${MAX_STREAM_CLIENTS} clients); retry later`, { 'retry-after': '10' })
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' })
+    res.write(`retry: ${STREAM_INTERVAL_MS * 3}\n\ndata: ${JSON.stringify(ctx.metrics())}\n\n`)
+    streams.add(res)
+    const drop = (): void => { streams.delete(res) }
+    req.on('close', drop)
+    res.on('error', drop)
+  }
+
+  return {
+    handle,
+    /** Ends every stream and the push timer. */
+    close (): void {
+      clearInterval(timer)
+      for (const res of streams) res.end()
+      streams.clear()
+    },
+    streamClients: () => streams.size
+  }
+}

@@ -1,0 +1,171 @@
+import type { PrivateKey } from '@libp2p/interface'
+import { createLogger } from '../../../shared/src/log'
+import { bytesToHex, equalBytes } from '../../../shared/src/primitives/bytes'
+import { encodeTemplateAnnouncement } from '../../../shared/src/sharechain/template'
+import {
+  decodeSignedTemplate, encodeAttestation, encodeSignedTemplate, selectCommittee, signAttestation, signTemplate, verifySignedTemplate,
+  DEFAULT_COMMITTEE_SIZE, type Attestation, type BlockClaim, type TemplateClaim
+} from '../../../shared/src/quorum'
+import type { BlockAttestationKind, BlockAttestor } from '../block/submitter'
+import type { TemplateSource } from '../template/types'
+import type { TemplateBook } from '../work/template-book'
+import { announce } from '../work/template-book'
+import { decodeFullTemplate, encodeFullTemplate, proposalBlock } from './full-template'
+
+const log = createLogger('quorum')
+
+/** Attestations waiting for a batch, at most (count); older ones are flushed first. */
+export const MAX_PENDING_ATTESTATIONS = 1024
+/** Template checks run at once (count): each is one fetch plus one proposal call to the daemon. */
+export const MAX_CONCURRENT_CHECKS = 4
+/** Template ids remembered as checked, so none is checked twice (count). */
+export const MAX_CHECKED_TEMPLATES = 4096
+
+/** What the network carries for the quorum (E's RelayNode provides all of it). */
+export interface QuorumTransport {
+  publishTemplate: (signedTemplate: Uint8Array) => unknown
+  publishHeader: (header80: Uint8Array) => unknown
+  publishAttestations: (items: readonly Uint8Array[]) => void
+  /** Fetches the full template `templateId` from the relay `publisherId` (peer id bytes). */
+  fetchTemplate: (publisherId: Uint8Array, templateId: Uint8Array) => Promise<Uint8Array>
+}
+
+export interface QuorumDutiesInit {
+  key: PrivateKey
+  /** Our peer id bytes (the committee is chosen over peer id bytes). */
+  selfId: Uint8Array
+  networkTag: Uint8Array
+  source: TemplateSource
+  book: TemplateBook
+  transport: QuorumTransport
+  /** Relays that may sit on committees (peer id bytes), ourselves included. */
+  candidates: () => Uint8Array[]
+  committeeSize?: number
+  /** Batching of attestations (config optimization.sharePropagation). */
+  batchSize: number
+  batchIntervalMs: number
+  /** Unix seconds. */
+  now?: () => number
+}
+
+/**
+ * A relay's duties in the quorums (DESIGN.md, Validation in quorums): publish its templates (signed)
+ * and block headers; on a template's committee, fetch it, check it with the own daemon's proposal
+ * mode, attest, and keep it for block submission; attest its blocks accepted, orphaned, confirmed.
+ */
+export class QuorumDuties implements BlockAttestor {
+  private readonly pending: Attestation[] = []
+  private readonly checked = new Map<string, TemplateClaim | 'skipped'>()
+  private flushTimer: ReturnType<typeof setTimeout> | undefined
+  private running = 0
+  private offs: Array<() => void> = []
+  private readonly now: () => number
+
+  constructor (private readonly init: QuorumDutiesInit) {
+    this.now = init.now ?? (() => Math.floor(Date.now() / 1000))
+  }
+
+  /** Publishes each own template announcement, signed. */
+  start (): void {
+    this.offs.push(this.init.book.onAnnouncement((entry) => {
+      if (this.init.source.current() !== entry.template) return // committee templates are not ours to announce
+      void this.publishTemplate(entry.announcement).catch((err: unknown) => log.warn(`publish template: ${(err as Error).message}`))
+    }))
+  }
+
+  async stop (): Promise<void> {
+    for (const off of this.offs) off()
+    this.offs = []
+    this.flush()
+  }
+
+  /** Serves our full templates to committee members (the template protocol's source). */
+  async fullTemplate (templateId: Uint8Array): Promise<Uint8Array | undefined> {
+    const t = await this.init.book.template(bytesToHex(templateId))
+    return t === undefined ? undefined : encodeFullTemplate(t)
+  }
+
+  publishHeader (header80: Uint8Array): void {
+    this.init.transport.publishHeader(header80)
+  }
+
+  /** BlockAttestor: signed and batched. */
+  attestBlock (blockHash: Uint8Array, _height: number, kind: BlockAttestationKind): void {
+    void this.attest('block', kind, blockHash)
+  }
+
+  /**
+   * A signed template from the network (its signature already checked by the topic validator, or
+   * checked here). When we are on its committee: fetch, check in proposal mode, attest, keep.
+   */
+  async onSignedTemplate (bytes: Uint8Array): Promise<TemplateClaim | 'skipped' | 'not-member'> {
+    const signed = decodeSignedTemplate(bytes)
+    const check = await verifySignedTemplate(signed, this.init.networkTag)
+    if (!check.ok) return 'skipped'
+    const key = bytesToHex(check.templateId)
+    const done = this.checked.get(key)
+    if (done !== undefined) return done
+    const committee = selectCommittee(this.init.candidates(), check.templateId, this.init.committeeSize ?? DEFAULT_COMMITTEE_SIZE)
+    if (!committee.some((id) => equalBytes(id, this.init.selfId))) return 'not-member'
+    if (equalBytes(check.publisherId, this.init.selfId)) return 'skipped' // our own: the daemon built it
+    if (this.running >= MAX_CONCURRENT_CHECKS) return 'skipped'
+    this.running++
+    try {
+      const claim = await this.checkTemplate(check.publisherId, check.templateId, signed.announcement)
+      this.remember(key, claim)
+      if (claim !== 'skipped') await this.attest('template', claim, check.templateId)
+      return claim
+    } finally {
+      this.running--
+    }
+  }
+
+  private async checkTemplate (publisherId: Uint8Array, templateId: Uint8Array, announcementBytes: Uint8Array): Promise<TemplateClaim | 'skipped'> {
+    let full
+    try {
+      full = decodeFullTemplate(await this.init.transport.fetchTemplate(publisherId, templateId), this.init.source.network)
+    } catch (err) {
+      log.info(`template ${bytesToHex(templateId).slice(0, 16)}: fetch or decode failed: ${(err as Error).message}`)
+      return 'invalid'
+    }
+    // The full template must be exactly what was announced (same id), else the publisher lied.
+    if (!equalBytes(encodeTemplateAnnouncement(announce(full, this.init.networkTag)), announcementBytes)) return 'invalid'
+    const tip = await this.init.source.bestBlockHash().catch(() => undefined)
+    if (tip === undefined || !equalBytes(tip, full.prevHash)) return 'skipped' // our daemon is elsewhere: no opinion
+    const verdict = await this.init.source.checkProposal(proposalBlock(full))
+    if (!verdict.valid) {
+      log.info(`template ${bytesToHex(templateId).slice(0, 16)} fails proposal mode: ${verdict.reason}`)
+      return 'invalid'
+    }
+    await this.init.book.add(full) // committee members keep it, so a block found on it can be submitted here
+    return 'valid'
+  }
+
+  private async publishTemplate (announcement: Parameters<typeof signTemplate>[0]): Promise<void> {
+    const signed = await signTemplate(announcement, this.init.key)
+    this.init.transport.publishTemplate(encodeSignedTemplate(signed))
+  }
+
+  private async attest (subjectKind: 'template' | 'block', claim: TemplateClaim | BlockClaim, subjectId: Uint8Array): Promise<void> {
+    const a = await signAttestation({ networkTag: this.init.networkTag, subjectKind, claim, subjectId, time: this.now() }, this.init.key)
+    this.pending.push(a)
+    if (this.pending.length > MAX_PENDING_ATTESTATIONS) this.pending.shift()
+    if (this.pending.length >= this.init.batchSize) this.flush()
+    else this.flushTimer ??= setTimeout(() => this.flush(), this.init.batchIntervalMs)
+  }
+
+  /** Sends what is pending now. */
+  flush (): void {
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer)
+    this.flushTimer = undefined
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.init.batchSize)
+      this.init.transport.publishAttestations(batch.map(encodeAttestation))
+    }
+  }
+
+  private remember (key: string, claim: TemplateClaim | 'skipped'): void {
+    this.checked.set(key, claim)
+    if (this.checked.size > MAX_CHECKED_TEMPLATES) this.checked.delete(this.checked.keys().next().value as string)
+  }
+}

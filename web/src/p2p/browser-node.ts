@@ -1,0 +1,180 @@
+// The browser's libp2p 3 node: WebSockets to relays, WebRTC to other browsers (signalled through a
+// circuit-relay reservation), circuit-relay transport, noise, yamux, identify, ping, gossipsub under the
+// same shared policy as relays, and pubsub peer discovery. Same API shape as the relay node for shares
+// and sync. No UI; the PWA composes it.
+import { bootstrap } from '@libp2p/bootstrap'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { gossipsub } from '@libp2p/gossipsub'
+import { identify } from '@libp2p/identify'
+import type { Libp2p, PeerDiscovery, PeerId } from '@libp2p/interface'
+import { noise } from '@libp2p/noise'
+import { ping } from '@libp2p/ping'
+import { pubsubPeerDiscovery } from '@libp2p/pubsub-peer-discovery'
+import { webRTC } from '@libp2p/webrtc'
+import { webSockets } from '@libp2p/websockets'
+import { yamux } from '@libp2p/yamux'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { createLibp2p } from 'libp2p'
+import {
+  createGossipScorePolicy,
+  fetchWindow,
+  GossipRouter,
+  networkProtocols,
+  networkTopics,
+  ParentFetcher,
+  requestSync,
+  sharedGossipOptions,
+  SyncServer,
+  type FrameStream,
+  type GossipMetrics,
+  type GossipScorePolicy,
+  type MessageHandler,
+  type MessageValidator,
+  type PubSubLike,
+  type ShareSyncSource,
+  type ValidatedTopicKind,
+  type VerdictKind
+} from '../../../shared/src/p2p'
+import { browserConnectionGater } from './gater'
+import { RelayKeeper } from './relay-keeper'
+import { WebRtcDialer } from './webrtc-dialer'
+
+/** Announce our WebRTC addresses on the discovery topic this often (ms). */
+export const BROWSER_DISCOVERY_INTERVAL_MS = 5_000
+/** Total connections a tab holds: a few relays, a handful of browsers, signalling links. */
+export const BROWSER_MAX_CONNECTIONS = 32
+/** Circuit reservations a browser asks for: one per relay link kept (RelayKeeper). */
+export const BROWSER_RESERVATIONS = 2
+
+export interface BrowserNodeOptions {
+  network: string
+  /** Relay multiaddrs (with /p2p/<id>) to start from. */
+  relays: string[]
+  /** From the page's origin (gater.ts `allowInsecureForOrigin`): permits ws:// and private addresses. */
+  allowInsecure: boolean
+  /** ICE servers for WebRTC; tests pass [] (loopback only). Default: none, host candidates only. */
+  iceServers?: RTCIceServer[]
+  scorePolicy?: Partial<GossipScorePolicy>
+}
+
+export interface BrowserNodeHandlers {
+  validators: Partial<Record<ValidatedTopicKind, MessageValidator<PeerId>>>
+  /** Browsers may also answer sync (their share chain) so peers can fetch parents from them. */
+  syncSource?: ShareSyncSource
+}
+
+export interface BrowserNode {
+  readonly peerId: PeerId
+  readonly libp2p: Libp2p
+  start(): Promise<void>
+  stop(): Promise<void>
+  multiaddrs(): Multiaddr[]
+  publishShare(bytes: Uint8Array): Promise<number>
+  publishBlock(bytes: Uint8Array): Promise<number>
+  onShare(handler: MessageHandler<PeerId>): () => void
+  onBlock(handler: MessageHandler<PeerId>): () => void
+  onHeader(handler: MessageHandler<PeerId>): () => void
+  onTemplate(handler: MessageHandler<PeerId>): () => void
+  onAttestation(handler: MessageHandler<PeerId>): () => void
+  syncWindow(peer: PeerId | Multiaddr, maxShares: number): Promise<{ tip?: Uint8Array; shares: Uint8Array[] }>
+  fetchSharesById(peer: PeerId | Multiaddr, ids: Uint8Array[]): Promise<Uint8Array[]>
+  catchUp(peer: PeerId, maxShares: number): Promise<Record<VerdictKind, number>>
+  /** Peers linked by direct WebRTC (multiplexer '/webrtc', no relay limits). */
+  directPeers(): string[]
+  /** Relays we hold a WebSocket link to. */
+  relayPeers(): string[]
+  metrics(): { gossip: GossipMetrics; connections: number; directLinks: number; relayLinks: number }
+}
+
+export async function createBrowserNode(options: BrowserNodeOptions, handlers: BrowserNodeHandlers): Promise<BrowserNode> {
+  const topics = networkTopics(options.network)
+  const protocols = networkProtocols(options.network)
+  const policy = createGossipScorePolicy(options.scorePolicy)
+  const peerDiscovery: Array<(components: any) => PeerDiscovery> = [
+    pubsubPeerDiscovery({ topics: [topics.discovery], interval: BROWSER_DISCOVERY_INTERVAL_MS })
+  ]
+  if (options.relays.length > 0) peerDiscovery.unshift(bootstrap({ list: options.relays }))
+
+  const node = await createLibp2p({
+    start: false,
+    addresses: { listen: [...Array(BROWSER_RESERVATIONS).fill('/p2p-circuit'), '/webrtc'] },
+    transports: [webSockets(), webRTC({ rtcConfiguration: { iceServers: options.iceServers ?? [] } }), circuitRelayTransport()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: browserConnectionGater(options.allowInsecure),
+    connectionManager: { maxConnections: BROWSER_MAX_CONNECTIONS },
+    peerDiscovery,
+    services: {
+      identify: identify(),
+      ping: ping(),
+      pubsub: gossipsub({ ...sharedGossipOptions(topics, policy), doPX: false })
+    }
+  })
+  const pubsub = node.services.pubsub as unknown as PubSubLike<PeerId>
+  const router = new GossipRouter<PeerId>({
+    pubsub,
+    topics,
+    validators: handlers.validators,
+    graylistThreshold: policy.graylistThreshold,
+    onFetchNeeded: (shareId, from) => parents.request(shareId, from),
+    onGraylisted: (peer) => void node.hangUp(peer).catch(() => undefined)
+  })
+  const open = (peer: PeerId | Multiaddr) => async (): Promise<FrameStream> =>
+    (await node.dialProtocol(peer, protocols.sync)) as unknown as FrameStream
+  const fetchById = async (peer: PeerId | Multiaddr, ids: Uint8Array[]): Promise<Uint8Array[]> =>
+    (await requestSync(await open(peer)(), { kind: 'byId', ids })).shares
+  const parents = new ParentFetcher<PeerId>({ fetchById, ingest: (share, from) => router.ingest('share', share, from) })
+  const syncServer = handlers.syncSource === undefined ? undefined : new SyncServer(handlers.syncSource)
+  const relays = new RelayKeeper(node)
+  const webrtc = new WebRtcDialer(node)
+
+  return {
+    peerId: node.peerId,
+    libp2p: node,
+    async start() {
+      relays.start()
+      webrtc.start()
+      await node.start()
+      router.start()
+      if (syncServer !== undefined) {
+        await node.handle(protocols.sync, (stream, connection) =>
+          syncServer.handle(stream as unknown as FrameStream, connection.remotePeer.toString())
+        )
+      }
+      void relays.check() // connect to the known relays now rather than at the first interval
+    },
+    async stop() {
+      relays.stop()
+      router.stop()
+      await node.stop()
+    },
+    multiaddrs: () => node.getMultiaddrs(),
+    publishShare: (bytes) => router.publish('share', bytes),
+    publishBlock: (bytes) => router.publish('block', bytes),
+    onShare: (handler) => router.on('share', handler),
+    onBlock: (handler) => router.on('block', handler),
+    onHeader: (handler) => router.on('header', handler),
+    onTemplate: (handler) => router.on('template', handler),
+    onAttestation: (handler) => router.on('attest', handler),
+    syncWindow: (peer, maxShares) => fetchWindow(open(peer), maxShares),
+    fetchSharesById: fetchById,
+    async catchUp(peer, maxShares) {
+      const { shares } = await fetchWindow(open(peer), maxShares)
+      const result: Record<VerdictKind, number> = { accept: 0, reject: 0, ignore: 0 }
+      for (let i = shares.length - 1; i >= 0; i--) result[await router.ingest('share', shares[i], peer)]++
+      return result
+    },
+    directPeers: () =>
+      node
+        .getConnections()
+        .filter((c) => c.multiplexer === '/webrtc' && c.limits == null)
+        .map((c) => c.remotePeer.toString()),
+    relayPeers: () => relays.connectedRelays(),
+    metrics: () => ({
+      gossip: router.metrics,
+      connections: node.getConnections().length,
+      directLinks: webrtc.directLinks(),
+      relayLinks: relays.connectedRelays().length
+    })
+  }
+}

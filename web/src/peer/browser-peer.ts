@@ -1,0 +1,40 @@
+// Entry point the app loads lazily when the user presses Start (consent first: nothing of this file,
+// no worker, no libp2p node, runs before that click). Composes the session (network side), the worker
+// pool (B1's miner) and the view feed into the MiningEngine the Mine screen drives.
+import type { MiningEngine } from '../app/state/miner.svelte'
+import type { PeersView } from '../app/state/peers.svelte'
+import type { PoolView } from '../app/state/pool.svelte'
+import { fetchRelayStatus } from '../app/state/relay-status'
+import type { Settings } from '../app/state/settings.svelte'
+import { MinerPool } from '../miner/pool'
+import { browserWorkerFactory, hardwareThreads } from '../miner/worker-port.browser'
+import { addToOutbox, listOutbox, recordHistory, removeFromOutbox } from '../storage/db'
+import { PeerEngine } from './engine'
+import { fetchRelayWork } from './relay-work'
+import { PeerSession } from './session'
+import { ViewFeed } from './view-feed'
+
+export interface BrowserPeerInit {
+  origin: string
+  settings: Settings
+  pool: PoolView
+  peers: PeersView
+}
+
+export async function createBrowserPeer (init: BrowserPeerInit): Promise<MiningEngine> {
+  const feed = new ViewFeed(init.pool, init.peers)
+  return new PeerEngine({
+    feed,
+    createPool: (workers, dutyCycle) => new MinerPool({ createWorker: browserWorkerFactory, hardwareThreads: hardwareThreads(), workers, dutyCycle }),
+    session: async () => {
+      const status = await fetchRelayStatus(init.origin)
+      const session = new PeerSession(init.origin, status, {
+        createNetwork: async (networkInit) => (await import('./libp2p-network')).createLibp2pNetwork(networkInit),
+        fetchWork: fetchRelayWork,
+        store: { addToOutbox, removeFromOutbox, listOutbox, recordHistory }
+      })
+      await session.join()
+      return session
+    }
+  })
+}

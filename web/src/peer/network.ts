@@ -1,0 +1,44 @@
+// What the browser peer needs from the browser libp2p node (engineer E's web/src/p2p): gossip on the
+// network's topics with our validators, window and by-id sync against relays, and a view of the links.
+// The peer depends on this interface only; `libp2p-network.ts` adapts E's node to it, tests pass fakes.
+import type { ShareSyncSource, ValidatedTopicKind, Verdict } from '../../../shared/src/p2p'
+
+/** Validates one message of a topic (for `attest`: one attestation out of a batch); never throws. */
+export type TopicValidator = (bytes: Uint8Array, from: string) => Verdict | Promise<Verdict>
+
+export interface BrowserNetworkInit {
+  /** Chain-param name of the network (topics and protocol ids derive from it). */
+  network: string
+  /** Multiaddrs of relays to dial first (the page's own relay from /api/v1/status). */
+  relayAddrs: string[]
+  /** Plain ws:// and private/loopback addresses allowed (only when the page came from such an origin). */
+  allowInsecureLocal: boolean
+  validators: Partial<Record<ValidatedTopicKind, TopicValidator>>
+  /** Lets other browsers sync from us (our share chain). */
+  syncSource?: ShareSyncSource
+}
+
+export interface NetworkPeer {
+  id: string
+  kind: 'relay' | 'browser'
+  link: 'websocket' | 'webrtc' | 'relayed'
+  latencyMs?: number
+  score?: number
+}
+
+export interface BrowserNetwork {
+  readonly selfId: string
+  publish (kind: 'share' | 'block', bytes: Uint8Array): Promise<number>
+  /** Accepted messages of a topic (after our validator said accept). */
+  on (kind: ValidatedTopicKind, handler: (bytes: Uint8Array, from: string) => void): () => void
+  /** Up to `maxShares` of a relay's window from its best tip backwards (tip first). */
+  syncWindow (maxShares: number): Promise<Uint8Array[]>
+  /** The shares among `ids` a relay holds (its share-chain view acknowledges ours). */
+  fetchSharesById (ids: Uint8Array[]): Promise<Uint8Array[]>
+  peers (): NetworkPeer[]
+  /** Called when a relay link comes (back) up: the outbox re-sends then. */
+  onRelayConnected (handler: () => void): () => void
+  stop (): Promise<void>
+}
+
+export type CreateBrowserNetwork = (init: BrowserNetworkInit) => Promise<BrowserNetwork>

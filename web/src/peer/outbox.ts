@@ -1,0 +1,122 @@
+// The share outbox (DESIGN.md, Network "Failover"): a share this tab found stays in IndexedDB until
+// another peer acknowledges it — a relay's share-chain view holds it (asked by id over sync), or a
+// later share by someone else builds on it — and is re-sent after every reconnect until then.
+import { bytesToHex, hexToBytes } from '../../../shared/src/primitives/bytes'
+import { createLogger } from '../../../shared/src/log'
+// The share id of encoded share bytes: sha256d of the header read in place.
+import { shareMessageId } from '../../../shared/src/p2p/message-id'
+import type { HistoryEntry, OutboxEntry } from '../storage/db'
+
+const log = createLogger('peer:outbox')
+
+/** How often unacknowledged shares are checked against a relay's view (ms). */
+export const ACK_CHECK_INTERVAL_MS = 2_000
+/** Ids asked per check (the sync protocol allows more; a tab rarely has this many pending). */
+export const ACK_CHECK_MAX_IDS = 64
+/** Shares kept pending at most this long before they are recorded stale and dropped (ms): 6 h, a devnet window. */
+export const OUTBOX_MAX_AGE_MS = 6 * 60 * 60_000
+
+export interface OutboxStore {
+  addToOutbox (entry: OutboxEntry): Promise<void>
+  removeFromOutbox (id: string): Promise<void>
+  listOutbox (): Promise<OutboxEntry[]>
+  recordHistory (entry: HistoryEntry): Promise<void>
+}
+
+export interface OutboxTransport {
+  publish (kind: 'share' | 'block', bytes: Uint8Array): Promise<number>
+  fetchSharesById (ids: Uint8Array[]): Promise<Uint8Array[]>
+}
+
+export class ShareOutbox {
+  private readonly pending = new Map<string, OutboxEntry & { isBlock: boolean }>()
+  private readonly ackListeners = new Set<(id: string) => void>()
+  private timer: ReturnType<typeof setInterval> | undefined
+
+  constructor (
+    private readonly network: string,
+    private readonly store: OutboxStore,
+    private readonly now: () => number = Date.now
+  ) {}
+
+  get size (): number {
+    return this.pending.size
+  }
+
+  onAcknowledged (listener: (id: string) => void): () => void {
+    this.ackListeners.add(listener)
+    return () => this.ackListeners.delete(listener)
+  }
+
+  /** Loads shares left pending by earlier sessions of this network. */
+  async restore (): Promise<void> {
+    for (const entry of await this.store.listOutbox()) {
+      if (entry.network !== this.network) continue
+      this.pending.set(entry.id, { ...entry, isBlock: false })
+    }
+  }
+
+  /** Keeps a share we found (id = share id hex) and records it in the history as pending. */
+  async add (id: string, bytes: Uint8Array, isBlock: boolean): Promise<void> {
+    const entry: OutboxEntry = { id, network: this.network, bytes, foundAt: this.now(), sends: 0 }
+    this.pending.set(id, { ...entry, isBlock })
+    await this.store.addToOutbox(entry)
+    await this.store.recordHistory({ id, network: this.network, foundAt: entry.foundAt, status: 'pending', isBlock })
+  }
+
+  /** Publishes every pending share (block-meeting ones on the block topic too). */
+  async sendAll (transport: OutboxTransport): Promise<void> {
+    for (const entry of [...this.pending.values()]) await this.send(transport, entry.id)
+  }
+
+  async send (transport: OutboxTransport, id: string): Promise<void> {
+    const entry = this.pending.get(id)
+    if (entry === undefined) return
+    entry.sends++
+    await transport.publish('share', entry.bytes)
+    if (entry.isBlock) await transport.publish('block', entry.bytes)
+  }
+
+  /** A share by another peer built on one of ours: that peer holds it. */
+  async acknowledge (id: string): Promise<void> {
+    const entry = this.pending.get(id)
+    if (entry === undefined) return
+    this.pending.delete(id)
+    await this.store.removeFromOutbox(id)
+    await this.store.recordHistory({ id, network: this.network, foundAt: entry.foundAt, status: 'accepted', isBlock: entry.isBlock })
+    for (const l of this.ackListeners) l(id)
+  }
+
+  /** Asks a relay which pending shares it holds; those are acknowledged, very old ones dropped as stale. */
+  async checkAcks (transport: OutboxTransport): Promise<void> {
+    const ids = [...this.pending.keys()].slice(0, ACK_CHECK_MAX_IDS)
+    if (ids.length === 0) return
+    const held = await transport.fetchSharesById(ids.map((id) => hexToBytes(id)))
+    const heldIds = new Set(held.map((bytes) => bytesToHex(shareMessageId(bytes))))
+    for (const id of ids) {
+      if (heldIds.has(id)) await this.acknowledge(id)
+      else await this.expireIfOld(id)
+    }
+  }
+
+  /** Re-checks acknowledgements periodically until stopped. */
+  startChecking (transport: OutboxTransport): void {
+    this.stopChecking()
+    this.timer = setInterval(() => {
+      this.checkAcks(transport).catch((err: Error) => log.debug(`ack check failed: ${err.message}`))
+    }, ACK_CHECK_INTERVAL_MS)
+  }
+
+  stopChecking (): void {
+    clearInterval(this.timer)
+    this.timer = undefined
+  }
+
+  private async expireIfOld (id: string): Promise<void> {
+    const entry = this.pending.get(id)
+    if (entry === undefined || this.now() - entry.foundAt < OUTBOX_MAX_AGE_MS) return
+    this.pending.delete(id)
+    await this.store.removeFromOutbox(id)
+    await this.store.recordHistory({ id, network: this.network, foundAt: entry.foundAt, status: 'stale', isBlock: entry.isBlock })
+  }
+}

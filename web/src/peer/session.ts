@@ -1,0 +1,146 @@
+// The tab as a network peer: joins through the page's relay, validates every topic with the shared
+// rules (shares, blocks, headers, signed templates, attestations), syncs the share window, and keeps
+// the confirmed template to mine on. Mining itself is the engine's (engine.ts).
+import { peerIdFromString } from '@libp2p/peer-id'
+import { createLogger } from '../../../shared/src/log'
+import { getChainParams } from '../../../shared/src/chain'
+import { bytesToHex } from '../../../shared/src/primitives/bytes'
+import type { ShareSyncSource, Verdict } from '../../../shared/src/p2p'
+import type { RelayStatus } from '../app/state/relay-status'
+import { BlockBook } from './block-book'
+import { allowsInsecureLocal, dialableRelayAddrs } from './dial-policy'
+import type { BrowserNetwork, CreateBrowserNetwork } from './network'
+import { ShareOutbox, type OutboxStore } from './outbox'
+import type { RelayWork } from './relay-work'
+import { ShareState } from './share-state'
+import { TemplateQuorum, type ConfirmedTemplate } from './template-quorum'
+
+const log = createLogger('peer:session')
+
+export interface SessionDeps {
+  createNetwork: CreateBrowserNetwork
+  fetchWork: (origin: string) => Promise<RelayWork | undefined>
+  store: OutboxStore
+}
+
+export class PeerSession {
+  readonly state: ShareState
+  readonly quorum: TemplateQuorum
+  readonly blocks: BlockBook
+  readonly outbox: ShareOutbox
+  network: BrowserNetwork | undefined
+  template: ConfirmedTemplate | undefined
+  private readonly templateListeners = new Set<(t: ConfirmedTemplate) => void>()
+  private readonly relayIds: Uint8Array[] = []
+
+  constructor (readonly origin: string, readonly status: RelayStatus, private readonly deps: SessionDeps) {
+    this.state = new ShareState(getChainParams(status.network))
+    if (status.peerId !== undefined) this.relayIds.push(peerIdFromString(status.peerId).toMultihash().bytes)
+    this.quorum = new TemplateQuorum(this.state.rules.networkTag, () => this.relayIds)
+    this.blocks = new BlockBook(this.state)
+    this.outbox = new ShareOutbox(status.network, deps.store)
+    this.quorum.onConfirmed((t) => this.useTemplate(t))
+    // A share from another peer that builds on one of ours shows that peer holds ours.
+    this.state.onShare((node, origin) => {
+      if (origin !== 'mine' && node.parentKey !== undefined) void this.outbox.acknowledge(node.parentKey)
+    })
+  }
+
+  onTemplate (listener: (t: ConfirmedTemplate) => void): () => void {
+    this.templateListeners.add(listener)
+    return () => this.templateListeners.delete(listener)
+  }
+
+  /** Connects, takes the relay's current work, syncs the window, and starts re-sending the outbox. */
+  async join (): Promise<void> {
+    await this.outbox.restore()
+    const allowInsecureLocal = allowsInsecureLocal(this.origin)
+    const relayAddrs = dialableRelayAddrs(this.status.multiaddrs ?? [], allowInsecureLocal)
+    if (relayAddrs.length === 0) throw new Error(`the relay at ${this.origin} announced no address this page may dial`)
+    const network = await this.deps.createNetwork({
+      network: this.status.network,
+      relayAddrs,
+      allowInsecureLocal,
+      validators: {
+        share: (bytes) => this.state.addLive(bytes).verdict,
+        block: (bytes) => this.takeBlock(bytes),
+        header: (bytes) => headerVerdict(this.state.addHeader(bytes)),
+        template: (bytes) => this.quorum.takeSignedTemplate(bytes),
+        attest: (bytes) => this.quorum.takeAttestation(bytes)
+      },
+      syncSource: this.syncSource()
+    })
+    this.network = network
+    network.onRelayConnected(() => { void this.outbox.sendAll(network).catch((err: Error) => log.warn(`re-send failed: ${err.message}`)) })
+    await this.takeRelayWork()
+    await this.syncWindow()
+    await this.outbox.sendAll(network)
+    this.outbox.startChecking(network)
+  }
+
+  async stop (): Promise<void> {
+    this.outbox.stopChecking()
+    await this.network?.stop()
+    this.network = undefined
+  }
+
+  private useTemplate (t: ConfirmedTemplate): void {
+    this.state.addTemplate(t.id, t.announcement)
+    this.state.anchor(t.announcement.prevHash, t.announcement.height - 1)
+    if (this.template !== undefined && t.announcement.height < this.template.announcement.height) return
+    this.template = t
+    for (const l of this.templateListeners) l(t)
+  }
+
+  private takeBlock (bytes: Uint8Array): Verdict {
+    const result = this.state.addLive(bytes)
+    const node = result.id === undefined ? undefined : this.state.chain.getById(result.id)
+    if (node === undefined) return result.verdict
+    if (node.share.header80.length === 80) this.state.addHeader(node.share.header80)
+    return { kind: 'accept' }
+  }
+
+  private async takeRelayWork (): Promise<void> {
+    const work = await this.deps.fetchWork(this.origin).catch((err: Error) => {
+      log.info(`no work from ${this.origin} over HTTP (${err.message}); waiting for gossip`)
+      return undefined
+    })
+    if (work === undefined) return
+    const verdict = await this.quorum.takeSignedTemplate(work.signedTemplate)
+    if (verdict.kind === 'reject') log.warn(`relay's current template refused: ${verdict.reason}`)
+    for (const a of work.attestations) await this.quorum.takeAttestation(a)
+    if (work.prevHeader !== undefined) this.state.addHeader(work.prevHeader)
+  }
+
+  private async syncWindow (): Promise<void> {
+    if (this.network === undefined) return
+    const shares = await this.network.syncWindow(this.state.rules.windowShares).catch((err: Error) => {
+      log.warn(`window sync failed: ${err.message}`)
+      return [] as Uint8Array[]
+    })
+    let accepted = 0
+    for (let i = shares.length - 1; i >= 0; i--) if (this.state.addSynced(shares[i]).verdict.kind === 'accept') accepted++
+    log.info(`synced ${accepted} of ${shares.length} window shares; tip height ${this.state.tip?.height ?? '-'}`)
+  }
+
+  /** Other browsers may sync our window from us. */
+  private syncSource (): ShareSyncSource {
+    const chain = this.state.chain
+    return {
+      bestTip: () => chain.tip?.id,
+      window: (tip, skip, count) => {
+        const from = chain.get(bytesToHex(tip))
+        if (from === undefined) return undefined
+        const nodes = [...chain.ancestors(from, skip + count + 1)]
+        return { shares: nodes.slice(skip, skip + count).map((n) => n.bytes), more: nodes.length > skip + count }
+      },
+      sharesById: (ids) => ids.map((id) => chain.getById(id)?.bytes).filter((b): b is Uint8Array => b !== undefined)
+    }
+  }
+}
+
+function headerVerdict (v: ReturnType<ShareState['addHeader']>): Verdict {
+  if (v === undefined) return { kind: 'ignore', reason: 'no-checkpoint' }
+  if (v.kind === 'accept') return { kind: 'accept' }
+  return v.kind === 'reject' ? { kind: 'reject', reason: v.reason } : { kind: 'ignore', reason: v.reason }
+}

@@ -1,0 +1,122 @@
+// Which templates and block statuses this tab believes (DESIGN.md, Validation in quorums): a template
+// announcement counts once attestations holding more than 2/3 of its committee's reputation weight say
+// it is valid; a block's status likewise. The committee is drawn from the relays this tab knows (the
+// page's relay, and the user's list). The publisher's own signature over a template counts as its
+// "valid" attestation when it sits on the committee — so with one devnet relay, that relay confirms.
+import { bytesToHex } from '../../../shared/src/primitives/bytes'
+import type { Verdict } from '../../../shared/src/p2p'
+import {
+  DEFAULT_COMMITTEE_SIZE,
+  Reputation,
+  Tally,
+  decodeAttestation,
+  decodeSignedTemplate,
+  selectCommittee,
+  verifyAttestation,
+  verifySignedTemplate,
+  type Attestation,
+  type BlockClaim,
+  type Claim
+} from '../../../shared/src/quorum'
+import type { TemplateAnnouncement } from '../../../shared/src/sharechain/template'
+
+/** Subjects (templates, blocks) tallied at once; the oldest are forgotten first. */
+export const MAX_TALLIED_SUBJECTS = 256
+
+export interface ConfirmedTemplate {
+  id: Uint8Array
+  idHex: string
+  announcement: TemplateAnnouncement
+}
+
+interface Subject {
+  tally: Tally
+  announcement?: TemplateAnnouncement
+  id: Uint8Array
+  settled?: Claim
+}
+
+const ACCEPT: Verdict = { kind: 'accept' }
+
+export class TemplateQuorum {
+  private readonly subjects = new Map<string, Subject>()
+  private readonly confirmedListeners = new Set<(t: ConfirmedTemplate) => void>()
+  private readonly blockListeners = new Set<(blockHashHex: string, claim: BlockClaim) => void>()
+
+  constructor (
+    private readonly networkTag: Uint8Array,
+    /** Peer id bytes of the relays the committee is drawn from. */
+    private readonly candidates: () => Uint8Array[],
+    private readonly reputation = new Reputation(),
+    private readonly committeeSize = DEFAULT_COMMITTEE_SIZE
+  ) {}
+
+  onConfirmed (listener: (t: ConfirmedTemplate) => void): () => void {
+    this.confirmedListeners.add(listener)
+    return () => this.confirmedListeners.delete(listener)
+  }
+
+  onBlockStatus (listener: (blockHashHex: string, claim: BlockClaim) => void): () => void {
+    this.blockListeners.add(listener)
+    return () => this.blockListeners.delete(listener)
+  }
+
+  /** Template-topic validator: a signed announcement of our network with a good signature. */
+  async takeSignedTemplate (bytes: Uint8Array): Promise<Verdict> {
+    let check
+    try {
+      check = await verifySignedTemplate(decodeSignedTemplate(bytes), this.networkTag)
+    } catch {
+      return { kind: 'reject', reason: 'decode' }
+    }
+    if (!check.ok) return check.reason === 'network' ? { kind: 'ignore', reason: 'network' } : { kind: 'reject', reason: check.reason }
+    const subject = this.subject(check.templateId)
+    subject.announcement ??= check.template
+    subject.tally.add(check.publisherId, 'valid', check.template.curtime)
+    this.settle(subject)
+    return ACCEPT
+  }
+
+  /** Attest-topic validator (one item of a batch): our network, a good signature. */
+  async takeAttestation (bytes: Uint8Array): Promise<Verdict> {
+    let a: Attestation
+    try {
+      a = decodeAttestation(bytes)
+    } catch {
+      return { kind: 'reject', reason: 'decode' }
+    }
+    const check = await verifyAttestation(a, this.networkTag)
+    if (!check.ok) return check.reason === 'network' ? { kind: 'ignore', reason: 'network' } : { kind: 'reject', reason: check.reason }
+    const subject = this.subject(a.subjectId)
+    if (!subject.tally.add(check.attesterId, a.claim, a.time)) return { kind: 'ignore', reason: 'not-on-committee' }
+    this.settle(subject)
+    return ACCEPT
+  }
+
+  private subject (id: Uint8Array): Subject {
+    const key = bytesToHex(id)
+    let s = this.subjects.get(key)
+    if (s === undefined) {
+      const committee = selectCommittee(this.candidates(), id, this.committeeSize)
+      s = { tally: new Tally(committee, this.reputation), id }
+      this.subjects.set(key, s)
+      while (this.subjects.size > MAX_TALLIED_SUBJECTS) this.subjects.delete(this.subjects.keys().next().value as string)
+    }
+    return s
+  }
+
+  private settle (s: Subject): void {
+    const claim = s.tally.confirmed()
+    if (claim === undefined || claim === s.settled) return
+    // A template confirmed before its announcement arrived is settled when the announcement comes.
+    if (claim === 'valid' && s.announcement === undefined) return
+    s.settled = claim
+    const idHex = bytesToHex(s.id)
+    if (claim === 'valid' && s.announcement !== undefined) {
+      const confirmed = { id: s.id, idHex, announcement: s.announcement }
+      for (const l of this.confirmedListeners) l(confirmed)
+    } else if (claim === 'accepted' || claim === 'orphaned' || claim === 'confirmed') {
+      for (const l of this.blockListeners) l(idHex, claim)
+    }
+  }
+}
