@@ -8,21 +8,19 @@
 import { fork, spawnSync, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { connect, type Socket } from 'node:net'
+import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 
 const LEVELS = (process.argv[2] ?? '100,1000,5000').split(',').map(Number)
 /** Mean seconds between one rig's submits (p2poolv2 load tests: one share per 3 s per miner). */
 const SUBMIT_INTERVAL_S = 3
 /** Measured seconds per level (bounded load loop). */
-const MEASURE_S = 15
+const MEASURE_S = Number(process.env.OTEDAMA_BENCH_SECONDS ?? 15)
 /** A new share-chain tip (clean_jobs=false notify to every rig) every this many ms. */
 const TIP_INTERVAL_MS = 5_000
 /** Connections opened concurrently while ramping up. */
 const CONNECT_BATCH = 200
 const FD_HEADROOM = 512
-
-if (process.argv[2] === '--server') await runServer()
-else await runBench()
 
 // --- server child ------------------------------------------------------------------------------
 async function runServer (): Promise<void> {
@@ -46,13 +44,28 @@ async function runServer (): Promise<void> {
     work = makeTestWork({ prevHash: work.prevHash, height: work.height, shareTarget: work.shareTarget })
     source.push(work)
   }, TIP_INTERVAL_MS)
+  const { monitorEventLoopDelay } = await import('node:perf_hooks')
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 })
+  loopDelay.enable()
   process.on('message', (m: { cmd: string }) => {
-    if (m.cmd === 'stats') process.send?.({ rss: process.memoryUsage().rss, counters: server.counters, connections: server.metrics().connections })
+    if (m.cmd === 'mark') {
+      loopDelay.reset()
+      process.send?.({ cpuUs: process.cpuUsage().user + process.cpuUsage().system, accepted: server.counters.accepted })
+    }
+    if (m.cmd === 'stats') {
+      process.send?.({
+        rss: process.memoryUsage().rss, counters: server.counters, connections: server.metrics().connections,
+        cpuUs: process.cpuUsage().user + process.cpuUsage().system, accepted: server.counters.accepted,
+        loopDelayP99Ms: loopDelay.percentile(99) / 1e6
+      })
+    }
     if (m.cmd === 'stop') {
       clearInterval(tips)
       void server.stop(undefined, 0).then(() => process.exit(0))
     }
   })
+  // The bench process went away: do not linger.
+  process.on('disconnect', () => process.exit(0))
   process.send?.({ port })
 }
 
@@ -141,8 +154,10 @@ async function startServerChild (): Promise<{ child: ChildProcess; port: number 
   return { child, port }
 }
 
-async function ask (child: ChildProcess): Promise<{ rss: number; counters: { rejected: Record<string, number> }; connections: number }> {
-  child.send({ cmd: 'stats' })
+interface ServerStats { rss: number; connections: number; cpuUs: number; accepted: number; loopDelayP99Ms: number }
+
+async function ask (child: ChildProcess, cmd = 'stats'): Promise<ServerStats> {
+  child.send({ cmd })
   return await new Promise((resolve) => child.once('message', resolve as (m: unknown) => void))
 }
 
@@ -173,6 +188,7 @@ async function runLevel (rigCount: number): Promise<Record<string, number>> {
     return timer
   })
   await new Promise((resolve) => setTimeout(resolve, SUBMIT_INTERVAL_S * 1000)) // warm-up
+  const mark = await ask(child, 'mark')
   stats.measuring = true
   const t0 = performance.now()
   await new Promise((resolve) => setTimeout(resolve, MEASURE_S * 1000))
@@ -196,10 +212,16 @@ async function runLevel (rigCount: number): Promise<Record<string, number>> {
     rejected: sorted.length - stats.accepted,
     staleJobErrors: staleErrors,
     serverRssMB: Math.round(server.rss / 2 ** 20),
+    /** Server CPU (user+system) per accepted submit, including notifies and timers: load-independent cost. */
+    serverCpuUsPerSubmit: Math.round((server.cpuUs - mark.cpuUs) / Math.max(1, server.accepted - mark.accepted)),
+    /** p99 of the server's event-loop delay: how long a reply can wait behind other work in the server itself. */
+    serverLoopDelayP99Ms: Number(server.loopDelayP99Ms.toFixed(2)),
+    loadAverage1m: Number(os.loadavg()[0].toFixed(1)),
     serverIdleRssMB: Math.round(idleRss / 2 ** 20)
   }
   console.log(`${rigCount} rigs: ${result.submitsPerSecond} submits/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, ` +
-    `stale-job errors ${staleErrors}, other rejects ${JSON.stringify(stats.rejects)}, server RSS ${result.serverRssMB} MB (idle ${result.serverIdleRssMB} MB)`)
+    `stale-job errors ${staleErrors}, other rejects ${JSON.stringify(stats.rejects)}, server RSS ${result.serverRssMB} MB (idle ${result.serverIdleRssMB} MB), ` +
+    `server CPU ${result.serverCpuUsPerSubmit} us/submit, server loop delay p99 ${result.serverLoopDelayP99Ms} ms, load average ${result.loadAverage1m} on ${os.cpus().length} CPUs`)
   return result
 }
 
@@ -224,3 +246,7 @@ async function runBench (): Promise<void> {
   console.log('goals: p99 < 2 ms at 1 000 rigs, 0 stale-job errors from races, server RSS < 256 MB at 1 000 rigs (baseline = first level)')
   console.log(JSON.stringify(figures))
 }
+
+// Last: classes above must be initialised before either mode runs.
+if (process.argv[2] === '--server') await runServer()
+else await runBench()

@@ -217,17 +217,27 @@ describe('relay on two litecoind regtest nodes', () => {
     await dutiesA.stop()
   })
 
-  it('reports a stopped daemon and recovers when it returns', async () => {
-    await nextTemplate()
+  it('reports a stopped daemon, keeps a block found meanwhile, and submits it when the daemon returns', async () => {
+    const template = await nextTemplate()
+    const coinbaseLegacy = coinbaseFor(template, payoutsFor(template))
+    const header80 = grindHeader(template, coinbaseLegacy, 'scrypt')
     const unhealthy = new Promise<string>((resolve) => { const off = source.onHealth((h) => { if (!h.healthy) { off(); resolve(h.reason ?? '') } }) })
     await pair.a.stop()
-    expect(await unhealthy).toMatch(/reach|getblocktemplate|getbestblockhash/)
+    expect(await unhealthy).toMatch(/reach|shutting down|getblocktemplate|getbestblockhash/i)
     expect(source.current()).toBeUndefined()
+    const pending = await submitter.submit({ template, header80, coinbaseLegacy })
+    expect(pending.status).toBe('submitted')
+    expect(pending.reason).toMatch(/submit failed/)
     const healthy = new Promise<void>((resolve) => { const off = source.onHealth((h) => { if (h.healthy) { off(); resolve() } }) })
     await pair.a.start()
     await healthy
-    const template = await nextTemplate()
-    await mineShareOn(template)
+    for (let i = 0; (await store.getBlock(pending.hash))?.status !== 'accepted'; i++) {
+      if (i > 200) throw new Error('the block found while the daemon was away was not submitted')
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+    expect(await pair.a.call('getbestblockhash')).toBe(pending.hash)
+    lastMined = template
+    await mineShareOn(await nextTemplate()) // and mining goes on
   })
 
   it('follows blocks to orphaned and confirmed, and a restarted relay keeps every record', async () => {

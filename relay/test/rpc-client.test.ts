@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { RpcCallError, RpcClient, RpcProtocolError, RpcTransportError } from '../src/rpc'
+import { DaemonTemplateSource } from '../src/template/daemon-source'
+import { coinbaseBudget } from '../src/template/coinbase-room'
 
 // A tiny local HTTP server that answers each method with a scripted (often hostile) reply.
 type Reply = (req: IncomingMessage, res: ServerResponse, call: { id: number, method: string }) => void
@@ -19,8 +21,14 @@ const replies: Record<string, Reply> = {
   hang: () => { /* never answers */ },
   unauthorized: (_req, res) => res.writeHead(401).end(),
   notFound: (_req, res) => res.writeHead(404).end('nope'),
-  echoAuth: (req, res, call) => res.end(JSON.stringify({ result: req.headers.authorization ?? null, error: null, id: call.id }))
+  echoAuth: (req, res, call) => res.end(JSON.stringify({ result: req.headers.authorization ?? null, error: null, id: call.id })),
+  // A fake daemon for the template source: answers set per test.
+  getblockhash: (_req, res, call) => res.end(JSON.stringify({ result: daemon.genesis, error: null, id: call.id })),
+  getblocktemplate: (_req, res, call) => res.end(JSON.stringify({ result: daemon.template, error: null, id: call.id }))
 }
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/litecoin-regtest-gbt.json', import.meta.url), 'utf8'))
+const LITECOIN_REGTEST_GENESIS = '530827f38f93b43ed12af0b3ad25a288dc02ed74d6d7857862df51fc56c416f9'
+const daemon: { genesis: string, template: unknown } = { genesis: LITECOIN_REGTEST_GENESIS, template: fixture.plain }
 
 let server: Server
 let url: string
@@ -87,5 +95,35 @@ describe('RPC client against malformed and hostile answers', () => {
     writeFileSync(cookieFile, '__cookie__:secret\n')
     expect(await client({ auth: { kind: 'cookie', cookieFile } }).call('echoAuth')).toBe('Basic ' + Buffer.from('__cookie__:secret').toString('base64'))
     await expect(client({ auth: { kind: 'cookie', cookieFile: join(dir, 'missing') } }).call('ok')).rejects.toThrow(/cannot read RPC cookie file/)
+  })
+})
+
+describe('daemon template source against a misbehaving daemon', () => {
+  async function healthWith (genesis: string, template: unknown): Promise<string> {
+    daemon.genesis = genesis
+    daemon.template = template
+    const source = new DaemonTemplateSource({ network: 'litecoin-regtest', rpc: { url, auth: { kind: 'none' } }, coinbaseBudget: coinbaseBudget(16, true), longpoll: false })
+    const reason = new Promise<string>((resolve) => source.onHealth((h) => resolve(h.healthy ? 'healthy' : h.reason ?? '')))
+    await source.start()
+    const result = await reason
+    await source.stop()
+    return result
+  }
+
+  it('takes a well-formed template', async () => {
+    expect(await healthWith(LITECOIN_REGTEST_GENESIS, fixture.plain)).toBe('healthy')
+  })
+
+  it('names a rule it does not support', async () => {
+    expect(await healthWith(LITECOIN_REGTEST_GENESIS, { ...fixture.plain, rules: [...fixture.plain.rules, '!quantum'] })).toMatch(/rule\(s\) !quantum/)
+  })
+
+  it('names a malformed template field', async () => {
+    expect(await healthWith(LITECOIN_REGTEST_GENESIS, { ...fixture.plain, coinbasevalue: 'lots' })).toMatch(/coinbasevalue must be an integer/)
+  })
+
+  it('refuses a daemon on another chain', async () => {
+    const bitcoinGenesis = '000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f'
+    expect(await healthWith(bitcoinGenesis, fixture.plain)).toMatch(/another chain: its block 0 is 000000000019d6/)
   })
 })

@@ -5,7 +5,7 @@ import { ACCEPT, decodeBatch, reject, type Verdict } from '../../../shared/src/p
 import { decodeAttestation, decodeSignedTemplate, verifyAttestation, verifySignedTemplate } from '../../../shared/src/quorum'
 import { createRelayNode, type RelayNode } from '../p2p'
 import type { RelayP2pConfig } from '../p2p/config'
-import { joinDevnetBlock, splitDevnetBlock, type DevnetTemplateSource } from '../devnet/source'
+import { joinDevnetBlock, splitDevnetBlock, type DevnetTemplateSource } from '../devnet'
 import { meetsBlockTarget } from '../block/from-share'
 import type { QuorumDuties, QuorumTransport } from '../quorum/duties'
 import type { SharePool } from '../work/pool'

@@ -6,7 +6,7 @@ import { peerIdBytesOf } from '../../../shared/src/quorum'
 import { shareChainRules } from '../../../shared/src/sharechain/rules'
 import { BlockSubmitter } from '../block/submitter'
 import type { RelayConfig } from '../config'
-import { DevnetTemplateSource } from '../devnet/source'
+import { DevnetTemplateSource } from '../devnet'
 import { createRelayHttpServer, type RelayHttpServer } from '../http/server'
 import { loadOrCreatePeerKey } from '../p2p'
 import { QuorumDuties } from '../quorum/duties'
@@ -51,8 +51,20 @@ export class Relay {
     readonly submitter: BlockSubmitter,
     readonly pool: SharePool,
     readonly http: RelayHttpServer,
+    readonly config: RelayConfig,
+    private readonly net: { peerCount: () => number, peerId: string | undefined },
     private readonly stops: Array<() => Promise<void> | void>
   ) {}
+
+  /** Connected libp2p peers (0 without the network). */
+  peerCount (): number {
+    return this.net.peerCount()
+  }
+
+  /** Our libp2p peer id, when the network runs. */
+  peerId (): string | undefined {
+    return this.net.peerId
+  }
 
   static async start (opts: RelayOptions): Promise<Relay> {
     const { config } = opts
@@ -95,6 +107,7 @@ export class Relay {
     stops.unshift(() => { pool.stop(); book.stop() }, async () => await submitter.stop())
 
     let peerCount = (): number => 0
+    let peerId: string | undefined
     if (opts.network !== false) {
       const net = await startNetwork({
         p2p: { network: params.name, dataDir: config.dataDir, host: config.bind, tcpPort: config.p2pPort, wsPort: config.wsPort, bootstrap: config.bootstrapNodes, allowPrivateAddresses: params.isTestNetwork },
@@ -104,6 +117,7 @@ export class Relay {
       })
       stops.unshift(net.stop)
       peerCount = () => net.node.libp2p.getPeers().length
+      peerId = net.node.peerId.toString()
       duties = new QuorumDuties({
         key, selfId, networkTag: pool.rules.networkTag, source, book, transport: net.transport,
         candidates: () => committeeCandidates(net.node),
@@ -118,7 +132,7 @@ export class Relay {
 
     let stratum: RelayStratum | undefined
     if (opts.stratum !== false) {
-      stratum = await startStratum({ config, params, source, book, pool, submitter })
+      stratum = await startStratum({ config, params, source, book, pool, submitter, bans: store })
       stops.unshift(async () => await stratum?.stop())
     }
 
@@ -136,7 +150,7 @@ export class Relay {
     await http.listen()
     stops.unshift(async () => await http.close())
     if (params.isTestNetwork) log.info(`${params.name}: coins of no value`)
-    return new Relay(params, store, source, book, submitter, pool, http, stops)
+    return new Relay(params, store, source, book, submitter, pool, http, config, { peerCount: () => peerCount(), peerId }, stops)
   }
 
   /** Stops every part, newest first; the store closes last. */

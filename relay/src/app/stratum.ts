@@ -5,6 +5,7 @@ import type { RelayConfig } from '../config'
 import type { RigView } from '../http/views'
 import type { BlockTemplate, TemplateSource } from '../template/types'
 import type { SharePool } from '../work/pool'
+import type { BanStore } from '../store/records'
 import type { TemplateBook } from '../work/template-book'
 import type { RigSource } from './api-context'
 
@@ -21,6 +22,8 @@ export interface StratumParts {
   book: TemplateBook
   pool: SharePool
   submitter: BlockSubmitter
+  /** Bans survive restarts. */
+  bans?: BanStore
 }
 
 /**
@@ -49,6 +52,7 @@ export async function startStratum (parts: StratumParts): Promise<RelayStratum> 
         return await parts.submitter.submit({ template, header80: found.header, coinbaseLegacy: found.coinbaseTx })
       }
     },
+    ...(parts.bans !== undefined ? { banStore: stratumBans(parts.bans) } : {}),
     params: {
       host: config.bind,
       port: config.stratumPort,
@@ -71,5 +75,14 @@ export async function startStratum (parts: StratumParts): Promise<RelayStratum> 
       offShares()
       await server.stop()
     }
+  }
+}
+
+/** The relay store's ban table in the shape the Stratum server keeps bans. */
+function stratumBans (bans: BanStore) {
+  return {
+    loadBans: async () => (await bans.listBans(Date.now())).map((b) => ({ address: b.subject, untilMs: b.until, reason: b.reason })),
+    saveBan: async (b: { address: string, untilMs: number, reason: string }) => await bans.putBan({ subject: b.address, until: b.untilMs, reason: b.reason }),
+    deleteBan: async (address: string) => await bans.deleteBan(address)
   }
 }

@@ -62,6 +62,9 @@ export class BlockSubmitter {
   /** Blocks being submitted right now: the status check leaves them to submit(). */
   private readonly inFlight = new Set<string>()
   private offTemplate: (() => void) | undefined
+  private offHealth: (() => void) | undefined
+  /** Blocks whose submitblock failed on transport (daemon away), kept to send again when it returns. */
+  private readonly unsent = new Map<string, { block: Uint8Array, header80: Uint8Array }>()
 
   constructor (init: BlockSubmitterInit) {
     this.init = init
@@ -73,12 +76,33 @@ export class BlockSubmitter {
     this.offTemplate ??= this.init.source.onTemplate((_t, newTip) => {
       if (newTip) this.updateStatuses().catch((err: unknown) => log.warn(`block status check failed: ${(err as Error).message}`))
     })
+    this.offHealth ??= this.init.source.onHealth((health) => { if (health.healthy) void this.resubmit() })
+  }
+
+  /** Sends again the blocks the daemon could not take while it was away (a still-valid block is worth it). */
+  private async resubmit (): Promise<void> {
+    for (const [hash, { block, header80 }] of this.unsent) {
+      this.unsent.delete(hash)
+      const record = await this.init.blocks.getBlock(hash)
+      if (record === undefined || record.status !== 'submitted' || this.inFlight.has(hash)) continue
+      log.info(`submitting ${hash} again now that the daemon is back`)
+      this.inFlight.add(hash)
+      try {
+        await this.submitRecorded(block, record, header80)
+      } catch (err) {
+        log.warn(`resubmitting ${hash}: ${(err as Error).message}`)
+      } finally {
+        this.inFlight.delete(hash)
+      }
+    }
   }
 
   /** Stops following tips and waits for a status check under way. */
   async stop (): Promise<void> {
     this.offTemplate?.()
     this.offTemplate = undefined
+    this.offHealth?.()
+    this.offHealth = undefined
     await this.checking?.catch(() => {})
   }
 
@@ -128,6 +152,7 @@ export class BlockSubmitter {
     } catch (err) {
       // Unreachable daemon: keep 'submitted'; the tip check decides later whether it made it.
       log.error(`submitblock ${hash} failed: ${(err as Error).message}`)
+      this.unsent.set(hash, { block, header80 })
       record = { ...record, reason: `submit failed: ${(err as Error).message}`, updatedAt: this.now() }
       await this.save(record)
       return record

@@ -168,6 +168,7 @@ function assemble (values: Map<string, unknown>, cwd: string, problems: string[]
     if (file !== undefined && !existsSync(resolve(cwd, file))) problems.push(`${name} file ${file} does not exist`)
   }
   const wsPort = get<number>('wsPort') ?? (get<number>('p2pPort') as number) + 1
+  if (wsPort > 65535) problems.push('wsPort (default p2pPort + 1) must be at most 65535: set wsPort')
   const ports = [['p2pPort', get<number>('p2pPort')], ['wsPort', wsPort], ['stratumPort', get<number>('stratumPort')], ['http.port', get<number>('http.port')]] as const
   for (let i = 0; i < ports.length; i++) {
     for (let j = i + 1; j < ports.length; j++) if (ports[i][1] === ports[j][1]) problems.push(`${ports[i][0]} and ${ports[j][0]} are both ${ports[i][1]}; each server needs its own port`)

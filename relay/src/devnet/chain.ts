@@ -1,22 +1,20 @@
-import { blockSubsidy } from '../../../shared/src/chain/subsidy'
+import {
+  checkDevnetBlockInContext, describeDevnetVerdict, devnetAncestorsNeeded, devnetMedianTimePast, nextDevnetBits, parseDevnetBlock,
+  type DevnetAncestor, type DevnetParentContext, type DevnetVerdict, type ParsedDevnetBlock
+} from '../../../shared/src/chain/devnet-rules'
 import type { ChainParams } from '../../../shared/src/chain/params'
-import { bytesToHex, equalBytes } from '../../../shared/src/primitives/bytes'
-import { bip34HeightPush } from '../../../shared/src/primitives/coinbase'
-import { sha256d } from '../../../shared/src/primitives/hash'
-import { decodeHeader, HEADER_BYTES, type BlockHeader } from '../../../shared/src/primitives/header'
-import { bitsToTarget, meetsTarget, targetToWork } from '../../../shared/src/primitives/target'
-import { decodeTx, txid, type Transaction } from '../../../shared/src/primitives/tx'
-import type { Verdict } from '../../../shared/src/sharechain/verdict'
-import { medianTimePast, MEDIAN_TIME_BLOCKS, nextDevnetBits, type TimedBlock } from './retarget'
+import { createLogger } from '../../../shared/src/log'
+import { bytesToHex } from '../../../shared/src/primitives/bytes'
+import { hashToDisplayHex, type BlockHeader } from '../../../shared/src/primitives/header'
+import { bitsToTarget, targetToWork } from '../../../shared/src/primitives/target'
+import type { Transaction } from '../../../shared/src/primitives/tx'
+import { ignore } from '../../../shared/src/sharechain/verdict'
+import { Listeners } from '../util/listeners'
+import type { DevnetGenesisBlock } from './genesis'
+import { DevnetOrphanPool, MAX_DEVNET_ORPHANS } from './orphans'
+import type { DevnetBlockStore } from './store'
 
-/** Largest devnet coinbase (bytes): a PPLNS coinbase at the output cap is ~1 KB. */
-export const MAX_DEVNET_COINBASE_BYTES = 8 * 1024
-/** A block more than this far ahead of the local clock is ignored for now (s; Core: 2 h). */
-export const MAX_FUTURE_BLOCK_SECONDS = 2 * 60 * 60
-
-export type DevnetRejectReason = 'size' | 'decode' | 'not-coinbase' | 'bits' | 'pow' | 'merkle-root' | 'time-too-old' | 'bad-cb-height' | 'bad-cb-length' | 'bad-cb-amount'
-export type DevnetIgnoreReason = 'duplicate' | 'unknown-parent' | 'future'
-export type DevnetVerdict = Verdict<DevnetRejectReason, DevnetIgnoreReason>
+const log = createLogger('devnet')
 
 export interface DevnetBlock {
   hash: Uint8Array
@@ -26,40 +24,93 @@ export interface DevnetBlock {
   coinbaseLegacy: Uint8Array
   coinbase: Transaction
   height: number
+  /** Expected hashes of this block and all its ancestors (Core's nChainWork). */
   chainWork: bigint
   parent: DevnetBlock | undefined
 }
 
+export interface DevnetChainOptions {
+  /** Accepted blocks are saved here before they count; `load()` replays it. */
+  store?: DevnetBlockStore
+  /** Wall clock, ms (tests pass their own). */
+  now?: () => number
+  maxOrphans?: number
+}
+
+export interface DevnetAcceptResult {
+  verdict: DevnetVerdict
+  /** The block itself, when accepted. */
+  block?: DevnetBlock
+  /** Every block accepted by this call, the block first, then orphans it connected (parents first). */
+  connected: DevnetBlock[]
+  /** Whether the best tip moved. */
+  newTip: boolean
+}
+
 /**
- * The embedded devnet (DESIGN.md, Chains): blocks are a header and a coinbase, PoW-checked (sha256d),
- * retargeted toward one block a minute, and the chain with most work wins (ties: first seen).
- * `accept` is the one entry point for blocks, found here or gossiped from other relays.
+ * The embedded devnet's block index (DESIGN.md, Chains): blocks of header + coinbase checked by
+ * shared/src/chain/devnet-rules, the chain with most cumulative work wins (ties: the first seen stays),
+ * reorgs to a heavier branch, bounded orphans, and persistence through a DevnetBlockStore.
+ * `acceptBlock` is the one entry point for blocks, mined here (Stratum, local shares) or gossiped in.
  */
 export class DevnetChain {
   private readonly byHash = new Map<string, DevnetBlock>()
-  /** The best chain by height: mainChain[h] is the block at height h. */
-  private mainChain: DevnetBlock[] = []
+  /** The best chain: mainChain[h] is its block at height h. */
+  private readonly mainChain: DevnetBlock[] = []
+  private readonly orphans: DevnetOrphanPool
+  private readonly tips = new Listeners<[DevnetBlock, DevnetBlock]>()
+  private readonly store: DevnetBlockStore | undefined
+  private readonly now: () => number
+  /** Accepts run one at a time: each sees the index the previous one left, store writes keep order. */
+  private queue: Promise<unknown> = Promise.resolve()
 
-  constructor (readonly params: ChainParams, genesis: { header80: Uint8Array, coinbaseLegacy: Uint8Array }, private readonly now: () => number = Date.now) {
-    const header = decodeHeader(genesis.header80)
-    const hash = sha256d(genesis.header80)
-    if (!meetsTarget(hash, bitsToTarget(header.bits))) {
-      throw new Error(`${params.name} genesis nonce ${header.nonce} does not meet its bits: the genesis params changed; recompute DEVNET_GENESIS_NONCE with findDevnetGenesisNonce()`)
+  constructor (readonly params: ChainParams, genesis: DevnetGenesisBlock, opts: DevnetChainOptions = {}) {
+    this.store = opts.store
+    this.now = opts.now ?? Date.now
+    this.orphans = new DevnetOrphanPool(opts.maxOrphans ?? MAX_DEVNET_ORPHANS)
+    const parsed = parseDevnetBlock(params, genesis.header80, genesis.coinbaseLegacy)
+    if (!parsed.ok) {
+      throw new Error(`${params.name} genesis is invalid (${parsed.verdict.reason}): the genesis params changed; recompute DEVNET_GENESIS_NONCE with findDevnetGenesisNonce()`)
     }
-    const block: DevnetBlock = {
-      hash, hashHex: bytesToHex(hash), header, header80: genesis.header80, coinbaseLegacy: genesis.coinbaseLegacy,
-      coinbase: decodeTx(genesis.coinbaseLegacy), height: 0, chainWork: targetToWork(bitsToTarget(header.bits)), parent: undefined
+    const block = parsed.block
+    const genesisBlock: DevnetBlock = { ...block, hashHex: bytesToHex(block.hash), height: 0, chainWork: workOf(block.header.bits), parent: undefined }
+    this.byHash.set(genesisBlock.hashHex, genesisBlock)
+    this.mainChain.push(genesisBlock)
+  }
+
+  /** Replays the store (parents first), re-checking every block; returns how many were restored. */
+  async load (): Promise<number> {
+    if (this.store === undefined) return 0
+    let restored = 0
+    for (const stored of await this.store.loadDevnetBlocks()) {
+      const checked = this.check(stored.header80, stored.coinbaseLegacy)
+      // A stored block was within the future bound when accepted; a clock set back since does not undo it.
+      const ok = checked.verdict.kind === 'accept' || (checked.verdict.kind === 'ignore' && checked.verdict.reason === 'future')
+      if (ok && checked.block !== undefined && checked.parent !== undefined) {
+        this.insert(checked.block, checked.parent)
+        restored++
+      } else if (!(checked.verdict.kind === 'ignore' && checked.verdict.reason === 'duplicate')) {
+        log.warn(`stored devnet block skipped: ${describeDevnetVerdict(checked.verdict)}`)
+      }
     }
-    this.byHash.set(block.hashHex, block)
-    this.mainChain = [block]
+    return restored
   }
 
   tip (): DevnetBlock {
     return this.mainChain[this.mainChain.length - 1]
   }
 
+  genesis (): DevnetBlock {
+    return this.mainChain[0]
+  }
+
   get (hash: Uint8Array): DevnetBlock | undefined {
     return this.byHash.get(bytesToHex(hash))
+  }
+
+  /** The best chain's block at `height`. */
+  atHeight (height: number): DevnetBlock | undefined {
+    return this.mainChain[height]
   }
 
   /** Confirmations of a block on the best chain (1 = tip), 0 when it is off the best chain. */
@@ -67,84 +118,113 @@ export class DevnetChain {
     return this.mainChain[block.height] === block ? this.tip().height - block.height + 1 : 0
   }
 
+  /** Blocks known, genesis included (orphans excluded). */
   size (): number {
     return this.byHash.size
   }
 
+  orphanCount (): number {
+    return this.orphans.size
+  }
+
   /** Bits the block after `parent` must carry. */
   nextBits (parent: DevnetBlock): number {
-    return nextDevnetBits(this.params, this.ancestors(parent, (this.params.devnetBlockRetarget?.windowBlocks ?? 0) + 1))
+    return nextDevnetBits(this.params, this.contextOf(parent).ancestors)
   }
 
   /** The lowest time a block after `parent` may carry (median time past + 1). */
   minTime (parent: DevnetBlock): number {
-    return medianTimePast(this.ancestors(parent, MEDIAN_TIME_BLOCKS)) + 1
+    return devnetMedianTimePast(this.contextOf(parent).ancestors) + 1
   }
 
-  /** Full validation. `checkPow: false` is proposal mode (everything but the PoW). */
-  check (header80: Uint8Array, coinbaseLegacy: Uint8Array, checkPow = true): { verdict: DevnetVerdict, parent?: DevnetBlock, header?: BlockHeader, coinbase?: Transaction } {
-    if (header80.length !== HEADER_BYTES || coinbaseLegacy.length > MAX_DEVNET_COINBASE_BYTES) return { verdict: { kind: 'reject', reason: 'size' } }
-    let header: BlockHeader
-    let coinbase: Transaction
-    try {
-      header = decodeHeader(header80)
-      coinbase = decodeTx(coinbaseLegacy)
-    } catch (err) {
-      return { verdict: { kind: 'reject', reason: 'decode', detail: (err as Error).message } }
-    }
-    const input = coinbase.inputs[0]
-    if (coinbase.inputs.length !== 1 || input.vout !== 0xffffffff || !input.prevTxid.every((b) => b === 0) || input.witness.length > 0) {
-      return { verdict: { kind: 'reject', reason: 'not-coinbase' } }
-    }
-    if (this.byHash.has(bytesToHex(sha256d(header80)))) return { verdict: { kind: 'ignore', reason: 'duplicate' } }
-    const parent = this.byHash.get(bytesToHex(header.prevHash))
-    if (parent === undefined) return { verdict: { kind: 'ignore', reason: 'unknown-parent', fetch: header.prevHash } }
-    const expectedBits = this.nextBits(parent)
-    if (header.bits !== expectedBits) return { verdict: { kind: 'reject', reason: 'bits', detail: `expected ${expectedBits.toString(16)}` } }
-    if (checkPow && !meetsTarget(sha256d(header80), bitsToTarget(header.bits))) return { verdict: { kind: 'reject', reason: 'pow' } }
-    if (!equalBytes(txid(coinbase), header.merkleRoot)) return { verdict: { kind: 'reject', reason: 'merkle-root' } }
-    if (header.time < this.minTime(parent)) return { verdict: { kind: 'reject', reason: 'time-too-old' } }
-    if (header.time > Math.floor(this.now() / 1000) + MAX_FUTURE_BLOCK_SECONDS) return { verdict: { kind: 'ignore', reason: 'future' } }
-    const height = parent.height + 1
-    const scriptSig = input.scriptSig
-    if (scriptSig.length < 2 || scriptSig.length > 100) return { verdict: { kind: 'reject', reason: 'bad-cb-length' } }
-    const heightPush = bip34HeightPush(height)
-    if (!equalBytes(scriptSig.subarray(0, heightPush.length), heightPush)) return { verdict: { kind: 'reject', reason: 'bad-cb-height' } }
-    const paid = coinbase.outputs.reduce((sum, o) => sum + o.value, 0n)
-    if (paid > blockSubsidy(this.params, height)) return { verdict: { kind: 'reject', reason: 'bad-cb-amount' } }
-    return { verdict: { kind: 'accept' }, parent, header, coinbase }
+  /** Called with the new best tip and the one it replaced (a reorg when the old one is not its parent). */
+  onTip (listener: (tip: DevnetBlock, previous: DevnetBlock) => void): () => void {
+    return this.tips.add(listener)
   }
 
-  /** Adds a valid block; returns the verdict and whether the best tip moved. */
-  accept (header80: Uint8Array, coinbaseLegacy: Uint8Array): { verdict: DevnetVerdict, block?: DevnetBlock, newTip: boolean } {
+  /**
+   * Every rule, without changing anything. `checkPow: false` is proposal mode (all but the PoW).
+   * Unknown parents are `ignore unknown-parent` with the parent hash to fetch.
+   */
+  check (header80: Uint8Array, coinbaseLegacy: Uint8Array, checkPow = true): { verdict: DevnetVerdict, block?: ParsedDevnetBlock, parent?: DevnetBlock } {
+    const parsed = parseDevnetBlock(this.params, header80, coinbaseLegacy, checkPow)
+    if (!parsed.ok) return { verdict: parsed.verdict }
+    const block = parsed.block
+    if (this.byHash.has(bytesToHex(block.hash))) return { verdict: ignore('duplicate') }
+    const parent = this.byHash.get(bytesToHex(block.header.prevHash))
+    if (parent === undefined) return { verdict: ignore('unknown-parent', `parent ${hashToDisplayHex(block.header.prevHash)}`, block.header.prevHash), block }
+    const verdict = checkDevnetBlockInContext(this.params, block, this.contextOf(parent), Math.floor(this.now() / 1000))
+    return { verdict, block, parent }
+  }
+
+  /**
+   * The one entry point for devnet blocks. Valid blocks are saved to the store, then indexed; a heavier
+   * branch becomes the best chain. A block with an unknown parent is kept (bounded) and ignored with
+   * the parent to fetch; it is connected when the parent arrives. Store failures throw.
+   */
+  async acceptBlock (header80: Uint8Array, coinbaseLegacy: Uint8Array): Promise<DevnetAcceptResult> {
+    const run = this.queue.then(async () => await this.acceptNow(header80, coinbaseLegacy))
+    this.queue = run.catch(() => {})
+    return await run
+  }
+
+  private async acceptNow (header80: Uint8Array, coinbaseLegacy: Uint8Array): Promise<DevnetAcceptResult> {
     const checked = this.check(header80, coinbaseLegacy)
-    if (checked.verdict.kind !== 'accept') return { verdict: checked.verdict, newTip: false }
-    const parent = checked.parent as DevnetBlock
-    const header = checked.header as BlockHeader
-    const hash = sha256d(header80)
+    const { verdict } = checked
+    if (verdict.kind === 'ignore' && verdict.reason === 'unknown-parent' && checked.block !== undefined) this.orphans.add(checked.block)
+    if (verdict.kind !== 'accept' || checked.block === undefined || checked.parent === undefined) return { verdict, connected: [], newTip: false }
+    const previousTip = this.tip()
+    const connected = [await this.save(checked.block, checked.parent)]
+    // Orphans waiting for what was just connected, breadth first; each is re-checked in full.
+    for (let i = 0; i < connected.length; i++) {
+      for (const child of this.orphans.takeChildren(connected[i].hashHex)) {
+        const again = this.check(child.header80, child.coinbaseLegacy)
+        if (again.verdict.kind === 'accept' && again.block !== undefined && again.parent !== undefined) {
+          connected.push(await this.save(again.block, again.parent))
+        } else {
+          log.debug(`orphan ${hashToDisplayHex(child.hash)} dropped: ${describeDevnetVerdict(again.verdict)}`)
+        }
+      }
+    }
+    const tip = this.tip()
+    if (tip !== previousTip) this.tips.emit(tip, previousTip)
+    return { verdict, block: connected[0], connected, newTip: tip !== previousTip }
+  }
+
+  private async save (block: ParsedDevnetBlock, parent: DevnetBlock): Promise<DevnetBlock> {
+    await this.store?.putDevnetBlock(parent.height + 1, bytesToHex(block.hash), block.header80, block.coinbaseLegacy)
+    return this.insert(block, parent)
+  }
+
+  private insert (parsed: ParsedDevnetBlock, parent: DevnetBlock): DevnetBlock {
     const block: DevnetBlock = {
-      hash, hashHex: bytesToHex(hash), header, header80, coinbaseLegacy, coinbase: checked.coinbase as Transaction,
-      height: parent.height + 1, chainWork: parent.chainWork + targetToWork(bitsToTarget(header.bits)), parent
+      ...parsed, hashHex: bytesToHex(parsed.hash), height: parent.height + 1, chainWork: parent.chainWork + workOf(parsed.header.bits), parent
     }
     this.byHash.set(block.hashHex, block)
-    // Most work wins; ties keep the first seen.
-    if (block.chainWork <= this.tip().chainWork) return { verdict: checked.verdict, block, newTip: false }
+    // Most work wins; equal work keeps the first seen.
+    if (block.chainWork <= this.tip().chainWork) return block
     const branch: DevnetBlock[] = []
     let at: DevnetBlock | undefined = block
-    while (at !== undefined && this.mainChain[at.height] !== at) { branch.push(at); at = at.parent }
-    this.mainChain.length = (at?.height ?? -1) + 1
-    for (let i = branch.length - 1; i >= 0; i--) this.mainChain.push(branch[i])
-    return { verdict: checked.verdict, block, newTip: true }
-  }
-
-  /** `block` and up to `count - 1` of its parents, newest first. */
-  private ancestors (block: DevnetBlock, count: number): TimedBlock[] {
-    const out: TimedBlock[] = []
-    let at: DevnetBlock | undefined = block
-    while (at !== undefined && out.length < count) {
-      out.push({ height: at.height, time: at.header.time, bits: at.header.bits })
+    while (at !== undefined && this.mainChain[at.height] !== at) {
+      branch.push(at)
       at = at.parent
     }
-    return out
+    this.mainChain.length = (at?.height ?? -1) + 1
+    for (let i = branch.length - 1; i >= 0; i--) this.mainChain.push(branch[i])
+    return block
   }
+
+  /** The parent and as many ancestors as the rules read, newest first. */
+  private contextOf (parent: DevnetBlock): DevnetParentContext {
+    const ancestors: DevnetAncestor[] = []
+    const needed = devnetAncestorsNeeded(this.params)
+    for (let at: DevnetBlock | undefined = parent; at !== undefined && ancestors.length < needed; at = at.parent) {
+      ancestors.push({ height: at.height, time: at.header.time, bits: at.header.bits })
+    }
+    return { hash: parent.hash, ancestors }
+  }
+}
+
+function workOf (bits: number): bigint {
+  return targetToWork(bitsToTarget(bits))
 }

@@ -1,31 +1,43 @@
-import { createLogger } from '../../../shared/src/log'
 import { getChainParams } from '../../../shared/src/chain'
+import {
+  decodeDevnetBlock, DEVNET_MAX_BLOCK_WEIGHT_WU, encodeDevnetBlock, type DevnetVerdict
+} from '../../../shared/src/chain/devnet-rules'
 import type { ChainParams } from '../../../shared/src/chain/params'
 import { blockSubsidy } from '../../../shared/src/chain/subsidy'
-import { ByteReader, ByteWriter } from '../../../shared/src/primitives/bytes'
-import { HEADER_BYTES, hashToDisplayHex } from '../../../shared/src/primitives/header'
+import { createLogger } from '../../../shared/src/log'
+import { hashToDisplayHex } from '../../../shared/src/primitives/header'
 import { bitsToTarget } from '../../../shared/src/primitives/target'
 import type { BlockTemplate, ChainPosition, ProposalVerdict, SourceHealth, SubmitOutcome, TemplateSource } from '../template/types'
 import { Listeners } from '../util/listeners'
-import { DevnetChain, MAX_DEVNET_COINBASE_BYTES, type DevnetBlock, type DevnetVerdict } from './chain'
+import { DevnetChain, type DevnetBlock } from './chain'
 import { devnetGenesisBlock } from './genesis'
+import type { DevnetBlockStore } from './store'
+
+export type { DevnetBlockStore } from './store'
 
 const log = createLogger('devnet')
 
-/** devnet block version: BIP9 top bits, so version-rolling rigs may roll the BIP310 mask. */
+/** devnet block version: BIP9 top bits, so version-rolling rigs may roll the BIP310 mask (not a devnet rule). */
 export const DEVNET_BLOCK_VERSION = 0x20000000
-
-/** Where devnet blocks are kept, oldest first on load so parents come before children. */
-export interface DevnetBlockStore {
-  loadDevnetBlocks: () => Promise<Array<{ header80: Uint8Array, coinbaseLegacy: Uint8Array }>>
-  putDevnetBlock: (height: number, hashHex: string, header80: Uint8Array, coinbaseLegacy: Uint8Array) => Promise<void>
-}
+/** Sigop cost a devnet template offers: Core's MAX_BLOCK_SIGOPS_COST (devnet has no sigop rule; a coinbase's outputs run only when spent). */
+export const DEVNET_SIGOP_LIMIT = 80_000
+/** A new template with a fresh curtime this often on an unchanged tip, ms (Core's miners refresh ntime similarly). */
+export const DEVNET_CURTIME_REFRESH_MS = 30_000
 
 export type BlockOrigin = 'local' | 'network'
 
+export interface DevnetSourceOptions {
+  /** Defaults to the compiled-in devnet; tests may pass an easier variant with its genesis nonce. */
+  params?: ChainParams
+  genesisNonce?: number
+  /** Wall clock, ms. */
+  now?: () => number
+}
+
 /**
- * The embedded devnet as a template source: templates on the best tip, blocks of header + coinbase
- * submitted here or gossiped in through `acceptBlock`, persisted so a restart resumes the chain.
+ * The embedded devnet as a TemplateSource: templates on the best tip (a new one on each new tip and a
+ * fresh curtime every 30 s), blocks of header + coinbase submitted here or gossiped in through
+ * `acceptBlock`, kept in a DevnetBlockStore so a restart resumes the chain.
  */
 export class DevnetTemplateSource implements TemplateSource {
   readonly kind = 'devnet'
@@ -35,29 +47,35 @@ export class DevnetTemplateSource implements TemplateSource {
   private readonly blocks = new Listeners<[DevnetBlock, BlockOrigin]>()
   private readonly healthListeners = new Listeners<[SourceHealth]>()
   private latest: BlockTemplate | undefined
-  private readonly started = Date.now()
   private readonly now: () => number
+  private readonly startedAt: number
+  private refreshTimer: ReturnType<typeof setInterval> | undefined
 
-  /**
-   * `params` and `genesisNonce` default to the compiled-in devnet; tests pass an easier genesis (the
-   * real one takes ~2^24 hashes per early block).
-   */
-  constructor (private readonly store?: DevnetBlockStore, opts: { params?: ChainParams, genesisNonce?: number, now?: () => number } = {}) {
+  constructor (store?: DevnetBlockStore, opts: DevnetSourceOptions = {}) {
     const params = opts.params ?? getChainParams('devnet')
     this.now = opts.now ?? Date.now
-    this.chain = new DevnetChain(params, devnetGenesisBlock(params, opts.genesisNonce), this.now)
+    this.startedAt = this.now()
+    this.chain = new DevnetChain(params, devnetGenesisBlock(params, opts.genesisNonce), { ...(store !== undefined ? { store } : {}), now: this.now })
+    this.chain.onTip((tip, previous) => {
+      const how = tip.parent === previous ? '' : ` (reorg from ${hashToDisplayHex(previous.hash)} at height ${previous.height})`
+      log.info(`devnet tip ${hashToDisplayHex(tip.hash)} at height ${tip.height}${how}`)
+      this.refreshTemplate(true)
+    })
   }
 
   async start (): Promise<void> {
-    let loaded = 0
-    for (const b of await this.store?.loadDevnetBlocks() ?? []) {
-      if (this.chain.accept(b.header80, b.coinbaseLegacy).verdict.kind === 'accept') loaded++
-    }
-    if (loaded > 0) log.info(`resumed devnet at height ${this.chain.tip().height} (${loaded} stored blocks)`)
+    if (this.refreshTimer !== undefined) return
+    const restored = await this.chain.load()
+    if (restored > 0) log.info(`resumed devnet at height ${this.chain.tip().height} (${restored} stored blocks)`)
     this.refreshTemplate(true)
+    this.refreshTimer = setInterval(() => { this.refreshTemplate(false) }, DEVNET_CURTIME_REFRESH_MS)
+    this.refreshTimer.unref()
   }
 
-  async stop (): Promise<void> {}
+  async stop (): Promise<void> {
+    clearInterval(this.refreshTimer)
+    this.refreshTimer = undefined
+  }
 
   current (): BlockTemplate | undefined {
     return this.latest
@@ -67,13 +85,13 @@ export class DevnetTemplateSource implements TemplateSource {
     return this.templates.add(listener)
   }
 
-  /** Each block accepted into the chain, with where it came from (the network gossips local ones). */
+  /** Each block accepted into the index, with where it came from (the network gossips local ones). */
   onBlock (listener: (block: DevnetBlock, origin: BlockOrigin) => void): () => void {
     return this.blocks.add(listener)
   }
 
   health (): SourceHealth {
-    return { healthy: true, since: this.started }
+    return { healthy: true, since: this.startedAt }
   }
 
   onHealth (listener: (health: SourceHealth) => void): () => void {
@@ -82,29 +100,24 @@ export class DevnetTemplateSource implements TemplateSource {
 
   /** The one entry point for devnet blocks: found here, or received from other relays. */
   async acceptBlock (header80: Uint8Array, coinbaseLegacy: Uint8Array, origin: BlockOrigin = 'network'): Promise<DevnetVerdict> {
-    const result = this.chain.accept(header80, coinbaseLegacy)
-    if (result.verdict.kind !== 'accept' || result.block === undefined) return result.verdict
-    const block = result.block
-    await this.store?.putDevnetBlock(block.height, block.hashHex, header80, coinbaseLegacy)
-    if (result.newTip) {
-      log.info(`devnet tip ${hashToDisplayHex(block.hash)} at height ${block.height} (${origin})`)
-      this.refreshTemplate(true)
-    }
-    this.blocks.emit(block, origin)
+    const result = await this.chain.acceptBlock(header80, coinbaseLegacy)
+    // Orphans connected behind a block came from the network earlier, whatever brought their parent.
+    result.connected.forEach((block, i) => { this.blocks.emit(block, i === 0 ? origin : 'network') })
     return result.verdict
   }
 
   async submitBlock (block: Uint8Array): Promise<SubmitOutcome> {
-    const parts = splitDevnetBlock(block)
-    if (parts === undefined) return { accepted: false, reason: 'decode' }
+    const parts = decodeDevnetBlock(block)
+    if (!parts.ok) return { accepted: false, reason: parts.verdict.reason }
     const verdict = await this.acceptBlock(parts.header80, parts.coinbaseLegacy, 'local')
+    // As a daemon's submitblock: a block already held is not a failure of the submitter.
     if (verdict.kind === 'accept' || (verdict.kind === 'ignore' && verdict.reason === 'duplicate')) return { accepted: true }
     return { accepted: false, reason: verdict.reason }
   }
 
   async checkProposal (block: Uint8Array): Promise<ProposalVerdict> {
-    const parts = splitDevnetBlock(block)
-    if (parts === undefined) return { valid: false, reason: 'decode' }
+    const parts = decodeDevnetBlock(block)
+    if (!parts.ok) return { valid: false, reason: parts.verdict.reason }
     const { verdict } = this.chain.check(parts.header80, parts.coinbaseLegacy, false)
     return verdict.kind === 'accept' ? { valid: true } : { valid: false, reason: verdict.reason }
   }
@@ -129,6 +142,7 @@ export class DevnetTemplateSource implements TemplateSource {
     const height = tip.height + 1
     const bits = this.chain.nextBits(tip)
     const mintime = this.chain.minTime(tip)
+    const nowMs = this.now()
     this.latest = {
       network: 'devnet',
       height,
@@ -136,14 +150,14 @@ export class DevnetTemplateSource implements TemplateSource {
       prevHash: tip.hash,
       bits,
       target: bitsToTarget(bits),
-      curtime: Math.max(Math.floor(this.now() / 1000), mintime),
+      curtime: Math.max(Math.floor(nowMs / 1000), mintime),
       mintime,
       coinbaseValue: blockSubsidy(this.chain.params, height),
       transactions: [],
       rules: [],
-      weightLimit: 4_000_000,
-      sigopLimit: 80_000,
-      receivedAt: this.now()
+      weightLimit: DEVNET_MAX_BLOCK_WEIGHT_WU,
+      sigopLimit: DEVNET_SIGOP_LIMIT,
+      receivedAt: nowMs
     }
     this.templates.emit(this.latest, newTip)
   }
@@ -151,17 +165,10 @@ export class DevnetTemplateSource implements TemplateSource {
 
 /** A devnet block on the wire: header, tx count 1, coinbase (legacy serialization). */
 export function joinDevnetBlock (header80: Uint8Array, coinbaseLegacy: Uint8Array): Uint8Array {
-  return new ByteWriter(HEADER_BYTES + 1 + coinbaseLegacy.length).bytes(header80).varint(1).bytes(coinbaseLegacy).finish()
+  return encodeDevnetBlock(header80, coinbaseLegacy)
 }
 
 export function splitDevnetBlock (block: Uint8Array): { header80: Uint8Array, coinbaseLegacy: Uint8Array } | undefined {
-  if (block.length > HEADER_BYTES + 1 + MAX_DEVNET_COINBASE_BYTES) return undefined
-  try {
-    const r = new ByteReader(block)
-    const header80 = r.bytes(HEADER_BYTES)
-    if (r.varint() !== 1) return undefined
-    return { header80, coinbaseLegacy: r.bytes(r.remaining) }
-  } catch {
-    return undefined
-  }
+  const parts = decodeDevnetBlock(block)
+  return parts.ok ? { header80: parts.header80, coinbaseLegacy: parts.coinbaseLegacy } : undefined
 }

@@ -36,6 +36,8 @@ export interface RelayP2pConfig {
   announce?: string[]
   /** Multiaddrs (with /p2p/<id>) of other relays to connect to at start. */
   bootstrap?: string[]
+  /** Announce and learn peers on the discovery topic (default true; load generators turn it off). */
+  pubsubDiscovery?: boolean
   /** Find relays on the LAN by mDNS. */
   mdns?: boolean
   /** Keep private/loopback addresses in the DHT and dial them (devnet, tests, LAN). */

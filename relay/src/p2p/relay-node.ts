@@ -125,7 +125,7 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
   const peerDiscovery: Array<(components: any) => PeerDiscovery> = []
   if ((config.bootstrap ?? []).length > 0) peerDiscovery.push(bootstrap({ list: config.bootstrap ?? [] }))
   if (config.mdns === true) peerDiscovery.push(mdns())
-  peerDiscovery.push(pubsubPeerDiscovery({ topics: [topics.discovery], interval: DISCOVERY_ANNOUNCE_INTERVAL_MS }))
+  if (config.pubsubDiscovery !== false) peerDiscovery.push(pubsubPeerDiscovery({ topics: [topics.discovery], interval: DISCOVERY_ANNOUNCE_INTERVAL_MS }))
 
   const node = await createLibp2p({
     start: false,

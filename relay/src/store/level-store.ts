@@ -1,7 +1,7 @@
 import { ClassicLevel } from 'classic-level'
 import { bitsToTarget } from '../../../shared/src/primitives/target'
 import type { BlockTemplate } from '../template/types'
-import type { DevnetBlockStore } from '../devnet/source'
+import type { DevnetBlockStore } from '../devnet'
 import {
   storedToTemplate, templateToStored,
   type BanRecord, type BanStore, type BlockRecordStore, type FoundBlockRecord, type StoredTemplate, type TemplateStore

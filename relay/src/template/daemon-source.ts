@@ -11,6 +11,11 @@ import type { BlockTemplate, ChainPosition, ProposalVerdict, SourceHealth, Submi
 
 const log = createLogger('template/daemon')
 
+/** The daemon serves another chain than the relay is configured for. */
+export class WrongChainError extends Error {
+  override readonly name = 'WrongChainError'
+}
+
 /** Tip polling period when long polling is off or unavailable (ms); DESIGN: about every second. */
 export const TIP_POLL_INTERVAL_MS = 1_000
 /**
@@ -48,6 +53,7 @@ export class DaemonTemplateSource implements TemplateSource {
   private readonly rpc: RpcClient
   private readonly longpollRpc: RpcClient
   private readonly rules: readonly string[]
+  private readonly genesisHash: string | undefined
   private readonly budget: CoinbaseBudget
   private readonly useLongpoll: boolean
   private readonly pollMs: number
@@ -63,6 +69,7 @@ export class DaemonTemplateSource implements TemplateSource {
     this.rpc = new RpcClient(init.rpc)
     this.longpollRpc = new RpcClient({ ...init.rpc, timeoutMs: LONGPOLL_TIMEOUT_MS })
     this.rules = getChainParams(init.network).gbtRules
+    this.genesisHash = getChainParams(init.network).genesisBlockHash
     this.budget = init.coinbaseBudget
     this.useLongpoll = init.longpoll ?? true
     this.pollMs = init.tipPollIntervalMs ?? TIP_POLL_INTERVAL_MS
@@ -157,6 +164,16 @@ export class DaemonTemplateSource implements TemplateSource {
     return this.accept(await this.rpc.call('getblocktemplate', [{ rules: this.rules }]))
   }
 
+  /** Refuses a daemon on another chain than configured (its block 0 differs from the params'). */
+  private async checkChain (): Promise<void> {
+    const expected = this.genesisHash
+    if (expected === undefined) return
+    const genesis = await this.rpc.call('getblockhash', [0])
+    if (genesis !== expected) {
+      throw new WrongChainError(`the daemon at ${this.rpc.url.host} is on another chain: its block 0 is ${String(genesis).slice(0, 64)}, ${this.network} has ${expected}; point the relay at the right daemon or set blockchain`)
+    }
+  }
+
   private accept (raw: unknown): BlockTemplate {
     const parsed = parseBlockTemplate(raw, this.network)
     const fit = fitCoinbase(parsed, this.budget)
@@ -188,6 +205,7 @@ export class DaemonTemplateSource implements TemplateSource {
     while (!signal.aborted) {
       try {
         if (this.latest === undefined || !this.state.healthy) {
+          await this.checkChain()
           const t = await this.refresh()
           lastRefresh = Date.now()
           lastTip = hashToDisplayHex(t.prevHash)

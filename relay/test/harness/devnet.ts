@@ -4,7 +4,7 @@ import { EXTRANONCE_BYTES } from '../../../shared/src/sharechain/constants'
 import { buildShareJob, jobCoinbase, jobHeader, jobShare, type ShareJob } from '../../../shared/src/sharechain/job'
 import { powHash } from '../../../shared/src/primitives/hash'
 import { meetsTarget } from '../../../shared/src/primitives/target'
-import { findDevnetGenesisNonce } from '../../src/devnet/genesis'
+import { findDevnetGenesisNonce } from '../../src/devnet'
 import type { SharePool } from '../../src/work/pool'
 import type { BookEntry } from '../../src/work/template-book'
 

@@ -3,8 +3,7 @@
 // Outputs: the payouts (pre-serialized once per parent/value/finder), then the share commitment,
 // then the witness commitment when the template has one.
 import { ByteWriter } from '../primitives/bytes'
-import { witnessCommitmentScript } from '../primitives/coinbase'
-import { fastSha256d } from './fast-sha256'
+import { sha256d } from '../primitives/hash'
 import { COINBASE_SEQUENCE, HASH_BYTES, MAX_COINBASE_SCRIPTSIG_BYTES } from './constants'
 import type { PayoutOutput } from './payouts'
 import { SHARE_COMMITMENT_SCRIPT_BYTES, writeShareCommitmentScript } from './share-info'
@@ -25,7 +24,9 @@ export function serializePayouts(outputs: PayoutOutput[]): SerializedPayouts {
 /** version 4 + input count 1 + null prevout 36 + scriptSig length 1 (scriptSig <= 100 bytes). */
 export const COINBASE_SCRIPTSIG_OFFSET = 4 + 1 + 36 + 1
 const COMMITMENT_OUTPUT_BYTES = 8 + 1 + SHARE_COMMITMENT_SCRIPT_BYTES
-const WITNESS_COMMITMENT_SCRIPT_BYTES = 6 + HASH_BYTES
+/** BIP141 witness commitment script: OP_RETURN PUSH36 0xaa21a9ed, then the 32-byte commitment. */
+const WITNESS_COMMITMENT_PREFIX = Uint8Array.of(0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed)
+const WITNESS_COMMITMENT_SCRIPT_BYTES = WITNESS_COMMITMENT_PREFIX.length + HASH_BYTES
 const WITNESS_OUTPUT_BYTES = 8 + 1 + WITNESS_COMMITMENT_SCRIPT_BYTES
 /** Output counts stay below 0xfd so the count is one byte (maxPayoutOutputs is far below). */
 const MAX_SINGLE_BYTE_COUNT = 0xfc
@@ -33,53 +34,80 @@ const MAX_SINGLE_BYTE_COUNT = 0xfc
 export interface CoinbaseFields {
   version: number
   scriptSig: Uint8Array
-  payouts: SerializedPayouts
+  payouts: Pick<SerializedPayouts, 'count' | 'bytes'>
   networkTag: Uint8Array
   /** Raw ShareInfo bytes the commitment hashes. */
   shareInfoBytes: Uint8Array
+  /** sha256d(shareInfoBytes) when the caller already has it; computed (and remembered) otherwise. */
+  shareInfoDigest?: Uint8Array
   witnessCommitment: Uint8Array | undefined
   locktime: number
 }
 
-/** The coinbase's legacy serialization (what Stratum miners hash and txid covers). */
-export function serializeShareCoinbase(f: CoinbaseFields): Uint8Array {
+/** Bytes of the coinbase's legacy serialization. */
+export function shareCoinbaseBytes(f: CoinbaseFields): number {
   const sigLen = f.scriptSig.length
   if (sigLen > MAX_COINBASE_SCRIPTSIG_BYTES) throw new RangeError(`scriptSig over ${MAX_COINBASE_SCRIPTSIG_BYTES} bytes`)
   const outCount = f.payouts.count + 1 + (f.witnessCommitment ? 1 : 0)
   if (outCount > MAX_SINGLE_BYTE_COUNT) throw new RangeError(`too many coinbase outputs: ${outCount}`)
-  const total =
+  if (f.witnessCommitment && f.witnessCommitment.length !== HASH_BYTES) throw new RangeError(`witness commitment must be ${HASH_BYTES} bytes`)
+  return (
     COINBASE_SCRIPTSIG_OFFSET + sigLen + 4 + 1 + f.payouts.bytes.length + COMMITMENT_OUTPUT_BYTES +
     (f.witnessCommitment ? WITNESS_OUTPUT_BYTES : 0) + 4
-  const out = new Uint8Array(total)
-  const view = new DataView(out.buffer)
+  )
+}
+
+/** Writes the legacy serialization into out[0..shareCoinbaseBytes(f)), every byte of it. */
+function writeShareCoinbase(f: CoinbaseFields, out: Uint8Array, view: DataView): void {
+  const sigLen = f.scriptSig.length
   view.setUint32(0, f.version >>> 0, true)
   out[4] = 1
-  // bytes 5..36 stay zero: the null prevout txid
-  view.setUint32(37, 0xffffffff, true)
+  out.fill(0, 5, 37) // the null prevout txid
+  view.setUint32(37, 0xffffffff, true) // the null prevout index
   out[41] = sigLen
   out.set(f.scriptSig, COINBASE_SCRIPTSIG_OFFSET)
   let at = COINBASE_SCRIPTSIG_OFFSET + sigLen
   view.setUint32(at, COINBASE_SEQUENCE, true)
   at += 4
-  out[at++] = outCount
+  out[at++] = f.payouts.count + 1 + (f.witnessCommitment ? 1 : 0)
   out.set(f.payouts.bytes, at)
   at += f.payouts.bytes.length
-  at += 8 // commitment value 0
+  out.fill(0, at, at + 8) // commitment value 0
+  at += 8
   out[at++] = SHARE_COMMITMENT_SCRIPT_BYTES
-  writeShareCommitmentScript(out, at, f.networkTag, f.shareInfoBytes)
+  writeShareCommitmentScript(out, at, f.networkTag, f.shareInfoBytes, f.shareInfoDigest)
   at += SHARE_COMMITMENT_SCRIPT_BYTES
   if (f.witnessCommitment) {
+    out.fill(0, at, at + 8) // witness commitment value 0
     at += 8
     out[at++] = WITNESS_COMMITMENT_SCRIPT_BYTES
-    out.set(witnessCommitmentScript(f.witnessCommitment), at)
+    out.set(WITNESS_COMMITMENT_PREFIX, at)
+    out.set(f.witnessCommitment, at + WITNESS_COMMITMENT_PREFIX.length)
     at += WITNESS_COMMITMENT_SCRIPT_BYTES
   }
   view.setUint32(at, f.locktime >>> 0, true)
+}
+
+/** The coinbase's legacy serialization (what Stratum miners hash and txid covers). */
+export function serializeShareCoinbase(f: CoinbaseFields): Uint8Array {
+  const out = new Uint8Array(shareCoinbaseBytes(f))
+  writeShareCoinbase(f, out, new DataView(out.buffer))
   return out
 }
 
+// Validation rebuilds a coinbase per share: it is written into this reused buffer (grown on demand,
+// never shrunk; a coinbase is at most a few KiB) and hashed from there.
+let coinbaseScratch = new Uint8Array(1024)
+let coinbaseScratchView = new DataView(coinbaseScratch.buffer)
+
 export function shareCoinbaseTxid(f: CoinbaseFields): Uint8Array {
-  return fastSha256d(serializeShareCoinbase(f))
+  const length = shareCoinbaseBytes(f)
+  if (length > coinbaseScratch.length) {
+    coinbaseScratch = new Uint8Array(length)
+    coinbaseScratchView = new DataView(coinbaseScratch.buffer)
+  }
+  writeShareCoinbase(f, coinbaseScratch, coinbaseScratchView)
+  return sha256d(coinbaseScratch.subarray(0, length))
 }
 
 /**

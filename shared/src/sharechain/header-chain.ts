@@ -4,7 +4,7 @@
 // `keepDepth` below the tip are dropped. Not checked (needs the coin's full rules): that bits equal
 // the coin's retarget and the timestamp rules — a fake branch still costs real PoW at its bits, and
 // bits are bounded by powLimit.
-import { bytesToHex, DecodeError } from '../primitives/bytes'
+import { bytesToHex, DecodeError, equalBytes } from '../primitives/bytes'
 import { HEADER_BYTES, decodeHeader } from '../primitives/header'
 import { powHash, sha256d, type PowAlgorithm } from '../primitives/hash'
 import { bitsToTarget, meetsTarget, targetToWork } from '../primitives/target'
@@ -47,6 +47,7 @@ export class HeaderChain {
   /** Best chain: height -> key. */
   private readonly best = new Map<number, string>()
   private tipEntry: HeaderEntry
+  private lastLookup: HeaderEntry | undefined
   private lowestHeight: number
   private readonly keepDepth: number
 
@@ -69,7 +70,13 @@ export class HeaderChain {
   }
 
   get(hash: Uint8Array): HeaderEntry | undefined {
-    return this.entries.get(bytesToHex(hash))
+    // Every share on a block template names the same prev block: the last hit is checked (and must
+    // still be held) before a hex key is built.
+    const last = this.lastLookup
+    if (last && equalBytes(last.hash, hash) && this.entries.get(last.key) === last) return last
+    const entry = this.entries.get(bytesToHex(hash))
+    if (entry) this.lastLookup = entry
+    return entry
   }
 
   /** Height of a known header (best chain or not). */
@@ -80,7 +87,12 @@ export class HeaderChain {
   /** Blocks between the tip and this header on the best chain (tip = 0); undefined if not on it. */
   depthOf(hash: Uint8Array): number | undefined {
     const e = this.get(hash)
-    if (!e || this.best.get(e.height) !== e.key) return undefined
+    return e && this.depthOfEntry(e)
+  }
+
+  /** depthOf for an entry already looked up (saves a hex key on the validation path). */
+  depthOfEntry(e: HeaderEntry): number | undefined {
+    if (this.best.get(e.height) !== e.key) return undefined
     return this.tipEntry.height - e.height
   }
 

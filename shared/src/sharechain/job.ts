@@ -10,7 +10,7 @@ import { pushData } from '../primitives/script'
 import { bitsToTarget } from '../primitives/target'
 import { COINBASE_TAG, EXTRANONCE_BYTES, MAX_COINBASE_SCRIPTSIG_BYTES } from './constants'
 import { serializeShareCoinbase, splitForStratum } from './coinbase-bytes'
-import { foldBranch } from './merkle-fold'
+import { fastFoldMerkleBranch } from '../primitives/sha256-fast'
 import type { ShareNode } from './node'
 import type { PayoutOutput } from './payouts'
 import type { ShareChain } from './share-chain'
@@ -109,7 +109,7 @@ export function jobCoinbase(job: ShareJob, extranonce: Uint8Array): Uint8Array {
 
 /** Merkle root of the block for this job and extranonce. */
 export function jobMerkleRoot(job: ShareJob, extranonce: Uint8Array): Uint8Array {
-  return foldBranch(sha256d(jobCoinbase(job, extranonce)), job.template.merkleBranch)
+  return fastFoldMerkleBranch(sha256d(jobCoinbase(job, extranonce)), job.template.merkleBranch)
 }
 
 /** The 80-byte header a miner grinds (nonce and ntime vary; version may roll inside the BIP310 mask). */

@@ -1,7 +1,7 @@
 // The share chain: nodes by id, parent links, cumulative work and fork choice (most work, ties to
 // the first seen), the incrementally maintained PPLNS window at the tip, payouts cached per parent,
 // and pruning far behind the window. It stores what validation accepted; it does not validate.
-import { bytesToHex } from '../primitives/bytes'
+import { bytesToHex, equalBytes } from '../primitives/bytes'
 import { bitsToTarget, targetToWork } from '../primitives/target'
 import { LruCache } from './lru'
 import type { ShareNode } from './node'
@@ -55,6 +55,8 @@ export class ShareChain {
   private readonly pruneMargin: number
   private readonly basisCache: LruCache<string, PayoutBasis>
   private readonly payoutCache: LruCache<string, SerializedPayouts>
+  private lastLookup: ShareNode | undefined
+  private lastPayouts: { parent: ShareNode | undefined; value: bigint; finderScript: Uint8Array; result: SerializedPayouts } | undefined
 
   constructor(readonly rules: ShareChainRules, opts: ShareChainOptions = {}) {
     this.window = new PplnsWindow(rules.windowShares)
@@ -77,7 +79,13 @@ export class ShareChain {
   }
 
   getById(id: Uint8Array): ShareNode | undefined {
-    return this.nodes.get(bytesToHex(id))
+    // Shares arrive in bursts naming the same parent: the last hit is checked (and must still be
+    // held) before a hex key is built.
+    const last = this.lastLookup
+    if (last && equalBytes(last.id, id) && this.nodes.get(last.key) === last) return last
+    const node = this.nodes.get(bytesToHex(id))
+    if (node) this.lastLookup = node
+    return node
   }
 
   has(key: string): boolean {
@@ -113,7 +121,16 @@ export class ShareChain {
   }
 
   /** Payout outputs of a coinbase on `parent` with `value` found by `finderScript`, serialized; cached. */
-  payouts(parent: ShareNode | undefined, value: bigint, finderScript: Uint8Array, finderKey = bytesToHex(finderScript)): SerializedPayouts {
+  payouts(parent: ShareNode | undefined, value: bigint, finderScript: Uint8Array, finderKey?: string): SerializedPayouts {
+    // Shares arrive in bursts on one parent: the last answer is checked before building a cache key.
+    const last = this.lastPayouts
+    if (last && last.parent === parent && last.value === value && equalBytes(last.finderScript, finderScript)) return last.result
+    const result = this.payoutsByKey(parent, value, finderScript, finderKey ?? bytesToHex(finderScript))
+    this.lastPayouts = { parent, value, finderScript: finderScript.slice(), result }
+    return result
+  }
+
+  private payoutsByKey(parent: ShareNode | undefined, value: bigint, finderScript: Uint8Array, finderKey: string): SerializedPayouts {
     const cacheKey = `${parent?.key ?? ''}:${value}:${finderKey}`
     const cached = this.payoutCache.get(cacheKey)
     if (cached) return cached
@@ -127,6 +144,7 @@ export class ShareChain {
   clearPayoutCaches(): void {
     this.basisCache.clear()
     this.payoutCache.clear()
+    this.lastPayouts = undefined
   }
 
   /** Current window at the tip: size, total weight, payees (for UIs and APIs). */

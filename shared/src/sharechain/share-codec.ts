@@ -95,8 +95,10 @@ export function decodeShare(bytes: Uint8Array): Share {
   const locktime = r.u32le()
   const steps = r.u8()
   if (steps > MAX_MERKLE_BRANCH_STEPS) throw new DecodeError('branch', `merkle branch of ${steps} steps, limit ${MAX_MERKLE_BRANCH_STEPS}`)
+  // One copy of the branch, then a view per step (decoded on every validation: fewer copies).
+  const branchBytes = r.bytes(steps * HASH_BYTES)
   const merkleBranch: Uint8Array[] = new Array(steps)
-  for (let i = 0; i < steps; i++) merkleBranch[i] = r.bytes(HASH_BYTES)
+  for (let i = 0; i < steps; i++) merkleBranch[i] = branchBytes.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES)
   r.expectEnd()
   return {
     networkTag,

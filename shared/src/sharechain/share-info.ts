@@ -1,7 +1,7 @@
 // ShareInfo (DESIGN.md, Work and shares step 3) and the OP_RETURN share commitment that binds it
 // into the coinbase: OP_RETURN PUSH40 <network tag 8 bytes> <sha256d(ShareInfo) 32 bytes>.
-import { ByteReader, ByteWriter, DecodeError } from '../primitives/bytes'
-import { fastSha256d } from './fast-sha256'
+import { ByteReader, ByteWriter, DecodeError, equalBytes } from '../primitives/bytes'
+import { fastSha256dInto } from '../primitives/sha256-fast'
 import { HASH_BYTES, MAX_PAYOUT_SCRIPT_BYTES, MAX_SHARE_INFO_BYTES, NETWORK_TAG_BYTES, SHARE_COMMITMENT_PAYLOAD_BYTES } from './constants'
 
 export interface ShareInfo {
@@ -95,11 +95,30 @@ export function shareCommitmentScript(networkTag: Uint8Array, shareInfoBytes: Ui
   return script
 }
 
-/** Writes the commitment script into `out` at `at` (hot path: no intermediate arrays but the hash). */
-export function writeShareCommitmentScript(out: Uint8Array, at: number, networkTag: Uint8Array, shareInfoBytes: Uint8Array): void {
+// The last ShareInfo hashed and its sha256d. Every share mined on one job carries the same ShareInfo,
+// so a burst of shares from one miner (or a job rebuilt for the same parent) hashes it once; a miss
+// costs one comparison that usually stops within the first 40 bytes.
+let lastShareInfo = new Uint8Array(0)
+const lastShareInfoDigest = new Uint8Array(HASH_BYTES)
+
+/** sha256d(ShareInfo) written to out[at..at+32), remembered for the next call with the same bytes. */
+export function writeShareInfoDigest(shareInfoBytes: Uint8Array, out: Uint8Array, at: number): void {
+  if (!equalBytes(shareInfoBytes, lastShareInfo)) {
+    fastSha256dInto(shareInfoBytes, lastShareInfoDigest, 0)
+    lastShareInfo = shareInfoBytes.slice()
+  }
+  out.set(lastShareInfoDigest, at)
+}
+
+/**
+ * Writes the commitment script into `out` at `at` (hot path: no allocation). `shareInfoDigest`, when
+ * given, is sha256d(ShareInfo) computed by the caller (benchmarks hash it with another implementation).
+ */
+export function writeShareCommitmentScript(out: Uint8Array, at: number, networkTag: Uint8Array, shareInfoBytes: Uint8Array, shareInfoDigest?: Uint8Array): void {
   if (networkTag.length !== NETWORK_TAG_BYTES) throw new RangeError(`network tag must be ${NETWORK_TAG_BYTES} bytes`)
   out[at] = OP_RETURN
   out[at + 1] = SHARE_COMMITMENT_PAYLOAD_BYTES // a direct push of 40 bytes
   out.set(networkTag, at + 2)
-  out.set(fastSha256d(shareInfoBytes), at + 2 + NETWORK_TAG_BYTES)
+  if (shareInfoDigest) out.set(shareInfoDigest, at + 2 + NETWORK_TAG_BYTES)
+  else writeShareInfoDigest(shareInfoBytes, out, at + 2 + NETWORK_TAG_BYTES)
 }

@@ -5,7 +5,7 @@
 //      synced: within the window's span in blocks).
 // Split in three so the hashing can run in a worker: precheck() -> verifyShareWork() -> finish().
 import { bytesToHex, DecodeError, equalBytes } from '../primitives/bytes'
-import { fastSha256d } from './fast-sha256'
+import { sha256d } from '../primitives/hash'
 import { bitsToTarget } from '../primitives/target'
 import { MAX_SHARE_BYTES } from './constants'
 import type { HeaderChain } from './header-chain'
@@ -104,7 +104,7 @@ export class ShareValidator {
     if (!equalBytes(share.networkTag, rules.networkTag)) return done(reject('network', 'share of another network'))
     const first = isZeroHash(info.prevShareId)
     const parent = first ? undefined : chain.getById(info.prevShareId)
-    const id = fastSha256d(share.header80)
+    const id = sha256d(share.header80)
     const key = bytesToHex(id)
     if (chain.has(key)) return done(ignore('duplicate'), id, share)
     const cached = this.cache.get(key)
@@ -156,7 +156,7 @@ export class ShareValidator {
     }
     const tipHeight = headers.tip.height
     if (p.mode === 'live') {
-      const depth = headers.depthOf(prevHash)
+      const depth = headers.depthOfEntry(prevBlock)
       if (depth === undefined || depth > 1) return ignore('stale', 'prev block more than 1 behind the tip')
       return ACCEPT
     }

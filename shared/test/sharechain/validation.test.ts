@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { concatBytes } from '../../src/primitives/bytes'
 import { sha256d } from '../../src/primitives/hash'
 import { decodeHeader, encodeHeader } from '../../src/primitives/header'
+import { foldMerkleBranch } from '../../src/primitives/merkle'
 import { bitsToTarget, targetToBits } from '../../src/primitives/target'
 import {
   MAX_SHARE_BYTES,
@@ -17,7 +18,6 @@ import {
   verifyShareWorkBatch,
   type ShareJob
 } from '../../src/sharechain'
-import { foldBranch } from '../../src/sharechain/merkle-fold'
 import {
   EASY_SHARE_TARGET,
   START_TIME,
@@ -34,7 +34,7 @@ import {
 
 /** Encodes a share whose coinbase is built from the given parts instead of the job's own. */
 function shareWithCoinbase(net: Net, job: ShareJob, serializedCoinbase: Uint8Array, scriptSig: Uint8Array, target = job.shareTarget): Uint8Array {
-  const merkleRoot = foldBranch(sha256d(serializedCoinbase), job.template.merkleBranch)
+  const merkleRoot = foldMerkleBranch(sha256d(serializedCoinbase), job.template.merkleBranch)
   for (let nonce = 0; ; nonce++) {
     const header = encodeHeader({ version: job.template.version, prevHash: job.template.prevHash, merkleRoot, time: START_TIME, bits: job.template.bits, nonce })
     if (BigInt('0x' + [...sha256d(header)].reverse().map((b) => b.toString(16).padStart(2, '0')).join('')) > target) continue

@@ -31,7 +31,7 @@ export interface FoundShare {
 }
 
 export interface HashrateReport {
-  /** Hashes per second of each worker over the last interval, by worker index. */
+  /** Hashes per second of each running worker over the last interval, in the order they were started. */
   perWorker: number[]
   /** Sum of perWorker. */
   total: number

@@ -1,6 +1,7 @@
 // Entry point the app loads lazily when the user presses Start (consent first: nothing of this file,
 // no worker, no libp2p node, runs before that click). Composes the session (network side), the worker
 // pool (B1's miner) and the view feed into the MiningEngine the Mine screen drives.
+import { setLogLevel } from '../../../shared/src/log'
 import type { MiningEngine } from '../app/state/miner.svelte'
 import type { PeersView } from '../app/state/peers.svelte'
 import type { PoolView } from '../app/state/pool.svelte'
@@ -21,7 +22,12 @@ export interface BrowserPeerInit {
   peers: PeersView
 }
 
+/** localStorage key that sets the peer's log level (debug, info, warn, error, silent) for diagnosis. */
+export const LOG_LEVEL_KEY = 'otedama:log'
+
 export async function createBrowserPeer (init: BrowserPeerInit): Promise<MiningEngine> {
+  const wanted = globalThis.localStorage?.getItem(LOG_LEVEL_KEY)
+  if (wanted === 'debug' || wanted === 'info' || wanted === 'warn' || wanted === 'error' || wanted === 'silent') setLogLevel(wanted)
   const feed = new ViewFeed(init.pool, init.peers)
   return new PeerEngine({
     feed,

@@ -1,5 +1,6 @@
 // DESIGN.md, Network: a browser allows plain ws:// and private addresses only when the page itself was
-// served from such an origin (a local relay); a page from a public https origin dials wss:// only.
+// served from such an origin (plain http, or a private host: a local relay); a page from a public https
+// origin dials wss:// only. Same rule as the node's gater (web/src/p2p/gater.ts allowInsecureForOrigin).
 
 const PRIVATE_IPV4 = [/^127\./, /^10\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^169\.254\./]
 
@@ -19,7 +20,7 @@ export function allowsInsecureLocal (origin: string): boolean {
   } catch {
     return false
   }
-  return url.protocol === 'http:' && isLocalHost(url.hostname)
+  return url.protocol === 'http:' || isLocalHost(url.hostname)
 }
 
 /** The multiaddrs this page may dial: wss only from public origins; ws and private hosts from local ones. */

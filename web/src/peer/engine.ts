@@ -7,7 +7,9 @@ import type { MinerStats, MiningEngine } from '../app/state/miner.svelte'
 import type { Throttle } from '../app/state/settings.svelte'
 import type { FoundShare } from '../miner/job'
 import type { MinerPool } from '../miner/pool'
-import { buildPeerJob, randomExtranonce1, shareBytesOf, type PeerJob } from './job-factory'
+import { jobCoinbase } from '../../../shared/src/sharechain/job'
+import { encodeDevnetBlock } from './block-message'
+import { buildPeerJob, extranonceFor, randomExtranonce1, shareBytesOf, type PeerJob } from './job-factory'
 import type { PeerSession } from './session'
 import type { ViewFeed } from './view-feed'
 
@@ -117,8 +119,21 @@ export class PeerEngine implements MiningEngine {
       log.warn(`own share not accepted locally: ${result.verdict.kind} ${'reason' in result.verdict ? result.verdict.reason : ''}`)
       return
     }
+    // The tip moved to this share: later finds of the same job would be siblings of it. Stop taking
+    // them now; the new job on top of it follows (queued by the tip listener).
+    this.job = undefined
     const id = bytesToHex(result.id)
+    if (found.meetsBlockTarget) this.publishBlock(session, job, found, bytes)
     void this.keepAndSend(session, id, bytes, found.meetsBlockTarget)
+  }
+
+  /** A block goes on the block topic at once (the share topic carries it too, via the outbox). */
+  private publishBlock (session: PeerSession, job: PeerJob, found: FoundShare, shareBytes: Uint8Array): void {
+    const message = session.status.network === 'devnet'
+      ? encodeDevnetBlock(found.header80, jobCoinbase(job.shareJob, extranonceFor(job.extranonce1, found.extranonce2)))
+      : shareBytes
+    session.state.addHeader(found.header80)
+    void session.network?.publish('block', message).catch((err: Error) => log.warn(`block publish failed: ${err.message}`))
   }
 
   private async keepAndSend (session: PeerSession, id: string, bytes: Uint8Array, isBlock: boolean): Promise<void> {

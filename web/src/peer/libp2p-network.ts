@@ -1,6 +1,111 @@
-// Adapts the browser libp2p node (engineer E, web/src/p2p) to the peer's BrowserNetwork interface.
-import type { BrowserNetwork, BrowserNetworkInit } from './network'
+// Adapts the browser libp2p node (engineer E, web/src/p2p) to the peer's BrowserNetwork interface:
+// topics through its gossip router, sync against a connected relay, and a per-peer view of the links.
+import type { Connection, PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { networkTopics, type NetworkTopics, type PubSubLike } from '../../../shared/src/p2p'
+import { createBrowserNode, isRelayAddress, type BrowserNode } from '../p2p'
+import type { BrowserNetwork, BrowserNetworkInit, NetworkPeer } from './network'
+
+/** Peers listed on the Peers screen at most. */
+export const MAX_PEERS_LISTED = 64
 
 export async function createLibp2pNetwork (init: BrowserNetworkInit): Promise<BrowserNetwork> {
-  throw new Error(`the browser libp2p node (web/src/p2p) is not available yet; cannot join ${init.network}`)
+  const from = (peer: PeerId): string => peer.toString()
+  const wrap = init.validators
+  const node = await createBrowserNode(
+    { network: init.network, relays: init.relayAddrs, allowInsecure: init.allowInsecureLocal, iceServers: [] },
+    {
+      validators: Object.fromEntries(Object.entries(wrap).map(([kind, v]) => [kind, (bytes: Uint8Array, peer: PeerId) => v(bytes, from(peer))])),
+      ...(init.syncSource !== undefined ? { syncSource: init.syncSource } : {})
+    }
+  )
+  await node.start()
+  return new Libp2pNetwork(node, networkTopics(init.network), init.relayAddrs.map((a) => multiaddr(a)))
+}
+
+class Libp2pNetwork implements BrowserNetwork {
+  readonly selfId: string
+
+  constructor (private readonly node: BrowserNode, private readonly topics: NetworkTopics, private readonly relayAddrs: Multiaddr[]) {
+    this.selfId = node.peerId.toString()
+  }
+
+  topicPeers (kind: 'share' | 'block'): number {
+    const pubsub = this.node.libp2p.services.pubsub as { getSubscribers?: (topic: string) => unknown[] } | undefined
+    return pubsub?.getSubscribers?.(this.topics[kind]).length ?? 0
+  }
+
+  async publish (kind: 'share' | 'block', bytes: Uint8Array): Promise<number> {
+    if (this.topicPeers(kind) === 0) return 0
+    return kind === 'share' ? await this.node.publishShare(bytes) : await this.node.publishBlock(bytes)
+  }
+
+  on (kind: Parameters<BrowserNetwork['on']>[0], handler: (bytes: Uint8Array, from: string) => void): () => void {
+    const h = (bytes: Uint8Array, peer: PeerId): void => handler(bytes, peer.toString())
+    switch (kind) {
+      case 'share': return this.node.onShare(h)
+      case 'block': return this.node.onBlock(h)
+      case 'header': return this.node.onHeader(h)
+      case 'template': return this.node.onTemplate(h)
+      case 'attest': return this.node.onAttestation(h)
+    }
+  }
+
+  async syncWindow (maxShares: number): Promise<Uint8Array[]> {
+    return (await this.node.syncWindow(this.relay(), maxShares)).shares
+  }
+
+  async fetchSharesById (ids: Uint8Array[]): Promise<Uint8Array[]> {
+    return await this.node.fetchSharesById(this.relay(), ids)
+  }
+
+  peers (): NetworkPeer[] {
+    const relays = new Set(this.node.relayPeers())
+    const pubsub = this.node.libp2p.services.pubsub as PubSubLike | undefined
+    const byPeer = new Map<string, NetworkPeer>()
+    for (const conn of this.node.libp2p.getConnections()) {
+      const id = conn.remotePeer.toString()
+      const link = linkOf(conn)
+      const known = byPeer.get(id)
+      // A direct link outranks a relayed one to the same peer.
+      if (known !== undefined && rank(known.link) >= rank(link)) continue
+      const peer: NetworkPeer = { id, kind: relays.has(id) || link === 'websocket' ? 'relay' : 'browser', link }
+      if (conn.rtt !== undefined) peer.latencyMs = Math.round(conn.rtt)
+      const score = pubsub?.getScore(id)
+      if (score !== undefined && Number.isFinite(score)) peer.score = score
+      byPeer.set(id, peer)
+    }
+    return [...byPeer.values()].slice(0, MAX_PEERS_LISTED)
+  }
+
+  onRelayConnected (handler: () => void): () => void {
+    const listener = (evt: CustomEvent<Connection>): void => {
+      if (isRelayAddress(evt.detail.remoteAddr)) handler()
+    }
+    this.node.libp2p.addEventListener('connection:open', listener)
+    return () => this.node.libp2p.removeEventListener('connection:open', listener)
+  }
+
+  async stop (): Promise<void> {
+    await this.node.stop()
+  }
+
+  /** A relay we are linked to (by peer id), else the page's relay address (dialled on demand). */
+  private relay (): PeerId | Multiaddr {
+    const connected = this.node.relayPeers()[0]
+    if (connected !== undefined) return peerIdFromString(connected)
+    const addr = this.relayAddrs[0]
+    if (addr === undefined) throw new Error('no relay to sync with')
+    return addr
+  }
+}
+
+function linkOf (conn: Connection): NetworkPeer['link'] {
+  if (conn.multiplexer === '/webrtc' && conn.limits == null) return 'webrtc'
+  return conn.remoteAddr.toString().includes('/p2p-circuit') ? 'relayed' : 'websocket'
+}
+
+function rank (link: NetworkPeer['link']): number {
+  return link === 'webrtc' ? 2 : link === 'websocket' ? 1 : 0
 }

@@ -28,7 +28,13 @@ export interface NetworkPeer {
 
 export interface BrowserNetwork {
   readonly selfId: string
+  /**
+   * Publishes to the topic's peers; resolves to how many it reached. With no peer on the topic it
+   * sends nothing and resolves 0 (gossipsub would mark the message seen and refuse a later re-send).
+   */
   publish (kind: 'share' | 'block', bytes: Uint8Array): Promise<number>
+  /** Peers subscribed to a topic right now. */
+  topicPeers (kind: 'share' | 'block'): number
   /** Accepted messages of a topic (after our validator said accept). */
   on (kind: ValidatedTopicKind, handler: (bytes: Uint8Array, from: string) => void): () => void
   /** Up to `maxShares` of a relay's window from its best tip backwards (tip first). */

@@ -24,12 +24,13 @@ export interface OutboxStore {
 }
 
 export interface OutboxTransport {
+  /** Resolves to the number of peers reached (0: not sent, retried later). */
   publish (kind: 'share' | 'block', bytes: Uint8Array): Promise<number>
   fetchSharesById (ids: Uint8Array[]): Promise<Uint8Array[]>
 }
 
 export class ShareOutbox {
-  private readonly pending = new Map<string, OutboxEntry & { isBlock: boolean }>()
+  private readonly pending = new Map<string, OutboxEntry & { isBlock: boolean; reached: boolean }>()
   private readonly ackListeners = new Set<(id: string) => void>()
   private timer: ReturnType<typeof setInterval> | undefined
 
@@ -52,19 +53,19 @@ export class ShareOutbox {
   async restore (): Promise<void> {
     for (const entry of await this.store.listOutbox()) {
       if (entry.network !== this.network) continue
-      this.pending.set(entry.id, { ...entry, isBlock: false })
+      this.pending.set(entry.id, { ...entry, isBlock: false, reached: false })
     }
   }
 
   /** Keeps a share we found (id = share id hex) and records it in the history as pending. */
   async add (id: string, bytes: Uint8Array, isBlock: boolean): Promise<void> {
     const entry: OutboxEntry = { id, network: this.network, bytes, foundAt: this.now(), sends: 0 }
-    this.pending.set(id, { ...entry, isBlock })
+    this.pending.set(id, { ...entry, isBlock, reached: false })
     await this.store.addToOutbox(entry)
     await this.store.recordHistory({ id, network: this.network, foundAt: entry.foundAt, status: 'pending', isBlock })
   }
 
-  /** Publishes every pending share (block-meeting ones on the block topic too). */
+  /** Publishes every pending share (relays submit block-meeting ones from the share topic too). */
   async sendAll (transport: OutboxTransport): Promise<void> {
     for (const entry of [...this.pending.values()]) await this.send(transport, entry.id)
   }
@@ -73,8 +74,7 @@ export class ShareOutbox {
     const entry = this.pending.get(id)
     if (entry === undefined) return
     entry.sends++
-    await transport.publish('share', entry.bytes)
-    if (entry.isBlock) await transport.publish('block', entry.bytes)
+    if (await transport.publish('share', entry.bytes) > 0) entry.reached = true
   }
 
   /** A share by another peer built on one of ours: that peer holds it. */
@@ -87,8 +87,12 @@ export class ShareOutbox {
     for (const l of this.ackListeners) l(id)
   }
 
-  /** Asks a relay which pending shares it holds; those are acknowledged, very old ones dropped as stale. */
+  /**
+   * Sends what never reached a peer (published while no peer was on the topic), then asks a relay which
+   * pending shares it holds; those are acknowledged, very old ones dropped as stale.
+   */
   async checkAcks (transport: OutboxTransport): Promise<void> {
+    for (const entry of [...this.pending.values()]) if (!entry.reached) await this.send(transport, entry.id)
     const ids = [...this.pending.keys()].slice(0, ACK_CHECK_MAX_IDS)
     if (ids.length === 0) return
     const held = await transport.fetchSharesById(ids.map((id) => hexToBytes(id)))

@@ -8,6 +8,7 @@ import { bytesToHex } from '../../../shared/src/primitives/bytes'
 import type { ShareSyncSource, Verdict } from '../../../shared/src/p2p'
 import type { RelayStatus } from '../app/state/relay-status'
 import { BlockBook } from './block-book'
+import { decodeDevnetBlock } from './block-message'
 import { allowsInsecureLocal, dialableRelayAddrs } from './dial-policy'
 import type { BrowserNetwork, CreateBrowserNetwork } from './network'
 import { ShareOutbox, type OutboxStore } from './outbox'
@@ -16,6 +17,10 @@ import { ShareState } from './share-state'
 import { TemplateQuorum, type ConfirmedTemplate } from './template-quorum'
 
 const log = createLogger('peer:session')
+
+/** Longest wait on join for a relay to subscribe to the share topic (ms), and the polling step. */
+export const TOPIC_PEER_WAIT_MS = 5_000
+const TOPIC_PEER_POLL_MS = 50
 
 export interface SessionDeps {
   createNetwork: CreateBrowserNetwork
@@ -54,6 +59,11 @@ export class PeerSession {
   /** Connects, takes the relay's current work, syncs the window, and starts re-sending the outbox. */
   async join (): Promise<void> {
     await this.outbox.restore()
+    // The current work comes over HTTP while the node starts and dials.
+    const work = this.deps.fetchWork(this.origin).catch((err: Error) => {
+      log.info(`no work from ${this.origin} over HTTP (${err.message}); waiting for gossip`)
+      return undefined
+    })
     const allowInsecureLocal = allowsInsecureLocal(this.origin)
     const relayAddrs = dialableRelayAddrs(this.status.multiaddrs ?? [], allowInsecureLocal)
     if (relayAddrs.length === 0) throw new Error(`the relay at ${this.origin} announced no address this page may dial`)
@@ -72,8 +82,8 @@ export class PeerSession {
     })
     this.network = network
     network.onRelayConnected(() => { void this.outbox.sendAll(network).catch((err: Error) => log.warn(`re-send failed: ${err.message}`)) })
-    await this.takeRelayWork()
-    await this.syncWindow()
+    await this.takeRelayWork(await work)
+    await Promise.all([this.waitForSharePeers(network), this.syncWindow()])
     await this.outbox.sendAll(network)
     this.outbox.startChecking(network)
   }
@@ -93,6 +103,11 @@ export class PeerSession {
   }
 
   private takeBlock (bytes: Uint8Array): Verdict {
+    if (this.status.network === 'devnet') {
+      const block = decodeDevnetBlock(bytes)
+      if (block === undefined) return { kind: 'reject', reason: 'decode' }
+      return headerVerdict(this.state.addHeader(block.header80), true)
+    }
     const result = this.state.addLive(bytes)
     const node = result.id === undefined ? undefined : this.state.chain.getById(result.id)
     if (node === undefined) return result.verdict
@@ -100,11 +115,14 @@ export class PeerSession {
     return { kind: 'accept' }
   }
 
-  private async takeRelayWork (): Promise<void> {
-    const work = await this.deps.fetchWork(this.origin).catch((err: Error) => {
-      log.info(`no work from ${this.origin} over HTTP (${err.message}); waiting for gossip`)
-      return undefined
-    })
+  /** Shares published before a relay subscribed would reach nobody: wait (bounded) for one. */
+  private async waitForSharePeers (network: BrowserNetwork): Promise<void> {
+    const deadline = Date.now() + TOPIC_PEER_WAIT_MS
+    while (network.topicPeers('share') === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, TOPIC_PEER_POLL_MS))
+    if (network.topicPeers('share') === 0) log.warn(`no peer on the share topic after ${TOPIC_PEER_WAIT_MS} ms; mining anyway, the outbox re-sends`)
+  }
+
+  private async takeRelayWork (work: RelayWork | undefined): Promise<void> {
     if (work === undefined) return
     const verdict = await this.quorum.takeSignedTemplate(work.signedTemplate)
     if (verdict.kind === 'reject') log.warn(`relay's current template refused: ${verdict.reason}`)
@@ -139,8 +157,9 @@ export class PeerSession {
   }
 }
 
-function headerVerdict (v: ReturnType<ShareState['addHeader']>): Verdict {
+/** A header's verdict on the gossip scale; a block we already hold is still forwarded (`duplicateOk`). */
+function headerVerdict (v: ReturnType<ShareState['addHeader']>, duplicateOk = false): Verdict {
   if (v === undefined) return { kind: 'ignore', reason: 'no-checkpoint' }
-  if (v.kind === 'accept') return { kind: 'accept' }
+  if (v.kind === 'accept' || (duplicateOk && v.reason === 'duplicate')) return { kind: 'accept' }
   return v.kind === 'reject' ? { kind: 'reject', reason: v.reason } : { kind: 'ignore', reason: v.reason }
 }

@@ -3,6 +3,7 @@
 // it is valid; a block's status likewise. The committee is drawn from the relays this tab knows (the
 // page's relay, and the user's list). The publisher's own signature over a template counts as its
 // "valid" attestation when it sits on the committee — so with one devnet relay, that relay confirms.
+import { createLogger } from '../../../shared/src/log'
 import { bytesToHex } from '../../../shared/src/primitives/bytes'
 import type { Verdict } from '../../../shared/src/p2p'
 import {
@@ -19,6 +20,8 @@ import {
   type Claim
 } from '../../../shared/src/quorum'
 import type { TemplateAnnouncement } from '../../../shared/src/sharechain/template'
+
+const log = createLogger('peer:quorum')
 
 /** Subjects (templates, blocks) tallied at once; the oldest are forgotten first. */
 export const MAX_TALLIED_SUBJECTS = 256
@@ -88,6 +91,7 @@ export class TemplateQuorum {
     const check = await verifyAttestation(a, this.networkTag)
     if (!check.ok) return check.reason === 'network' ? { kind: 'ignore', reason: 'network' } : { kind: 'reject', reason: check.reason }
     const subject = this.subject(a.subjectId)
+    log.debug(`attestation ${a.subjectKind} ${bytesToHex(a.subjectId).slice(0, 16)} ${a.claim}`)
     if (!subject.tally.add(check.attesterId, a.claim, a.time)) return { kind: 'ignore', reason: 'not-on-committee' }
     this.settle(subject)
     return ACCEPT

@@ -1,7 +1,8 @@
-// The pool on real worker_threads running miner-worker.node.ts: shares arrive, stop ends the threads.
+// The pool on real worker_threads running miner-worker.node.ts: shares arrive, both threads report
+// hashrate, stop ends the threads. Waits on events, not on time (the machine may be loaded).
 import { describe, expect, it } from 'vitest'
 import { sha256d } from '../../../shared/src/primitives/hash'
-import type { FoundShare, HashrateReport } from '../../src/miner/job'
+import type { FoundShare } from '../../src/miner/job'
 import { MinerPool } from '../../src/miner/pool'
 import { nodeWorkerFactory } from '../../src/miner/worker-port.node'
 import { testJob } from './fakes'
@@ -13,15 +14,21 @@ describe('MinerPool on worker_threads', () => {
   it('mines with two threads and reports hashrate', async () => {
     const pool = new MinerPool({ createWorker: nodeWorkerFactory, hardwareThreads: 3, hashrateIntervalMs: 250 })
     const shares: FoundShare[] = []
-    const reports: HashrateReport[] = []
-    pool.on('hashrate', (r) => reports.push(r))
-    const done = new Promise<void>((resolve) => pool.on('share', (s) => { shares.push(s); if (shares.length === SHARES_WANTED) resolve() }))
+    const bothHashing = new Promise<void>((resolve) => pool.on('hashrate', (r) => {
+      if (r.perWorker.length === 2 && r.perWorker.every((h) => h > 0)) resolve()
+    }))
+    const enoughShares = new Promise<void>((resolve) => pool.on('share', (s) => {
+      shares.push(s)
+      if (shares.length === SHARES_WANTED) resolve()
+    }))
     pool.setJob(testJob('threads', EASY_TARGET))
     pool.start()
-    await done
-    await new Promise((resolve) => setTimeout(resolve, 600))
-    pool.stop()
+    try {
+      await Promise.all([bothHashing, enoughShares])
+    } finally {
+      pool.stop()
+    }
     for (const s of shares) expect(sha256d(s.header80)).toEqual(s.hash)
-    expect(reports.some((r) => r.perWorker.length === 2 && r.perWorker.every((h) => h > 0))).toBe(true)
+    expect(pool.isRunning).toBe(false)
   })
 })

@@ -7,8 +7,11 @@
 // vector rotate). Per-job values and constants are stored pre-splatted in linear memory and loaded
 // where used (V8 builds a v128.const from immediates in several instructions; a load is one), and so
 // are the schedule words, which live for 16 rounds (registers stay free for the round state).
-// mixedScalar (off): each loop iteration also hashes one nonce with scalar i32 code interleaved with
-// the vector code, hoping the idle integer ALUs make it free. Measured 25 % slower in Chromium 156.
+// Options measured in Chromium 156 (bench/miner-browser.bench.ts with SHA256D_EXTRA_WASM, paired
+// rounds, CPU time of the worker thread): wordsInMemory +3..9 %; constsInMemory +2 %; factoredSigma,
+// bitselect off, binaryen -O1..-O3: within ±4 % noise; twoVectors (8 nonces, two interleaved v128
+// chains) −17 % (spills); mixedScalar (one scalar nonce interleaved per iteration, for the idle integer
+// ALUs) −25 %. Defaults are the best.
 // Scalar build: one nonce per iteration with native i32.rotr (engines without SIMD).
 
 import { Graph, buildSha256dLastWord, CONST, JOB, NONCE } from './sha256-dag.mjs'
@@ -27,20 +30,28 @@ const hex = (v) => `0x${v.toString(16).padStart(8, '0')}`
  * @param {boolean} [o.constsInMemory] SIMD: constants from memory, not v128 immediates
  * @param {boolean} [o.wordsInMemory] SIMD: schedule words stored and reloaded explicitly
  * @param {boolean} [o.factoredSigma] SIMD: Σ/σ as nested shifts (sha256-dag.mjs sigma())
+ * @param {boolean} [o.bitselect] SIMD: Ch as v128.bitselect (else g ^ (e & (f ^ g)))
+ * @param {boolean} [o.twoVectors] SIMD: 8 nonces per iteration in two interleaved vectors
  */
-export function generate ({ simd, mixedScalar = false, constsInMemory = true, wordsInMemory = true, factoredSigma = false }) {
+export function generate ({ simd, mixedScalar = false, constsInMemory = true, wordsInMemory = true, factoredSigma = false, bitselect = true, twoVectors = false }) {
   const vector = simd
-    ? lower(new Graph({ bitselect: true, factoredSigma }), { simd: true, prefix: 'v', slots: 'VSLOTS', words: wordsInMemory ? 'WORDS' : undefined, input: 'w3', constsInMemory })
+    ? lower(new Graph({ bitselect, factoredSigma }), { simd: true, prefix: 'v', slots: 'VSLOTS', words: wordsInMemory ? 'WORDS' : undefined, input: 'w3', constsInMemory })
+    : undefined
+  // A second vector (lanes 4..7) with its own words area; its graph is built identically, so it
+  // shares the first one's per-job slots.
+  const second = simd && twoVectors
+    ? lower(new Graph({ bitselect, factoredSigma }), { simd: true, prefix: 'u', slots: 'VSLOTS', words: wordsInMemory ? 'UWORDS' : undefined, input: 'w3u', constsInMemory })
     : undefined
   const scalar = !simd || mixedScalar
     ? lower(new Graph({ bitselect: false }), { simd: false, prefix: 's', slots: 'SSLOTS', input: 'w3s' })
     : undefined
   const parts = {
     areas: [
-      ['VSLOTS', vector?.slotBytes], ['WORDS', vector?.wordBytes], ['SSLOTS', scalar?.slotBytes]
+      ['VSLOTS', vector?.slotBytes], ['WORDS', vector?.wordBytes], ['UWORDS', second?.wordBytes], ['SSLOTS', scalar?.slotBytes]
     ].map(([name, bytes]) => `const ${name}: usize = memory.data(${Math.max(16, bytes ?? 0)}, 16);`).join('\n'),
     jobCode: [...(vector?.jobLines ?? []), ...(scalar?.jobLines ?? [])].join('\n'),
-    scanCode: interleave(vector?.scanLines ?? [], scalar?.scanLines ?? []).join('\n'),
+    scanCode: interleave(interleave(vector?.scanLines ?? [], second?.scanLines ?? []), scalar?.scanLines ?? []).join('\n'),
+    secondLast: second?.last,
     vectorLast: vector?.last,
     scalarLast: scalar?.last
   }
@@ -157,7 +168,7 @@ ${jobCode}
 `
 
 const simdTemplate = (parts) => `${commonHead(parts)}
-export function lanes(): u32 { return 4; }
+export function lanes(): u32 { return ${parts.secondLast === undefined ? 4 : 8}; }
 
 // Lanes of a hit mask that are set, appended to FOUND; rare, so out of the hot loop.
 function record(hit: v128, base: u32, found: u32): u32 {
@@ -173,22 +184,28 @@ function record(hit: v128, base: u32, found: u32): u32 {
  *  Vector lanes take the first nonces; the scalar part takes the last (count / 20) * 4, one per
  *  iteration (a few iterations at the end hash a scalar nonce that is not reported).`} */
 export function scan(start: u32, count: u32): u32 {
-  if (count % 4 != 0 || count > MAX_SCAN) return 0xffffffff;
+  const step: u32 = ${parts.secondLast === undefined ? 4 : 8};
+  if (count % step != 0 || count > MAX_SCAN) return 0xffffffff;
   const scalarCount: u32 = ${parts.scalarLast === undefined ? '0' : '(count / 20) * 4'};
-  const iterations: u32 = (count - scalarCount) / 4;
-  const scalarStart: u32 = start + iterations * 4;
+  const iterations: u32 = (count - scalarCount) / step;
+  const scalarStart: u32 = start + iterations * step;
   const target = i32x4.splat(targetTop);
   let nonces = i32x4.add(i32x4.splat(start), i32x4(0, 1, 2, 3));
   let found: u32 = 0;
   for (let i: u32 = 0; i < iterations; i++) {
-    const w3 = i8x16.shuffle(nonces, nonces, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);${parts.scalarLast === undefined ? '' : `
+    const w3 = i8x16.shuffle(nonces, nonces, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);${parts.secondLast === undefined ? '' : `
+    const nonces2 = i32x4.add(nonces, i32x4.splat(4));
+    const w3u = i8x16.shuffle(nonces2, nonces2, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);`}${parts.scalarLast === undefined ? '' : `
     const w3s: u32 = bswap<u32>(scalarStart + i);`}
 ${parts.scanCode}
     const top = i8x16.shuffle(${parts.vectorLast}, ${parts.vectorLast}, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
     const hit = i32x4.le_u(top, target);
-    if (v128.any_true(hit)) found = record(hit, start + i * 4, found);${parts.scalarLast === undefined ? '' : `
+    if (v128.any_true(hit)) found = record(hit, start + i * step, found);${parts.secondLast === undefined ? '' : `
+    const top2 = i8x16.shuffle(${parts.secondLast}, ${parts.secondLast}, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+    const hit2 = i32x4.le_u(top2, target);
+    if (v128.any_true(hit2)) found = record(hit2, start + i * step + 4, found);`}${parts.scalarLast === undefined ? '' : `
     if (bswap<u32>(${parts.scalarLast}) <= targetTop && i < scalarCount) { store<u32>(FOUND + (found << 2), scalarStart + i); found++; }`}
-    nonces = i32x4.add(nonces, i32x4.splat(4));
+    nonces = i32x4.add(nonces, i32x4.splat(step));
   }
   return found;
 }

@@ -1,0 +1,114 @@
+// Mining from the browser against a real devnet relay: the tab hashes after the click, its shares are
+// accepted by the relay, a block it finds shows on the Pool screen with its payout, history survives a
+// reload, and two tabs link directly over WebRTC and see each other's shares.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { freePort, launchChromium, startRelay, type RunningRelay } from './helpers'
+import { consentAndSetAddress, devnetAddress, screenshot } from './pwa-helpers'
+
+/** Longest wait for the relay to hold a share, or for a block, from one tab (ms). */
+const SHARES_TIMEOUT_MS = 60_000
+const BLOCK_TIMEOUT_MS = 120_000
+
+let relay: RunningRelay
+let browser: Browser
+let dataDir: string
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'otedama-e2e-relay-'))
+  const [p2p, ws, stratum] = [await freePort(), await freePort(), await freePort()]
+  relay = await startRelay({
+    OTEDAMA_DATA_DIR: dataDir,
+    OTEDAMA_P2P_PORT: String(p2p),
+    OTEDAMA_WS_PORT: String(ws),
+    OTEDAMA_STRATUM_PORT: String(stratum)
+  })
+  // Loopback WebRTC needs this flag and the microphone permission (shared/notes/libp2p.md).
+  browser = await launchChromium(['--allow-loopback-in-peer-connection'])
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await relay?.stop()
+  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })
+})
+
+async function tab (): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext()
+  await context.grantPermissions(['microphone'], { origin: relay.url })
+  return { context, page: await context.newPage() }
+}
+
+const stat = async (page: Page, label: string): Promise<string> => await page.locator(`[data-stat="${label}"]`).innerText()
+const count = async (page: Page, label: string): Promise<number> => Number(await stat(page, label))
+
+async function relayShareCount (address: string): Promise<number> {
+  const res = await fetch(`${relay.url}/api/v1/payouts/${encodeURIComponent(address)}`)
+  const body = await res.json() as { sharesInWindow?: number }
+  return body.sharesInWindow ?? 0
+}
+
+test('after the click the tab hashes, its shares are accepted by the relay, and a block shows with its payout', async () => {
+  const { context, page } = await tab()
+  const address = devnetAddress(11)
+  await consentAndSetAddress(page, relay.url, address)
+  await page.getByTestId('mine-toggle').click()
+  await expect.poll(() => stat(page, 'Hashrate'), { timeout: 15_000 }).not.toMatch(/^0 H\/s$/)
+  await expect.poll(() => count(page, 'Shares accepted'), { timeout: SHARES_TIMEOUT_MS }).toBeGreaterThan(0)
+  // The relay's own view (not the tab's word): shares paying our address are in its window.
+  await expect.poll(() => relayShareCount(address), { timeout: SHARES_TIMEOUT_MS }).toBeGreaterThan(0)
+  await screenshot(page, 'mining-mine')
+
+  await page.goto(`${relay.url}/#/pool`)
+  const row = page.getByTestId('block-row').first()
+  await row.waitFor({ timeout: BLOCK_TIMEOUT_MS })
+  expect(await row.innerText()).toMatch(/DEV/)
+  expect(await row.locator('td').nth(3).innerText()).not.toMatch(/^0 DEV$/) // paid to me
+  await expect.poll(async () => await page.getByTestId('block-row').locator('.status').allInnerTexts(), { timeout: 30_000 })
+    .toContainEqual(expect.stringMatching(/accepted|mature/))
+  const relayBlocks = await (await fetch(`${relay.url}/api/v1/blocks`)).json() as { blocks: unknown[] }
+  expect(relayBlocks.blocks.length).toBeGreaterThan(0)
+  await screenshot(page, 'mining-pool')
+  await page.goto(`${relay.url}/#/peers`)
+  await page.getByTestId('peer-row').first().waitFor()
+  await screenshot(page, 'mining-peers')
+
+  // History survives a reload (IndexedDB), and so do the settings.
+  await page.goto(`${relay.url}/#/mine`)
+  await page.getByTestId('mine-toggle').click() // stop
+  const before = await page.getByTestId('share-history').locator('li').allInnerTexts()
+  expect(before.length).toBeGreaterThan(0)
+  await page.reload()
+  await expect.poll(() => page.getByTestId('share-history').locator('li').allInnerTexts()).toEqual(before)
+  await context.close()
+})
+
+test('two tabs link directly over WebRTC and a share found in one shows in the other', async () => {
+  const a = await tab()
+  const b = await tab()
+  await consentAndSetAddress(a.page, relay.url, devnetAddress(21))
+  await consentAndSetAddress(b.page, relay.url, devnetAddress(22))
+  // Both join as peers; B mines at full speed, A at a quarter on one thread.
+  await a.page.getByRole('button', { name: '25%' }).click()
+  await a.page.getByTestId('mine-toggle').click()
+  await b.page.getByTestId('mine-toggle').click()
+
+  await a.page.goto(`${relay.url}/#/peers`)
+  await a.page.locator('[data-testid="peer-row"][data-link="webrtc"]').first().waitFor({ timeout: 60_000 })
+  await screenshot(a.page, 'two-tabs-peers')
+
+  // A share B found (marked "mine" in B's list) appears in A's share chain.
+  const ids = async (page: Page, selector: string): Promise<string[]> =>
+    await page.locator(selector).evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''))
+  await b.page.goto(`${relay.url}/#/pool`)
+  await a.page.goto(`${relay.url}/#/pool`)
+  await expect.poll(async () => {
+    const found = new Set(await ids(b.page, '.shares li.mine code'))
+    return (await ids(a.page, '.shares li:not(.mine) code')).some((id) => found.has(id))
+  }, { timeout: SHARES_TIMEOUT_MS }).toBe(true)
+  await a.context.close()
+  await b.context.close()
+})

@@ -1,0 +1,4 @@
+// The relay's durable memory (LevelDB via classic-level).
+export { LevelRelayStore, MAX_BLOCKS_LISTED } from './level-store'
+export { LevelShareStore } from './level-share-store'
+export type { FoundBlockRecord, BlockStatus, BanRecord, BlockRecordStore, TemplateStore, BanStore } from './records'

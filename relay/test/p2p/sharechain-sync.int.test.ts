@@ -1,0 +1,98 @@
+// Real share-chain shares (shared/src/sharechain) over real libp2p: a miner's shares reach a relay, a
+// late joiner syncs the window from the relay and derives the same tip and byte-identical payouts.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { PeerId } from '@libp2p/interface'
+import { afterAll, describe, expect, it } from 'vitest'
+import { bytesToHex } from '../../../shared/src/primitives/bytes'
+import type { ShareSyncSource, WindowPage } from '../../../shared/src/p2p'
+import type { ShareNode } from '../../../shared/src/sharechain'
+import { mineShare, payoutScriptOf, testNet, type Net } from '../../../shared/test/sharechain/fixtures'
+import { createRelayNode, type RelayNode } from '../../src/p2p'
+import { waitFor } from './fixtures'
+
+const WINDOW_SHARES_TO_MINE = 12
+
+/** A node's share chain behind the P2P interfaces: validator (adds accepted shares) and sync source. */
+function chainPeer(net: Net): { validate: (bytes: Uint8Array, from: PeerId) => ReturnType<Net['validator']['validate']>['verdict']; source: ShareSyncSource } {
+  const validate = (bytes: Uint8Array) => {
+    const v = net.validator.validate(bytes)
+    if (v.verdict.kind === 'accept') net.chain.add(v.share!, v.id!, bytes)
+    return v.verdict
+  }
+  const source: ShareSyncSource = {
+    bestTip: () => net.chain.tip?.id,
+    window(tip, skip, count): WindowPage | undefined {
+      let node: ShareNode | undefined = net.chain.getById(tip)
+      if (node === undefined) return undefined
+      const shares: Uint8Array[] = []
+      for (let i = 0; node !== undefined; i++, node = node.parent) {
+        if (i >= skip + count) return { shares, more: true }
+        if (i >= skip) shares.push(node.bytes)
+      }
+      return { shares, more: false }
+    },
+    sharesById: (ids) => ids.map((id) => net.chain.getById(id)?.bytes).filter((b): b is Uint8Array => b !== undefined)
+  }
+  return { validate, source }
+}
+
+async function startChainNode(net: Net, bootstrap: string[] = []): Promise<{ node: RelayNode; dataDir: string }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'otedama-p2p-chain-'))
+  const { validate, source } = chainPeer(net)
+  const node = await createRelayNode(
+    { network: 'devnet', dataDir, host: '127.0.0.1', tcpPort: 0, wsPort: 0, bootstrap, allowPrivateAddresses: true },
+    { validators: { share: validate }, syncSource: source }
+  )
+  await node.start()
+  return { node, dataDir }
+}
+
+describe('share-chain sync over libp2p', () => {
+  const started: Array<{ node: RelayNode; dataDir: string }> = []
+  afterAll(async () => {
+    await Promise.all(started.map((s) => s.node.stop()))
+    await Promise.all(started.map((s) => rm(s.dataDir, { recursive: true, force: true })))
+  })
+
+  it('a late joiner syncs the window and derives identical payouts', async () => {
+    const relayNet = testNet()
+    const minerNet = testNet()
+    const relay = await startChainNode(relayNet)
+    started.push(relay)
+    const relayAddr = relay.node.multiaddrs()[0].toString()
+    const miner = await startChainNode(minerNet, [relayAddr])
+    started.push(miner)
+    await waitFor('miner linked to the relay', () => miner.node.libp2p.getConnections(relay.node.peerId).length > 0)
+    await waitFor('gossip mesh', () => relay.node.metrics().gossipPeers > 0 && miner.node.metrics().gossipPeers > 0)
+    await new Promise((resolve) => setTimeout(resolve, 1200)) // one heartbeat: the mesh is grafted
+
+    // The miner mines on its own chain (two payees alternate) and gossips each share.
+    for (let i = 0; i < WINDOW_SHARES_TO_MINE; i++) {
+      const { bytes } = mineShare(minerNet, i % 3 === 0 ? 'alice' : 'bob')
+      const v = minerNet.validator.validate(bytes)
+      expect(v.verdict.kind).toBe('accept')
+      minerNet.chain.add(v.share!, v.id!, bytes)
+      await miner.node.publishShare(bytes)
+    }
+    await waitFor('relay holds the miner chain', () => relayNet.chain.size === WINDOW_SHARES_TO_MINE)
+    expect(bytesToHex(relayNet.chain.tip!.id)).toBe(bytesToHex(minerNet.chain.tip!.id))
+
+    const joinerNet = testNet()
+    const joiner = await startChainNode(joinerNet, [relayAddr])
+    started.push(joiner)
+    await waitFor('joiner linked to the relay', () => joiner.node.libp2p.getConnections(relay.node.peerId).length > 0)
+    const result = await joiner.node.catchUp(relay.node.peerId, relayNet.rules.windowShares)
+    expect(result).toEqual({ accept: WINDOW_SHARES_TO_MINE, reject: 0, ignore: 0 })
+    expect(bytesToHex(joinerNet.chain.tip!.id)).toBe(bytesToHex(relayNet.chain.tip!.id))
+
+    // Payouts of the next coinbase on the tip: byte-identical on the joiner and the relay.
+    const value = relayNet.template.coinbaseValue
+    const finder = payoutScriptOf('carol')
+    const atRelay = relayNet.chain.payouts(relayNet.chain.tip, value, finder)
+    const atJoiner = joinerNet.chain.payouts(joinerNet.chain.tip, value, finder)
+    expect(bytesToHex(atJoiner.bytes)).toBe(bytesToHex(atRelay.bytes))
+    expect(atJoiner.outputs.length).toBeGreaterThan(1) // alice, bob (and carol's bonus): a real split
+  })
+})

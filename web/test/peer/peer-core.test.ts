@@ -1,0 +1,211 @@
+// The browser peer's core without a browser: a relay-signed template confirmed by the quorum, jobs
+// built from it, shares mined at devnet's tiny share target, validated by the shared rules into our
+// chain, and the Pool numbers derived from it; the outbox's acknowledgement rules; the dial policy.
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { PrivateKey } from '@libp2p/interface'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { getChainParams } from '../../../shared/src/chain'
+import { bytesToHex } from '../../../shared/src/primitives/bytes'
+import { sha256d } from '../../../shared/src/primitives/hash'
+import { meetsTarget } from '../../../shared/src/primitives/target'
+import { p2wpkhScript } from '../../../shared/src/primitives/script'
+import { encodeSignedTemplate, peerIdBytesOf, signTemplate } from '../../../shared/src/quorum'
+import type { TemplateAnnouncement } from '../../../shared/src/sharechain/template'
+import type { FoundShare } from '../../src/miner/job'
+import { decodeDevnetBlock, encodeDevnetBlock } from '../../src/peer/block-message'
+import { allowsInsecureLocal, dialableRelayAddrs } from '../../src/peer/dial-policy'
+import { buildPeerJob, extranonceFor, shareBytesOf, type PeerJob } from '../../src/peer/job-factory'
+import { ShareOutbox, type OutboxStore } from '../../src/peer/outbox'
+import { poolSnapshot } from '../../src/peer/pool-feed'
+import { ShareState } from '../../src/peer/share-state'
+import { TemplateQuorum, type ConfirmedTemplate } from '../../src/peer/template-quorum'
+import type { HistoryEntry, OutboxEntry } from '../../src/storage/db'
+
+const params = getChainParams('devnet')
+const me = p2wpkhScript(new Uint8Array(20).fill(1))
+const other = p2wpkhScript(new Uint8Array(20).fill(2))
+let relayKey: PrivateKey
+let strangerKey: PrivateKey
+
+beforeAll(async () => {
+  relayKey = await generateKeyPair('Ed25519')
+  strangerKey = await generateKeyPair('Ed25519')
+})
+
+function announcement (state: ShareState, height = 5): TemplateAnnouncement {
+  return {
+    networkTag: state.rules.networkTag,
+    prevHash: sha256d(Uint8Array.of(height)),
+    height,
+    version: 0x20000000,
+    bits: 0x1e00ffff,
+    curtime: Math.floor(Date.now() / 1000),
+    coinbaseValue: 50_0000_0000n,
+    witnessCommitment: undefined,
+    merkleBranch: []
+  }
+}
+
+async function confirmedTemplate (state: ShareState): Promise<ConfirmedTemplate> {
+  const quorum = new TemplateQuorum(state.rules.networkTag, () => [peerIdBytesOf(relayKey.publicKey)])
+  let confirmed: ConfirmedTemplate | undefined
+  quorum.onConfirmed((t) => { confirmed = t })
+  const signed = encodeSignedTemplate(await signTemplate(announcement(state), relayKey))
+  expect((await quorum.takeSignedTemplate(signed)).kind).toBe('accept')
+  if (confirmed === undefined) throw new Error('template not confirmed')
+  state.addTemplate(confirmed.id, confirmed.announcement)
+  state.anchor(confirmed.announcement.prevHash, confirmed.announcement.height - 1)
+  return confirmed
+}
+
+/** Grinds nonces on extranonce2 = 0 until the header meets the share target (devnet: ~256 tries). */
+function mine (job: PeerJob): FoundShare {
+  const header80 = job.mining.buildHeader(0)
+  const view = new DataView(header80.buffer)
+  for (let nonce = 0; nonce < 1_000_000; nonce++) {
+    view.setUint32(76, nonce, true)
+    const hash = sha256d(header80)
+    if (meetsTarget(hash, job.mining.shareTarget)) {
+      return { jobId: job.jobId, extranonce2: 0, nonce, header80: header80.slice(), hash, meetsShareTarget: true, meetsBlockTarget: false }
+    }
+  }
+  throw new Error('no share found')
+}
+
+describe('browser peer core', () => {
+  it('a template signed by the page relay is confirmed; by a relay outside the committee it is not', async () => {
+    const state = new ShareState(params)
+    await confirmedTemplate(state)
+    const quorum = new TemplateQuorum(state.rules.networkTag, () => [peerIdBytesOf(relayKey.publicKey)])
+    let confirmed = false
+    quorum.onConfirmed(() => { confirmed = true })
+    const stranger = encodeSignedTemplate(await signTemplate(announcement(state, 9), strangerKey))
+    expect((await quorum.takeSignedTemplate(stranger)).kind).toBe('accept') // a good signature
+    expect(confirmed).toBe(false) // but not one the committee holds
+    const forged = stranger.slice()
+    forged[forged.length - 1] ^= 1
+    expect((await quorum.takeSignedTemplate(forged)).kind).toBe('reject')
+  })
+
+  it('mines shares on its own coinbase that the shared validator accepts, and builds on them', async () => {
+    const state = new ShareState(params)
+    const template = await confirmedTemplate(state)
+    const extranonce1 = Uint8Array.of(1, 2, 3, 4)
+    const job1 = buildPeerJob({ state, template, payoutScript: me, extranonce1, seq: 0, now: Math.floor(Date.now() / 1000) })
+    const first = state.addLive(shareBytesOf(job1, mine(job1), state.rules.networkTag), 'mine')
+    expect(first.verdict).toEqual({ kind: 'accept' })
+    expect(state.tip?.height).toBe(0)
+
+    const job2 = buildPeerJob({ state, template, payoutScript: me, extranonce1, seq: 1, now: Math.floor(Date.now() / 1000) })
+    expect(job2.shareJob.parent?.key).toBe(state.tip?.key)
+    const found = mine(job2)
+    const bytes = shareBytesOf(job2, found, state.rules.networkTag)
+    expect(state.addLive(bytes).verdict).toEqual({ kind: 'accept' })
+    expect(state.addLive(bytes).verdict.kind).toBe('ignore') // a duplicate is not punished
+
+    // The extranonce in the share is extranonce1 then the pool-rolled extranonce2.
+    expect(bytesToHex(extranonceFor(extranonce1, 0x01020304))).toBe('0102030404030201')
+
+    const snap = poolSnapshot(state, bytesToHex(me), template.announcement)
+    expect(snap.tipHeight).toBe(1)
+    expect(snap.windowCount).toBe(2)
+    expect(snap.myWindowShares).toBe(2)
+    const bonus = (template.announcement.coinbaseValue * BigInt(state.rules.finderBonusPpm)) / 1_000_000n
+    expect(snap.myExpectedPayout).toBe(template.announcement.coinbaseValue - bonus) // alone in the window
+    expect(poolSnapshot(state, bytesToHex(other), template.announcement).myExpectedPayout).toBe(0n)
+    expect(snap.recentShares.map((s) => s.mine)).toEqual([true, true])
+  })
+
+  it('a share paying another script than its coinbase is rejected', async () => {
+    const state = new ShareState(params)
+    const template = await confirmedTemplate(state)
+    const job = buildPeerJob({ state, template, payoutScript: me, extranonce1: Uint8Array.of(9, 9, 9, 9), seq: 0, now: Math.floor(Date.now() / 1000) })
+    const found = mine(job)
+    const lying = { ...job, shareJob: { ...job.shareJob, info: { ...job.shareJob.info, payoutScript: other } } }
+    const verdict = state.addLive(shareBytesOf(lying, found, state.rules.networkTag)).verdict
+    expect(verdict.kind).toBe('reject')
+  })
+
+  it('synced history is taken oldest first and a later tab derives the same tip', async () => {
+    const a = new ShareState(params)
+    const template = await confirmedTemplate(a)
+    for (let i = 0; i < 4; i++) {
+      const job = buildPeerJob({ state: a, template, payoutScript: i % 2 === 0 ? me : other, extranonce1: Uint8Array.of(i, 0, 0, 0), seq: i, now: Math.floor(Date.now() / 1000) })
+      expect(a.addLive(shareBytesOf(job, mine(job), a.rules.networkTag)).verdict.kind).toBe('accept')
+    }
+    const b = new ShareState(params)
+    await confirmedTemplate(b)
+    const tipFirst = [...a.chain.ancestors(a.tip!, 10)].map((n) => n.bytes)
+    for (const bytes of tipFirst.reverse()) expect(b.addSynced(bytes).verdict.kind).toBe('accept')
+    expect(b.tip?.key).toBe(a.tip?.key)
+    expect(poolSnapshot(b, bytesToHex(me), template.announcement).myExpectedPayout)
+      .toBe(poolSnapshot(a, bytesToHex(me), template.announcement).myExpectedPayout)
+  })
+})
+
+describe('share outbox', () => {
+  function memoryStore (): OutboxStore & { outbox: Map<string, OutboxEntry>; history: Map<string, HistoryEntry> } {
+    const outbox = new Map<string, OutboxEntry>()
+    const history = new Map<string, HistoryEntry>()
+    return {
+      outbox,
+      history,
+      addToOutbox: async (e) => { outbox.set(e.id, e) },
+      removeFromOutbox: async (id) => { outbox.delete(id) },
+      listOutbox: async () => [...outbox.values()],
+      recordHistory: async (e) => { history.set(e.id, e) }
+    }
+  }
+
+  it('keeps a share until a relay holds it, re-sending meanwhile, and survives a restart', async () => {
+    const store = memoryStore()
+    const share = new Uint8Array(200).fill(7)
+    const id = bytesToHex(sha256d(share.subarray(9, 89)))
+    const published: Uint8Array[] = []
+    let relayHolds = false
+    const transport = {
+      publish: async (_kind: 'share' | 'block', bytes: Uint8Array) => { published.push(bytes); return 1 },
+      fetchSharesById: async () => (relayHolds ? [share] : [])
+    }
+    const outbox = new ShareOutbox('devnet', store)
+    await outbox.add(id, share, false)
+    await outbox.send(transport, id)
+    await outbox.checkAcks(transport)
+    expect(outbox.size).toBe(1)
+    expect(store.history.get(id)?.status).toBe('pending')
+
+    const restarted = new ShareOutbox('devnet', store) // a reload: the outbox comes back from IndexedDB
+    await restarted.restore()
+    expect(restarted.size).toBe(1)
+    await restarted.sendAll(transport)
+    expect(published).toHaveLength(2)
+    relayHolds = true
+    const acked: string[] = []
+    restarted.onAcknowledged((x) => acked.push(x))
+    await restarted.checkAcks(transport)
+    expect(acked).toEqual([id])
+    expect(restarted.size).toBe(0)
+    expect(store.outbox.size).toBe(0)
+    expect(store.history.get(id)?.status).toBe('accepted')
+  })
+})
+
+describe('dial policy and block messages', () => {
+  it('allows ws:// and private addresses only from a plain-http or private origin', () => {
+    expect(allowsInsecureLocal('http://127.0.0.1:8080')).toBe(true)
+    expect(allowsInsecureLocal('https://192.168.1.4')).toBe(true)
+    expect(allowsInsecureLocal('https://pool.example.org')).toBe(false)
+    const addrs = ['/ip4/127.0.0.1/tcp/8081/ws/p2p/12D3', '/dns4/relay.example.org/tcp/443/wss/p2p/12D3', '/ip4/127.0.0.1/tcp/30303/p2p/12D3']
+    expect(dialableRelayAddrs(addrs, false)).toEqual([addrs[1]])
+    expect(dialableRelayAddrs(addrs, true)).toEqual([addrs[0], addrs[1]])
+  })
+
+  it('devnet block messages round-trip and garbage is refused', () => {
+    const header = new Uint8Array(80).fill(3)
+    const coinbase = new Uint8Array(120).fill(4)
+    const decoded = decodeDevnetBlock(encodeDevnetBlock(header, coinbase))
+    expect(decoded?.header80).toEqual(header)
+    expect(decoded?.coinbaseLegacy).toEqual(coinbase)
+    expect(decodeDevnetBlock(new Uint8Array(50))).toBeUndefined()
+  })
+})
