@@ -96,6 +96,9 @@ async function floodChild(relayAddr: string): Promise<void> {
   const material = noisy.map((_, n) => Array.from({ length: NOISY_SHARES_EACH }, (_, i) => makeShare(1e12 + n * 1e6 + i, true)))
   const forged = hostile.map((_, n) => Array.from({ length: 100 }, (_, i) => makeShare(2e12 + n * 1e6 + i, false, true)))
   const send = (m: unknown): void => void process.send?.(m)
+  await sleep(2000)
+  const reach = await Promise.all(nodes.map((p) => p.node.publishShare(makeShare(3e12 + Math.random(), true))))
+  if (process.env.BENCH_DEBUG) console.error('recipients per attacker', reach.join(','))
   send({ ready: true, hostile: hostile.length })
   process.on('message', async (m: { flood?: boolean; extraPeers?: number; stop?: boolean }) => {
     if (m.flood) {

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 
 export const CHROMIUM_PATH = '/usr/bin/chromium'
@@ -30,11 +33,24 @@ export interface RunningRelay { url: string; process: ChildProcess; stop: () => 
 
 const RELAY_READY_TIMEOUT_MS = 30_000
 
-/** Starts `relay/src/main.ts` (serving the already built dist/) and resolves once it listens. */
+/**
+ * Starts `relay/src/main.ts` on devnet (serving the already built dist/) with its own free ports and a
+ * fresh data dir, so tests never collide with each other or with a relay the developer runs; `env`
+ * overrides any of them. Resolves once HTTP answers.
+ */
 export async function startRelay (env: Record<string, string> = {}): Promise<RunningRelay> {
-  const port = await freePort()
+  const port = env.OTEDAMA_HTTP_PORT !== undefined ? Number(env.OTEDAMA_HTTP_PORT) : await freePort()
+  const ownDataDir = env.OTEDAMA_DATA_DIR === undefined ? mkdtempSync(join(tmpdir(), 'otedama-e2e-')) : undefined
+  const defaults: Record<string, string> = {
+    OTEDAMA_HTTP_PORT: String(port),
+    OTEDAMA_HTTP_HOST: '127.0.0.1',
+    OTEDAMA_P2P_PORT: String(await freePort()),
+    OTEDAMA_WS_PORT: String(await freePort()),
+    OTEDAMA_STRATUM_PORT: String(await freePort()),
+    ...(ownDataDir !== undefined ? { OTEDAMA_DATA_DIR: ownDataDir } : {})
+  }
   const child = spawn(process.execPath, ['--import', 'tsx', 'relay/src/main.ts'], {
-    env: { ...process.env, OTEDAMA_HTTP_PORT: String(port), OTEDAMA_HTTP_HOST: '127.0.0.1', ...env },
+    env: { ...process.env, ...defaults, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''
@@ -54,6 +70,7 @@ export async function startRelay (env: Record<string, string> = {}): Promise<Run
           const exited = new Promise((resolve) => child.once('exit', resolve))
           child.kill('SIGTERM')
           await exited
+          if (ownDataDir !== undefined) rmSync(ownDataDir, { recursive: true, force: true })
         }
       }
     }

@@ -28,6 +28,19 @@ async function waitForServiceWorker (page: Page): Promise<void> {
   await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 }).toBe(true)
 }
 
+/** The settings record as the app stored it in IndexedDB. */
+async function storedSettings (page: Page): Promise<unknown> {
+  return await page.evaluate(async () => await new Promise((resolve, reject) => {
+    const open = indexedDB.open('otedama')
+    open.onerror = () => reject(open.error)
+    open.onsuccess = () => {
+      const get = open.result.transaction('settings').objectStore('settings').get('settings/v1')
+      get.onsuccess = () => { resolve(get.result); open.result.close() }
+      get.onerror = () => reject(get.error)
+    }
+  }))
+}
+
 test('before the click nothing runs: no worker, no socket, no peer code; after it the workers start', async () => {
   const context = await browser.newContext()
   const page = await context.newPage()
@@ -70,7 +83,7 @@ test('a bad payout address is refused with a clear message and mining cannot sta
 
   // A real Bitcoin address (BIP173 vector) is another network's.
   await field.fill('bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4')
-  await expect.poll(() => page.locator('#address-help').textContent()).toMatch(/network/i)
+  await expect.poll(() => page.locator('#address-help').textContent()).toMatch(/for bitcoin.*runs devnet/i)
   expect(await page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true)
 
   await page.goto(`${relay.url}/#/mine`)
@@ -88,6 +101,8 @@ test('settings survive a reload', async () => {
   await page.goto(`${relay.url}/#/settings`)
   await page.getByLabel('Colour scheme').selectOption('light')
   await page.getByLabel('Keep mining when this tab is hidden').check()
+  // The settings are written to IndexedDB asynchronously: reload once they are there.
+  await expect.poll(() => storedSettings(page)).toMatchObject({ theme: 'light', mineWhenHidden: true, payoutAddress: address })
   await page.reload()
   await expect.poll(() => page.getByLabel(/Payout address/).inputValue()).toBe(address)
   expect(await page.getByLabel('Colour scheme').inputValue()).toBe('light')

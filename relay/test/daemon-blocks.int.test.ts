@@ -40,6 +40,9 @@ let lastMined: BlockTemplate | undefined
 let book: TemplateBook
 let pool: SharePool
 let seed = 0
+/** Block attestations the submitter asked for (the quorum duties sign and publish them). */
+const blockAttestations: Array<{ hash: string, kind: string }> = []
+const attestor = { attestBlock: (hash: Uint8Array, _height: number, kind: string) => { blockAttestations.push({ hash: hashToDisplayHex(hash), kind }) } }
 
 function sourceFor (node: LitecoindPair['a']): DaemonTemplateSource {
   return new DaemonTemplateSource({
@@ -97,7 +100,7 @@ beforeAll(async () => {
   await store.open()
   source = sourceFor(pair.a)
   peerSource = sourceFor(pair.b)
-  submitter = new BlockSubmitter({ network: 'litecoin-regtest', source, blocks: store, pow: 'scrypt', coinbaseMaturity: COINBASE_MATURITY })
+  submitter = new BlockSubmitter({ network: 'litecoin-regtest', source, blocks: store, pow: 'scrypt', coinbaseMaturity: COINBASE_MATURITY, attestor })
   const params = getChainParams('litecoin-regtest')
   book = new TemplateBook(shareChainRules(params).networkTag, store)
   pool = new SharePool({ params, source, book, submitter, store: new LevelShareStore(store.db) })
@@ -256,7 +259,7 @@ describe('relay on two litecoind regtest nodes', () => {
     await store.close()
     store = new LevelRelayStore(dataDir)
     await store.open()
-    submitter = new BlockSubmitter({ network: 'litecoin-regtest', source, blocks: store, pow: 'scrypt', coinbaseMaturity: COINBASE_MATURITY })
+    submitter = new BlockSubmitter({ network: 'litecoin-regtest', source, blocks: store, pow: 'scrypt', coinbaseMaturity: COINBASE_MATURITY, attestor })
     submitter.start()
     const shareTip = pool.chain.tip?.key
     pool.stop()
@@ -273,6 +276,10 @@ describe('relay on two litecoind regtest nodes', () => {
     await pair.generate(COINBASE_MATURITY)
     await submitter.updateStatuses()
     for (const r of accepted) expect((await store.getBlock(r.hash))?.status).toBe('confirmed')
+    // Each step was attested: accepted at submission, then orphaned or confirmed.
+    expect(blockAttestations).toContainEqual({ hash, kind: 'accepted' })
+    expect(blockAttestations).toContainEqual({ hash, kind: 'orphaned' })
+    for (const r of accepted) expect(blockAttestations).toContainEqual({ hash: r.hash, kind: 'confirmed' })
   })
 
   it('makes coinbase room by dropping the lowest-fee-rate transaction and its fee; the daemon accepts the block', async () => {

@@ -116,7 +116,3 @@ export const ERROR_DUPLICATE_SHARE = 22
 export const ERROR_LOW_DIFFICULTY = 23
 export const ERROR_UNAUTHORIZED = 24
 export const ERROR_NOT_SUBSCRIBED = 25
-/** JSON-RPC 2.0 "method not found" code, used for unknown methods (still array-shaped). */
-export const ERROR_METHOD_NOT_FOUND = -32601
-/** JSON-RPC 2.0 "invalid params" code. */
-export const ERROR_INVALID_PARAMS = -32602

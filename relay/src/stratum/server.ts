@@ -30,6 +30,8 @@ export interface StratumServerInit {
 
 interface Resumable { value: number; difficulty: number; closedAt: number }
 
+/** Sessions sent a notify per event-loop turn during a broadcast (replies to submits interleave). */
+const BROADCAST_CHUNK_SESSIONS = 250
 /** Most cached difficulty -> target conversions (the cache is cleared when full). */
 const MAX_TARGET_CACHE_ENTRIES = 4096
 
@@ -226,13 +228,27 @@ export class StratumServer implements SessionHost {
     this.counters.epochs[replacedBy ?? 'first']++
     this.shareDifficulty = targetToDifficulty(work.shareTarget, this.chain.stratumDiff1Target)
     const clean = replacedBy === undefined || replacedBy === 'block'
+    this.lastNotifyAt = Date.now()
+    this.broadcast(epoch, clean, [...this.started], 0)
+  }
+
+  /**
+   * Sends `epoch`'s jobs in chunks of BROADCAST_CHUNK_SESSIONS, yielding between chunks so submits
+   * waiting in the event loop are answered while thousands of notifies go out. A newer epoch
+   * stops an older broadcast (its own broadcast reaches everyone).
+   */
+  private broadcast (epoch: WorkEpoch, clean: boolean, sessions: StratumSession[], from: number): void {
+    if (this.book.current !== epoch) return
     const cap = this.maxDifficultyNow()
-    for (const session of this.started) {
+    const end = Math.min(from + BROADCAST_CHUNK_SESSIONS, sessions.length)
+    for (let i = from; i < end; i++) {
+      const session = sessions[i]
+      if (session.conn.closed) continue
       // Never above the share difficulty: a rig must submit every share it finds.
       if (session.difficulty > cap) session.changeDifficulty(this.clampDifficulty(cap, session.minDifficulty), false)
       session.sendJob(epoch, clean)
     }
-    this.lastNotifyAt = Date.now()
+    if (end < sessions.length) setImmediate(() => this.broadcast(epoch, clean, sessions, end))
   }
 
   private tick (): void {

@@ -35,3 +35,8 @@ export function formatAmount (amount: bigint, decimals = 8, unit = ''): string {
 export function shortId (hex: string, keep = 8): string {
   return hex.length <= keep * 2 ? hex : `${hex.slice(0, keep)}…${hex.slice(-4)}`
 }
+
+/** A hash kept as internal-order hex (as sha256d outputs it) shown the way explorers show it: reversed. */
+export function displayHex (internalHex: string): string {
+  return (internalHex.match(/../g) ?? []).reverse().join('')
+}

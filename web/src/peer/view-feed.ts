@@ -26,6 +26,11 @@ export class ViewFeed {
   attach (session: PeerSession): void {
     this.session = session
     this.pool.coinUnit = COIN_UNITS[session.state.params.coin] ?? ''
+    // Blocks among the shares synced on join, oldest first, then every share as it comes.
+    const tip = session.state.tip
+    const synced = tip === undefined ? [] : [...session.state.chain.ancestors(tip, session.state.rules.windowShares)]
+    for (const node of synced.reverse()) session.blocks.consider(node, this.myScriptKey)
+    this.refreshBlocks()
     session.state.onShare((node) => {
       if (session.blocks.consider(node, this.myScriptKey)) this.refreshBlocks()
     })
