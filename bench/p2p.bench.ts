@@ -13,6 +13,16 @@ import { setLogLevel } from '../shared/src/log'
 import { ACCEPT, ignore, reject, SHARE_HEADER_OFFSET, type Verdict } from '../shared/src/p2p'
 import { sha256d } from '../shared/src/primitives/hash'
 import { createRelayNode, type RelayNode } from '../relay/src/p2p'
+import '../relay/src/p2p/shims'
+import { gossipsub } from '@libp2p/gossipsub'
+import { identify } from '@libp2p/identify'
+import type { PeerId } from '@libp2p/interface'
+import { noise } from '@libp2p/noise'
+import { tcp } from '@libp2p/tcp'
+import { yamux } from '@libp2p/yamux'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createLibp2p } from 'libp2p'
+import { createGossipScorePolicy, GossipRouter, networkTopics, sharedGossipOptions, type PubSubLike } from '../shared/src/p2p'
 
 const PEERS = 50
 const HONEST_PEERS = 5
@@ -58,7 +68,7 @@ function validateBenchShare(bytes: Uint8Array): Verdict {
   return ACCEPT
 }
 
-async function startNode(bootstrap: string[] = [], pubsubDiscovery = true): Promise<{ node: RelayNode; dataDir: string }> {
+async function startRelay(bootstrap: string[] = [], pubsubDiscovery = true): Promise<{ node: RelayNode; dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'otedama-bench-'))
   const node = await createRelayNode(
     { network: 'devnet', dataDir, host: '127.0.0.1', tcpPort: 0, wsPort: 0, bootstrap, allowPrivateAddresses: true, inboundConnectionsPerHostPerSecond: 10_000, maxConnections: 1000, pubsubDiscovery },
@@ -68,9 +78,43 @@ async function startNode(bootstrap: string[] = [], pubsubDiscovery = true): Prom
   return { node, dataDir }
 }
 
+/** A light peer, as a browser is to the relay: one link to the relay, gossipsub under the shared policy. */
+interface LightPeer {
+  publishShare(bytes: Uint8Array): Promise<number>
+  onShare(handler: (bytes: Uint8Array) => void): void
+  stop(): Promise<void>
+}
+
+async function startPeer(relayAddr: string): Promise<LightPeer> {
+  const topics = networkTopics('devnet')
+  const policy = createGossipScorePolicy()
+  const node = await createLibp2p({
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: { identify: identify(), pubsub: gossipsub({ ...sharedGossipOptions(topics, policy), doPX: false }) }
+  })
+  const router = new GossipRouter<PeerId>({
+    pubsub: node.services.pubsub as unknown as PubSubLike<PeerId>,
+    topics,
+    validators: { share: (bytes) => validateBenchShare(bytes) },
+    graylistThreshold: policy.graylistThreshold
+  })
+  router.start()
+  await node.dial(multiaddr(relayAddr))
+  return {
+    publishShare: (bytes) => router.publish('share', bytes),
+    onShare: (handler) => void router.on('share', handler),
+    async stop() {
+      router.stop()
+      await node.stop()
+    }
+  }
+}
+
 // --- relay child process --------------------------------------------------------------------------
 async function relayChild(): Promise<void> {
-  const { node, dataDir } = await startNode()
+  const { node, dataDir } = await startRelay()
   const send = (m: unknown): void => void process.send?.(m)
   send({ ready: node.multiaddrs().find((a) => !a.toString().includes('/ws'))!.toString() })
   process.on('message', async (m: { sample?: boolean; stop?: boolean }) => {
@@ -89,16 +133,14 @@ async function relayChild(): Promise<void> {
 // --- flood child process: the 45 hostile/noisy peers, so their load does not run on the honest peers' loop.
 async function floodChild(relayAddr: string): Promise<void> {
   const attackers = PEERS - HONEST_PEERS
-  const nodes: Array<{ node: RelayNode; dataDir: string }> = []
-  for (let i = 0; i < attackers; i++) nodes.push(await startNode([relayAddr], false))
-  const noisy = nodes.slice(0, Math.ceil(attackers * 0.6)).map((p) => p.node)
-  const hostile = nodes.slice(noisy.length).map((p) => p.node)
+  const nodes: LightPeer[] = []
+  for (let i = 0; i < attackers; i++) nodes.push(await startPeer(relayAddr))
+  const noisy = nodes.slice(0, Math.ceil(attackers * 0.6))
+  const hostile = nodes.slice(noisy.length)
   const material = noisy.map((_, n) => Array.from({ length: NOISY_SHARES_EACH }, (_, i) => makeShare(1e12 + n * 1e6 + i, true)))
   const forged = hostile.map((_, n) => Array.from({ length: 100 }, (_, i) => makeShare(2e12 + n * 1e6 + i, false, true)))
   const send = (m: unknown): void => void process.send?.(m)
   await sleep(2000)
-  const reach = await Promise.all(nodes.map((p) => p.node.publishShare(makeShare(3e12 + Math.random(), true))))
-  if (process.env.BENCH_DEBUG) console.error('recipients per attacker', reach.join(','))
   send({ ready: true, hostile: hostile.length })
   process.on('message', async (m: { flood?: boolean; extraPeers?: number; stop?: boolean }) => {
     if (m.flood) {
@@ -122,12 +164,11 @@ async function floodChild(relayAddr: string): Promise<void> {
       send({ flooded: sent })
     }
     if (m.extraPeers) {
-      for (let i = 0; i < m.extraPeers; i++) nodes.push(await startNode([relayAddr], false))
+      for (let i = 0; i < m.extraPeers; i++) nodes.push(await startPeer(relayAddr))
       send({ extra: true })
     }
     if (m.stop) {
-      await Promise.all(nodes.map((p) => p.node.stop().catch(() => undefined)))
-      await Promise.all(nodes.map((p) => rm(p.dataDir, { recursive: true, force: true })))
+      await Promise.all(nodes.map((p) => p.stop().catch(() => undefined)))
       process.exit(0)
     }
   })
@@ -177,7 +218,7 @@ function percentile(sorted: number[], p: number): number {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Honest peers publish valid shares (round robin) at `rate`/s for `count`; latency = first arrival at every other honest peer. */
-async function honestRound(honest: RelayNode[], count: number, rate: number, arrivals: Map<number, number[]>): Promise<number[]> {
+async function honestRound(honest: LightPeer[], count: number, rate: number, arrivals: Map<number, number[]>): Promise<number[]> {
   const sentAt = new Map<number, number>()
   const base = Math.floor(Math.random() * 1e9)
   for (let i = 0; i < count; i++) {
@@ -200,10 +241,10 @@ async function main(): Promise<void> {
   const relay = spawn('--relay-child')
   const relayAddr = (await once<{ ready: string }>(relay, 'ready')).ready
   const flooder = spawn('--flood-child', relayAddr)
-  const honestPeers: Array<{ node: RelayNode; dataDir: string }> = []
-  for (let i = 0; i < HONEST_PEERS; i++) honestPeers.push(await startNode([relayAddr], false))
+  const honestPeers: LightPeer[] = []
+  for (let i = 0; i < HONEST_PEERS; i++) honestPeers.push(await startPeer(relayAddr))
   const { hostile } = await once<{ hostile: number }>(flooder, 'ready')
-  const honest = honestPeers.map((p) => p.node)
+  const honest = honestPeers
   const arrivals = new Map<number, number[]>()
   for (const node of honest) {
     node.onShare((bytes) => {
@@ -242,8 +283,7 @@ async function main(): Promise<void> {
 
   flooder.send({ stop: true })
   relay.send({ stop: true })
-  await Promise.all(honestPeers.map((p) => p.node.stop().catch(() => undefined)))
-  await Promise.all(honestPeers.map((p) => rm(p.dataDir, { recursive: true, force: true })))
+  await Promise.all(honestPeers.map((p) => p.stop().catch(() => undefined)))
   await Promise.all([relay, flooder].map((c) => new Promise((resolve) => (c.exitCode === null ? c.once('exit', resolve) : resolve(null)))))
   console.log(
     JSON.stringify({

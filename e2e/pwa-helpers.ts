@@ -23,23 +23,26 @@ export function devnetAddress (fill: number): string {
  */
 export async function installConstructionProbe (page: Page): Promise<void> {
   await page.addInitScript(() => {
+    // Runs in the page; e2e/ compiles without DOM typings, so the globals are typed by what we use.
+    type Ctor = new (...args: any[]) => object
+    const g = globalThis as unknown as Record<'Worker' | 'WebSocket' | 'RTCPeerConnection', Ctor | undefined> & { __otedamaProbe: unknown }
     const probe = { workers: 0, sockets: 0, rtc: 0 }
-    ;(window as unknown as { __otedamaProbe: typeof probe }).__otedamaProbe = probe
-    const wrap = <T extends new (...args: any[]) => object>(Original: T, count: () => void): T =>
+    g.__otedamaProbe = probe
+    const wrap = (Original: Ctor, count: () => void): Ctor =>
       class extends Original {
         constructor (...args: any[]) {
           count()
           super(...args)
         }
       }
-    window.Worker = wrap(window.Worker, () => { probe.workers++ })
-    window.WebSocket = wrap(window.WebSocket, () => { probe.sockets++ })
-    if (typeof window.RTCPeerConnection === 'function') window.RTCPeerConnection = wrap(window.RTCPeerConnection, () => { probe.rtc++ })
+    if (g.Worker !== undefined) g.Worker = wrap(g.Worker, () => { probe.workers++ })
+    if (g.WebSocket !== undefined) g.WebSocket = wrap(g.WebSocket, () => { probe.sockets++ })
+    if (g.RTCPeerConnection !== undefined) g.RTCPeerConnection = wrap(g.RTCPeerConnection, () => { probe.rtc++ })
   })
 }
 
 export async function readProbe (page: Page): Promise<{ workers: number; sockets: number; rtc: number }> {
-  return await page.evaluate(() => (window as unknown as { __otedamaProbe: { workers: number; sockets: number; rtc: number } }).__otedamaProbe)
+  return await page.evaluate(() => (globalThis as unknown as { __otedamaProbe: { workers: number; sockets: number; rtc: number } }).__otedamaProbe)
 }
 
 export async function screenshot (page: Page, name: string): Promise<void> {

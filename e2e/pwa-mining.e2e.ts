@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { freePort, launchChromium, startRelay, type RunningRelay } from './helpers'
-import { consentAndSetAddress, devnetAddress, screenshot } from './pwa-helpers'
+import { consentAndSetAddress, DESKTOP_VIEWPORT, devnetAddress, PHONE_VIEWPORT, screenshot } from './pwa-helpers'
 
 /** Longest wait for the relay to hold a share, or for a block, from one tab (ms). */
 const SHARES_TIMEOUT_MS = 60_000
@@ -37,7 +37,7 @@ afterAll(async () => {
 })
 
 async function tab (): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext()
+  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT })
   await context.grantPermissions(['microphone'], { origin: relay.url })
   return { context, page: await context.newPage() }
 }
@@ -72,6 +72,9 @@ test('after the click the tab hashes, its shares are accepted by the relay, and 
   const relayBlocks = await (await fetch(`${relay.url}/api/v1/blocks`)).json() as { blocks: unknown[] }
   expect(relayBlocks.blocks.length).toBeGreaterThan(0)
   await screenshot(page, 'mining-pool')
+  await page.setViewportSize(PHONE_VIEWPORT)
+  await screenshot(page, 'mining-pool-phone')
+  await page.setViewportSize(DESKTOP_VIEWPORT)
   await page.goto(`${relay.url}/#/peers`)
   await page.getByTestId('peer-row').first().waitFor()
   await screenshot(page, 'mining-peers')

@@ -22,16 +22,26 @@ afterAll(async () => {
   await relay?.stop()
 })
 
+/** The page globals these tests read (e2e/ compiles without DOM typings). */
+interface PageGlobals {
+  navigator: { serviceWorker: { ready: Promise<unknown>; controller: unknown } }
+  document: { documentElement: { dataset: Record<string, string | undefined> } }
+  indexedDB: { open (name: string): IdbRequest<IdbDatabase> }
+  performance: { getEntriesByType (type: string): Array<{ name: string }> }
+}
+interface IdbRequest<T> { result: T; error: unknown; onsuccess: (() => void) | null; onerror: (() => void) | null }
+interface IdbDatabase { close (): void; transaction (store: string): { objectStore (name: string): { get (key: string): IdbRequest<unknown> } } }
+
 async function waitForServiceWorker (page: Page): Promise<void> {
-  await page.evaluate(async () => { await navigator.serviceWorker.ready })
+  await page.evaluate(async () => { await (globalThis as unknown as PageGlobals).navigator.serviceWorker.ready })
   // The first load is not controlled until the worker claims it (clientsClaim via autoUpdate).
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 }).toBe(true)
+  await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageGlobals).navigator.serviceWorker.controller !== null), { timeout: 15_000 }).toBe(true)
 }
 
 /** The settings record as the app stored it in IndexedDB. */
 async function storedSettings (page: Page): Promise<unknown> {
   return await page.evaluate(async () => await new Promise((resolve, reject) => {
-    const open = indexedDB.open('otedama')
+    const open = (globalThis as unknown as PageGlobals).indexedDB.open('otedama')
     open.onerror = () => reject(open.error)
     open.onsuccess = () => {
       const get = open.result.transaction('settings').objectStore('settings').get('settings/v1')
@@ -55,7 +65,7 @@ test('before the click nothing runs: no worker, no socket, no peer code; after i
   // Consent shows the miner; it still does not start it.
   expect((await readProbe(page)).workers).toBe(0)
   const peerCodeLoaded = (): Promise<boolean> => page.evaluate(() =>
-    performance.getEntriesByType('resource').some((e) => e.name.includes('browser-peer')))
+    (globalThis as unknown as PageGlobals).performance.getEntriesByType('resource').some((e) => e.name.includes('browser-peer')))
   expect(await peerCodeLoaded()).toBe(false)
 
   await page.getByTestId('mine-toggle').click()
@@ -107,7 +117,7 @@ test('settings survive a reload', async () => {
   await expect.poll(() => page.getByLabel(/Payout address/).inputValue()).toBe(address)
   expect(await page.getByLabel('Colour scheme').inputValue()).toBe('light')
   expect(await page.getByLabel('Keep mining when this tab is hidden').isChecked()).toBe(true)
-  expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light')
+  expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.dataset.theme)).toBe('light')
   await page.goto(`${relay.url}/#/mine`)
   expect(await page.getByTestId('consent-accept').count()).toBe(0) // consent remembered too
   expect(await page.getByTestId('mine-toggle').isEnabled()).toBe(true)

@@ -1,6 +1,7 @@
 import type { PrivateKey } from '@libp2p/interface'
 import { createLogger } from '../../../shared/src/log'
 import { bytesToHex, equalBytes } from '../../../shared/src/primitives/bytes'
+import { sha256d } from '../../../shared/src/primitives/hash'
 import { encodeTemplateAnnouncement } from '../../../shared/src/sharechain/template'
 import {
   decodeSignedTemplate, encodeAttestation, encodeSignedTemplate, selectCommittee, signAttestation, signTemplate, verifySignedTemplate,
@@ -20,6 +21,8 @@ export const MAX_PENDING_ATTESTATIONS = 1024
 export const MAX_CONCURRENT_CHECKS = 4
 /** Template ids remembered as checked, so none is checked twice (count). */
 export const MAX_CHECKED_TEMPLATES = 4096
+/** Signed templates on a block our source has not reached yet, kept to check once it has (count). */
+export const MAX_TEMPLATES_AWAITING_TIP = 64
 
 /** What the network carries for the quorum (E's RelayNode provides all of it). */
 export interface QuorumTransport {
@@ -46,6 +49,17 @@ export interface QuorumDutiesInit {
   batchIntervalMs: number
   /** Unix seconds. */
   now?: () => number
+  /** Told what the duties did, so the relay's quorum follower counts our own word (gossip does not echo it). */
+  observer?: QuorumDutiesObserver
+}
+
+export interface QuorumDutiesObserver {
+  /** We published a signed template (our own, built by our source). */
+  published?: (signedTemplate: Uint8Array) => void
+  /** We signed an attestation (it leaves in the next batch). */
+  attested?: (attestation: Attestation) => void
+  /** Our daemon's proposal check decided a template (the truth about it, as far as we can know). */
+  checked?: (templateId: Uint8Array, claim: TemplateClaim) => void
 }
 
 /**
@@ -58,6 +72,9 @@ export class QuorumDuties implements BlockAttestor {
   private readonly checked = new Map<string, TemplateClaim | 'skipped'>()
   private flushTimer: ReturnType<typeof setTimeout> | undefined
   private running = 0
+  /** Signed templates whose prev block our source does not have as its tip yet, by template id hex. */
+  private readonly awaitingTip = new Map<string, { prevHashHex: string, bytes: Uint8Array }>()
+  private lastSigned: { templateId: Uint8Array, bytes: Uint8Array } | undefined
   private offs: Array<() => void> = []
   private readonly now: () => number
 
@@ -65,12 +82,25 @@ export class QuorumDuties implements BlockAttestor {
     this.now = init.now ?? (() => Math.floor(Date.now() / 1000))
   }
 
-  /** Publishes each own template announcement, signed. */
+  /** Publishes each own template announcement, signed (the current one at once). */
   start (): void {
     this.offs.push(this.init.book.onAnnouncement((entry) => {
       if (this.init.source.current() !== entry.template) return // committee templates are not ours to announce
       void this.publishTemplate(entry.announcement).catch((err: unknown) => log.warn(`publish template: ${(err as Error).message}`))
     }))
+    // A template that arrived before our source reached its prev block is checked once it has.
+    this.offs.push(this.init.source.onTemplate((template, newTip) => {
+      if (newTip) this.retryAwaiting(bytesToHex(template.prevHash))
+    }))
+    const latest = this.init.book.latest()
+    if (latest !== undefined && latest.template === this.init.source.current()) {
+      void this.publishTemplate(latest.announcement).catch((err: unknown) => log.warn(`publish template: ${(err as Error).message}`))
+    }
+  }
+
+  /** Our current template's signed announcement as last published (served to joining browsers). */
+  currentSigned (): { templateId: Uint8Array, bytes: Uint8Array } | undefined {
+    return this.lastSigned
   }
 
   async stop (): Promise<void> {
@@ -112,26 +142,44 @@ export class QuorumDuties implements BlockAttestor {
     this.running++
     try {
       const claim = await this.checkTemplate(check.publisherId, check.templateId, signed.announcement)
+      if (claim === 'awaiting-tip') {
+        this.awaitingTip.set(key, { prevHashHex: bytesToHex(check.template.prevHash), bytes })
+        while (this.awaitingTip.size > MAX_TEMPLATES_AWAITING_TIP) this.awaitingTip.delete(this.awaitingTip.keys().next().value as string)
+        return 'skipped'
+      }
       this.remember(key, claim)
-      if (claim !== 'skipped') await this.attest('template', claim, check.templateId)
+      if (claim !== 'skipped') {
+        this.init.observer?.checked?.(check.templateId, claim)
+        await this.attest('template', claim, check.templateId)
+      }
       return claim
     } finally {
       this.running--
     }
   }
 
-  private async checkTemplate (publisherId: Uint8Array, templateId: Uint8Array, announcementBytes: Uint8Array): Promise<TemplateClaim | 'skipped'> {
+  private async checkTemplate (publisherId: Uint8Array, templateId: Uint8Array, announcementBytes: Uint8Array): Promise<TemplateClaim | 'skipped' | 'awaiting-tip'> {
+    let fetched: Uint8Array
+    try {
+      fetched = await this.init.transport.fetchTemplate(publisherId, templateId)
+    } catch (err) {
+      // Unreachable or unwilling publisher: nothing proves the template wrong, and nobody can confirm it.
+      log.info(`template ${bytesToHex(templateId).slice(0, 16)}: fetch failed, no opinion: ${(err as Error).message}`)
+      return 'skipped'
+    }
     let full
     try {
-      full = decodeFullTemplate(await this.init.transport.fetchTemplate(publisherId, templateId), this.init.source.network)
+      full = decodeFullTemplate(fetched, this.init.source.network)
     } catch (err) {
-      log.info(`template ${bytesToHex(templateId).slice(0, 16)}: fetch or decode failed: ${(err as Error).message}`)
+      log.info(`template ${bytesToHex(templateId).slice(0, 16)}: publisher sent a malformed template: ${(err as Error).message}`)
       return 'invalid'
     }
     // The full template must be exactly what was announced (same id), else the publisher lied.
     if (!equalBytes(encodeTemplateAnnouncement(announce(full, this.init.networkTag)), announcementBytes)) return 'invalid'
     const tip = await this.init.source.bestBlockHash().catch(() => undefined)
-    if (tip === undefined || !equalBytes(tip, full.prevHash)) return 'skipped' // our daemon is elsewhere: no opinion
+    if (tip === undefined) return 'skipped'
+    // Our source is elsewhere: no opinion now; checked again when it reaches the template's prev block.
+    if (!equalBytes(tip, full.prevHash)) return 'awaiting-tip'
     const verdict = await this.init.source.checkProposal(proposalBlock(full))
     if (!verdict.valid) {
       log.info(`template ${bytesToHex(templateId).slice(0, 16)} fails proposal mode: ${verdict.reason}`)
@@ -143,11 +191,23 @@ export class QuorumDuties implements BlockAttestor {
 
   private async publishTemplate (announcement: Parameters<typeof signTemplate>[0]): Promise<void> {
     const signed = await signTemplate(announcement, this.init.key)
-    this.init.transport.publishTemplate(encodeSignedTemplate(signed))
+    const bytes = encodeSignedTemplate(signed)
+    this.lastSigned = { templateId: sha256d(signed.announcement), bytes }
+    this.init.observer?.published?.(bytes)
+    this.init.transport.publishTemplate(bytes)
+  }
+
+  private retryAwaiting (prevHashHex: string): void {
+    for (const [id, waiting] of this.awaitingTip) {
+      if (waiting.prevHashHex !== prevHashHex) continue
+      this.awaitingTip.delete(id)
+      void this.onSignedTemplate(waiting.bytes).catch((err: unknown) => log.warn(`template check: ${(err as Error).message}`))
+    }
   }
 
   private async attest (subjectKind: 'template' | 'block', claim: TemplateClaim | BlockClaim, subjectId: Uint8Array): Promise<void> {
     const a = await signAttestation({ networkTag: this.init.networkTag, subjectKind, claim, subjectId, time: this.now() }, this.init.key)
+    this.init.observer?.attested?.(a)
     this.pending.push(a)
     if (this.pending.length > MAX_PENDING_ATTESTATIONS) this.pending.shift()
     if (this.pending.length >= this.init.batchSize) this.flush()

@@ -28,3 +28,15 @@ export {
   MAX_SIGNED_TEMPLATE_BYTES
 } from './signed-template'
 export { peerIdBytesOf, publicKeyBytes, parsePublicKey } from './keys'
+export {
+  QuorumFollower,
+  type QuorumFollowerInit,
+  type SubjectStatus,
+  type VoteView,
+  type Judge,
+  type Judgement,
+  type AttestationOutcome,
+  MAX_FOLLOWED_SUBJECTS,
+  MAX_CONFIRMED_RESULTS,
+  MAX_VOTES_PER_SUBJECT
+} from './follower'

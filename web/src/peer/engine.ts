@@ -47,7 +47,13 @@ export class PeerEngine implements MiningEngine {
     this.pool.start()
     this.deps.feed.setPayoutScript(opts.payoutScript)
     if (this.session === undefined) {
-      const session = await this.deps.session()
+      let session: PeerSession
+      try {
+        session = await this.deps.session()
+      } catch (err) {
+        this.pool.stop() // no network, no work: the workers would only idle
+        throw err
+      }
       this.session = session
       this.wire(session)
     }

@@ -25,6 +25,7 @@ export class ViewFeed {
 
   attach (session: PeerSession): void {
     this.session = session
+    this.pool.live = true
     this.pool.coinUnit = COIN_UNITS[session.state.params.coin] ?? ''
     // Blocks among the shares synced on join, oldest first, then every share as it comes.
     const tip = session.state.tip

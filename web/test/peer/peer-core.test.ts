@@ -9,7 +9,7 @@ import { bytesToHex } from '../../../shared/src/primitives/bytes'
 import { sha256d } from '../../../shared/src/primitives/hash'
 import { meetsTarget } from '../../../shared/src/primitives/target'
 import { p2wpkhScript } from '../../../shared/src/primitives/script'
-import { encodeSignedTemplate, peerIdBytesOf, signTemplate } from '../../../shared/src/quorum'
+import { encodeAttestation, encodeSignedTemplate, peerIdBytesOf, signAttestation, signTemplate } from '../../../shared/src/quorum'
 import type { TemplateAnnouncement } from '../../../shared/src/sharechain/template'
 import type { FoundShare } from '../../src/miner/job'
 import { decodeDevnetBlock, encodeDevnetBlock } from '../../src/peer/block-message'
@@ -140,6 +140,26 @@ describe('browser peer core', () => {
     expect(b.tip?.key).toBe(a.tip?.key)
     expect(poolSnapshot(b, bytesToHex(me), template.announcement).myExpectedPayout)
       .toBe(poolSnapshot(a, bytesToHex(me), template.announcement).myExpectedPayout)
+  })
+})
+
+describe('block statuses', () => {
+  it('a block attestation from the committee sets the status; one from a stranger does not', async () => {
+    const state = new ShareState(params)
+    const quorum = new TemplateQuorum(state.rules.networkTag, () => [peerIdBytesOf(relayKey.publicKey)])
+    const statuses: string[] = []
+    quorum.onBlockStatus((hash, claim) => statuses.push(`${hash.slice(0, 8)} ${claim}`))
+    const block = sha256d(Uint8Array.of(42))
+    const attest = async (key: PrivateKey, claim: 'accepted' | 'confirmed', time: number): Promise<Uint8Array> =>
+      encodeAttestation(await signAttestation({ networkTag: state.rules.networkTag, subjectKind: 'block', claim, subjectId: block, time }, key))
+    expect((await quorum.takeAttestation(await attest(strangerKey, 'accepted', 1))).kind).toBe('ignore')
+    expect(statuses).toEqual([])
+    expect((await quorum.takeAttestation(await attest(relayKey, 'accepted', 1))).kind).toBe('accept')
+    expect((await quorum.takeAttestation(await attest(relayKey, 'confirmed', 2))).kind).toBe('accept')
+    expect(statuses).toEqual([`${bytesToHex(block).slice(0, 8)} accepted`, `${bytesToHex(block).slice(0, 8)} confirmed`])
+    const forged = await attest(relayKey, 'accepted', 3)
+    forged[forged.length - 1] ^= 1
+    expect((await quorum.takeAttestation(forged)).kind).toBe('reject')
   })
 })
 

@@ -12,6 +12,8 @@ export const RECENT_SHARES_SHOWN = 20
 
 /** The pool as this peer sees it, fed by the browser peer from its own share chain and attestations. */
 export class PoolView {
+  /** False until this tab has joined the network and holds its own share chain. */
+  live = $state(false)
   tipHeight = $state(0)
   windowCount = $state(0)
   windowShares = $state(2160)
