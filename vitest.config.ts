@@ -1,11 +1,15 @@
 import { defineConfig } from 'vitest/config'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
+import { isOrphanedDialError } from './relay/src/p2p/dial-race'
 
 // Three projects: fast unit tests, integration tests with real daemons and sockets, and
 // whole-system e2e tests in Debian's Chromium. `npm test` runs them in that order.
 export default defineConfig({
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
+    // A refused TCP dial that libp2p already abandoned can surface after a test ends (see
+    // relay/src/p2p/dial-race.ts); only that exact shape is ignored, every other stray error fails the run.
+    onUnhandledError: (error) => isOrphanedDialError(error) ? false : undefined,
     projects: [
       {
         plugins: [svelte()],

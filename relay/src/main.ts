@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { createLogger } from '../../shared/src/log'
 import { Relay } from './app/relay'
 import { ConfigError, configHelp, loadConfig } from './config'
+import { installDialRaceGuard } from './p2p/dial-race'
 
 // The relay process: configuration in, parts composed (app/relay.ts), clean shutdown on a signal.
 const log = createLogger('main')
@@ -10,6 +11,7 @@ const STATIC_ROOT = fileURLToPath(new URL('../../dist', import.meta.url))
 const SHUTDOWN_TIMEOUT_MS = 15_000
 
 async function main (): Promise<void> {
+  installDialRaceGuard()
   let loaded
   try {
     loaded = loadConfig()

@@ -1,10 +1,15 @@
+import { base58 } from '@scure/base'
 import { addressToScript, scriptToAddress } from '../../../shared/src/address'
 import type { ChainParams } from '../../../shared/src/chain/params'
 import { bytesToHex } from '../../../shared/src/primitives/bytes'
-import { hashToDisplayHex } from '../../../shared/src/primitives/header'
+import { displayHexToHash, hashToDisplayHex } from '../../../shared/src/primitives/header'
+import type { SubjectStatus } from '../../../shared/src/quorum'
 import { PPM } from '../../../shared/src/sharechain/constants'
 import type { ShareNode } from '../../../shared/src/sharechain/node'
-import type { ApiContext, MetricsSnapshot, PayoutsView, RigView, ShareChainView, StatusView } from '../http/views'
+import { templateId } from '../../../shared/src/sharechain/template'
+import type { ApiContext, BlockView, MetricsSnapshot, PayoutsView, QuorumStatusView, RigView, ShareChainView, StatusView, TemplateView, WorkView } from '../http/views'
+import type { RelayQuorum } from '../quorum/follow'
+import { announce } from '../work/template-book'
 import type { BlockRecordStore } from '../store/records'
 import type { TemplateSource } from '../template/types'
 import type { SharePool } from '../work/pool'
@@ -33,7 +38,30 @@ export interface ApiContextInit {
   blocks: BlockRecordStore
   rigs?: RigSource
   peers?: PeerSource
+  /** Our libp2p identity, when the network runs. */
+  self?: { peerId: string, multiaddrs: () => string[] }
+  /** The quorum follower, when the network runs; `minAttesters` from optimization.validation.minValidators. */
+  quorum?: { follower: RelayQuorum, minAttesters: number }
   startedAt?: number
+}
+
+/** A libp2p peer id string from peer id bytes (base58btc of the multihash, as libp2p prints it). */
+export function peerIdString (peerIdBytes: Uint8Array): string {
+  return base58.encode(peerIdBytes)
+}
+
+/** A follower's tally as the API shows it; an empty, unconfirmed quorum when nothing is tallied. */
+export function quorumStatusView (status: SubjectStatus | undefined, minAttesters: number): QuorumStatusView {
+  if (status === undefined) return { committee: [], minAttesters, attestations: [], totalWeight: 0, weightByClaim: {}, confirmed: false }
+  return {
+    committee: status.committee.map(peerIdString),
+    minAttesters,
+    attestations: status.votes.map((v) => ({ attester: peerIdString(v.attesterId), claim: v.claim, time: v.time, weight: v.weight, member: v.member })),
+    totalWeight: status.totalWeight,
+    weightByClaim: status.weightByClaim,
+    confirmed: status.confirmed !== undefined,
+    ...(status.confirmed !== undefined ? { claim: status.confirmed } : {})
+  }
 }
 
 /** Pool hashrate from share work over the span of the last HASHRATE_SHARES share timestamps (H/s). */
@@ -80,8 +108,50 @@ export function createApiContext (init: ApiContextInit): ApiContext {
       },
       poolFee: init.poolFee,
       peers: init.peers?.peerCount() ?? 0,
-      rigs: init.rigs?.rigs().length ?? 0
+      rigs: init.rigs?.rigs().length ?? 0,
+      ...(init.self !== undefined ? { peerId: init.self.peerId, multiaddrs: init.self.multiaddrs() } : {}),
+      ...(init.quorum !== undefined ? { relays: init.quorum.follower.roster.size } : {})
     }
+  }
+
+  const currentTemplateId = (): string | undefined => {
+    const t = init.source.current()
+    return t === undefined ? undefined : bytesToHex(templateId(announce(t, pool.rules.networkTag)))
+  }
+
+  const currentTemplate = (): TemplateView | undefined => {
+    const t = init.source.current()
+    const idHex = currentTemplateId()
+    if (t === undefined || idHex === undefined) return undefined
+    const status = init.quorum?.follower.templateStatus(idHex)
+    return {
+      templateId: idHex,
+      height: t.height,
+      prevHash: hashToDisplayHex(t.prevHash),
+      version: t.version,
+      bits: t.bits.toString(16).padStart(8, '0'),
+      curtime: Math.max(t.curtime, t.mintime),
+      coinbaseValue: t.coinbaseValue.toString(),
+      ...(status?.publisherId !== undefined ? { publisher: peerIdString(status.publisherId) } : {}),
+      ...(status?.signed !== undefined ? { signedTemplate: bytesToHex(status.signed) } : {}),
+      quorum: quorumStatusView(status, init.quorum?.minAttesters ?? 0)
+    }
+  }
+
+  const work = async (): Promise<WorkView | undefined> => {
+    const t = init.source.current()
+    const idHex = currentTemplateId()
+    const status = idHex === undefined ? undefined : init.quorum?.follower.templateStatus(idHex)
+    if (t === undefined || status?.signed === undefined) return undefined
+    const prevHeader = await init.source.headerOf(t.prevHash).catch(() => undefined)
+    return { signedTemplate: bytesToHex(status.signed), attestations: status.attestations.map(bytesToHex), ...(prevHeader !== undefined ? { prevHeader: bytesToHex(prevHeader) } : {}) }
+  }
+
+  const blocks = async (limit: number): Promise<BlockView[]> => {
+    const records = await init.blocks.listBlocks(limit)
+    const q = init.quorum
+    if (q === undefined) return records
+    return records.map((r) => ({ ...r, quorum: quorumStatusView(q.follower.blockStatus(bytesToHex(displayHexToHash(r.hash))), q.minAttesters) }))
   }
 
   const shareChain = (limit: number): ShareChainView => {
@@ -137,9 +207,21 @@ export function createApiContext (init: ApiContextInit): ApiContext {
       rigHashrate: rigs.reduce((s, r) => s + r.hashrate, 0),
       peers: init.peers?.peerCount() ?? 0,
       sourceHealthy: init.source.health().healthy,
-      blocksFound: pool.stats.blocks
+      blocksFound: pool.stats.blocks,
+      ...(init.quorum !== undefined ? { quorum: quorumCounts(init.quorum.follower) } : {})
     }
   }
 
-  return { status, shareChain, payouts, blocks: async (limit) => await init.blocks.listBlocks(limit), rigs: () => init.rigs?.rigs() ?? [], metrics }
+  return { status, shareChain, payouts, blocks, rigs: () => init.rigs?.rigs() ?? [], metrics, currentTemplate, work }
+}
+
+function quorumCounts (q: RelayQuorum): NonNullable<MetricsSnapshot['quorum']> {
+  const c = q.follower.counts()
+  return {
+    templatesConfirmed: c.template.confirmed,
+    templatesUnconfirmed: c.template.unconfirmed,
+    blocksConfirmed: c.block.confirmed,
+    blocksUnconfirmed: c.block.unconfirmed,
+    relays: q.roster.size
+  }
 }

@@ -1,13 +1,15 @@
 import type { PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { base58 } from '@scure/base'
 import { createLogger } from '../../../shared/src/log'
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
-import { ACCEPT, decodeBatch, reject, type Verdict } from '../../../shared/src/p2p'
-import { decodeAttestation, decodeSignedTemplate, verifyAttestation, verifySignedTemplate } from '../../../shared/src/quorum'
+import { equalBytes } from '../../../shared/src/primitives/bytes'
+import { reject, type Verdict } from '../../../shared/src/p2p'
 import { createRelayNode, type RelayNode } from '../p2p'
 import type { RelayP2pConfig } from '../p2p/config'
 import { joinDevnetBlock, splitDevnetBlock, type DevnetTemplateSource } from '../devnet'
 import { meetsBlockTarget } from '../block/from-share'
 import type { QuorumDuties, QuorumTransport } from '../quorum/duties'
+import type { RelayQuorum } from '../quorum/follow'
 import type { SharePool } from '../work/pool'
 
 const log = createLogger('relay/network')
@@ -16,6 +18,8 @@ export interface NetworkParts {
   p2p: RelayP2pConfig
   pool: SharePool
   duties: () => QuorumDuties | undefined
+  /** Follows the quorum: validates signed templates and attestations, enrols relays, tallies. */
+  quorum: RelayQuorum
   /** The devnet source when the relay runs devnet (blocks are gossiped as header + coinbase). */
   devnet?: DevnetTemplateSource
 }
@@ -38,25 +42,10 @@ export async function startNetwork (parts: NetworkParts): Promise<{ node: RelayN
         return await shareVerdict(bytes) // a share that meets the block target: holders of its template submit it
       },
       header: (bytes) => pool.addRemoteHeader(bytes),
-      template: async (bytes) => {
-        try {
-          const check = await verifySignedTemplate(decodeSignedTemplate(bytes), pool.rules.networkTag)
-          return check.ok ? ACCEPT : reject(check.reason)
-        } catch {
-          return reject('decode')
-        }
-      },
-      attest: async (bytes) => {
-        try {
-          for (const item of decodeBatch(bytes)) {
-            const check = await verifyAttestation(decodeAttestation(item), pool.rules.networkTag)
-            if (!check.ok) return reject(check.reason)
-          }
-          return ACCEPT
-        } catch {
-          return reject('decode')
-        }
-      }
+      // Runs before the template handler below, so the publisher is on the roster when duties pick committees.
+      template: async (bytes) => await parts.quorum.takeSignedTemplate(bytes),
+      // The router splits batches and calls this per attestation.
+      attest: async (bytes) => await parts.quorum.takeAttestation(bytes)
     },
     syncSource: {
       bestTip: () => pool.chain.tip?.id,
@@ -85,11 +74,7 @@ export async function startNetwork (parts: NetworkParts): Promise<{ node: RelayN
     publishTemplate: (bytes) => node.publishTemplate(bytes),
     publishHeader: (bytes) => node.publishHeader(bytes),
     publishAttestations: (items) => node.publishAttestations(items),
-    fetchTemplate: async (publisherId, templateId) => {
-      const peer = knownPeers.get(bytesToHex(publisherId))
-      if (peer === undefined) throw new Error('the template publisher is not connected')
-      return await node.fetchTemplate(peer, templateId)
-    }
+    fetchTemplate: async (publisherId, templateId) => await node.fetchTemplate(peerOf(node, publisherId), templateId)
   }
   return {
     node,
@@ -101,21 +86,7 @@ export async function startNetwork (parts: NetworkParts): Promise<{ node: RelayN
   }
 }
 
-/** Connected peers by hex of their peer id bytes (committee members fetch templates from publishers). */
-const knownPeers = new Map<string, PeerId>()
-
-/**
- * Peer id bytes of the peers we are connected to plus ourselves: the committee candidates. Browsers
- * are among the peers; they never attest, so a committee seat they take stays silent (the tally
- * weighs attestations that arrive).
- */
-export function committeeCandidates (node: RelayNode): Uint8Array[] {
-  knownPeers.clear()
-  const ids = [node.peerId.toMultihash().bytes]
-  for (const p of node.libp2p.getPeers()) {
-    const bytes = p.toMultihash().bytes
-    knownPeers.set(bytesToHex(bytes), p)
-    ids.push(bytes)
-  }
-  return ids
+/** The PeerId of peer id bytes: the connected peer when there is one, else built from the bytes (libp2p dials what its peer store knows). */
+function peerOf (node: RelayNode, peerIdBytes: Uint8Array): PeerId {
+  return node.libp2p.getPeers().find((p) => equalBytes(p.toMultihash().bytes, peerIdBytes)) ?? peerIdFromString(base58.encode(peerIdBytes))
 }

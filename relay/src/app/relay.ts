@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import { createLogger } from '../../../shared/src/log'
 import { getChainParams } from '../../../shared/src/chain'
 import type { ChainParams } from '../../../shared/src/chain/params'
+import { hexToBytes } from '../../../shared/src/primitives/bytes'
 import { peerIdBytesOf } from '../../../shared/src/quorum'
 import { shareChainRules } from '../../../shared/src/sharechain/rules'
 import { BlockSubmitter } from '../block/submitter'
@@ -10,6 +11,7 @@ import { DevnetTemplateSource } from '../devnet'
 import { createRelayHttpServer, type RelayHttpServer } from '../http/server'
 import { loadOrCreatePeerKey } from '../p2p'
 import { QuorumDuties } from '../quorum/duties'
+import { RelayQuorum } from '../quorum/follow'
 import { LevelRelayStore } from '../store/level-store'
 import { LevelShareStore } from '../store/level-share-store'
 import { coinbaseBudget } from '../template/coinbase-room'
@@ -18,7 +20,7 @@ import type { TemplateSource } from '../template/types'
 import { SharePool } from '../work/pool'
 import { TemplateBook } from '../work/template-book'
 import { createApiContext } from './api-context'
-import { committeeCandidates, startNetwork } from './network'
+import { startNetwork } from './network'
 import { startStratum, type RelayStratum } from './stratum'
 
 const log = createLogger('relay')
@@ -53,6 +55,9 @@ export class Relay {
     readonly http: RelayHttpServer,
     readonly config: RelayConfig,
     private readonly net: { peerCount: () => number, peerId: string | undefined },
+    /** What this relay believes of templates and blocks (absent without the network). */
+    readonly quorum: RelayQuorum | undefined,
+    readonly duties: QuorumDuties | undefined,
     private readonly stops: Array<() => Promise<void> | void>
   ) {}
 
@@ -108,20 +113,35 @@ export class Relay {
 
     let peerCount = (): number => 0
     let peerId: string | undefined
+    let multiaddrs = (): string[] => []
+    let quorum: RelayQuorum | undefined
     if (opts.network !== false) {
+      const { minValidators, maxValidators } = config.optimization.validation
+      const follower = new RelayQuorum({
+        selfId, networkTag: pool.rules.networkTag, source, committeeSize: maxValidators, minAttesters: minValidators,
+        coinbaseMaturity: params.coinbaseMaturity, attestBlock: (hash, kind) => duties?.attestBlock(hash, 0, kind)
+      })
+      quorum = follower
+      follower.start()
+      // A block accepted on a template proves the template valid.
+      const offBlocks = submitter.onChange((record) => { if (record.status === 'accepted' && record.templateId !== undefined) follower.blockAccepted(hexToBytes(record.templateId)) })
+      stops.unshift(() => { offBlocks(); follower.stop() })
       const net = await startNetwork({
         p2p: { network: params.name, dataDir: config.dataDir, host: config.bind, tcpPort: config.p2pPort, wsPort: config.wsPort, bootstrap: config.bootstrapNodes, allowPrivateAddresses: params.isTestNetwork },
         pool,
+        quorum: follower,
         duties: () => duties,
         ...(source instanceof DevnetTemplateSource ? { devnet: source } : {})
       })
       stops.unshift(net.stop)
       peerCount = () => net.node.libp2p.getPeers().length
       peerId = net.node.peerId.toString()
+      multiaddrs = () => net.node.multiaddrs().map((a) => a.toString())
       duties = new QuorumDuties({
         key, selfId, networkTag: pool.rules.networkTag, source, book, transport: net.transport,
-        candidates: () => committeeCandidates(net.node),
-        committeeSize: config.optimization.validation.maxValidators,
+        candidates: () => follower.roster.candidates(),
+        committeeSize: maxValidators,
+        observer: follower.observer(),
         batchSize: config.optimization.sharePropagation.batchSize,
         batchIntervalMs: config.optimization.sharePropagation.batchInterval
       })
@@ -144,13 +164,15 @@ export class Relay {
       api: createApiContext({
         params, poolName: config.poolName, poolFee: config.poolFee, source, pool, blocks: store,
         ...(stratum !== undefined ? { rigs: stratum.rigs } : {}),
-        peers: { peerCount: () => peerCount() }
+        peers: { peerCount: () => peerCount() },
+        ...(peerId !== undefined ? { self: { peerId, multiaddrs: () => multiaddrs() } } : {}),
+        ...(quorum !== undefined ? { quorum: { follower: quorum, minAttesters: config.optimization.validation.minValidators } } : {})
       })
     })
     await http.listen()
     stops.unshift(async () => await http.close())
     if (params.isTestNetwork) log.info(`${params.name}: coins of no value`)
-    return new Relay(params, store, source, book, submitter, pool, http, config, { peerCount: () => peerCount(), peerId }, stops)
+    return new Relay(params, store, source, book, submitter, pool, http, config, { peerCount: () => peerCount(), peerId }, quorum, duties, stops)
   }
 
   /** Stops every part, newest first; the store closes last. */

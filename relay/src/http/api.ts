@@ -95,6 +95,14 @@ export function createApiHandler (ctx: ApiContext) {
     if (path === '/api/v1/status') return sendJson(res, 200, ctx.status(), head)
     if (path === '/api/v1/stream') return openStream(req, res)
     if (path === '/api/v1/rigs') return sendJson(res, 200, { rigs: ctx.rigs() }, head)
+    if (path === '/api/v1/templates/current') {
+      const template = ctx.currentTemplate()
+      return template === undefined ? sendError(res, 404, 'no-template', 'the relay has no template yet; its source is starting or unhealthy (see /api/v1/status)') : sendJson(res, 200, template, head)
+    }
+    if (path === '/api/v1/template') {
+      const work = await ctx.work()
+      return work === undefined ? sendError(res, 404, 'no-template', 'the relay has not announced a template yet; retry in a few seconds') : sendJson(res, 200, work, head)
+    }
     if (path === '/api/v1/sharechain' || path === '/api/v1/blocks') {
       const limit = limitOf(url)
       if (typeof limit === 'string') return sendError(res, 400, 'bad-limit', limit)
@@ -111,7 +119,7 @@ export function createApiHandler (ctx: ApiContext) {
       }
       return sendJson(res, 200, await ctx.payouts(address), head)
     }
-    sendError(res, 404, 'not-found', `no API endpoint ${path}; see /api/v1/status, sharechain, payouts/:address, blocks, rigs, stream`)
+    sendError(res, 404, 'not-found', `no API endpoint ${path}; see /api/v1/status, sharechain, payouts/:address, blocks, rigs, templates/current, template, stream`)
   }
 
   function openStream (req: IncomingMessage, res: ServerResponse): void {

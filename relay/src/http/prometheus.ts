@@ -20,12 +20,20 @@ export function renderPrometheus (m: MetricsSnapshot, status: StatusView): strin
     { name: 'otedama_peers', help: 'Connected libp2p peers.', type: 'gauge', value: m.peers },
     { name: 'otedama_source_healthy', help: '1 when the template source (daemon or devnet) is healthy.', type: 'gauge', value: m.sourceHealthy ? 1 : 0 },
     { name: 'otedama_template_age_seconds', help: 'Age of the current template, seconds.', type: 'gauge', value: m.templateAgeSeconds },
-    { name: 'otedama_blocks_found_total', help: 'Blocks this relay submitted since start.', type: 'counter', value: m.blocksFound }
+    { name: 'otedama_blocks_found_total', help: 'Blocks this relay submitted since start.', type: 'counter', value: m.blocksFound },
+    { name: 'otedama_quorum_templates', help: 'Templates tallied now, by whether their quorum confirmed them (more than 2/3 of committee weight).', type: 'gauge', value: m.quorum?.templatesConfirmed, labels: { state: 'confirmed' } },
+    { name: 'otedama_quorum_templates', help: 'Templates tallied now, by whether their quorum confirmed them (more than 2/3 of committee weight).', type: 'gauge', value: m.quorum?.templatesUnconfirmed, labels: { state: 'unconfirmed' } },
+    { name: 'otedama_quorum_blocks', help: 'Blocks tallied now, by whether their quorum confirmed a status.', type: 'gauge', value: m.quorum?.blocksConfirmed, labels: { state: 'confirmed' } },
+    { name: 'otedama_quorum_blocks', help: 'Blocks tallied now, by whether their quorum confirmed a status.', type: 'gauge', value: m.quorum?.blocksUnconfirmed, labels: { state: 'unconfirmed' } },
+    { name: 'otedama_quorum_relays', help: 'Relays known as committee candidates, this one included.', type: 'gauge', value: m.quorum?.relays }
   ]
   const lines: string[] = []
+  const described = new Set<string>()
   for (const metric of metrics) {
     if (metric.value === undefined || !Number.isFinite(metric.value)) continue
-    lines.push(`# HELP ${metric.name} ${metric.help}`, `# TYPE ${metric.name} ${metric.type}`)
+    // One HELP/TYPE per metric name; labelled series of the same name follow it.
+    if (!described.has(metric.name)) lines.push(`# HELP ${metric.name} ${metric.help}`, `# TYPE ${metric.name} ${metric.type}`)
+    described.add(metric.name)
     const labels = metric.labels === undefined ? '' : `{${Object.entries(metric.labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`
     lines.push(`${metric.name}${labels} ${metric.value}`)
   }
