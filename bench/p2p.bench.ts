@@ -1,28 +1,36 @@
-// P2P benchmark: one relay (its own process, so its CPU and RSS are its own) with 50 peers attached.
-// 1. baseline: honest peers gossip valid shares through the idle relay -> propagation p50/p95.
-// 2. flood: 45 of the 50 peers are hostile (forged PoW, rejected, graylisted) or noisy (valid PoW but
-//    stale: ignored, never penalised) and publish as fast as they can for FLOOD_SECONDS, while the 5
-//    honest peers keep gossiping -> relay messages/s ingested+validated, CPU, RSS, honest p95.
-// 3. RSS of the relay with 100 peers connected.
-// Run: npx tsx bench/p2p.bench.ts   (prints figures, last line JSON). Bounded: ~30 s, loopback only.
+// P2P flood benchmark: one relay (its own process, so its CPU and RSS are its own) with 50 peers attached.
+// 1. baseline: 5 honest peers gossip valid shares through the idle relay -> propagation p50/p95.
+// 2. flood: 45 of the 50 peers (their own process) are noisy (valid PoW but stale: ignored, never
+//    penalised) or hostile (forged PoW: rejected, graylisted, banned) and publish as fast as they can for
+//    FLOOD_SECONDS while the honest peers keep gossiping -> relay msg/s ingested+validated, relay CPU
+//    (its own CPU time over wall time: the machine is shared), RSS, honest p50/p95, and where the honest
+//    shares wait: publisher -> relay validator (stamped in the share), the relay's event-loop delay.
+// 3. RSS of the relay with 100 peers connected, after a GC, and the cost per connection.
+// Run: npx tsx bench/p2p.bench.ts   (prints figures, last line JSON). Bounded: ~40 s, loopback only.
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { setLogLevel } from '../shared/src/log'
-import { ACCEPT, ignore, reject, SHARE_HEADER_OFFSET, type Verdict } from '../shared/src/p2p'
-import { sha256d } from '../shared/src/primitives/hash'
-import { createRelayNode, type RelayNode } from '../relay/src/p2p'
-import '../relay/src/p2p/shims'
-import { gossipsub } from '@libp2p/gossipsub'
-import { identify } from '@libp2p/identify'
-import type { PeerId } from '@libp2p/interface'
-import { noise } from '@libp2p/noise'
-import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
-import { multiaddr } from '@multiformats/multiaddr'
-import { createLibp2p } from 'libp2p'
-import { createGossipScorePolicy, GossipRouter, networkTopics, sharedGossipOptions, type PubSubLike } from '../shared/src/p2p'
+import { networkTopics } from '../shared/src/p2p'
+import { createRelayNode } from '../relay/src/p2p'
+import {
+  describeSpread,
+  exited,
+  makeShare,
+  once,
+  seqOf,
+  sleep,
+  spread,
+  stamp,
+  stampOf,
+  startLightPeer,
+  validateBenchShare,
+  wallNowMs,
+  type LightPeer,
+  type Spread
+} from './p2p-kit'
 
 const PEERS = 50
 const HONEST_PEERS = 5
@@ -34,93 +42,83 @@ const FLOOD_SECONDS = 5
 const NOISY_BATCH = 64
 /** Pre-mined stale shares per noisy peer (unique ids, so gossipsub's seen-cache cannot drop them unvalidated). */
 const NOISY_SHARES_EACH = 3000
-const HEADER_BYTES = 80
-const STALE_FLAG_OFFSET = SHARE_HEADER_OFFSET + HEADER_BYTES // payload byte 0: 1 = stale share
-const SHARE_BYTES = SHARE_HEADER_OFFSET + HEADER_BYTES + 400 // ~ a real share (~620 B)
+/** Forged shares per hostile peer, one every HOSTILE_INTERVAL_MS until it is banned. */
+const HOSTILE_SHARES_EACH = 100
+const HOSTILE_INTERVAL_MS = 50
+/** Wait for subscriptions, GRAFTs and a few heartbeats before measuring (ms). */
+const MESH_SETTLE_MS = 3000
+/** Event-loop delay histogram resolution (ms). */
+const LOOP_DELAY_RESOLUTION_MS = 5
 
 setLogLevel('error')
 
-// --- bench shares: real sha256d PoW under a 1/16 target (hash's top nibble zero), so making 100k costs
-// ~1.6M hashes; the validator checks size, version, the hash, then the stale flag (cheapest first).
-function meets(header: Uint8Array): boolean {
-  return sha256d(header)[31] < 16
-}
-
-function makeShare(seq: number, stale: boolean, forged = false): Uint8Array {
-  const share = new Uint8Array(SHARE_BYTES)
-  share[0] = 1
-  share[STALE_FLAG_OFFSET] = stale ? 1 : 0
-  const header = share.subarray(SHARE_HEADER_OFFSET, SHARE_HEADER_OFFSET + HEADER_BYTES)
-  const view = new DataView(header.buffer, header.byteOffset, HEADER_BYTES)
-  view.setFloat64(4, seq)
-  view.setFloat64(12, Math.random())
-  for (let nonce = 0; ; nonce++) {
-    view.setUint32(76, nonce, true)
-    if (meets(header) !== forged) return share
-  }
-}
-
-function validateBenchShare(bytes: Uint8Array): Verdict {
-  if (bytes.length < STALE_FLAG_OFFSET + 1 || bytes.length > 4096) return reject('size')
-  if (bytes[0] !== 1) return reject('version')
-  if (!meets(bytes.subarray(SHARE_HEADER_OFFSET, SHARE_HEADER_OFFSET + HEADER_BYTES))) return reject('pow')
-  if (bytes[STALE_FLAG_OFFSET] === 1) return ignore('stale')
-  return ACCEPT
-}
-
-async function startRelay(bootstrap: string[] = [], pubsubDiscovery = true): Promise<{ node: RelayNode; dataDir: string }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'otedama-bench-'))
-  const node = await createRelayNode(
-    { network: 'devnet', dataDir, host: '127.0.0.1', tcpPort: 0, wsPort: 0, bootstrap, allowPrivateAddresses: true, inboundConnectionsPerHostPerSecond: 10_000, maxConnections: 1000, pubsubDiscovery },
-    { validators: { share: (bytes) => validateBenchShare(bytes) } }
-  )
-  await node.start()
-  return { node, dataDir }
-}
-
-/** A light peer, as a browser is to the relay: one link to the relay, gossipsub under the shared policy. */
-interface LightPeer {
-  publishShare(bytes: Uint8Array): Promise<number>
-  onShare(handler: (bytes: Uint8Array) => void): void
-  stop(): Promise<void>
-}
-
-async function startPeer(relayAddr: string): Promise<LightPeer> {
-  const topics = networkTopics('devnet')
-  const policy = createGossipScorePolicy()
-  const node = await createLibp2p({
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: { identify: identify(), pubsub: gossipsub({ ...sharedGossipOptions(topics, policy), doPX: false }) }
-  })
-  const router = new GossipRouter<PeerId>({
-    pubsub: node.services.pubsub as unknown as PubSubLike<PeerId>,
-    topics,
-    validators: { share: (bytes) => validateBenchShare(bytes) },
-    graylistThreshold: policy.graylistThreshold
-  })
-  router.start()
-  await node.dial(multiaddr(relayAddr))
-  return {
-    publishShare: (bytes) => router.publish('share', bytes),
-    onShare: (handler) => void router.on('share', handler),
-    async stop() {
-      router.stop()
-      await node.stop()
-    }
-  }
+interface RelaySample {
+  received: number
+  accepted: number
+  rejected: number
+  ignored: number
+  connections: number
+  banned: number
+  meshPeers: number
+  honestInMesh: number
+  cpu: { user: number; system: number }
+  rssBytes: number
+  heapUsedBytes: number
+  at: number
+  /** Honest shares: publisher's stamp -> the relay's validator (ms), since the last reset. */
+  hop: Spread
+  /** The relay's event-loop delay since the last reset (ms). */
+  loop: { p50: number; p99: number; max: number }
 }
 
 // --- relay child process --------------------------------------------------------------------------
 async function relayChild(): Promise<void> {
-  const { node, dataDir } = await startRelay()
+  const dataDir = await mkdtemp(join(tmpdir(), 'otedama-bench-'))
+  let hops: number[] = []
+  const node = await createRelayNode(
+    { network: 'devnet', dataDir, host: '127.0.0.1', tcpPort: 0, wsPort: 0, allowPrivateAddresses: true, inboundConnectionsPerHostPerSecond: 10_000, maxConnections: 1000 },
+    {
+      validators: {
+        share: (bytes) => {
+          const verdict = validateBenchShare(bytes)
+          if (verdict.kind === 'accept') hops.push(wallNowMs() - stampOf(bytes))
+          return verdict
+        }
+      }
+    }
+  )
+  await node.start()
+  const loop = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS })
+  loop.enable()
+  const pubsub = node.libp2p.services.pubsub as { getMeshPeers(topic: string): string[] }
+  let honest = new Set<string>()
   const send = (m: unknown): void => void process.send?.(m)
   send({ ready: node.multiaddrs().find((a) => !a.toString().includes('/ws'))!.toString() })
-  process.on('message', async (m: { sample?: boolean; stop?: boolean }) => {
+  process.on('message', async (m: { sample?: boolean; reset?: boolean; gc?: boolean; honest?: string[]; stop?: boolean }) => {
+    if (m.honest !== undefined) honest = new Set(m.honest)
     if (m.sample) {
+      if (m.gc === true) globalThis.gc?.()
       const metrics = node.metrics()
-      send({ sample: { ...metrics.gossip.share, connections: metrics.connections, banned: metrics.banned, cpu: process.cpuUsage(), rssBytes: process.memoryUsage().rss, at: performance.now() } })
+      const mesh = pubsub.getMeshPeers(networkTopics('devnet').share)
+      const ms = (ns: number): number => +(ns / 1e6).toFixed(1)
+      const sample: RelaySample = {
+        ...metrics.gossip.share,
+        connections: metrics.connections,
+        banned: metrics.banned,
+        meshPeers: mesh.length,
+        honestInMesh: mesh.filter((p) => honest.has(p)).length,
+        cpu: process.cpuUsage(),
+        rssBytes: process.memoryUsage().rss,
+        heapUsedBytes: process.memoryUsage().heapUsed,
+        at: performance.now(),
+        hop: spread(hops),
+        loop: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) }
+      }
+      if (m.reset === true) {
+        hops = []
+        loop.reset()
+      }
+      send({ sample })
     }
     if (m.stop) {
       await node.stop()
@@ -133,14 +131,15 @@ async function relayChild(): Promise<void> {
 // --- flood child process: the 45 hostile/noisy peers, so their load does not run on the honest peers' loop.
 async function floodChild(relayAddr: string): Promise<void> {
   const attackers = PEERS - HONEST_PEERS
+  const noisyCount = Math.ceil(attackers * 0.6)
+  // Mine first: a blocked event loop during connection set-up would miss pings and lose the links.
+  const material = Array.from({ length: noisyCount }, (_, n) => Array.from({ length: NOISY_SHARES_EACH }, (_, i) => makeShare(1e12 + n * 1e6 + i, true)))
+  const forged = Array.from({ length: attackers - noisyCount }, (_, n) => Array.from({ length: HOSTILE_SHARES_EACH }, (_, i) => makeShare(2e12 + n * 1e6 + i, false, true)))
   const nodes: LightPeer[] = []
-  for (let i = 0; i < attackers; i++) nodes.push(await startPeer(relayAddr))
-  const noisy = nodes.slice(0, Math.ceil(attackers * 0.6))
-  const hostile = nodes.slice(noisy.length)
-  const material = noisy.map((_, n) => Array.from({ length: NOISY_SHARES_EACH }, (_, i) => makeShare(1e12 + n * 1e6 + i, true)))
-  const forged = hostile.map((_, n) => Array.from({ length: 100 }, (_, i) => makeShare(2e12 + n * 1e6 + i, false, true)))
+  for (let i = 0; i < attackers; i++) nodes.push(await startLightPeer(relayAddr))
+  const noisy = nodes.slice(0, noisyCount)
+  const hostile = nodes.slice(noisyCount)
   const send = (m: unknown): void => void process.send?.(m)
-  await sleep(2000)
   send({ ready: true, hostile: hostile.length })
   process.on('message', async (m: { flood?: boolean; extraPeers?: number; stop?: boolean }) => {
     if (m.flood) {
@@ -157,14 +156,14 @@ async function floodChild(relayAddr: string): Promise<void> {
           for (let i = 0; performance.now() < deadline && i < forged[n].length; i++) {
             await node.publishShare(forged[n][i])
             sent++
-            await sleep(50)
+            await sleep(HOSTILE_INTERVAL_MS)
           }
         })
       ])
       send({ flooded: sent })
     }
     if (m.extraPeers) {
-      for (let i = 0; i < m.extraPeers; i++) nodes.push(await startPeer(relayAddr))
+      for (let i = 0; i < m.extraPeers; i++) nodes.push(await startLightPeer(relayAddr))
       send({ extra: true })
     }
     if (m.stop) {
@@ -174,130 +173,121 @@ async function floodChild(relayAddr: string): Promise<void> {
   })
 }
 
-function once<T>(child: ChildProcess, key: string): Promise<T> {
-  return new Promise((resolve) => {
-    const onMessage = (m: Record<string, unknown>): void => {
-      if (key in m) {
-        child.off('message', onMessage)
-        resolve(m as T)
-      }
-    }
-    child.on('message', onMessage)
-  })
+function sampleRelay(child: ChildProcess, options: { reset?: boolean; gc?: boolean } = {}): Promise<RelaySample> {
+  const answer = once<{ sample: RelaySample }>(child, 'sample')
+  child.send({ sample: true, ...options })
+  return answer.then((m) => m.sample)
 }
-
-interface Sample {
-  received: number
-  accepted: number
-  rejected: number
-  ignored: number
-  connections: number
-  banned: number
-  cpu: { user: number; system: number }
-  rssBytes: number
-  at: number
-}
-
-function ask(child: ChildProcess): Promise<Sample> {
-  return new Promise((resolve) => {
-    const onMessage = (m: { sample?: Sample }): void => {
-      if (m.sample) {
-        child.off('message', onMessage)
-        resolve(m.sample)
-      }
-    }
-    child.on('message', onMessage)
-    child.send({ sample: true })
-  })
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Honest peers publish valid shares (round robin) at `rate`/s for `count`; latency = first arrival at every other honest peer. */
 async function honestRound(honest: LightPeer[], count: number, rate: number, arrivals: Map<number, number[]>): Promise<number[]> {
   const sentAt = new Map<number, number>()
   const base = Math.floor(Math.random() * 1e9)
+  const start = performance.now()
   for (let i = 0; i < count; i++) {
     const seq = base + i
-    const share = makeShare(seq, false)
+    const share = stamp(makeShare(seq, false))
     sentAt.set(seq, performance.now())
     arrivals.set(seq, [])
     void honest[i % honest.length].publishShare(share)
-    await sleep(1000 / rate)
+    await sleep(Math.max(0, start + ((i + 1) * 1000) / rate - performance.now()))
   }
   await sleep(500)
   const latencies: number[] = []
   for (const [seq, t0] of sentAt) for (const t of arrivals.get(seq) ?? []) latencies.push(t - t0)
-  return latencies.sort((a, b) => a - b)
+  return latencies
 }
 
 async function main(): Promise<void> {
   const self = new URL(import.meta.url).pathname
-  const spawn = (...args: string[]): ChildProcess => fork(self, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-  const relay = spawn('--relay-child')
+  const spawn = (execArgv: string[], ...args: string[]): ChildProcess =>
+    fork(self, args, { execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const relay = spawn(['--expose-gc'], '--relay-child')
   const relayAddr = (await once<{ ready: string }>(relay, 'ready')).ready
-  const flooder = spawn('--flood-child', relayAddr)
-  const honestPeers: LightPeer[] = []
-  for (let i = 0; i < HONEST_PEERS; i++) honestPeers.push(await startPeer(relayAddr))
+  const flooder = spawn([], '--flood-child', relayAddr)
+  const honest: LightPeer[] = []
+  for (let i = 0; i < HONEST_PEERS; i++) honest.push(await startLightPeer(relayAddr))
+  relay.send({ honest: honest.map((p) => p.peerId) })
   const { hostile } = await once<{ hostile: number }>(flooder, 'ready')
-  const honest = honestPeers
   const arrivals = new Map<number, number[]>()
-  for (const node of honest) {
-    node.onShare((bytes) => {
-      const seq = new DataView(bytes.buffer, bytes.byteOffset + SHARE_HEADER_OFFSET).getFloat64(4)
-      arrivals.get(seq)?.push(performance.now())
-    })
-  }
-  await sleep(3000) // subscriptions and a heartbeat or two for the mesh
-  const idle = await ask(relay)
+  for (const node of honest) node.onShare((bytes) => arrivals.get(seqOf(bytes))?.push(performance.now()))
+  const loop = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS })
+  loop.enable()
+  await sleep(MESH_SETTLE_MS)
+  const idle = await sampleRelay(relay, { reset: true, gc: true })
+  console.log(`relay with ${idle.connections} peers attached: share mesh ${idle.meshPeers} peers (${idle.honestInMesh}/${HONEST_PEERS} honest), RSS ${(idle.rssBytes / 2 ** 20).toFixed(0)} MiB`)
 
-  const baseline = await honestRound(honest, BASELINE_SHARES, HONEST_RATE_PER_SECOND, arrivals)
-  console.log(`baseline (${idle.connections} peers, idle relay): ${baseline.length} deliveries, p50 ${percentile(baseline, 0.5).toFixed(1)} ms, p95 ${percentile(baseline, 0.95).toFixed(1)} ms`)
+  const baseline = spread(await honestRound(honest, BASELINE_SHARES, HONEST_RATE_PER_SECOND, arrivals))
+  const afterBaseline = await sampleRelay(relay, { reset: true })
+  console.log(`baseline (idle relay): honest propagation ${describeSpread(baseline)}`)
+  console.log(`  publisher -> relay validator: ${describeSpread(afterBaseline.hop)}; relay loop delay p99 ${afterBaseline.loop.p99} ms`)
 
-  const before = await ask(relay)
+  loop.reset()
+  const before = await sampleRelay(relay, { reset: true })
   flooder.send({ flood: true })
   const flooded = once<{ flooded: number }>(flooder, 'flooded')
-  const underFlood = await honestRound(honest, HONEST_RATE_PER_SECOND * (FLOOD_SECONDS - 1), HONEST_RATE_PER_SECOND, arrivals)
-  const after = await ask(relay)
+  const underFlood = spread(await honestRound(honest, HONEST_RATE_PER_SECOND * (FLOOD_SECONDS - 1), HONEST_RATE_PER_SECOND, arrivals))
+  const after = await sampleRelay(relay, { reset: true })
   const { flooded: sent } = await flooded
+  const mainLoopP99 = +(loop.percentile(99) / 1e6).toFixed(1)
   const seconds = (after.at - before.at) / 1000
   const ingested = after.received - before.received
   const cpuSeconds = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1e6
   const rate = ingested / seconds
+  const cpuPercent = (100 * cpuSeconds) / seconds
+  const msgPerCpuSecond = ingested / cpuSeconds
   console.log(
     `flood: attackers sent ${sent}; relay ingested+validated ${ingested} msgs in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} msg/s ` +
       `(accepted ${after.accepted - before.accepted}, ignored ${after.ignored - before.ignored}, rejected ${after.rejected - before.rejected}), ` +
-      `hostile banned ${after.banned}/${hostile}, relay CPU ${((100 * cpuSeconds) / seconds).toFixed(0)} %, RSS ${(after.rssBytes / 2 ** 20).toFixed(0)} MiB`
+      `hostile banned ${after.banned}/${hostile}`
   )
-  console.log(`honest under flood: ${underFlood.length} deliveries, p50 ${percentile(underFlood, 0.5).toFixed(1)} ms, p95 ${percentile(underFlood, 0.95).toFixed(1)} ms`)
+  console.log(
+    `  relay CPU ${cpuSeconds.toFixed(2)} s over ${seconds.toFixed(1)} s wall = ${cpuPercent.toFixed(0)} % of a core, ` +
+      `${msgPerCpuSecond.toFixed(0)} msg per CPU-second, RSS ${(after.rssBytes / 2 ** 20).toFixed(0)} MiB`
+  )
+  console.log(`honest under flood: ${describeSpread(underFlood)} (p95 ${(underFlood.p95 / baseline.p95).toFixed(2)}x baseline)`)
+  console.log(
+    `  publisher -> relay validator: ${describeSpread(after.hop)}; relay loop delay p50 ${after.loop.p50} / p99 ${after.loop.p99} / max ${after.loop.max} ms; ` +
+      `honest peers' loop p99 ${mainLoopP99} ms; share mesh ${after.meshPeers} (${after.honestInMesh}/${HONEST_PEERS} honest)`
+  )
 
+  const fifty = await sampleRelay(relay, { gc: true })
   flooder.send({ extraPeers: EXTRA_PEERS_FOR_RSS })
   await once(flooder, 'extra')
-  await sleep(2000)
-  const hundred = await ask(relay)
-  console.log(`relay with ${hundred.connections} connections: RSS ${(hundred.rssBytes / 2 ** 20).toFixed(0)} MiB (with ${idle.connections} idle: ${(idle.rssBytes / 2 ** 20).toFixed(0)} MiB)`)
+  await sleep(MESH_SETTLE_MS)
+  const hundred = await sampleRelay(relay, { gc: true })
+  const mib = (b: number): string => (b / 2 ** 20).toFixed(0)
+  const addedConnections = hundred.connections - fifty.connections
+  const kibPerConnection = (hundred.rssBytes - fifty.rssBytes) / 1024 / Math.max(1, addedConnections)
+  const heapKibPerConnection = (hundred.heapUsedBytes - fifty.heapUsedBytes) / 1024 / Math.max(1, addedConnections)
+  console.log(
+    `relay with ${hundred.connections} connections: RSS ${mib(hundred.rssBytes)} MiB, heap ${mib(hundred.heapUsedBytes)} MiB ` +
+      `(with ${fifty.connections}: RSS ${mib(fifty.rssBytes)} MiB, heap ${mib(fifty.heapUsedBytes)} MiB) -> ` +
+      `${kibPerConnection.toFixed(0)} KiB RSS, ${heapKibPerConnection.toFixed(0)} KiB heap per added connection`
+  )
 
   flooder.send({ stop: true })
   relay.send({ stop: true })
-  await Promise.all(honestPeers.map((p) => p.stop().catch(() => undefined)))
-  await Promise.all([relay, flooder].map((c) => new Promise((resolve) => (c.exitCode === null ? c.once('exit', resolve) : resolve(null)))))
+  await Promise.all(honest.map((p) => p.stop().catch(() => undefined)))
+  await Promise.all([exited(relay), exited(flooder)])
   console.log(
     JSON.stringify({
-      baselineP50Ms: +percentile(baseline, 0.5).toFixed(2),
-      baselineP95Ms: +percentile(baseline, 0.95).toFixed(2),
+      baselineP50Ms: baseline.p50,
+      baselineP95Ms: baseline.p95,
       floodMsgPerSec: Math.round(rate),
-      floodRelayCpuPercent: Math.round((100 * cpuSeconds) / seconds),
+      floodRelayCpuPercent: Math.round(cpuPercent),
+      floodRelayMsgPerCpuSecond: Math.round(msgPerCpuSecond),
       floodRelayRssMiB: Math.round(after.rssBytes / 2 ** 20),
-      floodHonestP50Ms: +percentile(underFlood, 0.5).toFixed(2),
-      floodHonestP95Ms: +percentile(underFlood, 0.95).toFixed(2),
-      floodP95OverBaseline: +(percentile(underFlood, 0.95) / percentile(baseline, 0.95)).toFixed(2),
+      floodHonestP50Ms: underFlood.p50,
+      floodHonestP95Ms: underFlood.p95,
+      floodHonestToRelayP95Ms: after.hop.p95,
+      floodRelayLoopDelayP99Ms: after.loop.p99,
+      floodP95OverBaseline: +(underFlood.p95 / baseline.p95).toFixed(2),
       hostileBanned: after.banned,
       relayConnectionsForRss: hundred.connections,
-      relayRssMiBWith100Peers: Math.round(hundred.rssBytes / 2 ** 20)
+      relayRssMiBWith100Peers: Math.round(hundred.rssBytes / 2 ** 20),
+      relayHeapMiBWith100Peers: Math.round(hundred.heapUsedBytes / 2 ** 20),
+      relayRssKiBPerConnection: Math.round(kibPerConnection)
     })
   )
   process.exit(0)

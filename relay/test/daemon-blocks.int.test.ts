@@ -194,13 +194,21 @@ describe('relay on two litecoind regtest nodes', () => {
     dutiesA = new QuorumDuties({ ...common, key: keyA, selfId: idA, source, book, transport: transport(() => {}) })
     const bookB = new TemplateBook(tag)
     const dutiesB = new QuorumDuties({ ...common, key: keyB, selfId: idB, source: peerSource, book: bookB, transport: transport((items) => attested.push(...items)) })
-    dutiesA.start()
+    dutiesA.start() // publishes A's current template at once, then one per new template
     await pair.generate(1)
-    for (let i = 0; published.length === 0; i++) {
-      if (i > 500) throw new Error('relay A published no template')
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
     await pair.waitSynced()
+    const tip = hashToDisplayHex(await peerSource.bestBlockHash())
+    const onTip = async (bytes: Uint8Array): Promise<boolean> => {
+      const check = await verifySignedTemplate(decodeSignedTemplate(bytes), tag)
+      return check.ok && hashToDisplayHex(check.template.prevHash) === tip
+    }
+    let fresh: Uint8Array | undefined
+    for (let i = 0; fresh === undefined; i++) {
+      if (i > 500) throw new Error('relay A published no template on the new tip')
+      for (const bytes of published) if (await onTip(bytes)) fresh = bytes
+      if (fresh === undefined) await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    published.splice(0, published.length, fresh)
     expect(await dutiesB.onSignedTemplate(published[0])).toBe('valid')
     await dutiesB.stop()
     expect(attested).toHaveLength(1)

@@ -138,6 +138,25 @@ export function createApiContext (init: ApiContextInit): ApiContext {
     }
   }
 
+  /** A template another relay (or we) announced, from the follower; undefined when not followed. */
+  const template = (idHex: string): TemplateView | undefined => {
+    const status = init.quorum?.follower.templateStatus(idHex)
+    const a = status?.announcement
+    if (status === undefined || a === undefined) return undefined
+    return {
+      templateId: idHex,
+      height: a.height,
+      prevHash: hashToDisplayHex(a.prevHash),
+      version: a.version,
+      bits: a.bits.toString(16).padStart(8, '0'),
+      curtime: a.curtime,
+      coinbaseValue: a.coinbaseValue.toString(),
+      ...(status.publisherId !== undefined ? { publisher: peerIdString(status.publisherId) } : {}),
+      ...(status.signed !== undefined ? { signedTemplate: bytesToHex(status.signed) } : {}),
+      quorum: quorumStatusView(status, init.quorum?.minAttesters ?? 0)
+    }
+  }
+
   const work = async (): Promise<WorkView | undefined> => {
     const t = init.source.current()
     const idHex = currentTemplateId()
@@ -212,7 +231,7 @@ export function createApiContext (init: ApiContextInit): ApiContext {
     }
   }
 
-  return { status, shareChain, payouts, blocks, rigs: () => init.rigs?.rigs() ?? [], metrics, currentTemplate, work }
+  return { status, shareChain, payouts, blocks, rigs: () => init.rigs?.rigs() ?? [], metrics, currentTemplate, template, work }
 }
 
 function quorumCounts (q: RelayQuorum): NonNullable<MetricsSnapshot['quorum']> {

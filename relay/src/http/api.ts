@@ -99,6 +99,11 @@ export function createApiHandler (ctx: ApiContext) {
       const template = ctx.currentTemplate()
       return template === undefined ? sendError(res, 404, 'no-template', 'the relay has no template yet; its source is starting or unhealthy (see /api/v1/status)') : sendJson(res, 200, template, head)
     }
+    const byId = /^\/api\/v1\/templates\/([0-9a-f]{64})$/.exec(path)
+    if (byId !== null) {
+      const template = ctx.template(byId[1])
+      return template === undefined ? sendError(res, 404, 'unknown-template', `no signed announcement of template ${byId[1]} seen recently`) : sendJson(res, 200, template, head)
+    }
     if (path === '/api/v1/template') {
       const work = await ctx.work()
       return work === undefined ? sendError(res, 404, 'no-template', 'the relay has not announced a template yet; retry in a few seconds') : sendJson(res, 200, work, head)
@@ -119,7 +124,7 @@ export function createApiHandler (ctx: ApiContext) {
       }
       return sendJson(res, 200, await ctx.payouts(address), head)
     }
-    sendError(res, 404, 'not-found', `no API endpoint ${path}; see /api/v1/status, sharechain, payouts/:address, blocks, rigs, templates/current, template, stream`)
+    sendError(res, 404, 'not-found', `no API endpoint ${path}; see /api/v1/status, sharechain, payouts/:address, blocks, rigs, templates/current, templates/:id, template, stream`)
   }
 
   function openStream (req: IncomingMessage, res: ServerResponse): void {

@@ -149,6 +149,8 @@ export interface ApiContext {
   metrics: () => MetricsSnapshot
   /** Our current template with its quorum; undefined when there is none. */
   currentTemplate: () => TemplateView | undefined
+  /** Any template this relay follows (ours or another relay's), by template id hex. */
+  template: (templateIdHex: string) => TemplateView | undefined
   /** The current work for a joining browser; undefined when there is none. */
   work: () => Promise<WorkView | undefined>
 }

@@ -72,6 +72,8 @@ export class QuorumDuties implements BlockAttestor {
   private readonly checked = new Map<string, TemplateClaim | 'skipped'>()
   private flushTimer: ReturnType<typeof setTimeout> | undefined
   private running = 0
+  /** Template ids being checked now: relays on one tip may announce the same template. */
+  private readonly inFlight = new Set<string>()
   /** Signed templates whose prev block our source does not have as its tip yet, by template id hex. */
   private readonly awaitingTip = new Map<string, { prevHashHex: string, bytes: Uint8Array }>()
   private lastSigned: { templateId: Uint8Array, bytes: Uint8Array } | undefined
@@ -138,8 +140,9 @@ export class QuorumDuties implements BlockAttestor {
     const committee = selectCommittee(this.init.candidates(), check.templateId, this.init.committeeSize ?? DEFAULT_COMMITTEE_SIZE)
     if (!committee.some((id) => equalBytes(id, this.init.selfId))) return 'not-member'
     if (equalBytes(check.publisherId, this.init.selfId)) return 'skipped' // our own: the daemon built it
-    if (this.running >= MAX_CONCURRENT_CHECKS) return 'skipped'
+    if (this.running >= MAX_CONCURRENT_CHECKS || this.inFlight.has(key)) return 'skipped'
     this.running++
+    this.inFlight.add(key)
     try {
       const claim = await this.checkTemplate(check.publisherId, check.templateId, signed.announcement)
       if (claim === 'awaiting-tip') {
@@ -154,6 +157,7 @@ export class QuorumDuties implements BlockAttestor {
       }
       return claim
     } finally {
+      this.inFlight.delete(key)
       this.running--
     }
   }

@@ -14,7 +14,7 @@ const log = createLogger('quorum/follow')
 
 /** Signed templates kept by id (count, LRU): the API serves the current one with its attestations. */
 export const MAX_SIGNED_TEMPLATES_KEPT = 256
-/** Encoded attestations kept per template for the API (count): committee members' latest only. */
+/** Encoded attestations kept per template for the API (count); only committee members' are served. */
 export const MAX_ATTESTATIONS_KEPT_PER_TEMPLATE = 64
 /** Block subjects whose attestations wait for our own chain, re-judged per new tip (count). */
 export const MAX_BLOCK_RECHECKS_PER_TIP = 32
@@ -43,8 +43,8 @@ export interface RelayQuorumInit {
 interface KeptTemplate {
   signed: Uint8Array
   publisherId: Uint8Array
-  /** Encoded attestations by attester hex. */
-  attestations: Map<string, Uint8Array>
+  /** Each attester's latest encoded attestation, by attester hex. */
+  attestations: Map<string, { time: number, bytes: Uint8Array }>
 }
 
 /**
@@ -108,7 +108,7 @@ export class RelayQuorum {
     const own = bytesToHex(check.publisherId) === this.selfHex
     this.roster.add(check.publisherId)
     this.follower.addTemplate(check.templateId, check.publisherId, check.template)
-    this.keep(bytesToHex(check.templateId), bytes, check.publisherId)
+    this.keep(bytesToHex(check.templateId), bytes, check.publisherId, own)
     // Our own templates come from our own source: valid by our daemon's word.
     if (own) this.follower.proveClaim('template', check.templateId, 'valid')
     return ACCEPT
@@ -139,10 +139,11 @@ export class RelayQuorum {
     const status = this.follower.status(templateIdHex)
     if (status === undefined) return undefined
     const kept = this.templates.get(templateIdHex)
+    const members = new Set(status.committee.map(bytesToHex))
     return {
       ...status,
       ...(kept !== undefined ? { signed: kept.signed, publisherId: kept.publisherId } : {}),
-      attestations: kept === undefined ? [] : [...kept.attestations.values()]
+      attestations: kept === undefined ? [] : [...kept.attestations].filter(([attester]) => members.has(attester)).map(([, a]) => a.bytes)
     }
   }
 
@@ -153,19 +154,27 @@ export class RelayQuorum {
   private count (attesterId: Uint8Array, a: Attestation, bytes?: Uint8Array): ReturnType<QuorumFollower['addAttestation']> {
     const outcome = this.follower.addAttestation(attesterId, a)
     const idHex = bytesToHex(a.subjectId)
-    if (a.subjectKind === 'template' && outcome === 'counted') {
-      const kept = this.templates.get(idHex)
-      if (kept !== undefined && (kept.attestations.size < MAX_ATTESTATIONS_KEPT_PER_TEMPLATE || kept.attestations.has(bytesToHex(attesterId)))) {
-        kept.attestations.set(bytesToHex(attesterId), bytes ?? encodeAttestation(a))
-      }
+    // Kept for non-members too (the committee is recomputed when the roster grows), and when the tally
+    // already holds the attester's word from its own signature of the same second: a browser fetching
+    // the work gets one signed template and needs the others' attestations.
+    const kept = a.subjectKind === 'template' ? this.templates.get(idHex) : undefined
+    const attester = bytesToHex(attesterId)
+    const previous = kept?.attestations.get(attester)
+    if (kept !== undefined && outcome !== 'full' && (previous === undefined ? kept.attestations.size < MAX_ATTESTATIONS_KEPT_PER_TEMPLATE : previous.time < a.time)) {
+      kept.attestations.set(attester, { time: a.time, bytes: bytes ?? encodeAttestation(a) })
     }
     if (a.subjectKind === 'block' && bytesToHex(attesterId) === this.selfHex) this.markAttested(idHex, a.claim as BlockClaim)
     if (a.subjectKind === 'block' && outcome !== 'stale') void this.judgeBlock(a.subjectId)
     return outcome
   }
 
-  private keep (idHex: string, signed: Uint8Array, publisherId: Uint8Array): void {
-    if (this.templates.has(idHex)) return
+  /** Relays on one tip may announce the very same template (devnet always can): we serve our own signature when we made one. */
+  private keep (idHex: string, signed: Uint8Array, publisherId: Uint8Array, own: boolean): void {
+    const kept = this.templates.get(idHex)
+    if (kept !== undefined) {
+      if (own) Object.assign(kept, { signed, publisherId })
+      return
+    }
     this.templates.set(idHex, { signed, publisherId, attestations: new Map() })
     while (this.templates.size > MAX_SIGNED_TEMPLATES_KEPT) this.templates.delete(this.templates.keys().next().value as string)
   }

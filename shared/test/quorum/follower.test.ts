@@ -161,18 +161,18 @@ describe('QuorumFollower', () => {
   it('holds at most MAX_FOLLOWED_SUBJECTS tallies and remembers confirmed results in a bounded LRU', () => {
     const three = ids.slice(0, 3)
     const f = new QuorumFollower({ candidates: () => three, committeeSize: 3, minAttesters: 3 })
-    const first = sha256d(Uint8Array.of(0xf0))
-    for (const id of three) f.addAttestation(id, body('valid', 100, first))
-    expect(f.confirmedClaim(bytesToHex(first))).toBe('valid')
-    const total = MAX_CONFIRMED_RESULTS + 10
-    for (let i = 0; i < total; i++) {
-      const subject = sha256d(new Uint8Array(new Uint32Array([i]).buffer))
-      for (const id of three) f.addAttestation(id, body('valid', 100, subject))
-      if (i === 0) expect(f.confirmedClaim(bytesToHex(first))).toBe('valid') // touched: stays longer in the LRU
+    const subject = (i: number): Uint8Array => sha256d(Uint8Array.of(i & 0xff, (i >> 8) & 0xff, (i >> 16) & 0xff))
+    const confirmAll = (from: number, to: number): void => {
+      for (let i = from; i < to; i++) for (const id of three) f.addAttestation(id, body('valid', 100, subject(i)))
     }
+    confirmAll(0, MAX_FOLLOWED_SUBJECTS + 5)
+    expect(f.size).toBe(MAX_FOLLOWED_SUBJECTS)
+    expect(f.status(subject(0))).toBeUndefined() // its tally is forgotten ...
+    expect(f.confirmedClaim(bytesToHex(subject(0)))).toBe('valid') // ... its result is not
+    confirmAll(MAX_FOLLOWED_SUBJECTS + 5, MAX_CONFIRMED_RESULTS + 10)
     expect(f.size).toBe(MAX_FOLLOWED_SUBJECTS)
     expect(f.resultCount).toBe(MAX_CONFIRMED_RESULTS)
-    expect(f.status(first)).toBeUndefined() // its tally is forgotten ...
-    expect(f.confirmedClaim(bytesToHex(sha256d(new Uint32Array([total - 1]).buffer as unknown as Uint8Array)))).toBeUndefined()
+    expect(f.confirmedClaim(bytesToHex(subject(1)))).toBeUndefined() // the least recently used result went first
+    expect(f.confirmedClaim(bytesToHex(subject(MAX_CONFIRMED_RESULTS + 9)))).toBe('valid')
   })
 })

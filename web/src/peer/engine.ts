@@ -138,7 +138,6 @@ export class PeerEngine implements MiningEngine {
     const message = session.status.network === 'devnet'
       ? encodeDevnetBlock(found.header80, jobCoinbase(job.shareJob, extranonceFor(job.extranonce1, found.extranonce2)))
       : shareBytes
-    session.state.addHeader(found.header80)
     void session.network?.publish('block', message).catch((err: Error) => log.warn(`block publish failed: ${err.message}`))
   }
 

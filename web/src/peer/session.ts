@@ -96,8 +96,8 @@ export class PeerSession {
 
   private useTemplate (t: ConfirmedTemplate): void {
     this.state.addTemplate(t.id, t.announcement)
-    this.state.anchor(t.announcement.prevHash, t.announcement.height - 1)
     if (this.template !== undefined && t.announcement.height < this.template.announcement.height) return
+    this.state.anchor(t.announcement.prevHash, t.announcement.height - 1)
     this.template = t
     for (const l of this.templateListeners) l(t)
   }

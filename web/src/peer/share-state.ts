@@ -4,7 +4,7 @@
 // share, so for it the header rule and, for shares whose own window we cannot hold, the payout rule
 // are replaced by a PoW check (see `addSynced`).
 import type { ChainParams } from '../../../shared/src/chain/params'
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
+import { bytesToHex, equalBytes } from '../../../shared/src/primitives/bytes'
 import { HeaderChain, type HeaderVerdict } from '../../../shared/src/sharechain/header-chain'
 import type { ShareNode } from '../../../shared/src/sharechain/node'
 import { shareChainRules, type ShareChainRules } from '../../../shared/src/sharechain/rules'
@@ -17,6 +17,11 @@ import type { ShareVerdict } from '../../../shared/src/sharechain/verdict'
 
 /** Confirmed template announcements remembered by id (a share names the template it was mined on). */
 export const MAX_KNOWN_TEMPLATES = 64
+/** Shares held after a freshness or missing-parent ignore, in case a descendant shows they are history. */
+export const MAX_HELD_SHARES = 512
+/** The parent id a chain's first share names (all zero). */
+const FIRST_SHARE_PARENT = '00'.repeat(32)
+const HELD_REASONS: ReadonlySet<string> = new Set(['stale', 'unknown-block', 'unknown-parent'])
 
 export interface AddResult {
   verdict: ShareVerdict
@@ -38,6 +43,8 @@ export class ShareState {
   private rootHeight: number | undefined
   private readonly tipListeners = new Set<TipListener>()
   private readonly shareListeners = new Set<ShareListener>()
+  /** Shares ignored for freshness or a missing parent, by id hex, with their parent's id hex. */
+  private readonly held = new Map<string, { bytes: Uint8Array; parentKey: string }>()
 
   constructor (readonly params: ChainParams, private readonly now: () => number = () => Math.floor(Date.now() / 1000)) {
     this.rules = shareChainRules(params)
@@ -55,11 +62,13 @@ export class ShareState {
   }
 
   /**
-   * Makes sure the header chain holds `blockHash` (the prev block of a confirmed template). The first
-   * call sets the checkpoint; a later unknown block (header gossip missed) moves the checkpoint there.
+   * Makes `blockHash` (the prev block of the newest confirmed template) the header tip. The first call
+   * sets the checkpoint; later, a block we lack (header gossip missed) or one that is not our tip (we
+   * broke a tie between two blocks differently than the relays did) moves the checkpoint there: the
+   * quorum's template says which block the network builds on.
    */
   anchor (blockHash: Uint8Array, height: number): void {
-    if (this.headers?.get(blockHash) !== undefined) return
+    if (this.headers !== undefined && equalBytes(this.headers.tip.hash, blockHash)) return
     this.headers = new HeaderChain({ pow: this.rules.pow, powLimit: this.params.powLimit, checkpoint: { hash: blockHash, height } })
     this.validator = new ShareValidator({
       rules: this.rules,
@@ -79,12 +88,21 @@ export class ShareState {
     while (this.templates.size > MAX_KNOWN_TEMPLATES) this.templates.delete(this.templates.keys().next().value as string)
   }
 
-  /** Full validation of a live share (gossip or our own), then into the chain when accepted. */
-  addLive (bytes: Uint8Array, origin: 'live' | 'mine' = 'live'): AddResult {
+  /**
+   * Full validation of a live share (gossip or our own), then into the chain when accepted. A share
+   * ignored for freshness (stale, its block not in our headers) or for a missing parent is held; when a
+   * later share names it as parent, the network built on it, so it joins as history (synced rules,
+   * DESIGN.md: a synced share's block may be anywhere in the window's span) and the child is retried.
+   */
+  addLive (bytes: Uint8Array, origin: 'live' | 'mine' = 'live', retry = true): AddResult {
     if (this.validator === undefined) return { verdict: { kind: 'ignore', reason: 'unknown-block', detail: 'no block header yet' } }
     const { verdict, id, share } = this.validator.validate(bytes, 'live')
-    if (verdict.kind !== 'accept' || id === undefined || share === undefined) return { verdict, id, share }
-    return this.insert(share, id, bytes, false, origin)
+    if (verdict.kind === 'accept' && id !== undefined && share !== undefined) return this.insert(share, id, bytes, false, origin)
+    if (verdict.kind === 'ignore' && HELD_REASONS.has(verdict.reason) && id !== undefined && share !== undefined) {
+      this.hold(bytesToHex(id), bytes, bytesToHex(share.info.prevShareId))
+      if (retry && verdict.reason === 'unknown-parent' && this.stitch(bytesToHex(share.info.prevShareId))) return this.addLive(bytes, origin, false)
+    }
+    return { verdict, id, share }
   }
 
   /**
@@ -112,6 +130,25 @@ export class ShareState {
     const historyOk = verdict.kind === 'ignore' && (verdict.reason === 'unknown-block' || verdict.reason === 'old-block')
     if (verdict.kind !== 'accept' && !historyOk) return { verdict, id: p.id, share: p.share }
     return this.insert(p.share, p.id, bytes, false, 'synced')
+  }
+
+  private hold (key: string, bytes: Uint8Array, parentKey: string): void {
+    this.held.set(key, { bytes, parentKey })
+    while (this.held.size > MAX_HELD_SHARES) this.held.delete(this.held.keys().next().value as string)
+  }
+
+  /** Adds the held ancestors of `key` as history, oldest first, when they connect to our chain. */
+  private stitch (key: string): boolean {
+    const line: string[] = []
+    for (let k = key; this.held.has(k) && line.length < MAX_HELD_SHARES; k = this.held.get(k)!.parentKey) line.push(k)
+    const oldest = line.length > 0 ? this.held.get(line[line.length - 1])!.parentKey : undefined
+    if (oldest === undefined || (oldest !== FIRST_SHARE_PARENT && !this.chain.has(oldest))) return false
+    for (const k of line.reverse()) {
+      const held = this.held.get(k)!
+      this.held.delete(k)
+      if (this.addSynced(held.bytes).verdict.kind !== 'accept') return false
+    }
+    return true
   }
 
   get tip (): ShareNode | undefined {

@@ -46,11 +46,11 @@ function announcement (state: ShareState, height = 5): TemplateAnnouncement {
   }
 }
 
-async function confirmedTemplate (state: ShareState): Promise<ConfirmedTemplate> {
+async function confirmedTemplate (state: ShareState, height = 5): Promise<ConfirmedTemplate> {
   const quorum = new TemplateQuorum(state.rules.networkTag, () => [peerIdBytesOf(relayKey.publicKey)])
   let confirmed: ConfirmedTemplate | undefined
   quorum.onConfirmed((t) => { confirmed = t })
-  const signed = encodeSignedTemplate(await signTemplate(announcement(state), relayKey))
+  const signed = encodeSignedTemplate(await signTemplate(announcement(state, height), relayKey))
   expect((await quorum.takeSignedTemplate(signed)).kind).toBe('accept')
   if (confirmed === undefined) throw new Error('template not confirmed')
   state.addTemplate(confirmed.id, confirmed.announcement)
@@ -140,6 +140,28 @@ describe('browser peer core', () => {
     expect(b.tip?.key).toBe(a.tip?.key)
     expect(poolSnapshot(b, bytesToHex(me), template.announcement).myExpectedPayout)
       .toBe(poolSnapshot(a, bytesToHex(me), template.announcement).myExpectedPayout)
+  })
+})
+
+describe('history stitching', () => {
+  it('a share ignored as not fresh joins as history once a descendant builds on it', async () => {
+    // B mined S1 on block 5's template, then S2 on block 6's; A only knows block 6 (it joined later).
+    const b = new ShareState(params)
+    const t5 = await confirmedTemplate(b, 5)
+    const job1 = buildPeerJob({ state: b, template: t5, payoutScript: other, extranonce1: Uint8Array.of(7, 7, 7, 7), seq: 0, now: Math.floor(Date.now() / 1000) })
+    const s1 = shareBytesOf(job1, mine(job1), b.rules.networkTag)
+    expect(b.addLive(s1).verdict.kind).toBe('accept')
+    const a = new ShareState(params)
+    const t6 = await confirmedTemplate(a, 6)
+    const job2 = buildPeerJob({ state: b, template: t6, payoutScript: other, extranonce1: Uint8Array.of(7, 7, 7, 7), seq: 1, now: Math.floor(Date.now() / 1000) })
+    const s2 = shareBytesOf(job2, mine(job2), b.rules.networkTag)
+
+    const first = a.addLive(s1)
+    expect(first.verdict).toMatchObject({ kind: 'ignore', reason: 'unknown-block' })
+    expect(a.tip).toBeUndefined()
+    expect(a.addLive(s2).verdict).toEqual({ kind: 'accept' })
+    expect(a.tip?.height).toBe(1)
+    expect(a.chain.getById(first.id!)).toBeDefined()
   })
 })
 
