@@ -4,12 +4,11 @@
 // < 350 KiB gzip first load with the libp2p stack and kernels; first hash < 1 s after the click.
 // Needs a built dist/ (`npm run build`) and Debian's /usr/bin/chromium. Starts a devnet relay on free
 // ports (or uses PWA_BENCH_URL, a relay already running). Run: npx tsx bench/pwa.bench.ts
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { freePort, launchChromium, startRelay, type RunningRelay } from '../e2e/helpers'
-import { consentAndSetAddress, devnetAddress } from '../e2e/pwa-helpers'
+import { launchChromium, type RunningRelay } from '../e2e/helpers'
+import { consentAndSetAddress, devnetAddress, startDevnetRelay } from '../e2e/pwa-helpers'
 
 const DIST = new URL('../dist/', import.meta.url).pathname
 const GOAL_FIRST_LOAD_KIB = 350
@@ -43,19 +42,8 @@ function sizeOf (paths: Iterable<string>): number {
 const allAssets = distFiles().filter((f) => /\.(js|css|html|wasm|webmanifest)$/.test(f))
 const allAssetsGzip = allAssets.reduce((sum, f) => sum + gzipBytes(f), 0)
 
-let relay: RunningRelay | undefined
-let dataDir: string | undefined
-let url = process.env.PWA_BENCH_URL
-if (url === undefined) {
-  dataDir = mkdtempSync(join(tmpdir(), 'otedama-bench-pwa-'))
-  relay = await startRelay({
-    OTEDAMA_DATA_DIR: dataDir,
-    OTEDAMA_P2P_PORT: String(await freePort()),
-    OTEDAMA_WS_PORT: String(await freePort()),
-    OTEDAMA_STRATUM_PORT: String(await freePort())
-  })
-  url = relay.url
-}
+const relay: RunningRelay | undefined = process.env.PWA_BENCH_URL === undefined ? await startDevnetRelay() : undefined
+const url = process.env.PWA_BENCH_URL ?? (relay as RunningRelay).url
 
 const browser = await launchChromium()
 const firstPaint = new Set<string>()
@@ -70,7 +58,7 @@ try {
     let clicked = false
     page.on('request', (req) => {
       const u = new URL(req.url())
-      if (run !== 0 || u.origin !== new URL(url as string).origin) return
+      if (run !== 0 || u.origin !== new URL(url).origin) return
       toFirstHash.add(u.pathname)
       if (!clicked) firstPaint.add(u.pathname)
     })
@@ -110,7 +98,6 @@ try {
 } finally {
   await browser.close()
   await relay?.stop()
-  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })
 }
 
 const firstPaintGzip = sizeOf(firstPaint)

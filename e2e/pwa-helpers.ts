@@ -1,10 +1,13 @@
 // Helpers of the PWA e2e tests (engineer W): devnet payout addresses, a counter of Workers and sockets
 // the page creates (the consent checks), and screenshots under e2e/screenshots/ (gitignored).
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { scriptToAddress } from '../shared/src/address'
 import { getChainParams } from '../shared/src/chain'
 import { p2wpkhScript } from '../shared/src/primitives/script'
+import { freePort, startRelay, type RunningRelay } from './helpers'
 
 export const SCREENSHOT_DIR = new URL('./screenshots/', import.meta.url).pathname
 export const PHONE_VIEWPORT = { width: 390, height: 844 }
@@ -59,4 +62,33 @@ export async function consentAndSetAddress (page: Page, baseUrl: string, address
   await page.getByRole('button', { name: 'Save' }).click()
   await page.getByText('Saved.').waitFor()
   await page.goto(`${baseUrl}/#/mine`)
+}
+
+export interface DevnetRelay extends RunningRelay {
+  /** Stops the relay process, keeping its data directory. */
+  down (): Promise<void>
+  /** Starts it again on the same data directory and libp2p ports (its HTTP port changes). */
+  up (): Promise<void>
+}
+
+/** A devnet relay of its own: a fresh data directory and free ports, removed again by `stop`. */
+export async function startDevnetRelay (): Promise<DevnetRelay> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'otedama-e2e-relay-'))
+  const env = {
+    OTEDAMA_DATA_DIR: dataDir,
+    OTEDAMA_P2P_PORT: String(await freePort()),
+    OTEDAMA_WS_PORT: String(await freePort()),
+    OTEDAMA_STRATUM_PORT: String(await freePort())
+  }
+  let current = await startRelay(env)
+  return {
+    get url () { return current.url },
+    get process () { return current.process },
+    down: async () => { await current.stop() },
+    up: async () => { current = await startRelay(env) },
+    stop: async () => {
+      await current.stop()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }
 }

@@ -1,13 +1,10 @@
 // Mining from the browser against a real devnet relay: the tab hashes after the click, its shares are
 // accepted by the relay, a block it finds shows on the Pool screen with its payout, history survives a
 // reload, and two tabs link directly over WebRTC and see each other's shares.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { freePort, launchChromium, startRelay, type RunningRelay } from './helpers'
-import { consentAndSetAddress, DESKTOP_VIEWPORT, devnetAddress, PHONE_VIEWPORT, screenshot } from './pwa-helpers'
+import { launchChromium, type RunningRelay } from './helpers'
+import { consentAndSetAddress, DESKTOP_VIEWPORT, devnetAddress, PHONE_VIEWPORT, screenshot, startDevnetRelay } from './pwa-helpers'
 
 /** Longest wait for the relay to hold a share, or for a block, from one tab (ms). */
 const SHARES_TIMEOUT_MS = 60_000
@@ -15,17 +12,9 @@ const BLOCK_TIMEOUT_MS = 120_000
 
 let relay: RunningRelay
 let browser: Browser
-let dataDir: string
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'otedama-e2e-relay-'))
-  const [p2p, ws, stratum] = [await freePort(), await freePort(), await freePort()]
-  relay = await startRelay({
-    OTEDAMA_DATA_DIR: dataDir,
-    OTEDAMA_P2P_PORT: String(p2p),
-    OTEDAMA_WS_PORT: String(ws),
-    OTEDAMA_STRATUM_PORT: String(stratum)
-  })
+  relay = await startDevnetRelay()
   // Loopback WebRTC needs this flag and the microphone permission (shared/notes/libp2p.md).
   browser = await launchChromium(['--allow-loopback-in-peer-connection'])
 })
@@ -33,7 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await relay?.stop()
-  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })
 })
 
 async function tab (): Promise<{ context: BrowserContext; page: Page }> {

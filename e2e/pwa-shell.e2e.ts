@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium, startRelay, type RunningRelay } from './helpers'
-import { consentAndSetAddress, DESKTOP_VIEWPORT, devnetAddress, installConstructionProbe, PHONE_VIEWPORT, readProbe, screenshot } from './pwa-helpers'
+import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium, type RunningRelay } from './helpers'
+import { consentAndSetAddress, DESKTOP_VIEWPORT, startDevnetRelay, devnetAddress, installConstructionProbe, PHONE_VIEWPORT, readProbe, screenshot } from './pwa-helpers'
 
 let relay: RunningRelay
 let browser: Browser
 
 beforeAll(async () => {
-  relay = await startRelay()
+  relay = await startDevnetRelay()
   browser = await launchChromium()
 })
 

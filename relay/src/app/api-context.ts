@@ -119,25 +119,6 @@ export function createApiContext (init: ApiContextInit): ApiContext {
     return t === undefined ? undefined : bytesToHex(templateId(announce(t, pool.rules.networkTag)))
   }
 
-  const currentTemplate = (): TemplateView | undefined => {
-    const t = init.source.current()
-    const idHex = currentTemplateId()
-    if (t === undefined || idHex === undefined) return undefined
-    const status = init.quorum?.follower.templateStatus(idHex)
-    return {
-      templateId: idHex,
-      height: t.height,
-      prevHash: hashToDisplayHex(t.prevHash),
-      version: t.version,
-      bits: t.bits.toString(16).padStart(8, '0'),
-      curtime: Math.max(t.curtime, t.mintime),
-      coinbaseValue: t.coinbaseValue.toString(),
-      ...(status?.publisherId !== undefined ? { publisher: peerIdString(status.publisherId) } : {}),
-      ...(status?.signed !== undefined ? { signedTemplate: bytesToHex(status.signed) } : {}),
-      quorum: quorumStatusView(status, init.quorum?.minAttesters ?? 0)
-    }
-  }
-
   /** A template another relay (or we) announced, from the follower; undefined when not followed. */
   const template = (idHex: string): TemplateView | undefined => {
     const status = init.quorum?.follower.templateStatus(idHex)
@@ -154,6 +135,23 @@ export function createApiContext (init: ApiContextInit): ApiContext {
       ...(status.publisherId !== undefined ? { publisher: peerIdString(status.publisherId) } : {}),
       ...(status.signed !== undefined ? { signedTemplate: bytesToHex(status.signed) } : {}),
       quorum: quorumStatusView(status, init.quorum?.minAttesters ?? 0)
+    }
+  }
+
+  /** Our current template: as followed (with its signed announcement), else from the source alone. */
+  const currentTemplate = (): TemplateView | undefined => {
+    const t = init.source.current()
+    const idHex = currentTemplateId()
+    if (t === undefined || idHex === undefined) return undefined
+    return template(idHex) ?? {
+      templateId: idHex,
+      height: t.height,
+      prevHash: hashToDisplayHex(t.prevHash),
+      version: t.version,
+      bits: t.bits.toString(16).padStart(8, '0'),
+      curtime: Math.max(t.curtime, t.mintime),
+      coinbaseValue: t.coinbaseValue.toString(),
+      quorum: quorumStatusView(undefined, init.quorum?.minAttesters ?? 0)
     }
   }
 

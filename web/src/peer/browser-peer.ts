@@ -34,7 +34,11 @@ export async function createBrowserPeer (init: BrowserPeerInit): Promise<MiningE
     createPool: (workers, dutyCycle) => new MinerPool({ createWorker: browserWorkerFactory, hardwareThreads: hardwareThreads(), workers, dutyCycle }),
     session: async () => {
       const status = await fetchRelayStatus(init.origin)
+      // Relays listed in Settings: best effort (another origin may not answer this page).
+      const listed = await Promise.all(init.settings.relays.map(async (origin) => await fetchRelayStatus(origin).catch(() => undefined)))
       const session = new PeerSession(init.origin, status, {
+        extraRelays: listed.filter((r) => r !== undefined),
+        quorum: init.settings.quorum,
         createNetwork: async (networkInit) => (await import('./libp2p-network')).createLibp2pNetwork(networkInit),
         fetchWork: fetchRelayWork,
         store: { addToOutbox, removeFromOutbox, listOutbox, recordHistory }

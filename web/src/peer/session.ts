@@ -26,6 +26,10 @@ export interface SessionDeps {
   createNetwork: CreateBrowserNetwork
   fetchWork: (origin: string) => Promise<RelayWork | undefined>
   store: OutboxStore
+  /** Relays the user listed in Settings (their /api/v1/status), dialled and on committees too. */
+  extraRelays?: RelayStatus[]
+  /** 'committee': relays we reach also join committees; 'my-relays': only the page's and the listed ones. */
+  quorum?: 'committee' | 'my-relays'
 }
 
 export class PeerSession {
@@ -40,8 +44,10 @@ export class PeerSession {
 
   constructor (readonly origin: string, readonly status: RelayStatus, private readonly deps: SessionDeps) {
     this.state = new ShareState(getChainParams(status.network))
-    if (status.peerId !== undefined) this.relayIds.push(peerIdFromString(status.peerId).toMultihash().bytes)
-    this.quorum = new TemplateQuorum(this.state.rules.networkTag, () => this.relayIds)
+    for (const relay of [status, ...(deps.extraRelays ?? [])]) {
+      if (relay.peerId !== undefined && relay.network === status.network) this.relayIds.push(peerIdBytes(relay.peerId))
+    }
+    this.quorum = new TemplateQuorum(this.state.rules.networkTag, () => this.committeeCandidates())
     this.blocks = new BlockBook(this.state)
     this.outbox = new ShareOutbox(status.network, deps.store)
     this.quorum.onConfirmed((t) => this.useTemplate(t))
@@ -65,7 +71,8 @@ export class PeerSession {
       return undefined
     })
     const allowInsecureLocal = allowsInsecureLocal(this.origin)
-    const relayAddrs = dialableRelayAddrs(this.status.multiaddrs ?? [], allowInsecureLocal)
+    const listed = (this.deps.extraRelays ?? []).filter((r) => r.network === this.status.network)
+    const relayAddrs = dialableRelayAddrs([this.status, ...listed].flatMap((r) => r.multiaddrs ?? []), allowInsecureLocal)
     if (relayAddrs.length === 0) throw new Error(`the relay at ${this.origin} announced no address this page may dial`)
     const network = await this.deps.createNetwork({
       network: this.status.network,
@@ -92,6 +99,13 @@ export class PeerSession {
     this.outbox.stopChecking()
     await this.network?.stop()
     this.network = undefined
+  }
+
+  /** Peer id bytes of the relays committees are drawn from. */
+  private committeeCandidates (): Uint8Array[] {
+    if (this.deps.quorum === 'my-relays' || this.network === undefined) return this.relayIds
+    const reached = this.network.peers().filter((p) => p.kind === 'relay').map((p) => peerIdBytes(p.id))
+    return [...this.relayIds, ...reached]
   }
 
   private useTemplate (t: ConfirmedTemplate): void {
@@ -158,6 +172,10 @@ export class PeerSession {
 }
 
 /** A header's verdict on the gossip scale; a block we already hold is still forwarded (`duplicateOk`). */
+function peerIdBytes (id: string): Uint8Array {
+  return peerIdFromString(id).toMultihash().bytes
+}
+
 function headerVerdict (v: ReturnType<ShareState['addHeader']>, duplicateOk = false): Verdict {
   if (v === undefined) return { kind: 'ignore', reason: 'no-checkpoint' }
   if (v.kind === 'accept' || (duplicateOk && v.reason === 'duplicate')) return { kind: 'accept' }
