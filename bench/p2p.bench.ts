@@ -5,8 +5,10 @@
 //    FLOOD_SECONDS while the honest peers keep gossiping -> relay msg/s ingested+validated, relay CPU
 //    (its own CPU time over wall time: the machine is shared), RSS, honest p50/p95, and where the honest
 //    shares wait: publisher -> relay validator (stamped in the share), the relay's event-loop delay.
-// 3. RSS of the relay with 100 peers connected, after a GC, and the cost per connection.
-// Run: npx tsx bench/p2p.bench.ts   (prints figures, last line JSON). Bounded: ~40 s, loopback only.
+// 3. RSS of the relay with 100 idle peers connected, after a GC, and the cost per connection.
+// Runs twice: flood guard off (the relay's capacity: everything reaches validation) and on (the per-peer
+// gossip rate bound of shared/src/p2p/flood-guard.ts ignores excess unhashed and disconnects flooders).
+// Run: npx tsx bench/p2p.bench.ts   (prints figures, last line JSON). Bounded: ~90 s, loopback only.
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -57,6 +59,7 @@ interface RelaySample {
   accepted: number
   rejected: number
   ignored: number
+  overRate: number
   connections: number
   banned: number
   meshPeers: number
@@ -72,11 +75,11 @@ interface RelaySample {
 }
 
 // --- relay child process --------------------------------------------------------------------------
-async function relayChild(): Promise<void> {
+async function relayChild(guard: boolean): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'otedama-bench-'))
   let hops: number[] = []
   const node = await createRelayNode(
-    { network: 'devnet', dataDir, host: '127.0.0.1', tcpPort: 0, wsPort: 0, allowPrivateAddresses: true, inboundConnectionsPerHostPerSecond: 10_000, maxConnections: 1000 },
+    { network: 'devnet', dataDir, host: '127.0.0.1', tcpPort: 0, wsPort: 0, allowPrivateAddresses: true, inboundConnectionsPerHostPerSecond: 10_000, maxConnections: 1000, floodGuard: guard ? {} : { messagesPerSecond: Infinity } },
     {
       validators: {
         share: (bytes) => {
@@ -141,7 +144,8 @@ async function floodChild(relayAddr: string): Promise<void> {
   const hostile = nodes.slice(noisyCount)
   const send = (m: unknown): void => void process.send?.(m)
   send({ ready: true, hostile: hostile.length })
-  process.on('message', async (m: { flood?: boolean; extraPeers?: number; stop?: boolean }) => {
+  const extra: LightPeer[] = []
+  process.on('message', async (m: { flood?: boolean; extraPeers?: number; dropExtra?: boolean; stop?: boolean }) => {
     if (m.flood) {
       const deadline = performance.now() + FLOOD_SECONDS * 1000
       let sent = 0
@@ -163,11 +167,15 @@ async function floodChild(relayAddr: string): Promise<void> {
       send({ flooded: sent })
     }
     if (m.extraPeers) {
-      for (let i = 0; i < m.extraPeers; i++) nodes.push(await startLightPeer(relayAddr))
+      for (let i = 0; i < m.extraPeers; i++) extra.push(await startLightPeer(relayAddr))
       send({ extra: true })
     }
+    if (m.dropExtra) {
+      await Promise.all(extra.splice(0).map((p) => p.stop().catch(() => undefined)))
+      send({ dropped: true })
+    }
     if (m.stop) {
-      await Promise.all(nodes.map((p) => p.stop().catch(() => undefined)))
+      await Promise.all([...nodes, ...extra].map((p) => p.stop().catch(() => undefined)))
       process.exit(0)
     }
   })
@@ -198,11 +206,29 @@ async function honestRound(honest: LightPeer[], count: number, rate: number, arr
   return latencies
 }
 
-async function main(): Promise<void> {
+interface FloodResult {
+  baseline: Spread
+  underFlood: Spread
+  hop: Spread
+  loopP99Ms: number
+  rate: number
+  cpuPercent: number
+  msgPerCpuSecond: number
+  rssMiB: number
+  banned: number
+  hostile: number
+  overRate: number
+  rss?: { connections50: number; connections100: number; rss50: number; rss100: number; heap50: number; heap100: number }
+}
+
+/** One relay, 50 peers (5 honest), baseline then flood; `guard` = the per-peer gossip rate bound on. */
+async function floodRun(guard: boolean, measureRss: boolean): Promise<FloodResult> {
   const self = new URL(import.meta.url).pathname
   const spawn = (execArgv: string[], ...args: string[]): ChildProcess =>
     fork(self, args, { execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-  const relay = spawn(['--expose-gc'], '--relay-child')
+  // OTEDAMA_BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the relay (open in Chrome DevTools).
+  const profile = process.env.OTEDAMA_BENCH_CPU_PROF
+  const relay = spawn(['--expose-gc', ...(profile !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])], '--relay-child', guard ? 'guard' : 'no-guard')
   const relayAddr = (await once<{ ready: string }>(relay, 'ready')).ready
   const flooder = spawn([], '--flood-child', relayAddr)
   const honest: LightPeer[] = []
@@ -214,13 +240,28 @@ async function main(): Promise<void> {
   const loop = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS })
   loop.enable()
   await sleep(MESH_SETTLE_MS)
-  const idle = await sampleRelay(relay, { reset: true, gc: true })
-  console.log(`relay with ${idle.connections} peers attached: share mesh ${idle.meshPeers} peers (${idle.honestInMesh}/${HONEST_PEERS} honest), RSS ${(idle.rssBytes / 2 ** 20).toFixed(0)} MiB`)
+  const label = guard ? 'with flood guard' : 'flood guard off (capacity)'
+  const mib = (b: number): number => Math.round(b / 2 ** 20)
 
+  let rss: FloodResult['rss']
+  if (measureRss) {
+    const fifty = await sampleRelay(relay, { gc: true })
+    flooder.send({ extraPeers: EXTRA_PEERS_FOR_RSS })
+    await once(flooder, 'extra')
+    await sleep(MESH_SETTLE_MS)
+    const hundred = await sampleRelay(relay, { gc: true })
+    rss = { connections50: fifty.connections, connections100: hundred.connections, rss50: fifty.rssBytes, rss100: hundred.rssBytes, heap50: fifty.heapUsedBytes, heap100: hundred.heapUsedBytes }
+    flooder.send({ dropExtra: true })
+    await once(flooder, 'dropped')
+    await sleep(1000)
+  }
+
+  const idle = await sampleRelay(relay, { reset: true, gc: true })
+  console.log(`[${label}] relay with ${idle.connections} peers attached: share mesh ${idle.meshPeers} peers (${idle.honestInMesh}/${HONEST_PEERS} honest), RSS ${mib(idle.rssBytes)} MiB`)
   const baseline = spread(await honestRound(honest, BASELINE_SHARES, HONEST_RATE_PER_SECOND, arrivals))
   const afterBaseline = await sampleRelay(relay, { reset: true })
-  console.log(`baseline (idle relay): honest propagation ${describeSpread(baseline)}`)
-  console.log(`  publisher -> relay validator: ${describeSpread(afterBaseline.hop)}; relay loop delay p99 ${afterBaseline.loop.p99} ms`)
+  console.log(`  baseline (idle relay): honest propagation ${describeSpread(baseline)}`)
+  console.log(`    publisher -> relay validator: ${describeSpread(afterBaseline.hop)}; relay loop delay p99 ${afterBaseline.loop.p99} ms`)
 
   loop.reset()
   const before = await sampleRelay(relay, { reset: true })
@@ -237,56 +278,80 @@ async function main(): Promise<void> {
   const cpuPercent = (100 * cpuSeconds) / seconds
   const msgPerCpuSecond = ingested / cpuSeconds
   console.log(
-    `flood: attackers sent ${sent}; relay ingested+validated ${ingested} msgs in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} msg/s ` +
-      `(accepted ${after.accepted - before.accepted}, ignored ${after.ignored - before.ignored}, rejected ${after.rejected - before.rejected}), ` +
-      `hostile banned ${after.banned}/${hostile}`
+    `  flood: attackers sent ${sent}; relay ingested ${ingested} msgs in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} msg/s ` +
+      `(accepted ${after.accepted - before.accepted}, ignored ${after.ignored - before.ignored} of which over-rate ${after.overRate - before.overRate}, ` +
+      `rejected ${after.rejected - before.rejected}); banned ${after.banned} (hostile ${hostile}), ${after.connections} peers left`
   )
   console.log(
-    `  relay CPU ${cpuSeconds.toFixed(2)} s over ${seconds.toFixed(1)} s wall = ${cpuPercent.toFixed(0)} % of a core, ` +
-      `${msgPerCpuSecond.toFixed(0)} msg per CPU-second, RSS ${(after.rssBytes / 2 ** 20).toFixed(0)} MiB`
+    `    relay CPU ${cpuSeconds.toFixed(2)} s over ${seconds.toFixed(1)} s wall = ${cpuPercent.toFixed(0)} % of a core, ` +
+      `${msgPerCpuSecond.toFixed(0)} msg per CPU-second, RSS ${mib(after.rssBytes)} MiB`
   )
-  console.log(`honest under flood: ${describeSpread(underFlood)} (p95 ${(underFlood.p95 / baseline.p95).toFixed(2)}x baseline)`)
+  console.log(`  honest under flood: ${describeSpread(underFlood)} (p95 ${(underFlood.p95 / baseline.p95).toFixed(2)}x baseline)`)
   console.log(
-    `  publisher -> relay validator: ${describeSpread(after.hop)}; relay loop delay p50 ${after.loop.p50} / p99 ${after.loop.p99} / max ${after.loop.max} ms; ` +
+    `    publisher -> relay validator: ${describeSpread(after.hop)}; relay loop delay p50 ${after.loop.p50} / p99 ${after.loop.p99} / max ${after.loop.max} ms; ` +
       `honest peers' loop p99 ${mainLoopP99} ms; share mesh ${after.meshPeers} (${after.honestInMesh}/${HONEST_PEERS} honest)`
-  )
-
-  const fifty = await sampleRelay(relay, { gc: true })
-  flooder.send({ extraPeers: EXTRA_PEERS_FOR_RSS })
-  await once(flooder, 'extra')
-  await sleep(MESH_SETTLE_MS)
-  const hundred = await sampleRelay(relay, { gc: true })
-  const mib = (b: number): string => (b / 2 ** 20).toFixed(0)
-  const addedConnections = hundred.connections - fifty.connections
-  const kibPerConnection = (hundred.rssBytes - fifty.rssBytes) / 1024 / Math.max(1, addedConnections)
-  const heapKibPerConnection = (hundred.heapUsedBytes - fifty.heapUsedBytes) / 1024 / Math.max(1, addedConnections)
-  console.log(
-    `relay with ${hundred.connections} connections: RSS ${mib(hundred.rssBytes)} MiB, heap ${mib(hundred.heapUsedBytes)} MiB ` +
-      `(with ${fifty.connections}: RSS ${mib(fifty.rssBytes)} MiB, heap ${mib(fifty.heapUsedBytes)} MiB) -> ` +
-      `${kibPerConnection.toFixed(0)} KiB RSS, ${heapKibPerConnection.toFixed(0)} KiB heap per added connection`
   )
 
   flooder.send({ stop: true })
   relay.send({ stop: true })
   await Promise.all(honest.map((p) => p.stop().catch(() => undefined)))
   await Promise.all([exited(relay), exited(flooder)])
+  return {
+    baseline,
+    underFlood,
+    hop: after.hop,
+    loopP99Ms: after.loop.p99,
+    rate,
+    cpuPercent,
+    msgPerCpuSecond,
+    rssMiB: mib(after.rssBytes),
+    banned: after.banned,
+    hostile,
+    overRate: after.overRate - before.overRate,
+    rss
+  }
+}
+
+async function main(): Promise<void> {
+  const open = await floodRun(false, true)
+  const guarded = await floodRun(true, false)
+  const rss = open.rss!
+  const added = rss.connections100 - rss.connections50
+  const kibPerConnection = (rss.rss100 - rss.rss50) / 1024 / Math.max(1, added)
+  const heapKibPerConnection = (rss.heap100 - rss.heap50) / 1024 / Math.max(1, added)
+  const mib = (b: number): number => Math.round(b / 2 ** 20)
+  console.log(
+    `relay with ${rss.connections100} idle connections: RSS ${mib(rss.rss100)} MiB, heap ${mib(rss.heap100)} MiB ` +
+      `(with ${rss.connections50}: RSS ${mib(rss.rss50)} MiB, heap ${mib(rss.heap50)} MiB) -> ` +
+      `${kibPerConnection.toFixed(0)} KiB RSS, ${heapKibPerConnection.toFixed(0)} KiB heap per added connection`
+  )
+  console.log(
+    `flood guard: honest p95 ${open.underFlood.p95} -> ${guarded.underFlood.p95} ms (${(guarded.underFlood.p95 / open.underFlood.p95).toFixed(2)}x), ` +
+      `peers banned ${open.banned} -> ${guarded.banned}`
+  )
   console.log(
     JSON.stringify({
-      baselineP50Ms: baseline.p50,
-      baselineP95Ms: baseline.p95,
-      floodMsgPerSec: Math.round(rate),
-      floodRelayCpuPercent: Math.round(cpuPercent),
-      floodRelayMsgPerCpuSecond: Math.round(msgPerCpuSecond),
-      floodRelayRssMiB: Math.round(after.rssBytes / 2 ** 20),
-      floodHonestP50Ms: underFlood.p50,
-      floodHonestP95Ms: underFlood.p95,
-      floodHonestToRelayP95Ms: after.hop.p95,
-      floodRelayLoopDelayP99Ms: after.loop.p99,
-      floodP95OverBaseline: +(underFlood.p95 / baseline.p95).toFixed(2),
-      hostileBanned: after.banned,
-      relayConnectionsForRss: hundred.connections,
-      relayRssMiBWith100Peers: Math.round(hundred.rssBytes / 2 ** 20),
-      relayHeapMiBWith100Peers: Math.round(hundred.heapUsedBytes / 2 ** 20),
+      baselineP50Ms: guarded.baseline.p50,
+      baselineP95Ms: guarded.baseline.p95,
+      floodMsgPerSec: Math.round(open.rate),
+      floodRelayCpuPercent: Math.round(open.cpuPercent),
+      floodRelayMsgPerCpuSecond: Math.round(open.msgPerCpuSecond),
+      floodRelayRssMiB: open.rssMiB,
+      floodHonestP50Ms: open.underFlood.p50,
+      floodHonestP95Ms: open.underFlood.p95,
+      floodHonestToRelayP95Ms: open.hop.p95,
+      floodRelayLoopDelayP99Ms: open.loopP99Ms,
+      floodP95OverBaseline: +(open.underFlood.p95 / open.baseline.p95).toFixed(2),
+      guardedFloodMsgPerSec: Math.round(guarded.rate),
+      guardedFloodRelayCpuPercent: Math.round(guarded.cpuPercent),
+      guardedFloodHonestP50Ms: guarded.underFlood.p50,
+      guardedFloodHonestP95Ms: guarded.underFlood.p95,
+      guardedP95OverBaseline: +(guarded.underFlood.p95 / guarded.baseline.p95).toFixed(2),
+      guardedBanned: guarded.banned,
+      hostileBanned: open.banned,
+      relayConnectionsForRss: rss.connections100,
+      relayRssMiBWith100Peers: mib(rss.rss100),
+      relayHeapMiBWith100Peers: mib(rss.heap100),
       relayRssKiBPerConnection: Math.round(kibPerConnection)
     })
   )
@@ -294,6 +359,7 @@ async function main(): Promise<void> {
 }
 
 const floodArg = process.argv.indexOf('--flood-child')
-if (process.argv.includes('--relay-child')) void relayChild()
+const relayArg = process.argv.indexOf('--relay-child')
+if (relayArg >= 0) void relayChild(process.argv[relayArg + 1] === 'guard')
 else if (floodArg >= 0) void floodChild(process.argv[floodArg + 1])
 else void main()

@@ -177,12 +177,17 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
     validators: handlers.validators,
     graylistThreshold: policy.graylistThreshold,
     onFetchNeeded: (shareId, from) => parents.request(shareId, from),
+    floodGuard: config.floodGuard,
     onGraylisted: (peer, score) => {
-      bans.add(peer.toString())
+      banAndHangUp(peer)
       for (const handler of graylistHandlers) handler(peer, score)
-      void node.hangUp(peer).catch((err: Error) => log.debug(`hang up ${peer.toString()}: ${err.message}`))
-    }
+    },
+    onFlooder: (peer) => banAndHangUp(peer)
   })
+  const banAndHangUp = (peer: PeerId): void => {
+    bans.add(peer.toString())
+    void node.hangUp(peer).catch((err: Error) => log.debug(`hang up ${peer.toString()}: ${err.message}`))
+  }
   const fetchById = async (peer: PeerId | Multiaddr, ids: Uint8Array[]): Promise<Uint8Array[]> =>
     (await requestSync(await open(peer, protocols.sync)(), { kind: 'byId', ids })).shares
   const parents = new ParentFetcher<PeerId>({ fetchById, ingest: (share, from) => router.ingest('share', share, from) })

@@ -1,11 +1,14 @@
 // The gossip policy both node kinds run (relay and browser): per-topic size bound, then the topic's
 // validator, its verdict mapped onto gossipsub's accept/reject/ignore (reject feeds peer scoring),
 // delivery of accepted messages to handlers, batching of attestations, and a watch on peer scores that
-// reports peers sinking below the graylist threshold so the node can disconnect them.
+// reports peers sinking below the graylist threshold so the node can disconnect them. Before all of that,
+// a per-peer rate bound (flood-guard.ts) ignores a flooding peer's excess without hashing it and reports
+// the peer once its excess keeps growing.
 // Works on the structural part of @libp2p/gossipsub 17 it needs, so shared/ imports no libp2p code.
 import { createLogger } from '../log'
 import { decodeBatch, encodeBatch } from './batch-codec'
 import { Batcher, type BatcherOptions } from './batcher'
+import { createFloodGuardParams, PeerFloodGuard, type FloodGuardParams } from './flood-guard'
 import { MAX_DISCOVERY_MESSAGE_BYTES } from './gossip-options'
 import { MAX_MESSAGE_BYTES_BY_TOPIC } from './limits'
 import { clearRepeating, setRepeating, type TimerHandle } from './runtime'
@@ -45,6 +48,8 @@ export interface TopicCounters {
   rejected: number
   ignored: number
   oversize: number
+  /** Ignored unvalidated: the sender was over its gossip rate (flood-guard.ts). */
+  overRate: number
   validatorErrors: number
   published: number
 }
@@ -61,6 +66,10 @@ export interface GossipRouterOptions<P extends PeerLike> {
   onGraylisted?: (peer: P, score: number) => void
   /** Called when a validator ignores a message for want of a share (unknown parent): fetch it by sync. */
   onFetchNeeded?: (shareId: Uint8Array, from: P) => void
+  /** Called once when a peer floods past its gossip rate bound; the node disconnects and bans it. */
+  onFlooder?: (peer: P) => void
+  /** Per-peer gossip rate bound (defaults: limits.ts); `{ messagesPerSecond: Infinity }` turns it off. */
+  floodGuard?: Partial<FloodGuardParams>
   batching?: BatcherOptions
 }
 
@@ -69,10 +78,14 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
   private readonly handlers = new Map<ValidatedTopicKind, Set<MessageHandler<P>>>()
   private readonly attestBatcher: Batcher
   private readonly graylisted = new Set<string>()
+  private readonly floodGuard: PeerFloodGuard
+  private readonly floodParams: FloodGuardParams
   private scoreWatch: TimerHandle | undefined
 
   constructor(private readonly options: GossipRouterOptions<P>) {
     this.metrics = Object.fromEntries(VALIDATED_TOPIC_KINDS.map((k) => [k, zeroCounters()])) as GossipMetrics
+    this.floodParams = createFloodGuardParams(options.floodGuard)
+    this.floodGuard = new PeerFloodGuard(this.floodParams)
     this.attestBatcher = new Batcher((items) => void this.publishNow('attest', encodeBatch(items)), options.batching)
   }
 
@@ -81,7 +94,7 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
     for (const kind of VALIDATED_TOPIC_KINDS) {
       const validator = validators[kind]
       if (validator === undefined) continue
-      pubsub.topicValidators.set(topics[kind], (peer, message) => this.validate(kind, validator, peer, message.data))
+      pubsub.topicValidators.set(topics[kind], (peer, message) => this.validateGossip(kind, validator, peer, message.data))
       pubsub.subscribe(topics[kind])
     }
     // Peer-discovery announcements are libp2p's format; we only bound their size.
@@ -146,6 +159,21 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
       log.warn(`publish on ${kind} failed: ${(err as Error).message}`)
       return 0
     }
+  }
+
+  /** Gossip path: the sender's rate first (O(1), before any decoding or hashing), then validation. */
+  private validateGossip(kind: ValidatedTopicKind, validator: MessageValidator<P>, peer: P, data: Uint8Array): GossipResult | Promise<GossipResult> {
+    const decision = this.floodGuard.check(peer.toString())
+    if (decision === 'admit') return this.validate(kind, validator, peer, data)
+    const counters = this.metrics[kind]
+    counters.received++
+    counters.overRate++
+    counters.ignored++
+    if (decision === 'flooder') {
+      log.warn(`peer ${peer.toString()} floods gossip (${kind}) past ${this.floodParams.messagesPerSecond} msg/s: disconnecting`)
+      this.options.onFlooder?.(peer)
+    }
+    return 'ignore'
   }
 
   private async validate(kind: ValidatedTopicKind, validator: MessageValidator<P>, peer: P, data: Uint8Array): Promise<GossipResult> {
@@ -230,5 +258,5 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
 }
 
 function zeroCounters(): TopicCounters {
-  return { received: 0, accepted: 0, rejected: 0, ignored: 0, oversize: 0, validatorErrors: 0, published: 0 }
+  return { received: 0, accepted: 0, rejected: 0, ignored: 0, oversize: 0, overRate: 0, validatorErrors: 0, published: 0 }
 }

@@ -58,3 +58,21 @@ export const MAX_MESSAGE_BYTES_BY_TOPIC = {
   template: MAX_TEMPLATE_ANNOUNCEMENT_BYTES,
   attest: MAX_ATTEST_BATCH_BYTES
 } as const
+
+// --- per-peer gossip rate (flood-guard.ts) -------------------------------------------------------
+/**
+ * Gossip messages per second one peer may send, all validated topics together. The whole network makes
+ * ~0.1 share/s (devnet share interval 10 s) plus one header per block and batched attestations, so 100/s
+ * is ~1000x any honest peer's need, relays forwarding everything included; over it, messages are ignored
+ * before validation (no hashing).
+ */
+export const GOSSIP_MESSAGES_PER_PEER_PER_SECOND = 100
+/** Messages one peer may send at once above that rate (token bucket size). */
+export const GOSSIP_MESSAGE_BURST_PER_PEER = 200
+/**
+ * Over-rate messages (decaying) after which a peer is a flooder and is disconnected and banned like a
+ * graylisted one: a peer sending 500/s passes it within ~1 s (200 burst + 200 excess at 400/s over).
+ */
+export const GOSSIP_FLOOD_EXCESS_MESSAGES = 200
+/** Half-life of the over-rate count (ms): a short overshoot is forgiven, a sustained flood is not. */
+export const GOSSIP_FLOOD_EXCESS_HALF_LIFE_MS = 10_000
