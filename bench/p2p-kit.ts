@@ -149,3 +149,49 @@ export function describeSpread(s: Spread): string {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Chunks in flight through one delay proxy at most (bounded memory; excess closes the link). */
+const MAX_DELAYED_CHUNKS = 100_000
+
+/**
+ * A loopback TCP proxy that delays every chunk by `oneWayDelayMs` in each direction (order kept: one
+ * delay for all): a link with RTT 2 x delay, without touching the machine's network settings.
+ */
+export async function startDelayProxy(targetPort: number, oneWayDelayMs: number): Promise<{ port: number; close(): Promise<void> }> {
+  const { createServer, connect } = await import('node:net')
+  const sockets = new Set<import('node:net').Socket>()
+  let inFlight = 0
+  const pipeDelayed = (from: import('node:net').Socket, to: import('node:net').Socket): void => {
+    from.on('data', (chunk) => {
+      if (++inFlight > MAX_DELAYED_CHUNKS) return void from.destroy()
+      setTimeout(() => {
+        inFlight--
+        if (!to.destroyed) to.write(chunk)
+      }, oneWayDelayMs)
+    })
+    from.on('end', () => setTimeout(() => to.end(), oneWayDelayMs))
+    from.on('error', () => to.destroy())
+    from.on('close', () => setTimeout(() => to.destroy(), oneWayDelayMs))
+  }
+  const server = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1')
+    client.setNoDelay(true)
+    upstream.setNoDelay(true)
+    for (const s of [client, upstream]) {
+      sockets.add(s)
+      s.on('close', () => sockets.delete(s))
+    }
+    pipeDelayed(client, upstream)
+    pipeDelayed(upstream, client)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  return {
+    port: typeof address === 'object' && address !== null ? address.port : 0,
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve())
+      })
+  }
+}

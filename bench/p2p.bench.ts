@@ -72,6 +72,8 @@ interface RelaySample {
   hop: Spread
   /** The relay's event-loop delay since the last reset (ms). */
   loop: { p50: number; p99: number; max: number }
+  /** The longest gap between two loop ticks since the last reset, and the CPU used within it (ms). */
+  stall: { wallMs: number; cpuMs: number }
 }
 
 // --- relay child process --------------------------------------------------------------------------
@@ -93,6 +95,16 @@ async function relayChild(guard: boolean): Promise<void> {
   await node.start()
   const loop = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS })
   loop.enable()
+  // The longest stall of the loop, with the CPU the process used during it: CPU ~ wall means our own
+  // work blocked the loop; CPU << wall means the shared machine did not schedule us.
+  let stall = { wallMs: 0, cpuMs: 0 }
+  let tick = { at: performance.now(), cpu: process.cpuUsage() }
+  setInterval(() => {
+    const now = { at: performance.now(), cpu: process.cpuUsage() }
+    const wallMs = now.at - tick.at
+    if (wallMs > stall.wallMs) stall = { wallMs, cpuMs: (now.cpu.user + now.cpu.system - tick.cpu.user - tick.cpu.system) / 1000 }
+    tick = now
+  }, LOOP_DELAY_RESOLUTION_MS).unref()
   const pubsub = node.libp2p.services.pubsub as { getMeshPeers(topic: string): string[] }
   let honest = new Set<string>()
   const send = (m: unknown): void => void process.send?.(m)
@@ -115,11 +127,13 @@ async function relayChild(guard: boolean): Promise<void> {
         heapUsedBytes: process.memoryUsage().heapUsed,
         at: performance.now(),
         hop: spread(hops),
-        loop: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) }
+        loop: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) },
+        stall: { wallMs: +stall.wallMs.toFixed(0), cpuMs: +stall.cpuMs.toFixed(0) }
       }
       if (m.reset === true) {
         hops = []
         loop.reset()
+        stall = { wallMs: 0, cpuMs: 0 }
       }
       send({ sample })
     }
@@ -154,6 +168,9 @@ async function floodChild(relayAddr: string): Promise<void> {
           for (let i = 0; performance.now() < deadline && i < NOISY_SHARES_EACH; i += NOISY_BATCH) {
             await Promise.all(material[n].slice(i, i + NOISY_BATCH).map((share) => node.publishShare(share)))
             sent += Math.min(NOISY_BATCH, NOISY_SHARES_EACH - i)
+            // publish() resolves at once (no signing), so without this the noisy loops would run as one
+            // chain of microtasks: no socket I/O or timers (the hostile peers' pacing) until the deadline.
+            await new Promise((resolve) => setImmediate(resolve))
           }
         }),
         ...hostile.map(async (node, n) => {
@@ -261,7 +278,7 @@ async function floodRun(guard: boolean, measureRss: boolean): Promise<FloodResul
   const baseline = spread(await honestRound(honest, BASELINE_SHARES, HONEST_RATE_PER_SECOND, arrivals))
   const afterBaseline = await sampleRelay(relay, { reset: true })
   console.log(`  baseline (idle relay): honest propagation ${describeSpread(baseline)}`)
-  console.log(`    publisher -> relay validator: ${describeSpread(afterBaseline.hop)}; relay loop delay p99 ${afterBaseline.loop.p99} ms`)
+  console.log(`    publisher -> relay validator: ${describeSpread(afterBaseline.hop)}; relay loop delay p99 ${afterBaseline.loop.p99} ms (longest stall ${afterBaseline.stall.wallMs} ms wall, ${afterBaseline.stall.cpuMs} ms CPU)`)
 
   loop.reset()
   const before = await sampleRelay(relay, { reset: true })
@@ -288,7 +305,8 @@ async function floodRun(guard: boolean, measureRss: boolean): Promise<FloodResul
   )
   console.log(`  honest under flood: ${describeSpread(underFlood)} (p95 ${(underFlood.p95 / baseline.p95).toFixed(2)}x baseline)`)
   console.log(
-    `    publisher -> relay validator: ${describeSpread(after.hop)}; relay loop delay p50 ${after.loop.p50} / p99 ${after.loop.p99} / max ${after.loop.max} ms; ` +
+    `    publisher -> relay validator: ${describeSpread(after.hop)}; relay loop delay p50 ${after.loop.p50} / p99 ${after.loop.p99} / max ${after.loop.max} ms ` +
+      `(longest stall ${after.stall.wallMs} ms wall, ${after.stall.cpuMs} ms CPU); ` +
       `honest peers' loop p99 ${mainLoopP99} ms; share mesh ${after.meshPeers} (${after.honestInMesh}/${HONEST_PEERS} honest)`
   )
 

@@ -2,15 +2,14 @@
 // other on the discovery topic, dial each other's /p2p-circuit/webrtc address (signalling through the
 // relay reservation), exchange shares over the direct WebRTC link, and keep exchanging after the relay
 // is gone. Loopback only: ICE with iceServers [] and --allow-loopback-in-peer-connection (notes/libp2p.md).
-import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
+import { mkdtemp, rm } from 'node:fs/promises'
+import type { Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestNode, stopTestNodes, waitFor, wsAddr, type TestNode } from '../relay/test/p2p/fixtures'
+import { buildHarness, HARNESS_CHROMIUM_ARGS, serveHarness } from '../web/test/p2p-harness/serve'
 
 const CHROMIUM = '/usr/bin/chromium'
 const SHARES_AFTER_RELAY_LOSS = 50
@@ -20,33 +19,6 @@ interface HarnessConnection {
   multiplexer: string | null
   limited: boolean
   addr: string
-}
-
-async function buildHarness(outDir: string): Promise<void> {
-  await promisify(execFile)('node_modules/.bin/esbuild', [
-    'web/test/p2p-harness/harness.ts',
-    '--bundle',
-    '--format=esm',
-    '--platform=browser',
-    '--target=es2022',
-    `--outfile=${join(outDir, 'harness.js')}`,
-    '--log-level=warning'
-  ])
-}
-
-function serve(dir: string): Promise<{ server: Server; origin: string }> {
-  const html = '<!doctype html><meta charset="utf-8"><title>p2p harness</title><script type="module" src="/harness.js"></script>'
-  const server = createServer((req, res) => {
-    if (req.url === '/harness.js') {
-      void readFile(join(dir, 'harness.js')).then((js) => res.writeHead(200, { 'content-type': 'text/javascript' }).end(js))
-    } else res.writeHead(200, { 'content-type': 'text/html' }).end(html)
-  })
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      resolve({ server, origin: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` })
-    })
-  )
 }
 
 async function pollPage<T>(page: Page, what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
@@ -70,11 +42,11 @@ describe('browser to browser over direct WebRTC', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'otedama-webrtc-'))
     await buildHarness(dir)
-    ;({ server, origin } = await serve(dir))
+    ;({ server, origin } = await serveHarness(dir))
     relay = await startTestNode()
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--allow-loopback-in-peer-connection', '--no-sandbox']
+      args: HARNESS_CHROMIUM_ARGS
     })
     const context = await browser.newContext()
     // Chromium hides host candidates behind mDNS names unless the origin holds a media permission.

@@ -47,6 +47,7 @@ export async function startNetwork (parts: NetworkParts): Promise<{ node: RelayN
       // The router splits batches and calls this per attestation.
       attest: async (bytes) => await parts.quorum.takeAttestation(bytes)
     },
+    syncedShare: async (bytes) => (await pool.receiveShare(bytes, 'network', 'synced')).verdict,
     syncSource: {
       bestTip: () => pool.chain.tip?.id,
       window: (tip, skip, count) => {

@@ -3,6 +3,16 @@ import type { FloodGuardParams, GossipScorePolicy } from '../../../shared/src/p2
 
 /** Total connections: hundreds of browsers plus tens of relays (each browser costs ~2-4 MB of buffers). */
 export const RELAY_MAX_CONNECTIONS = 600
+/**
+ * Topic mesh size of a relay. gossipsub's defaults (D 6, Dhi 12) fit peers of equal standing; a relay is
+ * a hub whose browsers are leaves, and a leaf pruned from the relay's mesh hears of shares only through
+ * IHAVE gossip at the next 1 s heartbeat (bench/p2p-relays.bench.ts: p95 1.4 s with defaults). So a
+ * relay keeps every peer that grafts it, up to its connection limit; forwarding a share to all of them
+ * costs one write each, at ~0.1 share/s network-wide. It still grafts only D peers on its own.
+ */
+export const RELAY_MESH_DEGREE = 8
+export const RELAY_MESH_DEGREE_LOW = 6
+export const RELAY_MESH_DEGREE_HIGH = RELAY_MAX_CONNECTIONS
 /** Circuit-relay v2 reservations: every browser holds one so others can reach it by WebRTC signalling. */
 export const RELAY_MAX_RESERVATIONS = 500
 /** A reservation lasts this long (ms) before the browser must renew it (libp2p's default, 2 h). */
@@ -20,6 +30,12 @@ export const RELAY_MAX_PENDING_INBOUND = 64
 /** Streams a peer may hold open on the sync and template protocols. */
 export const RELAY_MAX_SYNC_STREAMS_PER_PEER = 4
 export const RELAY_MAX_TEMPLATE_STREAMS_PER_PEER = 2
+/**
+ * Largest yamux receive window per stream (yamux's own cap is 16 MiB, grown automatically on fast links).
+ * 1 MiB still moves a 5 MiB template in ~0.5 s at 100 ms RTT, and bounds what one peer can have in
+ * flight to us per stream (x 600 connections) instead of 16 MiB.
+ */
+export const RELAY_YAMUX_MAX_STREAM_WINDOW_BYTES = 1024 * 1024
 
 export interface RelayP2pConfig {
   /** Chain-params network name (`devnet`, `litecoin-regtest`, ...): selects topics and protocol ids. */

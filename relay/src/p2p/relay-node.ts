@@ -44,11 +44,15 @@ import {
 import {
   RELAY_INBOUND_CONNECTIONS_PER_HOST_PER_SECOND,
   RELAY_MAX_CONNECTIONS,
+  RELAY_MESH_DEGREE,
+  RELAY_MESH_DEGREE_HIGH,
+  RELAY_MESH_DEGREE_LOW,
   RELAY_MAX_PENDING_INBOUND,
   RELAY_MAX_RESERVATIONS,
   RELAY_MAX_SYNC_STREAMS_PER_PEER,
   RELAY_MAX_TEMPLATE_STREAMS_PER_PEER,
   RELAY_RESERVATION_TTL_MS,
+  RELAY_YAMUX_MAX_STREAM_WINDOW_BYTES,
   RELAYED_CONNECTION_DATA_BYTES,
   RELAYED_CONNECTION_DURATION_MS,
   validateRelayP2pConfig,
@@ -65,6 +69,11 @@ export const DISCOVERY_ANNOUNCE_INTERVAL_MS = 10_000
 export interface RelayNodeHandlers {
   /** Validators per topic (C's share chain, quorum); topics without one are not subscribed. */
   validators: Partial<Record<ValidatedTopicKind, MessageValidator<PeerId>>>
+  /**
+   * Validates shares that arrive by sync or parent fetch rather than live gossip (the share chain's
+   * 'synced' rules: an old prev block is history, not stale). Defaults to the share topic's validator.
+   */
+  syncedShare?: MessageValidator<PeerId>
   /** Serves /otedama/<net>/sync/1 when given. */
   syncSource?: ShareSyncSource
   /** Serves /otedama/<net>/template/1 when given (committee members fetch full templates). */
@@ -136,7 +145,8 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
     },
     transports: [tcp(), webSockets()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    // A capped window bounds what a slow or flooding peer can have in flight to us per stream.
+    streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: RELAY_YAMUX_MAX_STREAM_WINDOW_BYTES } })],
     peerDiscovery,
     connectionManager: {
       maxConnections: config.maxConnections ?? RELAY_MAX_CONNECTIONS,
@@ -160,7 +170,13 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
           defaultDataLimit: RELAYED_CONNECTION_DATA_BYTES
         }
       }),
-      pubsub: gossipsub({ ...sharedGossipOptions(topics, policy, handlers.appSpecificScore), doPX: true }),
+      pubsub: gossipsub({
+        ...sharedGossipOptions(topics, policy, handlers.appSpecificScore),
+        doPX: true,
+        D: RELAY_MESH_DEGREE,
+        Dlo: RELAY_MESH_DEGREE_LOW,
+        Dhi: config.maxConnections ?? RELAY_MESH_DEGREE_HIGH
+      }),
       dht: kadDHT({
         protocol: protocols.kadDht,
         clientMode: false,
@@ -190,7 +206,18 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
   }
   const fetchById = async (peer: PeerId | Multiaddr, ids: Uint8Array[]): Promise<Uint8Array[]> =>
     (await requestSync(await open(peer, protocols.sync)(), { kind: 'byId', ids })).shares
-  const parents = new ParentFetcher<PeerId>({ fetchById, ingest: (share, from) => router.ingest('share', share, from) })
+  const ingestSynced = async (share: Uint8Array, from: PeerId): Promise<VerdictKind> => {
+    if (handlers.syncedShare === undefined) return await router.ingest('share', share, from)
+    try {
+      const verdict = await handlers.syncedShare(share, from)
+      // A fetched share whose own parent is missing: keep walking back, as gossip does.
+      if (verdict.kind === 'ignore' && verdict.fetch !== undefined) parents.request(verdict.fetch, from)
+      return verdict.kind
+    } catch {
+      return 'ignore'
+    }
+  }
+  const parents = new ParentFetcher<PeerId>({ fetchById, ingest: ingestSynced })
   const syncServer = handlers.syncSource === undefined ? undefined : new SyncServer(handlers.syncSource)
   const templateServer = handlers.templateSource === undefined ? undefined : new TemplateServer(handlers.templateSource)
   const open = (peer: PeerId | Multiaddr, protocol: string) => async (): Promise<FrameStream> =>
@@ -236,7 +263,7 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
     async catchUp(peer, maxShares) {
       const { shares } = await fetchWindow(open(peer, protocols.sync), maxShares)
       const result: CatchUpResult = { accept: 0, reject: 0, ignore: 0 }
-      for (let i = shares.length - 1; i >= 0; i--) result[await router.ingest('share', shares[i], peer)]++
+      for (let i = shares.length - 1; i >= 0; i--) result[await ingestSynced(shares[i], peer)]++
       return result
     },
     fetchTemplate: async (peer, templateId) => requestTemplate(await open(peer, protocols.template)(), templateId),

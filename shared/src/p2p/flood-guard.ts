@@ -72,6 +72,7 @@ export class PeerFloodGuard {
    * once, on the message that takes its excess past the bound (that message is over-rate too).
    */
   check(peer: string): FloodGuardDecision {
+    if (this.params.messagesPerSecond === Infinity) return 'admit'
     const now = this.now()
     let state = this.peers.get(peer)
     if (state === undefined) {
@@ -79,7 +80,7 @@ export class PeerFloodGuard {
       state = { tokens: this.params.burst, excess: 0, updatedMs: now, reported: false }
     } else {
       this.peers.delete(peer) // re-inserted below: Map order = least recently seen first
-      const elapsedMs = now - state.updatedMs
+      const elapsedMs = Math.max(0, now - state.updatedMs) // clocks may step back
       state.tokens = Math.min(this.params.burst, state.tokens + (elapsedMs / 1000) * this.params.messagesPerSecond)
       state.excess *= Math.pow(0.5, elapsedMs / this.params.excessHalfLifeMs)
       state.updatedMs = now

@@ -1,64 +1,86 @@
 // SHA-256 and sha256d over byte arrays without per-call hasher objects: share ids, txids, merkle
 // folds and share commitments hash small inputs (32-700 bytes) tens of times per share validated.
-// One state and one block buffer are reused by every call (JS runs one call at a time per realm;
-// nothing here calls out, so no call re-enters). The padding block of a 64-byte message (every
-// merkle node) and the padding words of the second hash of sha256d are constant: the first is
-// scheduled once with K added, the second lives in a block whose last 8 words never change.
+// One state and one padding buffer are reused by every call (JS runs one call at a time per realm;
+// nothing here calls out, so no call re-enters). Whole 64-byte blocks are read in place through a
+// DataView of the input's buffer; only the tail is copied to be padded. The compressions are
+// specialised (./sha256-compress, generated): sha256d's second hash, an 80-byte header's second
+// block and the padding block after a 64-byte merkle node have their constant words folded in.
 // Speed against @noble/hashes per input size: bench/sha256.bench.ts.
-import { SHA256_IV, scheduleWithK, sha256Compress, sha256CompressScheduled } from './sha256-compress'
+import {
+  SHA256_IV,
+  sha256CompressDigest,
+  sha256CompressHeaderTail,
+  sha256CompressNode,
+  sha256CompressPad64,
+  sha256CompressView
+} from './sha256-compress'
 
 const DIGEST_BYTES = 32
 const BLOCK_BYTES = 64
+const HEADER_BYTES = 80
 /** Bytes appended at least: 0x80 and the 64-bit message length in bits (FIPS 180-4 §5.1.1). */
 const MIN_PADDING_BYTES = 9
-/** Messages up to this size are padded in a reused buffer; longer ones get a temporary one. */
-const SCRATCH_BYTES = 2048
+/** The padded tail: under one block of message plus padding fits in two blocks. */
+const TAIL_BYTES = 2 * BLOCK_BYTES
 
 const state = new Int32Array(8)
-const block = new Int32Array(16)
-/** Input of the second hash of sha256d: 8 digest words, then 0x80 and the bit length 256 (fixed). */
-const digestBlock = new Int32Array(16)
-digestBlock[8] = 0x80000000 | 0
-digestBlock[15] = DIGEST_BYTES * 8
-/** The padding block after a 64-byte message: 0x80, zeros, bit length 512, scheduled once. */
-const PAD_AFTER_64_BYTES = scheduleWithK([0x80000000 | 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, BLOCK_BYTES * 8])
+const tailBlock = new Uint8Array(TAIL_BYTES)
+const tailView = new DataView(tailBlock.buffer)
 
-// Big-endian words are read through a DataView: measured 2.2x faster in Node 20 than assembling
-// them from four byte loads (a load and a byte swap instead of four bounds-checked loads).
-const scratch = new Uint8Array(SCRATCH_BYTES)
-const scratchView = new DataView(scratch.buffer)
+// DataViews of the last two buffers read in place. Validation alternates between two: the share's
+// bytes (header, branch) and the rebuilt coinbase; a DataView costs ~80 ns to create (Node 20), more
+// than hashing's per-call overhead otherwise. Holds those two buffers until others replace them.
+let bufferA: ArrayBufferLike | undefined
+let viewA: DataView = tailView
+let bufferB: ArrayBufferLike | undefined
+let viewB: DataView = tailView
 
-function readBlock(view: DataView, off: number): void {
-  for (let i = 0; i < 16; i++) block[i] = view.getInt32(off + 4 * i)
+/** A DataView over the whole buffer under `m` (read at m.byteOffset + i). */
+function viewOf(m: Uint8Array): DataView {
+  const buffer = m.buffer
+  if (buffer === bufferA) return viewA
+  if (buffer !== bufferB) {
+    bufferB = buffer
+    viewB = new DataView(buffer)
+  }
+  // Most recent first.
+  const v = viewB
+  bufferB = bufferA
+  viewB = viewA
+  bufferA = buffer
+  viewA = v
+  return v
 }
 
 /** `state` absorbs m and its padding; `priorBytes` already went into `state` (a multiple of 64). */
 function absorb(m: Uint8Array, priorBytes: number): void {
   const len = m.length
-  const padded = (len + MIN_PADDING_BYTES + BLOCK_BYTES - 1) & -BLOCK_BYTES
-  let buf = scratch
-  let view = scratchView
-  if (padded > SCRATCH_BYTES) {
-    buf = new Uint8Array(padded)
-    view = new DataView(buf.buffer)
+  const whole = len - (len % BLOCK_BYTES)
+  if (whole > 0) {
+    const view = viewOf(m)
+    const base = m.byteOffset
+    for (let off = 0; off < whole; off += BLOCK_BYTES) sha256CompressView(state, view, base + off)
   }
-  buf.set(m)
-  buf[len] = 0x80
-  buf.fill(0, len + 1, padded - 8)
+  const rest = len - whole
+  for (let i = 0; i < rest; i++) tailBlock[i] = m[whole + i]
+  const padded = rest + MIN_PADDING_BYTES > BLOCK_BYTES ? TAIL_BYTES : BLOCK_BYTES
+  tailBlock[rest] = 0x80
+  tailBlock.fill(0, rest + 1, padded - 8)
   const bits = (priorBytes + len) * 8
-  view.setUint32(padded - 8, Math.floor(bits / 0x100000000))
-  view.setUint32(padded - 4, bits >>> 0)
-  for (let off = 0; off < padded; off += BLOCK_BYTES) {
-    readBlock(view, off)
-    sha256Compress(state, block, 0)
-  }
+  tailView.setUint32(padded - 8, Math.floor(bits / 0x100000000))
+  tailView.setUint32(padded - 4, bits >>> 0)
+  sha256CompressView(state, tailView, 0)
+  if (padded === TAIL_BYTES) sha256CompressView(state, tailView, BLOCK_BYTES)
 }
 
-/** state = SHA-256 of the 32-byte digest in state (the second half of sha256d). */
-function hashDigest(): void {
-  for (let i = 0; i < 8; i++) digestBlock[i] = state[i]
+/** state = SHA-256 of m. An 80-byte message (a block header) takes the folded second block. */
+function hashMessage(m: Uint8Array): void {
   state.set(SHA256_IV)
-  sha256Compress(state, digestBlock, 0)
+  if (m.length === HEADER_BYTES) {
+    const view = viewOf(m)
+    sha256CompressView(state, view, m.byteOffset)
+    sha256CompressHeaderTail(state, view, m.byteOffset)
+  } else absorb(m, 0)
 }
 
 function writeDigest(out: Uint8Array, at: number): void {
@@ -78,42 +100,34 @@ function digest(): Uint8Array {
 }
 
 export function fastSha256(m: Uint8Array): Uint8Array {
-  state.set(SHA256_IV)
-  absorb(m, 0)
+  hashMessage(m)
   return digest()
 }
 
 /** sha256(sha256(m)), internal byte order. */
 export function fastSha256d(m: Uint8Array): Uint8Array {
-  state.set(SHA256_IV)
-  absorb(m, 0)
-  hashDigest()
+  hashMessage(m)
+  sha256CompressDigest(state)
   return digest()
 }
 
 /** sha256d(m) written to out[at..at+32): no allocation. */
 export function fastSha256dInto(m: Uint8Array, out: Uint8Array, at: number): void {
-  state.set(SHA256_IV)
-  absorb(m, 0)
-  hashDigest()
+  hashMessage(m)
+  sha256CompressDigest(state)
   writeDigest(out, at)
 }
 
 /** state = the 8 big-endian words of a 32-byte hash (a merkle node between steps). */
 function loadState(hash: Uint8Array): void {
-  scratch.set(hash)
-  for (let i = 0; i < 8; i++) state[i] = scratchView.getInt32(4 * i)
+  for (let i = 0, j = 0; i < 8; i++, j += 4) state[i] = (hash[j] << 24) | (hash[j + 1] << 16) | (hash[j + 2] << 8) | hash[j + 3]
 }
 
-/** state = sha256d(node words || sibling bytes) for a 64-byte merkle node input. */
+/** state = sha256d(state as 32 bytes || sibling): one merkle node, three compressions. */
 function hashNode(sibling: Uint8Array): void {
-  for (let i = 0; i < 8; i++) block[i] = state[i]
-  scratch.set(sibling)
-  for (let i = 0; i < 8; i++) block[8 + i] = scratchView.getInt32(4 * i)
-  state.set(SHA256_IV)
-  sha256Compress(state, block, 0)
-  sha256CompressScheduled(state, PAD_AFTER_64_BYTES)
-  hashDigest()
+  sha256CompressNode(state, viewOf(sibling), sibling.byteOffset)
+  sha256CompressPad64(state)
+  sha256CompressDigest(state)
 }
 
 /** sha256d(left || right) of two 32-byte hashes: one merkle node. */
@@ -147,10 +161,7 @@ export function sha256Midstate(prefix: Uint8Array): Sha256Midstate {
   if (prefix.length % BLOCK_BYTES !== 0) throw new RangeError(`midstate prefix must be a multiple of ${BLOCK_BYTES} bytes, got ${prefix.length}`)
   state.set(SHA256_IV)
   const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength)
-  for (let off = 0; off < prefix.length; off += BLOCK_BYTES) {
-    readBlock(view, off)
-    sha256Compress(state, block, 0)
-  }
+  for (let off = 0; off < prefix.length; off += BLOCK_BYTES) sha256CompressView(state, view, off)
   return { words: state.slice(), bytes: prefix.length }
 }
 
@@ -158,6 +169,6 @@ export function sha256Midstate(prefix: Uint8Array): Sha256Midstate {
 export function fastSha256dFromMidstate(mid: Sha256Midstate, tail: Uint8Array): Uint8Array {
   state.set(mid.words)
   absorb(tail, mid.bytes)
-  hashDigest()
+  sha256CompressDigest(state)
   return digest()
 }

@@ -49,11 +49,17 @@ export function writeShareInfo(w: ByteWriter, info: ShareInfo): void {
     .bytes(info.templateId)
 }
 
+/** A decoded payout script must be spendable and non-empty (its length limit is the reader's). */
+export function checkPayoutScript(payoutScript: Uint8Array): void {
+  if (payoutScript.length === 0) throw new DecodeError('payout-script', 'payout script is empty')
+  if (payoutScript[0] === OP_RETURN) throw new DecodeError('payout-script', 'payout script is unspendable (OP_RETURN)')
+}
+
+/** Reads a serialized ShareInfo (share-codec's decodeShare reads the same layout in place). */
 export function readShareInfo(r: ByteReader): ShareInfo {
   const prevShareId = r.bytes(HASH_BYTES)
   const payoutScript = r.varBytes(MAX_PAYOUT_SCRIPT_BYTES)
-  if (payoutScript.length === 0) throw new DecodeError('payout-script', 'payout script is empty')
-  if (payoutScript[0] === OP_RETURN) throw new DecodeError('payout-script', 'payout script is unspendable (OP_RETURN)')
+  checkPayoutScript(payoutScript)
   return {
     prevShareId,
     payoutScript,

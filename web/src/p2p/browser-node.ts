@@ -27,6 +27,7 @@ import {
   SyncServer,
   type FrameStream,
   type GossipMetrics,
+  type FloodGuardParams,
   type GossipScorePolicy,
   type MessageHandler,
   type MessageValidator,
@@ -55,6 +56,8 @@ export interface BrowserNodeOptions {
   /** ICE servers for WebRTC; tests pass [] (loopback only). Default: none, host candidates only. */
   iceServers?: RTCIceServer[]
   scorePolicy?: Partial<GossipScorePolicy>
+  /** Per-peer gossip rate bound (shared/src/p2p/limits.ts defaults); benchmarks turn it off. */
+  floodGuard?: Partial<FloodGuardParams>
 }
 
 export interface BrowserNodeHandlers {
@@ -117,7 +120,9 @@ export async function createBrowserNode(options: BrowserNodeOptions, handlers: B
     validators: handlers.validators,
     graylistThreshold: policy.graylistThreshold,
     onFetchNeeded: (shareId, from) => parents.request(shareId, from),
-    onGraylisted: (peer) => void node.hangUp(peer).catch(() => undefined)
+    onGraylisted: (peer) => void node.hangUp(peer).catch(() => undefined),
+    floodGuard: options.floodGuard,
+    onFlooder: (peer) => void node.hangUp(peer).catch(() => undefined)
   })
   const open = (peer: PeerId | Multiaddr) => async (): Promise<FrameStream> =>
     (await node.dialProtocol(peer, protocols.sync)) as unknown as FrameStream

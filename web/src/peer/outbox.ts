@@ -13,6 +13,9 @@ const log = createLogger('peer:outbox')
 export const ACK_CHECK_INTERVAL_MS = 2_000
 /** Ids asked per check (the sync protocol allows more; a tab rarely has this many pending). */
 export const ACK_CHECK_MAX_IDS = 64
+/** A share sent but not acknowledged is sent again after this long (ms): gossipsub drops a re-publish of a
+ *  message id it saw within its seen TTL (2 min, @libp2p/gossipsub GossipsubSeenTTL), so sooner is useless. */
+export const RESEND_AFTER_MS = 150_000
 /** Shares kept pending at most this long before they are recorded stale and dropped (ms): 6 h, a devnet window. */
 export const OUTBOX_MAX_AGE_MS = 6 * 60 * 60_000
 
@@ -30,7 +33,7 @@ export interface OutboxTransport {
 }
 
 export class ShareOutbox {
-  private readonly pending = new Map<string, OutboxEntry & { isBlock: boolean; reached: boolean }>()
+  private readonly pending = new Map<string, OutboxEntry & { isBlock: boolean; reached: boolean; sentAt: number }>()
   private readonly ackListeners = new Set<(id: string) => void>()
   private timer: ReturnType<typeof setInterval> | undefined
 
@@ -53,14 +56,14 @@ export class ShareOutbox {
   async restore (): Promise<void> {
     for (const entry of await this.store.listOutbox()) {
       if (entry.network !== this.network) continue
-      this.pending.set(entry.id, { ...entry, isBlock: false, reached: false })
+      this.pending.set(entry.id, { ...entry, isBlock: false, reached: false, sentAt: 0 })
     }
   }
 
   /** Keeps a share we found (id = share id hex) and records it in the history as pending. */
   async add (id: string, bytes: Uint8Array, isBlock: boolean): Promise<void> {
     const entry: OutboxEntry = { id, network: this.network, bytes, foundAt: this.now(), sends: 0 }
-    this.pending.set(id, { ...entry, isBlock, reached: false })
+    this.pending.set(id, { ...entry, isBlock, reached: false, sentAt: 0 })
     await this.store.addToOutbox(entry)
     await this.store.recordHistory({ id, network: this.network, foundAt: entry.foundAt, status: 'pending', isBlock })
   }
@@ -74,6 +77,7 @@ export class ShareOutbox {
     const entry = this.pending.get(id)
     if (entry === undefined) return
     entry.sends++
+    entry.sentAt = this.now()
     if (await transport.publish('share', entry.bytes) > 0) entry.reached = true
   }
 
@@ -88,11 +92,15 @@ export class ShareOutbox {
   }
 
   /**
-   * Sends what never reached a peer (published while no peer was on the topic), then asks a relay which
-   * pending shares it holds; those are acknowledged, very old ones dropped as stale.
+   * Sends what never reached a peer (published while no peer was on the topic) or went unacknowledged
+   * for RESEND_AFTER_MS, then asks a relay which pending shares it holds; those are acknowledged, very
+   * old ones dropped as stale.
    */
   async checkAcks (transport: OutboxTransport): Promise<void> {
-    for (const entry of [...this.pending.values()]) if (!entry.reached) await this.send(transport, entry.id)
+    const now = this.now()
+    for (const entry of [...this.pending.values()]) {
+      if (!entry.reached || now - entry.sentAt >= RESEND_AFTER_MS) await this.send(transport, entry.id)
+    }
     const ids = [...this.pending.keys()].slice(0, ACK_CHECK_MAX_IDS)
     if (ids.length === 0) return
     const held = await transport.fetchSharesById(ids.map((id) => hexToBytes(id)))

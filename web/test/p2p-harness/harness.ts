@@ -32,13 +32,32 @@ function validate(bytes: Uint8Array): Verdict {
 let node: BrowserNode | undefined
 const received: string[] = []
 
+// --- bench (bench/p2p-browser.bench.ts): shares stamped with the sender's wall clock in the payload ----
+/** Payload offset of the float64 send stamp (outside the header: the share id is unchanged). */
+const STAMP_OFFSET = SHARE_HEADER_OFFSET + HEADER_BYTES
+/** Bench latencies kept at most (bounded memory). */
+const MAX_BENCH_LATENCIES = 100_000
+const wallNowMs = (): number => performance.timeOrigin + performance.now()
+let premined: Uint8Array[] = []
+let benchLatencies: number[] = []
+
+function recordLatency(bytes: Uint8Array): void {
+  if (bytes.length < STAMP_OFFSET + 8 || benchLatencies.length >= MAX_BENCH_LATENCIES) return
+  const sent = new DataView(bytes.buffer, bytes.byteOffset + STAMP_OFFSET).getFloat64(0)
+  if (sent > 0) benchLatencies.push(wallNowMs() - sent)
+}
+
 const api = {
-  async start(relayAddr: string): Promise<string> {
+  /** `unbounded`: no per-peer gossip rate bound (the bench's 1000 shares/s from one tab exceeds it). */
+  async start(relayAddr: string, unbounded = false): Promise<string> {
     node = await createBrowserNode(
-      { network: 'devnet', relays: [relayAddr], allowInsecure: true, iceServers: [] },
+      { network: 'devnet', relays: [relayAddr], allowInsecure: true, iceServers: [], ...(unbounded ? { floodGuard: { messagesPerSecond: Infinity } } : {}) },
       { validators: { share: validate } }
     )
-    node.onShare((bytes) => received.push(bytesToHex(sha256d(headerOf(bytes)))))
+    node.onShare((bytes) => {
+      received.push(bytesToHex(sha256d(headerOf(bytes))))
+      recordLatency(bytes)
+    })
     await node.start()
     return node.peerId.toString()
   },
@@ -66,6 +85,30 @@ const api = {
     return bytesToHex(sha256d(headerOf(share)))
   },
   received: (): string[] => received.slice(),
+  /** Mines `count` shares ahead of a bench run, so mining does not share the publishing loop's time. */
+  premine(count: number, label: string): void {
+    premined = Array.from({ length: count }, (_, i) => mine(`${label} ${i}`))
+  },
+  /** Publishes the premined shares at `perSecond`, each stamped as it leaves; resolves when all left. */
+  async blast(perSecond: number): Promise<number> {
+    const start = performance.now()
+    let sent = 0
+    for (const share of premined) {
+      new DataView(share.buffer, share.byteOffset + STAMP_OFFSET).setFloat64(0, wallNowMs())
+      void node!.publishShare(share)
+      sent++
+      const due = start + (sent * 1000) / perSecond
+      if (due - performance.now() > 4) await new Promise((resolve) => setTimeout(resolve, due - performance.now()))
+    }
+    premined = []
+    return (sent * 1000) / (performance.now() - start)
+  },
+  /** Latencies (ms) of stamped shares received since the last call. */
+  takeLatencies(): number[] {
+    const taken = benchLatencies
+    benchLatencies = []
+    return taken
+  },
   async stop(): Promise<void> {
     await node?.stop()
   }

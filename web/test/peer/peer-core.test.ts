@@ -15,7 +15,7 @@ import type { FoundShare } from '../../src/miner/job'
 import { decodeDevnetBlock, encodeDevnetBlock } from '../../src/peer/block-message'
 import { allowsInsecureLocal, dialableRelayAddrs } from '../../src/peer/dial-policy'
 import { buildPeerJob, extranonceFor, shareBytesOf, type PeerJob } from '../../src/peer/job-factory'
-import { ShareOutbox, type OutboxStore } from '../../src/peer/outbox'
+import { RESEND_AFTER_MS, ShareOutbox, type OutboxStore } from '../../src/peer/outbox'
 import { poolSnapshot } from '../../src/peer/pool-feed'
 import { ShareState } from '../../src/peer/share-state'
 import { TemplateQuorum, type ConfirmedTemplate } from '../../src/peer/template-quorum'
@@ -209,10 +209,16 @@ describe('share outbox', () => {
       publish: async (_kind: 'share' | 'block', bytes: Uint8Array) => { published.push(bytes); return 1 },
       fetchSharesById: async () => (relayHolds ? [share] : [])
     }
-    const outbox = new ShareOutbox('devnet', store)
+    let clock = 1_000_000
+    const outbox = new ShareOutbox('devnet', store, () => clock)
     await outbox.add(id, share, false)
     await outbox.send(transport, id)
     await outbox.checkAcks(transport)
+    expect(published).toHaveLength(1) // reached a peer: not sent again at once
+    clock += RESEND_AFTER_MS
+    await outbox.checkAcks(transport)
+    expect(published).toHaveLength(2) // unacknowledged past gossip's seen TTL: sent again
+    published.length = 0
     expect(outbox.size).toBe(1)
     expect(store.history.get(id)?.status).toBe('pending')
 
@@ -220,7 +226,7 @@ describe('share outbox', () => {
     await restarted.restore()
     expect(restarted.size).toBe(1)
     await restarted.sendAll(transport)
-    expect(published).toHaveLength(2)
+    expect(published).toHaveLength(1) // a reload sends what waited
     relayHolds = true
     const acked: string[] = []
     restarted.onAcknowledged((x) => acked.push(x))
