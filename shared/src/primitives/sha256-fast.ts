@@ -144,9 +144,12 @@ export function fastSha256dPair(left: Uint8Array, right: Uint8Array): Uint8Array
  */
 export function fastFoldMerkleBranch(leaf: Uint8Array, branch: readonly Uint8Array[]): Uint8Array {
   if (leaf.length !== DIGEST_BYTES) throw new RangeError(`merkle leaf must be 32 bytes, got ${leaf.length}`)
-  for (const step of branch) if (step.length !== DIGEST_BYTES) throw new RangeError(`merkle branch steps must be 32 bytes, got ${step.length}`)
   loadState(leaf)
-  for (let i = 0; i < branch.length; i++) hashNode(branch[i])
+  for (let i = 0; i < branch.length; i++) {
+    const step = branch[i]
+    if (step.length !== DIGEST_BYTES) throw new RangeError(`merkle branch steps must be 32 bytes, got ${step.length}`)
+    hashNode(step)
+  }
   return digest()
 }
 

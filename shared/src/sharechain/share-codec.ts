@@ -87,23 +87,21 @@ export function decodeShare(bytes: Uint8Array): Share {
   const b = bytes
   const buffer = b.buffer
   const base = b.byteOffset
-  // `new Uint8Array(buffer, offset, length)` is ~2x faster than subarray() (no species lookup).
-  const view = (from: number, length: number): Uint8Array => new Uint8Array(buffer, base + from, length)
   if (b[0] !== SHARE_CODEC_VERSION) throw new DecodeError('version', `unknown share encoding version ${b[0]}`)
   let at = 1
-  const networkTag = view(at, NETWORK_TAG_BYTES)
+  const networkTag = view(buffer, base + at, NETWORK_TAG_BYTES)
   at += NETWORK_TAG_BYTES
   const headerAt = at
-  const header80 = view(at, HEADER_BYTES)
+  const header80 = view(buffer, base + at, HEADER_BYTES)
   at += HEADER_BYTES
   // ShareInfo: the layout share-info's writeShareInfo writes and readShareInfo reads.
   const infoStart = at
-  const prevShareId = view(at, HASH_BYTES)
+  const prevShareId = view(buffer, base + at, HASH_BYTES)
   at += HASH_BYTES
   const scriptBytes = compactLength(b, at, MAX_PAYOUT_SCRIPT_BYTES)
   at += 1
   need(b, at, scriptBytes)
-  const payoutScript = view(at, scriptBytes)
+  const payoutScript = view(buffer, base + at, scriptBytes)
   at += scriptBytes
   checkPayoutScript(payoutScript)
   need(b, at, SHARE_INFO_FIXED_TAIL_BYTES)
@@ -115,16 +113,16 @@ export function decodeShare(bytes: Uint8Array): Share {
     shareHeight: u32le(b, at + 8),
     blockHeight: u32le(b, at + 12),
     coinbaseValue: BigInt(u32le(b, at + 16)) | (BigInt(u32le(b, at + 20)) << 32n),
-    templateId: view(at + 24, HASH_BYTES)
+    templateId: view(buffer, base + at + 24, HASH_BYTES)
   }
   at += SHARE_INFO_FIXED_TAIL_BYTES
-  const infoBytes = view(infoStart, at - infoStart)
+  const infoBytes = view(buffer, base + infoStart, at - infoStart)
   need(b, at, 4 + 1)
   const coinbaseVersion = u32le(b, at)
   const sigBytes = compactLength(b, at + 4, MAX_COINBASE_SCRIPTSIG_BYTES)
   at += 5
   need(b, at, sigBytes)
-  const scriptSig = view(at, sigBytes)
+  const scriptSig = view(buffer, base + at, sigBytes)
   at += sigBytes
   if (sigBytes < MIN_COINBASE_SCRIPTSIG_BYTES) {
     throw new DecodeError('scriptsig', `coinbase scriptSig is ${sigBytes} bytes, minimum ${MIN_COINBASE_SCRIPTSIG_BYTES}`)
@@ -135,7 +133,7 @@ export function decodeShare(bytes: Uint8Array): Share {
   let witnessCommitment: Uint8Array | undefined
   if (flags & FLAG_WITNESS_COMMITMENT) {
     need(b, at, HASH_BYTES)
-    witnessCommitment = view(at, HASH_BYTES)
+    witnessCommitment = view(buffer, base + at, HASH_BYTES)
     at += HASH_BYTES
   }
   need(b, at, 4 + 1)
@@ -145,12 +143,12 @@ export function decodeShare(bytes: Uint8Array): Share {
   if (steps > MAX_MERKLE_BRANCH_STEPS) throw new DecodeError('branch', `merkle branch of ${steps} steps, limit ${MAX_MERKLE_BRANCH_STEPS}`)
   need(b, at, steps * HASH_BYTES)
   const merkleBranch: Uint8Array[] = new Array(steps)
-  for (let i = 0; i < steps; i++, at += HASH_BYTES) merkleBranch[i] = view(at, HASH_BYTES)
+  for (let i = 0; i < steps; i++, at += HASH_BYTES) merkleBranch[i] = view(buffer, base + at, HASH_BYTES)
   if (at !== b.length) throw new DecodeError('trailing', `${b.length - at} trailing bytes after offset ${at}`)
   const header: BlockHeader = {
     version: u32le(b, headerAt) | 0,
-    prevHash: view(headerAt + 4, HASH_BYTES),
-    merkleRoot: view(headerAt + 36, HASH_BYTES),
+    prevHash: view(buffer, base + headerAt + 4, HASH_BYTES),
+    merkleRoot: view(buffer, base + headerAt + 36, HASH_BYTES),
     time: u32le(b, headerAt + 68),
     bits: u32le(b, headerAt + 72),
     nonce: u32le(b, headerAt + 76)
@@ -168,6 +166,11 @@ export function decodeShare(bytes: Uint8Array): Share {
 
 /** ShareInfo after the payout script: bits, timestamp, share height, block height (u32 each), value u64, template id. */
 const SHARE_INFO_FIXED_TAIL_BYTES = 4 * 4 + 8 + HASH_BYTES
+
+/** A view of `length` bytes at `offset` in `buffer`: ~2x faster than subarray() (no species lookup). */
+function view(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array {
+  return new Uint8Array(buffer, offset, length)
+}
 
 function u32le(b: Uint8Array, at: number): number {
   return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0

@@ -63,6 +63,9 @@ type Precheck = { done: ShareValidation } | { pending: PendingShare }
 export class ShareValidator {
   private readonly cache: LruCache<string, ShareVerdict>
   private readonly now: () => number
+  /** Share bits last found in bounds (-1: none yet). */
+  private lastBoundedBits = -1
+  private lastTemplate: { id: Uint8Array; template: TemplateAnnouncement } | undefined
 
   constructor(private readonly init: ShareValidatorInit) {
     this.cache = new LruCache(init.verdictCacheEntries ?? DEFAULT_VERDICT_CACHE_ENTRIES)
@@ -93,13 +96,17 @@ export class ShareValidator {
       return done(decodeVerdict(e))
     }
     const info = share.info
-    let target: bigint
-    try {
-      target = bitsToTarget(info.shareBits)
-    } catch {
-      return done(reject('bounds', 'share bits do not decode'))
+    // Shares of one retarget step carry the same bits: the last bits that passed are not decoded again.
+    if (info.shareBits !== this.lastBoundedBits) {
+      let target: bigint
+      try {
+        target = bitsToTarget(info.shareBits)
+      } catch {
+        return done(reject('bounds', 'share bits do not decode'))
+      }
+      if (target > rules.maxShareTarget) return done(reject('bounds', 'share target easier than the network minimum'))
+      this.lastBoundedBits = info.shareBits
     }
-    if (target > rules.maxShareTarget) return done(reject('bounds', 'share target easier than the network minimum'))
     if (info.blockHeight > MAX_BLOCK_HEIGHT) return done(reject('bounds', 'block height out of range'))
     if (!equalBytes(share.networkTag, rules.networkTag)) return done(reject('network', 'share of another network'))
     const first = isZeroHash(info.prevShareId)
@@ -122,7 +129,7 @@ export class ShareValidator {
     if (info.shareBits !== expectedBits) {
       return done(this.remember(key, reject('share-target', `bits 0x${info.shareBits.toString(16)}, retarget gives 0x${expectedBits.toString(16)}`)), id, share)
     }
-    const template = this.init.templates?.(bytesToHex(info.templateId))
+    const template = this.templateOf(info.templateId)
     if (template && !agreesWithTemplate(share, template)) {
       return done(this.remember(key, reject('template', 'share disagrees with its template announcement')), id, share)
     }
@@ -163,6 +170,18 @@ export class ShareValidator {
     const spanBlocks = Math.ceil((rules.windowShares * rules.shareIntervalSeconds * SYNCED_SPAN_FACTOR) / rules.targetBlockSeconds) + SYNCED_SPAN_SLACK_BLOCKS
     if (prevBlock.height < tipHeight - spanBlocks) return ignore('old-block', 'prev block older than the window span')
     return ACCEPT
+  }
+
+  /** The named template announcement, if known; the last id's answer is reused (shares come in bursts per template). */
+  private templateOf(id: Uint8Array): TemplateAnnouncement | undefined {
+    const lookup = this.init.templates
+    if (!lookup) return undefined
+    const last = this.lastTemplate
+    if (last && equalBytes(last.id, id)) return last.template
+    const template = lookup(bytesToHex(id))
+    // Unknown ids are not remembered: the announcement may arrive after the first share.
+    this.lastTemplate = template && { id: id.slice(), template }
+    return template
   }
 
   private remember(key: string, v: ShareVerdict): ShareVerdict {

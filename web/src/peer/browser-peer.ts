@@ -9,7 +9,7 @@ import { fetchRelayStatus } from '../app/state/relay-status'
 import type { Settings } from '../app/state/settings.svelte'
 import { MinerPool } from '../miner/pool'
 import { browserWorkerFactory, hardwareThreads } from '../miner/worker-port.browser'
-import { addToOutbox, listOutbox, recordHistory, removeFromOutbox } from '../storage/db'
+import { addToOutbox, listOutbox, loadSnapshot, recordHistory, removeFromOutbox, saveSnapshot } from '../storage/db'
 import { PeerEngine } from './engine'
 import { fetchRelayWork } from './relay-work'
 import { PeerSession } from './session'
@@ -41,7 +41,8 @@ export async function createBrowserPeer (init: BrowserPeerInit): Promise<MiningE
         quorum: init.settings.quorum,
         createNetwork: async (networkInit) => (await import('./libp2p-network')).createLibp2pNetwork(networkInit),
         fetchWork: fetchRelayWork,
-        store: { addToOutbox, removeFromOutbox, listOutbox, recordHistory }
+        store: { addToOutbox, removeFromOutbox, listOutbox, recordHistory },
+        snapshots: { saveSnapshot, loadSnapshot }
       })
       await session.join()
       return session

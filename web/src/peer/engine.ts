@@ -7,8 +7,8 @@ import type { MinerStats, MiningEngine } from '../app/state/miner.svelte'
 import type { Throttle } from '../app/state/settings.svelte'
 import type { FoundShare } from '../miner/job'
 import type { MinerPool } from '../miner/pool'
+import { encodeDevnetBlock } from '../../../shared/src/chain/devnet-rules'
 import { jobCoinbase } from '../../../shared/src/sharechain/job'
-import { encodeDevnetBlock } from './block-message'
 import { buildPeerJob, extranonceFor, randomExtranonce1, shareBytesOf, type PeerJob } from './job-factory'
 import type { PeerSession } from './session'
 import type { ViewFeed } from './view-feed'
@@ -63,6 +63,7 @@ export class PeerEngine implements MiningEngine {
   stop (): void {
     this.pool?.stop()
     this.job = undefined
+    void this.session?.saveSnapshot()
   }
 
   pause (): void { this.pool?.pause() }

@@ -4,16 +4,17 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { createLogger } from '../../../shared/src/log'
 import { getChainParams } from '../../../shared/src/chain'
+import { decodeDevnetBlock } from '../../../shared/src/chain/devnet-rules'
 import { bytesToHex } from '../../../shared/src/primitives/bytes'
 import type { ShareSyncSource, Verdict } from '../../../shared/src/p2p'
 import type { RelayStatus } from '../app/state/relay-status'
 import { BlockBook } from './block-book'
-import { decodeDevnetBlock } from './block-message'
 import { allowsInsecureLocal, dialableRelayAddrs } from './dial-policy'
 import type { BrowserNetwork, CreateBrowserNetwork } from './network'
 import { ShareOutbox, type OutboxStore } from './outbox'
 import type { RelayWork } from './relay-work'
 import { ShareState } from './share-state'
+import { decodeSnapshot, encodeSnapshot, SNAPSHOT_INTERVAL_MS, snapshotKey, takeSnapshot } from './snapshot'
 import { TemplateQuorum, type ConfirmedTemplate } from './template-quorum'
 
 const log = createLogger('peer:session')
@@ -30,6 +31,13 @@ export interface SessionDeps {
   extraRelays?: RelayStatus[]
   /** 'committee': relays we reach also join committees; 'my-relays': only the page's and the listed ones. */
   quorum?: 'committee' | 'my-relays'
+  /** IndexedDB snapshot of the window and header tip (storage/db.ts); none: no snapshot kept. */
+  snapshots?: SnapshotStore
+}
+
+export interface SnapshotStore {
+  saveSnapshot (key: string, bytes: Uint8Array): Promise<void>
+  loadSnapshot (key: string): Promise<Uint8Array | undefined>
 }
 
 export class PeerSession {
@@ -41,6 +49,8 @@ export class PeerSession {
   template: ConfirmedTemplate | undefined
   private readonly templateListeners = new Set<(t: ConfirmedTemplate) => void>()
   private readonly relayIds: Uint8Array[] = []
+  private snapshotTimer: ReturnType<typeof setInterval> | undefined
+  private readonly onPageHide = (): void => { void this.saveSnapshot() }
 
   constructor (readonly origin: string, readonly status: RelayStatus, private readonly deps: SessionDeps) {
     this.state = new ShareState(getChainParams(status.network))
@@ -93,9 +103,12 @@ export class PeerSession {
     await Promise.all([this.waitForSharePeers(network), this.syncWindow()])
     await this.outbox.sendAll(network)
     this.outbox.startChecking(network)
+    this.startSnapshots()
   }
 
   async stop (): Promise<void> {
+    this.stopSnapshots()
+    await this.saveSnapshot()
     this.outbox.stopChecking()
     await this.network?.stop()
     this.network = undefined
@@ -119,7 +132,7 @@ export class PeerSession {
   private takeBlock (bytes: Uint8Array): Verdict {
     if (this.status.network === 'devnet') {
       const block = decodeDevnetBlock(bytes)
-      if (block === undefined) return { kind: 'reject', reason: 'decode' }
+      if (!block.ok) return { kind: block.verdict.kind, reason: block.verdict.reason }
       return headerVerdict(this.state.addHeader(block.header80), true)
     }
     const result = this.state.addLive(bytes)
@@ -148,11 +161,68 @@ export class PeerSession {
     if (this.network === undefined) return
     const shares = await this.network.syncWindow(this.state.rules.windowShares).catch((err: Error) => {
       log.warn(`window sync failed: ${err.message}`)
-      return [] as Uint8Array[]
+      return undefined
     })
+    if (shares === undefined) {
+      await this.restoreSnapshot()
+      return
+    }
     let accepted = 0
     for (let i = shares.length - 1; i >= 0; i--) if (this.state.addSynced(shares[i]).verdict.kind === 'accept') accepted++
     log.info(`synced ${accepted} of ${shares.length} window shares; tip height ${this.state.tip?.height ?? '-'}`)
+  }
+
+  /**
+   * When no relay could serve the window, the last session's snapshot stands in for it: its shares are
+   * validated exactly as synced ones (a tampered snapshot adds nothing a lying relay could not). Not used
+   * when a relay answered, even with an empty window: the relay's view of the chain wins.
+   */
+  async restoreSnapshot (): Promise<number> {
+    const bytes = await this.deps.snapshots?.loadSnapshot(snapshotKey(this.status.network)).catch((err: Error) => {
+      log.warn(`snapshot not readable: ${err.message}`)
+      return undefined
+    })
+    if (bytes === undefined) return 0
+    const decoded = decodeSnapshot(bytes)
+    if (!decoded.ok) {
+      log.warn(`snapshot refused (${decoded.reason}); waiting for sync and gossip`)
+      return 0
+    }
+    for (const header of decoded.snapshot.headers) this.state.addHeader(header)
+    let accepted = 0
+    for (const share of decoded.snapshot.shares) {
+      const { verdict } = this.state.addSynced(share)
+      if (verdict.kind !== 'accept') {
+        log.warn(`snapshot share ${accepted} refused (${verdict.kind} ${verdict.reason}); kept the ${accepted} before it`)
+        break
+      }
+      accepted++
+    }
+    log.info(`restored ${accepted} of ${decoded.snapshot.shares.length} snapshot shares; tip height ${this.state.tip?.height ?? '-'}`)
+    return accepted
+  }
+
+  /** Saves the window and header tip region (bounded, snapshot.ts); failures are logged, never thrown. */
+  async saveSnapshot (): Promise<void> {
+    const store = this.deps.snapshots
+    if (store === undefined || this.state.tip === undefined) return
+    try {
+      await store.saveSnapshot(snapshotKey(this.status.network), encodeSnapshot(takeSnapshot(this.state)))
+    } catch (err) {
+      log.warn(`snapshot not saved: ${(err as Error).message}`)
+    }
+  }
+
+  private startSnapshots (): void {
+    if (this.deps.snapshots === undefined || this.snapshotTimer !== undefined) return
+    this.snapshotTimer = setInterval(() => { void this.saveSnapshot() }, SNAPSHOT_INTERVAL_MS)
+    globalThis.addEventListener?.('pagehide', this.onPageHide)
+  }
+
+  private stopSnapshots (): void {
+    if (this.snapshotTimer !== undefined) clearInterval(this.snapshotTimer)
+    this.snapshotTimer = undefined
+    globalThis.removeEventListener?.('pagehide', this.onPageHide)
   }
 
   /** Other browsers may sync our window from us. */

@@ -5,6 +5,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { getChainParams } from '../../../shared/src/chain'
+import { decodeDevnetBlock, encodeDevnetBlock } from '../../../shared/src/chain/devnet-rules'
 import { bytesToHex } from '../../../shared/src/primitives/bytes'
 import { sha256d } from '../../../shared/src/primitives/hash'
 import { meetsTarget } from '../../../shared/src/primitives/target'
@@ -12,7 +13,6 @@ import { p2wpkhScript } from '../../../shared/src/primitives/script'
 import { encodeAttestation, encodeSignedTemplate, peerIdBytesOf, signAttestation, signTemplate } from '../../../shared/src/quorum'
 import type { TemplateAnnouncement } from '../../../shared/src/sharechain/template'
 import type { FoundShare } from '../../src/miner/job'
-import { decodeDevnetBlock, encodeDevnetBlock } from '../../src/peer/block-message'
 import { allowsInsecureLocal, dialableRelayAddrs } from '../../src/peer/dial-policy'
 import { buildPeerJob, extranonceFor, shareBytesOf, type PeerJob } from '../../src/peer/job-factory'
 import { RESEND_AFTER_MS, ShareOutbox, type OutboxStore } from '../../src/peer/outbox'
@@ -252,8 +252,7 @@ describe('dial policy and block messages', () => {
     const header = new Uint8Array(80).fill(3)
     const coinbase = new Uint8Array(120).fill(4)
     const decoded = decodeDevnetBlock(encodeDevnetBlock(header, coinbase))
-    expect(decoded?.header80).toEqual(header)
-    expect(decoded?.coinbaseLegacy).toEqual(coinbase)
-    expect(decodeDevnetBlock(new Uint8Array(50))).toBeUndefined()
+    expect(decoded).toEqual({ ok: true, header80: header, coinbaseLegacy: coinbase })
+    expect(decodeDevnetBlock(new Uint8Array(50))).toMatchObject({ ok: false, verdict: { kind: 'reject', reason: 'decode' } })
   })
 })
