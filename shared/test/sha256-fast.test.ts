@@ -1,6 +1,8 @@
 // The allocation-free SHA-256 (primitives/sha256-fast) against FIPS known answers and two independent
 // implementations: node:crypto (OpenSSL) and @noble/hashes.
+import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
 import { describe, expect, it } from 'vitest'
 import { bytesToHex, concatBytes, hexToBytes } from '../src/primitives/bytes'
@@ -74,6 +76,28 @@ describe('fast SHA-256', () => {
     }
     expect(() => fastFoldMerkleBranch(new Uint8Array(31), [])).toThrow(RangeError)
     expect(() => fastFoldMerkleBranch(new Uint8Array(32), [new Uint8Array(33)])).toThrow(RangeError)
+  })
+
+  it('reads inputs in place from several buffers in turn, and sees their current contents', () => {
+    // sha256-fast keeps DataViews of the last two buffers it read: alternate among three, at offsets.
+    const buffers = [0, 1, 2].map(() => new Uint8Array(randomBytes(1000)))
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 30; i++) {
+        const b = buffers[(i * 7) % 3]
+        const at = (i * 37) % 300
+        for (const len of [32, 64, 80, 111, 665]) {
+          const m = b.subarray(at, at + len)
+          expect(bytesToHex(fastSha256d(m))).toBe(bytesToHex(nodeSha256d(m.slice())))
+        }
+        const branch = [0, 1, 2].map((k) => b.subarray(at + 32 * k, at + 32 * k + 32))
+        expect(bytesToHex(fastFoldMerkleBranch(b.subarray(500, 532), branch))).toBe(bytesToHex(nobleFold(b.slice(500, 532), branch.map((x) => x.slice()))))
+      }
+      for (const b of buffers) b.set(randomBytes(1000)) // same buffers, new contents
+    }
+  })
+
+  it('the committed unrolled compressions are the generator output (scripts/gen-sha256.mjs --check)', () => {
+    expect(() => execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/gen-sha256.mjs', import.meta.url)), '--check'], { stdio: 'pipe' })).not.toThrow()
   })
 
   it('midstate + tail equals hashing the whole message', () => {

@@ -1,4 +1,4 @@
-// The hash functions every part uses. SHA-256 is our allocation-free JS (./sha256-fast), 1.7-3.9x
+// The hash functions every part uses. SHA-256 is our allocation-free JS (./sha256-fast), 2.5-4.5x
 // @noble/hashes on the sizes we hash (32 B to ~700 B; bench/sha256.bench.ts) and cross-checked
 // against node:crypto and noble in the tests; RIPEMD-160 and scrypt are @noble/hashes. The miner's
 // WASM kernels are checked against these.

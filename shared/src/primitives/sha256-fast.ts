@@ -2,12 +2,13 @@
 // folds and share commitments hash small inputs (32-700 bytes) tens of times per share validated.
 // One state and one padding buffer are reused by every call (JS runs one call at a time per realm;
 // nothing here calls out, so no call re-enters). Whole 64-byte blocks are read in place through a
-// DataView of the input's buffer; only the tail is copied to be padded. The compressions are
+// DataView of the input's buffer; only the tail is assembled with its padding. The compressions are
 // specialised (./sha256-compress, generated): sha256d's second hash, an 80-byte header's second
 // block and the padding block after a 64-byte merkle node have their constant words folded in.
 // Speed against @noble/hashes per input size: bench/sha256.bench.ts.
 import {
   SHA256_IV,
+  sha256Compress,
   sha256CompressDigest,
   sha256CompressHeaderTail,
   sha256CompressNode,
@@ -20,31 +21,27 @@ const BLOCK_BYTES = 64
 const HEADER_BYTES = 80
 /** Bytes appended at least: 0x80 and the 64-bit message length in bits (FIPS 180-4 §5.1.1). */
 const MIN_PADDING_BYTES = 9
+const BLOCK_WORDS = BLOCK_BYTES / 4
 /** The padded tail: under one block of message plus padding fits in two blocks. */
-const TAIL_BYTES = 2 * BLOCK_BYTES
+const TAIL_WORDS = 2 * BLOCK_WORDS
 
 const state = new Int32Array(8)
-const tailBlock = new Uint8Array(TAIL_BYTES)
-const tailView = new DataView(tailBlock.buffer)
+const tailWords = new Int32Array(TAIL_WORDS)
 
 // DataViews of the last two buffers read in place. Validation alternates between two: the share's
 // bytes (header, branch) and the rebuilt coinbase; a DataView costs ~80 ns to create (Node 20), more
 // than hashing's per-call overhead otherwise. Holds those two buffers until others replace them.
 let bufferA: ArrayBufferLike | undefined
-let viewA: DataView = tailView
+let viewA: DataView | undefined
 let bufferB: ArrayBufferLike | undefined
-let viewB: DataView = tailView
+let viewB: DataView | undefined
 
 /** A DataView over the whole buffer under `m` (read at m.byteOffset + i). */
 function viewOf(m: Uint8Array): DataView {
   const buffer = m.buffer
-  if (buffer === bufferA) return viewA
-  if (buffer !== bufferB) {
-    bufferB = buffer
-    viewB = new DataView(buffer)
-  }
+  if (buffer === bufferA) return viewA as DataView
+  const v = buffer === bufferB ? (viewB as DataView) : new DataView(buffer)
   // Most recent first.
-  const v = viewB
   bufferB = bufferA
   viewB = viewA
   bufferA = buffer
@@ -52,30 +49,50 @@ function viewOf(m: Uint8Array): DataView {
   return v
 }
 
-/** `state` absorbs m and its padding; `priorBytes` already went into `state` (a multiple of 64). */
+/** state = H(0), without a call into TypedArray.prototype.set (measurable at ~50 calls per share). */
+function resetState(): void {
+  state[0] = SHA256_IV[0]
+  state[1] = SHA256_IV[1]
+  state[2] = SHA256_IV[2]
+  state[3] = SHA256_IV[3]
+  state[4] = SHA256_IV[4]
+  state[5] = SHA256_IV[5]
+  state[6] = SHA256_IV[6]
+  state[7] = SHA256_IV[7]
+}
+
+/**
+ * `state` absorbs m and its padding; `priorBytes` already went into `state` (a multiple of 64).
+ * Whole blocks are read in place; the tail (< 64 bytes) is read as words into a padded block, which
+ * costs less than copying, filling and DataView writes for inputs this small.
+ */
 function absorb(m: Uint8Array, priorBytes: number): void {
   const len = m.length
   const whole = len - (len % BLOCK_BYTES)
-  if (whole > 0) {
+  const rest = len - whole
+  const fullWords = rest >> 2
+  if (whole > 0 || fullWords > 0) {
     const view = viewOf(m)
     const base = m.byteOffset
     for (let off = 0; off < whole; off += BLOCK_BYTES) sha256CompressView(state, view, base + off)
+    for (let i = 0; i < fullWords; i++) tailWords[i] = view.getInt32(base + whole + 4 * i)
   }
-  const rest = len - whole
-  for (let i = 0; i < rest; i++) tailBlock[i] = m[whole + i]
-  const padded = rest + MIN_PADDING_BYTES > BLOCK_BYTES ? TAIL_BYTES : BLOCK_BYTES
-  tailBlock[rest] = 0x80
-  tailBlock.fill(0, rest + 1, padded - 8)
+  // The last partial word, then 0x80 (FIPS 180-4 §5.1.1), zeros, and the 64-bit length in bits.
+  let last = 0x80 << (24 - 8 * (rest & 3))
+  for (let i = fullWords * 4; i < rest; i++) last |= m[whole + i] << (24 - 8 * (i & 3))
+  tailWords[fullWords] = last
+  const words = rest + MIN_PADDING_BYTES > BLOCK_BYTES ? TAIL_WORDS : BLOCK_WORDS
+  for (let i = fullWords + 1; i < words - 2; i++) tailWords[i] = 0
   const bits = (priorBytes + len) * 8
-  tailView.setUint32(padded - 8, Math.floor(bits / 0x100000000))
-  tailView.setUint32(padded - 4, bits >>> 0)
-  sha256CompressView(state, tailView, 0)
-  if (padded === TAIL_BYTES) sha256CompressView(state, tailView, BLOCK_BYTES)
+  tailWords[words - 2] = Math.floor(bits / 0x100000000)
+  tailWords[words - 1] = bits | 0
+  sha256Compress(state, tailWords, 0)
+  if (words === TAIL_WORDS) sha256Compress(state, tailWords, BLOCK_WORDS)
 }
 
 /** state = SHA-256 of m. An 80-byte message (a block header) takes the folded second block. */
 function hashMessage(m: Uint8Array): void {
-  state.set(SHA256_IV)
+  resetState()
   if (m.length === HEADER_BYTES) {
     const view = viewOf(m)
     sha256CompressView(state, view, m.byteOffset)
@@ -162,7 +179,7 @@ export interface Sha256Midstate {
 
 export function sha256Midstate(prefix: Uint8Array): Sha256Midstate {
   if (prefix.length % BLOCK_BYTES !== 0) throw new RangeError(`midstate prefix must be a multiple of ${BLOCK_BYTES} bytes, got ${prefix.length}`)
-  state.set(SHA256_IV)
+  resetState()
   const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength)
   for (let off = 0; off < prefix.length; off += BLOCK_BYTES) sha256CompressView(state, view, off)
   return { words: state.slice(), bytes: prefix.length }

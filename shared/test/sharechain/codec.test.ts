@@ -29,6 +29,18 @@ describe('share codec and coinbase builder', () => {
     expect(bytes.length).toBeLessThanOrEqual(MAX_SHARE_BYTES)
   })
 
+  it('decodes a share lying at an offset inside a larger buffer, its fields viewing that buffer', () => {
+    const net = testNet()
+    const { bytes } = mineShare(net, 'alice')
+    const big = new Uint8Array(bytes.length + 100).fill(0xee)
+    big.set(bytes, 37)
+    const inPlace = decodeShare(big.subarray(37, 37 + bytes.length))
+    expect(encodeShare(inPlace)).toEqual(bytes)
+    expect(inPlace).toEqual(decodeShare(bytes))
+    expect(inPlace.header80.buffer).toBe(big.buffer) // a view, not a copy
+    expect(sha256d(inPlace.header80)).toEqual(sha256d(bytes.subarray(9, 89)))
+  })
+
   it('rejects unknown flags and over-long branches', () => {
     const net = testNet()
     const share = decodeShare(mineShare(net, 'alice').bytes)
