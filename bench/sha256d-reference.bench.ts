@@ -1,4 +1,4 @@
-// sha256d reference throughput: the shared (noble) sha256d on 80-byte headers, nonce by nonce, against
+// sha256d reference throughput: the shared sha256d (our allocation-free SHA-256, shared/src/primitives/sha256-fast.ts) on 80-byte headers, nonce by nonce, against
 // node:crypto createHash('sha256') twice as the baseline measured in the same run. Single thread.
 // Run: npx tsx bench/sha256d-reference.bench.ts
 import { createHash } from 'node:crypto'
@@ -20,7 +20,7 @@ const view = new DataView(header.buffer, header.byteOffset, header.byteLength)
 
 type HashFn = (h: Uint8Array) => Uint8Array
 
-const nobleSha256d: HashFn = (h) => sha256d(h)
+const sharedSha256d: HashFn = (h) => sha256d(h)
 const nodeSha256d: HashFn = (h) => createHash('sha256').update(createHash('sha256').update(h).digest()).digest()
 
 /** Hashes per second over `ms`, rolling the nonce; folds a byte of each hash so the work is not dead. */
@@ -50,18 +50,18 @@ function measure(name: string, fn: HashFn): number {
 
 // Correctness guard: both methods agree before anything is timed.
 view.setUint32(76, 2504433986, true)
-if (Buffer.compare(Buffer.from(nobleSha256d(header)), Buffer.from(nodeSha256d(header))) !== 0) {
-  throw new Error('noble sha256d and node:crypto disagree')
+if (Buffer.compare(Buffer.from(sharedSha256d(header)), Buffer.from(nodeSha256d(header))) !== 0) {
+  throw new Error('shared sha256d and node:crypto disagree')
 }
 
 process.stdout.write(`sha256d on 80-byte headers, ${MEASURE_MS} ms each after ${WARMUP_MS} ms warm-up, 1 thread\n`)
 const baseline = measure('node:crypto createHash x2', nodeSha256d)
-const noble = measure('shared sha256d (noble)', nobleSha256d)
-const ratio = noble / baseline
-process.stdout.write(`ratio noble / node:crypto: ${ratio.toFixed(3)}\n`)
+const shared = measure('shared sha256d', sharedSha256d)
+const ratio = shared / baseline
+process.stdout.write(`ratio shared / node:crypto: ${ratio.toFixed(3)}\n`)
 process.stdout.write(
   JSON.stringify({
-    sha256d_noble_hps: Math.round(noble),
+    sha256d_shared_hps: Math.round(shared),
     sha256d_node_crypto_hps: Math.round(baseline),
     ratio: Number(ratio.toFixed(3))
   }) + '\n'
