@@ -3,11 +3,12 @@
 // server mode on a private protocol id, optional mDNS, bootstrap list, persistent key, and the sync and
 // template protocols. The relay process composes it through the small API at the bottom.
 import './shims'
+import type { CatchUpResult, SharePeerNode } from '../../../shared/src/p2p/node'
 import { bootstrap } from '@libp2p/bootstrap'
 import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
-import type { Libp2p, PeerId, PeerDiscovery, Stream } from '@libp2p/interface'
+import type { PeerId, PeerDiscovery, Stream } from '@libp2p/interface'
 import { kadDHT, passthroughMapper, removePrivateAddressesMapper } from '@libp2p/kad-dht'
 import { mdns } from '@libp2p/mdns'
 import { noise } from '@libp2p/noise'
@@ -34,7 +35,6 @@ import {
   type FrameStream,
   type FullTemplateSource,
   type GossipMetrics,
-  type MessageHandler,
   type MessageValidator,
   type PubSubLike,
   type ShareSyncSource,
@@ -92,29 +92,12 @@ export interface RelayNodeMetrics {
   syncRefused: number
 }
 
-export type CatchUpResult = Record<VerdictKind, number>
+export type { CatchUpResult } from '../../../shared/src/p2p/node'
 
-export interface RelayNode {
-  readonly peerId: PeerId
-  readonly libp2p: Libp2p
-  start(): Promise<void>
-  stop(): Promise<void>
-  multiaddrs(): Multiaddr[]
-  publishShare(bytes: Uint8Array): Promise<number>
-  publishBlock(bytes: Uint8Array): Promise<number>
+export interface RelayNode extends SharePeerNode {
   publishHeader(bytes: Uint8Array): Promise<number>
   publishTemplate(bytes: Uint8Array): Promise<number>
   publishAttestations(items: readonly Uint8Array[]): void
-  onShare(handler: MessageHandler<PeerId>): () => void
-  onBlock(handler: MessageHandler<PeerId>): () => void
-  onHeader(handler: MessageHandler<PeerId>): () => void
-  onTemplate(handler: MessageHandler<PeerId>): () => void
-  onAttestation(handler: MessageHandler<PeerId>): () => void
-  /** Fetches up to `maxShares` of a peer's window from its best tip backwards (tip first). */
-  syncWindow(peer: PeerId | Multiaddr, maxShares: number): Promise<{ tip?: Uint8Array; shares: Uint8Array[] }>
-  fetchSharesById(peer: PeerId | Multiaddr, ids: Uint8Array[]): Promise<Uint8Array[]>
-  /** Syncs a peer's window into our share chain: fetched, then validated and delivered oldest first. */
-  catchUp(peer: PeerId, maxShares: number): Promise<CatchUpResult>
   fetchTemplate(peer: PeerId | Multiaddr, templateId: Uint8Array): Promise<Uint8Array>
   scoreOf(peer: PeerId | string): number
   onGraylisted(handler: (peer: PeerId, score: number) => void): () => void

@@ -3,6 +3,7 @@
 export * from './protocol'
 export * from './limits'
 export * from './verdict'
+export type * from './node'
 export * from './message-id'
 export * from './score-params'
 export * from './sync-codec'

@@ -6,7 +6,7 @@ import { bootstrap } from '@libp2p/bootstrap'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
-import type { Libp2p, PeerDiscovery, PeerId } from '@libp2p/interface'
+import type { PeerDiscovery, PeerId } from '@libp2p/interface'
 import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
 import { pubsubPeerDiscovery } from '@libp2p/pubsub-peer-discovery'
@@ -29,13 +29,12 @@ import {
   type GossipMetrics,
   type FloodGuardParams,
   type GossipScorePolicy,
-  type MessageHandler,
   type MessageValidator,
   type PubSubLike,
   type ShareSyncSource,
   type ValidatedTopicKind,
-  type VerdictKind
 } from '../../../shared/src/p2p'
+import type { CatchUpResult, SharePeerNode } from '../../../shared/src/p2p/node'
 import { browserConnectionGater } from './gater'
 import { RelayKeeper } from './relay-keeper'
 import { WebRtcDialer } from './webrtc-dialer'
@@ -66,22 +65,7 @@ export interface BrowserNodeHandlers {
   syncSource?: ShareSyncSource
 }
 
-export interface BrowserNode {
-  readonly peerId: PeerId
-  readonly libp2p: Libp2p
-  start(): Promise<void>
-  stop(): Promise<void>
-  multiaddrs(): Multiaddr[]
-  publishShare(bytes: Uint8Array): Promise<number>
-  publishBlock(bytes: Uint8Array): Promise<number>
-  onShare(handler: MessageHandler<PeerId>): () => void
-  onBlock(handler: MessageHandler<PeerId>): () => void
-  onHeader(handler: MessageHandler<PeerId>): () => void
-  onTemplate(handler: MessageHandler<PeerId>): () => void
-  onAttestation(handler: MessageHandler<PeerId>): () => void
-  syncWindow(peer: PeerId | Multiaddr, maxShares: number): Promise<{ tip?: Uint8Array; shares: Uint8Array[] }>
-  fetchSharesById(peer: PeerId | Multiaddr, ids: Uint8Array[]): Promise<Uint8Array[]>
-  catchUp(peer: PeerId, maxShares: number): Promise<Record<VerdictKind, number>>
+export interface BrowserNode extends SharePeerNode {
   /** Peers linked by direct WebRTC (multiplexer '/webrtc', no relay limits). */
   directPeers(): string[]
   /** Relays we hold a WebSocket link to. */
@@ -165,7 +149,7 @@ export async function createBrowserNode(options: BrowserNodeOptions, handlers: B
     fetchSharesById: fetchById,
     async catchUp(peer, maxShares) {
       const { shares } = await fetchWindow(open(peer), maxShares)
-      const result: Record<VerdictKind, number> = { accept: 0, reject: 0, ignore: 0 }
+      const result: CatchUpResult = { accept: 0, reject: 0, ignore: 0 }
       for (let i = shares.length - 1; i >= 0; i--) result[await router.ingest('share', shares[i], peer)]++
       return result
     },
