@@ -1,8 +1,8 @@
 import { createLogger } from '../../../shared/src/log'
-import { ACCEPT, ignore, reject, type Verdict } from '../../../shared/src/p2p'
+import { ACCEPT, ignore, type Verdict } from '../../../shared/src/p2p'
 import { bytesToHex } from '../../../shared/src/primitives/bytes'
 import {
-  QuorumFollower, decodeAttestation, decodeSignedTemplate, encodeAttestation, verifyAttestation, verifySignedTemplate,
+  QuorumFollower, checkAttestationMessage, checkSignedTemplateMessage, encodeAttestation,
   type Attestation, type BlockClaim, type Judge, type SubjectStatus
 } from '../../../shared/src/quorum'
 import type { BlockAttestationKind } from '../block/submitter'
@@ -98,13 +98,9 @@ export class RelayQuorum {
 
   /** Template-topic validator: a verified signed template of our network enrols its publisher as a relay. */
   async takeSignedTemplate (bytes: Uint8Array): Promise<Verdict> {
-    let check
-    try {
-      check = await verifySignedTemplate(decodeSignedTemplate(bytes), this.init.networkTag)
-    } catch {
-      return reject('decode')
-    }
-    if (!check.ok) return check.reason === 'network' ? ignore('network') : reject(check.reason)
+    const message = await checkSignedTemplateMessage(bytes, this.init.networkTag)
+    if (!message.ok) return message.verdict
+    const { check } = message
     const own = bytesToHex(check.publisherId) === this.selfHex
     this.roster.add(check.publisherId)
     this.follower.addTemplate(check.templateId, check.publisherId, check.template)
@@ -117,15 +113,10 @@ export class RelayQuorum {
   /** Attest-topic validator, one item of a batch. Verified attestations are forwarded even when the
    *  attester is not on the committee by our roster: another relay's roster may differ. */
   async takeAttestation (bytes: Uint8Array): Promise<Verdict> {
-    let a: Attestation
-    try {
-      a = decodeAttestation(bytes)
-    } catch {
-      return reject('decode')
-    }
-    const check = await verifyAttestation(a, this.init.networkTag)
-    if (!check.ok) return check.reason === 'network' ? ignore('network') : reject(check.reason)
-    const outcome = this.count(check.attesterId, a, bytes)
+    const message = await checkAttestationMessage(bytes, this.init.networkTag)
+    if (!message.ok) return message.verdict
+    const { attestation: a, attesterId } = message
+    const outcome = this.count(attesterId, a, bytes)
     if (outcome === 'stale' || outcome === 'full') return ignore(outcome)
     return ACCEPT
   }

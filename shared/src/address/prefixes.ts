@@ -1,6 +1,8 @@
 // Address prefixes of every network Otedama knows. chain/networks.ts takes its prefixes from here, so the
 // table that names "the other network" in error messages is the same one the networks are built from.
 
+import type { NetworkName } from '../chain/params'
+
 /** How a network spells its addresses. */
 export interface AddressPrefixes {
   /** base58check version byte of P2PKH addresses (Core: base58Prefixes[PUBKEY_ADDRESS]), 0..255. */
@@ -29,15 +31,7 @@ export function scriptHashVersions(prefixes: AddressPrefixes): readonly number[]
  * devnet is Otedama's own: version 115 gives 'o…' addresses, 125 gives 's…', HRP 'odev'; none of
  * these is used by Bitcoin or Litecoin, so a devnet address can never be mistaken for a real one.
  */
-export type KnownAddressNetwork =
-  | 'devnet'
-  | 'litecoin'
-  | 'litecoin-testnet'
-  | 'litecoin-regtest'
-  | 'bitcoin'
-  | 'bitcoin-testnet4'
-  | 'bitcoin-signet'
-  | 'bitcoin-regtest'
+export type KnownAddressNetwork = NetworkName
 
 export const ADDRESS_PREFIXES: Readonly<Record<KnownAddressNetwork, AddressPrefixes>> = {
   devnet: { network: 'devnet', pubkeyHash: 115, scriptHash: 125, bech32Hrp: 'odev' },

@@ -40,3 +40,4 @@ export {
   MAX_CONFIRMED_RESULTS,
   MAX_VOTES_PER_SUBJECT
 } from './follower'
+export { checkSignedTemplateMessage, checkAttestationMessage, type SignedTemplateMessage, type AttestationMessage } from './gossip-checks'

@@ -10,12 +10,9 @@ import {
   DEFAULT_COMMITTEE_SIZE,
   Reputation,
   Tally,
-  decodeAttestation,
-  decodeSignedTemplate,
+  checkAttestationMessage,
+  checkSignedTemplateMessage,
   selectCommittee,
-  verifyAttestation,
-  verifySignedTemplate,
-  type Attestation,
   type BlockClaim,
   type Claim
 } from '../../../shared/src/quorum'
@@ -66,13 +63,9 @@ export class TemplateQuorum {
 
   /** Template-topic validator: a signed announcement of our network with a good signature. */
   async takeSignedTemplate (bytes: Uint8Array): Promise<Verdict> {
-    let check
-    try {
-      check = await verifySignedTemplate(decodeSignedTemplate(bytes), this.networkTag)
-    } catch {
-      return { kind: 'reject', reason: 'decode' }
-    }
-    if (!check.ok) return check.reason === 'network' ? { kind: 'ignore', reason: 'network' } : { kind: 'reject', reason: check.reason }
+    const message = await checkSignedTemplateMessage(bytes, this.networkTag)
+    if (!message.ok) return message.verdict
+    const { check } = message
     const subject = this.subject(check.templateId)
     subject.announcement ??= check.template
     subject.tally.add(check.publisherId, 'valid', check.template.curtime)
@@ -80,22 +73,19 @@ export class TemplateQuorum {
     return ACCEPT
   }
 
+
   /** Attest-topic validator (one item of a batch): our network, a good signature. */
   async takeAttestation (bytes: Uint8Array): Promise<Verdict> {
-    let a: Attestation
-    try {
-      a = decodeAttestation(bytes)
-    } catch {
-      return { kind: 'reject', reason: 'decode' }
-    }
-    const check = await verifyAttestation(a, this.networkTag)
-    if (!check.ok) return check.reason === 'network' ? { kind: 'ignore', reason: 'network' } : { kind: 'reject', reason: check.reason }
+    const message = await checkAttestationMessage(bytes, this.networkTag)
+    if (!message.ok) return message.verdict
+    const { attestation: a, attesterId } = message
     const subject = this.subject(a.subjectId)
     log.debug(`attestation ${a.subjectKind} ${bytesToHex(a.subjectId).slice(0, 16)} ${a.claim}`)
-    if (!subject.tally.add(check.attesterId, a.claim, a.time)) return { kind: 'ignore', reason: 'not-on-committee' }
+    if (!subject.tally.add(attesterId, a.claim, a.time)) return { kind: 'ignore', reason: 'not-on-committee' }
     this.settle(subject)
     return ACCEPT
   }
+
 
   private subject (id: Uint8Array): Subject {
     const key = bytesToHex(id)
