@@ -6,6 +6,7 @@
 import { MAX_TARGET, meetsTarget } from '../../../../shared/src/primitives/target'
 import type { FoundNonce, NonceScanner } from './types'
 import { HEADER_BYTES, KernelInputError, NONCE_SPACE } from './types'
+import { kernelExports, stubRuntimeImports } from './instance'
 
 /** Kernel names in scripts/build-kernels.mjs (build/<name>.wasm). */
 export const SCRYPT_KERNEL_SIMD = 'scrypt-simd'
@@ -29,14 +30,8 @@ interface ScryptKernelExports {
 
 const KERNEL_EXPORTS = ['memory', 'headerPtr', 'targetPtr', 'resultsPtr', 'maxBatch', 'lanes', 'setJob', 'scan']
 
-/** The stub runtime imports abort; it is called only on out-of-memory, which the fixed sizes rule out. */
-export const SCRYPT_KERNEL_IMPORTS: WebAssembly.Imports = {
-  env: {
-    abort (): never {
-      throw new Error('scrypt kernel aborted (out of WebAssembly memory?)')
-    }
-  }
-}
+/** The stub runtime's abort import (the kernels' fixed sizes never run out of memory). */
+export const SCRYPT_KERNEL_IMPORTS: WebAssembly.Imports = stubRuntimeImports('scrypt')
 
 export class ScryptScanner implements NonceScanner {
   readonly algorithm = 'scrypt' as const
@@ -47,11 +42,7 @@ export class ScryptScanner implements NonceScanner {
   private target: bigint | undefined
 
   constructor (instance: WebAssembly.Instance, simd: boolean) {
-    const exports = instance.exports as Record<string, unknown>
-    for (const name of KERNEL_EXPORTS) {
-      if (exports[name] === undefined) throw new Error(`scrypt kernel lacks export "${name}": rebuild with npm run build:kernels`)
-    }
-    this.kernel = exports as unknown as ScryptKernelExports
+    this.kernel = kernelExports<ScryptKernelExports>(instance, 'scrypt', KERNEL_EXPORTS)
     this.simd = simd
     this.lanes = this.kernel.lanes()
     this.maxBatch = this.kernel.maxBatch()

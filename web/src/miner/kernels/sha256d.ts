@@ -6,6 +6,7 @@ import { sha256d } from '../../../../shared/src/primitives/hash'
 import { meetsTarget, MAX_TARGET } from '../../../../shared/src/primitives/target'
 import type { FoundNonce, NonceScanner } from './types'
 import { HEADER_BYTES, KernelInputError, NONCE_OFFSET, NONCE_SPACE } from './types'
+import { kernelExports, stubRuntimeImports } from './instance'
 
 /** Kernel names in scripts/build-kernels.mjs (build/<name>.wasm). */
 export const SHA256D_KERNEL_SIMD = 'sha256d-simd'
@@ -25,14 +26,8 @@ interface Sha256dKernelExports {
 const KERNEL_EXPORTS = ['memory', 'headerPtr', 'foundPtr', 'maxScan', 'lanes', 'setJob', 'scan']
 const KERNEL_BAD_COUNT = 0xffffffff // scan's answer to a count it cannot take
 
-/** The stub runtime imports abort; the kernels allocate nothing, so it is never called. */
-export const SHA256D_KERNEL_IMPORTS: WebAssembly.Imports = {
-  env: {
-    abort (): never {
-      throw new Error('sha256d kernel aborted')
-    }
-  }
-}
+/** The stub runtime's abort import (the kernels' fixed sizes never run out of memory). */
+export const SHA256D_KERNEL_IMPORTS: WebAssembly.Imports = stubRuntimeImports('sha256d')
 
 export class Sha256dScanner implements NonceScanner {
   readonly algorithm = 'sha256d' as const
@@ -44,11 +39,7 @@ export class Sha256dScanner implements NonceScanner {
   private target = 0n
 
   constructor (instance: WebAssembly.Instance, simd: boolean) {
-    const exports = instance.exports as Record<string, unknown>
-    for (const name of KERNEL_EXPORTS) {
-      if (exports[name] === undefined) throw new Error(`sha256d kernel lacks export "${name}": rebuild with npm run build:kernels`)
-    }
-    this.kernel = exports as unknown as Sha256dKernelExports
+    this.kernel = kernelExports<Sha256dKernelExports>(instance, 'sha256d', KERNEL_EXPORTS)
     this.simd = simd
     this.lanes = this.kernel.lanes()
     this.maxScan = this.kernel.maxScan()
