@@ -84,10 +84,16 @@ export class TestShareStore implements ShareSyncSource {
 
   private readonly orphans = new Map<string, Uint8Array[]>()
 
+  /** Shares below each share (0 for a root): the tip is the deepest, ties to the first seen, as in
+   *  the share chain's most-work rule — whatever order gossip and parent fetches deliver them in. */
+  private readonly depth = new Map<string, number>()
+
   add(bytes: Uint8Array): void {
     const key = bytesToHex(shareIdOf(bytes))
     this.byId.set(key, bytes)
-    this.tipKey = key
+    const depth = (this.depth.get(bytesToHex(parentIdOf(bytes))) ?? -1) + 1
+    this.depth.set(key, depth)
+    if (this.tipKey === undefined || depth > (this.depth.get(this.tipKey) ?? -1)) this.tipKey = key
     const children = this.orphans.get(key) ?? []
     this.orphans.delete(key)
     for (const child of children) this.add(child)
