@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
-import { isOrphanedDialError } from './relay/src/p2p/dial-race'
+import { isOrphanedDialError } from './relay/src/p2p/orphaned-dial'
 
 // Three projects: fast unit tests, integration tests with real daemons and sockets, and
 // whole-system e2e tests in Debian's Chromium. `npm test` runs them in that order.
@@ -15,7 +15,7 @@ export default defineConfig({
         plugins: [svelte()],
         test: {
           name: 'unit',
-          include: ['shared/test/**/*.test.ts', 'relay/test/**/*.test.ts', 'web/test/**/*.test.ts'],
+          include: ['shared/test/**/*.test.ts', 'relay/test/**/*.test.ts', 'rig/test/**/*.test.ts', 'sim/test/**/*.test.ts', 'web/test/**/*.test.ts'],
           exclude: ['**/*.int.test.ts'],
           testTimeout: 30_000
         }

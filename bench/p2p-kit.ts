@@ -2,9 +2,9 @@
 // under an easy target, a light gossip peer (what a browser is to a relay), child-process plumbing and
 // percentiles. Not a benchmark itself (no .bench.ts suffix).
 import type { ChildProcess } from 'node:child_process'
-import { ACCEPT, ignore, reject, SHARE_HEADER_OFFSET, type Verdict } from '../shared/src/p2p'
-import { createGossipScorePolicy, GossipRouter, networkTopics, sharedGossipOptions, type PubSubLike } from '../shared/src/p2p'
-import { sha256d } from '../shared/src/primitives/hash'
+import { ACCEPT, ignore, reject, SHARE_HEADER_OFFSET, type Verdict } from '@otedama/shared/p2p'
+import { createGossipScorePolicy, GossipRouter, networkTopics, sharedGossipOptions, type PubSubLike } from '@otedama/shared/p2p'
+import { sha256d } from '@otedama/shared/primitives'
 import '../relay/src/p2p/shims'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
@@ -14,6 +14,7 @@ import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
+import { startDelayProxy as startLinkProxy } from './scenario-links'
 
 export const HEADER_BYTES = 80
 /** Payload byte 0: 1 = stale share (valid PoW, ignored by the validator, never penalised). */
@@ -150,48 +151,11 @@ export function describeSpread(s: Spread): string {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Chunks in flight through one delay proxy at most (bounded memory; excess closes the link). */
-const MAX_DELAYED_CHUNKS = 100_000
-
 /**
  * A loopback TCP proxy that delays every chunk by `oneWayDelayMs` in each direction (order kept: one
- * delay for all): a link with RTT 2 x delay, without touching the machine's network settings.
+ * delay for all): a link with RTT 2 x delay, without touching the machine's network settings. The
+ * proxy itself is scenario-links.ts's (settable delay and jitter); this is it without jitter.
  */
 export async function startDelayProxy(targetPort: number, oneWayDelayMs: number): Promise<{ port: number; close(): Promise<void> }> {
-  const { createServer, connect } = await import('node:net')
-  const sockets = new Set<import('node:net').Socket>()
-  let inFlight = 0
-  const pipeDelayed = (from: import('node:net').Socket, to: import('node:net').Socket): void => {
-    from.on('data', (chunk) => {
-      if (++inFlight > MAX_DELAYED_CHUNKS) return void from.destroy()
-      setTimeout(() => {
-        inFlight--
-        if (!to.destroyed) to.write(chunk)
-      }, oneWayDelayMs)
-    })
-    from.on('end', () => setTimeout(() => to.end(), oneWayDelayMs))
-    from.on('error', () => to.destroy())
-    from.on('close', () => setTimeout(() => to.destroy(), oneWayDelayMs))
-  }
-  const server = createServer((client) => {
-    const upstream = connect(targetPort, '127.0.0.1')
-    client.setNoDelay(true)
-    upstream.setNoDelay(true)
-    for (const s of [client, upstream]) {
-      sockets.add(s)
-      s.on('close', () => sockets.delete(s))
-    }
-    pipeDelayed(client, upstream)
-    pipeDelayed(upstream, client)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  return {
-    port: typeof address === 'object' && address !== null ? address.port : 0,
-    close: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy()
-        server.close(() => resolve())
-      })
-  }
+  return await startLinkProxy(targetPort, { meanMs: oneWayDelayMs, jitterMs: 0 })
 }

@@ -7,15 +7,15 @@
 //    shares wait: publisher -> relay validator (stamped in the share), the relay's event-loop delay.
 // 3. RSS of the relay with 100 idle peers connected, after a GC, and the cost per connection.
 // Runs twice: flood guard off (the relay's capacity: everything reaches validation) and on (the per-peer
-// gossip rate bound of shared/src/p2p/flood-guard.ts ignores excess unhashed and disconnects flooders).
+// gossip rate bound of @otedama/shared src/p2p/flood-guard.ts ignores excess unhashed and disconnects flooders).
 // Run: npx tsx bench/p2p.bench.ts   (prints figures, last line JSON). Bounded: ~90 s, loopback only.
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { setLogLevel } from '../shared/src/log'
-import { networkTopics } from '../shared/src/p2p'
+import { setLogLevel } from '@otedama/shared/log'
+import { networkTopics } from '@otedama/shared/p2p'
 import { createRelayNode } from '../relay/src/p2p'
 import {
   describeSpread,
@@ -362,6 +362,7 @@ async function main(): Promise<void> {
       floodP95OverBaseline: +(open.underFlood.p95 / open.baseline.p95).toFixed(2),
       guardedFloodMsgPerSec: Math.round(guarded.rate),
       guardedFloodRelayCpuPercent: Math.round(guarded.cpuPercent),
+      guardedFloodRelayMsgPerCpuSecond: Math.round(guarded.msgPerCpuSecond),
       guardedFloodHonestP50Ms: guarded.underFlood.p50,
       guardedFloodHonestP95Ms: guarded.underFlood.p95,
       guardedP95OverBaseline: +(guarded.underFlood.p95 / guarded.baseline.p95).toFixed(2),

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { scrypt } from 'hash-wasm'
 // Explicit .ts: without it Node's resolver (under tsx) takes `scrypt.node` for a native addon.
 import { loadScryptScanner } from '../web/src/miner/kernels/scrypt.node.ts'
-import { scryptPow } from '../shared/src/primitives/hash'
+import { scryptPow } from '@otedama/shared/primitives'
 
 const WARMUP_MS = 1_000 // per method: lets V8's optimising tier replace the baseline code
 const ROUND_MS = 400 // per method per round

@@ -6,7 +6,7 @@
 // Run: npx tsx bench/sha256.bench.ts. Prints figures, then one JSON line. Never asserts timings.
 import { createHash } from 'node:crypto'
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
-import { fastFoldMerkleBranch, fastSha256d } from '../shared/src/primitives/sha256-fast'
+import { fastFoldMerkleBranch, fastSha256d } from '@otedama/shared/primitives'
 
 const SIZES_BYTES = [32, 64, 80, 111, 250, 665, 4096]
 const ROUNDS = 5

@@ -1,9 +1,9 @@
-// sha256d reference throughput: the shared sha256d (our allocation-free SHA-256, shared/src/primitives/sha256-fast.ts) on 80-byte headers, nonce by nonce, against
+// sha256d reference throughput: the shared sha256d (our allocation-free SHA-256, @otedama/shared src/primitives/sha256-fast.ts) on 80-byte headers, nonce by nonce, against
 // node:crypto createHash('sha256') twice as the baseline measured in the same run. Single thread.
 // Run: npx tsx bench/sha256d-reference.bench.ts
 import { createHash } from 'node:crypto'
-import { sha256d } from '../shared/src/primitives/hash'
-import { hexToBytes } from '../shared/src/primitives/bytes'
+import { sha256d } from '@otedama/shared/primitives'
+import { hexToBytes } from '@otedama/shared/primitives'
 
 const WARMUP_MS = 300 // lets V8 reach its optimising tier before timing
 const MEASURE_MS = 1_500 // per method

@@ -6,13 +6,13 @@
 // its own job (realistic: a job's ShareInfo names the tip, which moves with every share); "one job":
 // all shares share one ShareInfo, so its commitment hash is remembered.
 // Prints figures, then one JSON line. Never asserts timings.
-import { getChainParams, withShareChainConstants } from '../shared/src/chain'
+import { getChainParams, withShareChainConstants } from '@otedama/shared/chain'
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
-import { concatBytes, equalBytes } from '../shared/src/primitives/bytes'
-import { sha256d } from '../shared/src/primitives/hash'
-import { coinbaseMerkleBranch } from '../shared/src/primitives/merkle'
-import { p2wpkhScript } from '../shared/src/primitives/script'
-import { bitsToTarget, meetsTarget, targetToBits } from '../shared/src/primitives/target'
+import { concatBytes, equalBytes } from '@otedama/shared/primitives'
+import { sha256d } from '@otedama/shared/primitives'
+import { coinbaseMerkleBranch } from '@otedama/shared/primitives'
+import { p2wpkhScript } from '@otedama/shared/primitives'
+import { bitsToTarget, meetsTarget, targetToBits } from '@otedama/shared/primitives'
 import {
   HeaderChain,
   ShareChain,
@@ -30,7 +30,7 @@ import {
   type ShareJob,
   type ShareValidation,
   type TemplateAnnouncement
-} from '../shared/src/sharechain'
+} from '@otedama/shared/sharechain'
 
 const ORIGINAL_SUMMARY_VALIDATIONS_PER_SECOND = 500
 const EASY_TARGET = 0x7fffffn << 232n
@@ -53,7 +53,7 @@ function fakeShare(prev: Uint8Array, height: number, bits: number, script: Uint8
     networkTag: new Uint8Array(8),
     header: { version: 0, prevHash: ZERO_HASH, merkleRoot: ZERO_HASH, time: ts, bits, nonce: 0 },
     header80: new Uint8Array(80),
-    info: { prevShareId: prev, payoutScript: script, shareBits: bits, timestamp: ts, shareHeight: height, blockHeight: 1, coinbaseValue: 0n, templateId: ZERO_HASH },
+    info: { prevShareId: prev, payoutScript: script, shareBits: bits, shareHeight: height, blockHeight: 1, coinbaseValue: 0n, templateId: ZERO_HASH, uncles: [] },
     infoBytes: new Uint8Array(0),
     coinbase: { version: 1, scriptSig: new Uint8Array(2), witnessCommitment: undefined, locktime: 0 },
     merkleBranch: []
@@ -119,7 +119,7 @@ function nobleWorkVerdict(validator: ShareValidator, bytes: Uint8Array): ShareVa
   if (!meetsTarget(id, bitsToTarget(share.info.shareBits))) throw new Error('bench share fails PoW')
   const txid = nobleSha256d(
     serializeShareCoinbase({
-      version: share.coinbase.version, scriptSig: share.coinbase.scriptSig, payouts: work.payouts, networkTag: work.networkTag,
+      version: share.coinbase.version, scriptSig: share.coinbase.scriptSig, payouts: work.payouts!, networkTag: work.networkTag,
       shareInfoBytes: share.infoBytes, shareInfoDigest: nobleSha256d(share.infoBytes),
       witnessCommitment: share.coinbase.witnessCommitment, locktime: share.coinbase.locktime
     })

@@ -26,7 +26,7 @@ const FD_HEADROOM = 512
 async function runServer (): Promise<void> {
   const { StratumServer } = await import('../relay/src/stratum')
   const { makeTestWork, TestJobSource, devnet } = await import('../relay/test/stratum/work')
-  const { setLogLevel } = await import('../shared/src/log')
+  const { setLogLevel } = await import('@otedama/shared/log')
   setLogLevel('warn')
   let work = makeTestWork({ shareTarget: 0xffffn << 208n }) // share difficulty 1: the share sink is rarely hit
   const source = new TestJobSource(work)

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
@@ -17,17 +16,10 @@ export async function launchChromium (extraArgs: string[] = []): Promise<Browser
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] })
 }
 
-export async function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      srv.close(() => resolve(port))
-    })
-  })
-}
+import { freePorts } from '../relay/test/harness/litecoind'
+
+/** Free loopback ports, from the relay tests' harness (one helper for every test that starts servers). */
+export { freePort, freePorts } from '../relay/test/harness/litecoind'
 
 export interface RunningRelay { url: string; process: ChildProcess; stop: () => Promise<void> }
 
@@ -39,14 +31,15 @@ const RELAY_READY_TIMEOUT_MS = 30_000
  * overrides any of them. Resolves once HTTP answers.
  */
 export async function startRelay (env: Record<string, string> = {}): Promise<RunningRelay> {
-  const port = env.OTEDAMA_HTTP_PORT !== undefined ? Number(env.OTEDAMA_HTTP_PORT) : await freePort()
+  const [freeHttp, p2pPort, wsPort, stratumPort] = await freePorts(4)
+  const port = env.OTEDAMA_HTTP_PORT !== undefined ? Number(env.OTEDAMA_HTTP_PORT) : freeHttp
   const ownDataDir = env.OTEDAMA_DATA_DIR === undefined ? mkdtempSync(join(tmpdir(), 'otedama-e2e-')) : undefined
   const defaults: Record<string, string> = {
     OTEDAMA_HTTP_PORT: String(port),
     OTEDAMA_HTTP_HOST: '127.0.0.1',
-    OTEDAMA_P2P_PORT: String(await freePort()),
-    OTEDAMA_WS_PORT: String(await freePort()),
-    OTEDAMA_STRATUM_PORT: String(await freePort()),
+    OTEDAMA_P2P_PORT: String(p2pPort),
+    OTEDAMA_WS_PORT: String(wsPort),
+    OTEDAMA_STRATUM_PORT: String(stratumPort),
     ...(ownDataDir !== undefined ? { OTEDAMA_DATA_DIR: ownDataDir } : {})
   }
   const child = spawn(process.execPath, ['--import', 'tsx', 'relay/src/main.ts'], {

@@ -1,13 +1,13 @@
-// Helpers of the PWA e2e tests (engineer W): devnet payout addresses, a counter of Workers and sockets
+// Helpers of the PWA e2e tests: devnet payout addresses, a counter of Workers and sockets
 // the page creates (the consent checks), and screenshots under e2e/screenshots/ (gitignored).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { scriptToAddress } from '../shared/src/address'
-import { getChainParams } from '../shared/src/chain'
-import { p2wpkhScript } from '../shared/src/primitives/script'
-import { freePort, startRelay, type RunningRelay } from './helpers'
+import { scriptToAddress } from '@otedama/shared/address'
+import { getChainParams } from '@otedama/shared/chain'
+import { p2wpkhScript } from '@otedama/shared/primitives'
+import { freePorts, startRelay, type RunningRelay } from './helpers'
 
 export const SCREENSHOT_DIR = new URL('./screenshots/', import.meta.url).pathname
 export const PHONE_VIEWPORT = { width: 390, height: 844 }
@@ -69,19 +69,24 @@ export interface DevnetRelay extends RunningRelay {
   down (): Promise<void>
   /** Starts it again on the same data directory and libp2p ports (its HTTP port changes). */
   up (): Promise<void>
+  /** Where its Stratum server listens (127.0.0.1). */
+  stratumPort: number
 }
 
 /** A devnet relay of its own: a fresh data directory and free ports, removed again by `stop`. */
 export async function startDevnetRelay (): Promise<DevnetRelay> {
   const dataDir = mkdtempSync(join(tmpdir(), 'otedama-e2e-relay-'))
+  const [httpPort, p2pPort, wsPort, stratumPort] = await freePorts(4)
   const env = {
     OTEDAMA_DATA_DIR: dataDir,
-    OTEDAMA_P2P_PORT: String(await freePort()),
-    OTEDAMA_WS_PORT: String(await freePort()),
-    OTEDAMA_STRATUM_PORT: String(await freePort())
+    OTEDAMA_HTTP_PORT: String(httpPort),
+    OTEDAMA_P2P_PORT: String(p2pPort),
+    OTEDAMA_WS_PORT: String(wsPort),
+    OTEDAMA_STRATUM_PORT: String(stratumPort)
   }
   let current = await startRelay(env)
   return {
+    stratumPort: Number(env.OTEDAMA_STRATUM_PORT),
     get url () { return current.url },
     get process () { return current.process },
     down: async () => { await current.stop() },
@@ -91,4 +96,22 @@ export async function startDevnetRelay (): Promise<DevnetRelay> {
       rmSync(dataDir, { recursive: true, force: true })
     }
   }
+}
+
+/** A share the tab found, as its IndexedDB history holds it (web/src/app: found, pending or acknowledged). */
+export interface TabHistoryRow { id: string, foundAt: number, status: string, isBlock: boolean }
+
+/** The tab's share history as stored in IndexedDB (e2e/ compiles without DOM typings). */
+export async function tabHistory (page: Page): Promise<TabHistoryRow[]> {
+  return await page.evaluate(async () => await new Promise<TabHistoryRow[]>((resolve, reject) => {
+    type Req<T> = { result: T; error: unknown; onsuccess: (() => void) | null; onerror: (() => void) | null }
+    type Db = { close (): void; transaction (s: string): { objectStore (n: string): { getAll (): Req<TabHistoryRow[]> } } }
+    const open = (globalThis as unknown as { indexedDB: { open (name: string): Req<Db> } }).indexedDB.open('otedama')
+    open.onerror = () => reject(open.error)
+    open.onsuccess = () => {
+      const all = open.result.transaction('history').objectStore('history').getAll()
+      all.onsuccess = () => { resolve(all.result); open.result.close() }
+      all.onerror = () => reject(all.error)
+    }
+  }))
 }

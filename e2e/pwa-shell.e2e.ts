@@ -129,11 +129,16 @@ test('offline reload shows the shell and says it is offline', async () => {
   const page = await context.newPage()
   await page.goto(`${relay.url}/#/pool`)
   await waitForServiceWorker(page)
+  await page.getByTestId('pool-hashrate').waitFor() // the relay's figures arrived (and were kept)
   await context.setOffline(true)
   await page.reload()
   await expect.poll(() => page.locator('h1').first().textContent()).toContain('Otedama')
   await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/offline/i)
   expect(await page.locator('#pool-title').isVisible()).toBe(true)
+  // The last known figures with their time, not zeros; the network badge stays.
+  await expect.poll(() => page.locator('main').innerText()).toMatch(/Last known figures, from /)
+  expect(await page.getByTestId('pool-hashrate').isVisible()).toBe(true)
+  expect(await page.locator('header').innerText()).toMatch(/devnet — no real coins/)
   await screenshot(page, 'offline-pool')
   await context.close()
 })
@@ -162,7 +167,7 @@ test('screenshots of every screen, desktop and phone', async () => {
     await page.getByTestId('consent-accept').waitFor()
     await screenshot(page, `${label}-consent`)
     await consentAndSetAddress(page, relay.url, devnetAddress(5))
-    for (const screen of ['mine', 'pool', 'peers', 'settings']) {
+    for (const screen of ['mine', 'pool', 'miner', 'rig', 'peers', 'settings']) {
       await page.goto(`${relay.url}/#/${screen}`)
       await page.locator(`#${screen}-title`).waitFor()
       await screenshot(page, `${label}-${screen}`)

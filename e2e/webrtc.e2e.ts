@@ -1,7 +1,7 @@
 // Two Chromium tabs run the real browser node: they connect to a real relay over WebSockets, find each
 // other on the discovery topic, dial each other's /p2p-circuit/webrtc address (signalling through the
 // relay reservation), exchange shares over the direct WebRTC link, and keep exchanging after the relay
-// is gone. Loopback only: ICE with iceServers [] and --allow-loopback-in-peer-connection (notes/libp2p.md).
+// is gone. Loopback only: ICE with iceServers [] and --allow-loopback-in-peer-connection (docs/field-notes.md (libp2p)).
 import { mkdtemp, rm } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -31,6 +31,11 @@ async function pollPage<T>(page: Page, what: string, fn: () => Promise<T>, ok: (
   }
 }
 
+/** Each tab's connections opened and closed, in order (harness.ts connectionEvents). */
+async function connectionHistory(pages: Page[]): Promise<string[][]> {
+  return await Promise.all(pages.map((page) => page.evaluate(() => (globalThis as any).otedamaTest.connectionEvents() as string[])))
+}
+
 describe('browser to browser over direct WebRTC', () => {
   let dir: string
   let server: Server
@@ -49,17 +54,22 @@ describe('browser to browser over direct WebRTC', () => {
       args: HARNESS_CHROMIUM_ARGS
     })
     const context = await browser.newContext()
+    if (process.env.OTEDAMA_E2E_DEBUG_LIBP2P) {
+      await context.addInitScript((ns) => localStorage.setItem('debug', ns), process.env.OTEDAMA_E2E_DEBUG_LIBP2P)
+    }
     // Chromium hides host candidates behind mDNS names unless the origin holds a media permission.
     await context.grantPermissions(['microphone'], { origin })
     pages = [await context.newPage(), await context.newPage()]
     for (const page of pages) {
       page.on('pageerror', (err) => console.error(`page error: ${err.message}`))
-      await page.goto(origin)
+      if (process.env.OTEDAMA_E2E_DEBUG) page.on('console', (m) => console.error(`[tab ${pages.indexOf(page)}] ${m.text()}`))
+      await page.goto(process.env.OTEDAMA_E2E_DEBUG ? `${origin}/?debug` : origin)
       await page.waitForFunction(() => 'otedamaTest' in globalThis)
     }
   })
 
   afterAll(async () => {
+    if (process.env.OTEDAMA_E2E_DEBUG && pages) console.error(`connections at the end: ${JSON.stringify(await connectionHistory(pages))}`)
     await browser?.close()
     await stopTestNodes([relay].filter(Boolean))
     server?.close()
@@ -99,8 +109,21 @@ describe('browser to browser over direct WebRTC', () => {
     await stopTestNodes([relay])
     const sent: string[] = []
     for (let i = 0; i < SHARES_AFTER_RELAY_LOSS; i++) sent.push(await a.evaluate((n) => (globalThis as any).otedamaTest.publish(`after relay ${n}`), i))
-    const got = await pollPage(b, 'shares after the relay is gone', () => b.evaluate(() => (globalThis as any).otedamaTest.received() as string[]), (r) => sent.every((id) => r.includes(id)))
-    expect(sent.every((id) => got.includes(id))).toBe(true)
+    const missing = await pollPage(
+      b,
+      'shares after the relay is gone',
+      async () => {
+        const r = new Set(await b.evaluate(() => (globalThis as any).otedamaTest.received() as string[]))
+        const recipients = await a.evaluate(() => (globalThis as any).otedamaTest.publishRecipients() as number[])
+        const first = recipients.length - sent.length // tab a's publishes before these
+        return sent.flatMap((id, i) => (r.has(id) ? [] : [{ share: i, id, recipients: recipients[first + i] }]))
+      },
+      (m) => m.length === 0
+    ).catch(async (err: Error) => {
+      throw new Error(`${err.message}\nconnections: ${JSON.stringify(await connectionHistory(pages))}`)
+    })
+    if (process.env.OTEDAMA_E2E_DEBUG) console.error(`connections: ${JSON.stringify(await connectionHistory(pages))}`)
+    expect(missing).toEqual([])
     const still = await b.evaluate(() => (globalThis as any).otedamaTest.directPeers() as string[])
     expect(still).toContain(ids[0])
   })

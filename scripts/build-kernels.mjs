@@ -21,7 +21,7 @@ const KERNELS = [
   { name: 'scrypt-scalar', source: 'as/scrypt-scalar.ts', simd: false }
 ]
 
-// Flags measured in shared/notes/hashing.md: stub runtime (no GC; kernels allocate once), no asserts.
+// Flags measured in docs/field-notes.md (Hashing): stub runtime (no GC; kernels allocate once), no asserts.
 const COMMON_FLAGS = ['-O3', '--runtime', 'stub', '--noAssert']
 const SIMD_FLAGS = ['--enable', 'simd']
 

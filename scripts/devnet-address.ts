@@ -2,11 +2,11 @@
 // mine on `npm start` without a devnet wallet. Devnet coins have no value; keep the key if you want to
 // spend them on your devnet. Usage: npx tsx scripts/devnet-address.ts
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { scriptToAddress } from '../shared/src/address'
-import { getChainParams } from '../shared/src/chain'
-import { bytesToHex } from '../shared/src/primitives/bytes'
-import { hash160 } from '../shared/src/primitives/hash'
-import { p2wpkhScript } from '../shared/src/primitives/script'
+import { scriptToAddress } from '@otedama/shared/address'
+import { getChainParams } from '@otedama/shared/chain'
+import { bytesToHex } from '@otedama/shared/primitives'
+import { hash160 } from '@otedama/shared/primitives'
+import { p2wpkhScript } from '@otedama/shared/primitives'
 
 const key = await generateKeyPair('secp256k1')
 const address = scriptToAddress(p2wpkhScript(hash160(key.publicKey.raw)), getChainParams('devnet').addresses)

@@ -1,4 +1,4 @@
-// Writes shared/src/primitives/sha256-compress.ts: SHA-256 compressions (FIPS 180-4 §6.2.2) fully
+// Writes @otedama/shared src/primitives/sha256-compress.ts: SHA-256 compressions (FIPS 180-4 §6.2.2) fully
 // unrolled, one specialised function per shape of input that share validation hashes.
 //
 // Why generated: 64 rounds x 7 shapes is ~600 lines nobody should edit by hand. Unrolling lets

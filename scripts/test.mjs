@@ -1,4 +1,4 @@
-// `npm test`: type check, build what the tests load (kernels, PWA), then unit, integration and e2e
+// `npm test`: type check, lint (eslint.config.js), build what the tests load (kernels, PWA), then unit, integration and e2e
 // tests in one vitest run, so the closing `N passed, N failed` line counts them all.
 import { spawnSync } from 'node:child_process'
 
@@ -11,5 +11,6 @@ function run (cmd, args) {
 }
 
 run('npm', ['run', '--silent', 'typecheck'])
+run('npm', ['run', '--silent', 'lint'])
 run('npm', ['run', '--silent', 'build'])
 run('npx', ['vitest', 'run', ...process.argv.slice(2)])

@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url'
-import { createLogger } from '../../shared/src/log'
+import { createLogger } from '@otedama/shared/log'
 import { Relay } from './app/relay'
+import { CLI_COMMANDS, CliError, runCli } from './cli'
 import { ConfigError, configHelp, loadConfig } from './config'
 import { installDialRaceGuard } from './p2p/dial-race'
+import { StoreBusyError, StoreDamagedError } from './store/maintenance'
 
 // The relay process: configuration in, parts composed (app/relay.ts), clean shutdown on a signal.
 const log = createLogger('main')
@@ -10,7 +12,32 @@ const STATIC_ROOT = fileURLToPath(new URL('../../dist', import.meta.url))
 /** Longest a shutdown may take before the process exits anyway (ms). */
 const SHUTDOWN_TIMEOUT_MS = 15_000
 
+/** Exit status when the database is damaged or in use: refused, nothing changed (2 is a config error). */
+const EXIT_STORE_REFUSED = 3
+
+async function operatorCommand (argv: string[]): Promise<void> {
+  try {
+    process.stdout.write(await runCli(argv) + '\n')
+  } catch (err) {
+    if (err instanceof CliError) {
+      process.stderr.write(`${err.message}\n`)
+      process.exit(err.exitCode)
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`)
+      process.exit(2)
+    }
+    if (err instanceof StoreDamagedError || err instanceof StoreBusyError) {
+      process.stderr.write(`${err.message}\n`)
+      process.exit(EXIT_STORE_REFUSED)
+    }
+    throw err
+  }
+}
+
 async function main (): Promise<void> {
+  const argv = process.argv.slice(2)
+  if ((CLI_COMMANDS as readonly string[]).includes(argv[0] ?? '')) return await operatorCommand(argv)
   installDialRaceGuard()
   let loaded
   try {
@@ -40,6 +67,11 @@ async function main (): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof StoreDamagedError || err instanceof StoreBusyError) {
+    // Written whole (the logger cuts long lines): the operator needs every problem and the way out.
+    process.stderr.write(`relay refused to start: ${err.message}\n`)
+    process.exit(EXIT_STORE_REFUSED)
+  }
   log.error(`relay failed to start: ${(err as Error).stack ?? String(err)}`)
   process.exit(1)
 })

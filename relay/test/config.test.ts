@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ConfigError, loadConfig } from '../src/config'
+import { ignoredPaths, leaves } from '../src/config/schema'
 
 const dir = mkdtempSync(join(tmpdir(), 'otedama-config-'))
 let n = 0
@@ -46,9 +47,48 @@ describe('relay config', () => {
     expect(config.poolFee).toBe(0.01)
     expect(config.stratumPort).toBe(3335)
     expect(config.http.port).toBe(9000)
-    expect(config.daemon).toEqual({ rpcUrl: 'http://127.0.0.1:19443', rpcCookieFile: '/tmp/.cookie', longpoll: true })
+    expect(config.daemon).toEqual({ rpcUrl: 'http://127.0.0.1:19443', rpcCookieFile: '/tmp/.cookie', backups: [], longpoll: true })
     expect(config.optimization.sharePropagation).toEqual({ batchSize: 50, batchInterval: 20 })
     expect(warnings.join('\n')).toMatch(/optimization\.mining/)
+  })
+
+  it('takes backup daemons in order, credentials out of their URLs, cookie files by position', () => {
+    const path = file({
+      blockchain: 'litecoin-regtest',
+      daemon: {
+        rpcUrl: 'http://127.0.0.1:19443', rpcCookieFile: '/tmp/a.cookie',
+        backupRpcUrls: ['http://10.0.0.2:19443', 'http://u%40x:p%3Aw@10.0.0.3:19443/'],
+        backupRpcCookieFiles: ['/tmp/b.cookie', '-']
+      }
+    })
+    const { config } = loadConfig({ argv: ['--config', path], env: {}, cwd: dir })
+    expect(config.daemon?.backups).toEqual([
+      { rpcUrl: 'http://10.0.0.2:19443', rpcCookieFile: '/tmp/b.cookie' },
+      { rpcUrl: 'http://10.0.0.3:19443', rpcUser: 'u@x', rpcPassword: 'p:w' }
+    ])
+    const flags = loadConfig({ argv: ['--blockchain', 'litecoin-regtest', '--rpc-cookie-file', '/tmp/a', '--rpc-backup-url', 'http://127.0.0.1:1', '--rpc-backup-url', 'http://127.0.0.1:2'], env: {}, cwd: dir })
+    expect(flags.config.daemon?.backups.map((b) => b.rpcUrl)).toEqual(['http://127.0.0.1:1', 'http://127.0.0.1:2'])
+  })
+
+  it('refuses backup daemons it cannot use, and backups on devnet', () => {
+    const problems = problemsOf(() => loadConfig({
+      argv: ['--blockchain', 'litecoin-regtest', '--rpc-cookie-file', '/tmp/a', '--rpc-backup-url', 'ftp://x:1', '--rpc-backup-url', 'http://onlyuser@h:1', '--rpc-backup-cookie-file', '/a', '--rpc-backup-cookie-file', '/b', '--rpc-backup-cookie-file', '/c'],
+      env: {}, cwd: dir
+    }))
+    expect(problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^daemon\.backupRpcUrls\[0\] must start with http/),
+      expect.stringMatching(/^daemon\.backupRpcUrls\[1\]: give both user and password/),
+      expect.stringMatching(/^daemon\.backupRpcCookieFiles lists 3 files for 2 backup URLs/)
+    ]))
+    expect(problemsOf(() => loadConfig({ argv: ['--rpc-backup-url', 'http://127.0.0.1:1'], env: {}, cwd: dir }))).toEqual([expect.stringMatching(/^devnet is embedded/)])
+  })
+
+  it('reads the sibling relay\'s Stratum address for client.reconnect, and refuses a malformed one', () => {
+    expect(loadConfig({ argv: ['--stratum-sibling', '10.0.0.2:3333'], env: {}, cwd: dir }).config.stratumSibling).toEqual({ host: '10.0.0.2', port: 3333 })
+    expect(loadConfig({ argv: [], env: { OTEDAMA_STRATUM_SIBLING: '[fd00::2]:3334' }, cwd: dir }).config.stratumSibling).toEqual({ host: 'fd00::2', port: 3334 })
+    for (const bad of ['10.0.0.2', '10.0.0.2:0', 'host:70000', 'a b:1']) {
+      expect(problemsOf(() => loadConfig({ argv: ['--stratum-sibling', bad], env: {}, cwd: dir }))).toEqual([expect.stringMatching(/^stratumSibling must be host:port/)])
+    }
   })
 
   it('names every wrong type at once', () => {
@@ -95,5 +135,36 @@ describe('relay config', () => {
   it('refuses malformed JSON and half a TLS pair', () => {
     expect(problemsOf(() => loadConfig({ argv: ['--config', file('{"poolName": ')], env: {}, cwd: dir }))[0]).toMatch(/not valid JSON/)
     expect(problemsOf(() => loadConfig({ argv: ['--tls-cert', file('x')], env: {}, cwd: dir }))[0]).toMatch(/set both or neither/)
+  })
+
+  it('takes numbers from env and flags only in decimal digits: 0x10, 1e3, 0b1, Infinity and blanks are refused', () => {
+    for (const text of ['0x10', '1e3', '0b1', '0o7', 'Infinity', ' ', '', '1_000', '+5']) {
+      const problems = problemsOf(() => loadConfig({ argv: [], env: { OTEDAMA_POOL_FEE: text }, cwd: dir }))
+      expect(problems[0], text).toMatch(/OTEDAMA_POOL_FEE must be a number written in decimal digits, got/)
+    }
+    expect(problemsOf(() => loadConfig({ argv: ['--stratum-port', '0x10'], env: {}, cwd: dir }))[0]).toMatch(/--stratum-port must be a number written in decimal digits \(a whole number\)/)
+    expect(problemsOf(() => loadConfig({ argv: ['--stratum-port', '3333.5'], env: {}, cwd: dir }))[0]).toMatch(/--stratum-port must be a number written in decimal digits \(a whole number\)/)
+    expect(loadConfig({ argv: ['--stratum-port', '3334'], env: { OTEDAMA_POOL_FEE: '0.01', OTEDAMA_POOL_ADDRESS: 'odev1qqyqszqgpqyqszqgpqyqszqgpqyqszqgpv4vgpv' }, cwd: dir }).config.stratumPort).toBe(3334)
+  })
+
+  it('the README lists every key the relay reads, with its flag and variable, and every key it accepts without effect', () => {
+    const whole = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+    // The key table lives in the Configuration section (other tables, e.g. block statuses, look alike).
+    const readme = whole.slice(whole.indexOf('\n## Configuration'), whole.indexOf('\n## ', whole.indexOf('\n## Configuration') + 1))
+    const rows = new Map<string, string>()
+    for (const m of readme.matchAll(/^\| `([a-zA-Z0-9.]+)` \| (.*)$/gm)) rows.set(m[1], m[2])
+    for (const [path, leaf] of leaves()) {
+      const row = rows.get(path)
+      expect(row, `README row for ${path}`).toBeDefined()
+      if (leaf.flag !== undefined) expect(row).toContain(`\`--${leaf.flag}\``)
+      expect(row).toContain(`\`${leaf.env as string}\``)
+    }
+    for (const path of ignoredPaths()) expect(rows.get(path), `README row for ${path}`).toMatch(/no effect/)
+    const known = new Set([...leaves().map(([p]) => p), ...ignoredPaths()])
+    for (const path of rows.keys()) expect(known.has(path), `README key ${path} is read by the relay`).toBe(true)
+    // And each key accepted without effect really is: a warning, no refusal.
+    const legacy = { optimization: { sharePropagation: { strategy: 'adaptive' }, validation: { strategy: 'byzantine', enablePrediction: true }, mining: { workerCount: 8 }, failover: { strategy: 'adaptive' } } }
+    const { warnings } = loadConfig({ argv: ['--config', file(legacy)], env: {}, cwd: dir })
+    expect(warnings).toHaveLength(ignoredPaths().length)
   })
 })

@@ -2,18 +2,18 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { bytesToHex } from '../../shared/src/primitives/bytes'
-import { sha256d } from '../../shared/src/primitives/hash'
-import { hashToDisplayHex } from '../../shared/src/primitives/header'
-import { bitsToTarget } from '../../shared/src/primitives/target'
-import { p2wpkhScript } from '../../shared/src/primitives/script'
+import { bytesToHex } from '@otedama/shared/primitives'
+import { sha256d } from '@otedama/shared/primitives'
+import { hashToDisplayHex } from '@otedama/shared/primitives'
+import { bitsToTarget } from '@otedama/shared/primitives'
+import { p2wpkhScript } from '@otedama/shared/primitives'
 import { DevnetTemplateSource } from '../src/devnet'
-import { BlockSubmitter } from '../src/block/submitter'
+import { BlockPipeline } from '../src/block/pipeline'
 import { LevelRelayStore } from '../src/store/level-store'
 import { LevelShareStore } from '../src/store/level-share-store'
 import { TemplateBook, type BookEntry } from '../src/work/template-book'
 import { SharePool } from '../src/work/pool'
-import { shareChainRules } from '../../shared/src/sharechain/rules'
+import { shareChainRules } from '@otedama/shared/sharechain'
 import { easyDevnetParams, mineShare } from './harness/devnet'
 import { coinbaseFor, grindHeader } from './harness/grind'
 
@@ -25,7 +25,7 @@ interface Relay {
   store: LevelRelayStore
   source: DevnetTemplateSource
   book: TemplateBook
-  submitter: BlockSubmitter
+  submitter: BlockPipeline
   pool: SharePool
 }
 const open: Relay[] = []
@@ -36,12 +36,12 @@ async function startRelay (dir?: string): Promise<Relay> {
   await store.open()
   const source = new DevnetTemplateSource(store, { params, genesisNonce })
   const book = new TemplateBook(shareChainRules(params).networkTag, store)
-  const submitter = new BlockSubmitter({ network: 'devnet', source, blocks: store, pow: 'sha256d', coinbaseMaturity: params.coinbaseMaturity })
+  const submitter = new BlockPipeline({ network: 'devnet', source, blocks: store, pow: 'sha256d', coinbaseMaturity: params.coinbaseMaturity })
   const pool = new SharePool({ params, source, book, submitter, store: new LevelShareStore(store.db) })
   const relay: Relay = { dir, store, source, book, submitter, pool }
   await source.start()
   book.follow(source)
-  submitter.start()
+  await submitter.start()
   await pool.start()
   open.push(relay)
   return relay

@@ -2,10 +2,10 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { p2wpkhScript } from '../../shared/src/primitives/script'
+import { p2wpkhScript } from '@otedama/shared/primitives'
 import { Relay } from '../src/app/relay'
 import type { RelayConfig } from '../src/config'
-import { freePort } from './harness/litecoind'
+import { freePorts } from './harness/litecoind'
 import { easyDevnetParams, mineShare } from './harness/devnet'
 
 // Two whole relays on devnet over real libp2p (TCP between relays): a block found on one reaches the
@@ -16,9 +16,9 @@ const relays: Relay[] = []
 let dir: string
 
 async function configFor (name: string, bootstrap: string[]): Promise<RelayConfig> {
-  const p2pPort = await freePort()
+  const [p2pPort, wsPort] = await freePorts(2)
   return {
-    poolName: name, poolFee: 0, p2pPort, wsPort: await freePort(), stratumPort: 0, blockchain: 'devnet', bootstrapNodes: bootstrap, bind: '127.0.0.1',
+    poolName: name, poolFee: 0, p2pPort, wsPort, stratumPort: 0, blockchain: 'devnet', bootstrapNodes: bootstrap, bind: '127.0.0.1',
     http: { host: '127.0.0.1', port: 0 }, dataDir: join(dir, name),
     optimization: { sharePropagation: { batchSize: 10, batchInterval: 10 }, validation: { cacheSize: 1000, minValidators: 3, maxValidators: 7 } }
   }

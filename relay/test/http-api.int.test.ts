@@ -4,8 +4,8 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { request as httpsRequest } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { scriptToAddress } from '../../shared/src/address'
-import { p2wpkhScript } from '../../shared/src/primitives/script'
+import { scriptToAddress } from '@otedama/shared/address'
+import { p2wpkhScript } from '@otedama/shared/primitives'
 import { Relay } from '../src/app/relay'
 import type { RelayConfig } from '../src/config'
 import { easyDevnetParams, mineShare } from './harness/devnet'
@@ -74,7 +74,7 @@ describe('relay HTTP: PWA, API, stream, metrics', () => {
 
   it('answers status, share chain, payouts, blocks and rigs as JSON', async () => {
     const status = await getJson('/api/v1/status')
-    expect(status).toMatchObject({ network: 'devnet', isTestNetwork: true, source: { kind: 'devnet', healthy: true, height: 3 }, shareChain: { height: 1, shares: 2 } })
+    expect(status).toMatchObject({ network: 'devnet', isTestNetwork: true, source: { kind: 'devnet', healthy: true, height: 2, templateHeight: 3 }, shareChain: { height: 1, shares: 2 } })
     const chain = await getJson('/api/v1/sharechain?limit=5')
     expect(chain.shares).toHaveLength(2)
     expect(chain.shares[0].payoutAddress).toBe(payeeAddress)
@@ -82,7 +82,8 @@ describe('relay HTTP: PWA, API, stream, metrics', () => {
     const payouts = await getJson(`/api/v1/payouts/${payeeAddress}`)
     expect(payouts).toMatchObject({ address: payeeAddress, sharesInWindow: 2, weightPpm: 1_000_000 })
     expect(BigInt(payouts.expectedNextBlock)).toBe(5_000_000_000n - 5_000_000_000n * 5000n / 1_000_000n)
-    expect(payouts.blocks.map((b: { amount: string }) => b.amount)).toEqual(['5000000000', '5000000000'])
+    expect(payouts.blocks.map((b: { amount: string, height: number, status: string }) => [b.height, b.status, b.amount])).toEqual([[2, 'accepted', '5000000000'], [1, 'accepted', '5000000000']])
+    expect(payouts).toMatchObject({ immatureAmount: '10000000000', matureAmount: '0', coinbaseMaturity: devnet.params.coinbaseMaturity })
     const blocks = await getJson('/api/v1/blocks')
     expect(blocks.blocks.map((b: { status: string, height: number }) => [b.height, b.status])).toEqual([[2, 'accepted'], [1, 'accepted']])
     expect(await (await get('/api/v1/rigs')).json()).toEqual({ rigs: [] })

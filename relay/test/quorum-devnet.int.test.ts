@@ -3,19 +3,21 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { bytesToHex } from '../../shared/src/primitives/bytes'
-import { INITIAL_REPUTATION } from '../../shared/src/quorum'
-import { p2wpkhScript } from '../../shared/src/primitives/script'
+import { bytesToHex } from '@otedama/shared/primitives'
+import { INITIAL_REPUTATION, relayBindingTag } from '@otedama/shared/quorum'
+import { p2wpkhScript } from '@otedama/shared/primitives'
 import { Relay } from '../src/app/relay'
 import type { RelayConfig } from '../src/config'
-import type { BlockView, TemplateView } from '../src/http/views'
-import { freePort } from './harness/litecoind'
+import type { BlockView, StatusView, TemplateView } from '../src/http/views'
+import { freePorts } from './harness/litecoind'
 import { easyDevnetParams, mineShare } from './harness/devnet'
 
-// Three whole relays on devnet over real libp2p: a block found on A moves every relay to a new tip;
-// each announces its new template signed; the other two (its committee with it: k = 7 > 3 relays)
-// fetch it over the template protocol, check it with their own devnet chain in proposal mode and
-// attest; every relay tallies what arrives on the attest topic and shows the quorum in its API.
+// Three whole relays on devnet over real libp2p. With no work bound to any key, no quorum can exist and
+// each relay's API says it trusts itself alone. Then each relay mines a share bound to its own key (as its
+// Stratum jobs do); once the shares are in every relay's window, the three keys weigh the same on every
+// relay, a block moves every relay to a new tip, each announces its new template signed, its committee
+// (all three: k = 7 > 3 weighted relays, seeded by the parent block) fetches it, checks it with its own
+// devnet chain in proposal mode and attests, and every relay's API shows it confirmed by the quorum.
 const devnet = easyDevnetParams()
 const WAIT_MS = 30_000
 const relays: Relay[] = []
@@ -23,7 +25,7 @@ let dir: string
 
 async function configFor (name: string, bootstrap: string[]): Promise<RelayConfig> {
   return {
-    poolName: name, poolFee: 0, p2pPort: await freePort(), wsPort: await freePort(), stratumPort: 0, blockchain: 'devnet', bootstrapNodes: bootstrap, bind: '127.0.0.1',
+    poolName: name, poolFee: 0, ...(await freePorts(2).then(([p2pPort, wsPort]) => ({ p2pPort, wsPort }))), stratumPort: 0, blockchain: 'devnet', bootstrapNodes: bootstrap, bind: '127.0.0.1',
     http: { host: '127.0.0.1', port: 0 }, dataDir: join(dir, name),
     optimization: { sharePropagation: { batchSize: 10, batchInterval: 10 }, validation: { cacheSize: 1000, minValidators: 3, maxValidators: 7 } }
   }
@@ -66,19 +68,33 @@ describe('template quorum across three devnet relays', () => {
     // Let gossipsub exchange subscriptions and form meshes before publishing (heartbeat ~1 s).
     await new Promise((resolve) => setTimeout(resolve, 2000))
 
-    // A block on A: every relay reaches height 2 and announces a new template on it.
-    const book = await a.book.add(a.source.current()!)
-    const found = await a.pool.receiveShare(mineShare(a.pool, book, p2wpkhScript(new Uint8Array(20).fill(1)), 1).bytes, 'local')
-    expect(found.block?.status).toBe('accepted')
-    await until('B and C to take the block', () => (b.source.current()?.height === 2 && c.source.current()?.height === 2 ? true : undefined))
+    // No work bound to any key yet: no quorum can exist, and A says whom it trusts.
+    const alone = await getJson<TemplateView>(a, '/api/v1/templates/current')
+    expect(alone.body.quorum).toMatchObject({ confirmed: false, trust: 'relay-alone', weightedRelays: 0 })
+    expect(alone.body.quorum.trustWords).toContain(`trusting relay ${a.peerId() ?? ''} alone: no quorum of weighted relays yet`)
+    expect((await getJson<StatusView>(a, '/api/v1/status')).body.trust).toBe('relay-alone')
 
-    // A's current template, confirmed in A's own API once B's and C's attestations arrived.
+    // Each relay mines a share bound to its own key on its tip (each is a block on easy devnet); the
+    // next relay waits until it holds the share before building on it.
+    let templateHeight = a.source.current()!.height
+    for (const [i, relay] of [a, b, c].entries()) {
+      const entry = await relay.book.add(relay.source.current()!)
+      const mined = mineShare(relay.pool, entry, p2wpkhScript(new Uint8Array(20).fill(i + 1)), i + 1, relayBindingTag(selfIdOf(relay)))
+      const found = await relay.pool.receiveShare(mined.bytes, 'local')
+      expect(found.block?.status).toBe('accepted')
+      templateHeight++
+      await until(`every relay on template height ${templateHeight}`, () => ([a, b, c].every((r) => r.source.current()?.height === templateHeight && r.pool.chain.tip?.height === i) ? true : undefined))
+    }
+
+    // A's current template (on the block C found), confirmed in A's own API by all three relays.
     const aTemplate = await until('A to see its template confirmed', async () => {
       const { status, body } = await getJson<TemplateView>(a, '/api/v1/templates/current')
-      return status === 200 && body.height === 2 && body.quorum.confirmed ? body : undefined
+      return status === 200 && body.height === templateHeight && body.quorum.confirmed ? body : undefined
     })
     expect(aTemplate.publisher).toBe(a.peerId())
-    expect(aTemplate.quorum.claim).toBe('valid')
+    expect(aTemplate.quorum).toMatchObject({ claim: 'valid', trust: 'quorum', weightedRelays: 3 })
+    expect(aTemplate.quorum.trustWords).toContain('confirmed by a quorum of weighted relays')
+    expect(aTemplate.quorum.attestersByClaim.valid).toBe(3)
 
     // The same template seen from B: committee of all three relays (no browsers, no strangers), each
     // for it by its signature or its attestation (devnet relays on one tip may build the very same
@@ -88,13 +104,17 @@ describe('template quorum across three devnet relays', () => {
       return status === 200 && body.quorum.confirmed ? body : undefined
     })
     const ids = [a.peerId(), b.peerId(), c.peerId()].sort()
-    expect([...onB.quorum.committee].sort()).toEqual(ids)
+    expect(onB.quorum.committee.map((m) => m.peerId).sort()).toEqual(ids)
     expect(ids).toContain(onB.publisher)
     expect(onB.quorum.claim).toBe('valid')
     const attesters = onB.quorum.attestations.filter((v) => v.member && v.claim === 'valid').map((v) => v.attester).sort()
     expect(attesters).toEqual(ids)
-    // 3 x agreeing weight > 2 x committee weight.
-    expect(3 * (onB.quorum.weightByClaim.valid ?? 0)).toBeGreaterThan(2 * onB.quorum.totalWeight)
+    // 3 x agreeing work > 2 x committee work, each member weighing its share's work.
+    expect(3n * BigInt(onB.quorum.weightByClaimHashes.valid ?? '0')).toBeGreaterThan(2n * BigInt(onB.quorum.totalWeightHashes))
+    // The same chain, the same weights: A and B agree on every member's work and on the committee.
+    const byKey = (q: TemplateView['quorum']): string[] => q.committee.map((m) => `${m.relayKey}:${m.weightHashes}`).sort()
+    expect(byKey(onB.quorum)).toEqual(byKey(aTemplate.quorum))
+    expect(onB.quorum.committee.every((m) => BigInt(m.weightHashes) > 0n)).toBe(true)
     // B's own devnet chain checked A's template (and B built its own): A's word proved right there, so
     // A weighs more at B than the INITIAL_REPUTATION every relay starts with.
     expect(b.quorum?.follower.reputation.weightOf(peerHex(a))).toBeGreaterThan(INITIAL_REPUTATION)
@@ -107,20 +127,30 @@ describe('template quorum across three devnet relays', () => {
     })
     expect(work.signedTemplate).toBe(aTemplate.signedTemplate)
 
-    // The block A found: B and C, on its committee, saw A's 'accepted' attestation, found the block on
-    // their own chains and attested it too; A's API shows the quorum's status of it.
+    // One more block, found by A now that the three relays weigh: B and C, on its committee, saw A's
+    // 'accepted' attestation, found the block on their own chains and attested it too; A's API shows it.
+    const lastEntry = await a.book.add(a.source.current()!)
+    const last = await a.pool.receiveShare(mineShare(a.pool, lastEntry, p2wpkhScript(new Uint8Array(20).fill(9)), 9, relayBindingTag(selfIdOf(a))).bytes, 'local')
+    expect(last.block?.status).toBe('accepted')
     const block = await until('the quorum to confirm the block accepted', async () => {
       const { body } = await getJson<{ blocks: BlockView[] }>(a, '/api/v1/blocks')
-      return body.blocks[0]?.quorum?.claim === 'accepted' ? body.blocks[0] : undefined
+      const newest = body.blocks.find((x) => x.hash === last.block?.hash)
+      return newest?.quorum?.confirmed === true && newest.quorum.claim === 'accepted' ? newest : undefined
     })
     expect(block.quorum?.committee.length).toBe(3)
+    expect(block.quorum?.trust).toBe('quorum')
     expect(block.quorum?.attestations.filter((v) => v.claim === 'accepted')).toHaveLength(3)
     const metrics = await (await fetch(a.http.url() + '/metrics')).text()
     expect(metrics).toMatch(/otedama_quorum_templates\{state="confirmed"\} [1-9]/)
     expect(metrics).toMatch(/otedama_quorum_relays 3/)
-    expect(metrics).toMatch(/otedama_quorum_blocks\{state="confirmed"\} 1/)
+    expect(metrics).toMatch(/otedama_quorum_blocks\{state="confirmed"\} [1-9]/)
   })
 })
+
+/** A relay's peer id bytes. */
+function selfIdOf (relay: Relay): Uint8Array {
+  return peerIdFromString(relay.peerId() ?? '').toMultihash().bytes
+}
 
 /** Hex of a relay's peer id bytes, as followers key reputation. */
 function peerHex (relay: Relay): string {

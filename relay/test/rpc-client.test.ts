@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { RpcCallError, RpcClient, RpcProtocolError, RpcTransportError } from '../src/rpc'
 import { DaemonTemplateSource } from '../src/template/daemon-source'
 import { coinbaseBudget } from '../src/template/coinbase-room'
+import { errorMessage } from '@otedama/shared/util'
 
 // A tiny local HTTP server that answers each method with a scripted (often hostile) reply.
 type Reply = (req: IncomingMessage, res: ServerResponse, call: { id: number, method: string }) => void
@@ -21,11 +22,22 @@ const replies: Record<string, Reply> = {
   hang: () => { /* never answers */ },
   unauthorized: (_req, res) => res.writeHead(401).end(),
   notFound: (_req, res) => res.writeHead(404).end('nope'),
+  // What litecoind 0.21 answers when -rpcworkqueue is full (later versions: 503), and to an IP outside -rpcallowip.
+  workQueue: (_req, res) => res.writeHead(500).end('Work queue depth exceeded'),
+  workQueue503: (_req, res) => res.writeHead(503).end('Work queue depth exceeded'),
+  forbidden: (_req, res) => res.writeHead(403).end(),
+  serverError: (_req, res) => res.writeHead(500).end('<html>proxy error</html>'),
+  slow: (_req, res, call) => {
+    slow.inFlight++
+    slow.peak = Math.max(slow.peak, slow.inFlight)
+    setTimeout(() => { slow.inFlight--; res.end(JSON.stringify({ result: call.id, error: null, id: call.id })) }, 5)
+  },
   echoAuth: (req, res, call) => res.end(JSON.stringify({ result: req.headers.authorization ?? null, error: null, id: call.id })),
   // A fake daemon for the template source: answers set per test.
   getblockhash: (_req, res, call) => res.end(JSON.stringify({ result: daemon.genesis, error: null, id: call.id })),
   getblocktemplate: (_req, res, call) => res.end(JSON.stringify({ result: daemon.template, error: null, id: call.id }))
 }
+const slow = { inFlight: 0, peak: 0 }
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/litecoin-regtest-gbt.json', import.meta.url), 'utf8'))
 const LITECOIN_REGTEST_GENESIS = '530827f38f93b43ed12af0b3ad25a288dc02ed74d6d7857862df51fc56c416f9'
 const daemon: { genesis: string, template: unknown } = { genesis: LITECOIN_REGTEST_GENESIS, template: fixture.plain }
@@ -69,7 +81,11 @@ describe('RPC client against malformed and hostile answers', () => {
     ['huge', RpcTransportError, /exceeds the 16384-byte limit/],
     ['hang', RpcTransportError, /no answer within 300 ms/],
     ['unauthorized', RpcTransportError, /refused our RPC credentials/],
-    ['notFound', RpcTransportError, /HTTP 404/]
+    ['notFound', RpcTransportError, /HTTP 404.*\/wallet\/<name>/],
+    ['workQueue', RpcTransportError, /overloaded \(HTTP 500: its RPC work queue is full\); raise -rpcworkqueue \/ -rpcthreads/],
+    ['workQueue503', RpcTransportError, /overloaded \(HTTP 503/],
+    ['forbidden', RpcTransportError, /HTTP 403.*-rpcallowip/],
+    ['serverError', RpcTransportError, /HTTP 500 .*without a JSON-RPC answer \("<html>proxy error<\/html>"\)/]
   ])('%s → a clear %s', async (method, errorClass, message) => {
     const call = client().call(method)
     await expect(call).rejects.toBeInstanceOf(errorClass)
@@ -83,10 +99,23 @@ describe('RPC client against malformed and hostile answers', () => {
     expect((err as RpcCallError).message).toBe('daemonError: daemon error -8: rules must be set')
   })
 
-  it('reports an unreachable daemon', async () => {
+  it('reports an unreachable daemon and what to check', async () => {
     const err = await new RpcClient({ url: 'http://127.0.0.1:1', auth: { kind: 'none' } }).call('ok').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RpcTransportError)
     expect((err as RpcTransportError).code).toBe('unreachable')
+    expect(errorMessage(err)).toMatch(/nothing listens at 127\.0\.0\.1:1 \(ECONNREFUSED\): is the daemon running, and is its -rpcport this port\?/)
+  })
+
+  it('never has more than maxInFlight calls at the daemon; the rest wait in the relay, and every call is seen once', async () => {
+    const seen: number[] = []
+    const c = client({ maxInFlight: 3, timeoutMs: 5_000, observer: { onDispatch: (_m, inFlight) => seen.push(inFlight) } })
+    slow.peak = 0
+    const answers = await Promise.all(Array.from({ length: 40 }, async () => await c.call('slow')))
+    expect(new Set(answers).size).toBe(40)
+    expect(slow.peak).toBe(3)
+    expect(seen).toHaveLength(40)
+    expect(Math.max(...seen)).toBe(3)
+    expect(c.load()).toEqual({ inFlight: 0, waiting: 0 })
   })
 
   it('sends cookie credentials and explains a missing cookie file', async () => {

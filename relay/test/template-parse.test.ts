@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
-import { hashToDisplayHex } from '../../shared/src/primitives/header'
+import { hashToDisplayHex } from '@otedama/shared/primitives'
 import { parseBlockTemplate, TemplateFormatError } from '../src/template/parse-gbt'
 import { UnsupportedRuleError } from '../src/template/rules'
 import { coinbaseBudget, fitCoinbase } from '../src/template/coinbase-room'

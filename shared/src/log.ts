@@ -1,5 +1,10 @@
 // One tiny levelled logger for browser and Node. Output goes to stderr-style sinks (console.error /
 // console.warn), never console.log, so stdout stays free for program output (bench JSON, CLI answers).
+//
+// A log must not be a way to fill a disk or stall the process: every source (logger name) and level has
+// a token bucket of lines, over which lines are dropped and counted; every message is cut to a bounded
+// length. The first line admitted after a drop says how many were dropped, and `logCounters()` gives
+// the totals per source (the relay shows them in /metrics).
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
 
@@ -9,6 +14,15 @@ export interface Logger {
   warn(message: string, ...details: unknown[]): void
   error(message: string, ...details: unknown[]): void
 }
+
+/** Longest message written (chars); the rest is cut and its length noted. A Stratum user string alone may be 4 KiB. */
+export const MAX_LOG_MESSAGE_CHARS = 512
+/** Lines per second one source may write at one level, sustained. */
+export const LOG_LINES_PER_SOURCE_PER_SECOND = 20
+/** Lines one source may write at once at one level above that rate (bucket size). */
+export const LOG_LINE_BURST_PER_SOURCE = 100
+/** Longest text kept of a string detail (chars); errors keep their message and a cut stack. */
+const MAX_LOG_DETAIL_CHARS = 2048
 
 const LEVEL_RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 }
 const DEFAULT_LEVEL: LogLevel = 'info'
@@ -31,7 +45,7 @@ interface ConsoleSinks {
   warn(...args: unknown[]): void
   error(...args: unknown[]): void
 }
-const sinks = (globalThis as unknown as { console: ConsoleSinks }).console
+let sinks: ConsoleSinks = (globalThis as unknown as { console: ConsoleSinks }).console
 
 /** Sets the level for every logger (they read it on each call). */
 export function setLogLevel(level: LogLevel): void {
@@ -43,12 +57,91 @@ export function getLogLevel(): LogLevel {
   return currentLevel
 }
 
+/** Where lines go (default: the console); returns the previous sinks. Tests count lines with it. */
+export function setLogSinks(next: ConsoleSinks): ConsoleSinks {
+  const previous = sinks
+  sinks = next
+  return previous
+}
+
+/** What one source's limits did since start. */
+export interface SourceLogCounters {
+  /** Lines written. */
+  written: number
+  /** Lines dropped over the source's rate. */
+  suppressed: number
+  /** Lines written cut to MAX_LOG_MESSAGE_CHARS. */
+  truncated: number
+}
+
+type EmitLevel = Exclude<LogLevel, 'silent'>
+
+interface LineBucket {
+  tokens: number
+  updatedMs: number
+  /** Dropped since the last admitted line of this bucket (reported on that next line). */
+  pendingSuppressed: number
+}
+
+const counters = new Map<string, SourceLogCounters>()
+/** Per source and level; loggers created under one name share their limit. */
+const buckets = new Map<string, LineBucket>()
+
+/** Totals per source, for metrics (a copy). */
+export function logCounters(): Record<string, SourceLogCounters> {
+  return Object.fromEntries([...counters].map(([source, c]) => [source, { ...c }]))
+}
+
+function countersOf(source: string): SourceLogCounters {
+  let c = counters.get(source)
+  if (c === undefined) counters.set(source, (c = { written: 0, suppressed: 0, truncated: 0 }))
+  return c
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more chars cut)`
+}
+
+function boundDetail(detail: unknown): unknown {
+  if (typeof detail === 'string') return cut(detail, MAX_LOG_DETAIL_CHARS)
+  if (detail instanceof Error) return cut(detail.stack ?? `${detail.name}: ${detail.message}`, MAX_LOG_DETAIL_CHARS)
+  return detail
+}
+
+const nowMs = (): number => Date.now()
+
 export function createLogger(name: string): Logger {
-  const emit = (level: Exclude<LogLevel, 'silent'>, message: string, details: unknown[]): void => {
+  const counts = countersOf(name)
+  const admit = (level: EmitLevel): { admitted: boolean; dropped: number } => {
+    const now = nowMs()
+    const key = `${name} ${level}`
+    let bucket = buckets.get(key)
+    if (bucket === undefined) buckets.set(key, (bucket = { tokens: LOG_LINE_BURST_PER_SOURCE, updatedMs: now, pendingSuppressed: 0 }))
+    const elapsedMs = Math.max(0, now - bucket.updatedMs) // clocks may step back
+    bucket.tokens = Math.min(LOG_LINE_BURST_PER_SOURCE, bucket.tokens + (elapsedMs / 1000) * LOG_LINES_PER_SOURCE_PER_SECOND)
+    bucket.updatedMs = now
+    if (bucket.tokens < 1) {
+      bucket.pendingSuppressed++
+      counts.suppressed++
+      return { admitted: false, dropped: 0 }
+    }
+    bucket.tokens -= 1
+    const dropped = bucket.pendingSuppressed
+    bucket.pendingSuppressed = 0
+    return { admitted: true, dropped }
+  }
+  const emit = (level: EmitLevel, message: string, details: unknown[]): void => {
     if (LEVEL_RANK[level] < LEVEL_RANK[currentLevel]) return
-    const line = `${new Date().toISOString()} ${level.toUpperCase()} ${name}: ${message}`
-    if (level === 'warn') sinks.warn(line, ...details)
-    else sinks.error(line, ...details)
+    const { admitted, dropped } = admit(level)
+    if (!admitted) return
+    const text = String(message)
+    if (text.length > MAX_LOG_MESSAGE_CHARS) counts.truncated++
+    counts.written++
+    const note = dropped > 0 ? ` [${dropped} earlier ${level} lines of ${name} suppressed]` : ''
+    const line = `${new Date().toISOString()} ${level.toUpperCase()} ${name}: ${cut(text, MAX_LOG_MESSAGE_CHARS)}${note}`
+    const bounded = details.map(boundDetail)
+    if (level === 'warn') sinks.warn(line, ...bounded)
+    else sinks.error(line, ...bounded)
   }
   return {
     debug: (message, ...details) => emit('debug', message, details),

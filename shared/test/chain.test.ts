@@ -54,6 +54,11 @@ describe('network id', () => {
       minShareTarget: s.minShareTarget >> 1n,
       retargetWindowShares: s.retargetWindowShares + 1,
       maxRetargetStepPercent: s.maxRetargetStepPercent + 1,
+      retargetTrimPercent: s.retargetTrimPercent + 1,
+      maxUncleDepth: s.maxUncleDepth + 1,
+      maxUnclesPerShare: s.maxUnclesPerShare - 1,
+      unclePenaltyPercent: s.unclePenaltyPercent + 1,
+      maxSiblingsPerHeight: s.maxSiblingsPerHeight + 1,
       medianTimeSpan: s.medianTimeSpan + 2,
       maxFutureSeconds: s.maxFutureSeconds + 1
     }
@@ -85,7 +90,7 @@ describe('network id', () => {
   })
 
   it('pins the devnet id: a change here is a hard fork of devnet, make it on purpose', () => {
-    expect(networkIdHex(devnet)).toBe('42f8e479f3905010c51f212325afd79999f746222ed1576c975419a1b2a1d62e')
+    expect(networkIdHex(devnet)).toBe('22224b7d9801321f707f933ebca70d4a06ce7c8ae8eb2b7c0d0365aabdcb978e')
   })
 })
 
@@ -114,13 +119,14 @@ describe('chain params', () => {
     expect(DIFF1_TARGET_SCRYPT / DIFF1_TARGET_SHA256D).toBe(1n << 16n)
   })
 
-  it('carry the DESIGN.md devnet constants', () => {
+  it('carry the docs/design.md devnet constants', () => {
     const s = devnet.shareChain
     expect([s.shareIntervalSeconds, s.windowShares, s.finderBonusPpm, s.medianTimeSpan]).toEqual([10, 2160, 5000, 11])
     expect([devnet.segwit, devnet.mweb, devnet.targetBlockSeconds]).toEqual([false, false, 60])
     expect(devnet.ports).toEqual({ p2p: 30303, stratum: 3333, http: 8080 })
-    // ~256 hashes per share at the floor: CPU miners in tests find shares in well under a second.
-    expect((1n << 256n) / (s.minShareTarget + 1n)).toBeLessThanOrEqual(257n)
+    // ~4 096 hashes per share at the floor: a spam floor; miners pick their own harder targets.
+    expect((1n << 256n) / (s.minShareTarget + 1n)).toBeLessThanOrEqual(4097n)
+    expect([s.maxUncleDepth, s.unclePenaltyPercent, s.maxRetargetStepPercent, s.retargetTrimPercent]).toEqual([3, 20, 300, 10])
   })
 
   it('carry the daemon facts of each coin', () => {

@@ -1,12 +1,12 @@
 // The scrypt(1024, 1, 1) WASM kernels (SIMD and scalar builds) against the shared reference
-// (@noble/hashes scrypt via shared/src/primitives/hash.ts) and Litecoin's genesis block.
+// (@noble/hashes scrypt via @otedama/shared src/primitives/hash.ts) and Litecoin's genesis block.
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { scryptPow } from '../../shared/src/primitives/hash'
-import { blockHash, hashToDisplayHex, displayHexToHash } from '../../shared/src/primitives/header'
-import { bitsToTarget, meetsTarget } from '../../shared/src/primitives/target'
+import { scryptPow } from '@otedama/shared/primitives'
+import { blockHash, hashToDisplayHex, displayHexToHash } from '@otedama/shared/primitives'
+import { bitsToTarget, meetsTarget } from '@otedama/shared/primitives'
 import { SCRYPT_KERNEL_IMPORTS, SCRYPT_KERNEL_SCALAR, SCRYPT_KERNEL_SIMD } from '../src/miner/kernels/scrypt'
 import { loadScryptScanner } from '../src/miner/kernels/scrypt.node'
 import { KernelInputError, NONCE_OFFSET } from '../src/miner/kernels/types'

@@ -1,9 +1,9 @@
 // The sha256d kernels (SIMD and scalar) against an independent reference: @noble/hashes via shared/,
 // on random headers, and on real Bitcoin headers whose nonces are known.
 import { describe, expect, it } from 'vitest'
-import { hexToBytes } from '../../shared/src/primitives/bytes'
-import { sha256d } from '../../shared/src/primitives/hash'
-import { bitsToTarget, hashToBigInt, meetsTarget } from '../../shared/src/primitives/target'
+import { hexToBytes } from '@otedama/shared/primitives'
+import { sha256d } from '@otedama/shared/primitives'
+import { bitsToTarget, hashToBigInt, meetsTarget } from '@otedama/shared/primitives'
 import { loadSha256dScanner } from '../src/miner/kernels/sha256d.node'
 import { wasmSimdSupported } from '../src/miner/kernels/simd'
 import { KernelInputError, NONCE_SPACE } from '../src/miner/kernels/types'

@@ -1,30 +1,39 @@
 import { base58 } from '@scure/base'
-import { addressToScript, scriptToAddress } from '../../../shared/src/address'
-import type { ChainParams } from '../../../shared/src/chain/params'
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
-import { displayHexToHash, hashToDisplayHex } from '../../../shared/src/primitives/header'
-import type { SubjectStatus } from '../../../shared/src/quorum'
-import { PPM } from '../../../shared/src/sharechain/constants'
-import type { ShareNode } from '../../../shared/src/sharechain/node'
-import { templateId } from '../../../shared/src/sharechain/template'
+import { addressToScript, scriptToAddress } from '@otedama/shared/address'
+import type { ChainParams } from '@otedama/shared/chain'
+import { bytesToHex } from '@otedama/shared/primitives'
+import { displayHexToHash, hashToDisplayHex } from '@otedama/shared/primitives'
+import { trustWords, type SubjectStatus, type TrustLevel } from '@otedama/shared/quorum'
+import { PPM } from '@otedama/shared/sharechain'
+import type { ShareNode } from '@otedama/shared/sharechain'
+import { templateId } from '@otedama/shared/sharechain'
 import type { ApiContext, BlockView, MetricsSnapshot, PayoutsView, QuorumStatusView, RigView, ShareChainView, StatusView, TemplateView, WorkView } from '../http/views'
 import type { RelayQuorum } from '../quorum/follow'
 import { announce } from '../work/template-book'
-import type { BlockRecordStore } from '../store/records'
+import { IN_CHAIN_STATUSES, type BlockRecordStore, type FoundBlockRecord } from '../store/records'
+import type { StratumMetrics } from '../stratum/metrics'
+import type { BlockPipelineMetrics } from '../block/pipeline'
 import type { TemplateSource } from '../template/types'
 import type { SharePool } from '../work/pool'
 
 /** Shares the pool hashrate is estimated over (count). */
 export const HASHRATE_SHARES = 100
-/** Blocks scanned for an address's payouts (count). */
+/** In-chain blocks scanned for an address's payouts (count, newest first). */
 export const PAYOUT_BLOCKS_SCANNED = 1000
 
-/** Stratum's rigs (F's server implements it). */
+/** Stratum's rigs and figures (the Stratum server provides them). */
 export interface RigSource {
   rigs: () => RigView[]
+  metrics?: () => StratumMetrics
 }
 
-/** libp2p's peer count (E's node implements it). */
+/** The block pipeline as the API reads it. */
+export interface BlockPipelineView {
+  tip: () => { hash: string, height: number } | undefined
+  metrics: () => BlockPipelineMetrics
+}
+
+/** libp2p's peer count (the relay's libp2p node implements it). */
 export interface PeerSource {
   peerCount: () => number
 }
@@ -36,12 +45,14 @@ export interface ApiContextInit {
   source: TemplateSource
   pool: SharePool
   blocks: BlockRecordStore
+  /** The block pipeline: live confirmations, and the block figures for metrics. */
+  pipeline?: BlockPipelineView
   rigs?: RigSource
   peers?: PeerSource
   /** Our libp2p identity, when the network runs. */
   self?: { peerId: string, multiaddrs: () => string[] }
-  /** The quorum follower, when the network runs; `minAttesters` from optimization.validation.minValidators. */
-  quorum?: { follower: RelayQuorum, minAttesters: number }
+  /** The quorum follower, when the network runs; `minAttesters` from optimization.validation.minValidators; `self`: our peer id bytes. */
+  quorum?: { follower: RelayQuorum, minAttesters: number, self: Uint8Array }
   startedAt?: number
 }
 
@@ -50,17 +61,45 @@ export function peerIdString (peerIdBytes: Uint8Array): string {
   return base58.encode(peerIdBytes)
 }
 
+/** What a tally view needs besides the tally: the roster (peer ids of keys) and our own identity. */
+export interface QuorumViewContext {
+  minAttesters: number
+  /** Relay keys with work in our window now. */
+  weightedRelays: number
+  /** Our peer id bytes: the relay trusted alone where no quorum can exist. */
+  self: Uint8Array
+  peerIdOf: (relayKey: string) => Uint8Array | undefined
+}
+
+/** The trust level with no subject: by the roster alone (fewer weighted relays than the minimum: ourselves alone). */
+export function rosterTrust (ctx: QuorumViewContext): TrustLevel {
+  return ctx.weightedRelays < ctx.minAttesters ? 'relay-alone' : 'waiting'
+}
+
 /** A follower's tally as the API shows it; an empty, unconfirmed quorum when nothing is tallied. */
-export function quorumStatusView (status: SubjectStatus | undefined, minAttesters: number): QuorumStatusView {
-  if (status === undefined) return { committee: [], minAttesters, attestations: [], totalWeight: 0, weightByClaim: {}, confirmed: false }
+export function quorumStatusView (status: SubjectStatus | undefined, ctx: QuorumViewContext): QuorumStatusView {
+  const trust = status?.trust ?? rosterTrust(ctx)
+  const words = trustWords({ level: trust, ...(trust === 'relay-alone' ? { relay: status?.loneRelay ?? ctx.self } : {}), weightedRelays: ctx.weightedRelays, minAttesters: ctx.minAttesters })
+  if (status === undefined) {
+    return { committee: [], minAttesters: ctx.minAttesters, weightedRelays: ctx.weightedRelays, attestations: [], totalWeightHashes: '0', weightByClaimHashes: {}, attestersByClaim: {}, confirmed: false, trust, trustWords: words }
+  }
   return {
-    committee: status.committee.map(peerIdString),
-    minAttesters,
-    attestations: status.votes.map((v) => ({ attester: peerIdString(v.attesterId), claim: v.claim, time: v.time, weight: v.weight, member: v.member })),
-    totalWeight: status.totalWeight,
-    weightByClaim: status.weightByClaim,
+    committee: status.committee.map((m) => {
+      const peerId = m.peerId ?? ctx.peerIdOf(m.relayKey)
+      return { relayKey: m.relayKey, ...(peerId !== undefined ? { peerId: peerIdString(peerId) } : {}), weightHashes: m.weight.toString() }
+    }),
+    minAttesters: status.minAttesters,
+    weightedRelays: ctx.weightedRelays,
+    attestations: status.votes.map((v) => ({
+      attester: peerIdString(v.attesterId), relayKey: v.relayKey, claim: v.claim, time: v.time, weightHashes: v.weight.toString(), reputation: v.reputation, member: v.member
+    })),
+    totalWeightHashes: status.totalWeight.toString(),
+    weightByClaimHashes: Object.fromEntries(Object.entries(status.weightByClaim).map(([c, w]) => [c, (w ?? 0n).toString()])),
+    attestersByClaim: { ...status.attestersByClaim },
     confirmed: status.confirmed !== undefined,
-    ...(status.confirmed !== undefined ? { claim: status.confirmed } : {})
+    ...(status.claim !== undefined ? { claim: status.claim } : {}),
+    trust,
+    trustWords: words
   }
 }
 
@@ -98,7 +137,7 @@ export function createApiContext (init: ApiContextInit): ApiContext {
         kind: init.source.kind,
         healthy: health.healthy,
         ...(health.reason !== undefined ? { reason: health.reason } : {}),
-        ...(t !== undefined ? { height: t.height, prevHash: hashToDisplayHex(t.prevHash), coinbaseValue: t.coinbaseValue.toString() } : {})
+        ...(t !== undefined ? { height: t.height - 1, prevHash: hashToDisplayHex(t.prevHash), templateHeight: t.height, coinbaseValue: t.coinbaseValue.toString() } : {})
       },
       shareChain: {
         ...(tip !== undefined ? { height: tip.height, tip: hashToDisplayHex(tip.id), shareTarget: pool.chain.nextShareBits(tip).toString(16) } : {}),
@@ -108,10 +147,23 @@ export function createApiContext (init: ApiContextInit): ApiContext {
       },
       poolFee: init.poolFee,
       peers: init.peers?.peerCount() ?? 0,
-      rigs: init.rigs?.rigs().length ?? 0,
+      rigs: init.rigs?.rigs().filter((r) => r.online).length ?? 0,
       ...(init.self !== undefined ? { peerId: init.self.peerId, multiaddrs: init.self.multiaddrs() } : {}),
-      ...(init.quorum !== undefined ? { relays: init.quorum.follower.roster.size } : {})
+      ...(init.quorum !== undefined ? { relays: init.quorum.follower.roster.size, ...rosterTrustView() } : {})
     }
+  }
+
+  const viewContext = (): QuorumViewContext => {
+    const q = init.quorum
+    if (q === undefined) return { minAttesters: 0, weightedRelays: 0, self: new Uint8Array(0), peerIdOf: () => undefined }
+    return { minAttesters: q.minAttesters, weightedRelays: q.follower.follower.weightedRelays(), self: q.self, peerIdOf: (key) => q.follower.roster.peerIdOf(key) }
+  }
+
+  /** /status's trust: our current template's, else the roster's. */
+  const rosterTrustView = (): { trust: TrustLevel, trustWords: string } => {
+    const idHex = currentTemplateId()
+    const view = quorumStatusView(idHex === undefined ? undefined : init.quorum?.follower.templateStatus(idHex), viewContext())
+    return { trust: view.trust, trustWords: view.trustWords }
   }
 
   const currentTemplateId = (): string | undefined => {
@@ -134,7 +186,7 @@ export function createApiContext (init: ApiContextInit): ApiContext {
       coinbaseValue: a.coinbaseValue.toString(),
       ...(status.publisherId !== undefined ? { publisher: peerIdString(status.publisherId) } : {}),
       ...(status.signed !== undefined ? { signedTemplate: bytesToHex(status.signed) } : {}),
-      quorum: quorumStatusView(status, init.quorum?.minAttesters ?? 0)
+      quorum: quorumStatusView(status, viewContext())
     }
   }
 
@@ -151,7 +203,7 @@ export function createApiContext (init: ApiContextInit): ApiContext {
       bits: t.bits.toString(16).padStart(8, '0'),
       curtime: Math.max(t.curtime, t.mintime),
       coinbaseValue: t.coinbaseValue.toString(),
-      quorum: quorumStatusView(undefined, init.quorum?.minAttesters ?? 0)
+      quorum: quorumStatusView(undefined, viewContext())
     }
   }
 
@@ -164,11 +216,29 @@ export function createApiContext (init: ApiContextInit): ApiContext {
     return { signedTemplate: bytesToHex(status.signed), attestations: status.attestations.map(bytesToHex), ...(prevHeader !== undefined ? { prevHeader: bytesToHex(prevHeader) } : {}) }
   }
 
+  const maturity = params.coinbaseMaturity
+  /** Tip height now: the pipeline's, else the template's parent. */
+  const tipHeight = (): number | undefined => {
+    const tip = init.pipeline?.tip()
+    if (tip !== undefined) return tip.height
+    const t = init.source.current()
+    return t === undefined ? undefined : t.height - 1
+  }
+  /** A record with live confirmations while in the best chain, and the height its coinbase matures at. */
+  const withMaturity = (r: FoundBlockRecord, tip = tipHeight()): FoundBlockRecord & { maturesAtHeight: number } => {
+    const { confirmations: _stored, ...rest } = r
+    const inChain = IN_CHAIN_STATUSES.includes(r.status)
+    const live = inChain && tip !== undefined && tip >= r.height ? tip - r.height + 1 : undefined
+    return { ...rest, ...(live !== undefined ? { confirmations: live } : {}), maturesAtHeight: r.height + maturity - 1 }
+  }
+
   const blocks = async (limit: number): Promise<BlockView[]> => {
-    const records = await init.blocks.listBlocks(limit)
+    const tip = tipHeight()
+    const records = (await init.blocks.listBlocks(limit)).map((r) => withMaturity(r, tip))
     const q = init.quorum
     if (q === undefined) return records
-    return records.map((r) => ({ ...r, quorum: quorumStatusView(q.follower.blockStatus(bytesToHex(displayHexToHash(r.hash))), q.minAttesters) }))
+    const ctx = viewContext()
+    return records.map((r) => ({ ...r, quorum: quorumStatusView(q.follower.blockStatus(bytesToHex(displayHexToHash(r.hash))), ctx) }))
   }
 
   const shareChain = (limit: number): ShareChainView => {
@@ -199,20 +269,30 @@ export function createApiContext (init: ApiContextInit): ApiContext {
     const value = init.source.current()?.coinbaseValue ?? 0n
     const rest = value - (value * BigInt(pool.rules.finderBonusPpm)) / PPM
     const expected = basis.totalWeight === 0n ? 0n : (rest * weight) / basis.totalWeight
-    const blocks = (await init.blocks.listBlocks(PAYOUT_BLOCKS_SCANNED)).flatMap((b) => {
-      const amount = b.payouts.filter((p) => p.script === key).reduce((s, p) => s + BigInt(p.value), 0n)
-      return amount > 0n ? [{ hash: b.hash, height: b.height, status: b.status, amount: amount.toString() }] : []
+    // Only blocks in the best chain pay: submitted, stale, orphaned and rejected ones never do.
+    const tipNow = tipHeight()
+    let mature = 0n
+    let immature = 0n
+    const blocks = (await init.blocks.listBlocksByStatus(IN_CHAIN_STATUSES, { limit: PAYOUT_BLOCKS_SCANNED })).flatMap((record) => {
+      const amount = record.payouts.filter((p) => p.script === key).reduce((s, p) => s + BigInt(p.value), 0n)
+      if (amount === 0n) return []
+      const b = withMaturity(record, tipNow)
+      if (b.status === 'confirmed') mature += amount
+      else immature += amount
+      return [{ hash: b.hash, height: b.height, status: b.status, amount: amount.toString(), ...(b.confirmations !== undefined ? { confirmations: b.confirmations } : {}), maturesAtHeight: b.maturesAtHeight }]
     })
     return {
       address: address.trim(), payoutScript: key, sharesInWindow,
       weightPpm: basis.totalWeight === 0n ? 0 : Number((weight * PPM) / basis.totalWeight),
-      expectedNextBlock: expected.toString(), blocks
+      expectedNextBlock: expected.toString(), coinbaseMaturity: maturity, matureAmount: mature.toString(), immatureAmount: immature.toString(), blocks
     }
   }
 
   const metrics = (): MetricsSnapshot => {
     const t = init.source.current()
     const rigs = init.rigs?.rigs() ?? []
+    const blockFigures = init.pipeline?.metrics()
+    const stratumFigures = init.rigs?.metrics?.()
     return {
       t: Date.now(),
       ...(t !== undefined ? { blockHeight: t.height, templateAgeSeconds: Math.max(0, Math.floor((Date.now() - t.receivedAt) / 1000)) } : {}),
@@ -220,16 +300,41 @@ export function createApiContext (init: ApiContextInit): ApiContext {
       sharesAccepted: pool.stats.accepted,
       sharesRejected: pool.stats.rejected,
       poolHashrate: estimateHashrate(pool.chain.tip),
-      rigs: rigs.length,
-      rigHashrate: rigs.reduce((s, r) => s + r.hashrate, 0),
+      rigs: rigs.filter((r) => r.online).length,
+      rigHashrate: rigs.reduce((s, r) => s + r.hashrateHashesPerSecond, 0),
       peers: init.peers?.peerCount() ?? 0,
       sourceHealthy: init.source.health().healthy,
-      blocksFound: pool.stats.blocks,
+      blocksFound: blockFigures?.blocksFound ?? pool.stats.blocks,
+      ...(blockFigures !== undefined ? { blocks: blocksView(blockFigures) } : {}),
+      ...(stratumFigures !== undefined ? { stratum: stratumView(stratumFigures) } : {}),
       ...(init.quorum !== undefined ? { quorum: quorumCounts(init.quorum.follower) } : {})
     }
   }
 
   return { status, shareChain, payouts, blocks, rigs: () => init.rigs?.rigs() ?? [], metrics, currentTemplate, template, work }
+}
+
+function blocksView (m: BlockPipelineMetrics): NonNullable<MetricsSnapshot['blocks']> {
+  return { candidates: m.candidates, submitCalls: m.submitCalls, submitRetries: m.submitRetries, staleUnsent: m.staleUnsent, queued: m.queued, daemonCallsInFlight: m.daemonCallsInFlight, byStatus: m.byStatus }
+}
+
+function stratumView (m: StratumMetrics): NonNullable<MetricsSnapshot['stratum']> {
+  const c = m.counters
+  return {
+    connections: m.connections,
+    authorized: m.authorized,
+    acceptedPseudoShares: c.accepted,
+    rejectedPseudoShares: { ...c.rejected },
+    acceptedOnStaleTip: c.acceptedOnStaleTip,
+    sharesFound: c.sharesFound,
+    staleShares: c.staleShares,
+    blockCandidates: c.blocksFound,
+    connectionsAccepted: m.network.accepted,
+    connectionsRefused: { ...m.network.refused },
+    connectionsDropped: { ...m.network.dropped },
+    bans: m.network.bans,
+    sinkErrors: c.sinkErrors
+  }
 }
 
 function quorumCounts (q: RelayQuorum): NonNullable<MetricsSnapshot['quorum']> {

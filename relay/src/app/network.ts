@@ -1,16 +1,17 @@
 import type { PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { base58 } from '@scure/base'
-import { createLogger } from '../../../shared/src/log'
-import { equalBytes } from '../../../shared/src/primitives/bytes'
-import { reject, type Verdict } from '../../../shared/src/p2p'
+import { createLogger } from '@otedama/shared/log'
+import { equalBytes } from '@otedama/shared/primitives'
+import { reject, type Verdict } from '@otedama/shared/p2p'
 import { createRelayNode, type RelayNode } from '../p2p'
 import type { RelayP2pConfig } from '../p2p/config'
 import { joinDevnetBlock, splitDevnetBlock, type DevnetTemplateSource } from '../devnet'
-import { meetsBlockTarget } from '../block/from-share'
+import { meetsBlockTarget } from '../work/block-from-share'
 import type { QuorumDuties, QuorumTransport } from '../quorum/duties'
 import type { RelayQuorum } from '../quorum/follow'
 import type { SharePool } from '../work/pool'
+import { errorMessage } from '@otedama/shared/util'
 
 const log = createLogger('relay/network')
 
@@ -60,7 +61,7 @@ export async function startNetwork (parts: NetworkParts): Promise<{ node: RelayN
     },
     templateSource: { fullTemplate: async (id) => await parts.duties()?.fullTemplate(id) }
   })
-  node.onTemplate((bytes) => { void parts.duties()?.onSignedTemplate(bytes).catch((err: unknown) => log.warn(`template check: ${(err as Error).message}`)) })
+  node.onTemplate((bytes) => { void parts.duties()?.onSignedTemplate(bytes).catch((err: unknown) => log.warn(`template check: ${errorMessage(err)}`)) })
   const offs = [
     pool.onShare(({ share, bytes, origin }) => {
       if (origin === 'network') return

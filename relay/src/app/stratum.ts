@@ -1,8 +1,8 @@
-import type { ChainParams } from '../../../shared/src/chain/params'
+import type { ChainParams } from '@otedama/shared/chain'
 import { StratumServer, ShareChainJobSource, encodeFoundShare, type FoundShare, type StratumTemplate } from '../stratum'
 import type { BlockSubmitter } from '../block/submitter'
+import { createLogger } from '@otedama/shared/log'
 import type { RelayConfig } from '../config'
-import type { RigView } from '../http/views'
 import type { BlockTemplate, TemplateSource } from '../template/types'
 import type { SharePool } from '../work/pool'
 import type { BanStore } from '../store/records'
@@ -11,6 +11,8 @@ import type { RigSource } from './api-context'
 
 export interface RelayStratum {
   server: StratumServer
+  /** The bound Stratum port (config port 0 picks a free one). */
+  port: number
   rigs: RigSource
   stop: () => Promise<void>
 }
@@ -21,61 +23,96 @@ export interface StratumParts {
   source: TemplateSource
   book: TemplateBook
   pool: SharePool
-  submitter: BlockSubmitter
+  /** The block pipeline: the block sink hands every candidate to it (the share pool does too). */
+  blocks: BlockSubmitter
   /** Bans survive restarts. */
   bans?: BanStore
+  /** scriptSig bytes after the height push in our rigs' coinbases (the relay's key binding). */
+  scriptSigTag?: Uint8Array
 }
 
+const log = createLogger('relay/stratum')
+
 /**
- * F's Stratum server on the relay's work: jobs from our own templates and the share-chain tip;
- * a block candidate is submitted at once (even if its share were refused); shares go to the pool.
+ * The Stratum server on the relay's work: jobs from our own templates and the share-chain tip;
+ * a block candidate goes to the block pipeline at once (even if its share were refused; the pool
+ * hands the same block in again when the share is accepted, and the pipeline sends it once);
+ * shares go to the pool. While the daemon is unhealthy, rigs are told why (client.show_message).
  */
 export async function startStratum (parts: StratumParts): Promise<RelayStratum> {
   const { config, params, pool } = parts
-  const jobs = new ShareChainJobSource(pool.chain)
+  const jobs = new ShareChainJobSource(pool.chain, undefined, parts.scriptSigTag)
   const offTemplates = parts.book.onAnnouncement((entry) => {
     if (parts.source.current() !== entry.template) return // committee templates are not for our rigs
     const template: StratumTemplate = { announcement: entry.announcement, templateId: entry.id, minTime: entry.template.mintime, context: entry.template }
     jobs.setTemplate(template)
   })
-  const offShares = pool.onShare(() => jobs.tipChanged())
+  // A new share-chain tip gives every rig new work at once (clean_jobs), whoever found it.
+  const offShares = pool.onTip(() => jobs.tipChanged())
   const latest = parts.book.latest()
   if (latest !== undefined) jobs.setTemplate({ announcement: latest.announcement, templateId: latest.id, minTime: latest.template.mintime, context: latest.template })
   const server = new StratumServer({
-    chain: { name: params.name, pow: params.pow, stratumDiff1Target: params.stratumDiff1Target, addresses: params.addresses },
+    chain: { name: params.name, pow: params.pow, stratumDiff1Target: params.stratumDiff1Target, addresses: params.addresses, shareIntervalSeconds: params.shareChain.shareIntervalSeconds },
     jobSource: jobs,
     shareSink: { submitShare: async (found: FoundShare) => (await pool.receiveShare(encodeFoundShare(found, pool.rules.networkTag), 'stratum')).verdict },
     blockSink: {
       submitBlock: async (found: FoundShare) => {
         const template = (found.work as { template?: StratumTemplate }).template?.context as BlockTemplate | undefined
         if (template === undefined) return
-        return await parts.submitter.submit({ template, header80: found.header, coinbaseLegacy: found.coinbaseTx })
+        const templateId = (found.work as { template?: StratumTemplate }).template?.templateId
+        return await parts.blocks.submit({ template, header80: found.header, coinbaseLegacy: found.coinbaseTx, ...(templateId !== undefined ? { templateId } : {}) })
       }
     },
     ...(parts.bans !== undefined ? { banStore: stratumBans(parts.bans) } : {}),
     params: {
+      startDifficulty: defaultStartDifficulty(params),
       host: config.bind,
       port: config.stratumPort,
       operatorFee: config.poolFee,
       operatorAddress: config.poolAddress,
-      poolName: config.poolName
+      poolName: config.poolName,
+      sibling: config.stratumSibling
     }
   })
-  await server.start()
+  const address = await server.start()
+  // Rigs keep their last job while the daemon is away; tell them why no new work comes, and when it is back.
+  let toldUnhealthy = false
+  const offHealth = parts.source.onHealth((health) => {
+    if (!health.healthy && !toldUnhealthy) {
+      toldUnhealthy = true
+      log.warn(`telling rigs the daemon is unavailable: ${health.reason ?? ''}`)
+      server.broadcastMessage(`${config.poolName}: the relay's coin daemon is unavailable (${health.reason ?? 'no answer'}); keep mining, new work follows when it is back`)
+    } else if (health.healthy && toldUnhealthy) {
+      toldUnhealthy = false
+      server.broadcastMessage(`${config.poolName}: the coin daemon is back`)
+    }
+  })
   return {
     server,
+    port: address.port,
     rigs: {
-      rigs: (): RigView[] => server.rigs().map((r) => ({
-        worker: r.worker, address: r.address, hashrate: r.hashrate, difficulty: r.difficulty, accepted: r.accepted, rejected: r.rejected,
-        connectedAt: r.connectedAt, ...(r.lastShareAt !== undefined ? { lastShareAt: r.lastShareAt } : {})
-      }))
+      rigs: () => server.rigRecords(),
+      metrics: () => server.metrics()
     },
     stop: async () => {
       offTemplates()
       offShares()
+      offHealth()
       await server.stop()
     }
   }
+}
+
+/**
+ * Where rigs start before vardiff has measured them. Mainnets and public testnets see ASICs (1024:
+ * ~4.4 T sha256d hashes, a Bitaxe's ~4 s); devnet and regtests see CPU rigs and test grinders: 1/256
+ * (~16.8 M sha256d hashes, ~1 s for a 13 MH/s CPU miner) and 1/16 on scrypt's 2^16-easier scale
+ * (4 096 scrypt hashes, a few a second for a CPU). Vardiff takes each rig to its own pace from there.
+ */
+export function defaultStartDifficulty (params: ChainParams): number {
+  const local = params.name === 'devnet' || params.name.endsWith('-regtest')
+  if (!local) return 1024
+  return params.pow === 'scrypt' ? 1 / 16 : 1 / 256
 }
 
 /** The relay store's ban table in the shape the Stratum server keeps bans. */

@@ -1,8 +1,8 @@
-import { ByteWriter, bytesToHex, equalBytes } from '../../../shared/src/primitives/bytes'
-import { sha256d } from '../../../shared/src/primitives/hash'
-import { decodeHeader, HEADER_BYTES } from '../../../shared/src/primitives/header'
-import { merkleRoot } from '../../../shared/src/primitives/merkle'
-import { COINBASE_WITNESS_RESERVED } from '../../../shared/src/primitives/coinbase'
+import { ByteWriter, bytesToHex, equalBytes } from '@otedama/shared/primitives'
+import { sha256d } from '@otedama/shared/primitives'
+import { decodeHeader, HEADER_BYTES } from '@otedama/shared/primitives'
+import { merkleRoot } from '@otedama/shared/primitives'
+import { COINBASE_WITNESS_RESERVED } from '@otedama/shared/primitives'
 import type { BlockTemplate } from '../template/types'
 
 /** Smallest legacy coinbase (bytes): version 4, 1 input of 41 + 2-byte scriptSig, 1 empty output 9, locktime 4. */

@@ -1,4 +1,5 @@
-// Blocks: assembly from a template and a coinbase, submission, and following them to maturity or orphaning.
+// Blocks: assembly from a template and a coinbase, and the one pipeline that submits them and follows
+// them to maturity, orphaning or staleness on the daemon's own chain.
 export { assembleBlock, coinbaseWithWitness, BlockAssemblyError } from './assemble'
-export { BlockSubmitter, NotABlockError, type BlockAttestor, type BlockAttestationKind, type FoundBlock, type BlockSubmitterInit } from './submitter'
-export { foundBlockFromShare, meetsBlockTarget, shareCoinbase } from './from-share'
+export { NotABlockError, type BlockAttestor, type BlockAttestationKind, type BlockDaemon, type BlockSubmitter, type FoundBlock } from './submitter'
+export { BlockPipeline, DEFAULT_DAEMON_CALLS, type BlockPipelineInit, type BlockPipelineMetrics } from './pipeline'

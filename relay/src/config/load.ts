@@ -2,11 +2,13 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { AddressError, addressToScript } from '../../../shared/src/address'
-import { getChainParams, isNetworkName, NETWORK_NAMES } from '../../../shared/src/chain'
-import type { NetworkName } from '../../../shared/src/chain/params'
+import { AddressError, addressToScript } from '@otedama/shared/address'
+import { getChainParams, isNetworkName, NETWORK_NAMES } from '@otedama/shared/chain'
+import type { NetworkName } from '@otedama/shared/chain'
+import { ALERT_DEFAULTS, assembleAlerts } from './alerts'
 import { CONSENSUS_KEYS, checkValue, isLeaf, leafAt, leaves, parseText, SCHEMA, type Branch } from './schema'
-import { ConfigError, type RelayConfig } from './types'
+import { ConfigError, type DaemonBackup, type RelayConfig } from './types'
+import { errorMessage } from '@otedama/shared/util'
 
 /** Largest config file read (bytes). */
 export const MAX_CONFIG_FILE_BYTES = 1024 * 1024
@@ -31,7 +33,8 @@ const DEFAULTS = {
   poolName: 'Otedama', poolFee: 0, p2pPort: 30303, stratumPort: 3333, blockchain: 'devnet', bootstrapNodes: [] as string[],
   bind: '127.0.0.1', 'http.port': 8080, 'daemon.longpoll': true,
   'optimization.sharePropagation.batchSize': 100, 'optimization.sharePropagation.batchInterval': 10,
-  'optimization.validation.cacheSize': 10_000, 'optimization.validation.minValidators': 3, 'optimization.validation.maxValidators': 7
+  'optimization.validation.cacheSize': 10_000, 'optimization.validation.minValidators': 3, 'optimization.validation.maxValidators': 7,
+  ...ALERT_DEFAULTS
 } satisfies Record<string, unknown>
 
 /** Loads defaults < file < environment (OTEDAMA_*) < flags, and validates the result as a whole. */
@@ -90,7 +93,7 @@ function readFlags (argv: string[], problems: string[]): { config?: string, help
     }
     return { ...(typeof parsed.values.config === 'string' ? { config: parsed.values.config } : {}), help: parsed.values.help === true, values }
   } catch (err) {
-    problems.push(`${(err as Error).message} (run with --help for the accepted flags)`)
+    problems.push(`${errorMessage(err)} (run with --help for the accepted flags)`)
     return { help: false, values }
   }
 }
@@ -101,14 +104,14 @@ function readFile (path: string, values: Map<string, unknown>, problems: string[
     if (statSync(path).size > MAX_CONFIG_FILE_BYTES) { problems.push(`config file ${path} is larger than ${MAX_CONFIG_FILE_BYTES} bytes`); return }
     text = readFileSync(path, 'utf8')
   } catch (err) {
-    problems.push(`cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    problems.push(`cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`)
     return
   }
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch (err) {
-    problems.push(`config file ${path} is not valid JSON: ${(err as Error).message}`)
+    problems.push(`config file ${path} is not valid JSON: ${errorMessage(err)}`)
     return
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) { problems.push(`config file ${path} must hold a JSON object`); return }
@@ -178,6 +181,8 @@ function assemble (values: Map<string, unknown>, cwd: string, problems: string[]
   if (minValidators > maxValidators) problems.push(`optimization.validation.minValidators (${minValidators}) exceeds maxValidators (${maxValidators})`)
 
   const daemon = daemonConfig(blockchain, params.ports.rpc, get, cwd, problems)
+  const stratumSibling = siblingAddress(get<string>('stratumSibling'), problems)
+  const alerts = assembleAlerts(get, params, problems)
   if (problems.length > 0) return undefined
   return {
     poolName: get<string>('poolName') as string,
@@ -194,6 +199,7 @@ function assemble (values: Map<string, unknown>, cwd: string, problems: string[]
       port: get<number>('http.port') as number,
       ...(tlsCert !== undefined && tlsKey !== undefined ? { tlsCert: resolve(cwd, tlsCert), tlsKey: resolve(cwd, tlsKey) } : {})
     },
+    ...(stratumSibling !== undefined ? { stratumSibling } : {}),
     dataDir: resolve(cwd, get<string>('dataDir') ?? join('.data', blockchain)),
     ...(daemon !== undefined ? { daemon } : {}),
     optimization: {
@@ -202,7 +208,8 @@ function assemble (values: Map<string, unknown>, cwd: string, problems: string[]
         batchInterval: get<number>('optimization.sharePropagation.batchInterval') as number
       },
       validation: { cacheSize: get<number>('optimization.validation.cacheSize') as number, minValidators, maxValidators }
-    }
+    },
+    alerts
   }
 }
 
@@ -211,7 +218,9 @@ function daemonConfig (blockchain: NetworkName, defaultRpcPort: number | undefin
   const rpcCookieFile = get<string>('daemon.rpcCookieFile')
   const rpcUser = get<string>('daemon.rpcUser')
   const rpcPassword = get<string>('daemon.rpcPassword')
-  const configured = [rpcUrl, rpcCookieFile, rpcUser, rpcPassword].some((v) => v !== undefined)
+  const backupUrls = get<string[]>('daemon.backupRpcUrls') ?? []
+  const backupCookies = get<string[]>('daemon.backupRpcCookieFiles') ?? []
+  const configured = [rpcUrl, rpcCookieFile, rpcUser, rpcPassword].some((v) => v !== undefined) || backupUrls.length > 0 || backupCookies.length > 0
   if (blockchain === 'devnet') {
     if (configured) problems.push('devnet is embedded and has no coin daemon: remove the daemon settings, or set blockchain to the daemon\'s chain')
     return undefined
@@ -227,13 +236,59 @@ function daemonConfig (blockchain: NetworkName, defaultRpcPort: number | undefin
   if (rpcCookieFile === undefined && rpcUser === undefined) {
     problems.push(`${blockchain} needs its coin daemon: set daemon.rpcCookieFile (the daemon's <datadir>/.cookie) or daemon.rpcUser and daemon.rpcPassword`)
   }
+  if (backupCookies.length > backupUrls.length) problems.push(`daemon.backupRpcCookieFiles lists ${backupCookies.length} files for ${backupUrls.length} backup URLs; give one per URL, in the same order`)
+  const backups = backupUrls.map((text, i) => backupDaemon(text, backupCookies[i], i, cwd, problems))
   return {
     rpcUrl: url,
     ...(rpcCookieFile !== undefined ? { rpcCookieFile: resolve(cwd, rpcCookieFile) } : {}),
     ...(rpcUser !== undefined ? { rpcUser } : {}),
     ...(rpcPassword !== undefined ? { rpcPassword } : {}),
+    backups: backups.filter((b): b is DaemonBackup => b !== undefined),
     longpoll: get<boolean>('daemon.longpoll') ?? true
   }
+}
+
+/** A backup daemon's URL with its credentials taken out of it (they never appear in logs or the API). */
+function backupDaemon (text: string, cookieFile: string | undefined, index: number, cwd: string, problems: string[]): DaemonBackup | undefined {
+  const name = `daemon.backupRpcUrls[${index}]`
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    problems.push(`${name} "${text.slice(0, 80)}" is not a URL`)
+    return undefined
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    problems.push(`${name} must start with http:// or https://, got "${url.protocol}"`)
+    return undefined
+  }
+  const rpcUser = url.username !== '' ? decodeURIComponent(url.username) : undefined
+  const rpcPassword = url.password !== '' ? decodeURIComponent(url.password) : undefined
+  if ((rpcUser === undefined) !== (rpcPassword === undefined)) problems.push(`${name}: give both user and password in the URL (http://user:password@host:port), or neither`)
+  url.username = ''
+  url.password = ''
+  const cookie = cookieFile !== undefined && cookieFile !== '' && cookieFile !== '-' ? cookieFile : undefined
+  return {
+    rpcUrl: url.toString().replace(/\/$/, ''),
+    ...(cookie !== undefined ? { rpcCookieFile: resolve(cwd, cookie) } : {}),
+    ...(rpcUser !== undefined ? { rpcUser } : {}),
+    ...(rpcPassword !== undefined ? { rpcPassword } : {})
+  }
+}
+
+/** Most characters of a host name in stratumSibling (DNS limit, RFC 1035 section 2.3.4). */
+const MAX_HOST_CHARS = 253
+
+/** `host:port` of the sibling relay's Stratum server (IPv6 in brackets). */
+function siblingAddress (text: string | undefined, problems: string[]): { host: string, port: number } | undefined {
+  if (text === undefined) return undefined
+  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.exec(text.trim())
+  const port = match === null ? NaN : Number(match[2])
+  if (match === null || match[1].length > MAX_HOST_CHARS || !(port >= 1 && port <= 65535)) {
+    problems.push(`stratumSibling must be host:port of the sibling relay's Stratum server (e.g. 10.0.0.2:3333), got "${text.slice(0, 80)}"`)
+    return undefined
+  }
+  return { host: match[1].replace(/^\[|\]$/g, ''), port }
 }
 
 /** One line per key: path, flag, env variable, meaning. */

@@ -9,6 +9,10 @@ export const MAX_CONFIG_STRING_CHARS = 4096
 export const MAX_BOOTSTRAP_NODES = 64
 /** Highest operator fee: 10 % of the shares the relay's own rigs find. */
 export const MAX_POOL_FEE = 0.1
+/** Longest hold or offline time of an alert rule (s): 30 days, the history's longest tier. */
+export const MAX_ALERT_HOLD_SECONDS = 30 * 24 * 3600
+/** Longest window a rate rule measures over (s): the 1-second history's hour. */
+export const MAX_ALERT_WINDOW_SECONDS = 3600
 
 export interface Leaf {
   kind: 'string' | 'int' | 'number' | 'bool' | 'string[]'
@@ -26,6 +30,10 @@ export function isLeaf (n: Node): n is Leaf {
 }
 
 const port = (env: string, flag: string, help: string): Leaf => ({ kind: 'int', min: 1, max: 65535, env, flag, help })
+const alertSwitch = (env: string, help: string): Leaf => ({ kind: 'bool', env: `OTEDAMA_ALERT_${env}`, help })
+const hold = (env: string, help: string): Leaf => ({ kind: 'int', min: 0, max: MAX_ALERT_HOLD_SECONDS, env: `OTEDAMA_ALERT_${env}`, help })
+const rateWindow = (env: string, help: string): Leaf => ({ kind: 'int', min: 10, max: MAX_ALERT_WINDOW_SECONDS, env: `OTEDAMA_ALERT_${env}`, help })
+const percent = (env: string, help: string): Leaf => ({ kind: 'number', min: 0, max: 100, env: `OTEDAMA_ALERT_${env}`, help })
 
 export const SCHEMA: Branch = {
   poolName: { kind: 'string', env: 'OTEDAMA_POOL_NAME', flag: 'pool-name', help: 'name shown in the dashboard' },
@@ -43,12 +51,15 @@ export const SCHEMA: Branch = {
     tlsCert: { kind: 'string', env: 'OTEDAMA_TLS_CERT', flag: 'tls-cert', help: 'PEM certificate file (with tlsKey: serve HTTPS)' },
     tlsKey: { kind: 'string', env: 'OTEDAMA_TLS_KEY', flag: 'tls-key', help: 'PEM private key file' }
   },
+  stratumSibling: { kind: 'string', env: 'OTEDAMA_STRATUM_SIBLING', flag: 'stratum-sibling', help: 'host:port of a sibling relay\'s Stratum server: rigs are sent there (client.reconnect) when this relay stops' },
   dataDir: { kind: 'string', env: 'OTEDAMA_DATA_DIR', flag: 'data-dir', help: 'database directory (default .data/<blockchain>)' },
   daemon: {
     rpcUrl: { kind: 'string', env: 'OTEDAMA_RPC_URL', flag: 'rpc-url', help: 'coin daemon JSON-RPC URL (default http://127.0.0.1:<chain rpc port>)' },
     rpcCookieFile: { kind: 'string', env: 'OTEDAMA_RPC_COOKIE_FILE', flag: 'rpc-cookie-file', help: "daemon's .cookie file" },
     rpcUser: { kind: 'string', env: 'OTEDAMA_RPC_USER', flag: 'rpc-user', help: 'rpcuser (with rpcPassword)' },
     rpcPassword: { kind: 'string', env: 'OTEDAMA_RPC_PASSWORD', flag: 'rpc-password', help: 'rpcpassword' },
+    backupRpcUrls: { kind: 'string[]', env: 'OTEDAMA_RPC_BACKUP_URLS', flag: 'rpc-backup-url', help: 'more daemons of the same chain, used in this order while rpcUrl is away (credentials as http://user:password@host:port, else the main ones)' },
+    backupRpcCookieFiles: { kind: 'string[]', env: 'OTEDAMA_RPC_BACKUP_COOKIE_FILES', flag: 'rpc-backup-cookie-file', help: 'cookie file of each backup daemon, by position ("-": none, use the URL\'s own or the main credentials)' },
     longpoll: { kind: 'bool', env: 'OTEDAMA_RPC_LONGPOLL', flag: 'rpc-longpoll', help: 'long poll for new blocks (default true; daemon needs -rpcthreads=8 or more)' }
   },
   optimization: {
@@ -66,6 +77,58 @@ export const SCHEMA: Branch = {
     },
     mining: 'ignored',
     failover: 'ignored'
+  },
+  alerts: {
+    rigOffline: {
+      enabled: alertSwitch('RIG_OFFLINE', 'alert when a rig is offline (default true)'),
+      offlineSeconds: hold('RIG_OFFLINE_SECONDS', 'seconds without an accepted pseudo-share before a rig is offline (default 600)')
+    },
+    addressOffline: {
+      enabled: alertSwitch('ADDRESS_OFFLINE', 'alert when a payout address stops mining (default true)'),
+      offlineSeconds: hold('ADDRESS_OFFLINE_SECONDS', 'seconds without a share or pseudo-share before an address is offline (default 1800)'),
+      addresses: { kind: 'string[]', env: 'OTEDAMA_ALERT_ADDRESSES', help: "addresses watched besides this relay's rigs' (comma-separated in env)" }
+    },
+    hashrateDrop: {
+      enabled: alertSwitch('HASHRATE_DROP', 'alert when a hashrate falls against its own trend (default true)'),
+      percent: percent('HASHRATE_DROP_PERCENT', 'percent the 1-min average is below the 30-min average (default 50)'),
+      holdSeconds: hold('HASHRATE_DROP_HOLD_SECONDS', 'seconds the drop must last (default 300)')
+    },
+    rejectRate: {
+      enabled: alertSwitch('REJECT_RATE', 'alert on Stratum rejects (default true)'),
+      percent: percent('REJECT_RATE_PERCENT', 'percent of submits rejected, stale ones aside (default 5)'),
+      windowSeconds: rateWindow('REJECT_RATE_WINDOW_SECONDS', 'seconds the rate is measured over (default 300)'),
+      holdSeconds: hold('REJECT_RATE_HOLD_SECONDS', 'seconds the rate must stay above (default 60)')
+    },
+    staleRate: {
+      enabled: alertSwitch('STALE_RATE', 'alert on stale Stratum submits (default true)'),
+      percent: percent('STALE_RATE_PERCENT', 'percent of submits rejected as stale (default 5)'),
+      windowSeconds: rateWindow('STALE_RATE_WINDOW_SECONDS', 'seconds the rate is measured over (default 300)'),
+      holdSeconds: hold('STALE_RATE_HOLD_SECONDS', 'seconds the rate must stay above (default 60)')
+    },
+    noPeers: {
+      enabled: alertSwitch('NO_PEERS', 'alert when no libp2p peer is connected (default true)'),
+      holdSeconds: hold('NO_PEERS_HOLD_SECONDS', 'seconds without peers (default 120)')
+    },
+    daemonUnhealthy: {
+      enabled: alertSwitch('DAEMON_UNHEALTHY', 'alert when the template source is unhealthy (default true)'),
+      holdSeconds: hold('DAEMON_UNHEALTHY_HOLD_SECONDS', 'seconds unhealthy (default 60)')
+    },
+    blockOrphaned: {
+      enabled: alertSwitch('BLOCK_ORPHANED', 'alert when a block found here is orphaned (default true)'),
+      keepFiringSeconds: hold('BLOCK_ORPHANED_KEEP_SECONDS', 'seconds the alert stays firing unless the block returns (default 3600)')
+    },
+    memory: {
+      enabled: alertSwitch('MEMORY', 'alert on the relay\'s resident memory (default true)'),
+      limitMiB: { kind: 'int', min: 16, max: 1_048_576, env: 'OTEDAMA_ALERT_MEMORY_LIMIT_MIB', help: 'resident memory limit, MiB (default 2048)' },
+      holdSeconds: hold('MEMORY_HOLD_SECONDS', 'seconds above the limit (default 60)')
+    },
+    webhooks: { kind: 'string[]', env: 'OTEDAMA_ALERT_WEBHOOKS', help: 'URLs that get each alert as a JSON POST (comma-separated in env)' },
+    discordWebhooks: { kind: 'string[]', env: 'OTEDAMA_ALERT_DISCORD_WEBHOOKS', help: 'Discord webhook URLs (message {content})' },
+    telegram: {
+      botToken: { kind: 'string', env: 'OTEDAMA_ALERT_TELEGRAM_BOT_TOKEN', help: 'Telegram bot token (with chatId: sendMessage)' },
+      chatId: { kind: 'string', env: 'OTEDAMA_ALERT_TELEGRAM_CHAT_ID', help: 'Telegram chat id' },
+      apiUrl: { kind: 'string', env: 'OTEDAMA_ALERT_TELEGRAM_API_URL', help: 'Telegram Bot API base URL (default https://api.telegram.org)' }
+    }
   }
 }
 
@@ -96,6 +159,16 @@ export function leaves (branch: Branch = SCHEMA, prefix = ''): Array<[string, Le
   return out
 }
 
+/** Dotted paths of keys accepted without effect (the original Otedama shape), with a warning at start. */
+export function ignoredPaths (branch: Branch = SCHEMA, prefix = ''): string[] {
+  const out: string[] = []
+  for (const [key, node] of Object.entries(branch)) {
+    if (node === 'ignored') out.push(prefix + key)
+    else if (!isLeaf(node)) out.push(...ignoredPaths(node, `${prefix}${key}.`))
+  }
+  return out
+}
+
 /** Checks a typed value (from the JSON file) against its leaf; returns a problem or undefined. */
 export function checkValue (path: string, leaf: Leaf, value: unknown): string | undefined {
   const got = `got ${JSON.stringify(value)?.slice(0, 60)}`
@@ -121,6 +194,11 @@ export function checkValue (path: string, leaf: Leaf, value: unknown): string | 
   }
 }
 
+/** A whole number in decimal digits (env and flags): no sign but "-", no hex, octal, binary or exponent. */
+const INTEGER_TEXT = /^-?[0-9]{1,15}$/
+/** A decimal fraction such as 0.01 or 5 (env and flags). */
+const DECIMAL_TEXT = /^-?[0-9]{1,15}(\.[0-9]{1,15})?$/
+
 /** Parses a string from env or a flag into the leaf's type; returns the value or a problem. */
 export function parseText (source: string, leaf: Leaf, text: string): { value: unknown } | { problem: string } {
   switch (leaf.kind) {
@@ -132,9 +210,12 @@ export function parseText (source: string, leaf: Leaf, text: string): { value: u
       return { problem: `${source} must be true or false, got "${text.slice(0, 40)}"` }
     case 'int':
     case 'number': {
-      const n = text.trim() === '' ? Number.NaN : Number(text)
-      if (!Number.isFinite(n)) return { problem: `${source} must be a number, got "${text.slice(0, 40)}"` }
-      return { value: n }
+      // Plain decimal only: Number() would also take "0x10" (16), "0b1", "1e3", "" and "Infinity".
+      const pattern = leaf.kind === 'int' ? INTEGER_TEXT : DECIMAL_TEXT
+      if (!pattern.test(text)) {
+        return { problem: `${source} must be a number written in decimal digits${leaf.kind === 'int' ? ' (a whole number)' : ''}, got "${text.slice(0, 40)}"` }
+      }
+      return { value: Number(text) }
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { NetworkName } from '../../../shared/src/chain/params'
+import type { NetworkName } from '@otedama/shared/chain'
 
 /** Daemon JSON-RPC connection (absent on devnet, which is embedded). */
 export interface DaemonConfig {
@@ -7,13 +7,23 @@ export interface DaemonConfig {
   rpcCookieFile?: string
   rpcUser?: string
   rpcPassword?: string
+  /** Further daemons of the same chain in order of preference, each with its credentials, used while the ones before are away. */
+  backups: DaemonBackup[]
   /** Long polling on its own connection (needs -rpcthreads ≥ 8 on the daemon); else poll about every second. */
   longpoll: boolean
 }
 
+/** A backup daemon: its URL (without credentials) and how to authenticate. */
+export interface DaemonBackup {
+  rpcUrl: string
+  rpcCookieFile?: string
+  rpcUser?: string
+  rpcPassword?: string
+}
+
 /**
  * A relay's configuration: the Otedama file shape operators know, plus the relay's own settings.
- * Local policy only: consensus constants are compiled in per network (shared/src/chain).
+ * Local policy only: consensus constants are compiled in per network (@otedama/shared src/chain).
  */
 export interface RelayConfig {
   poolName: string
@@ -38,6 +48,8 @@ export interface RelayConfig {
     tlsCert?: string
     tlsKey?: string
   }
+  /** A sibling relay's Stratum server: rigs are sent there by client.reconnect when this relay stops. */
+  stratumSibling?: { host: string, port: number }
   /** Directory of the relay's database and peer key. */
   dataDir: string
   daemon?: DaemonConfig
@@ -57,6 +69,37 @@ export interface RelayConfig {
       maxValidators: number
     }
   }
+  /** Alert rules (thresholds, hold times) and where alerts are delivered (relay/src/monitor); defaults when absent. */
+  alerts?: AlertsConfig
+}
+
+/** One rule's switch and hold: it fires once its condition has held `holdSeconds` without a break. */
+export interface AlertRuleConfig {
+  enabled: boolean
+  holdSeconds: number
+}
+
+export interface AlertsConfig {
+  /** A rig with no accepted pseudo-share (disconnected or silent) for `offlineSeconds`. */
+  rigOffline: { enabled: boolean, offlineSeconds: number }
+  /** A payout address with no share in the share chain and no pseudo-share from its rigs for `offlineSeconds`. */
+  addressOffline: { enabled: boolean, offlineSeconds: number, addresses: string[] }
+  /** A rig's (or all rigs') short hashrate average `percent` below its own long average. */
+  hashrateDrop: AlertRuleConfig & { percent: number }
+  /** Stratum submits rejected (any reason but stale) above `percent` over the last `windowSeconds`. */
+  rejectRate: AlertRuleConfig & { percent: number, windowSeconds: number }
+  /** Stratum submits rejected as stale above `percent` over the last `windowSeconds`. */
+  staleRate: AlertRuleConfig & { percent: number, windowSeconds: number }
+  noPeers: AlertRuleConfig
+  daemonUnhealthy: AlertRuleConfig
+  /** A block found here was orphaned; firing until it is back in the best chain or `keepFiringSeconds` passed. */
+  blockOrphaned: { enabled: boolean, keepFiringSeconds: number }
+  /** Resident memory of the relay above `limitMiB`. */
+  memory: AlertRuleConfig & { limitMiB: number }
+  /** Generic JSON POST targets, Discord webhooks ({content}), and a Telegram bot (sendMessage). */
+  webhooks: string[]
+  discordWebhooks: string[]
+  telegram?: { apiUrl: string, botToken: string, chatId: string }
 }
 
 /** The file, env or flags broke a rule; `problems` lists every one, each a sentence an operator can act on. */

@@ -1,18 +1,18 @@
 import {
   checkDevnetBlockInContext, describeDevnetVerdict, devnetAncestorsNeeded, devnetMedianTimePast, nextDevnetBits, parseDevnetBlock,
   type DevnetAncestor, type DevnetParentContext, type DevnetVerdict, type ParsedDevnetBlock
-} from '../../../shared/src/chain/devnet-rules'
-import type { ChainParams } from '../../../shared/src/chain/params'
-import { createLogger } from '../../../shared/src/log'
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
-import { hashToDisplayHex, type BlockHeader } from '../../../shared/src/primitives/header'
-import { bitsToTarget, targetToWork } from '../../../shared/src/primitives/target'
-import type { Transaction } from '../../../shared/src/primitives/tx'
-import { ignore } from '../../../shared/src/sharechain/verdict'
-import { Listeners } from '../util/listeners'
+} from '@otedama/shared/chain'
+import type { ChainParams } from '@otedama/shared/chain'
+import { createLogger } from '@otedama/shared/log'
+import { bytesToHex } from '@otedama/shared/primitives'
+import { hashToDisplayHex, type BlockHeader } from '@otedama/shared/primitives'
+import { bitsToTarget, targetToWork } from '@otedama/shared/primitives'
+import type { Transaction } from '@otedama/shared/primitives'
+import { ignore } from '@otedama/shared/sharechain'
 import type { DevnetGenesisBlock } from './genesis'
 import { DevnetOrphanPool, MAX_DEVNET_ORPHANS } from './orphans'
 import type { DevnetBlockStore } from './store'
+import { ListenerSet } from '@otedama/shared/util'
 
 const log = createLogger('devnet')
 
@@ -48,8 +48,8 @@ export interface DevnetAcceptResult {
 }
 
 /**
- * The embedded devnet's block index (DESIGN.md, Chains): blocks of header + coinbase checked by
- * shared/src/chain/devnet-rules, the chain with most cumulative work wins (ties: the first seen stays),
+ * The embedded devnet's block index (docs/design.md, Chains): blocks of header + coinbase checked by
+ * @otedama/shared src/chain/devnet-rules, the chain with most cumulative work wins (ties: the first seen stays),
  * reorgs to a heavier branch, bounded orphans, and persistence through a DevnetBlockStore.
  * `acceptBlock` is the one entry point for blocks, mined here (Stratum, local shares) or gossiped in.
  */
@@ -58,7 +58,7 @@ export class DevnetChain {
   /** The best chain: mainChain[h] is its block at height h. */
   private readonly mainChain: DevnetBlock[] = []
   private readonly orphans: DevnetOrphanPool
-  private readonly tips = new Listeners<[DevnetBlock, DevnetBlock]>()
+  private readonly tips = new ListenerSet<[DevnetBlock, DevnetBlock]>()
   private readonly store: DevnetBlockStore | undefined
   private readonly now: () => number
   /** Accepts run one at a time: each sees the index the previous one left, store writes keep order. */

@@ -1,9 +1,9 @@
-import type { ChainParams } from '../../../shared/src/chain/params'
-import { sha256d } from '../../../shared/src/primitives/hash'
-import { encodeHeader, HEADER_BYTES, type BlockHeader } from '../../../shared/src/primitives/header'
-import { OP_RETURN, pushData } from '../../../shared/src/primitives/script'
-import { bitsToTarget, meetsTarget } from '../../../shared/src/primitives/target'
-import { encodeTx, txid, type Transaction } from '../../../shared/src/primitives/tx'
+import type { ChainParams } from '@otedama/shared/chain'
+import { sha256d } from '@otedama/shared/primitives'
+import { encodeHeader, HEADER_BYTES, type BlockHeader } from '@otedama/shared/primitives'
+import { OP_RETURN, pushData } from '@otedama/shared/primitives'
+import { bitsToTarget, meetsTarget } from '@otedama/shared/primitives'
+import { encodeTx, txid, type Transaction } from '@otedama/shared/primitives'
 
 /**
  * devnet's block 0 nonce: the lowest nonce from 0 whose sha256d meets the genesis bits 0x1e00ffff

@@ -1,4 +1,4 @@
-// The embedded devnet (DESIGN.md, Chains): its block index and its TemplateSource.
+// The embedded devnet (docs/design.md, Chains): its block index and its TemplateSource.
 import type { DevnetChain } from './chain'
 import { DevnetTemplateSource, type DevnetSourceOptions } from './source'
 import type { DevnetBlockStore } from './store'

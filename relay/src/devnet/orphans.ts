@@ -1,5 +1,5 @@
-import type { ParsedDevnetBlock } from '../../../shared/src/chain/devnet-rules'
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
+import type { ParsedDevnetBlock } from '@otedama/shared/chain'
+import { bytesToHex } from '@otedama/shared/primitives'
 
 /**
  * Orphans kept while their parent is fetched, blocks. Each passed every context-free check, PoW

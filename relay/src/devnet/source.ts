@@ -1,17 +1,17 @@
-import { getChainParams } from '../../../shared/src/chain'
+import { getChainParams } from '@otedama/shared/chain'
 import {
   decodeDevnetBlock, DEVNET_MAX_BLOCK_WEIGHT_WU, encodeDevnetBlock, type DevnetVerdict
-} from '../../../shared/src/chain/devnet-rules'
-import type { ChainParams } from '../../../shared/src/chain/params'
-import { blockSubsidy } from '../../../shared/src/chain/subsidy'
-import { createLogger } from '../../../shared/src/log'
-import { hashToDisplayHex } from '../../../shared/src/primitives/header'
-import { bitsToTarget } from '../../../shared/src/primitives/target'
+} from '@otedama/shared/chain'
+import type { ChainParams } from '@otedama/shared/chain'
+import { blockSubsidy } from '@otedama/shared/chain'
+import { createLogger } from '@otedama/shared/log'
+import { hashToDisplayHex } from '@otedama/shared/primitives'
+import { bitsToTarget } from '@otedama/shared/primitives'
 import type { BlockTemplate, ChainPosition, ProposalVerdict, SourceHealth, SubmitOutcome, TemplateSource } from '../template/types'
-import { Listeners } from '../util/listeners'
 import { DevnetChain, type DevnetBlock } from './chain'
 import { devnetGenesisBlock } from './genesis'
 import type { DevnetBlockStore } from './store'
+import { ListenerSet } from '@otedama/shared/util'
 
 export type { DevnetBlockStore } from './store'
 
@@ -43,9 +43,9 @@ export class DevnetTemplateSource implements TemplateSource {
   readonly kind = 'devnet'
   readonly network = 'devnet'
   readonly chain: DevnetChain
-  private readonly templates = new Listeners<[BlockTemplate, boolean]>()
-  private readonly blocks = new Listeners<[DevnetBlock, BlockOrigin]>()
-  private readonly healthListeners = new Listeners<[SourceHealth]>()
+  private readonly templates = new ListenerSet<[BlockTemplate, boolean]>()
+  private readonly blocks = new ListenerSet<[DevnetBlock, BlockOrigin]>()
+  private readonly healthListeners = new ListenerSet<[SourceHealth]>()
   private latest: BlockTemplate | undefined
   private readonly now: () => number
   private readonly startedAt: number

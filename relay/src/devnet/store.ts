@@ -1,10 +1,10 @@
 import { mkdir, open, readFile, truncate } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { createLogger } from '../../../shared/src/log'
-import { DEVNET_MAX_COINBASE_BYTES } from '../../../shared/src/chain/devnet-rules'
-import { concatBytes, equalBytes } from '../../../shared/src/primitives/bytes'
-import { sha256d } from '../../../shared/src/primitives/hash'
-import { HEADER_BYTES } from '../../../shared/src/primitives/header'
+import { createLogger } from '@otedama/shared/log'
+import { DEVNET_MAX_COINBASE_BYTES } from '@otedama/shared/chain'
+import { concatBytes, equalBytes } from '@otedama/shared/primitives'
+import { sha256d } from '@otedama/shared/primitives'
+import { HEADER_BYTES } from '@otedama/shared/primitives'
 
 const log = createLogger('devnet-store')
 

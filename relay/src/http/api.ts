@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { createLogger } from '../../../shared/src/log'
-import { AddressError } from '../../../shared/src/address'
-import { renderPrometheus } from './prometheus'
+import { createLogger } from '@otedama/shared/log'
+import { AddressError } from '@otedama/shared/address'
+import { createPrometheusExporter } from './prometheus'
+import { LiveStream } from './stream'
 import type { ApiContext } from './views'
+import type { ApiRoute } from './observer-api'
 
 const log = createLogger('http/api')
 
@@ -14,10 +16,7 @@ export const MAX_REQUEST_BODY_BYTES = 0
 /** Default and largest `limit` of list endpoints (items). */
 export const DEFAULT_LIST_LIMIT = 50
 export const MAX_LIST_LIMIT = 1000
-/** Live stream clients at once (connections); more get 503. */
-export const MAX_STREAM_CLIENTS = 256
-/** Metrics push period (ms): DESIGN's 1-second metrics. */
-export const STREAM_INTERVAL_MS = 1000
+export { MAX_STREAM_CLIENTS, STREAM_INTERVAL_MS } from './stream'
 
 function sendJson (res: ServerResponse, status: number, body: unknown, head = false): void {
   const text = JSON.stringify(body, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
@@ -47,14 +46,9 @@ function limitOf (url: URL): number | string {
  * The JSON API under /api/v1/, the live stream (SSE), and Prometheus /metrics. Returns false when
  * the path is not ours (the caller serves the PWA).
  */
-export function createApiHandler (ctx: ApiContext) {
-  const streams = new Set<ServerResponse>()
-  const timer = setInterval(() => {
-    if (streams.size === 0) return
-    const frame = `data: ${JSON.stringify(ctx.metrics())}\n\n`
-    for (const res of streams) res.write(frame)
-  }, STREAM_INTERVAL_MS)
-  timer.unref()
+export function createApiHandler (ctx: ApiContext, extraRoutes: ApiRoute[] = []) {
+  const stream = new LiveStream(() => ctx.metrics())
+  const prometheus = createPrometheusExporter()
 
   async function handle (req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const rawUrl = req.url ?? '/'
@@ -87,8 +81,8 @@ export function createApiHandler (ctx: ApiContext) {
   async function route (url: URL, req: IncomingMessage, res: ServerResponse, head: boolean): Promise<void> {
     const path = url.pathname
     if (path === '/metrics') {
-      const text = renderPrometheus(ctx.metrics(), ctx.status())
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' })
+      const text = await prometheus.render(ctx.metrics(), ctx.status(), ctx.extraMetrics?.() ?? [], ctx.prometheusRegistries ?? [])
+      res.writeHead(200, { 'content-type': prometheus.contentType, 'cache-control': 'no-store' })
       res.end(head ? undefined : text)
       return
     }
@@ -124,27 +118,22 @@ export function createApiHandler (ctx: ApiContext) {
       }
       return sendJson(res, 200, await ctx.payouts(address), head)
     }
+    for (const extra of extraRoutes) if (await extra(url, res, head)) return
     sendError(res, 404, 'not-found', `no API endpoint ${path}; see /api/v1/status, sharechain, payouts/:address, blocks, rigs, templates/current, templates/:id, template, stream`)
   }
 
   function openStream (req: IncomingMessage, res: ServerResponse): void {
-    if (streams.size >= MAX_STREAM_CLIENTS) return sendError(res, 503, 'busy', `the live stream is full (${MAX_STREAM_CLIENTS} clients); retry later`, { 'retry-after': '10' })
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' })
-    res.write(`retry: ${STREAM_INTERVAL_MS * 3}\n\ndata: ${JSON.stringify(ctx.metrics())}\n\n`)
-    streams.add(res)
-    const drop = (): void => { streams.delete(res) }
-    req.on('close', drop)
-    res.on('error', drop)
+    const refusal = stream.open(req, res)
+    if (refusal !== undefined) sendError(res, refusal.status, refusal.code, refusal.message, { 'retry-after': '10' })
   }
 
   return {
     handle,
     /** Ends every stream and the push timer. */
     close (): void {
-      clearInterval(timer)
-      for (const res of streams) res.end()
-      streams.clear()
+      stream.close()
     },
-    streamClients: () => streams.size
+    streamClients: () => stream.size,
+    stream
   }
 }

@@ -1,5 +1,5 @@
 // Operator-facing settings of the relay's libp2p node, with the deliberate connection limits.
-import type { FloodGuardParams, GossipScorePolicy } from '../../../shared/src/p2p'
+import type { FloodGuardParams, GossipScorePolicy } from '@otedama/shared/p2p'
 
 /** Total connections: hundreds of browsers plus tens of relays (each browser costs ~2-4 MB of buffers). */
 export const RELAY_MAX_CONNECTIONS = 600
@@ -62,7 +62,7 @@ export interface RelayP2pConfig {
   maxReservations?: number
   inboundConnectionsPerHostPerSecond?: number
   scorePolicy?: Partial<GossipScorePolicy>
-  /** Per-peer gossip rate bound (shared/src/p2p/limits.ts defaults); benchmarks turn it off to measure capacity. */
+  /** Per-peer gossip rate bound (@otedama/shared src/p2p/limits.ts defaults); benchmarks turn it off to measure capacity. */
   floodGuard?: Partial<FloodGuardParams>
 }
 

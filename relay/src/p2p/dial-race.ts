@@ -3,17 +3,13 @@
 // with no listener and it surfaces as an uncaught exception (seen ~1 in 3 runs of the gossip tests).
 // The dial itself already failed cleanly, so such an error carries no information: recognise exactly
 // that shape and nothing else.
-import { createLogger } from '../../../shared/src/log'
+import { createLogger } from '@otedama/shared/log'
+
+import { isOrphanedDialError } from './orphaned-dial'
+
+export { isOrphanedDialError }
 
 const log = createLogger('p2p:dial-race')
-const ORPHANED_DIAL_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'])
-
-export function isOrphanedDialError (err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false
-  const e = err as { code?: unknown, syscall?: unknown }
-  return e.syscall === 'connect' && typeof e.code === 'string' && ORPHANED_DIAL_CODES.has(e.code)
-}
-
 /**
  * Keeps the relay alive through that race: orphaned dial errors are logged at debug level; any other
  * uncaught exception is logged and ends the process, as Node would have.

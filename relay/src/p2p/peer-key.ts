@@ -4,7 +4,8 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
-import { createLogger } from '../../../shared/src/log'
+import { createLogger } from '@otedama/shared/log'
+import { errorMessage } from '@otedama/shared/util'
 
 const log = createLogger('p2p:key')
 
@@ -30,7 +31,7 @@ export async function loadOrCreatePeerKey(dataDir: string): Promise<PrivateKey> 
     try {
       return privateKeyFromProtobuf(bytes)
     } catch (err) {
-      throw new PeerKeyError(`${path} is not a libp2p private key (${(err as Error).message}); move it away to create a new identity`)
+      throw new PeerKeyError(`${path} is not a libp2p private key (${errorMessage(err)}); move it away to create a new identity`)
     }
   }
   const key = await generateKeyPair('Ed25519')

@@ -3,7 +3,7 @@
 // server mode on a private protocol id, optional mDNS, bootstrap list, persistent key, and the sync and
 // template protocols. The relay process composes it through the small API at the bottom.
 import './shims'
-import type { CatchUpResult, SharePeerNode } from '../../../shared/src/p2p/node'
+import type { CatchUpResult, SharePeerNode } from '@otedama/shared/p2p'
 import { bootstrap } from '@libp2p/bootstrap'
 import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { gossipsub } from '@libp2p/gossipsub'
@@ -19,7 +19,7 @@ import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import { createLogger } from '../../../shared/src/log'
+import { createLogger } from '@otedama/shared/log'
 import {
   createGossipScorePolicy,
   fetchWindow,
@@ -34,13 +34,14 @@ import {
   TemplateServer,
   type FrameStream,
   type FullTemplateSource,
+  MAX_GOSSIP_DATA_BYTES,
   type GossipMetrics,
   type MessageValidator,
   type PubSubLike,
   type ShareSyncSource,
   type ValidatedTopicKind,
   type VerdictKind
-} from '../../../shared/src/p2p'
+} from '@otedama/shared/p2p'
 import {
   RELAY_INBOUND_CONNECTIONS_PER_HOST_PER_SECOND,
   RELAY_MAX_CONNECTIONS,
@@ -86,13 +87,31 @@ export interface RelayNodeMetrics {
   gossip: GossipMetrics
   connections: number
   gossipPeers: number
+  /** Peers in our gossipsub mesh for the share topic (those we forward every share to at once). */
+  shareMeshPeers: number
   reservations: number
   banned: number
   syncServed: number
   syncRefused: number
+  /** Gossip messages waiting for validation (all peers). */
+  validationQueue: number
+  /** Gossip RPC frames over the inbound size limit (dropped undecoded, charged to the sender). */
+  oversizedFrames: number
 }
 
-export type { CatchUpResult } from '../../../shared/src/p2p/node'
+/** @libp2p/gossipsub 17's GossipSub class has getMeshPeers; its exported interface leaves it out. */
+interface GossipMeshView {
+  getMeshPeers: (topic: string) => string[]
+}
+
+/** A banned peer as the operator sees it. */
+export interface PeerBan {
+  peerId: string
+  until: number
+  reason: string
+}
+
+export type { CatchUpResult } from '@otedama/shared/p2p'
 
 export interface RelayNode extends SharePeerNode {
   publishHeader(bytes: Uint8Array): Promise<number>
@@ -102,7 +121,18 @@ export interface RelayNode extends SharePeerNode {
   scoreOf(peer: PeerId | string): number
   onGraylisted(handler: (peer: PeerId, score: number) => void): () => void
   metrics(): RelayNodeMetrics
+  /** Peers refused now (graylisted, flooding), for the operator. */
+  bans(): PeerBan[]
+  /** Lifts a peer's ban (the operator's call); true when there was one. */
+  liftBan(peerId: string): boolean
 }
+
+/**
+ * IDONTWANT (gossipsub 1.2) is sent to every mesh peer for each message above this size before the
+ * message is validated; on a relay with hundreds of mesh peers that turns each flood message into
+ * hundreds of writes. Above the largest accepted message, so the relay never sends it (peers may).
+ */
+export const RELAY_IDONTWANT_MIN_DATA_BYTES = MAX_GOSSIP_DATA_BYTES + 1
 
 type RelayServices = { pubsub: ReturnType<ReturnType<typeof gossipsub>>; relay: CircuitRelayService } & Record<string, unknown>
 
@@ -156,6 +186,7 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
       pubsub: gossipsub({
         ...sharedGossipOptions(topics, policy, handlers.appSpecificScore),
         doPX: true,
+        idontwantMinDataSize: RELAY_IDONTWANT_MIN_DATA_BYTES,
         D: RELAY_MESH_DEGREE,
         Dlo: RELAY_MESH_DEGREE_LOW,
         Dhi: config.maxConnections ?? RELAY_MESH_DEGREE_HIGH
@@ -181,12 +212,22 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
       banAndHangUp(peer)
       for (const handler of graylistHandlers) handler(peer, score)
     },
-    onFlooder: (peer) => banAndHangUp(peer)
+    onFlooder: (peer) => banAndHangUp(peer, 'flooding gossip (rate or oversized frames)')
   })
-  const banAndHangUp = (peer: PeerId): void => {
-    bans.add(peer.toString())
+  const banAndHangUp = (peer: PeerId, reason = 'gossip score below the graylist threshold'): void => {
+    bans.add(peer.toString(), reason)
+    router.forgetPeer(peer)
     void node.hangUp(peer).catch((err: Error) => log.debug(`hang up ${peer.toString()}: ${err.message}`))
   }
+  // gossipsub drops an RPC frame over its inbound limit (it-length-prefixed's InvalidDataLengthError)
+  // and forgets the peer's stream, at no cost to the sender: charge it to the sender's flood excess.
+  const gossip = services.pubsub as unknown as { handlePeerReadStreamError(err: Error, peer: PeerId): void }
+  const dropStream = gossip.handlePeerReadStreamError.bind(gossip)
+  gossip.handlePeerReadStreamError = (err: Error, peer: PeerId): void => {
+    if (err?.name === 'InvalidDataLengthError' || err?.name === 'InvalidDataLengthLengthError') router.oversizedFrame(peer)
+    dropStream(err, peer)
+  }
+  node.addEventListener('peer:disconnect', (event) => router.forgetPeer(event.detail))
   const fetchById = async (peer: PeerId | Multiaddr, ids: Uint8Array[]): Promise<Uint8Array[]> =>
     (await requestSync(await open(peer, protocols.sync)(), { kind: 'byId', ids })).shares
   const ingestSynced = async (share: Uint8Array, from: PeerId): Promise<VerdictKind> => {
@@ -259,11 +300,16 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
       gossip: router.metrics,
       connections: node.getConnections().length,
       gossipPeers: pubsub.getPeers().length,
+      shareMeshPeers: (services.pubsub as unknown as GossipMeshView).getMeshPeers(topics.share).length,
       reservations: services.relay.reservations.size,
       banned: bans.size,
       syncServed: syncServer?.served ?? 0,
-      syncRefused: syncServer?.refused ?? 0
-    })
+      syncRefused: syncServer?.refused ?? 0,
+      validationQueue: router.queuedForValidation,
+      oversizedFrames: router.oversizedFrames
+    }),
+    bans: () => bans.list(),
+    liftBan: (peerId) => bans.lift(peerId)
   }
 }
 

@@ -1,4 +1,4 @@
-// Node 20 lacks two things libp2p 3 expects of its runtime (notes/libp2p.md): Promise.withResolvers
+// Node 20 lacks two things libp2p 3 expects of its runtime (docs/field-notes.md (libp2p)): Promise.withResolvers
 // (Node 22) and a global WebSocket (Node 22; the WebSockets transport dials with it). Installed once,
 // here, before any libp2p module runs; on newer Node both are left alone.
 import { WebSocket as NodeWebSocket } from 'ws'

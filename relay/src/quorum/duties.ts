@@ -1,17 +1,19 @@
 import type { PrivateKey } from '@libp2p/interface'
-import { createLogger } from '../../../shared/src/log'
-import { bytesToHex, equalBytes } from '../../../shared/src/primitives/bytes'
-import { sha256d } from '../../../shared/src/primitives/hash'
-import { encodeTemplateAnnouncement } from '../../../shared/src/sharechain/template'
+import { createLogger } from '@otedama/shared/log'
+import { bytesToHex, equalBytes } from '@otedama/shared/primitives'
+import { sha256d } from '@otedama/shared/primitives'
+import { encodeTemplateAnnouncement } from '@otedama/shared/sharechain'
 import {
-  decodeSignedTemplate, encodeAttestation, encodeSignedTemplate, selectCommittee, signAttestation, signTemplate, verifySignedTemplate,
-  DEFAULT_COMMITTEE_SIZE, type Attestation, type BlockClaim, type TemplateClaim
-} from '../../../shared/src/quorum'
+  committeeSeed, decodeSignedTemplate, encodeAttestation, encodeSignedTemplate, relayKeyHex, selectCommittee, signAttestation, signTemplate,
+  verifySignedTemplate, DEFAULT_COMMITTEE_SIZE, type Attestation, type BlockClaim, type RelayWeights, type TemplateClaim
+} from '@otedama/shared/quorum'
+import type { TemplateAnnouncement } from '@otedama/shared/sharechain'
 import type { BlockAttestationKind, BlockAttestor } from '../block/submitter'
 import type { TemplateSource } from '../template/types'
 import type { TemplateBook } from '../work/template-book'
 import { announce } from '../work/template-book'
 import { decodeFullTemplate, encodeFullTemplate, proposalBlock } from './full-template'
+import { errorMessage, BoundedMap } from '@otedama/shared/util'
 
 const log = createLogger('quorum')
 
@@ -35,14 +37,14 @@ export interface QuorumTransport {
 
 export interface QuorumDutiesInit {
   key: PrivateKey
-  /** Our peer id bytes (the committee is chosen over peer id bytes). */
+  /** Our peer id bytes (our relay key, sha256 of them, is what committees draw). */
   selfId: Uint8Array
   networkTag: Uint8Array
   source: TemplateSource
   book: TemplateBook
   transport: QuorumTransport
-  /** Relays that may sit on committees (peer id bytes), ourselves included. */
-  candidates: () => Uint8Array[]
+  /** The weighted roster now (relay keys with work in our share chain's window): committees are drawn from it. */
+  weights: () => RelayWeights
   committeeSize?: number
   /** Batching of attestations (config optimization.sharePropagation). */
   batchSize: number
@@ -63,32 +65,42 @@ export interface QuorumDutiesObserver {
 }
 
 /**
- * A relay's duties in the quorums (DESIGN.md, Validation in quorums): publish its templates (signed)
- * and block headers; on a template's committee, fetch it, check it with the own daemon's proposal
- * mode, attest, and keep it for block submission; attest its blocks accepted, orphaned, confirmed.
+ * A relay's duties in the quorums (sharechain/README.md, Quorums): publish its templates (signed) and
+ * block headers; on a template's committee (drawn by weight, seeded by the template's prev block), fetch
+ * it, check it with the own daemon's proposal mode, attest, and keep it for block submission; attest
+ * its own template when on its committee (a signature is not a vote); attest its blocks accepted,
+ * orphaned, confirmed.
  */
 export class QuorumDuties implements BlockAttestor {
   private readonly pending: Attestation[] = []
-  private readonly checked = new Map<string, TemplateClaim | 'skipped'>()
+  private readonly checked = new BoundedMap<string, TemplateClaim | 'skipped'>(MAX_CHECKED_TEMPLATES)
   private flushTimer: ReturnType<typeof setTimeout> | undefined
   private running = 0
   /** Template ids being checked now: relays on one tip may announce the same template. */
   private readonly inFlight = new Set<string>()
   /** Signed templates whose prev block our source does not have as its tip yet, by template id hex. */
-  private readonly awaitingTip = new Map<string, { prevHashHex: string, bytes: Uint8Array }>()
+  private readonly awaitingTip = new BoundedMap<string, { prevHashHex: string, bytes: Uint8Array }>(MAX_TEMPLATES_AWAITING_TIP)
   private lastSigned: { templateId: Uint8Array, bytes: Uint8Array } | undefined
   private offs: Array<() => void> = []
   private readonly now: () => number
+  private readonly selfKey: string
 
   constructor (private readonly init: QuorumDutiesInit) {
     this.now = init.now ?? (() => Math.floor(Date.now() / 1000))
+    this.selfKey = relayKeyHex(init.selfId)
+  }
+
+  /** Whether we sit on the committee of a template on `template.prevHash`, by the weights now. */
+  onCommittee (template: Pick<TemplateAnnouncement, 'prevHash'>): boolean {
+    const committee = selectCommittee(this.init.weights().byKey, committeeSeed('template', template.prevHash), this.init.committeeSize ?? DEFAULT_COMMITTEE_SIZE)
+    return committee.includes(this.selfKey)
   }
 
   /** Publishes each own template announcement, signed (the current one at once). */
   start (): void {
     this.offs.push(this.init.book.onAnnouncement((entry) => {
       if (this.init.source.current() !== entry.template) return // committee templates are not ours to announce
-      void this.publishTemplate(entry.announcement).catch((err: unknown) => log.warn(`publish template: ${(err as Error).message}`))
+      void this.publishTemplate(entry.announcement).catch((err: unknown) => log.warn(`publish template: ${errorMessage(err)}`))
     }))
     // A template that arrived before our source reached its prev block is checked once it has.
     this.offs.push(this.init.source.onTemplate((template, newTip) => {
@@ -96,7 +108,7 @@ export class QuorumDuties implements BlockAttestor {
     }))
     const latest = this.init.book.latest()
     if (latest !== undefined && latest.template === this.init.source.current()) {
-      void this.publishTemplate(latest.announcement).catch((err: unknown) => log.warn(`publish template: ${(err as Error).message}`))
+      void this.publishTemplate(latest.announcement).catch((err: unknown) => log.warn(`publish template: ${errorMessage(err)}`))
     }
   }
 
@@ -137,8 +149,7 @@ export class QuorumDuties implements BlockAttestor {
     const key = bytesToHex(check.templateId)
     const done = this.checked.get(key)
     if (done !== undefined) return done
-    const committee = selectCommittee(this.init.candidates(), check.templateId, this.init.committeeSize ?? DEFAULT_COMMITTEE_SIZE)
-    if (!committee.some((id) => equalBytes(id, this.init.selfId))) return 'not-member'
+    if (!this.onCommittee(check.template)) return 'not-member'
     if (equalBytes(check.publisherId, this.init.selfId)) return 'skipped' // our own: the daemon built it
     if (this.running >= MAX_CONCURRENT_CHECKS || this.inFlight.has(key)) return 'skipped'
     this.running++
@@ -147,7 +158,6 @@ export class QuorumDuties implements BlockAttestor {
       const claim = await this.checkTemplate(check.publisherId, check.templateId, signed.announcement)
       if (claim === 'awaiting-tip') {
         this.awaitingTip.set(key, { prevHashHex: bytesToHex(check.template.prevHash), bytes })
-        while (this.awaitingTip.size > MAX_TEMPLATES_AWAITING_TIP) this.awaitingTip.delete(this.awaitingTip.keys().next().value as string)
         return 'skipped'
       }
       this.remember(key, claim)
@@ -168,14 +178,14 @@ export class QuorumDuties implements BlockAttestor {
       fetched = await this.init.transport.fetchTemplate(publisherId, templateId)
     } catch (err) {
       // Unreachable or unwilling publisher: nothing proves the template wrong, and nobody can confirm it.
-      log.info(`template ${bytesToHex(templateId).slice(0, 16)}: fetch failed, no opinion: ${(err as Error).message}`)
+      log.info(`template ${bytesToHex(templateId).slice(0, 16)}: fetch failed, no opinion: ${errorMessage(err)}`)
       return 'skipped'
     }
     let full
     try {
       full = decodeFullTemplate(fetched, this.init.source.network)
     } catch (err) {
-      log.info(`template ${bytesToHex(templateId).slice(0, 16)}: publisher sent a malformed template: ${(err as Error).message}`)
+      log.info(`template ${bytesToHex(templateId).slice(0, 16)}: publisher sent a malformed template: ${errorMessage(err)}`)
       return 'invalid'
     }
     // The full template must be exactly what was announced (same id), else the publisher lied.
@@ -196,16 +206,19 @@ export class QuorumDuties implements BlockAttestor {
   private async publishTemplate (announcement: Parameters<typeof signTemplate>[0]): Promise<void> {
     const signed = await signTemplate(announcement, this.init.key)
     const bytes = encodeSignedTemplate(signed)
-    this.lastSigned = { templateId: sha256d(signed.announcement), bytes }
+    const templateId = sha256d(signed.announcement)
+    this.lastSigned = { templateId, bytes }
     this.init.observer?.published?.(bytes)
     this.init.transport.publishTemplate(bytes)
+    // Our daemon built it: on its committee, our vote is an attestation like every member's.
+    if (this.onCommittee(announcement)) await this.attest('template', 'valid', templateId)
   }
 
   private retryAwaiting (prevHashHex: string): void {
     for (const [id, waiting] of this.awaitingTip) {
       if (waiting.prevHashHex !== prevHashHex) continue
       this.awaitingTip.delete(id)
-      void this.onSignedTemplate(waiting.bytes).catch((err: unknown) => log.warn(`template check: ${(err as Error).message}`))
+      void this.onSignedTemplate(waiting.bytes).catch((err: unknown) => log.warn(`template check: ${errorMessage(err)}`))
     }
   }
 
@@ -230,6 +243,5 @@ export class QuorumDuties implements BlockAttestor {
 
   private remember (key: string, claim: TemplateClaim | 'skipped'): void {
     this.checked.set(key, claim)
-    if (this.checked.size > MAX_CHECKED_TEMPLATES) this.checked.delete(this.checked.keys().next().value as string)
   }
 }

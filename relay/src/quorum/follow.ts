@@ -1,14 +1,15 @@
-import { createLogger } from '../../../shared/src/log'
-import { ACCEPT, ignore, type Verdict } from '../../../shared/src/p2p'
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
+import { createLogger } from '@otedama/shared/log'
+import { ACCEPT, ignore, type Verdict } from '@otedama/shared/p2p'
+import { bytesToHex } from '@otedama/shared/primitives'
 import {
-  QuorumFollower, checkAttestationMessage, checkSignedTemplateMessage, encodeAttestation,
-  type Attestation, type BlockClaim, type Judge, type SubjectStatus
-} from '../../../shared/src/quorum'
+  QuorumFollower, checkAttestationMessage, checkSignedTemplateMessage, encodeAttestation, relayKeyHex,
+  type Attestation, type BlockClaim, type Judge, type RelayWeights, type SubjectStatus
+} from '@otedama/shared/quorum'
 import type { BlockAttestationKind } from '../block/submitter'
 import type { ChainPosition, TemplateSource } from '../template/types'
 import type { QuorumDutiesObserver } from './duties'
 import { RelayRoster } from './roster'
+import { errorMessage, BoundedMap } from '@otedama/shared/util'
 
 const log = createLogger('quorum/follow')
 
@@ -30,6 +31,8 @@ export interface RelayQuorumInit {
   selfId: Uint8Array
   networkTag: Uint8Array
   source: TemplateSource
+  /** The weighted roster now, from our share chain's window (RelayWeightBook over the pool's chain). */
+  weights: () => RelayWeights
   /** k (config optimization.validation.maxValidators). */
   committeeSize: number
   /** Agreeing members needed at least (config optimization.validation.minValidators). */
@@ -43,33 +46,35 @@ export interface RelayQuorumInit {
 interface KeptTemplate {
   signed: Uint8Array
   publisherId: Uint8Array
-  /** Each attester's latest encoded attestation, by attester hex. */
-  attestations: Map<string, { time: number, bytes: Uint8Array }>
+  /** Each attester's latest encoded attestation, by attester hex, with its relay key. */
+  attestations: Map<string, { time: number, bytes: Uint8Array, relayKey: string }>
 }
 
 /**
- * What this relay believes about templates and blocks (DESIGN.md, Validation in quorums): the
- * roster of relays (committee candidates), the shared QuorumFollower fed with verified signed
- * templates and attestations from gossip and with our own word, and the local truth that moves
- * reputation: our daemon's proposal checks, blocks accepted on a template, our own chain.
+ * What this relay believes about templates and blocks (sharechain/README.md, Quorums): the shared
+ * QuorumFollower over the weights of our own share chain's window, fed with verified signed templates
+ * and attestations from gossip and with our own word; the roster of relays known by peer id (kept by
+ * weight); and the local truth that moves reputation: our daemon's proposal checks, blocks accepted on
+ * a template, our own chain. Where no quorum can exist we trust ourselves alone, and say so (the API's
+ * `trust`), in the words a browser on us uses.
  */
 export class RelayQuorum {
   readonly roster: RelayRoster
   readonly follower: QuorumFollower
-  private readonly templates = new Map<string, KeptTemplate>()
-  private readonly attestedBlocks = new Map<string, BlockAttestationKind>()
+  private readonly templates = new BoundedMap<string, KeptTemplate>(MAX_SIGNED_TEMPLATES_KEPT)
+  private readonly attestedBlocks = new BoundedMap<string, BlockAttestationKind>(MAX_ATTESTED_BLOCKS)
   private readonly selfHex: string
   private offTip: (() => void) | undefined
 
   constructor (private readonly init: RelayQuorumInit) {
     this.selfHex = bytesToHex(init.selfId)
-    this.roster = new RelayRoster(init.selfId)
+    this.roster = new RelayRoster(init.selfId, init.weights)
     this.follower = new QuorumFollower({
-      candidates: () => this.roster.candidates(),
-      candidatesVersion: () => this.roster.version(),
+      weights: init.weights,
       committeeSize: init.committeeSize,
       minAttesters: init.minAttesters,
-      isSelf: (hex) => hex === this.selfHex
+      isSelf: (hex) => hex === this.selfHex,
+      loneRelay: init.selfId
     })
   }
 
@@ -96,7 +101,7 @@ export class RelayQuorum {
     }
   }
 
-  /** Template-topic validator: a verified signed template of our network enrols its publisher as a relay. */
+  /** Template-topic validator: a verified signed template of our network; its publisher is heard (roster). */
   async takeSignedTemplate (bytes: Uint8Array): Promise<Verdict> {
     const message = await checkSignedTemplateMessage(bytes, this.init.networkTag)
     if (!message.ok) return message.verdict
@@ -116,6 +121,7 @@ export class RelayQuorum {
     const message = await checkAttestationMessage(bytes, this.init.networkTag)
     if (!message.ok) return message.verdict
     const { attestation: a, attesterId } = message
+    this.roster.add(attesterId)
     const outcome = this.count(attesterId, a, bytes)
     if (outcome === 'stale' || outcome === 'full') return ignore(outcome)
     return ACCEPT
@@ -130,11 +136,11 @@ export class RelayQuorum {
     const status = this.follower.status(templateIdHex)
     if (status === undefined) return undefined
     const kept = this.templates.get(templateIdHex)
-    const members = new Set(status.committee.map(bytesToHex))
+    const members = new Set(status.committee.map((m) => m.relayKey))
     return {
       ...status,
       ...(kept !== undefined ? { signed: kept.signed, publisherId: kept.publisherId } : {}),
-      attestations: kept === undefined ? [] : [...kept.attestations].filter(([attester]) => members.has(attester)).map(([, a]) => a.bytes)
+      attestations: kept === undefined ? [] : [...kept.attestations.values()].filter((a) => members.has(a.relayKey)).map((a) => a.bytes)
     }
   }
 
@@ -145,14 +151,13 @@ export class RelayQuorum {
   private count (attesterId: Uint8Array, a: Attestation, bytes?: Uint8Array): ReturnType<QuorumFollower['addAttestation']> {
     const outcome = this.follower.addAttestation(attesterId, a)
     const idHex = bytesToHex(a.subjectId)
-    // Kept for non-members too (the committee is recomputed when the roster grows), and when the tally
-    // already holds the attester's word from its own signature of the same second: a browser fetching
-    // the work gets one signed template and needs the others' attestations.
+    // Kept for non-members too (the committee is redrawn when the weights move): a browser fetching the
+    // work gets one signed template and needs the members' attestations.
     const kept = a.subjectKind === 'template' ? this.templates.get(idHex) : undefined
     const attester = bytesToHex(attesterId)
     const previous = kept?.attestations.get(attester)
     if (kept !== undefined && outcome !== 'full' && (previous === undefined ? kept.attestations.size < MAX_ATTESTATIONS_KEPT_PER_TEMPLATE : previous.time < a.time)) {
-      kept.attestations.set(attester, { time: a.time, bytes: bytes ?? encodeAttestation(a) })
+      kept.attestations.set(attester, { time: a.time, bytes: bytes ?? encodeAttestation(a), relayKey: relayKeyHex(attesterId) })
     }
     if (a.subjectKind === 'block' && bytesToHex(attesterId) === this.selfHex) this.markAttested(idHex, a.claim as BlockClaim)
     if (a.subjectKind === 'block' && outcome !== 'stale') void this.judgeBlock(a.subjectId)
@@ -167,7 +172,6 @@ export class RelayQuorum {
       return
     }
     this.templates.set(idHex, { signed, publisherId, attestations: new Map() })
-    while (this.templates.size > MAX_SIGNED_TEMPLATES_KEPT) this.templates.delete(this.templates.keys().next().value as string)
   }
 
   /**
@@ -179,7 +183,7 @@ export class RelayQuorum {
     try {
       position = await this.init.source.chainPosition(blockHash)
     } catch (err) {
-      log.debug(`chain position of ${bytesToHex(blockHash).slice(0, 16)}: ${(err as Error).message}`)
+      log.debug(`chain position of ${bytesToHex(blockHash).slice(0, 16)}: ${errorMessage(err)}`)
       return
     }
     this.follower.prove('block', blockHash, blockJudge(position, this.init.coinbaseMaturity))
@@ -195,7 +199,6 @@ export class RelayQuorum {
   private markAttested (blockHashHex: string, state: BlockAttestationKind): void {
     this.attestedBlocks.delete(blockHashHex)
     this.attestedBlocks.set(blockHashHex, state)
-    while (this.attestedBlocks.size > MAX_ATTESTED_BLOCKS) this.attestedBlocks.delete(this.attestedBlocks.keys().next().value as string)
   }
 }
 

@@ -1,11 +1,12 @@
 /**
  * Errors of the coin daemon JSON-RPC client. Three kinds, because callers react differently:
- * - RpcTransportError: the daemon could not be reached or did not answer in time (retry later);
+ * - RpcTransportError: the daemon could not be reached, did not answer in time, or is overloaded
+ *   (retry later, with backoff);
  * - RpcProtocolError: it answered something that is not a well-formed JSON-RPC reply (a misconfigured
  *   URL, a proxy, or a hostile endpoint; retrying rarely helps);
  * - RpcCallError: the daemon understood and refused (code and message are the daemon's own).
  */
-export type RpcTransportCode = 'unreachable' | 'timeout' | 'auth' | 'http-status' | 'too-large'
+export type RpcTransportCode = 'unreachable' | 'timeout' | 'auth' | 'http-status' | 'too-large' | 'overloaded'
 
 export class RpcTransportError extends Error {
   override readonly name = 'RpcTransportError'

@@ -1,6 +1,6 @@
 import type { ClassicLevel } from 'classic-level'
-import { bytesToHex, hexToBytes } from '../../../shared/src/primitives/bytes'
-import type { ShareStore, StoredHeader, StoredShare } from '../../../shared/src/store/types'
+import { bytesToHex, hexToBytes } from '@otedama/shared/primitives'
+import type { ShareStore, StoredHeader, StoredShare } from '@otedama/shared/store'
 
 /** Hex digits of the height in index keys (heights below 2^32). */
 const HEIGHT_HEX_DIGITS = 8
@@ -11,7 +11,7 @@ type Db = ClassicLevel<string, string>
 type Op = { type: 'put', sublevel: unknown, key: string, value: unknown } | { type: 'del', sublevel: unknown, key: string }
 
 /**
- * The share chain's ShareStore (shared/src/store) on the relay's LevelDB. Shares sit by id, with an
+ * The share chain's ShareStore (@otedama/shared src/store) on the relay's LevelDB. Shares sit by id, with an
  * index by (height, insertion order) so a restart re-adds them parents-first; headers likewise.
  */
 export class LevelShareStore implements ShareStore {

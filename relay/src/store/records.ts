@@ -1,9 +1,23 @@
-import type { NetworkName } from '../../../shared/src/chain/params'
-import { bytesToHex, hexToBytes } from '../../../shared/src/primitives/bytes'
+import type { NetworkName } from '@otedama/shared/chain'
+import { bytesToHex, hexToBytes } from '@otedama/shared/primitives'
 import type { BlockTemplate } from '../template/types'
 
-/** Life of a block found here: submitted, then accepted or rejected; accepted ends confirmed or orphaned. */
-export type BlockStatus = 'submitted' | 'accepted' | 'rejected' | 'orphaned' | 'confirmed'
+/**
+ * What a block found here is, in one vocabulary for the store, the API, the metrics and the PWA
+ * (relay/README.md, "Block statuses"), always as the daemon's own chain shows it:
+ * - `submitted`: recorded; sent to the daemon or waiting to be sent; its answer not known yet;
+ * - `accepted`: in the daemon's best chain, coinbase not yet mature;
+ * - `confirmed`: in the best chain with coinbase-maturity confirmations (the coinbase is spendable);
+ * - `orphaned`: was in the best chain, and a reorganisation took it out;
+ * - `stale`: never in the best chain although valid: its parent was no longer the tip when it could
+ *   be sent (then it is not sent at all), or the daemon kept it as a side block (`inconclusive`);
+ * - `rejected`: the daemon refused it as invalid; `reason` is the daemon's word.
+ * A block counts toward anyone's payout only while `accepted` or `confirmed`.
+ */
+export const BLOCK_STATUSES = ['submitted', 'accepted', 'confirmed', 'orphaned', 'stale', 'rejected'] as const
+export type BlockStatus = typeof BLOCK_STATUSES[number]
+/** Statuses of blocks in the best chain (the ones that pay). */
+export const IN_CHAIN_STATUSES: readonly BlockStatus[] = ['accepted', 'confirmed']
 
 /** A block found by this relay's miners or assembled here for another relay (JSON-safe: hex and decimal strings). */
 export interface FoundBlockRecord {
@@ -25,7 +39,12 @@ export interface FoundBlockRecord {
   reason?: string
   /** Daemon's best block right after submission (display hex). */
   tipAfter?: string
+  /** Confirmations in the best chain when last checked (1 = the tip); absent off the best chain. */
   confirmations?: number
+  /** Wall-clock ms of the first submitblock call; absent for a block never sent (stale before it could be). */
+  sentAt?: number
+  /** submitblock calls made for this block. */
+  submitAttempts?: number
   updatedAt: number
 }
 
@@ -101,12 +120,21 @@ export function storedToTemplate (s: StoredTemplate, target: (bits: number) => b
   }
 }
 
-/** Where found blocks are kept; the submitter and the HTTP API use this. */
+/** Where found blocks are kept; the block pipeline and the HTTP API use this. */
 export interface BlockRecordStore {
+  /**
+   * Writes a record and its indexes in one atomic batch: one row per hash however often and from
+   * wherever it is written (writes of block records run one after another; a later write of the
+   * same hash replaces the row and keeps the first `foundAt`).
+   */
   putBlock: (record: FoundBlockRecord) => Promise<void>
   getBlock: (hash: string) => Promise<FoundBlockRecord | undefined>
-  /** Newest first, at most `limit`. */
+  /** Newest found first, at most `limit`. */
   listBlocks: (limit: number) => Promise<FoundBlockRecord[]>
+  /** Records in any of `statuses`, highest first, at heights ≥ `minHeight`, at most `limit` (default all). */
+  listBlocksByStatus: (statuses: readonly BlockStatus[], opts?: { minHeight?: number, limit?: number }) => Promise<FoundBlockRecord[]>
+  /** How many records are in each status. */
+  countBlocksByStatus: () => Promise<Record<BlockStatus, number>>
 }
 
 /** Full templates by template id (hex), so a block found on them can be assembled after a restart. */

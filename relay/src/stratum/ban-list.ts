@@ -1,6 +1,6 @@
 // Bans by IP with expiry and a logged reason, and the strike counting that leads to them.
 // Persistence is an interface so the relay's durable store can keep bans across restarts.
-import { createLogger } from '../../../shared/src/log'
+import { createLogger } from '@otedama/shared/log'
 import { MAX_TRACKED_STRIKE_IPS } from './constants'
 
 const log = createLogger('stratum:bans')

@@ -1,6 +1,6 @@
 // Every fixed limit and protocol constant of the Stratum server, with units. Operator-tunable values
 // (bind address, difficulty floor/ceiling, per-IP caps...) live in params.ts with these as defaults.
-// Sources: shared/notes/stratum.md (ckpool, public-pool, ESP-Miner, NerdMiner, cgminer, bfgminer).
+// Sources: docs/field-notes.md (Stratum) (ckpool, public-pool, ESP-Miner, NerdMiner, cgminer, bfgminer).
 
 // --- lines and messages ----------------------------------------------------------------------------
 /**
@@ -90,8 +90,11 @@ export const MAX_SUBMITS_TRACKED_PER_JOB = 4096
 export const NTIME_MAX_AHEAD_SECONDS = 7_000
 
 // --- vardiff ---------------------------------------------------------------------------------------
-/** Vardiff aims at one pseudo-share per this many seconds per connection. */
-export const VARDIFF_TARGET_SHARE_SECONDS = 10
+/**
+ * Vardiff aims at one pseudo-share per this many seconds per connection: 0.2 submits/s, and the rig's
+ * own share target (its difficulty x OWN_SHARE_RATIO) at two shares per 10 s share interval.
+ */
+export const VARDIFF_TARGET_SHARE_SECONDS = 5
 /** Retarget at once when this many shares arrived faster than half the target rate. */
 export const VARDIFF_FAST_RETARGET_SHARES = 16
 /** Otherwise re-evaluate every this long (ms). */

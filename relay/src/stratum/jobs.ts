@@ -2,8 +2,9 @@
 // with a globally unique id, its coinb1/coinb2 built once and its notify line encoded once, shared
 // by every connection paying the same script. Epochs track how they were replaced, which decides
 // whether a submit on one of their jobs is current, stale-tip (within the grace) or stale.
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
+import { bytesToHex } from '@otedama/shared/primitives'
 import type { CoinbaseParts, StratumWork } from './types'
+import { BoundedMap } from '@otedama/shared/util'
 
 export type ReplacedBy = 'block' | 'share-tip' | 'refresh'
 
@@ -17,7 +18,7 @@ export class WorkEpoch {
   readonly prevHashStratum: string
   /** Pre-encoded notify fields shared by all of this epoch's jobs. */
   readonly notifyFields: string
-  private readonly jobs = new Map<string, Job>()
+  private readonly jobs = new BoundedMap<string, Job>(MAX_JOBS_PER_EPOCH)
 
   constructor (
     readonly seq: number,
@@ -33,12 +34,13 @@ export class WorkEpoch {
     this.notifyFields = `${JSON.stringify(branches)},"${hex32(work.version)}","${hex32(work.bits)}","${hex32(ntime)}"`
   }
 
-  /** The job paying `payoutScript`, built on first use. */
-  jobFor (payoutScript: Uint8Array, operatorFee: boolean, nextId: () => string): Job {
-    const key = (operatorFee ? 'fee:' : '') + bytesToHex(payoutScript)
+  /** The job paying `payoutScript` at a rig's own share target, built on first use and shared by rigs alike. */
+  jobFor (payoutScript: Uint8Array, operatorFee: boolean, nextId: () => string, ownShareTarget?: bigint): Job {
+    const own = ownShareTarget !== undefined && ownShareTarget < this.work.shareTarget ? ownShareTarget : undefined
+    const key = `${operatorFee ? 'fee:' : ''}${bytesToHex(payoutScript)}:${own?.toString(16) ?? ''}`
     let job = this.jobs.get(key)
     if (job === undefined) {
-      job = new Job(nextId(), this, this.work.buildCoinbase(payoutScript), payoutScript, operatorFee)
+      job = new Job(nextId(), this, this.work.buildCoinbase(payoutScript, own), payoutScript, operatorFee)
       this.jobs.set(key, job)
     }
     return job
@@ -54,6 +56,8 @@ export class Job {
   private lineContinue: string | undefined
   readonly coinb1Hex: string
   readonly coinb2Hex: string
+  /** Headers at or below this are shares (the own target the coinbase commits to). */
+  readonly shareTarget: bigint
 
   constructor (
     readonly id: string,
@@ -64,9 +68,10 @@ export class Job {
   ) {
     this.coinb1Hex = bytesToHex(coinbase.coinb1)
     this.coinb2Hex = bytesToHex(coinbase.coinb2)
+    this.shareTarget = coinbase.shareTarget ?? epoch.work.shareTarget
   }
 
-  /** The same coinbase under a fresh id (sent after a difficulty change: ESP-Miner ignores repeated ids). */
+  /** The same coinbase under a fresh id (a difficulty change that left the own target alone: ESP-Miner ignores repeated ids). */
   reissue (id: string): Job {
     return new Job(id, this.epoch, this.coinbase, this.payoutScript, this.operatorFee)
   }
@@ -95,6 +100,8 @@ export function jobState (job: Job, now: number, shareTipGraceMs: number, sameTi
 
 /** Most epochs kept alive (older ones can only be stale by then). */
 const MAX_LIVE_EPOCHS = 64
+/** Distinct (payout script, own target) jobs built per epoch; the oldest is forgotten first (rigs keep theirs). */
+const MAX_JOBS_PER_EPOCH = 4096
 
 /** The sequence of epochs and the global job id counter. */
 export class JobBook {

@@ -3,7 +3,7 @@
 // idle time, connections per IP and in total, slow readers, and IP bans after repeated drops.
 // It knows nothing of Stratum: a handler per connection receives lines and the close.
 import { createServer, type Server, type Socket } from 'node:net'
-import { createLogger } from '../../../shared/src/log'
+import { createLogger } from '@otedama/shared/log'
 import type { BanList } from './ban-list'
 
 const log = createLogger('stratum:net')
@@ -44,7 +44,11 @@ export type DropReason =
 
 export type RefuseReason = 'banned' | 'per-ip-limit' | 'server-full' | 'draining'
 
-const MISBEHAVIOUR: ReadonlySet<DropReason> = new Set(['oversize-line', 'invalid-messages', 'rate-limit', 'bad-submits'])
+/**
+ * Drops that strike the IP toward a ban: protocol abuse (oversize lines, garbage, floods). A rig with a
+ * broken hasher (bad-submits) is dropped alone: other rigs behind the same address keep mining.
+ */
+const MISBEHAVIOUR: ReadonlySet<DropReason> = new Set(['oversize-line', 'invalid-messages', 'rate-limit'])
 
 export interface LineHandler {
   /** One line, newline and trailing CR removed, never empty. */
@@ -69,6 +73,9 @@ export class LineConnection {
   private tokens: number
   private tokensAt: number
   private invalidMessages = 0
+  /** The line being handled was given back its rate-limit token (an accepted submit). */
+  private lineRefunded = false
+  private lineTookToken = false
   handler: LineHandler | undefined
 
   constructor (
@@ -91,6 +98,13 @@ export class LineConnection {
       return false
     }
     return true
+  }
+
+  /** The line being handled does not count toward the rate limit (an accepted submit). */
+  refundLine (): void {
+    if (this.lineRefunded) return
+    this.lineRefunded = true
+    if (this.lineTookToken) this.tokens = Math.min(this.server.limits.messageBurst, this.tokens + 1)
   }
 
   /** Counts an invalid line; drops the connection at the limit. Returns false once dropped. */
@@ -136,10 +150,14 @@ export class LineConnection {
       let end = line.length
       while (end > 0 && (line[end - 1] === 13 || line[end - 1] === 32)) end--
       if (end === 0) continue
-      if (!this.takeToken()) return this.drop('rate-limit', `more than ${this.server.limits.messageRatePerSecond} lines/s`)
+      // The line is handled first: an accepted submit gives its token back, so only other lines
+      // (garbage, rejected submits, chatter) can exhaust the bucket.
+      this.lineTookToken = this.takeToken()
+      this.lineRefunded = false
       this.lastLineAt = Date.now()
       this.handler?.onLine(line.toString('utf8', 0, end))
       if (this.closed) return
+      if (!this.lineTookToken && !this.lineRefunded) return this.drop('rate-limit', `more than ${this.server.limits.messageRatePerSecond} lines/s besides accepted shares`)
     }
     if (start < chunk.length) {
       const rest = chunk.subarray(start)
@@ -240,8 +258,9 @@ export class LineServer {
       log.info(`dropped ${conn.remoteAddress}:${conn.remotePort} (${reason}): ${detail}`)
       if (this.bans.strike(conn.remoteAddress, `${reason}: ${detail}`) !== undefined) {
         this.counters.bans++
-        // Banned: close its other connections too.
-        for (const other of [...this.live]) if (other.remoteAddress === conn.remoteAddress) other.drop('shutdown', 'IP banned')
+        // Banned: new connections from the IP are refused; its other connections that have not set
+        // up a rig are closed, rigs already mining behind the same address keep going.
+        for (const other of [...this.live]) if (other.remoteAddress === conn.remoteAddress && !other.ready) other.drop('shutdown', 'IP banned')
       }
     } else if (reason !== 'client-closed' && reason !== 'shutdown') {
       log.debug(`dropped ${conn.remoteAddress}:${conn.remotePort} (${reason}): ${detail}`)

@@ -1,4 +1,4 @@
-// Operator fee (DESIGN.md, Operator fee): a fraction of the work a relay's rigs do is done on jobs
+// Operator fee (docs/design.md, Operator fee): a fraction of the work a relay's rigs do is done on jobs
 // whose coinbase names the operator's payout script, so shares found there pay the operator.
 //
 // Selection is deterministic and fair by work, not by luck: per rig payout script we keep the work

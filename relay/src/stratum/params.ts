@@ -9,8 +9,10 @@ export interface StratumChain {
   pow: 'sha256d' | 'scrypt'
   /** Target of difficulty 1 on the chain's Stratum scale (scrypt: 2^16 easier than sha256d). */
   stratumDiff1Target: bigint
-  /** Address prefixes for checking `mining.authorize` users (shared/src/address). */
+  /** Address prefixes for checking `mining.authorize` users (@otedama/shared src/address). */
   addresses: { pubkeyHash: number; scriptHash: number | number[]; bech32Hrp: string }
+  /** The share chain's target seconds between shares (a rig's own share target aims at one per interval); default 10. */
+  shareIntervalSeconds?: number
 }
 
 export interface StratumParams {
@@ -46,7 +48,7 @@ export interface StratumParams {
   tickMs: number
   /**
    * Operator fee: the fraction (0 ≤ fee < 1) of each rig's work done on jobs whose coinbase names
-   * the operator's payout script (DESIGN.md, Operator fee). 0 disables it.
+   * the operator's payout script (docs/design.md, Operator fee). 0 disables it.
    */
   operatorFee: number
   /** The operator's payout address (required when operatorFee > 0). */

@@ -1,14 +1,15 @@
 // The Stratum v1 server: the connection base (line-server.ts) with a session per rig, jobs from the
 // JobSource broadcast on every new block / share-chain tip / refresh, the timed duties (vardiff,
 // refresh, keepalive), extranonce1 allocation with resume, and graceful drain.
-import { createLogger } from '../../../shared/src/log'
-import { targetToDifficulty, difficultyToTarget } from '../../../shared/src/primitives/target'
-import { EXTRANONCE2_BYTES } from '../../../shared/src/sharechain/constants'
+import { createLogger } from '@otedama/shared/log'
+import { difficultyToTarget } from '@otedama/shared/primitives'
+import { EXTRANONCE2_BYTES } from '@otedama/shared/sharechain'
+import { OWN_SHARES_PER_INTERVAL } from '@otedama/shared/sharechain'
 import { BanList, type BanStore } from './ban-list'
 import { DRAIN_TIMEOUT_MS, MAX_RESUMABLE_SESSIONS, RECONNECT_WAIT_SECONDS, SESSION_RESUME_WINDOW_MS } from './constants'
 import { JobBook, type WorkEpoch } from './jobs'
 import { LineServer, type DropReason } from './line-server'
-import { createCounters, type RigInfo, type StratumCounters, type StratumMetrics } from './metrics'
+import { createCounters, RigLedger, type RigInfo, type RigRecord, type StratumCounters, type StratumMetrics } from './metrics'
 import { feeMessage, OperatorFee } from './operator-fee'
 import { createStratumParams, StratumConfigError, type StratumChain, type StratumParams } from './params'
 import { StratumSession } from './session'
@@ -16,6 +17,7 @@ import type { SessionHost } from './session-host'
 import { parseStratumUser } from './stratum-user'
 import type { BlockSink, JobSource, ShareSink, StratumWork } from './types'
 import { clampDifficulty } from './vardiff'
+import { BoundedMap } from '@otedama/shared/util'
 
 const log = createLogger('stratum')
 
@@ -30,6 +32,17 @@ export interface StratumServerInit {
 
 interface Resumable { value: number; difficulty: number; closedAt: number }
 
+/** Share interval assumed when the chain does not say (devnet and regtests: 10 s). */
+const DEFAULT_SHARE_INTERVAL_SECONDS = 10
+
+/** Hashes as text with an SI prefix (the start-up line). */
+function formatHashes (h: number): string {
+  const units = ['', 'k', 'M', 'G', 'T', 'P', 'E']
+  let i = 0
+  while (h >= 1000 && i < units.length - 1) { h /= 1000; i++ }
+  return `${h.toPrecision(3)} ${units[i]}hashes`
+}
+
 /** Sessions sent a notify per event-loop turn during a broadcast (replies to submits interleave). */
 const BROADCAST_CHUNK_SESSIONS = 250
 /** Most cached difficulty -> target conversions (the cache is cleared when full). */
@@ -43,19 +56,21 @@ export class StratumServer implements SessionHost {
   readonly operatorScript: Uint8Array | undefined
   readonly feeMessage: string | undefined
   readonly hashesPerDifficulty: number
+  readonly ownShareRatio: number
   readonly extranonce2Bytes = EXTRANONCE2_BYTES
   readonly shareSink: ShareSink | undefined
   readonly blockSink: BlockSink | undefined
   readonly bans: BanList
+  /** Rigs by address and worker across reconnects. */
+  readonly rigLedger = new RigLedger()
   private readonly lines: LineServer
   private readonly book = new JobBook()
   private readonly sessions = new Set<StratumSession>()
   private readonly started = new Set<StratumSession>()
   private readonly activeExtranonces = new Set<number>()
-  private readonly resumable = new Map<string, Resumable>()
+  private readonly resumable = new BoundedMap<string, Resumable>(MAX_RESUMABLE_SESSIONS)
   private readonly targets = new Map<number, bigint>()
   private extranonceCounter = Math.floor(Math.random() * 0x100000000)
-  private shareDifficulty = Number.POSITIVE_INFINITY
   private lastNotifyAt = 0
   private ticker: NodeJS.Timeout | undefined
   private unsubscribe: (() => void) | undefined
@@ -66,6 +81,8 @@ export class StratumServer implements SessionHost {
     this.shareSink = init.shareSink
     this.blockSink = init.blockSink
     this.hashesPerDifficulty = Number((1n << 256n) / (init.chain.stratumDiff1Target + 1n))
+    // Own targets aim at OWN_SHARES_PER_INTERVAL shares per interval (the required target binds in steady state).
+    this.ownShareRatio = Math.max(1, (init.chain.shareIntervalSeconds ?? DEFAULT_SHARE_INTERVAL_SECONDS) / (OWN_SHARES_PER_INTERVAL * this.params.targetShareSeconds))
     if (this.params.operatorFee > 0) {
       const operator = parseStratumUser(this.params.operatorAddress as string, init.chain.addresses, init.chain.name)
       if ('error' in operator) throw new StratumConfigError(`stratum.operatorAddress: ${operator.error}`)
@@ -104,7 +121,8 @@ export class StratumServer implements SessionHost {
     const address = await this.lines.listen()
     this.ticker = setInterval(() => this.tick(), this.params.tickMs)
     this.ticker.unref()
-    log.info(`Stratum on ${address.host}:${address.port} (${this.chain.name}, start difficulty ${this.params.startDifficulty})`)
+    const start = this.clampDifficulty(this.params.startDifficulty, undefined)
+    log.info(`Stratum on ${address.host}:${address.port} (${this.chain.name}): rigs start at difficulty ${start} (~${formatHashes(start * this.hashesPerDifficulty)} a pseudo-share), vardiff toward one per ${this.params.targetShareSeconds} s; each rig's own share target follows at ${this.ownShareRatio}x its difficulty`)
     return address
   }
 
@@ -139,6 +157,11 @@ export class StratumServer implements SessionHost {
   rigs (): RigInfo[] {
     const now = Date.now()
     return [...this.started].map((s) => s.rigInfo(now))
+  }
+
+  /** Every rig (address.worker) with its figures over all its connections since start. */
+  rigRecords (): RigRecord[] {
+    return this.rigLedger.records(this.rigs(), Date.now())
   }
 
   /** Changes the version-rolling mask of every rig that negotiated one (mining.set_version_mask). */
@@ -184,7 +207,7 @@ export class StratumServer implements SessionHost {
   }
 
   maxDifficultyNow (): number {
-    return Math.min(this.params.maxDifficulty, this.shareDifficulty)
+    return this.params.maxDifficulty
   }
 
   clampDifficulty (difficulty: number, sessionFloor: number | undefined): number {
@@ -214,20 +237,20 @@ export class StratumServer implements SessionHost {
 
   onSessionClosed (session: StratumSession, _reason: DropReason): void {
     this.sessions.delete(session)
-    this.started.delete(session)
+    if (this.started.delete(session)) this.rigLedger.closed(session.rigInfo(Date.now()), Date.now())
     if (!session.subscribed) return
     const value = session.extranonce1Value
     this.activeExtranonces.delete(value)
     this.resumable.set(session.extranonce1Hex, { value, difficulty: session.difficulty, closedAt: Date.now() })
-    if (this.resumable.size > MAX_RESUMABLE_SESSIONS) this.resumable.delete(this.resumable.keys().next().value as string)
   }
 
   // --- work and time ---------------------------------------------------------------------------
   private onWork (work: StratumWork): void {
     const { epoch, replacedBy } = this.book.advance(work)
     this.counters.epochs[replacedBy ?? 'first']++
-    this.shareDifficulty = targetToDifficulty(work.shareTarget, this.chain.stratumDiff1Target)
-    const clean = replacedBy === undefined || replacedBy === 'block'
+    // A new block or a new share-chain tip: rigs drop their old work at once (a share on the old
+    // tip could only become an uncle); a refresh of the same tip and block is not clean.
+    const clean = replacedBy !== 'refresh'
     this.lastNotifyAt = Date.now()
     this.broadcast(epoch, clean, [...this.started], 0)
   }
@@ -239,13 +262,10 @@ export class StratumServer implements SessionHost {
    */
   private broadcast (epoch: WorkEpoch, clean: boolean, sessions: StratumSession[], from: number): void {
     if (this.book.current !== epoch) return
-    const cap = this.maxDifficultyNow()
     const end = Math.min(from + BROADCAST_CHUNK_SESSIONS, sessions.length)
     for (let i = from; i < end; i++) {
       const session = sessions[i]
       if (session.conn.closed) continue
-      // Never above the share difficulty: a rig must submit every share it finds.
-      if (session.difficulty > cap) session.changeDifficulty(this.clampDifficulty(cap, session.minDifficulty), false)
       session.sendJob(epoch, clean)
     }
     if (end < sessions.length) setImmediate(() => this.broadcast(epoch, clean, sessions, end))

@@ -24,10 +24,16 @@ export interface SessionHost {
   currentEpoch: () => WorkEpoch | undefined
   /** Target of a difficulty on the chain's Stratum scale (cached). */
   targetFor: (difficulty: number) => bigint
-  /** Clamps a difficulty into [floor, ceiling], the ceiling lowered to the share difficulty. */
+  /** Clamps a difficulty into [floor, params.maxDifficulty]. */
   clampDifficulty: (difficulty: number, sessionFloor: number | undefined) => number
-  /** The highest difficulty allowed now: params.maxDifficulty, capped at the current share difficulty. */
+  /** The highest difficulty allowed: params.maxDifficulty (a rig's own share target follows its difficulty). */
   maxDifficultyNow: () => number
+  /**
+   * A rig's own share difficulty per unit of its Stratum difficulty: shareIntervalSeconds /
+   * (OWN_SHARES_PER_INTERVAL x targetShareSeconds), at least 1, so a rig at its vardiff pace finds two
+   * shares per share interval at most, and its pseudo-share target is never harder than its share target.
+   */
+  readonly ownShareRatio: number
   /** A fresh extranonce1, or the one of a closed session when `resumeId` names it. */
   allocateExtranonce1: (resumeId: string | undefined) => { value: number; resumedDifficulty: number | undefined }
   onSessionStarted: (session: StratumSession) => void

@@ -1,5 +1,5 @@
 // mining.configure (BIP310) and the difficulty suggestions (suggest_difficulty, suggest_target).
-import { targetToDifficulty } from '../../../shared/src/primitives/target'
+import { targetToDifficulty } from '@otedama/shared/primitives'
 import { SERVER_VERSION_ROLLING_MASK } from './constants'
 import type { RpcId } from './json-rpc'
 import type { StratumSession } from './session'

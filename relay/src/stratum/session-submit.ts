@@ -1,6 +1,6 @@
 // mining.submit on a session: shape, authorization, the checks (submit.ts), the reply, then the
 // accounting (vardiff, hashrate, fee, metrics) and the hand-off of shares and blocks.
-import { createLogger } from '../../../shared/src/log'
+import { createLogger } from '@otedama/shared/log'
 import { ERROR_DUPLICATE_SHARE, ERROR_JOB_NOT_FOUND, ERROR_LOW_DIFFICULTY, ERROR_OTHER, ERROR_UNAUTHORIZED, MAX_SUBMITS_TRACKED_PER_JOB } from './constants'
 import { stratumError, type RpcId } from './json-rpc'
 import type { StratumSession } from './session'
@@ -8,6 +8,8 @@ import { checkSubmit, parseSubmitParams, type RejectReason } from './submit'
 import type { FoundShare } from './types'
 
 const log = createLogger('stratum:submit')
+
+const NOT_THE_RIGS_FAULT: ReadonlySet<RejectReason> = new Set(['stale', 'unknown-job', 'unauthorized', 'not-subscribed'])
 
 const ERROR_CODE: Record<RejectReason, number> = {
   malformed: ERROR_OTHER,
@@ -62,8 +64,11 @@ export function handleSubmit (session: StratumSession, id: RpcId, params: unknow
   const payee = session.payee
   if (payee !== undefined) host.fee.credit(payee.payoutScriptHex, difficulty, sessionJob.job.operatorFee)
 
+  // An accepted submit is the rig doing its job: it never counts toward the line rate limit.
+  session.conn.refundLine()
   const work = sessionJob.job.epoch.work
-  if (verdict.hashValue <= work.shareTarget || verdict.hashValue <= work.blockTarget) {
+  const shareTarget = sessionJob.job.shareTarget
+  if (verdict.hashValue <= shareTarget || verdict.hashValue <= work.blockTarget) {
     const found: FoundShare = {
       work,
       coinbase: sessionJob.job.coinbase,
@@ -82,7 +87,7 @@ export function handleSubmit (session: StratumSession, id: RpcId, params: unknow
       log.info(`block candidate at height ${work.height} from ${found.rig.address}.${found.rig.worker}`)
       handOff(session, () => host.blockSink?.submitBlock(found))
     }
-    if (verdict.hashValue <= work.shareTarget) {
+    if (verdict.hashValue <= shareTarget) {
       host.counters.sharesFound++
       session.sharesFound++
       if (found.staleTip) host.counters.staleShares++
@@ -99,8 +104,9 @@ function rejectSubmit (session: StratumSession, id: RpcId, reason: RejectReason,
   host.counters.rejected[reason]++
   session.rejected++
   session.replyError(id, stratumError(ERROR_CODE[reason], message))
-  // Stale jobs are races with a new block, not the rig's fault.
-  if (reason === 'stale') return
+  // Races and reconnects, not a broken rig: a stale job (a new block or tip), a job id or worker from
+  // before a reconnect (cpuminer submits work of the old connection before its new authorize).
+  if (NOT_THE_RIGS_FAULT.has(reason)) return
   session.consecutiveBadSubmits++
   if (session.consecutiveBadSubmits >= host.params.maxConsecutiveBadSubmits) {
     session.conn.drop('bad-submits', `${session.consecutiveBadSubmits} rejected submits in a row, last: ${reason}`)

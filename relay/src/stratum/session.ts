@@ -1,6 +1,6 @@
 // One rig's Stratum session: the request dispatch, subscription and authorization, difficulty and
-// job delivery. Quirks from shared/notes/stratum.md are marked (Q1..Q10).
-import { createLogger } from '../../../shared/src/log'
+// job delivery. Quirks from docs/field-notes.md (Stratum) are marked (Q1..Q10).
+import { createLogger } from '@otedama/shared/log'
 import { MAX_AUTHORIZED_WORKERS_PER_CONNECTION, MAX_JOBS_PER_CONNECTION, MAX_USER_AGENT_CHARS, ERROR_NOT_SUBSCRIBED, ERROR_OTHER, ERROR_UNAUTHORIZED } from './constants'
 import { encodeCall, encodeError, encodeResult, parseLine, stratumError, type RpcId, type StratumError } from './json-rpc'
 import type { WorkEpoch } from './jobs'
@@ -132,8 +132,10 @@ export class StratumSession implements LineHandler {
     }
     const parsed = parseStratumUser(user, this.host.chain.addresses, this.host.chain.name)
     if ('error' in parsed) {
+      // Rate-limited and cut by the logger; a refused authorize counts as an invalid line toward a drop.
       log.info(`${this.conn.remoteAddress}: authorize refused: ${parsed.error}`)
-      return this.replyError(id, stratumError(ERROR_UNAUTHORIZED, parsed.error))
+      if (this.conn.invalidMessage(`authorize refused: ${parsed.error}`)) this.replyError(id, stratumError(ERROR_UNAUTHORIZED, parsed.error))
+      return
     }
     if (!this.users.has(user) && this.users.size >= MAX_AUTHORIZED_WORKERS_PER_CONNECTION) {
       return this.replyError(id, stratumError(ERROR_UNAUTHORIZED, `at most ${MAX_AUTHORIZED_WORKERS_PER_CONNECTION} workers per connection`))
@@ -172,8 +174,19 @@ export class StratumSession implements LineHandler {
     if (!this.started || this.payee === undefined) return
     const operator = this.host.fee.chooseOperator(this.payee.payoutScriptHex)
     const script = operator ? this.host.operatorScript as Uint8Array : this.payee.payoutScript
-    const job = epoch.jobFor(script, operator, this.host.nextJobId)
+    let job = epoch.jobFor(script, operator, this.host.nextJobId, this.ownShareTarget())
+    // Ids never repeat on a connection (Q8), and each id keeps the difficulty it was sent with (Q4).
+    if (this.jobs.has(job.id)) job = job.reissue(this.host.nextJobId())
     this.deliver(job, clean)
+  }
+
+  /**
+   * This rig's own share target: its vardiff difficulty (which tracks its hashrate) times the own-share
+   * ratio, so it finds at most about two shares per share interval however fast it is; the job commits to the
+   * harder of this and the chain's required target, and its pseudo-share target is never harder.
+   */
+  ownShareTarget (): bigint {
+    return this.host.targetFor(this.difficulty * this.host.ownShareRatio)
   }
 
   private deliver (job: SessionJob['job'], clean: boolean): void {
@@ -202,7 +215,9 @@ export class StratumSession implements LineHandler {
     this.host.counters.difficultyChanges++
     if (!this.started) return
     this.send(encodeCall(null, 'mining.set_difficulty', [next]))
-    if (resendJob && this.currentJob !== undefined) this.deliver(this.currentJob.job.reissue(this.host.nextJobId()), false)
+    // The own share target moved with the difficulty: a job built for it (a fresh id either way).
+    const epoch = this.host.currentEpoch()
+    if (resendJob && this.currentJob !== undefined && epoch !== undefined) this.sendJob(epoch, false)
   }
 
   vardiffBounds (): { min: number; max: number; targetShareSeconds: number } {

@@ -1,15 +1,16 @@
-// Stratum work from the share chain (shared/src/sharechain): each job's coinb1/coinb2 come from the
+// Stratum work from the share chain (@otedama/shared src/sharechain): each job's coinb1/coinb2 come from the
 // shared coinbase builder (buildShareJob) for the rig's payout script on the current template
 // announcement and share-chain tip; a found header becomes an encoded share (jobShare) that the
 // shared validator checks before the chain takes it. The relay composes these (relay/src/main.ts).
-import { createLogger } from '../../../shared/src/log'
-import { bitsToTarget } from '../../../shared/src/primitives/target'
+import { createLogger } from '@otedama/shared/log'
+import { bitsToTarget } from '@otedama/shared/primitives'
 import {
   buildShareJob, jobShare, templateId as computeTemplateId, type ShareChain, type ShareJob, type ShareValidator,
   type ShareVerdict, type TemplateAnnouncement
-} from '../../../shared/src/sharechain'
-import type { ShareNode } from '../../../shared/src/sharechain/node'
+} from '@otedama/shared/sharechain'
+import type { ShareNode } from '@otedama/shared/sharechain'
 import type { FoundShare, JobSource, ShareSink, StratumWork } from './types'
+import { ListenerSet } from '@otedama/shared/util'
 
 const log = createLogger('stratum:sharechain')
 
@@ -29,7 +30,7 @@ export interface ShareChainWork extends StratumWork {
 }
 
 /** Work on `template` building on `parent` (the chain's tip unless given). */
-export function shareChainWork (chain: ShareChain, template: StratumTemplate, parent = chain.tip, nowSeconds = (): number => Math.floor(Date.now() / 1000)): ShareChainWork {
+export function shareChainWork (chain: ShareChain, template: StratumTemplate, parent = chain.tip, nowSeconds = (): number => Math.floor(Date.now() / 1000), scriptSigTag?: Uint8Array): ShareChainWork {
   const a = template.announcement
   const templateId = template.templateId ?? computeTemplateId(a)
   return {
@@ -39,16 +40,20 @@ export function shareChainWork (chain: ShareChain, template: StratumTemplate, pa
     prevHash: a.prevHash,
     bits: a.bits,
     blockTarget: bitsToTarget(a.bits),
-    shareTarget: bitsToTarget(chain.nextShareBits(parent)),
+    shareTarget: chain.requiredShareTarget(parent),
     shareParent: parent === undefined ? null : parent.id,
     time: a.curtime,
-    minTime: template.minTime,
+    // The header time is the share's timestamp: above the share chain's median as well as the coin's.
+    minTime: Math.max(template.minTime, chain.medianTimePast(parent) ?? 0),
     merkleBranch: a.merkleBranch,
     template,
     parent,
-    buildCoinbase: (payoutScript) => {
-      const job: ShareJob = buildShareJob({ chain, template: a, templateId, payoutScript, parent, now: nowSeconds() })
-      return { coinb1: job.coinb1, coinb2: job.coinb2, context: job }
+    buildCoinbase: (payoutScript, ownShareTarget) => {
+      const job: ShareJob = buildShareJob({
+        chain, template: a, templateId, payoutScript, parent, now: nowSeconds(),
+        ...(ownShareTarget !== undefined ? { ownShareTarget } : {}), ...(scriptSigTag !== undefined ? { scriptSigTag } : {})
+      })
+      return { coinb1: job.coinb1, coinb2: job.coinb2, context: job, shareTarget: job.shareTarget }
     }
   }
 }
@@ -60,15 +65,15 @@ export function shareChainWork (chain: ShareChain, template: StratumTemplate, pa
 export class ShareChainJobSource implements JobSource {
   private work: ShareChainWork | undefined
   private template: StratumTemplate | undefined
-  private readonly listeners = new Set<(work: StratumWork) => void>()
+  private readonly listeners = new ListenerSet<[work: StratumWork]>('stratum work')
 
-  constructor (private readonly chain: ShareChain, private readonly nowSeconds?: () => number) {}
+  /** `scriptSigTag`: bytes after the BIP34 height in every coinbase (the relay's key binding, quorum/binding.ts). */
+  constructor (private readonly chain: ShareChain, private readonly nowSeconds?: () => number, private readonly scriptSigTag?: Uint8Array) {}
 
   current = (): StratumWork | undefined => this.work
 
   onWork = (listener: (work: StratumWork) => void): (() => void) => {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
+    return this.listeners.add(listener)
   }
 
   setTemplate (template: StratumTemplate): void {
@@ -76,7 +81,7 @@ export class ShareChainJobSource implements JobSource {
     this.emit()
   }
 
-  /** The share chain's tip moved (a share of ours or a peer's): new work without clean_jobs. */
+  /** The share chain's tip moved (a share of ours or a peer's): new work, sent with clean_jobs. */
   tipChanged (): void {
     if (this.template === undefined) return
     if (this.work !== undefined && this.work.parent === this.chain.tip) return
@@ -85,8 +90,8 @@ export class ShareChainJobSource implements JobSource {
 
   private emit (): void {
     if (this.template === undefined) return
-    this.work = shareChainWork(this.chain, this.template, this.chain.tip, this.nowSeconds)
-    for (const l of this.listeners) l(this.work)
+    this.work = shareChainWork(this.chain, this.template, this.chain.tip, this.nowSeconds, this.scriptSigTag)
+    this.listeners.emit(this.work)
   }
 }
 

@@ -2,8 +2,8 @@
 //   user     = <payout address of the relay's network>[.<worker>]
 //   password = anything; "d=<difficulty>" (alone or among comma-separated words) suggests a start
 //              difficulty, as several pools accept (clamped like mining.suggest_difficulty).
-import { addressToScript, AddressError, type AddressPrefixes } from '../../../shared/src/address'
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
+import { addressToScript, AddressError, type AddressPrefixes } from '@otedama/shared/address'
+import { bytesToHex } from '@otedama/shared/primitives'
 import { MAX_WORKER_NAME_CHARS } from './constants'
 
 export interface StratumUser {

@@ -1,9 +1,9 @@
 // mining.submit checks, cheapest first (p2pool's order): parameter shapes, job known and not expired,
 // duplicate, ntime range, version bits inside the mask, then the one hash against the connection
 // difficulty, and only then the share and block targets. Returns a verdict, never throws for input.
-import { concatBytes } from '../../../shared/src/primitives/bytes'
-import { powHash, sha256d } from '../../../shared/src/primitives/hash'
-import { hashToBigInt } from '../../../shared/src/primitives/target'
+import { concatBytes } from '@otedama/shared/primitives'
+import { powHash, sha256d } from '@otedama/shared/primitives'
+import { hashToBigInt } from '@otedama/shared/primitives'
 import { NTIME_MAX_AHEAD_SECONDS } from './constants'
 import { jobState, type Job, type JobState } from './jobs'
 

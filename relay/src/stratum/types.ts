@@ -2,7 +2,7 @@
 // work to hand out (JobSource), and where shares and blocks go (ShareSink, BlockSink).
 
 /**
- * The coinbase of one job split around the 8 extranonce bytes (DESIGN.md, Work and shares):
+ * The coinbase of one job split around the 8 extranonce bytes (docs/design.md, Work and shares):
  * coinbase (non-witness serialization) = coinb1 || extranonce1 (4) || extranonce2 (4) || coinb2.
  */
 export interface CoinbaseParts {
@@ -10,6 +10,8 @@ export interface CoinbaseParts {
   coinb2: Uint8Array
   /** Opaque to Stratum (e.g. the ShareInfo the builder committed to); handed back with a found share. */
   context?: unknown
+  /** The share target this coinbase commits to (the rig's own, at most work.shareTarget); default work.shareTarget. */
+  shareTarget?: bigint
 }
 
 /**
@@ -25,7 +27,7 @@ export interface StratumWork {
   /** Block compact target; blockTarget is its expansion. */
   readonly bits: number
   readonly blockTarget: bigint
-  /** The share-chain target a share built on this work must meet (the retarget at shareParent). */
+  /** The share chain's required target at shareParent: a rig's own share target is this or harder. */
   readonly shareTarget: bigint
   /** Share-chain tip this work builds on (null for the first share of a chain). */
   readonly shareParent: Uint8Array | null
@@ -35,8 +37,11 @@ export interface StratumWork {
   readonly minTime: number
   /** Merkle branch of the coinbase slot (internal order). */
   readonly merkleBranch: readonly Uint8Array[]
-  /** Builds coinb1/coinb2 paying `payoutScript` as the share's own payout (called once per job and script). */
-  buildCoinbase: (payoutScript: Uint8Array) => CoinbaseParts
+  /**
+   * Builds coinb1/coinb2 paying `payoutScript` as the share's own payout, committing to the harder of
+   * the required and `ownShareTarget` (called once per job, script and own target).
+   */
+  buildCoinbase: (payoutScript: Uint8Array, ownShareTarget?: bigint) => CoinbaseParts
 }
 
 /** Where work comes from: the relay composes it from its template source and share chain. */

@@ -1,6 +1,6 @@
-import { compactSizeLength } from '../../../shared/src/primitives/bytes'
-import { HEADER_BYTES } from '../../../shared/src/primitives/header'
-import { witnessCommitment } from '../../../shared/src/primitives/merkle'
+import { compactSizeLength } from '@otedama/shared/primitives'
+import { HEADER_BYTES } from '@otedama/shared/primitives'
+import { witnessCommitment } from '@otedama/shared/primitives'
 import { hasRule } from './rules'
 import type { BlockTemplate, TemplateTx } from './types'
 

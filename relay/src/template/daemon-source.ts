@@ -1,13 +1,15 @@
-import { createLogger } from '../../../shared/src/log'
-import { bytesToHex, equalBytes, hexToBytes } from '../../../shared/src/primitives/bytes'
-import { displayHexToHash, hashToDisplayHex } from '../../../shared/src/primitives/header'
-import { getChainParams } from '../../../shared/src/chain'
-import type { NetworkName } from '../../../shared/src/chain/params'
-import { RpcCallError, RpcClient, RpcTransportError, type RpcClientInit } from '../rpc'
-import { Listeners, sleep } from '../util/listeners'
+import { createLogger } from '@otedama/shared/log'
+import { bytesToHex, equalBytes, hexToBytes } from '@otedama/shared/primitives'
+import { displayHexToHash, hashToDisplayHex } from '@otedama/shared/primitives'
+import { getChainParams } from '@otedama/shared/chain'
+import type { NetworkName } from '@otedama/shared/chain'
+import { RpcCallError, RpcTransportError, type RpcClient, type RpcClientInit } from '../rpc'
+import { RpcFailover, type DaemonEndpointHealth } from '../rpc/failover'
+import { sleep } from '../util/listeners'
 import { fitCoinbase, type CoinbaseBudget } from './coinbase-room'
 import { parseBlockTemplate } from './parse-gbt'
 import type { BlockTemplate, ChainPosition, ProposalVerdict, SourceHealth, SubmitOutcome, TemplateSource } from './types'
+import { ListenerSet } from '@otedama/shared/util'
 
 const log = createLogger('template/daemon')
 
@@ -35,6 +37,10 @@ const RPC_INVALID_ADDRESS_OR_KEY = -5
 export interface DaemonSourceInit {
   network: NetworkName
   rpc: RpcClientInit
+  /** Further daemons of the same chain, in order of preference, used while the ones before them are away. */
+  backups?: RpcClientInit[]
+  /** How often every daemon is probed when there are several (ms; rpc/failover.ts default). */
+  probeIntervalMs?: number
   /** Room the coinbase needs; transactions are dropped from templates to make it. */
   coinbaseBudget: CoinbaseBudget
   /** Use getblocktemplate long polling on a second connection (default true); else poll getbestblockhash. */
@@ -45,29 +51,37 @@ export interface DaemonSourceInit {
 /**
  * Templates from bitcoind or litecoind. It takes a template at start and on each new tip (long poll
  * on its own connection, or polling), reports itself unhealthy while the daemon is unreachable or
- * syncing, and keeps retrying with backoff, so a daemon restart needs no relay restart.
+ * syncing, and keeps retrying with backoff, so a daemon restart needs no relay restart. With backup
+ * daemons (rpc/failover.ts) calls move to the next one that answers as soon as one is away, a fresh
+ * template is taken from it at once, and the preferred daemon takes over again when it is back.
  */
 export class DaemonTemplateSource implements TemplateSource {
   readonly kind = 'daemon'
   readonly network: NetworkName
-  private readonly rpc: RpcClient
-  private readonly longpollRpc: RpcClient
+  private readonly rpc: RpcFailover
   private readonly rules: readonly string[]
   private readonly genesisHash: string | undefined
   private readonly budget: CoinbaseBudget
   private readonly useLongpoll: boolean
   private readonly pollMs: number
-  private readonly templates = new Listeners<[BlockTemplate, boolean]>()
-  private readonly healthListeners = new Listeners<[SourceHealth]>()
+  private readonly templates = new ListenerSet<[BlockTemplate, boolean]>()
+  private readonly healthListeners = new ListenerSet<[SourceHealth]>()
   private latest: BlockTemplate | undefined
   private state: SourceHealth = { healthy: false, since: Date.now(), reason: 'not started' }
   private abort = new AbortController()
+  /** Aborts the long poll under way when calls move to another daemon (its long poll id means nothing there). */
+  private switched = new AbortController()
   private loop: Promise<void> | undefined
 
   constructor (init: DaemonSourceInit) {
     this.network = init.network
-    this.rpc = new RpcClient(init.rpc)
-    this.longpollRpc = new RpcClient({ ...init.rpc, timeoutMs: LONGPOLL_TIMEOUT_MS })
+    this.rpc = new RpcFailover({
+      endpoints: [init.rpc, ...(init.backups ?? [])],
+      longpollTimeoutMs: LONGPOLL_TIMEOUT_MS,
+      checkChain: async (rpc) => await this.checkChain(rpc),
+      ...(init.probeIntervalMs !== undefined ? { probeIntervalMs: init.probeIntervalMs } : {})
+    })
+    this.rpc.onSwitch(() => this.switched.abort())
     this.rules = getChainParams(init.network).gbtRules
     this.genesisHash = getChainParams(init.network).genesisBlockHash
     this.budget = init.coinbaseBudget
@@ -79,6 +93,7 @@ export class DaemonTemplateSource implements TemplateSource {
   async start (): Promise<void> {
     if (this.loop !== undefined) return
     this.abort = new AbortController()
+    this.rpc.start()
     this.loop = this.run(this.abort.signal)
   }
 
@@ -86,8 +101,12 @@ export class DaemonTemplateSource implements TemplateSource {
     this.abort.abort()
     await this.loop
     this.loop = undefined
-    this.rpc.close()
-    this.longpollRpc.close()
+    await this.rpc.stop()
+  }
+
+  /** Every configured daemon with its health, in order of preference, and which one calls go to. */
+  daemons (): { active: number, endpoints: DaemonEndpointHealth[] } {
+    return { active: this.rpc.activeEndpoint, endpoints: this.rpc.health() }
   }
 
   /** Resolves once a template is there (or rejects after `timeoutMs`). */
@@ -165,12 +184,12 @@ export class DaemonTemplateSource implements TemplateSource {
   }
 
   /** Refuses a daemon on another chain than configured (its block 0 differs from the params'). */
-  private async checkChain (): Promise<void> {
+  private async checkChain (rpc: RpcClient): Promise<void> {
     const expected = this.genesisHash
     if (expected === undefined) return
-    const genesis = await this.rpc.call('getblockhash', [0])
+    const genesis = await rpc.call('getblockhash', [0])
     if (genesis !== expected) {
-      throw new WrongChainError(`the daemon at ${this.rpc.url.host} is on another chain: its block 0 is ${String(genesis).slice(0, 64)}, ${this.network} has ${expected}; point the relay at the right daemon or set blockchain`)
+      throw new WrongChainError(`the daemon at ${rpc.url.host} is on another chain: its block 0 is ${String(genesis).slice(0, 64)}, ${this.network} has ${expected}; point the relay at the right daemon or set blockchain`)
     }
   }
 
@@ -202,16 +221,20 @@ export class DaemonTemplateSource implements TemplateSource {
     let backoff = RETRY_MIN_MS
     let lastRefresh = 0
     let lastTip: string | undefined
+    let servedBy = this.rpc.activeEndpoint
     while (!signal.aborted) {
       try {
-        if (this.latest === undefined || !this.state.healthy) {
-          await this.checkChain()
+        if (this.latest === undefined || !this.state.healthy || servedBy !== this.rpc.activeEndpoint) {
+          if (this.switched.signal.aborted) this.switched = new AbortController()
+          servedBy = this.rpc.activeEndpoint
           const t = await this.refresh()
+          servedBy = this.rpc.activeEndpoint
           lastRefresh = Date.now()
           lastTip = hashToDisplayHex(t.prevHash)
         } else if (this.useLongpoll && this.latest.longpollId !== undefined) {
-          const raw = await this.longpollRpc.call('getblocktemplate', [{ rules: this.rules, longpollid: this.latest.longpollId }], { signal })
+          const raw = await this.rpc.longpollCall('getblocktemplate', [{ rules: this.rules, longpollid: this.latest.longpollId }], { signal: AbortSignal.any([signal, this.switched.signal]) })
           if (signal.aborted) break
+          if (servedBy !== this.rpc.activeEndpoint) continue // another daemon took over: take its template
           this.accept(raw)
         } else {
           await sleep(this.pollMs, signal)
@@ -226,6 +249,7 @@ export class DaemonTemplateSource implements TemplateSource {
         backoff = RETRY_MIN_MS
       } catch (err) {
         if (signal.aborted) break
+        if (servedBy !== this.rpc.activeEndpoint) continue // another daemon took over: take its template at once
         if (err instanceof RpcTransportError && err.code === 'timeout' && this.state.healthy && this.useLongpoll) continue // idle long poll
         this.setHealth(false, describe(err))
         await sleep(backoff, signal)

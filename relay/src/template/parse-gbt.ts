@@ -1,12 +1,13 @@
-import { bytesToHex, equalBytes, hexToBytes } from '../../../shared/src/primitives/bytes'
-import { sha256d } from '../../../shared/src/primitives/hash'
-import { displayHexToHash } from '../../../shared/src/primitives/header'
-import { bitsToTarget } from '../../../shared/src/primitives/target'
-import { witnessCommitment } from '../../../shared/src/primitives/merkle'
-import { witnessCommitmentScript } from '../../../shared/src/primitives/coinbase'
-import type { NetworkName } from '../../../shared/src/chain/params'
+import { bytesToHex, equalBytes, hexToBytes } from '@otedama/shared/primitives'
+import { sha256d } from '@otedama/shared/primitives'
+import { displayHexToHash } from '@otedama/shared/primitives'
+import { bitsToTarget } from '@otedama/shared/primitives'
+import { witnessCommitment } from '@otedama/shared/primitives'
+import { witnessCommitmentScript } from '@otedama/shared/primitives'
+import type { NetworkName } from '@otedama/shared/chain'
 import { hasRule, UnsupportedRuleError, unsupportedRules } from './rules'
 import type { BlockTemplate, TemplateTx } from './types'
+import { errorMessage } from '@otedama/shared/util'
 
 /** Most transactions a template may list: 4 MWU / 240 WU (a minimal 60-byte transaction). */
 export const MAX_TEMPLATE_TXS = 16_667
@@ -48,7 +49,7 @@ function hex (v: unknown, field: string, maxBytes: number): Uint8Array {
   try {
     return hexToBytes(v)
   } catch (err) {
-    throw new TemplateFormatError(field, `is not valid hex: ${(err as Error).message}`)
+    throw new TemplateFormatError(field, `is not valid hex: ${errorMessage(err)}`)
   }
 }
 function hash (v: unknown, field: string): Uint8Array {
@@ -80,7 +81,7 @@ export function parseBlockTemplate (raw: unknown, network: NetworkName, now = Da
   try {
     target = bitsToTarget(bits)
   } catch (err) {
-    throw new TemplateFormatError('bits', `is not a valid compact target: ${(err as Error).message}`)
+    throw new TemplateFormatError('bits', `is not a valid compact target: ${errorMessage(err)}`)
   }
   if (target === 0n) throw new TemplateFormatError('bits', 'encodes a zero target')
   if (t.target !== undefined) {

@@ -1,4 +1,4 @@
-import type { NetworkName } from '../../../shared/src/chain/params'
+import type { NetworkName } from '@otedama/shared/chain'
 
 /** One transaction of a block template, in template order. Hashes in internal byte order. */
 export interface TemplateTx {

@@ -1,21 +1,23 @@
-import { createLogger } from '../../../shared/src/log'
-import type { ChainParams } from '../../../shared/src/chain/params'
-import { equalBytes } from '../../../shared/src/primitives/bytes'
-import { sha256d } from '../../../shared/src/primitives/hash'
-import { decodeHeader } from '../../../shared/src/primitives/header'
-import { HeaderChain, type HeaderVerdict } from '../../../shared/src/sharechain/header-chain'
-import { shareChainRules, type ShareChainRules } from '../../../shared/src/sharechain/rules'
-import { ShareChain } from '../../../shared/src/sharechain/share-chain'
-import { ShareValidator, type ShareMode, type ShareValidation } from '../../../shared/src/sharechain/validator'
-import type { Share } from '../../../shared/src/sharechain/share-codec'
-import { restoreShareChain } from '../../../shared/src/store/restore'
-import type { ShareStore } from '../../../shared/src/store/types'
-import { foundBlockFromShare, meetsBlockTarget } from '../block/from-share'
+import { createLogger } from '@otedama/shared/log'
+import type { ChainParams } from '@otedama/shared/chain'
+import { equalBytes } from '@otedama/shared/primitives'
+import { sha256d } from '@otedama/shared/primitives'
+import { decodeHeader } from '@otedama/shared/primitives'
+import type { HeaderChain, HeaderVerdict } from '@otedama/shared/sharechain'
+import { ShareLedger } from '@otedama/shared/sharechain'
+import { shareChainRules, type ShareChainRules } from '@otedama/shared/sharechain'
+import type { ShareChain } from '@otedama/shared/sharechain'
+import type { ShareMode, ShareValidation } from '@otedama/shared/sharechain'
+import type { Share } from '@otedama/shared/sharechain'
+import { restoreShareChain } from '@otedama/shared/store'
+import { StorePruner } from '@otedama/shared/store'
+import type { ShareStore } from '@otedama/shared/store'
+import { foundBlockFromShare, meetsBlockTarget } from './block-from-share'
 import type { BlockSubmitter } from '../block/submitter'
 import type { FoundBlockRecord } from '../store/records'
 import type { TemplateSource } from '../template/types'
-import { Listeners } from '../util/listeners'
 import type { TemplateBook } from './template-book'
+import { errorMessage, ListenerSet } from '@otedama/shared/util'
 
 const log = createLogger('pool')
 
@@ -50,18 +52,38 @@ export interface PoolInit {
  */
 export class SharePool {
   readonly rules: ShareChainRules
-  readonly chain: ShareChain
-  headers: HeaderChain | undefined
+  readonly ledger: ShareLedger<ShareOrigin>
   /** Verdict counts since start (metrics). */
   readonly stats = { accepted: 0, rejected: 0, ignored: 0, blocks: 0 }
-  private validator: ShareValidator | undefined
-  private readonly accepted = new Listeners<[AcceptedShare]>()
-  private readonly headerAdded = new Listeners<[Uint8Array, 'source' | 'network']>()
+  private readonly accepted = new ListenerSet<[AcceptedShare]>()
+  private readonly tipMoved = new ListenerSet<[]>()
+  private readonly headerAdded = new ListenerSet<[Uint8Array, 'source' | 'network']>()
   private off: (() => void) | undefined
+  private readonly pruner: StorePruner | undefined
 
   constructor (private readonly init: PoolInit) {
     this.rules = shareChainRules(init.params)
-    this.chain = new ShareChain(this.rules)
+    this.ledger = new ShareLedger<ShareOrigin>({
+      rules: this.rules,
+      powLimit: init.params.powLimit,
+      templates: (idHex) => init.book.announcement(idHex),
+      ...(init.now !== undefined ? { now: init.now } : {}),
+      ...(init.verdictCacheEntries !== undefined ? { verdictCacheEntries: init.verdictCacheEntries } : {})
+    })
+    this.pruner = init.store === undefined ? undefined : new StorePruner(this.ledger.chain, init.store)
+  }
+
+  get chain (): ShareChain {
+    return this.ledger.chain
+  }
+
+  get headers (): HeaderChain | undefined {
+    return this.ledger.headers
+  }
+
+  /** The share chain's tip moved (a share of ours, a rig's or a peer's): every miner needs new work at once. */
+  onTip (listener: () => void): () => void {
+    return this.tipMoved.add(listener)
   }
 
   /** Restores stored shares, anchors the header chain at the source's tip, and follows new tips. */
@@ -91,20 +113,17 @@ export class SharePool {
 
   /** Validates, keeps and (if it is a block) submits a share. Never throws on bad input: see the verdict. */
   async receiveShare (bytes: Uint8Array, origin: ShareOrigin, mode: ShareMode = 'live'): Promise<ShareValidation & { block?: FoundBlockRecord }> {
-    if (this.validator === undefined) return { verdict: { kind: 'ignore', reason: 'unknown-block', detail: 'no block header yet' } }
-    const result = this.validator.validate(bytes, mode)
-    if (result.verdict.kind === 'reject') this.stats.rejected++
-    if (result.verdict.kind === 'ignore') this.stats.ignored++
-    if (result.verdict.kind !== 'accept' || result.share === undefined || result.id === undefined) return result
-    const { share, id } = result
-    if (this.chain.getById(id) !== undefined) {
-      this.stats.ignored++
-      return { ...result, verdict: { kind: 'ignore', reason: 'duplicate' } }
-    }
+    const entry = this.ledger.add(bytes, mode, origin)
+    const result: ShareValidation = { verdict: entry.verdict, ...(entry.id !== undefined ? { id: entry.id } : {}), ...(entry.share !== undefined ? { share: entry.share } : {}) }
+    if (entry.verdict.kind === 'reject') this.stats.rejected++
+    if (entry.verdict.kind === 'ignore') this.stats.ignored++
+    if (entry.verdict.kind !== 'accept' || entry.share === undefined || entry.id === undefined) return result
+    const { share, id } = entry
     this.stats.accepted++
-    this.chain.add(share, id, bytes)
     await this.init.store?.putShares([{ id, bytes, height: share.info.shareHeight }])
+    await this.pruneStore()
     this.accepted.emit({ share, id, bytes, origin })
+    if (entry.tipChanged === true) this.tipMoved.emit()
     if (!meetsBlockTarget(share, this.rules.pow)) return result
     const found = await foundBlockFromShare(share, id, this.chain, this.init.book)
     if (found === undefined) {
@@ -115,22 +134,18 @@ export class SharePool {
     return { ...result, block: await this.init.submitter.submit(found) }
   }
 
+  /** Deletes stored shares the chain pruned (below the window and its margin): disk stays bounded like memory. */
+  private async pruneStore (): Promise<void> {
+    try {
+      await this.pruner?.afterAdd()
+    } catch (err) {
+      log.warn(`pruning stored shares below height ${this.chain.pruneHeight} failed: ${errorMessage(err)}`)
+    }
+  }
+
   /** Adds a header from our template source; starts the header chain at the first one seen. */
   addHeader (header80: Uint8Array, height: number): HeaderVerdict {
-    if (this.headers === undefined) {
-      this.headers = new HeaderChain({ pow: this.rules.pow, powLimit: this.init.params.powLimit, checkpoint: { hash: sha256d(header80), height } })
-      this.validator = new ShareValidator({
-        rules: this.rules,
-        chain: this.chain,
-        headers: this.headers,
-        templates: (idHex) => this.init.book.announcement(idHex),
-        ...(this.init.now !== undefined ? { now: this.init.now } : {}),
-        ...(this.init.verdictCacheEntries !== undefined ? { verdictCacheEntries: this.init.verdictCacheEntries } : {})
-      })
-      this.headerAdded.emit(header80, 'source')
-      return { kind: 'accept' }
-    }
-    const verdict = this.headers.add(header80)
+    const verdict = this.ledger.addHeader(header80, height)
     if (verdict.kind === 'accept') this.headerAdded.emit(header80, 'source')
     return verdict
   }
@@ -138,7 +153,7 @@ export class SharePool {
   /** A header from the network: added only when it links to the header chain (never re-anchors it). */
   addRemoteHeader (header80: Uint8Array): HeaderVerdict {
     if (this.headers === undefined) return { kind: 'ignore', reason: 'unknown-prev', detail: 'no header chain yet' }
-    const verdict = this.headers.add(header80)
+    const verdict = this.ledger.addHeader(header80)
     if (verdict.kind === 'accept') this.headerAdded.emit(header80, 'network')
     return verdict
   }
@@ -157,7 +172,7 @@ export class SharePool {
         hash = decodeHeader(header80).prevHash
       }
     } catch (err) {
-      log.warn(`cannot fetch block header: ${(err as Error).message}`)
+      log.warn(`cannot fetch block header: ${errorMessage(err)}`)
       return
     }
     const oldest = missing[missing.length - 1]
@@ -165,8 +180,8 @@ export class SharePool {
       // A gap deeper than the backfill (the relay was away, or a long reorg): our own daemon's
       // headers are trusted, so re-anchor the header chain at the new tip.
       log.info(`header chain re-anchored at height ${tipHeight}`)
-      this.headers = undefined
-      this.addHeader(missing[0], tipHeight)
+      this.ledger.anchor({ hash: sha256d(missing[0]), height: tipHeight })
+      this.headerAdded.emit(missing[0], 'source')
       return
     }
     for (let i = missing.length - 1; i >= 0; i--) this.addHeader(missing[i], tipHeight - i)

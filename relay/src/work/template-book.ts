@@ -1,10 +1,10 @@
-import { createLogger } from '../../../shared/src/log'
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
-import { coinbaseMerkleBranch } from '../../../shared/src/primitives/merkle'
-import { templateId, type TemplateAnnouncement } from '../../../shared/src/sharechain/template'
+import { createLogger } from '@otedama/shared/log'
+import { bytesToHex } from '@otedama/shared/primitives'
+import { coinbaseMerkleBranch } from '@otedama/shared/primitives'
+import { templateId, type TemplateAnnouncement } from '@otedama/shared/sharechain'
 import type { TemplateStore } from '../store/records'
 import type { BlockTemplate, TemplateSource } from '../template/types'
-import { Listeners } from '../util/listeners'
+import { errorMessage, BoundedMap, ListenerSet } from '@otedama/shared/util'
 
 const log = createLogger('templates')
 
@@ -20,7 +20,7 @@ export interface BookEntry {
   template: BlockTemplate
 }
 
-/** The announcement of a template (DESIGN.md, Work and shares step 2): no transaction bodies. */
+/** The announcement of a template (docs/design.md, Work and shares step 2): no transaction bodies. */
 export function announce (template: BlockTemplate, networkTag: Uint8Array): TemplateAnnouncement {
   return {
     networkTag,
@@ -41,8 +41,8 @@ export function announce (template: BlockTemplate, networkTag: Uint8Array): Temp
  * can still submit a block found on a template from before it.
  */
 export class TemplateBook {
-  private readonly entries = new Map<string, BookEntry>()
-  private readonly added = new Listeners<[BookEntry, boolean]>()
+  private readonly entries = new BoundedMap<string, BookEntry>(MAX_TEMPLATES_IN_MEMORY)
+  private readonly added = new ListenerSet<[BookEntry, boolean]>()
   private off: (() => void) | undefined
 
   constructor (private readonly networkTag: Uint8Array, private readonly store?: TemplateStore) {}
@@ -69,12 +69,11 @@ export class TemplateBook {
     const entry: BookEntry = { id, idHex: bytesToHex(id), announcement, template }
     if (this.entries.has(entry.idHex)) return this.entries.get(entry.idHex) as BookEntry
     this.entries.set(entry.idHex, entry)
-    while (this.entries.size > MAX_TEMPLATES_IN_MEMORY) this.entries.delete(this.entries.keys().next().value as string)
     try {
       await this.store?.putTemplate(entry.idHex, template)
       if (newTip) await this.store?.pruneTemplates(Date.now() - TEMPLATE_RETENTION_MS)
     } catch (err) {
-      log.error(`cannot store template ${entry.idHex}: ${(err as Error).message}`)
+      log.error(`cannot store template ${entry.idHex}: ${errorMessage(err)}`)
     }
     this.added.emit(entry, newTip)
     return entry

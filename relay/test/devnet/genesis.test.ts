@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { getChainParams } from '../../../shared/src/chain'
-import { parseDevnetBlock } from '../../../shared/src/chain/devnet-rules'
-import { sha256d } from '../../../shared/src/primitives/hash'
-import { decodeHeader, encodeHeader, hashToDisplayHex } from '../../../shared/src/primitives/header'
-import { bitsToTarget, meetsTarget } from '../../../shared/src/primitives/target'
-import { decodeTx, txid } from '../../../shared/src/primitives/tx'
+import { getChainParams } from '@otedama/shared/chain'
+import { parseDevnetBlock } from '@otedama/shared/chain'
+import { sha256d } from '@otedama/shared/primitives'
+import { decodeHeader, encodeHeader, hashToDisplayHex } from '@otedama/shared/primitives'
+import { bitsToTarget, meetsTarget } from '@otedama/shared/primitives'
+import { decodeTx, txid } from '@otedama/shared/primitives'
 import { DEVNET_GENESIS_HASH_HEX, DEVNET_GENESIS_NONCE, devnetGenesisBlock, findDevnetGenesisNonce } from '../../src/devnet/genesis'
 
 const params = getChainParams('devnet')

@@ -1,12 +1,12 @@
 // Test helper: builds devnet blocks on a parent with a real coinbase (buildCoinbaseTx) and grinds the
 // nonce. At devnet's powLimit (bits 0x1f00ffff) a block takes ~65 536 hashes, ~0.3 s of JS sha256d here.
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
-import { buildCoinbaseTx } from '../../../shared/src/primitives/coinbase'
-import { sha256d } from '../../../shared/src/primitives/hash'
-import { encodeHeader, type BlockHeader } from '../../../shared/src/primitives/header'
-import { p2wpkhScript, pushData } from '../../../shared/src/primitives/script'
-import { bitsToTarget, meetsTarget } from '../../../shared/src/primitives/target'
-import { encodeTx, txid, type Transaction, type TxOut } from '../../../shared/src/primitives/tx'
+import { bytesToHex } from '@otedama/shared/primitives'
+import { buildCoinbaseTx } from '@otedama/shared/primitives'
+import { sha256d } from '@otedama/shared/primitives'
+import { encodeHeader, type BlockHeader } from '@otedama/shared/primitives'
+import { p2wpkhScript, pushData } from '@otedama/shared/primitives'
+import { bitsToTarget, meetsTarget } from '@otedama/shared/primitives'
+import { encodeTx, txid, type Transaction, type TxOut } from '@otedama/shared/primitives'
 import type { DevnetBlock, DevnetChain } from '../../src/devnet/chain'
 
 /** Most nonces tried: 64 x the expected ~65 536 at powLimit (failing that is a broken test, not bad luck). */

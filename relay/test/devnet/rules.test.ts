@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { getChainParams } from '../../../shared/src/chain'
+import { getChainParams } from '@otedama/shared/chain'
 import {
   decodeDevnetBlock, devnetBootstrapBlocks, devnetMedianTimePast, encodeDevnetBlock, nextDevnetBits, type DevnetAncestor
-} from '../../../shared/src/chain/devnet-rules'
-import { bitsToTarget, targetToBits } from '../../../shared/src/primitives/target'
+} from '@otedama/shared/chain'
+import { bitsToTarget, targetToBits } from '@otedama/shared/primitives'
 
 const params = getChainParams('devnet')
 const POW_LIMIT_BITS = 0x1f00ffff

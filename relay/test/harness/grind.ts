@@ -1,9 +1,9 @@
-import { encodeTx } from '../../../shared/src/primitives/tx'
-import { buildCoinbaseTx } from '../../../shared/src/primitives/coinbase'
-import { powHash, sha256d, type PowAlgorithm } from '../../../shared/src/primitives/hash'
-import { encodeHeader } from '../../../shared/src/primitives/header'
-import { merkleRoot } from '../../../shared/src/primitives/merkle'
-import { meetsTarget } from '../../../shared/src/primitives/target'
+import { encodeTx } from '@otedama/shared/primitives'
+import { buildCoinbaseTx } from '@otedama/shared/primitives'
+import { powHash, sha256d, type PowAlgorithm } from '@otedama/shared/primitives'
+import { encodeHeader } from '@otedama/shared/primitives'
+import { merkleRoot } from '@otedama/shared/primitives'
+import { meetsTarget } from '@otedama/shared/primitives'
 import type { BlockTemplate } from '../../src/template/types'
 
 /** Most nonces tried before giving up: at regtest/devnet difficulty half (or more) of them pass. */

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { RpcClient, RpcTransportError, RpcCallError, RPC_IN_WARMUP } from '../../src/rpc'
 
 /**
- * Two connected litecoind regtest nodes for integration tests (see shared/notes/litecoind.md).
+ * Two connected litecoind regtest nodes for integration tests (see docs/field-notes.md (litecoind)).
  * Node A listens on loopback; node B connects to A and does not listen. Each has a temp datadir,
  * random free ports, cookie auth, and a wallet. `stop()` always kills both and removes the datadirs.
  */
@@ -45,6 +45,22 @@ export interface LitecoindPair {
   stop: () => Promise<void>
 }
 
+/** `count` distinct free ports: every listener stays open until all are chosen, so none repeats. */
+export async function freePorts (count: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: count }, async () => await new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => resolve(srv))
+  })))
+  const ports = servers.map((srv) => {
+    const addr = srv.address()
+    if (typeof addr !== 'object' || addr === null) throw new Error('no port')
+    return addr.port
+  })
+  await Promise.all(servers.map(async (srv) => await new Promise<void>((resolve) => srv.close(() => resolve()))))
+  return ports
+}
+
 export async function freePort (): Promise<number> {
   return await new Promise((resolve, reject) => {
     const srv = createServer()
@@ -67,8 +83,7 @@ function nodeArgs (datadir: string, p2pPort: number, rpcPort: number, extra: str
 
 async function createNode (name: string, extraArgs: () => string[]): Promise<LitecoindNode> {
   const datadir = await mkdtemp(join(tmpdir(), `otedama-ltc-${name}-`))
-  const p2pPort = await freePort()
-  const rpcPort = await freePort()
+  const [p2pPort, rpcPort] = await freePorts(2)
   const rpcUrl = `http://127.0.0.1:${rpcPort}`
   const cookieFile = join(datadir, 'regtest', '.cookie')
   const rpc = new RpcClient({ url: rpcUrl, auth: { kind: 'cookie', cookieFile }, timeoutMs: 60_000 })

@@ -5,9 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
-import { sha256d } from '../../../shared/src/primitives/hash'
-import { ACCEPT, reject, ignore, SHARE_HEADER_OFFSET, type ShareSyncSource, type Verdict, type WindowPage } from '../../../shared/src/p2p'
+import { bytesToHex } from '@otedama/shared/primitives'
+import { sha256d } from '@otedama/shared/primitives'
+import { ACCEPT, reject, ignore, SHARE_HEADER_OFFSET, type ShareSyncSource, type Verdict, type WindowPage } from '@otedama/shared/p2p'
 import { createRelayNode, type RelayNode } from '../../src/p2p'
 
 const TEST_SHARE_VERSION = 1

@@ -1,8 +1,8 @@
 // Three relays and Node peers on loopback, real libp2p: propagation, rejection at the first hop with
 // score falling to the graylist, late-joiner sync, parent fetch, and a relay restart keeping its peer id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
-import { networkTopics, defaultGossipScorePolicy } from '../../../shared/src/p2p'
+import { bytesToHex } from '@otedama/shared/primitives'
+import { networkTopics, defaultGossipScorePolicy } from '@otedama/shared/p2p'
 import {
   forgedShare,
   mineTestShare,

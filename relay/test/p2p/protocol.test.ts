@@ -18,8 +18,8 @@ import {
   SYNC_MAX_SHARES_PER_REPLY,
   toGossipsubScoring,
   verdictKind
-} from '../../../shared/src/p2p'
-import { DecodeError } from '../../../shared/src/primitives/bytes'
+} from '@otedama/shared/p2p'
+import { DecodeError } from '@otedama/shared/primitives'
 
 describe('p2p protocol names', () => {
   it('scopes topics and protocol ids by network', () => {

@@ -1,13 +1,13 @@
-// Real share-chain shares (shared/src/sharechain) over real libp2p: a miner's shares reach a relay, a
+// Real share-chain shares (@otedama/shared src/sharechain) over real libp2p: a miner's shares reach a relay, a
 // late joiner syncs the window from the relay and derives the same tip and byte-identical payouts.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { afterAll, describe, expect, it } from 'vitest'
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
-import type { ShareSyncSource, WindowPage } from '../../../shared/src/p2p'
-import type { ShareNode } from '../../../shared/src/sharechain'
+import { bytesToHex } from '@otedama/shared/primitives'
+import type { ShareSyncSource, WindowPage } from '@otedama/shared/p2p'
+import type { ShareNode } from '@otedama/shared/sharechain'
 import { mineShare, payoutScriptOf, testNet, type Net } from '../../../shared/test/sharechain/fixtures'
 import { createRelayNode, type RelayNode } from '../../src/p2p'
 import { waitFor } from './fixtures'
@@ -65,8 +65,7 @@ describe('share-chain sync over libp2p', () => {
     const miner = await startChainNode(minerNet, [relayAddr])
     started.push(miner)
     await waitFor('miner linked to the relay', () => miner.node.libp2p.getConnections(relay.node.peerId).length > 0)
-    await waitFor('gossip mesh', () => relay.node.metrics().gossipPeers > 0 && miner.node.metrics().gossipPeers > 0)
-    await new Promise((resolve) => setTimeout(resolve, 1200)) // one heartbeat: the mesh is grafted
+    await waitFor('share mesh grafted both ways', () => relay.node.metrics().shareMeshPeers > 0 && miner.node.metrics().shareMeshPeers > 0)
 
     // The miner mines on its own chain (two payees alternate) and gossips each share.
     for (let i = 0; i < WINDOW_SHARES_TO_MINE; i++) {

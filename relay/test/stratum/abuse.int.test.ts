@@ -141,11 +141,13 @@ describe('stratum: limits and bans', () => {
     await expectGoodRigMines()
   })
 
-  it('repeated bad shares drop the rig; repeated drops ban its IP (stored, with a reason)', async () => {
+  it('repeated bad shares drop the rig alone: no IP strike, so other rigs behind the address keep mining', async () => {
     const saved: BanRecord[] = []
     const store: BanStore = { loadBans: () => [], saveBan: (b) => { saved.push(b) }, deleteBan: () => {} }
     await setup({}, store)
-    for (let round = 0; round < 2; round++) {
+    const neighbour = await badRig('cpuminer', '127.0.0.4')
+    await neighbour.handshake()
+    for (let round = 0; round < 4; round++) {
       const r = await badRig('cpuminer', '127.0.0.4')
       await r.handshake()
       const job = r.currentJob!
@@ -154,14 +156,50 @@ describe('stratum: limits and bans', () => {
       }
       await r.waitClosed()
     }
-    expect(ts!.server.metrics().network.dropped['bad-submits']).toBe(2)
+    expect(ts!.server.metrics().network.dropped['bad-submits']).toBe(4)
+    expect(saved).toHaveLength(0)
+    expect((await neighbour.mineOne()).reply.result).toBe(true)
+    await expectGoodRigMines()
+  })
+
+  it('repeated protocol abuse bans the IP (stored, with a reason); a rig already mining behind it keeps mining', async () => {
+    const saved: BanRecord[] = []
+    const store: BanStore = { loadBans: () => [], saveBan: (b) => { saved.push(b) }, deleteBan: () => {} }
+    await setup({}, store)
+    const neighbour = await badRig('cpuminer', '127.0.0.6')
+    await neighbour.handshake()
+    for (let round = 0; round < LIMITS.strikesBeforeBan; round++) {
+      const r = await rawSocket('127.0.0.6')
+      for (let i = 0; i < 6; i++) r.write('this is not json\n')
+      await r.closedPromise
+    }
     expect(saved).toHaveLength(1)
-    expect(saved[0].address).toBe('127.0.0.4')
-    expect(saved[0].reason).toMatch(/bad-submits/)
-    const after = await rawSocket('127.0.0.4')
+    expect(saved[0].address).toBe('127.0.0.6')
+    expect(saved[0].reason).toMatch(/invalid-messages/)
+    const after = await rawSocket('127.0.0.6')
     await after.closedPromise
     expect(ts!.server.metrics().network.refused.banned).toBe(1)
+    expect((await neighbour.mineOne()).reply.result).toBe(true)
     await expectGoodRigMines()
+  })
+
+  it('accepted submits never count toward the line rate limit: a fast rig at a low difficulty is not dropped', async () => {
+    await setup({ messageRatePerSecond: 5, messageBurst: 10 })
+    const r = good!
+    for (let i = 0; i < 60; i++) expect((await r.mineOne()).reply.result).toBe(true)
+    expect(ts!.server.metrics().network.dropped['rate-limit']).toBe(0)
+  })
+
+  it('submits with an unknown job or worker right after a reconnect are answered, never a strike', async () => {
+    await setup({ maxConsecutiveBadSubmits: 2 })
+    const r = await badRig('cpuminer', '127.0.0.7')
+    await r.handshake()
+    for (let i = 0; i < 5; i++) {
+      r.sendJson({ id: 100 + i, method: 'mining.submit', params: ['someone.else', 'deadbeef', `0000000${i}`, '00000000', '00000000'] })
+      r.sendJson({ id: 200 + i, method: 'mining.submit', params: [testAddress(2), 'deadbeef', `0000000${i}`, '00000000', '00000000'] })
+    }
+    expect((await r.mineOne()).reply.result).toBe(true)
+    expect(ts!.server.metrics().network.dropped['bad-submits']).toBe(0)
   })
 
   it('stale submits after a new block do not count as bad shares', async () => {

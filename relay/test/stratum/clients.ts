@@ -1,4 +1,4 @@
-// A Stratum client for tests that speaks like the firmware in shared/notes/stratum.md, and mines by
+// A Stratum client for tests that speaks like the firmware in docs/field-notes.md (Stratum), and mines by
 // really grinding the PoW (node:crypto, independent of the server's @noble/hashes).
 //   esp-miner : configure (id 1), subscribe, authorize back to back; suggest_difficulty after the
 //               authorize reply; 6-param submits with version bits = rolled ^ job version, "%08lx";
@@ -13,6 +13,23 @@
 //               extranonce.subscribe with string id "xnsub".
 import { createHash, scryptSync } from 'node:crypto'
 import { connect, type Socket } from 'node:net'
+
+/**
+ * The shape of our WebAssembly nonce scanner (web/src/miner/kernels/types.ts NonceScanner), restated
+ * here because the kernel modules are typed with the DOM's WebAssembly lib, which the relay's
+ * tsconfig does not load; `loadKernelScanner` below imports them at run time.
+ */
+export interface NonceScanner {
+  setJob (header80: Uint8Array, target: bigint): void
+  scan (startNonce: number, count: number): Array<{ nonce: number, hash: Uint8Array }>
+}
+
+/** Loads the sha256d WebAssembly scanner (needs `npm run build:kernels`). */
+export async function loadKernelScanner (): Promise<NonceScanner> {
+  const modulePath: string = new URL('../../../web/src/miner/kernels/sha256d.node.ts', import.meta.url).href
+  const kernels = await import(modulePath) as { loadSha256dScanner: () => Promise<NonceScanner> }
+  return await kernels.loadSha256dScanner()
+}
 
 export type Profile = 'esp-miner' | 'cpuminer' | 'cgminer' | 'nerdminer' | 'bfgminer'
 
@@ -45,7 +62,12 @@ export interface RigOptions {
   /** Scale of difficulty 1 (sha256d 0xffff<<208, scrypt 0xffff<<224). */
   diff1Target?: bigint
   extranonceSubscribe?: boolean
+  /** sha256d only: grind with our WebAssembly kernel (web/src/miner/kernels, ~4 MH/s a thread) instead of node:crypto (~0.5 MH/s). */
+  scanner?: NonceScanner
 }
+
+/** Nonces one kernel scan covers (a multiple of every kernel's lanes). */
+const SCAN_CHUNK_NONCES = 1 << 16
 
 const SHA256D_DIFF1 = 0xffffn << 208n
 
@@ -183,7 +205,11 @@ export class TestRig {
     const diff1 = this.opts.diff1Target ?? SHA256D_DIFF1
     // A hair below the exact target so float rounding of the difficulty never makes us submit a miss.
     const exact = targetOf(difficulty, diff1)
-    const target = exact - exact / (1n << 20n)
+    return this.grindTarget(job, exact - exact / (1n << 20n))
+  }
+
+  /** Grinds until the PoW meets `target` (e.g. the block target from the job's nbits). */
+  grindTarget (job: NotifyJob, target: bigint): FoundWork {
     const xn2 = (this.xn2Counter++).toString(16).padStart(this.extranonce2Size * 2, '0')
     const coinbase = Buffer.from(job.coinb1 + this.extranonce1 + xn2 + job.coinb2, 'hex')
     let root = dsha(coinbase)
@@ -199,6 +225,17 @@ export class TestRig {
     root.copy(header, 36)
     header.writeUInt32LE(job.ntime, 68)
     header.writeUInt32LE(job.nbits, 72)
+    const scanner = this.opts.scanner
+    if (scanner !== undefined && this.opts.pow !== 'scrypt') {
+      scanner.setJob(header, target)
+      for (let start = 0; start + SCAN_CHUNK_NONCES <= 0x100000000; start += SCAN_CHUNK_NONCES) {
+        const [hit] = scanner.scan(start, SCAN_CHUNK_NONCES)
+        if (hit === undefined) continue
+        header.writeUInt32LE(hit.nonce, 76)
+        return { xn2, ntime: job.ntime, nonce: hit.nonce, version, rolledBits, hash: Buffer.from(hit.hash), header: Buffer.from(header) }
+      }
+      throw new Error('nonce space exhausted')
+    }
     for (let nonce = 0; nonce <= 0xffffffff; nonce++) {
       header.writeUInt32LE(nonce, 76)
       const hash = this.opts.pow === 'scrypt' ? scryptSync(header, header, 32, { N: 1024, r: 1, p: 1 }) : dsha(header)
@@ -336,6 +373,11 @@ function dsha (b: Buffer): Buffer {
 /** A hash as Bitcoin compares it: a little-endian 256-bit number. */
 export function hashValue (hash: Buffer): bigint {
   return BigInt(`0x${Buffer.from(hash).reverse().toString('hex')}`)
+}
+
+/** The target of compact `bits` (Bitcoin's nBits). */
+export function targetOfBits (bits: number): bigint {
+  return BigInt(bits & 0x007fffff) << BigInt(8 * ((bits >>> 24) - 3))
 }
 
 /** diff1 / difficulty, exact enough for tests (difficulties here are powers of two or simple decimals). */

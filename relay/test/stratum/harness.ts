@@ -1,14 +1,14 @@
 // Starts a Stratum server for tests on a free loopback port with a hand-driven job source and
 // sinks that record what they receive.
-import { encodeSegwitAddress } from '../../../shared/src/address/segwit'
-import type { ChainParams } from '../../../shared/src/chain/params'
+import { encodeSegwitAddress } from '@otedama/shared/address'
+import type { ChainParams } from '@otedama/shared/chain'
 import { StratumServer, type BanStore, type FoundShare, type StratumParams } from '../../src/stratum'
 import { devnet, makeTestWork, TestJobSource, type TestWork } from './work'
 
 /** Test difficulties are powers of two so client and server targets agree exactly. */
 export const TEST_START_DIFFICULTY = 2 ** -18
 export const TEST_MIN_DIFFICULTY = 2 ** -24
-export const TEST_MAX_DIFFICULTY = 2 ** -14
+export const TEST_MAX_DIFFICULTY = 2 ** -16
 
 export const TEST_PARAMS: Partial<StratumParams> = {
   host: '127.0.0.1',

@@ -2,11 +2,11 @@
 // daemon, coinbases from the share chain, shares through the shared validator, blocks assembled
 // and submitted to the daemon, which accepts them and pays exactly the share-chain payouts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getChainParams } from '../../../shared/src/chain'
-import { bytesToHex, hexToBytes } from '../../../shared/src/primitives/bytes'
-import { blockHash, hashToDisplayHex } from '../../../shared/src/primitives/header'
-import { coinbaseMerkleBranch } from '../../../shared/src/primitives/merkle'
-import { HeaderChain, ShareChain, ShareValidator, shareChainRules, type ShareJob, type ShareVerdict } from '../../../shared/src/sharechain'
+import { getChainParams } from '@otedama/shared/chain'
+import { bytesToHex, hexToBytes } from '@otedama/shared/primitives'
+import { blockHash, hashToDisplayHex } from '@otedama/shared/primitives'
+import { coinbaseMerkleBranch } from '@otedama/shared/primitives'
+import { HeaderChain, ShareChain, ShareValidator, shareChainRules, type ShareJob, type ShareVerdict } from '@otedama/shared/sharechain'
 import { assembleBlock } from '../../src/block/assemble'
 import { coinbaseBudget } from '../../src/template/coinbase-room'
 import { DaemonTemplateSource } from '../../src/template/daemon-source'

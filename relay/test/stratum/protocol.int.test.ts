@@ -1,8 +1,8 @@
 // Stratum protocol over real loopback sockets with firmware-like clients that grind real sha256d.
 import { afterEach, describe, expect, it } from 'vitest'
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
-import { sha256d } from '../../../shared/src/primitives/hash'
-import { hashToBigInt } from '../../../shared/src/primitives/target'
+import { bytesToHex } from '@otedama/shared/primitives'
+import { sha256d } from '@otedama/shared/primitives'
+import { hashToBigInt } from '@otedama/shared/primitives'
 import { TestRig, type Message, type Profile, type RigOptions } from './clients'
 import { startTestServer, testAddress, TEST_MAX_DIFFICULTY, TEST_START_DIFFICULTY, type TestServer } from './harness'
 import { headerMerkleMatches, makeTestWork, nextBlock, nextShareTip } from './work'
@@ -141,14 +141,17 @@ describe('stratum: difficulty', () => {
     expect(new Set(jobIds).size).toBe(jobIds.length) // unique ids (Q8)
     const oldJob = [...r.jobs.values()].find((j) => j.difficulty === TEST_START_DIFFICULTY)!
     const { reply } = await r.mineOne({ job: oldJob, difficulty: TEST_START_DIFFICULTY })
-    expect(reply.result).toBe(true)
+    expect(reply, JSON.stringify(reply)).toMatchObject({ result: true })
   })
 
-  it('password d=<n> sets the start difficulty; the suggestion is never above the share difficulty', async () => {
-    ts = await startTestServer() // share difficulty 2^-16
+  it('password d=<n> sets the start difficulty, clamped to the ceiling, above the required share difficulty too', async () => {
+    ts = await startTestServer({ work: makeTestWork({ shareTarget: 1n << 250n }) }) // required share difficulty ~2^-26, far below the ceiling
     const r = await rig('cpuminer', { password: 'x,d=1' })
     await r.handshake()
-    expect(r.currentJob!.difficulty).toBeCloseTo(2 ** -16, 10)
+    // no longer capped at the required share difficulty: the rig's own share target follows its difficulty
+    expect(r.currentJob!.difficulty).toBe(TEST_MAX_DIFFICULTY)
+    const session = ts.server.activeSessions()[0]
+    expect(session.ownShareTarget()).toBeLessThan(ts.work.shareTarget)
   })
 
   it('suggest_target (bfgminer, id null, before subscribe) sets the difficulty', async () => {
@@ -162,21 +165,21 @@ describe('stratum: difficulty', () => {
 })
 
 describe('stratum: jobs', () => {
-  it('new block -> clean_jobs and old jobs stale; new share tip -> not clean, old tip valid within the grace then stale', async () => {
-    ts = await startTestServer({ params: { shareTipGraceMs: 400 }, work: makeTestWork({ shareTarget: 1n << 255n }) })
+  it('new block -> clean_jobs and old jobs stale; new share tip -> clean_jobs too, old tip valid within the grace then stale', async () => {
+    ts = await startTestServer({ params: { shareTipGraceMs: 1500 }, work: makeTestWork({ shareTarget: 1n << 255n }) })
     const r = await rig('cgminer')
     await r.handshake()
     const first = r.currentJob!
 
     ts.source.push(nextShareTip(ts.work))
     const tipNotify = await r.waitFor((m) => m.method === 'mining.notify')
-    expect((tipNotify.params as unknown[])[8]).toBe(false)
+    expect((tipNotify.params as unknown[])[8]).toBe(true) // rigs drop work on the old tip at once
     const onOldTip = await r.mineOne({ job: first })
     expect(onOldTip.reply.result).toBe(true)
     expect(ts.server.counters.acceptedOnStaleTip).toBe(1)
     expect(ts.server.counters.staleShares).toBe(1)
     expect(ts.shares.at(-1)!.staleTip).toBe(true)
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    await new Promise((resolve) => setTimeout(resolve, 1600)) // past the grace
     const late = await r.mineOne({ job: first })
     expect(late.reply.error).toEqual([21, 'Stale job', null])
 

@@ -1,12 +1,12 @@
 // Stratum on the real share chain (devnet rules): jobs come from the shared coinbase builder, found
 // shares pass the shared validator into the chain, a new tip reaches rigs as clean_jobs=false, and
 // later coinbases pay the earlier shares' owners (PPLNS).
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { randomBytes } from 'node:crypto'
-import { getChainParams } from '../../../shared/src/chain'
-import { addressToScript } from '../../../shared/src/address'
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
-import { HeaderChain, ShareChain, ShareValidator, shareChainRules, type ShareJob, type ShareVerdict } from '../../../shared/src/sharechain'
+import { getChainParams } from '@otedama/shared/chain'
+import { addressToScript } from '@otedama/shared/address'
+import { bytesToHex } from '@otedama/shared/primitives'
+import { HeaderChain, ShareChain, ShareValidator, shareChainRules, type ShareJob, type ShareVerdict } from '@otedama/shared/sharechain'
 import { ShareChainJobSource, ShareChainSink, StratumServer } from '../../src/stratum'
 import { TestRig } from './clients'
 import { testAddress, TEST_PARAMS } from './harness'
@@ -21,7 +21,7 @@ afterEach(async () => {
 })
 
 describe('stratum on the share chain (devnet)', () => {
-  it('two rigs mine shares the validator accepts; tips move without clean_jobs; coinbases pay both', async () => {
+  it('two rigs mine shares the validator accepts; each new tip is a clean job; coinbases pay both', async () => {
     const rules = shareChainRules(devnet)
     const chain = new ShareChain(rules)
     const prevHash = new Uint8Array(randomBytes(32))
@@ -52,8 +52,9 @@ describe('stratum on the share chain (devnet)', () => {
     await b.handshake()
     for (let round = 0; round < 3; round++) {
       for (const r of [a, b]) {
-        // Let the previous share's notify arrive, so this rig builds on the new tip.
-        await new Promise((resolve) => setTimeout(resolve, 30))
+        // Wait for the previous share's notify, so this rig builds on the new tip.
+        const worker = r === a ? 'a' : 'b'
+        await vi.waitFor(() => expect(r.currentJob?.id).toBe(server!.activeSessions().find((x) => x.payee?.worker === worker)?.currentJob?.job.id))
         const before = chain.size
         while (chain.size === before) {
           const { reply } = await r.mineOne()
@@ -63,8 +64,8 @@ describe('stratum on the share chain (devnet)', () => {
     }
     expect(verdicts.every((v) => v.kind === 'accept')).toBe(true)
     expect(chain.size).toBeGreaterThanOrEqual(6)
-    // The other rig learnt of each new tip as a job without clean_jobs.
-    const tipNotifies = b.received.filter((m) => m.method === 'mining.notify' && (m.params as unknown[])[8] === false)
+    // The other rig learnt of each new tip as a job with clean_jobs: work on the old tip is dropped at once.
+    const tipNotifies = b.received.filter((m) => m.method === 'mining.notify' && (m.params as unknown[])[8] === true)
     expect(tipNotifies.length).toBeGreaterThanOrEqual(3)
     expect(server.counters.epochs['share-tip']).toBeGreaterThanOrEqual(6)
 

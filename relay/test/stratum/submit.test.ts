@@ -2,9 +2,9 @@
 // the Stratum path (coinb1 | extranonce1 | extranonce2 | coinb2, empty branch, header fields) must
 // hash to the genesis block hash.
 import { describe, expect, it } from 'vitest'
-import { bytesToHex, hexToBytes } from '../../../shared/src/primitives/bytes'
-import { hashToDisplayHex } from '../../../shared/src/primitives/header'
-import { DIFF1_TARGET_SHA256D, bitsToTarget } from '../../../shared/src/primitives/target'
+import { bytesToHex, hexToBytes } from '@otedama/shared/primitives'
+import { hashToDisplayHex } from '@otedama/shared/primitives'
+import { DIFF1_TARGET_SHA256D, bitsToTarget } from '@otedama/shared/primitives'
 import { JobBook, stratumPrevHash } from '../../src/stratum/jobs'
 import { checkSubmit, parseSubmitParams, type SessionJob, type SubmitContext } from '../../src/stratum/submit'
 import type { StratumWork } from '../../src/stratum'

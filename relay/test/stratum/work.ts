@@ -2,13 +2,13 @@
 // 8-byte extranonce, payout + OP_RETURN outputs) split by the shared coinbase code, a real merkle
 // branch over made-up txids, real targets. Used until (and beside) the share chain's builder.
 import { randomBytes } from 'node:crypto'
-import { getChainParams } from '../../../shared/src/chain'
-import type { ChainParams } from '../../../shared/src/chain/params'
-import { buildCoinbaseTx, coinbaseStratumParts } from '../../../shared/src/primitives/coinbase'
-import { sha256d } from '../../../shared/src/primitives/hash'
-import { coinbaseMerkleBranch, merkleRoot } from '../../../shared/src/primitives/merkle'
-import { opReturnScript, pushData } from '../../../shared/src/primitives/script'
-import { bitsToTarget } from '../../../shared/src/primitives/target'
+import { getChainParams } from '@otedama/shared/chain'
+import type { ChainParams } from '@otedama/shared/chain'
+import { buildCoinbaseTx, coinbaseStratumParts } from '@otedama/shared/primitives'
+import { sha256d } from '@otedama/shared/primitives'
+import { coinbaseMerkleBranch, merkleRoot } from '@otedama/shared/primitives'
+import { opReturnScript, pushData } from '@otedama/shared/primitives'
+import { bitsToTarget } from '@otedama/shared/primitives'
 import type { CoinbaseParts, JobSource, StratumWork } from '../../src/stratum'
 
 export const devnet: ChainParams = getChainParams('devnet')

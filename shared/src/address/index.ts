@@ -17,3 +17,4 @@ export {
   MAX_ADDRESS_INPUT_CHARS,
   scriptToAddress
 } from './address'
+export { decodeSegwitAddress, encodeSegwitAddress, MAX_SEGWIT_ADDRESS_CHARS } from './segwit'

@@ -1,7 +1,7 @@
 // Address prefixes of every network Otedama knows. chain/networks.ts takes its prefixes from here, so the
 // table that names "the other network" in error messages is the same one the networks are built from.
 
-import type { NetworkName } from '../chain/params'
+import type { NetworkName } from '../network-name'
 
 /** How a network spells its addresses. */
 export interface AddressPrefixes {

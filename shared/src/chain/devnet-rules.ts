@@ -1,4 +1,4 @@
-// Consensus rules of devnet blocks (DESIGN.md, Chains: devnet), pure so browsers can check devnet headers
+// Consensus rules of devnet blocks (docs/design.md, Chains: devnet), pure so browsers can check devnet headers
 // and blocks exactly as relays do. A devnet block is an 80-byte header plus exactly one transaction, its
 // coinbase (legacy serialization); sha256d PoW; no fees (there are no other transactions).
 //
@@ -18,7 +18,7 @@ import { sha256d } from '../primitives/hash'
 import { decodeHeader, HEADER_BYTES, type BlockHeader } from '../primitives/header'
 import { bitsToTarget, meetsTarget, targetToBits } from '../primitives/target'
 import { decodeTx, type Transaction } from '../primitives/tx'
-import { ACCEPT, ignore, reject, type Verdict } from '../sharechain/verdict'
+import { ACCEPT, ignore, reject, type Verdict } from '../verdict'
 import type { ChainParams } from './params'
 import { blockSubsidy } from './subsidy'
 

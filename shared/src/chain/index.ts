@@ -21,3 +21,4 @@ export {
 export { blockSubsidy } from './subsidy'
 export { PPM, validateChainParams, withShareChainConstants } from './validate'
 export { COINBASE_PAYOUT_OUTPUT_CAP, COINBASE_RESERVED_WEIGHT_WU } from './coinbase-budget'
+export * from './devnet-rules'

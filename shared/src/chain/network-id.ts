@@ -1,9 +1,9 @@
-// The network id (DESIGN.md, Words): sha256d of a canonical, versioned encoding of every consensus constant of
+// The network id (docs/design.md, Words): sha256d of a canonical, versioned encoding of every consensus constant of
 // a network. Peers whose constants differ in anything get different ids and never accept each other's shares.
 //
-// Encoding v1, in this order (ints little-endian; `str` = CompactSize length + ASCII bytes; `u256` = 32 bytes
+// Encoding v2, in this order (ints little-endian; `str` = CompactSize length + ASCII bytes; `u256` = 32 bytes
 // big-endian; `opt` = one byte 0/1 then the value when 1):
-//   str "otedama/network-id", u8 version = 1,
+//   str "otedama/network-id", u8 version = 2,
 //   str name, str coin, str pow, u256 stratumDiff1Target, u256 powLimit, u32 targetBlockSeconds,
 //   u64 subsidy.initial, u32 subsidy.halvingInterval, u32 coinbaseMaturity, u8 segwit, u8 mweb,
 //   addresses: u8 pubkeyHash, CompactSize n + n x u8 scriptHash, str bech32Hrp, str mwebHrp ('' if none),
@@ -12,7 +12,9 @@
 //   opt devnetBlockRetarget: u32 windowBlocks, u32 maxStepPercent,
 //   shareChain: u32 shareIntervalSeconds, u32 windowShares, u32 maxCoinbaseOutputs, u64 dustLimit,
 //     u32 finderBonusPpm, u256 minShareTarget, u32 retargetWindowShares, u32 maxRetargetStepPercent,
-//     u32 medianTimeSpan, u32 maxFutureSeconds.
+//     u32 medianTimeSpan, u32 maxFutureSeconds, u32 retargetTrimPercent, u32 maxUncleDepth,
+//     u32 maxUnclesPerShare, u32 unclePenaltyPercent, u32 maxSiblingsPerHeight.
+// v2 came with share encoding v2 (per-miner share targets, uncles, header time as the share timestamp).
 // Left out on purpose: ticker, isTestNetwork, ports and gbtRules (display and operator defaults, not consensus).
 // Any new consensus field must be appended here and the version bumped.
 import { scriptHashVersions } from '../address/prefixes'
@@ -21,7 +23,7 @@ import { sha256d } from '../primitives/hash'
 import type { ChainParams } from './params'
 
 export const NETWORK_ID_DOMAIN = 'otedama/network-id'
-export const NETWORK_ID_ENCODING_VERSION = 1
+export const NETWORK_ID_ENCODING_VERSION = 2
 export const NETWORK_ID_BYTES = 32
 
 const U256_BYTES = 32
@@ -83,6 +85,8 @@ export function encodeNetworkParams(p: ChainParams): Uint8Array {
   w.u32le(s.shareIntervalSeconds).u32le(s.windowShares).u32le(s.maxCoinbaseOutputs).u64le(s.dustLimit)
   w.u32le(s.finderBonusPpm).bytes(u256be(s.minShareTarget)).u32le(s.retargetWindowShares)
   w.u32le(s.maxRetargetStepPercent).u32le(s.medianTimeSpan).u32le(s.maxFutureSeconds)
+  w.u32le(s.retargetTrimPercent).u32le(s.maxUncleDepth).u32le(s.maxUnclesPerShare).u32le(s.unclePenaltyPercent)
+  w.u32le(s.maxSiblingsPerHeight)
   return w.finish()
 }
 

@@ -32,27 +32,43 @@ const REGTEST_POW_LIMIT = (1n << 255n) - 1n
 const DEVNET_POW_LIMIT = 0xffffn << 224n
 /**
  * devnet genesis bits 0x1e00ffff = 0xffff << 216: about 2^24 = 16.8 M hashes per block, ~20 s for one
- * hash-wasm worker (0.8 MH/s, notes/hashing.md), ~2 s for one 8 MH/s SIMD worker; the block retarget then
+ * hash-wasm worker (0.8 MH/s, docs/field-notes.md (Hashing)), ~2 s for one 8 MH/s SIMD worker; the block retarget then
  * moves toward one block a minute.
  */
 const DEVNET_GENESIS_BITS = 0x1e00ffff
 
-/** Easiest share targets. 0xffff << 232 (bits 0x2000ffff): ~256 hashes a share, for CPU miners in tests. */
-const TINY_SHARE_TARGET = 0xffffn << 232n
+/**
+ * Easiest share target of devnet and bitcoin-regtest: 0xffff << 228 (bits 0x1f0ffff0), ~4 096 hashes a share.
+ * A floor against cheap spam, not the difficulty miners work at: every miner picks its own harder share
+ * target from its hashrate (one share per interval) and the retarget rises from here in a few shares.
+ */
+const TINY_SHARE_TARGET = 0xffffn << 228n
 /** 0x0fffff << 232 (bits 0x200fffff): ~16 scrypt hashes a share (reference scrypt does a few kH/s). */
 const TINY_SCRYPT_SHARE_TARGET = 0x0fffffn << 232n
 
 /** Payouts below 10 000 base units (0.0001 coin) are pooled in the lottery: spending a P2WPKH input
  *  (68 vB) at 10 sat/vB costs 680, 7 % of it; smaller outputs would cost their owners more to spend. */
 const DUST_LIMIT = 10_000n
-/** 0.5 % of the coinbase value (DESIGN.md). */
+/** 0.5 % of the coinbase value (docs/design.md). */
 const FINDER_BONUS_PPM = 5_000
 /** Core's median-time-past span (BIP113), reused for share timestamps. */
 const MEDIAN_TIME_SPAN = 11
 /** Live shares more than 2 min ahead of our clock are ignored, never punished. */
 const MAX_FUTURE_SECONDS = 120
-/** Per-share retarget clamp: at most x1.1 or /1.1 per share (as P2Pool). */
-const MAX_RETARGET_STEP_PERCENT = 10
+/**
+ * Per-share retarget clamp: at most x4 or /4 per share. A cold start from the minimum difficulty to a
+ * 1 TH/s rig's (2^43 hashes per 10 s share from 2^12) takes 16 shares, and rigs mine at their own
+ * harder share targets meanwhile, so those shares come at the rigs' own pace (sharechain README).
+ */
+const MAX_RETARGET_STEP_PERCENT = 300
+/** 10 % of the retarget window's timestamps trimmed from each end (3 of 30), as p2pool trims outliers. */
+const RETARGET_TRIM_PERCENT = 10
+/** Uncles: within 3 shares, 20 % of their work to the share that names them (p2pool's choices). */
+const MAX_UNCLE_DEPTH = 3
+const UNCLE_PENALTY_PERCENT = 20
+/** A share names at most 4 uncles; a height holds at most 8 live siblings besides its first share. */
+const MAX_UNCLES_PER_SHARE = 4
+const MAX_SIBLINGS_PER_HEIGHT = 8
 
 function shareChain(
   o: Pick<ShareChainConstants, 'shareIntervalSeconds' | 'windowShares' | 'minShareTarget' | 'retargetWindowShares'>
@@ -63,6 +79,11 @@ function shareChain(
     dustLimit: DUST_LIMIT,
     finderBonusPpm: FINDER_BONUS_PPM,
     maxRetargetStepPercent: MAX_RETARGET_STEP_PERCENT,
+    retargetTrimPercent: RETARGET_TRIM_PERCENT,
+    maxUncleDepth: MAX_UNCLE_DEPTH,
+    maxUnclesPerShare: MAX_UNCLES_PER_SHARE,
+    unclePenaltyPercent: UNCLE_PENALTY_PERCENT,
+    maxSiblingsPerHeight: MAX_SIBLINGS_PER_HEIGHT,
     medianTimeSpan: MEDIAN_TIME_SPAN,
     maxFutureSeconds: MAX_FUTURE_SECONDS
   }

@@ -1,21 +1,14 @@
-// Chain parameters: one frozen object per network, compiled in (DESIGN.md, Chains). Consensus constants are
+// Chain parameters: one frozen object per network, compiled in (docs/design.md, Chains). Consensus constants are
 // never operator config; tests that need other values derive them with `withShareChainConstants`.
 import type { AddressPrefixes } from '../address/prefixes'
 
-export type NetworkName =
-  | 'devnet'
-  | 'litecoin'
-  | 'litecoin-testnet'
-  | 'litecoin-regtest'
-  | 'bitcoin'
-  | 'bitcoin-testnet4'
-  | 'bitcoin-signet'
-  | 'bitcoin-regtest'
+import type { NetworkName } from '../network-name'
+export type { NetworkName } from '../network-name'
 
 export type Coin = 'devnet' | 'bitcoin' | 'litecoin'
 export type PowAlgorithmName = 'sha256d' | 'scrypt'
 
-/** Share-chain consensus constants (DESIGN.md, Share-chain rules). All integers; amounts and targets bigint. */
+/** Share-chain consensus constants (docs/design.md, Share-chain rules). All integers; amounts and targets bigint. */
 export interface ShareChainConstants {
   /** Target time between shares, seconds (the retarget aims at it). */
   readonly shareIntervalSeconds: number
@@ -29,10 +22,20 @@ export interface ShareChainConstants {
   readonly finderBonusPpm: number
   /** Easiest share target allowed (the minimum share difficulty), on the chain's PoW scale; compact-exact. */
   readonly minShareTarget: bigint
-  /** Shares whose ShareInfo timestamps the retarget averages over, count (>= 2). */
+  /** Main-chain shares (ending at the parent) whose timestamps and work the retarget measures, count (>= 2). */
   readonly retargetWindowShares: number
-  /** Largest change of the share target from one share to the next, percent (10 = at most x1.1 or /1.1). */
+  /** Percent of the retarget window's timestamps trimmed from EACH end before measuring its span (outliers). */
+  readonly retargetTrimPercent: number
+  /** Largest change of the required share target from one share to the next, percent (100 = at most x2 or /2). */
   readonly maxRetargetStepPercent: number
+  /** Deepest uncle: an uncle's height is at least the naming share's height minus this, shares. */
+  readonly maxUncleDepth: number
+  /** Most uncles one share may name, count. */
+  readonly maxUnclesPerShare: number
+  /** Share of an uncle's work credited to the share that names it instead of the uncle's miner, percent. */
+  readonly unclePenaltyPercent: number
+  /** Live shares kept per share height beyond the first (side branches and uncle candidates), count. */
+  readonly maxSiblingsPerHeight: number
   /** A share's timestamp must exceed the median of this many ancestors' (odd). */
   readonly medianTimeSpan: number
   /** A live share more than this far ahead of the local clock is ignored (not punished), seconds. */

@@ -9,6 +9,11 @@ export const PPM = 1_000_000
 const MAX_WINDOW_SHARES = 1_000_000
 const MAX_COINBASE_OUTPUTS = 10_000
 const MAX_RETARGET_STEP_PERCENT = 1_000
+/** Trimming more than 40 % from each end would leave too few timestamps to measure a span. */
+const MAX_RETARGET_TRIM_PERCENT = 40
+/** Uncle bounds: the share encoding carries at most 8 uncle ids (sharechain/constants.ts MAX_ENCODED_UNCLES). */
+const MAX_UNCLES_PER_SHARE = 8
+const MAX_UNCLE_DEPTH = 16
 /** BIP173: the HRP is 1..83 US-ASCII characters 33..126. */
 const MAX_HRP_CHARS = 83
 /** Largest amount any of these coins can have: 21e6 BTC / 84e6 LTC in base units fit well below this. */
@@ -39,6 +44,11 @@ function shareChainProblems(s: ShareChainConstants): string[] {
   if (!isInt(s.maxRetargetStepPercent, 1, MAX_RETARGET_STEP_PERCENT)) {
     p.push(`maxRetargetStepPercent must be an integer in 1..${MAX_RETARGET_STEP_PERCENT}`)
   }
+  if (!isInt(s.retargetTrimPercent, 0, MAX_RETARGET_TRIM_PERCENT)) p.push(`retargetTrimPercent must be an integer in 0..${MAX_RETARGET_TRIM_PERCENT}`)
+  if (!isInt(s.maxUncleDepth, 0, MAX_UNCLE_DEPTH)) p.push(`maxUncleDepth must be an integer in 0..${MAX_UNCLE_DEPTH}`)
+  if (!isInt(s.maxUnclesPerShare, 0, MAX_UNCLES_PER_SHARE)) p.push(`maxUnclesPerShare must be an integer in 0..${MAX_UNCLES_PER_SHARE}`)
+  if (!isInt(s.unclePenaltyPercent, 0, 100)) p.push('unclePenaltyPercent must be an integer in 0..100')
+  if (!isInt(s.maxSiblingsPerHeight, 0)) p.push('maxSiblingsPerHeight must be an integer >= 0')
   if (!isInt(s.medianTimeSpan, 1) || s.medianTimeSpan % 2 === 0) p.push('medianTimeSpan must be an odd integer >= 1')
   if (!isInt(s.maxFutureSeconds, 0)) p.push('maxFutureSeconds must be an integer >= 0')
   return p

@@ -2,7 +2,7 @@
 // hashing): a token bucket per peer admits GOSSIP_MESSAGES_PER_PEER_PER_SECOND with a burst; messages
 // over it are ignored (never forwarded, no P4 penalty: a stale share is not a lie), and counted. A peer
 // whose excess keeps growing is a flooder whatever its messages hold — the whole network makes about one
-// share per 10 s (DESIGN.md) — so once its decaying excess passes a bound the node is told, once, and
+// share per 10 s (docs/design.md) — so once its decaying excess passes a bound the node is told, once, and
 // disconnects it. Measured effect: bench/p2p.bench.ts (README, Measured).
 import {
   GOSSIP_FLOOD_EXCESS_HALF_LIFE_MS,
@@ -28,6 +28,24 @@ export const defaultFloodGuardParams: Readonly<FloodGuardParams> = {
   flooderExcessMessages: GOSSIP_FLOOD_EXCESS_MESSAGES,
   excessHalfLifeMs: GOSSIP_FLOOD_EXCESS_HALF_LIFE_MS
 }
+
+/**
+ * Bytes one token of the rate bound pays for: a share (well under 1 KiB) costs 1, a 64 KiB attestation
+ * batch 16. So a peer cannot move more bytes through our validators by sending fewer, larger messages.
+ */
+export const GOSSIP_COST_UNIT_BYTES = 4 * 1024
+
+/** Tokens a gossip message of `bytes` costs its sender. */
+export function messageCost(bytes: number): number {
+  return 1 + Math.floor(Math.max(0, bytes - 1) / GOSSIP_COST_UNIT_BYTES)
+}
+
+/**
+ * Excess charged for one RPC frame over gossipsub's inbound size limit (dropped undecoded): a quarter of
+ * the flooder bound, so a peer sending such frames is disconnected and banned at the fourth within the
+ * excess half-life, while a one-off (a frame swollen by piggybacked control) is forgiven.
+ */
+export const OVERSIZED_FRAME_EXCESS = GOSSIP_FLOOD_EXCESS_MESSAGES / 4
 
 export class FloodGuardParamsError extends Error {
   constructor(message: string) {
@@ -68,11 +86,39 @@ export class PeerFloodGuard {
   ) {}
 
   /**
-   * One gossip message from `peer`: 'admit' within its rate, 'over-rate' past it, and 'flooder' exactly
-   * once, on the message that takes its excess past the bound (that message is over-rate too).
+   * One gossip message from `peer` costing `cost` tokens (messageCost: one per started
+   * GOSSIP_COST_UNIT_BYTES): 'admit' within its rate, 'over-rate' past it, and 'flooder' exactly once,
+   * on the message that takes its excess past the bound (that message is over-rate too).
    */
-  check(peer: string): FloodGuardDecision {
+  check(peer: string, cost = 1): FloodGuardDecision {
     if (this.params.messagesPerSecond === Infinity) return 'admit'
+    const state = this.stateOf(peer)
+    if (state.tokens >= cost) {
+      state.tokens -= cost
+      return 'admit'
+    }
+    return this.addExcess(state, cost)
+  }
+
+  /**
+   * Charges `excess` messages' worth of misbehaviour to `peer` outright (an RPC frame over the size
+   * limit: it was never decoded, so there is nothing to validate or score). 'flooder' once, as check().
+   */
+  charge(peer: string, excess: number): FloodGuardDecision {
+    if (this.params.messagesPerSecond === Infinity) return 'over-rate'
+    return this.addExcess(this.stateOf(peer), excess)
+  }
+
+  private addExcess(state: PeerState, excess: number): FloodGuardDecision {
+    state.excess += excess
+    if (!state.reported && state.excess >= this.params.flooderExcessMessages) {
+      state.reported = true
+      return 'flooder'
+    }
+    return 'over-rate'
+  }
+
+  private stateOf(peer: string): PeerState {
     const now = this.now()
     let state = this.peers.get(peer)
     if (state === undefined) {
@@ -86,16 +132,7 @@ export class PeerFloodGuard {
       state.updatedMs = now
     }
     this.peers.set(peer, state)
-    if (state.tokens >= 1) {
-      state.tokens -= 1
-      return 'admit'
-    }
-    state.excess += 1
-    if (!state.reported && state.excess >= this.params.flooderExcessMessages) {
-      state.reported = true
-      return 'flooder'
-    }
-    return 'over-rate'
+    return state
   }
 
   /** Forgets a peer (disconnected); a flooder that comes back starts with a full bucket but is banned. */

@@ -1,5 +1,5 @@
 // The gossipsub options every Otedama node must share (a mismatch in signature policy silently delivers
-// nothing: notes/libp2p.md). Plain values: relay and browser spread them into @libp2p/gossipsub's init.
+// nothing: docs/field-notes.md (libp2p)). Plain values: relay and browser spread them into @libp2p/gossipsub's init.
 import { MAX_GOSSIP_DATA_BYTES, MAX_GOSSIP_RPC_BYTES } from './limits'
 import { contentMessageId, shareMessageId } from './message-id'
 import type { NetworkTopics } from './protocol'
@@ -10,7 +10,7 @@ import { toGossipsubScoring, type GossipScorePolicy, type GossipsubScoring } fro
 export const MAX_DISCOVERY_MESSAGE_BYTES = 2 * 1024
 
 export interface SharedGossipOptions extends GossipsubScoring {
-  /** Shares prove themselves by PoW and attestations carry their own signatures (DESIGN.md, Network). */
+  /** Shares prove themselves by PoW and attestations carry their own signatures (docs/design.md, Network). */
   globalSignaturePolicy: 'StrictNoSign'
   msgIdFn: (message: { topic: string; data: Uint8Array }) => Uint8Array
   /** A lone relay (devnet) or a browser whose peers have not subscribed yet must still publish. */

@@ -2,19 +2,23 @@
 // validator, its verdict mapped onto gossipsub's accept/reject/ignore (reject feeds peer scoring),
 // delivery of accepted messages to handlers, batching of attestations, and a watch on peer scores that
 // reports peers sinking below the graylist threshold so the node can disconnect them. Before all of that,
-// a per-peer rate bound (flood-guard.ts) ignores a flooding peer's excess without hashing it and reports
-// the peer once its excess keeps growing.
+// a per-peer rate bound (flood-guard.ts, priced per 4 KiB so big messages cost more) ignores a flooding
+// peer's excess without hashing it and reports the peer once its excess keeps growing; a message over its
+// topic's size limit is rejected at once (a score penalty for its sender) without being queued; the rest
+// wait in their sender's queue and are validated round-robin across peers (fair-queue.ts).
 // Works on the structural part of @libp2p/gossipsub 17 it needs, so shared/ imports no libp2p code.
 import { createLogger } from '../log'
 import { decodeBatch, encodeBatch } from './batch-codec'
 import { Batcher, type BatcherOptions } from './batcher'
-import { createFloodGuardParams, PeerFloodGuard, type FloodGuardParams } from './flood-guard'
+import { FairValidationQueue } from './fair-queue'
+import { createFloodGuardParams, messageCost, OVERSIZED_FRAME_EXCESS, PeerFloodGuard, type FloodGuardParams } from './flood-guard'
 import { MAX_DISCOVERY_MESSAGE_BYTES } from './gossip-options'
 import { MAX_MESSAGE_BYTES_BY_TOPIC } from './limits'
 import { clearRepeating, setRepeating, type TimerHandle } from './runtime'
 import type { NetworkTopics, ValidatedTopicKind } from './protocol'
 import { VALIDATED_TOPIC_KINDS } from './protocol'
 import { verdictFetch, verdictKind, verdictReason, type Verdict, type VerdictKind } from './verdict'
+import { errorMessage } from '../util'
 
 const log = createLogger('p2p:gossip')
 
@@ -50,6 +54,8 @@ export interface TopicCounters {
   oversize: number
   /** Ignored unvalidated: the sender was over its gossip rate (flood-guard.ts). */
   overRate: number
+  /** Ignored unvalidated: the sender already had VALIDATION_QUEUE_PER_PEER messages waiting. */
+  queueFull: number
   validatorErrors: number
   published: number
 }
@@ -75,11 +81,14 @@ export interface GossipRouterOptions<P extends PeerLike> {
 
 export class GossipRouter<P extends PeerLike = PeerLike> {
   readonly metrics: GossipMetrics
+  /** RPC frames over gossipsub's inbound size limit, any topic (never decoded). */
+  oversizedFrames = 0
   private readonly handlers = new Map<ValidatedTopicKind, Set<MessageHandler<P>>>()
   private readonly attestBatcher: Batcher
   private readonly graylisted = new Set<string>()
   private readonly floodGuard: PeerFloodGuard
   private readonly floodParams: FloodGuardParams
+  private readonly validationQueue = new FairValidationQueue<GossipResult>()
   private scoreWatch: TimerHandle | undefined
 
   constructor(private readonly options: GossipRouterOptions<P>) {
@@ -156,23 +165,64 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
       const result = await this.options.pubsub.publish(this.options.topics[kind], bytes)
       return result.recipients.length
     } catch (err) {
-      log.warn(`publish on ${kind} failed: ${(err as Error).message}`)
+      log.warn(`publish on ${kind} failed: ${errorMessage(err)}`)
       return 0
     }
   }
 
-  /** Gossip path: the sender's rate first (O(1), before any decoding or hashing), then validation. */
-  private validateGossip(kind: ValidatedTopicKind, validator: MessageValidator<P>, peer: P, data: Uint8Array): GossipResult | Promise<GossipResult> {
-    const decision = this.floodGuard.check(peer.toString())
-    if (decision === 'admit') return this.validate(kind, validator, peer, data)
-    const counters = this.metrics[kind]
-    counters.received++
-    counters.overRate++
-    counters.ignored++
+  /**
+   * An RPC frame from `peer` too large to decode (gossipsub dropped it): charged to the peer's flood
+   * excess, so a peer that keeps sending them is reported as a flooder (disconnected, banned).
+   */
+  oversizedFrame(peer: P, bytes?: number): void {
+    this.oversizedFrames++
+    const decision = this.floodGuard.charge(peer.toString(), OVERSIZED_FRAME_EXCESS)
     if (decision === 'flooder') {
-      log.warn(`peer ${peer.toString()} floods gossip (${kind}) past ${this.floodParams.messagesPerSecond} msg/s: disconnecting`)
+      log.warn(`peer ${peer.toString()} keeps sending gossip frames over the size limit${bytes !== undefined ? ` (last ${bytes} bytes)` : ''}: disconnecting`)
       this.options.onFlooder?.(peer)
     }
+  }
+
+  /** Forgets a departed peer's queued messages (they are ignored, not forwarded). */
+  forgetPeer(peer: P): void {
+    this.validationQueue.forget(peer.toString(), 'ignore')
+    this.floodGuard.forget(peer.toString())
+  }
+
+  /** Messages waiting for validation, all peers together. */
+  get queuedForValidation(): number {
+    return this.validationQueue.waiting
+  }
+
+  /**
+   * Gossip path, cheapest first: the sender's rate (O(1), priced by size, before any decoding or
+   * hashing), the topic's size limit, then the sender's fair share of validation time.
+   */
+  private validateGossip(kind: ValidatedTopicKind, validator: MessageValidator<P>, peer: P, data: Uint8Array): GossipResult | Promise<GossipResult> {
+    const counters = this.metrics[kind]
+    const decision = this.floodGuard.check(peer.toString(), messageCost(data.length))
+    if (decision !== 'admit') {
+      counters.received++
+      counters.overRate++
+      counters.ignored++
+      if (decision === 'flooder') {
+        log.warn(`peer ${peer.toString()} floods gossip (${kind}) past ${this.floodParams.messagesPerSecond} msg/s: disconnecting`)
+        this.options.onFlooder?.(peer)
+      }
+      return 'ignore'
+    }
+    if (data.length > MAX_MESSAGE_BYTES_BY_TOPIC[kind]) {
+      // Never sent by an honest node (publish refuses it): a reject, which costs the sender score.
+      counters.received++
+      counters.oversize++
+      counters.rejected++
+      return 'reject'
+    }
+    const queued = this.validationQueue.submit(peer.toString(), () => this.validate(kind, validator, peer, data))
+    if (queued !== undefined) return queued
+    counters.received++
+    counters.queueFull++
+    counters.ignored++
     return 'ignore'
   }
 
@@ -199,7 +249,7 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
       // A throwing validator is our bug, not the sender's: no penalty, no forwarding.
       counters.validatorErrors++
       counters.ignored++
-      log.error(`${kind} validator threw: ${(err as Error).message}`)
+      log.error(`${kind} validator threw: ${errorMessage(err)}`)
       return 'ignore'
     }
     if (verdict === 'accept') {
@@ -237,7 +287,7 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
       try {
         handler(bytes, from)
       } catch (err) {
-        log.error(`${kind} handler threw: ${(err as Error).message}`)
+        log.error(`${kind} handler threw: ${errorMessage(err)}`)
       }
     }
   }
@@ -258,5 +308,5 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
 }
 
 function zeroCounters(): TopicCounters {
-  return { received: 0, accepted: 0, rejected: 0, ignored: 0, oversize: 0, overRate: 0, validatorErrors: 0, published: 0 }
+  return { received: 0, accepted: 0, rejected: 0, ignored: 0, oversize: 0, overRate: 0, queueFull: 0, validatorErrors: 0, published: 0 }
 }

@@ -1,5 +1,5 @@
-// Every wire limit of the P2P layer in one place (DESIGN.md, Bad input). Units are in the names.
-// Sizes are sized from the message formats: a share is well under 1 KiB (DESIGN.md, Work and shares).
+// Every wire limit of the P2P layer in one place (docs/design.md, Bad input). Units are in the names.
+// Sizes are sized from the message formats: a share is well under 1 KiB (docs/design.md, Work and shares).
 
 /** Largest gossip message accepted on the share topic: header 80 + ShareInfo + coinbase parts + branch. */
 export const MAX_SHARE_MESSAGE_BYTES = 4 * 1024

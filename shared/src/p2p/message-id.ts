@@ -1,4 +1,4 @@
-// Gossip message ids (DESIGN.md, Network): the share id for shares and blocks, a content hash otherwise.
+// Gossip message ids (docs/design.md, Network): the share id for shares and blocks, a content hash otherwise.
 // With StrictNoSign there is no sender/seqno in a message, so the id must come from the data alone.
 import { sha256, sha256d } from '../primitives/hash'
 import { NETWORK_TAG_BYTES } from '../sharechain/constants'

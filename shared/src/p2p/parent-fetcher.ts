@@ -8,6 +8,7 @@ import type { PeerLike } from './gossip-router'
 import { SYNC_REQUEST_BURST, SYNC_REQUESTS_PER_SECOND } from './limits'
 import { PeerRateLimiter } from './rate-limiter'
 import type { VerdictKind } from './verdict'
+import { errorMessage } from '../util'
 
 const log = createLogger('p2p:parents')
 
@@ -44,7 +45,7 @@ export class ParentFetcher<P extends PeerLike> {
       for (const share of shares) await this.deps.ingest(share, peer)
     } catch (err) {
       this.failed++
-      log.debug(`fetching parent ${key} from ${peer.toString()} failed: ${(err as Error).message}`)
+      log.debug(`fetching parent ${key} from ${peer.toString()} failed: ${errorMessage(err)}`)
     } finally {
       this.inFlight.delete(key)
     }

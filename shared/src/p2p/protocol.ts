@@ -1,4 +1,4 @@
-// Names on the wire: gossipsub topics and stream protocol ids, one set per network (DESIGN.md, Network).
+// Names on the wire: gossipsub topics and stream protocol ids, one set per network (docs/design.md, Network).
 // Two peers on different networks never share a topic, so they never see each other's messages.
 
 /** Gossip topic kinds. `discovery` carries @libp2p/pubsub-peer-discovery announcements. */

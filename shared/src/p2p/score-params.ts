@@ -1,5 +1,5 @@
 // Gossip peer scoring policy: every tunable in one object, with a default, a create and a validate
-// (STYLE.md, after gossipsub's score/peer-score-params.ts). `toGossipsubScoring` turns it into the
+// (docs/design.md, Code style, after gossipsub's score/peer-score-params.ts). `toGossipsubScoring` turns it into the
 // plain objects @libp2p/gossipsub 17 takes (`scoreParams`, `scoreThresholds`); no libp2p import here.
 //
 // How a bad peer is pushed out: every message it sends that a validator rejects adds 1 to its

@@ -33,6 +33,7 @@ import {
   type SyncRequest,
   type TemplateReply
 } from './sync-codec'
+import { errorMessage } from '../util'
 
 const log = createLogger('p2p:sync')
 
@@ -79,7 +80,7 @@ export class SyncServer {
       await writeFrame(stream, encodeSyncReply(reply), signal)
       await stream.close({ signal })
     } catch (err) {
-      log.debug(`sync with ${peer} failed: ${(err as Error).message}`)
+      log.debug(`sync with ${peer} failed: ${errorMessage(err)}`)
       stream.abort(err as Error)
     } finally {
       clearTimer(deadline)
@@ -201,7 +202,7 @@ export class TemplateServer {
       await writeFrame(stream, encodeTemplateReply(reply), signal)
       await stream.close({ signal })
     } catch (err) {
-      log.debug(`template fetch by ${peer} failed: ${(err as Error).message}`)
+      log.debug(`template fetch by ${peer} failed: ${errorMessage(err)}`)
       stream.abort(err as Error)
     } finally {
       clearTimer(deadline)

@@ -1,4 +1,4 @@
-// Verdicts of hot-path validation (DESIGN.md, Validation; STYLE.md): validators never throw for bad input.
+// Verdicts of hot-path validation (docs/design.md, Validation; docs/design.md, Code style): validators never throw for bad input.
 // accept -> deliver and forward; reject -> provably invalid, the sender is penalised by gossip scoring;
 // ignore -> not forwarded, no penalty (stale, duplicate, unknown parent, clock drift). The shape is the
 // share chain's (shared/src/sharechain/verdict.ts); an ignore may name a share id to `fetch` by sync.

@@ -1,4 +1,4 @@
-// Signed attestations (DESIGN.md, Validation in quorums): a relay states a fact about a template
+// Signed attestations (docs/design.md, Validation in quorums): a relay states a fact about a template
 // (valid / invalid in its daemon's proposal mode) or a block (accepted / orphaned / confirmed).
 // Encoding: u8 version | network tag 8 | u8 subject kind | u8 claim | subject id 32 | u32 time
 //           | varBytes public key (protobuf) | varBytes signature

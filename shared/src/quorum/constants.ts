@@ -1,8 +1,9 @@
-// Quorum limits and fixed choices (DESIGN.md, Validation in quorums). Encodings are consensus between
+// Quorum limits and fixed choices (docs/design.md, Validation in quorums). Encodings are consensus between
 // relays and browsers: changing one changes what peers accept.
 import { asciiBytes } from '../sharechain/constants'
 
-/** Committee size: default 7, never below 3 (DESIGN.md). */
+/** Committee size: default 7, never below 3; MIN_COMMITTEE_SIZE is also the least number of distinct
+ *  weighted relays a confirmation needs (sharechain/README.md, Quorums). */
 export const DEFAULT_COMMITTEE_SIZE = 7
 export const MIN_COMMITTEE_SIZE = 3
 
@@ -21,8 +22,8 @@ export const MAX_ATTESTATIONS_PER_BATCH = 128
 export const ATTESTATION_DOMAIN = asciiBytes('otedama/attest/1')
 export const TEMPLATE_SIGNATURE_DOMAIN = asciiBytes('otedama/template/1')
 
-/** Local reputation (integer weight): a new relay starts low, earns +1 per attestation proved right up
- *  to the cap, and is halved (then -1) per attestation proved wrong. */
+/** Local reputation (integers, never a vote's weight): a new relay starts at 1, earns +1 per attestation
+ *  proved right up to the cap, and is halved (then -1) per attestation proved wrong; at 0 it is not believed. */
 export const INITIAL_REPUTATION = 1
 export const MAX_REPUTATION = 100
 export const REPUTATION_REWARD = 1

@@ -1,5 +1,6 @@
-// Public face of the quorum data side (DESIGN.md, Validation in quorums): signed templates and
-// attestations, deterministic committees, tallies and local reputation. Relays produce, all verify.
+// Public face of the quorum data side (sharechain/README.md, Quorums): signed templates and
+// attestations, relay weights from the share chain's window, committees drawn by weight, tallies,
+// local reputation and the trust vocabulary. Relays produce, all verify.
 export * from './constants'
 export {
   type Attestation,
@@ -15,9 +16,12 @@ export {
   decodeAttestation
 } from './attestation'
 export { encodeAttestationBatch, decodeAttestationBatch, MAX_ATTESTATION_BATCH_BYTES } from './batch'
-export { selectCommittee } from './committee'
+export { selectCommittee, committeeSeed, log2Fixed, COMMITTEE_DOMAIN, LOG2_FRACTION_BITS } from './committee'
 export { Reputation } from './reputation'
-export { Tally } from './tally'
+export { tallyVotes, type TallyVote, type TallyResult } from './tally'
+export { relayKeyOf, relayKeyHex, relayBindingTag, boundRelayKey, RELAY_KEY_BYTES } from './binding'
+export { type RelayWeights, RelayWeightBook, windowRelayWeights, fixedRelayWeights, NO_WEIGHTS } from './weights'
+export { type TrustLevel, type TrustState, trustWords, peerIdText } from './trust'
 export {
   type SignedTemplate,
   type SignedTemplateCheck,
@@ -32,6 +36,8 @@ export {
   QuorumFollower,
   type QuorumFollowerInit,
   type SubjectStatus,
+  type CommitteeMember,
+  type DecisionListener,
   type VoteView,
   type Judge,
   type Judgement,

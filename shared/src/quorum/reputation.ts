@@ -1,5 +1,7 @@
-// Local reputation of attesters (DESIGN.md: earned by attestations that proved right, lost by ones
-// proved wrong; a new relay starts with little). Integer weights keyed by peer id hex.
+// Local reputation of attesters: earned by attestations this peer proved right, lost by ones it proved
+// wrong. It is local (peers learn different truths), so it never weighs a vote: votes weigh work
+// (weights.ts). A relay at 0 (proved wrong here more than it was proved right) is not believed here:
+// its vote stops counting as agreement (tally.ts). Integers keyed by peer id hex.
 import { INITIAL_REPUTATION, MAX_REPUTATION, REPUTATION_REWARD } from './constants'
 
 export class Reputation {

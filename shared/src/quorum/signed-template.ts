@@ -1,4 +1,4 @@
-// A template announcement signed with the publishing relay's libp2p key (DESIGN.md, Work and shares
+// A template announcement signed with the publishing relay's libp2p key (docs/design.md, Work and shares
 // step 2). Encoding: u8 version | varBytes announcement | varBytes public key | varBytes signature.
 // Signed message: TEMPLATE_SIGNATURE_DOMAIN || template id.
 import type { PrivateKey } from '@libp2p/interface'

@@ -1,59 +1,48 @@
-// Tally of one subject's attestations by its committee (DESIGN.md): a claim is confirmed when the
-// committee members attesting it hold more than 2/3 of the committee's total reputation weight
-// (3 x agreeing > 2 x total, integers). Each member counts once, with its latest attestation.
-import { bytesToHex } from '../primitives/bytes'
+// Tally of one subject's votes by its committee (sharechain/README.md, Quorums): a claim is confirmed
+// when the committee members attesting it hold more than 2/3 of the committee's total weight
+// (3 x agreeing > 2 x total, integers) AND are at least `minAttesters` distinct relays. Each member
+// counts once, with its latest vote. Weights are work (weights.ts); a member this peer caught lying
+// (local reputation 0) still weighs in the total but its vote is not believed: it can only make a
+// confirmation harder, never easier.
 import type { Claim } from './attestation'
-import type { Reputation } from './reputation'
 
-interface Vote {
+export interface TallyVote {
+  /** The attester's relay key (hex). */
+  relayKey: string
   claim: Claim
   time: number
+  /** False when this peer proved the attester wrong down to reputation 0. */
+  believed: boolean
 }
 
-export class Tally {
-  private readonly members: Set<string>
-  private readonly votes = new Map<string, Vote>()
+export interface TallyResult {
+  totalWeight: bigint
+  byClaim: Map<Claim, { weight: bigint, attesters: number }>
+  confirmed?: Claim
+}
 
-  /** `committee`: peer id bytes from selectCommittee for this subject. */
-  constructor(committee: Uint8Array[], private readonly reputation: Reputation) {
-    this.members = new Set(committee.map(bytesToHex))
+/** `committee`: relay keys (hex) from selectCommittee; `weightOf`: their work now. */
+export function tallyVotes (committee: readonly string[], weightOf: (relayKey: string) => bigint, votes: Iterable<TallyVote>, minAttesters: number): TallyResult {
+  const members = new Set(committee)
+  let totalWeight = 0n
+  for (const m of members) totalWeight += weightOf(m)
+  const latest = new Map<string, TallyVote>()
+  for (const v of votes) {
+    if (!members.has(v.relayKey)) continue
+    const prev = latest.get(v.relayKey)
+    if (prev === undefined || prev.time < v.time) latest.set(v.relayKey, v)
   }
-
-  /**
-   * Records a verified attestation. Returns false (ignored) when the attester is not on the
-   * committee or the attestation is older than one already counted from it.
-   */
-  add(attesterId: Uint8Array, claim: Claim, time: number): boolean {
-    const key = bytesToHex(attesterId)
-    if (!this.members.has(key)) return false
-    const prev = this.votes.get(key)
-    if (prev && prev.time >= time) return false
-    this.votes.set(key, { claim, time })
-    return true
+  const byClaim = new Map<Claim, { weight: bigint, attesters: number }>()
+  for (const [key, v] of latest) {
+    if (!v.believed) continue
+    const t = byClaim.get(v.claim) ?? { weight: 0n, attesters: 0 }
+    t.weight += weightOf(key)
+    t.attesters++
+    byClaim.set(v.claim, t)
   }
-
-  /** Weight agreeing on each claim, and the committee's total weight. */
-  weights(): { total: number; byClaim: Map<Claim, number> } {
-    let total = 0
-    for (const m of this.members) total += this.reputation.weightOf(m)
-    const byClaim = new Map<Claim, number>()
-    for (const [m, v] of this.votes) byClaim.set(v.claim, (byClaim.get(v.claim) ?? 0) + this.reputation.weightOf(m))
-    return { total, byClaim }
+  let confirmed: Claim | undefined
+  if (totalWeight > 0n) {
+    for (const [claim, t] of byClaim) if (3n * t.weight > 2n * totalWeight && t.attesters >= minAttesters) confirmed = claim
   }
-
-  /** The claim holding more than 2/3 of the committee's weight, if any. */
-  confirmed(): Claim | undefined {
-    const { total, byClaim } = this.weights()
-    if (total === 0) return undefined
-    for (const [claim, w] of byClaim) if (3 * w > 2 * total) return claim
-    return undefined
-  }
-
-  /** Once the truth is known (e.g. the block reached maturity in the header chain), move reputations. */
-  settle(truth: Claim): void {
-    for (const [m, v] of this.votes) {
-      if (v.claim === truth) this.reputation.provedRight(m)
-      else this.reputation.provedWrong(m)
-    }
-  }
+  return { totalWeight, byClaim, ...(confirmed !== undefined ? { confirmed } : {}) }
 }

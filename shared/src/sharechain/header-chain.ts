@@ -1,4 +1,4 @@
-// The short header chain every peer keeps (DESIGN.md, Block headers every peer knows): headers that
+// The short header chain every peer keeps (docs/design.md, Block headers every peer knows): headers that
 // link to what we hold and meet their own bits (sha256d or scrypt), from a relay-supplied checkpoint.
 // Fork choice is most cumulative work (ties: first seen). Memory is bounded: headers more than
 // `keepDepth` below the tip are dropped. Not checked (needs the coin's full rules): that bits equal

@@ -1,4 +1,4 @@
-// Public face of the share chain (DESIGN.md, Work and shares; Share-chain rules). See README.md.
+// Public face of the share chain (docs/design.md, Work and shares; Share-chain rules). See README.md.
 export * from './constants'
 export { type ShareChainRules, shareChainRules, validateShareChainRules } from './rules'
 export {
@@ -29,11 +29,11 @@ export {
   lotterySeed
 } from './payouts'
 export { type SerializedPayouts, serializePayouts, serializeShareCoinbase, splitForStratum } from './coinbase-bytes'
-export { type ShareJob, type ShareJobInit, buildShareJob, jobCoinbase, jobMerkleRoot, jobHeader, jobShare, DEFAULT_COINBASE_VERSION } from './job'
+export { type ShareJob, type ShareJobInit, buildShareJob, jobCoinbase, jobMerkleRoot, jobHeader, jobShare, ownShareBits, shareTargetForHashrate, OWN_SHARES_PER_INTERVAL, DEFAULT_COINBASE_VERSION } from './job'
 export type { ShareNode } from './node'
 export { PplnsWindow } from './window'
-export { nextShareBits, medianTimePast, ancestor } from './retarget'
-export { ShareChain, ShareChainError, type ShareChainOptions, type AddShareResult } from './share-chain'
+export { nextShareBits, requiredShareTarget, medianTimePast, ancestor } from './retarget'
+export { ShareChain, ShareChainError, syncDepthShares, type ShareChainOptions, type AddShareResult } from './share-chain'
 export { OrphanPool, type OrphanShare, DEFAULT_MAX_ORPHANS } from './orphans'
 export {
   HeaderChain,
@@ -45,7 +45,7 @@ export {
   type HeaderIgnoreReason,
   DEFAULT_HEADER_KEEP_DEPTH
 } from './header-chain'
-export { type Verdict, type ShareVerdict, type ShareRejectReason, type ShareIgnoreReason } from './verdict'
+export { ACCEPT, ignore, reject, type Verdict, type ShareVerdict, type ShareRejectReason, type ShareIgnoreReason } from './verdict'
 export { type ShareWorkInput, verifyShareWork, verifyShareWorkBatch, shareIdOf, checkSharePow } from './share-work'
 export {
   ShareValidator,
@@ -58,3 +58,4 @@ export {
   SYNCED_SPAN_SLACK_BLOCKS
 } from './validator'
 export { LruCache } from './lru'
+export { ShareLedger, type ShareLedgerInit, type LedgerEntry } from './ledger'

@@ -1,4 +1,4 @@
-// The coinbase builder shared by browser miners and the relay's Stratum jobs (DESIGN.md, Work and
+// The coinbase builder shared by browser miners and the relay's Stratum jobs (docs/design.md, Work and
 // shares step 3): from a template announcement, the share-chain parent, a payout script and the
 // extranonce layout, it derives the ShareInfo, the payouts and the coinbase, split as Stratum's
 // coinb1 / coinb2 around the 8-byte extranonce (legacy serialization, as miners hash it).
@@ -7,7 +7,7 @@ import { bip34HeightPush } from '../primitives/coinbase'
 import { sha256d } from '../primitives/hash'
 import { encodeHeader } from '../primitives/header'
 import { pushData } from '../primitives/script'
-import { bitsToTarget } from '../primitives/target'
+import { bitsToTarget, targetToBits } from '../primitives/target'
 import { COINBASE_TAG, EXTRANONCE_BYTES, MAX_COINBASE_SCRIPTSIG_BYTES } from './constants'
 import { serializeShareCoinbase, splitForStratum } from './coinbase-bytes'
 import { fastFoldMerkleBranch } from '../primitives/sha256-fast'
@@ -28,8 +28,16 @@ export interface ShareJobInit {
   payoutScript: Uint8Array
   /** Parent share; defaults to the chain's tip (undefined on an empty chain = first share). */
   parent?: ShareNode | undefined
-  /** Local clock, unix seconds; the share timestamp is max(now, median-time-past + 1). */
+  /**
+   * Local clock, unix seconds. The share's timestamp is its header time, set by the miner when it
+   * hashes; the job's `time` is the earliest valid one: max(template curtime, now, median).
+   */
   now: number
+  /**
+   * The miner's own share target (e.g. shareTargetForHashrate of its measured hashrate); the job
+   * uses the harder of it and the chain's required target. Default: the required target.
+   */
+  ownShareTarget?: bigint
   /** Bytes after the BIP34 height push, before the extranonce. Default: push("/otedama/"). */
   scriptSigTag?: Uint8Array
   coinbaseVersion?: number
@@ -41,7 +49,10 @@ export interface ShareJob {
   parent: ShareNode | undefined
   info: ShareInfo
   infoBytes: Uint8Array
+  /** The share target of this job (the miner's own, at most the required one). */
   shareTarget: bigint
+  /** The earliest header time a share on this job may carry (later is fine, up to the future bound). */
+  time: number
   payouts: PayoutOutput[]
   /** Legacy coinbase before the extranonce (Stratum coinb1). */
   coinb1: Uint8Array
@@ -57,17 +68,17 @@ export function buildShareJob(init: ShareJobInit): ShareJob {
   const { chain, template } = init
   const parent = 'parent' in init ? init.parent : chain.tip
   const median = chain.medianTimePast(parent)
-  const timestamp = median === undefined ? init.now : Math.max(init.now, median + 1)
-  const shareBits = chain.nextShareBits(parent)
+  const time = Math.max(template.curtime, init.now, median ?? 0)
+  const shareBits = ownShareBits(chain.requiredShareTarget(parent), init.ownShareTarget)
   const info: ShareInfo = {
     prevShareId: parent ? parent.id : ZERO_HASH,
     payoutScript: init.payoutScript,
     shareBits,
-    timestamp,
     shareHeight: parent ? parent.height + 1 : 0,
     blockHeight: template.height,
     coinbaseValue: template.coinbaseValue,
-    templateId: init.templateId
+    templateId: init.templateId,
+    uncles: chain.uncleCandidates(parent).map((u) => u.id)
   }
   const infoBytes = encodeShareInfo(info)
   const scriptSigPrefix = concatBytes(bip34HeightPush(template.height), init.scriptSigTag ?? pushData(COINBASE_TAG))
@@ -92,6 +103,7 @@ export function buildShareJob(init: ShareJobInit): ShareJob {
     info,
     infoBytes,
     shareTarget: bitsToTarget(shareBits),
+    time,
     payouts: payouts.outputs,
     coinb1,
     coinb2,
@@ -99,6 +111,30 @@ export function buildShareJob(init: ShareJobInit): ShareJob {
     coinbaseVersion,
     locktime
   }
+}
+
+/** Compact bits of the harder of the required and the miner's own target (compact rounding only makes it harder). */
+export function ownShareBits(required: bigint, own: bigint | undefined): number {
+  const target = own !== undefined && own > 0n && own < required ? own : required
+  return targetToBits(target)
+}
+
+/**
+ * Own share targets aim at this many shares per share interval: easier than the required target (one
+ * per interval for the whole pool) whenever the required target has caught up, so in steady state it
+ * binds, and a miner's own target only bounds its rate while the required target is still climbing or
+ * when one miner is most of the pool (README "Per-miner share difficulty").
+ */
+export const OWN_SHARES_PER_INTERVAL = 2
+
+/**
+ * The own share target of a miner hashing `hashesPerSecond`: OWN_SHARES_PER_INTERVAL shares expected
+ * per `intervalSeconds`. Undefined for no measurement (use the required target).
+ */
+export function shareTargetForHashrate(hashesPerSecond: number, intervalSeconds: number): bigint | undefined {
+  if (!(hashesPerSecond > 0) || !(intervalSeconds > 0)) return undefined
+  const work = BigInt(Math.max(1, Math.floor((hashesPerSecond * intervalSeconds) / OWN_SHARES_PER_INTERVAL)))
+  return (1n << 256n) / work - 1n
 }
 
 /** Full legacy coinbase for an 8-byte extranonce (extranonce1 || extranonce2). */
@@ -113,7 +149,7 @@ export function jobMerkleRoot(job: ShareJob, extranonce: Uint8Array): Uint8Array
 }
 
 /** The 80-byte header a miner grinds (nonce and ntime vary; version may roll inside the BIP310 mask). */
-export function jobHeader(job: ShareJob, extranonce: Uint8Array, nonce: number, time = job.template.curtime, version = job.template.version): Uint8Array {
+export function jobHeader(job: ShareJob, extranonce: Uint8Array, nonce: number, time = job.time, version = job.template.version): Uint8Array {
   return encodeHeader({ version, prevHash: job.template.prevHash, merkleRoot: jobMerkleRoot(job, extranonce), time, bits: job.template.bits, nonce })
 }
 

@@ -1,9 +1,11 @@
-// Payouts of a coinbase built on parent P with value V (DESIGN.md, Share-chain rules), all in bigint:
+// Payouts of a coinbase built on parent P with value V (docs/design.md, Share-chain rules), all in bigint:
 //  1. bonus = floor(V * finderBonusPpm / 1e6) to the finder's script;
 //  2. rest = V - bonus split over P's PPLNS window by target work: floor(rest * w / W) per script;
-//  3. the rounding remainder to the finder; with no parent (first share) the finder gets all of V;
-//  4. payees below the dust limit, and the smallest payees beyond the output cap, are pooled and the
-//     pool is paid to ONE of them, drawn with probability proportional to amount, seeded by P's id;
+//  3. window payees below the dust limit, and the smallest beyond the output cap less one, are pooled
+//     and the pool is paid to ONE of them, drawn with probability proportional to amount, seeded by
+//     P's id: all of it from the window alone;
+//  4. the bonus and the rounding remainder to the finder (its window output, or the slot kept for it);
+//     with no parent (first share) the finder gets all of V;
 //  5. outputs sorted by script bytes, then amount.
 import { bytesToHex } from '../primitives/bytes'
 import { sha256d } from '../primitives/hash'
@@ -50,21 +52,26 @@ export function computePayouts(basis: PayoutBasis, value: bigint, finderScript: 
   if (basis.parentId === undefined || basis.totalWeight === 0n) return [{ script: finderScript, value }]
   const bonus = (value * BigInt(policy.finderBonusPpm)) / PPM
   const rest = value - bonus
-  const finderKey = bytesToHex(finderScript)
   const payees: Payee[] = []
   let distributed = 0n
-  let finder: Payee | undefined
   for (const w of basis.weights) {
     const amount = (rest * w.weight) / basis.totalWeight
     distributed += amount
-    const payee = { script: w.script, key: w.key, amount }
-    if (w.key === finderKey) finder = payee
-    payees.push(payee)
+    payees.push({ script: w.script, key: w.key, amount })
   }
+  // The window's payees, its dust pool and the pool's draw depend on the window alone; the finder's
+  // bonus and the rounding remainder are added afterwards, into a slot kept free for them, so naming
+  // one script or another as finder cannot move the draw (README "How payouts are computed").
+  const outputs = settleDustAndCap(payees, basis.parentId, policy.dustLimit, policy.maxPayoutOutputs - 1)
   const finderExtra = bonus + (rest - distributed)
-  if (finder) finder.amount += finderExtra
-  else payees.push({ script: finderScript, key: finderKey, amount: finderExtra })
-  return settleDustAndCap(payees, basis.parentId, policy)
+  if (finderExtra > 0n) {
+    const finderKey = bytesToHex(finderScript)
+    const finder = outputs.find((p) => p.key === finderKey)
+    if (finder) finder.amount += finderExtra
+    else outputs.push({ script: finderScript, key: finderKey, amount: finderExtra })
+  }
+  outputs.sort(byKeyThenAmount)
+  return outputs.map((p) => ({ script: p.script, value: p.amount }))
 }
 
 function byAmountDescThenKey(a: Payee, b: Payee): number {
@@ -77,28 +84,26 @@ function byKeyThenAmount(a: Payee, b: Payee): number {
   return a.amount < b.amount ? -1 : a.amount > b.amount ? 1 : 0
 }
 
-function settleDustAndCap(payees: Payee[], parentId: Uint8Array, policy: PayoutPolicy): PayoutOutput[] {
+/** Payees at or above dust within `cap` outputs; the rest pooled and paid whole to one drawn payee. */
+function settleDustAndCap(payees: Payee[], parentId: Uint8Array, dustLimit: bigint, cap: number): Payee[] {
   const kept: Payee[] = []
   const pooled: Payee[] = []
   for (const p of payees) {
     if (p.amount === 0n) continue
-    if (p.amount < policy.dustLimit) pooled.push(p)
+    if (p.amount < dustLimit) pooled.push(p)
     else kept.push(p)
   }
-  const cap = policy.maxPayoutOutputs
   if (kept.length > cap || (pooled.length > 0 && kept.length >= cap)) {
     // The pool's winner takes one output slot, so keep cap - 1 of the largest payees.
     kept.sort(byAmountDescThenKey)
-    pooled.push(...kept.splice(cap - 1))
+    pooled.push(...kept.splice(Math.max(0, cap - 1)))
   }
-  const outputs: Payee[] = kept
   if (pooled.length > 0) {
     pooled.sort(byKeyThenAmount)
     const { winner, total } = drawLotteryWinner(pooled, parentId)
-    outputs.push({ script: winner.script, key: winner.key, amount: total })
+    kept.push({ script: winner.script, key: winner.key, amount: total })
   }
-  outputs.sort(byKeyThenAmount)
-  return outputs.map((p) => ({ script: p.script, value: p.amount }))
+  return kept
 }
 
 /** The lottery's random number in [0, 2^256): sha256d(domain || parent id) read little-endian. */

@@ -1,19 +1,26 @@
-// Share target retarget and the median-time rule, from ShareInfo timestamps only (DESIGN.md).
+// The required share target (retarget) and the median-time rule, from share timestamps (header
+// times, set when a share is found) and the work the shares stand for (docs/design.md, Share-chain rules).
 //
-// Retarget for a child of P, integers only:
-//   look back n = min(retargetWindowShares, P.height) intervals to ancestor A;
-//   rate (work per second) = (P.cumulativeWork - A.cumulativeWork) / max(1, P.timestamp - A.timestamp);
-//   wanted work per share  = rate * shareIntervalSeconds;  target = floor(2^256 / wanted) - 1;
-//   clamped to [P.target * 100 / (100 + step), P.target * (100 + step) / 100], then to at most the
-//   network's easiest share target (maxShareTarget), at least 1; encoded as canonical compact bits.
-// A first share (no parent) and the child of a first share use the easiest target / P's bits.
-import { targetToBits } from '../primitives/target'
+// Required target for a child of P, integers only (README "Share target"):
+//   S = P and its ancestors, n = min(retargetWindowShares, what the chain holds) main-chain shares,
+//   sorted by timestamp (ties: chain order, older first); k = floor(n * retargetTrimPercent / 100)
+//   trimmed from each end; span = t[n-1-k] - t[k] (at least 1 s);
+//   work = sum of poolWork over the kept shares after the first, ranks k+1 .. n-1-k (the work done
+//   within the span; poolWork: own target work plus uncles'), so a trimmed share's work goes with it;
+//   wanted work per share = work * shareIntervalSeconds / span;
+//   target = floor(2^256 / wanted) - 1, clamped to [P.required * 100 / (100 + step),
+//   P.required * (100 + step) / 100], then to at most the network's easiest share target, at least 1.
+// With n < 2 (a first share or a restored root) the child keeps P's required target.
+import { bitsToTarget, targetToBits, targetToWork } from '../primitives/target'
 import type { ShareNode } from './node'
 import type { ShareChainRules } from './rules'
 
 const TWO_256 = 1n << 256n
 
-export type RetargetRules = Pick<ShareChainRules, 'retargetWindowShares' | 'shareIntervalSeconds' | 'maxRetargetStepPercent' | 'maxShareTarget'>
+export type RetargetRules = Pick<
+  ShareChainRules,
+  'retargetWindowShares' | 'retargetTrimPercent' | 'shareIntervalSeconds' | 'maxRetargetStepPercent' | 'maxShareTarget'
+>
 
 /** Walks `steps` parents back (stops early where the chain ends or was pruned). */
 export function ancestor(node: ShareNode, steps: number): ShareNode {
@@ -22,35 +29,57 @@ export function ancestor(node: ShareNode, steps: number): ShareNode {
   return n
 }
 
+/** The compact bits of the required target for a child of `parent` (undefined: a first share). */
 export function nextShareBits(parent: ShareNode | undefined, rules: RetargetRules): number {
   if (!parent) return targetToBits(rules.maxShareTarget)
   if (parent.childBits !== undefined) return parent.childBits
-  const bits = computeNextBits(parent, rules)
+  const bits = targetToBits(computeRequiredTarget(parent, rules))
   parent.childBits = bits
   return bits
 }
 
-function computeNextBits(parent: ShareNode, rules: RetargetRules): number {
-  const first = ancestor(parent, Math.min(rules.retargetWindowShares, parent.height))
-  const intervals = parent.height - first.height
-  if (intervals <= 0) return parent.bits
-  const workDone = parent.cumulativeWork - first.cumulativeWork
-  const spanSeconds = BigInt(Math.max(1, parent.timestamp - first.timestamp))
-  let wantedWork = (workDone * BigInt(rules.shareIntervalSeconds)) / spanSeconds
+/** The required target for a child of `parent`, as a number (exactly what nextShareBits encodes); cached on the parent. */
+export function requiredShareTarget(parent: ShareNode | undefined, rules: RetargetRules): bigint {
+  if (!parent) return bitsToTarget(nextShareBits(undefined, rules))
+  if (parent.childRequiredTarget === undefined) parent.childRequiredTarget = bitsToTarget(nextShareBits(parent, rules))
+  return parent.childRequiredTarget
+}
+
+/** Work of the required target for a child of `parent` (what a child counts for in fork choice); cached on the parent. */
+export function requiredShareWork(parent: ShareNode | undefined, rules: RetargetRules): bigint {
+  if (!parent) return targetToWork(requiredShareTarget(undefined, rules))
+  if (parent.childChainWork === undefined) parent.childChainWork = targetToWork(requiredShareTarget(parent, rules))
+  return parent.childChainWork
+}
+
+function computeRequiredTarget(parent: ShareNode, rules: RetargetRules): bigint {
+  const shares: ShareNode[] = []
+  for (let n: ShareNode | undefined = parent; n && shares.length < rules.retargetWindowShares; n = n.parent) shares.push(n)
+  const count = shares.length
+  if (count < 2) return parent.requiredTarget
+  // Oldest first, then a stable sort by timestamp: equal timestamps keep chain order.
+  shares.reverse()
+  shares.sort((a, b) => a.timestamp - b.timestamp)
+  const trim = Math.floor((count * rules.retargetTrimPercent) / 100)
+  if (count - 1 - 2 * trim < 1) return parent.requiredTarget
+  const spanSeconds = Math.max(1, shares[count - 1 - trim].timestamp - shares[trim].timestamp)
+  let work = 0n
+  for (let i = trim + 1; i <= count - 1 - trim; i++) work += shares[i].poolWork
+  let wantedWork = (work * BigInt(rules.shareIntervalSeconds)) / BigInt(spanSeconds)
   if (wantedWork < 1n) wantedWork = 1n
   let target = TWO_256 / wantedWork - 1n
-  // Per-step clamp in integer percent (e.g. step 10: between P/1.1 and P*1.1).
+  // Per-step clamp in integer percent (step 100: between P/2 and P*2).
   const step = BigInt(Math.round(rules.maxRetargetStepPercent))
-  const hardest = (parent.target * 100n) / (100n + step)
-  const easiest = (parent.target * (100n + step)) / 100n
+  const hardest = (parent.requiredTarget * 100n) / (100n + step)
+  const easiest = (parent.requiredTarget * (100n + step)) / 100n
   if (target < hardest) target = hardest
   if (target > easiest) target = easiest
   if (target > rules.maxShareTarget) target = rules.maxShareTarget
   if (target < 1n) target = 1n
-  return targetToBits(target)
+  return target
 }
 
-/** Median of the timestamps of P and up to span-1 of its ancestors; a child must be strictly above it. */
+/** Median of the timestamps of P and up to span-1 of its ancestors; a child's timestamp must be at least this. */
 export function medianTimePast(parent: ShareNode, span: number): number {
   if (parent.childMedianTime !== undefined) return parent.childMedianTime
   const times: number[] = []

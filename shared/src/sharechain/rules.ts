@@ -3,7 +3,7 @@
 import type { ChainParams } from '../chain/params'
 import { networkId } from '../chain/network-id'
 import type { PowAlgorithm } from '../primitives/hash'
-import { NETWORK_TAG_BYTES } from './constants'
+import { MAX_ENCODED_UNCLES, NETWORK_TAG_BYTES } from './constants'
 
 export interface ShareChainRules {
   /** 32-byte network id (chain/network-id.ts): shares of another network never verify here. */
@@ -25,8 +25,18 @@ export interface ShareChainRules {
   maxShareTarget: bigint
   /** Shares back (intervals) the retarget measures the share rate over. */
   retargetWindowShares: number
-  /** Largest change of the share target per share, in percent (e.g. 10: at most x1.1 easier or /1.1 harder). */
+  /** Percent of the retarget window's timestamps trimmed from each end (outliers). */
+  retargetTrimPercent: number
+  /** Largest change of the required share target per share, in percent (100: at most x2 easier or /2 harder). */
   maxRetargetStepPercent: number
+  /** An uncle is at most this many shares below the share that names it. */
+  maxUncleDepth: number
+  /** Most uncles one share names. */
+  maxUnclesPerShare: number
+  /** Percent of an uncle's work credited to the naming share's miner instead of the uncle's. */
+  unclePenaltyPercent: number
+  /** Live shares taken per height beyond the first; more are ignored unless they would be the tip. */
+  maxSiblingsPerHeight: number
   /** Ancestors whose median timestamp a share must exceed (11, like Bitcoin's median-time-past). */
   medianTimeSpan: number
   /** A live share stamped further than this ahead of the local clock is ignored. */
@@ -42,7 +52,8 @@ export function validateShareChainRules(r: ShareChainRules): void {
   if (r.networkTag.length !== 8) problems.push('networkTag must be 8 bytes')
   if (!(r.shareIntervalSeconds > 0)) problems.push('shareIntervalSeconds must be > 0')
   if (!Number.isInteger(r.windowShares) || r.windowShares < 1) problems.push('windowShares must be an integer >= 1')
-  if (!Number.isInteger(r.maxPayoutOutputs) || r.maxPayoutOutputs < 1) problems.push('maxPayoutOutputs must be >= 1')
+  // One output is kept for the finder's bonus, so a window needs at least one more.
+  if (!Number.isInteger(r.maxPayoutOutputs) || r.maxPayoutOutputs < 2) problems.push('maxPayoutOutputs must be >= 2')
   if (r.dustLimit < 0n) problems.push('dustLimit must be >= 0')
   if (!Number.isInteger(r.finderBonusPpm) || r.finderBonusPpm < 0 || r.finderBonusPpm > 1_000_000) {
     problems.push('finderBonusPpm must be 0..1000000')
@@ -50,6 +61,13 @@ export function validateShareChainRules(r: ShareChainRules): void {
   if (r.maxShareTarget <= 0n || r.maxShareTarget >= 1n << 256n) problems.push('maxShareTarget must be 1..2^256-1')
   if (!Number.isInteger(r.retargetWindowShares) || r.retargetWindowShares < 1) problems.push('retargetWindowShares must be >= 1')
   if (!(r.maxRetargetStepPercent > 0)) problems.push('maxRetargetStepPercent must be > 0')
+  if (!Number.isInteger(r.retargetTrimPercent) || r.retargetTrimPercent < 0 || r.retargetTrimPercent > 40) problems.push('retargetTrimPercent must be 0..40')
+  if (!Number.isInteger(r.maxUncleDepth) || r.maxUncleDepth < 0) problems.push('maxUncleDepth must be >= 0')
+  if (!Number.isInteger(r.maxUnclesPerShare) || r.maxUnclesPerShare < 0 || r.maxUnclesPerShare > MAX_ENCODED_UNCLES) {
+    problems.push(`maxUnclesPerShare must be 0..${MAX_ENCODED_UNCLES}`)
+  }
+  if (!Number.isInteger(r.unclePenaltyPercent) || r.unclePenaltyPercent < 0 || r.unclePenaltyPercent > 100) problems.push('unclePenaltyPercent must be 0..100')
+  if (!Number.isInteger(r.maxSiblingsPerHeight) || r.maxSiblingsPerHeight < 0) problems.push('maxSiblingsPerHeight must be >= 0')
   if (!Number.isInteger(r.medianTimeSpan) || r.medianTimeSpan < 1) problems.push('medianTimeSpan must be >= 1')
   if (!(r.maxFutureSeconds >= 0)) problems.push('maxFutureSeconds must be >= 0')
   if (problems.length) throw new RangeError(`invalid share-chain rules: ${problems.join('; ')}`)
@@ -70,7 +88,12 @@ export function shareChainRules(params: ChainParams): ShareChainRules {
     finderBonusPpm: s.finderBonusPpm,
     maxShareTarget: s.minShareTarget,
     retargetWindowShares: s.retargetWindowShares,
+    retargetTrimPercent: s.retargetTrimPercent,
     maxRetargetStepPercent: s.maxRetargetStepPercent,
+    maxUncleDepth: s.maxUncleDepth,
+    maxUnclesPerShare: s.maxUnclesPerShare,
+    unclePenaltyPercent: s.unclePenaltyPercent,
+    maxSiblingsPerHeight: s.maxSiblingsPerHeight,
     medianTimeSpan: s.medianTimeSpan,
     maxFutureSeconds: s.maxFutureSeconds,
     targetBlockSeconds: params.targetBlockSeconds

@@ -4,10 +4,10 @@
 import { bytesToHex, equalBytes } from '../primitives/bytes'
 import { bitsToTarget, targetToWork } from '../primitives/target'
 import { LruCache } from './lru'
-import type { ShareNode } from './node'
+import { FULL_HISTORY, type ShareNode } from './node'
 import { OrphanPool } from './orphans'
 import { computePayouts, type PayoutBasis } from './payouts'
-import { medianTimePast, nextShareBits } from './retarget'
+import { ancestor, medianTimePast, nextShareBits, requiredShareTarget, requiredShareWork } from './retarget'
 import type { ShareChainRules } from './rules'
 import { serializePayouts, type SerializedPayouts } from './coinbase-bytes'
 import type { Share } from './share-codec'
@@ -24,11 +24,20 @@ export interface ShareChainOptions {
   maxOrphans?: number
 }
 
+/**
+ * Shares a new peer fetches from a tip backwards so that every share in the tip's window is judged by
+ * every rule: the window and its uncles twice over (each share's payouts need the window below it),
+ * plus the retarget and median spans for the oldest shares' targets (README "Sync").
+ */
+export function syncDepthShares(rules: Pick<ShareChainRules, 'windowShares' | 'maxUncleDepth' | 'retargetWindowShares' | 'medianTimeSpan'>): number {
+  return 2 * (rules.windowShares + rules.maxUncleDepth) + Math.max(rules.retargetWindowShares, rules.medianTimeSpan)
+}
+
 const DEFAULT_BASIS_CACHE_ENTRIES = 64
 const DEFAULT_PAYOUT_CACHE_ENTRIES = 1024
 
 export class ShareChainError extends Error {
-  constructor(readonly code: 'duplicate' | 'unknown-parent' | 'height', message: string) {
+  constructor(readonly code: 'duplicate' | 'unknown-parent' | 'unknown-uncle' | 'height', message: string) {
     super(message)
     this.name = 'ShareChainError'
   }
@@ -59,7 +68,7 @@ export class ShareChain {
   private lastPayouts: { parent: ShareNode | undefined; value: bigint; finderScript: Uint8Array; result: SerializedPayouts } | undefined
 
   constructor(readonly rules: ShareChainRules, opts: ShareChainOptions = {}) {
-    this.window = new PplnsWindow(rules.windowShares)
+    this.window = new PplnsWindow(rules.windowShares, rules.unclePenaltyPercent)
     this.pruneMargin = opts.pruneMarginShares ?? rules.windowShares
     this.basisCache = new LruCache(opts.basisCacheEntries ?? DEFAULT_BASIS_CACHE_ENTRIES)
     this.payoutCache = new LruCache(opts.payoutCacheEntries ?? DEFAULT_PAYOUT_CACHE_ENTRIES)
@@ -97,9 +106,101 @@ export class ShareChain {
     return isZeroHash(share.info.prevShareId) ? undefined : this.getById(share.info.prevShareId)
   }
 
-  /** The compact bits a child of `parent` must carry (undefined parent = first share). */
+  /** The compact bits of the required target for a child of `parent` (undefined parent = first share). */
   nextShareBits(parent: ShareNode | undefined): number {
     return nextShareBits(parent, this.rules)
+  }
+
+  /** The required target for a child of `parent`: a share's own target must be this or harder. */
+  requiredShareTarget(parent: ShareNode | undefined): bigint {
+    return requiredShareTarget(parent, this.rules)
+  }
+
+  /** Shares held at `height` (the main-chain share and its siblings). */
+  sharesAtHeight(height: number): number {
+    return this.byHeight.get(height)?.length ?? 0
+  }
+
+  /**
+   * Whether the chain below `parent` is deep enough to judge a child's target, uncles and timestamp:
+   * the retarget span, the median span and the uncle depth, or back to the first share.
+   */
+  targetsJudgeable(parent: ShareNode | undefined): boolean {
+    if (!parent) return true
+    const r = this.rules
+    return parent.historyDepth >= Math.max(r.retargetWindowShares, r.medianTimeSpan, r.maxUncleDepth) - 1
+  }
+
+  /**
+   * Whether the chain below `parent` is deep enough to judge a child by every rule, its payouts too:
+   * the PPLNS window and the uncles named in it (and targetsJudgeable), or back to the first share.
+   */
+  historyComplete(parent: ShareNode | undefined): boolean {
+    if (!parent) return true
+    const r = this.rules
+    return this.targetsJudgeable(parent) && parent.historyDepth >= r.windowShares + r.maxUncleDepth - 1
+  }
+
+  /**
+   * Checks the uncles a child of `parent` names (README "Uncles"): at most maxUnclesPerShare, strictly
+   * ascending ids, each held, within maxUncleDepth below the child, not an ancestor, its parent an
+   * ancestor, named by no ancestor. Returns the resolved nodes, the first missing id, or the problem.
+   */
+  resolveUncles(parent: ShareNode | undefined, uncleIds: Uint8Array[]): { uncles: ShareNode[] } | { missing: Uint8Array } | { invalid: string } {
+    if (uncleIds.length === 0) return { uncles: [] }
+    if (!parent) return { invalid: 'a first share has no uncles' }
+    if (uncleIds.length > this.rules.maxUnclesPerShare) return { invalid: `${uncleIds.length} uncles, limit ${this.rules.maxUnclesPerShare}` }
+    const childHeight = parent.height + 1
+    const uncles: ShareNode[] = []
+    let previousKey = ''
+    for (const id of uncleIds) {
+      const key = bytesToHex(id)
+      if (key <= previousKey) return { invalid: 'uncle ids are not strictly ascending' }
+      previousKey = key
+      const uncle = this.nodes.get(key)
+      if (!uncle) return { missing: id }
+      if (uncle.height >= childHeight || uncle.height < childHeight - this.rules.maxUncleDepth) {
+        return { invalid: `uncle at height ${uncle.height} is not within ${this.rules.maxUncleDepth} below ${childHeight}` }
+      }
+      const sameHeight = ancestor(parent, parent.height - uncle.height)
+      if (sameHeight === uncle) return { invalid: 'uncle is an ancestor' }
+      if (!uncle.parent || sameHeight.parent !== uncle.parent) return { invalid: "uncle's parent is not an ancestor" }
+      for (let a: ShareNode | undefined = parent; a && a.height > uncle.height; a = a.parent) {
+        if (a.uncles.includes(uncle)) return { invalid: 'uncle already named by an ancestor' }
+      }
+      uncles.push(uncle)
+    }
+    return { uncles }
+  }
+
+  /**
+   * Uncles a new share on `parent` should name: siblings of its ancestors within maxUncleDepth that
+   * no ancestor named, most work first, at most maxUnclesPerShare, in ascending id order (the miner's
+   * choice; validators only check the rules).
+   */
+  uncleCandidates(parent: ShareNode | undefined): ShareNode[] {
+    if (!parent || this.rules.maxUnclesPerShare === 0) return []
+    const childHeight = parent.height + 1
+    const named = new Set<ShareNode>()
+    for (let a: ShareNode | undefined = parent, i = 0; a && i < this.rules.maxUncleDepth; a = a.parent, i++) for (const u of a.uncles) named.add(u)
+    const found: ShareNode[] = []
+    for (let a: ShareNode | undefined = parent; a && a.height >= childHeight - this.rules.maxUncleDepth; a = a.parent) {
+      if (!a.parent) break
+      for (const sibling of this.byHeight.get(a.height) ?? []) {
+        if (sibling !== a && sibling.parent === a.parent && !named.has(sibling)) found.push(sibling)
+      }
+    }
+    found.sort((x, y) => (x.work !== y.work ? (x.work > y.work ? -1 : 1) : x.seenOrder - y.seenOrder))
+    const chosen = found.slice(0, this.rules.maxUnclesPerShare)
+    chosen.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
+    return chosen
+  }
+
+  /** Cumulative work a child of `parent` naming `uncles` would have. */
+  cumulativeWorkOf(parent: ShareNode | undefined, uncles: ShareNode[] = []): bigint {
+    let work = (parent?.cumulativeWork ?? 0n) + requiredShareWork(parent, this.rules)
+    for (const u of uncles) work += u.chainWork
+    return work
   }
 
   /** The median timestamp a child of `parent` must exceed; undefined for a first share. */
@@ -163,25 +264,48 @@ export class ShareChain {
     const first = isZeroHash(share.info.prevShareId)
     const parentKey = first ? undefined : bytesToHex(share.info.prevShareId)
     const parent = parentKey === undefined ? undefined : this.nodes.get(parentKey)
-    // asRoot: a restore from storage starts at the oldest kept share, whose parent was pruned.
+    // asRoot: a restore from storage starts at the oldest kept share, whose parent was pruned (a first
+    // share restored "as root" is still a first share: its history is complete).
+    const root = opts.asRoot === true && !first && !parent
     if (parentKey !== undefined && !parent && !opts.asRoot) throw new ShareChainError('unknown-parent', `parent ${parentKey} of share ${key} is unknown`)
-    const height = parent ? parent.height + 1 : opts.asRoot ? share.info.shareHeight : 0
+    const height = parent ? parent.height + 1 : root ? share.info.shareHeight : 0
     if (share.info.shareHeight !== height) {
       throw new ShareChainError('height', `share ${key} claims height ${share.info.shareHeight}, parent gives ${height}`)
     }
+    // Uncles below a restored root (or in history too shallow to judge) may be missing: they are
+    // dropped there, which only changes payouts nobody judges from this history (README "Sync").
+    const uncles: ShareNode[] = []
+    for (const uncleId of share.info.uncles) {
+      const uncle = this.nodes.get(bytesToHex(uncleId))
+      if (uncle) uncles.push(uncle)
+      else if (parent && this.targetsJudgeable(parent)) throw new ShareChainError('unknown-uncle', `uncle ${bytesToHex(uncleId)} of share ${key} is unknown`)
+    }
     const target = bitsToTarget(share.info.shareBits)
     const work = targetToWork(target)
+    const requiredTarget = parent ? this.requiredShareTarget(parent) : root ? target : this.requiredShareTarget(undefined)
+    const chainWork = parent ? requiredShareWork(parent, this.rules) : targetToWork(requiredTarget)
+    let poolWork = work
+    let cumulativeWork = (parent?.cumulativeWork ?? 0n) + chainWork
+    for (const u of uncles) {
+      poolWork += u.work
+      cumulativeWork += u.chainWork
+    }
     const node: ShareNode = {
       id,
       key,
       parent,
       parentKey,
       height,
-      timestamp: share.info.timestamp,
+      timestamp: share.header.time,
       bits: share.info.shareBits,
       target,
       work,
-      cumulativeWork: (parent?.cumulativeWork ?? 0n) + work,
+      requiredTarget,
+      chainWork,
+      cumulativeWork,
+      uncles,
+      poolWork,
+      historyDepth: parent ? Math.min(FULL_HISTORY, parent.historyDepth + 1) : root ? 0 : FULL_HISTORY,
       payoutScript: share.info.payoutScript,
       payoutKey: bytesToHex(share.info.payoutScript),
       seenOrder: this.seen++,
@@ -198,6 +322,11 @@ export class ShareChain {
     const reorgDepth = this.setTip(node)
     this.prune()
     return { node, tipChanged: true, reorgDepth }
+  }
+
+  /** Height below which shares are pruned (memory) and may be deleted from stores (disk). */
+  get pruneHeight(): number {
+    return this.tipNode ? this.tipNode.height - this.rules.windowShares - this.pruneMargin : 0
   }
 
   /** Ancestors of `from` (inclusive), newest first, at most `limit` (sync replies walk this). */
@@ -230,7 +359,7 @@ export class ShareChain {
   private prune(): void {
     const tip = this.tipNode
     if (!tip) return
-    const keepFrom = tip.height - this.rules.windowShares - this.pruneMargin
+    const keepFrom = this.pruneHeight
     while (this.lowestHeight < keepFrom) {
       const h = this.lowestHeight
       const level = this.byHeight.get(h)

@@ -1,5 +1,5 @@
-// The share on the wire (DESIGN.md, Work and shares step 4): a compact, versioned binary encoding.
-//   u8 version (1) | network tag (8) | header (80) | ShareInfo | coinbase parts | merkle branch
+// The share on the wire (docs/design.md, Work and shares step 4): a compact, versioned binary encoding.
+//   u8 version (2) | network tag (8) | header (80) | ShareInfo | coinbase parts | merkle branch
 // coinbase parts = u32 version | varBytes scriptSig (2..100) | u8 flags (bit 0: witness commitment)
 //                  | [witness commitment 32] | u32 locktime
 // merkle branch  = u8 count (<= MAX_MERKLE_BRANCH_STEPS) | count x 32 bytes
@@ -9,6 +9,7 @@ import { HEADER_BYTES, type BlockHeader } from '../primitives/header'
 import {
   HASH_BYTES,
   MAX_COINBASE_SCRIPTSIG_BYTES,
+  MAX_ENCODED_UNCLES,
   MAX_PAYOUT_SCRIPT_BYTES,
   MAX_MERKLE_BRANCH_STEPS,
   MAX_SHARE_BYTES,
@@ -105,17 +106,18 @@ export function decodeShare(bytes: Uint8Array): Share {
   at += scriptBytes
   checkPayoutScript(payoutScript)
   need(b, at, SHARE_INFO_FIXED_TAIL_BYTES)
-  const info: ShareInfo = {
-    prevShareId,
-    payoutScript,
-    shareBits: u32le(b, at),
-    timestamp: u32le(b, at + 4),
-    shareHeight: u32le(b, at + 8),
-    blockHeight: u32le(b, at + 12),
-    coinbaseValue: BigInt(u32le(b, at + 16)) | (BigInt(u32le(b, at + 20)) << 32n),
-    templateId: view(buffer, base + at + 24, HASH_BYTES)
-  }
+  const shareBits = u32le(b, at)
+  const shareHeight = u32le(b, at + 4)
+  const blockHeight = u32le(b, at + 8)
+  const coinbaseValue = BigInt(u32le(b, at + 12)) | (BigInt(u32le(b, at + 16)) << 32n)
+  const templateId = view(buffer, base + at + 20, HASH_BYTES)
+  const uncleCount = b[at + 20 + HASH_BYTES]
   at += SHARE_INFO_FIXED_TAIL_BYTES
+  if (uncleCount > MAX_ENCODED_UNCLES) throw new DecodeError('uncles', `${uncleCount} uncles, limit ${MAX_ENCODED_UNCLES}`)
+  need(b, at, uncleCount * HASH_BYTES)
+  const uncles: Uint8Array[] = new Array(uncleCount)
+  for (let i = 0; i < uncleCount; i++, at += HASH_BYTES) uncles[i] = view(buffer, base + at, HASH_BYTES)
+  const info: ShareInfo = { prevShareId, payoutScript, shareBits, shareHeight, blockHeight, coinbaseValue, templateId, uncles }
   const infoBytes = view(buffer, base + infoStart, at - infoStart)
   need(b, at, 4 + 1)
   const coinbaseVersion = u32le(b, at)
@@ -164,8 +166,8 @@ export function decodeShare(bytes: Uint8Array): Share {
   }
 }
 
-/** ShareInfo after the payout script: bits, timestamp, share height, block height (u32 each), value u64, template id. */
-const SHARE_INFO_FIXED_TAIL_BYTES = 4 * 4 + 8 + HASH_BYTES
+/** ShareInfo after the payout script: bits, share height, block height (u32 each), value u64, template id, uncle count u8. */
+const SHARE_INFO_FIXED_TAIL_BYTES = 3 * 4 + 8 + HASH_BYTES + 1
 
 /** A view of `length` bytes at `offset` in `buffer`: ~2x faster than subarray() (no species lookup). */
 function view(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array {

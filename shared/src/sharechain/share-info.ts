@@ -1,18 +1,19 @@
-// ShareInfo (DESIGN.md, Work and shares step 3) and the OP_RETURN share commitment that binds it
+// ShareInfo (docs/design.md, Work and shares step 3) and the OP_RETURN share commitment that binds it
 // into the coinbase: OP_RETURN PUSH40 <network tag 8 bytes> <sha256d(ShareInfo) 32 bytes>.
 import { ByteReader, ByteWriter, DecodeError } from '../primitives/bytes'
 import { fastSha256dInto } from '../primitives/sha256-fast'
-import { HASH_BYTES, MAX_PAYOUT_SCRIPT_BYTES, MAX_SHARE_INFO_BYTES, NETWORK_TAG_BYTES, SHARE_COMMITMENT_PAYLOAD_BYTES } from './constants'
+import { HASH_BYTES, MAX_ENCODED_UNCLES, MAX_PAYOUT_SCRIPT_BYTES, MAX_SHARE_INFO_BYTES, NETWORK_TAG_BYTES, SHARE_COMMITMENT_PAYLOAD_BYTES } from './constants'
 
 export interface ShareInfo {
   /** Parent share id (internal byte order); 32 zero bytes for the first share of a chain. */
   prevShareId: Uint8Array
   /** Who this share pays: the finder's output script. */
   payoutScript: Uint8Array
-  /** Share target as compact bits; must equal the retarget at the parent. */
+  /**
+   * The miner's own share target as compact bits: at most the required target the retarget gives at
+   * the parent (harder is allowed); the share is credited by this target's work.
+   */
   shareBits: number
-  /** Share timestamp, unix seconds (the header's ntime is only for the block). */
-  timestamp: number
   /** Parent height + 1; 0 for the first share. */
   shareHeight: number
   /** Height of the block this share's header would be. */
@@ -21,6 +22,11 @@ export interface ShareInfo {
   coinbaseValue: bigint
   /** Id of the template announcement the share was mined on. */
   templateId: Uint8Array
+  /**
+   * Ids of shares that lost a close race, credited here with a penalty: each within maxUncleDepth
+   * below this share, its parent an ancestor of this share, named by no ancestor; strictly ascending.
+   */
+  uncles: Uint8Array[]
 }
 
 export const ZERO_HASH = new Uint8Array(HASH_BYTES)
@@ -39,14 +45,19 @@ export function writeShareInfo(w: ByteWriter, info: ShareInfo): void {
   if (info.payoutScript.length < 1 || info.payoutScript.length > MAX_PAYOUT_SCRIPT_BYTES) {
     throw new RangeError(`payout script must be 1..${MAX_PAYOUT_SCRIPT_BYTES} bytes`)
   }
+  if (info.uncles.length > MAX_ENCODED_UNCLES) throw new RangeError(`at most ${MAX_ENCODED_UNCLES} uncles`)
   w.bytes(info.prevShareId)
     .varBytes(info.payoutScript)
     .u32le(info.shareBits)
-    .u32le(info.timestamp)
     .u32le(info.shareHeight)
     .u32le(info.blockHeight)
     .u64le(info.coinbaseValue)
     .bytes(info.templateId)
+    .u8(info.uncles.length)
+  for (const uncle of info.uncles) {
+    if (uncle.length !== HASH_BYTES) throw new RangeError('uncle ids must be 32 bytes')
+    w.bytes(uncle)
+  }
 }
 
 /** A decoded payout script must be spendable and non-empty (its length limit is the reader's). */
@@ -60,16 +71,16 @@ export function readShareInfo(r: ByteReader): ShareInfo {
   const prevShareId = r.bytes(HASH_BYTES)
   const payoutScript = r.varBytes(MAX_PAYOUT_SCRIPT_BYTES)
   checkPayoutScript(payoutScript)
-  return {
-    prevShareId,
-    payoutScript,
-    shareBits: r.u32le(),
-    timestamp: r.u32le(),
-    shareHeight: r.u32le(),
-    blockHeight: r.u32le(),
-    coinbaseValue: r.u64le(),
-    templateId: r.bytes(HASH_BYTES)
-  }
+  const shareBits = r.u32le()
+  const shareHeight = r.u32le()
+  const blockHeight = r.u32le()
+  const coinbaseValue = r.u64le()
+  const templateId = r.bytes(HASH_BYTES)
+  const count = r.u8()
+  if (count > MAX_ENCODED_UNCLES) throw new DecodeError('uncles', `${count} uncles, limit ${MAX_ENCODED_UNCLES}`)
+  const uncles: Uint8Array[] = []
+  for (let i = 0; i < count; i++) uncles.push(r.bytes(HASH_BYTES))
+  return { prevShareId, payoutScript, shareBits, shareHeight, blockHeight, coinbaseValue, templateId, uncles }
 }
 
 /** The canonical serialization hashed by the commitment. */

@@ -15,8 +15,11 @@ export interface ShareWorkInput {
   shareBytes: Uint8Array
   networkTag: Uint8Array
   pow: PowAlgorithm
-  /** Payout outputs derived from the share chain at the share's parent (serialized). */
-  payouts: Pick<SerializedPayouts, 'count' | 'bytes'>
+  /**
+   * Payout outputs derived from the share chain at the share's parent (serialized); undefined for a
+   * history share whose window is not held (PoW only, README "Sync").
+   */
+  payouts: Pick<SerializedPayouts, 'count' | 'bytes'> | undefined
 }
 
 /** sha256d of the header: the share id (and, on sha256d chains, the PoW hash). */
@@ -84,9 +87,9 @@ export function checkShareCoinbase(share: Share, networkTag: Uint8Array, payouts
 }
 
 /** PoW, then coinbase + merkle; `id` is sha256d(header). */
-export function verifyShareWork(share: Share, id: Uint8Array, networkTag: Uint8Array, pow: PowAlgorithm, payouts: Pick<SerializedPayouts, 'count' | 'bytes'>): ShareVerdict {
+export function verifyShareWork(share: Share, id: Uint8Array, networkTag: Uint8Array, pow: PowAlgorithm, payouts: Pick<SerializedPayouts, 'count' | 'bytes'> | undefined): ShareVerdict {
   if (!checkSharePow(share, id, pow)) return reject('pow', 'header hash above the share target')
-  return checkShareCoinbase(share, networkTag, payouts)
+  return payouts === undefined ? ACCEPT : checkShareCoinbase(share, networkTag, payouts)
 }
 
 /** Worker entry: decode each share again (cheap) and run the hashing checks. */

@@ -1,4 +1,4 @@
-// Template announcement (DESIGN.md, Work and shares step 2): what a relay publishes about a block
+// Template announcement (docs/design.md, Work and shares step 2): what a relay publishes about a block
 // template, without transaction bodies. Its template id is sha256d of this canonical encoding:
 //   u8 version (1) | network tag (8) | prevHash 32 | u32 height | i32 version | u32 bits | u32 curtime
 //   | u64 coinbaseValue | u8 flags (bit 0: witness commitment) | [witness commitment 32]

@@ -1,7 +1,8 @@
-// Share validation (DESIGN.md, Share-chain rules "Valid share"), cheapest checks first:
-//   size, decode, bounds, network tag, parent known, share height, claimed bits vs retarget
-//   -> share id, verdict cache, template agreement -> PoW -> coinbase rebuild + merkle fold
-//   -> median-time rule, future bound, header-chain rule (live: prev block at most 1 behind the tip;
+// Share validation (docs/design.md, Share-chain rules "Valid share"), cheapest checks first:
+//   size, decode, bounds, network tag, share id, verdict cache, parent known, share height, history
+//   deep enough to judge, own target vs required target, uncles, live side-branch bounds, template
+//   agreement -> PoW -> coinbase rebuild + merkle fold -> median-time rule (on the header time),
+//   future bound, header-chain rule (live: prev block at most 1 behind the tip;
 //      synced: within the window's span in blocks).
 // Split in three so the hashing can run in a worker: precheck() -> verifyShareWork() -> finish().
 import { bytesToHex, DecodeError, equalBytes } from '../primitives/bytes'
@@ -48,6 +49,8 @@ export interface PendingShare {
   share: Share
   parent: ShareNode | undefined
   mode: ShareMode
+  /** Target, uncles and timestamp judged (history covers the retarget span); payouts are judged when work.payouts is set. */
+  targetsJudged: boolean
   /** Serializable input of the hashing stage. */
   work: ShareWorkInput
 }
@@ -63,8 +66,9 @@ type Precheck = { done: ShareValidation } | { pending: PendingShare }
 export class ShareValidator {
   private readonly cache: LruCache<string, ShareVerdict>
   private readonly now: () => number
-  /** Share bits last found in bounds (-1: none yet). */
+  /** Share bits last found in bounds (-1: none yet) and their target. */
   private lastBoundedBits = -1
+  private lastBoundedTarget = 0n
   private lastTemplate: { id: Uint8Array; template: TemplateAnnouncement } | undefined
 
   constructor(private readonly init: ShareValidatorInit) {
@@ -96,7 +100,7 @@ export class ShareValidator {
       return done(decodeVerdict(e))
     }
     const info = share.info
-    // Shares of one retarget step carry the same bits: the last bits that passed are not decoded again.
+    // Shares of one miner carry the same bits: the last bits that passed are not decoded again.
     if (info.shareBits !== this.lastBoundedBits) {
       let target: bigint
       try {
@@ -106,8 +110,11 @@ export class ShareValidator {
       }
       if (target > rules.maxShareTarget) return done(reject('bounds', 'share target easier than the network minimum'))
       this.lastBoundedBits = info.shareBits
+      this.lastBoundedTarget = target
     }
+    const ownTarget = this.lastBoundedTarget
     if (info.blockHeight > MAX_BLOCK_HEIGHT) return done(reject('bounds', 'block height out of range'))
+    if (info.uncles.length > rules.maxUnclesPerShare) return done(reject('bounds', `${info.uncles.length} uncles, limit ${rules.maxUnclesPerShare}`))
     if (!equalBytes(share.networkTag, rules.networkTag)) return done(reject('network', 'share of another network'))
     const first = isZeroHash(info.prevShareId)
     const parent = first ? undefined : chain.getById(info.prevShareId)
@@ -116,18 +123,37 @@ export class ShareValidator {
     if (chain.has(key)) return done(ignore('duplicate'), id, share)
     const cached = this.cache.get(key)
     if (cached) return done(cached, id, share)
-    if (!first && !parent) {
-      // Orphan: prove the PoW against its own claim before anyone spends a fetch on it.
-      if (!checkSharePow(share, id, rules.pow)) return done(this.remember(key, reject('pow', 'header hash above the share target')), id, share)
-      return done(ignore('unknown-parent', 'fetch the parent share', info.prevShareId), id, share)
-    }
+    if (!first && !parent) return done(this.orphan(key, share, id, info.prevShareId), id, share)
     const expectedHeight = parent ? parent.height + 1 : 0
     if (info.shareHeight !== expectedHeight) {
       return done(this.remember(key, reject('height', `share height ${info.shareHeight}, expected ${expectedHeight}`)), id, share)
     }
-    const expectedBits = chain.nextShareBits(parent)
-    if (info.shareBits !== expectedBits) {
-      return done(this.remember(key, reject('share-target', `bits 0x${info.shareBits.toString(16)}, retarget gives 0x${expectedBits.toString(16)}`)), id, share)
+    // A parent whose history is too short cannot judge the rules that need ancestors (retarget,
+    // median and uncles; the window's payouts): synced shares there are history, checked as far as
+    // the history reaches; live shares wait until sync has filled the history in (README "Sync").
+    const judged = chain.historyComplete(parent)
+    if (!judged && mode === 'live') return done(ignore('incomplete-history', 'parent history too short to judge; sync older shares'), id, share)
+    const targetsJudged = judged || chain.targetsJudgeable(parent)
+    let uncles: ShareNode[] = []
+    if (targetsJudged) {
+      const required = chain.requiredShareTarget(parent)
+      if (ownTarget > required) {
+        return done(this.remember(key, reject('share-target', `share target 0x${info.shareBits.toString(16)} easier than the required 0x${chain.nextShareBits(parent).toString(16)}`)), id, share)
+      }
+      const resolved = chain.resolveUncles(parent, info.uncles)
+      if ('invalid' in resolved) return done(this.remember(key, reject('uncle', resolved.invalid)), id, share)
+      if ('missing' in resolved) return done(this.orphan(key, share, id, resolved.missing), id, share)
+      uncles = resolved.uncles
+    }
+    if (!judged) return { pending: { id, key, share, parent, mode, targetsJudged, work: { shareBytes: bytes, networkTag: rules.networkTag, pow: rules.pow, payouts: undefined } } }
+    if (mode === 'live' && parent !== chain.tip) {
+      // A child of the tip always becomes the tip; only side branches need the work comparison.
+      const tip = chain.tip
+      if (tip && chain.cumulativeWorkOf(parent, uncles) <= tip.cumulativeWork) {
+        // Not a new tip: keep it only as a close side branch, a future uncle (README "Uncles").
+        if (expectedHeight + rules.maxUncleDepth <= tip.height) return done(ignore('stale-share', `height ${expectedHeight}, tip ${tip.height}`), id, share)
+        if (chain.sharesAtHeight(expectedHeight) > rules.maxSiblingsPerHeight) return done(ignore('siblings', `height ${expectedHeight} holds enough shares`), id, share)
+      }
     }
     const template = this.templateOf(info.templateId)
     if (template && !agreesWithTemplate(share, template)) {
@@ -135,7 +161,13 @@ export class ShareValidator {
     }
     const payouts = chain.payouts(parent, info.coinbaseValue, info.payoutScript)
     const work: ShareWorkInput = { shareBytes: bytes, networkTag: rules.networkTag, pow: rules.pow, payouts: { count: payouts.count, bytes: payouts.bytes } }
-    return { pending: { id, key, share, parent, mode, work } }
+    return { pending: { id, key, share, parent, mode, targetsJudged, work } }
+  }
+
+  /** A share naming a parent or uncle we lack: its PoW is proved before anyone spends a fetch on it. */
+  private orphan(key: string, share: Share, id: Uint8Array, missing: Uint8Array): ShareVerdict {
+    if (!checkSharePow(share, id, this.init.rules.pow)) return this.remember(key, reject('pow', 'header hash above the share target'))
+    return ignore('unknown-parent', 'fetch the missing share', missing)
   }
 
   /** Timestamp and header-chain rules after the hashing stage returned `work`. */
@@ -150,11 +182,14 @@ export class ShareValidator {
   private timeAndHeaderRules(p: PendingShare): ShareVerdict {
     const { rules, chain, headers } = this.init
     const info = p.share.info
-    const median = chain.medianTimePast(p.parent)
-    if (median !== undefined && info.timestamp <= median) {
-      return reject('timestamp-median', `timestamp ${info.timestamp} not above median ${median}`)
+    const timestamp = p.share.header.time
+    if (p.targetsJudged) {
+      const median = chain.medianTimePast(p.parent)
+      if (median !== undefined && timestamp < median) {
+        return reject('timestamp-median', `timestamp ${timestamp} below the median ${median}`)
+      }
     }
-    if (info.timestamp > this.now() + rules.maxFutureSeconds) return ignore('future', `timestamp ${info.timestamp} ahead of the local clock`)
+    if (timestamp > this.now() + rules.maxFutureSeconds) return ignore('future', `timestamp ${timestamp} ahead of the local clock`)
     const prevHash = p.share.header.prevHash
     const prevBlock = headers.get(prevHash)
     if (!prevBlock) return ignore('unknown-block', 'prev block not in the header chain', prevHash)
@@ -202,6 +237,7 @@ function decodeVerdict(e: unknown): ShareVerdict {
     case 'version':
       return reject('version', e.message)
     case 'payout-script':
+    case 'uncles':
     case 'branch':
     case 'scriptsig':
       return reject('bounds', e.message)

@@ -1,5 +1,7 @@
-// The PPLNS window, maintained incrementally (DESIGN.md, Share-chain rules): the last `capacity`
-// shares ending at `newest`, with per-script weight sums. Advancing to a child or retreating to the
+// The PPLNS window, maintained incrementally (docs/design.md, Share-chain rules): the last `capacity`
+// main-chain shares ending at `newest` and the uncles they name, with per-script weight sums. A share
+// weighs its own target's work; an uncle weighs its work less the penalty, which goes to the share
+// that named it (so the window's total is all the work it stands for). Advancing to a child or retreating to the
 // parent is O(1); moving to any node walks back to the fork point and forward, never rescanning.
 import { Deque } from './deque'
 import type { ShareNode } from './node'
@@ -10,7 +12,7 @@ export class PplnsWindow {
   private readonly weights = new Map<string, PayoutWeight>()
   private total = 0n
 
-  constructor(readonly capacity: number) {
+  constructor(readonly capacity: number, readonly unclePenaltyPercent = 0) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`window capacity must be >= 1, got ${capacity}`)
   }
 
@@ -82,16 +84,38 @@ export class PplnsWindow {
   }
 
   private add(node: ShareNode): void {
-    const w = this.weights.get(node.payoutKey)
-    if (w) w.weight += node.work
-    else this.weights.set(node.payoutKey, { script: node.payoutScript, key: node.payoutKey, weight: node.work })
-    this.total += node.work
+    let own = node.work
+    for (const uncle of node.uncles) {
+      const credit = uncleCredit(uncle.work, this.unclePenaltyPercent)
+      own += uncle.work - credit
+      this.credit(uncle, credit)
+    }
+    this.credit(node, own)
+    this.total += node.poolWork
   }
 
   private remove(node: ShareNode): void {
-    const w = this.weights.get(node.payoutKey)!
-    w.weight -= node.work
-    if (w.weight === 0n) this.weights.delete(node.payoutKey)
-    this.total -= node.work
+    let own = node.work
+    for (const uncle of node.uncles) {
+      const credit = uncleCredit(uncle.work, this.unclePenaltyPercent)
+      own += uncle.work - credit
+      this.credit(uncle, -credit)
+    }
+    this.credit(node, -own)
+    this.total -= node.poolWork
   }
+
+  private credit(node: ShareNode, amount: bigint): void {
+    if (amount === 0n) return
+    const w = this.weights.get(node.payoutKey)
+    if (w) {
+      w.weight += amount
+      if (w.weight === 0n) this.weights.delete(node.payoutKey)
+    } else this.weights.set(node.payoutKey, { script: node.payoutScript, key: node.payoutKey, weight: amount })
+  }
+}
+
+/** What an uncle's miner is credited: its work less the penalty, rounded down (integers). */
+export function uncleCredit(work: bigint, penaltyPercent: number): bigint {
+  return (work * BigInt(100 - penaltyPercent)) / 100n
 }

@@ -2,3 +2,4 @@
 export type { ShareStore, StoredShare, StoredHeader } from './types'
 export { MemoryStore } from './memory'
 export { restoreShareChain, RESTORE_PAGE_SHARES } from './restore'
+export { StorePruner, PRUNE_STORE_EVERY_SHARES } from './pruner'

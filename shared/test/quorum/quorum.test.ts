@@ -1,12 +1,17 @@
-// Quorum rules (DESIGN.md, Validation in quorums; issue 3 Tests) with real libp2p Ed25519 keys.
+// Quorum rules (sharechain/README.md, Quorums) with real libp2p Ed25519 keys: committees drawn by weight
+// from a seed, tallies by work with a minimum of distinct relays, signatures and encodings.
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { bytesToHex } from '../../src/primitives/bytes'
 import { sha256d } from '../../src/primitives/hash'
 import {
-  Reputation,
-  Tally,
+  committeeSeed,
+  fixedRelayWeights,
+  log2Fixed,
+  LOG2_FRACTION_BITS,
+  relayKeyHex,
+  tallyVotes,
   decodeAttestation,
   decodeAttestationBatch,
   decodeSignedTemplate,
@@ -38,63 +43,75 @@ function attest(i: number, claim: 'valid' | 'invalid', time = 1): Promise<Attest
 }
 
 describe('quorum', () => {
-  it('committee selection is the same on every peer, whatever order it learned the relays in', () => {
-    const a = selectCommittee(ids, SUBJECT)
-    const shuffled = [...ids].reverse().concat(ids.slice(0, 3)) // other order, with duplicates
-    expect(selectCommittee(shuffled, SUBJECT).map(bytesToHex)).toEqual(a.map(bytesToHex))
+  it('log2Fixed is exact on powers of two and within one unit of log2 elsewhere', () => {
+    const one = 1n << BigInt(LOG2_FRACTION_BITS)
+    expect(log2Fixed(1n)).toBe(0n)
+    expect(log2Fixed(2n)).toBe(one)
+    expect(log2Fixed(1n << 255n)).toBe(255n * one)
+    for (const x of [3n, 5n, 1000n, 123456789n]) {
+      const expected = Math.log2(Number(x)) * 2 ** LOG2_FRACTION_BITS
+      expect(Math.abs(Number(log2Fixed(x)) - expected)).toBeLessThanOrEqual(2)
+    }
+    expect(() => log2Fixed(0n)).toThrow(/below 1/)
+  })
+
+  it('the committee is the same on every peer with the same weights, and never draws a key without work', () => {
+    const weights = fixedRelayWeights(ids.map((id, i) => [id, BigInt(1000 + i)] as const))
+    const seed = committeeSeed('template', SUBJECT)
+    const a = selectCommittee(weights.byKey, seed)
     expect(a).toHaveLength(7)
-    expect(selectCommittee(ids, sha256d(Uint8Array.of(9))).map(bytesToHex)).not.toEqual(a.map(bytesToHex))
-    expect(() => selectCommittee(ids, SUBJECT, 2)).toThrow(/>= 3/)
+    const reversed = new Map([...weights.byKey].reverse())
+    expect(selectCommittee(reversed, seed)).toEqual(a)
+    expect(selectCommittee(weights.byKey, committeeSeed('template', sha256d(Uint8Array.of(9))))).not.toEqual(a)
+    const withIdle = new Map([...weights.byKey, ['ff'.repeat(20), 0n]])
+    expect(selectCommittee(withIdle, seed)).toEqual(a)
+    expect(selectCommittee(new Map([['ff'.repeat(20), 0n]]), seed)).toEqual([])
+    expect(() => selectCommittee(weights.byKey, seed, 2)).toThrow(/>= 3/)
+    // Cached clocks (kept across redraws) give the same draw, and keys that left are dropped from the cache.
+    const clocks = new Map<string, bigint>()
+    expect(selectCommittee(weights.byKey, seed, 7, clocks)).toEqual(a)
+    expect(selectCommittee(weights.byKey, seed, 7, clocks)).toEqual(a)
+    const fewer = new Map([...weights.byKey].slice(0, 5))
+    expect(selectCommittee(fewer, seed, 7, clocks)).toEqual(selectCommittee(fewer, seed, 7))
+    expect(clocks.size).toBe(5)
   })
 
-  it('a tally holding more than 2/3 of the committee weight confirms; 1/2 does not', async () => {
-    const committee = selectCommittee(ids, SUBJECT, 6)
-    const index = (id: Uint8Array) => ids.findIndex((x) => bytesToHex(x) === bytesToHex(id))
-    const half = new Tally(committee, new Reputation())
-    for (const m of committee.slice(0, 3)) half.add(m, 'valid', 1)
-    for (const m of committee.slice(3)) half.add(m, 'invalid', 1)
-    expect(half.confirmed()).toBeUndefined()
-    const twoThirds = new Tally(committee, new Reputation())
-    for (const m of committee.slice(0, 4)) twoThirds.add(m, 'valid', 1)
-    expect(twoThirds.confirmed()).toBeUndefined() // exactly 2/3 is not "more than"
-    const more = new Tally(committee, new Reputation())
-    for (const m of committee.slice(0, 5)) {
-      const a = await attest(index(m), 'valid')
-      const check = await verifyAttestation(a, TAG)
-      expect(check.ok).toBe(true)
-      if (check.ok) more.add(check.attesterId, a.claim, a.time)
+  it('draws by weight: a relay holding most of the work sits on nearly every committee, an idle-ish one on few', () => {
+    const heavy = relayKeyHex(ids[0])
+    const light = relayKeyHex(ids[1])
+    const weights = fixedRelayWeights(ids.map((id, i) => [id, i === 0 ? 100_000n : 1_000n] as const))
+    let heavySeats = 0
+    let lightSeats = 0
+    const seeds = 200
+    for (let i = 0; i < seeds; i++) {
+      const committee = selectCommittee(weights.byKey, committeeSeed('template', sha256d(Uint8Array.of(i, 1))), 3)
+      if (committee.includes(heavy)) heavySeats++
+      if (committee.includes(light)) lightSeats++
     }
-    expect(more.confirmed()).toBe('valid')
+    // heavy holds 100/111 of the work: it misses a 3-seat committee about 0.1 % of the time; each light
+    // key (1/111) gets a seat about 2/11 of the time. Far apart for any honest draw.
+    expect(heavySeats).toBeGreaterThanOrEqual(seeds * 0.95)
+    expect(lightSeats).toBeLessThan(seeds * 0.5)
   })
 
-  it('attestations from outside the committee do not count', () => {
-    const committee = selectCommittee(ids, SUBJECT, 3)
-    const outsiders = ids.filter((id) => !committee.some((c) => bytesToHex(c) === bytesToHex(id)))
-    const t = new Tally(committee, new Reputation())
-    for (const o of outsiders) expect(t.add(o, 'valid', 1)).toBe(false)
-    expect(t.confirmed()).toBeUndefined()
-  })
-
-  it('reputation moves: a relay proved wrong loses weight, a new relay starts low', () => {
-    const committee = selectCommittee(ids, SUBJECT, 3)
-    const rep = new Reputation()
-    const [honest1, honest2, liar] = committee.map(bytesToHex)
-    for (let i = 0; i < 10; i++) {
-      rep.provedRight(honest1)
-      rep.provedRight(honest2)
-    }
-    rep.provedWrong(liar)
-    expect(rep.weightOf(honest1)).toBe(11)
-    expect(rep.weightOf(liar)).toBe(0)
-    expect(rep.weightOf('new-relay')).toBe(1)
-    const t = new Tally(committee, rep)
-    t.add(committee[2], 'invalid', 1)
-    t.add(committee[0], 'valid', 1)
-    expect(t.confirmed()).toBeUndefined() // 11 of 22
-    t.add(committee[1], 'valid', 1)
-    expect(t.confirmed()).toBe('valid')
-    t.settle('valid')
-    expect(rep.weightOf(honest1)).toBe(12)
+  it('a tally confirms above 2/3 of the committee work from at least the minimum of distinct relays', () => {
+    const weights = new Map([['a', 90n], ['b', 5n], ['c', 5n], ['d', 0n]])
+    const committee = ['a', 'b', 'c']
+    const weightOf = (k: string): bigint => weights.get(k) ?? 0n
+    const votes = (keys: string[], claim: 'valid' | 'invalid' = 'valid', believed = true) => keys.map((relayKey) => ({ relayKey, claim, time: 1, believed }))
+    expect(tallyVotes(committee, weightOf, votes(['a']), 3).confirmed).toBeUndefined() // 90 % of the work, one relay
+    expect(tallyVotes(committee, weightOf, votes(['a', 'b']), 3).confirmed).toBeUndefined() // 95 %, two relays
+    expect(tallyVotes(committee, weightOf, votes(['a', 'b', 'c']), 3).confirmed).toBe('valid')
+    expect(tallyVotes(committee, weightOf, votes(['b', 'c', 'd']), 3).confirmed).toBeUndefined() // 10 %; d is no member
+    // Exactly 2/3 is not more than 2/3.
+    const even = (k: string): bigint => (k === 'x' ? 0n : 1n)
+    expect(tallyVotes(['a', 'b', 'c'], even, votes(['a', 'b']), 2).confirmed).toBeUndefined()
+    expect(tallyVotes(['a', 'b', 'c', 'e', 'f', 'g'], even, votes(['a', 'b', 'c', 'e', 'f']), 3).confirmed).toBe('valid')
+    // A member not believed here (proved wrong to 0) weighs in the total, not in the agreement.
+    const result = tallyVotes(committee, weightOf, [...votes(['b', 'c']), ...votes(['a'], 'valid', false)], 3)
+    expect(result.confirmed).toBeUndefined()
+    expect(result.totalWeight).toBe(100n)
+    expect(result.byClaim.get('valid')).toEqual({ weight: 10n, attesters: 2 })
   })
 
   it('rejects forged signatures: altered claim, altered subject, another key', async () => {

@@ -5,11 +5,24 @@ import { bitsToTarget, targetToWork } from '../../src/primitives/target'
 import { OrphanPool, type ShareNode } from '../../src/sharechain'
 import { START_TIME, addShare, mineShare, payoutScriptOf, testNet, testRules } from './fixtures'
 
-/** The window ending at `tip` recomputed from scratch (what the incremental window must equal). */
-function rescanWeights(tip: ShareNode | undefined, windowShares: number): Map<string, bigint> {
+/** The window ending at `tip` recomputed from scratch (what the incremental window must equal): each
+ *  share its own work, each uncle it names 80 % of the uncle's work, the naming share the other 20 %. */
+function rescanWeights(tip: ShareNode | undefined, windowShares: number, penaltyPercent = 20): Map<string, bigint> {
   const m = new Map<string, bigint>()
+  const add = (key: string, w: bigint) => {
+    const v = (m.get(key) ?? 0n) + w
+    if (v === 0n) m.delete(key)
+    else m.set(key, v)
+  }
   let n = tip
-  for (let i = 0; i < windowShares && n; i++, n = n.parent) m.set(n.payoutKey, (m.get(n.payoutKey) ?? 0n) + n.work)
+  for (let i = 0; i < windowShares && n; i++, n = n.parent) {
+    add(n.payoutKey, n.work)
+    for (const u of n.uncles) {
+      const credit = (u.work * BigInt(100 - penaltyPercent)) / 100n
+      add(u.payoutKey, credit)
+      add(n.payoutKey, u.work - credit)
+    }
+  }
   return m
 }
 
@@ -30,14 +43,14 @@ describe('share chain', () => {
   })
 
   it('a reorg moves payouts: the window follows the new best branch exactly', () => {
-    const net = testNet(testRules({ windowShares: 5 }))
+    const net = testNet(testRules({ windowShares: 5, maxUnclesPerShare: 0 }))
     const root = addShare(net, 'alice', { parent: undefined })
     let a = root
     for (let i = 0; i < 4; i++) a = addShare(net, 'alice', { parent: a })
     const before = net.chain.tipWindow()
     expect(before.weights.map((w) => w.key)).toEqual([bytesToHex(payoutScriptOf('alice'))])
     let b = root
-    for (let i = 0; i < 5; i++) b = addShare(net, 'bob', { parent: b })
+    for (let i = 0; i < 5; i++) b = addShare(net, 'bob', { parent: b, mode: 'synced' })
     expect(net.chain.tip).toBe(b)
     const after = net.chain.tipWindow()
     const weights = new Map(after.weights.map((w) => [w.key, w.weight]))
@@ -61,7 +74,7 @@ describe('share chain', () => {
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
     for (let i = 0; i < 60; i++) {
       const parent = rnd() < 0.7 ? net.chain.tip! : nodes[Math.floor(rnd() * nodes.length)]
-      nodes.push(addShare(net, `p${Math.floor(rnd() * 4)}`, { parent }))
+      nodes.push(addShare(net, `p${Math.floor(rnd() * 4)}`, { parent, mode: 'synced' }))
       expect(new Map(net.chain.tipWindow().weights.map((w) => [w.key, w.weight]))).toEqual(rescanWeights(net.chain.tip, 7))
     }
     for (const n of nodes.slice(-10)) expect(basisWeights(net, n)).toEqual(rescanWeights(n, 7))
@@ -72,12 +85,12 @@ describe('share chain', () => {
     let n = addShare(net, 'alice', { parent: undefined, timestamp: START_TIME })
     const maxTarget = net.rules.maxShareTarget
     expect(bitsToTarget(n.bits)).toBeLessThanOrEqual(maxTarget)
-    // shares every second instead of every 10 s: the next target must shrink, by <= 10 % per share
+    // shares every second instead of every 10 s: the next target must shrink, by at most a quarter per share
     for (let i = 1; i <= 5; i++) {
       const next = bitsToTarget(net.chain.nextShareBits(n))
       if (i > 1) {
-        expect(next).toBeLessThan(n.target)
-        expect(next).toBeGreaterThanOrEqual((n.target * 100n) / 110n - (n.target >> 16n)) // compact rounding slack
+        expect(next).toBeLessThan(n.requiredTarget)
+        expect(next).toBeGreaterThanOrEqual(n.requiredTarget / 4n - (n.requiredTarget >> 16n)) // compact rounding slack
       }
       n = addShare(net, 'alice', { parent: n, timestamp: START_TIME + i })
     }
@@ -87,11 +100,12 @@ describe('share chain', () => {
     expect(bitsToTarget(net.chain.nextShareBits(n))).toBeGreaterThan((maxTarget * 9n) / 10n)
   })
 
-  it('cumulative work adds each share’s target work', () => {
+  it('cumulative work adds each share’s required target work, not its own harder one', () => {
     const net = testNet()
     const a = addShare(net, 'alice', { parent: undefined })
-    const b = addShare(net, 'bob')
-    expect(b.cumulativeWork).toBe(targetToWork(a.target) + targetToWork(b.target))
+    const b = addShare(net, 'bob', { ownShareTarget: net.rules.maxShareTarget / 16n })
+    expect(b.target).toBeLessThan(b.requiredTarget)
+    expect(b.cumulativeWork).toBe(targetToWork(a.requiredTarget) + targetToWork(b.requiredTarget))
   })
 
   it('prunes shares far behind the window and keeps the window exact', () => {

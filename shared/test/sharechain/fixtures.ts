@@ -5,7 +5,13 @@ import { sha256d } from '../../src/primitives/hash'
 import { encodeHeader } from '../../src/primitives/header'
 import { p2wpkhScript, p2pkhScript } from '../../src/primitives/script'
 import { bitsToTarget, meetsTarget } from '../../src/primitives/target'
+import { concatBytes } from '../../src/primitives/bytes'
+import { foldMerkleBranch } from '../../src/primitives/merkle'
 import {
+  encodeShare,
+  encodeShareInfo,
+  serializePayouts,
+  serializeShareCoinbase,
   HeaderChain,
   ShareChain,
   ShareValidator,
@@ -70,9 +76,9 @@ export function makeTemplate(rules: ShareChainRules, prevHash: Uint8Array, heigh
 }
 
 /** Grinds the nonce until the header meets `target` (or, with `fail`, until it does NOT). */
-export function grind(job: ShareJob, extranonce: Uint8Array, target: bigint, fail = false, edit?: (h: Uint8Array) => Uint8Array): Uint8Array {
+export function grind(job: ShareJob, extranonce: Uint8Array, target: bigint, fail = false, edit?: (h: Uint8Array) => Uint8Array, time = job.time): Uint8Array {
   for (let nonce = 0; ; nonce++) {
-    let header = jobHeader(job, extranonce, nonce)
+    let header = jobHeader(job, extranonce, nonce, time)
     if (edit) header = edit(header)
     if (meetsTarget(sha256d(header), target) !== fail) return header
   }
@@ -106,8 +112,10 @@ export function nextExtranonce(): Uint8Array {
 
 export interface MineOpts {
   parent?: ShareNode | undefined
-  /** Share timestamp (default: parent + shareInterval, or START_TIME). */
+  /** Share timestamp = header time (default: parent + shareInterval, or START_TIME). */
   timestamp?: number
+  /** The miner's own share target (default: the required one). */
+  ownShareTarget?: bigint
   template?: TemplateAnnouncement
   templateId?: Uint8Array
 }
@@ -122,17 +130,45 @@ export function mineShare(net: Net, payee: string, opts: MineOpts = {}): { bytes
     templateId: opts.templateId ?? net.templateId,
     payoutScript: payoutScriptOf(payee),
     parent,
-    now: timestamp
+    now: timestamp,
+    ownShareTarget: opts.ownShareTarget
   })
   const extranonce = nextExtranonce()
-  const header = grind(job, extranonce, job.shareTarget)
+  const header = grind(job, extranonce, job.shareTarget, false, undefined, timestamp)
   return { bytes: jobShare(job, net.rules.networkTag, extranonce, header), job }
 }
 
-/** Mines, validates (must accept) and adds a share; returns its node. */
-export function addShare(net: Net, payee: string, opts: MineOpts = {}): ShareNode {
+/**
+ * Mines, validates (must accept) and adds a share; returns its node. Side branches deeper than the
+ * uncle depth are ignored live (as gossip would), so tests that build them use mode 'synced' (as sync would).
+ */
+export function addShare(net: Net, payee: string, opts: MineOpts & { mode?: 'live' | 'synced' } = {}): ShareNode {
   const { bytes } = mineShare(net, payee, opts)
-  const v = net.validator.validate(bytes)
+  const v = net.validator.validate(bytes, opts.mode ?? 'live')
   if (v.verdict.kind !== 'accept') throw new Error(`fixture share not accepted: ${JSON.stringify(v.verdict)}`)
   return net.chain.add(v.share!, v.id!, bytes).node
+}
+
+/** Grinds a header over `serializedCoinbase` (folded up the job's branch) and encodes the share. */
+export function shareWithCoinbase(net: Net, job: ShareJob, serializedCoinbase: Uint8Array, scriptSig: Uint8Array, target = job.shareTarget, time = job.time): Uint8Array {
+  const merkleRoot = foldMerkleBranch(sha256d(serializedCoinbase), job.template.merkleBranch)
+  for (let nonce = 0; ; nonce++) {
+    const header = encodeHeader({ version: job.template.version, prevHash: job.template.prevHash, merkleRoot, time, bits: job.template.bits, nonce })
+    if (BigInt('0x' + [...sha256d(header)].reverse().map((b) => b.toString(16).padStart(2, '0')).join('')) > target) continue
+    return encodeShare({
+      networkTag: net.rules.networkTag,
+      header80: header,
+      info: job.info,
+      coinbase: { version: job.coinbaseVersion, scriptSig, witnessCommitment: job.template.witnessCommitment, locktime: job.locktime },
+      merkleBranch: job.template.merkleBranch
+    })
+  }
+}
+
+/** Rebuilds a job's coinbase after its ShareInfo was edited, grinds, encodes. */
+export function reEncodeWithInfo(net: Net, job: ShareJob): Uint8Array {
+  job.infoBytes = encodeShareInfo(job.info)
+  const scriptSig = concatBytes(job.scriptSigPrefix, nextExtranonce())
+  const cb = serializeShareCoinbase({ version: job.coinbaseVersion, scriptSig, payouts: serializePayouts(job.payouts), networkTag: net.rules.networkTag, shareInfoBytes: job.infoBytes, witnessCommitment: job.template.witnessCommitment, locktime: job.locktime })
+  return shareWithCoinbase(net, job, cb, scriptSig, bitsToTarget(job.info.shareBits), job.time)
 }

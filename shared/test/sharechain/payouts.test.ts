@@ -27,6 +27,13 @@ function basisOf(entries: [string, bigint][], parentSeed = 'parent'): PayoutBasi
 
 const POLICY: PayoutPolicy = { finderBonusPpm: 5_000, dustLimit: 10_000n, maxPayoutOutputs: 16 }
 
+/** rest minus the sum of the floored window shares: what the finder gets on top of its bonus. */
+function remainderOf(basis: ReturnType<typeof basisOf>, rest: bigint): bigint {
+  let distributed = 0n
+  for (const w of basis.weights) distributed += (rest * w.weight) / basis.totalWeight
+  return rest - distributed
+}
+
 describe('payouts', () => {
   it('gives the whole value to the finder of a first share (no parent)', () => {
     const out = computePayouts({ parentId: undefined, weights: [], totalWeight: 0n }, 5_000_000_000n, payoutScriptOf('alice'), POLICY)
@@ -56,15 +63,16 @@ describe('payouts', () => {
     for (let round = 0; round < 400; round++) {
       const payees = 1 + Math.floor(rnd() * 60)
       const entries: [string, bigint][] = Array.from({ length: payees }, (_, i) => [`r${round}-${i}`, BigInt(1 + Math.floor(rnd() * 1e9)) * BigInt(1 + Math.floor(rnd() * 1e6))])
-      const policy: PayoutPolicy = { finderBonusPpm: Math.floor(rnd() * 50_000), dustLimit: BigInt(Math.floor(rnd() * 5e7)), maxPayoutOutputs: 1 + Math.floor(rnd() * 20) }
+      const policy: PayoutPolicy = { finderBonusPpm: Math.floor(rnd() * 50_000), dustLimit: BigInt(Math.floor(rnd() * 5e7)), maxPayoutOutputs: 2 + Math.floor(rnd() * 20) }
       const value = BigInt(Math.floor(rnd() * 1e10))
       const finder = rnd() < 0.5 ? entries[0][0] : `finder-${round}`
       const out = computePayouts(basisOf(entries, `parent-${round}`), value, payoutScriptOf(finder), policy)
       expect(out.reduce((s, o) => s + o.value, 0n)).toBe(value)
       expect(out.length).toBeLessThanOrEqual(policy.maxPayoutOutputs)
       expect(new Set(out.map((o) => bytesToHex(o.script))).size).toBe(out.length)
-      const belowDust = out.filter((o) => o.value < policy.dustLimit)
-      expect(belowDust.length).toBeLessThanOrEqual(1) // only the lottery winner may be below dust
+      const finderKey = bytesToHex(payoutScriptOf(finder))
+      const belowDust = out.filter((o) => o.value < policy.dustLimit && bytesToHex(o.script) !== finderKey)
+      expect(belowDust.length).toBeLessThanOrEqual(1) // only the lottery winner (and the finder's bonus) may be below dust
     }
   })
 
@@ -95,9 +103,32 @@ describe('payouts', () => {
   it('pools payees beyond the output cap: the largest keep their outputs', () => {
     const entries: [string, bigint][] = Array.from({ length: 30 }, (_, i) => [`c${i}`, BigInt((i + 1) * 1000)])
     const policy = { ...POLICY, dustLimit: 0n, maxPayoutOutputs: 10 }
-    const out = computePayouts(basisOf(entries), 10_000_000_000n, payoutScriptOf('c29'), policy)
+    const out = computePayouts(basisOf(entries), 10_000_000_000n, payoutScriptOf('c0'), policy)
+    // one slot is kept for the finder: 8 largest + the lottery winner + the finder
     expect(out.length).toBe(10)
     const keys = new Set(out.map((o) => bytesToHex(o.script)))
-    for (let i = 21; i < 30; i++) expect(keys.has(bytesToHex(payoutScriptOf(`c${i}`)))).toBe(true)
+    for (let i = 22; i < 30; i++) expect(keys.has(bytesToHex(payoutScriptOf(`c${i}`)))).toBe(true)
+    expect(keys.has(bytesToHex(payoutScriptOf('c0')))).toBe(true)
+  })
+
+  it('lottery nobody can steer: which script is named finder never moves the draw or the window amounts', () => {
+    // 200 payees, cap 16; an attacker holds 20 small scripts (3.2 % of the window) and may name any as finder
+    const honest: [string, bigint][] = Array.from({ length: 180 }, (_, i) => [`h${i}`, 1_000_000n + BigInt(i)])
+    const attacker: [string, bigint][] = Array.from({ length: 20 }, (_, i) => [`a${i}`, 297_000n])
+    const entries = [...honest, ...attacker]
+    const value = 5_000_000_000n
+    const bonus = (value * BigInt(POLICY.finderBonusPpm)) / 1_000_000n
+    for (let k = 0; k < 100; k++) {
+      const basis = basisOf(entries, `steer-${k}`)
+      const views = attacker.map(([name]) => {
+        const finderKey = bytesToHex(payoutScriptOf(name))
+        const out = computePayouts(basis, value, payoutScriptOf(name), POLICY)
+        // take away the finder's extra (bonus + rounding remainder, both fixed by the window and value)
+        const extra = bonus + remainderOf(basis, value - bonus)
+        return out.map((o) => `${bytesToHex(o.script)}:${bytesToHex(o.script) === finderKey ? o.value - extra : o.value}`).filter((e) => !e.endsWith(':0')).sort()
+      })
+      // the same outputs and amounts (the same lottery winner) whichever attacker script is named finder
+      for (const v of views) expect(v).toEqual(views[0])
+    }
   })
 })

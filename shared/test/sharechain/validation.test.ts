@@ -1,10 +1,10 @@
-// One test per share validity rule (DESIGN.md, Share-chain rules "Valid share"; issue 3 Tests).
+// One test per share validity rule (docs/design.md, Share-chain rules "Valid share"; issue 3 Tests).
 import { describe, expect, it } from 'vitest'
 import { concatBytes } from '../../src/primitives/bytes'
 import { sha256d } from '../../src/primitives/hash'
 import { decodeHeader, encodeHeader } from '../../src/primitives/header'
 import { foldMerkleBranch } from '../../src/primitives/merkle'
-import { bitsToTarget, targetToBits } from '../../src/primitives/target'
+import { bitsToTarget, targetToBits, targetToWork } from '../../src/primitives/target'
 import {
   MAX_SHARE_BYTES,
   buildShareJob,
@@ -27,26 +27,12 @@ import {
   mineShare,
   nextExtranonce,
   payoutScriptOf,
+  reEncodeWithInfo,
+  shareWithCoinbase,
   testNet,
   testRules,
   type Net
 } from './fixtures'
-
-/** Encodes a share whose coinbase is built from the given parts instead of the job's own. */
-function shareWithCoinbase(net: Net, job: ShareJob, serializedCoinbase: Uint8Array, scriptSig: Uint8Array, target = job.shareTarget): Uint8Array {
-  const merkleRoot = foldMerkleBranch(sha256d(serializedCoinbase), job.template.merkleBranch)
-  for (let nonce = 0; ; nonce++) {
-    const header = encodeHeader({ version: job.template.version, prevHash: job.template.prevHash, merkleRoot, time: START_TIME, bits: job.template.bits, nonce })
-    if (BigInt('0x' + [...sha256d(header)].reverse().map((b) => b.toString(16).padStart(2, '0')).join('')) > target) continue
-    return encodeShare({
-      networkTag: net.rules.networkTag,
-      header80: header,
-      info: job.info,
-      coinbase: { version: job.coinbaseVersion, scriptSig, witnessCommitment: job.template.witnessCommitment, locktime: job.locktime },
-      merkleBranch: job.template.merkleBranch
-    })
-  }
-}
 
 function verdictOf(net: Net, bytes: Uint8Array, mode: 'live' | 'synced' = 'live') {
   return net.validator.validate(bytes, mode).verdict
@@ -72,15 +58,29 @@ describe('share validation', () => {
     expect(verdictOf(net, strong)).toEqual({ kind: 'accept' })
   })
 
-  it('rejects a share target that is not the retarget (share-target)', () => {
+  it('rejects an own share target easier than the required one (share-target)', () => {
     const net = testNet()
-    addShare(net, 'alice', { parent: undefined })
-    const { job } = mineShare(net, 'bob')
-    const harderBits = targetToBits(EASY_SHARE_TARGET / 4n)
-    const wrong = buildShareJob({ chain: net.chain, template: net.template, templateId: net.templateId, payoutScript: payoutScriptOf('bob'), now: job.info.timestamp })
-    wrong.info.shareBits = harderBits // claim a harder target: PoW would meet it, but it is not the retarget
-    const bytes = reEncodeWithInfo(net, wrong)
-    expect(verdictOf(net, bytes)).toMatchObject({ kind: 'reject', reason: 'share-target' })
+    // shares 1 s apart on a 10 s interval: the retarget makes the required target harder
+    let n = addShare(net, 'alice', { parent: undefined })
+    for (let i = 0; i < 4; i++) n = addShare(net, 'alice', { parent: n, timestamp: n.timestamp + 1 })
+    const required = net.chain.requiredShareTarget(n)
+    expect(required).toBeLessThan(EASY_SHARE_TARGET)
+    const easier = buildShareJob({ chain: net.chain, template: net.template, templateId: net.templateId, payoutScript: payoutScriptOf('bob'), now: n.timestamp + 1 })
+    easier.info.shareBits = targetToBits(EASY_SHARE_TARGET) // the network minimum, but easier than required
+    expect(verdictOf(net, reEncodeWithInfo(net, easier))).toMatchObject({ kind: 'reject', reason: 'share-target' })
+  })
+
+  it('accepts an own share target harder than the required one and credits its own work', () => {
+    const net = testNet()
+    const first = addShare(net, 'alice', { parent: undefined })
+    const own = EASY_SHARE_TARGET / 64n
+    const hard = addShare(net, 'bob', { parent: first, ownShareTarget: own })
+    expect(hard.target).toBeLessThanOrEqual(own)
+    expect(hard.work).toBeGreaterThan(first.work * 32n)
+    // fork choice counts the required target's work, not the miner's own
+    expect(hard.chainWork).toBe(targetToWork(net.chain.requiredShareTarget(first)))
+    const window = net.chain.tipWindow()
+    expect(window.weights.find((w) => w.key === hard.payoutKey)?.weight).toBe(hard.work)
   })
 
   it('rejects a header whose merkle root does not match the rebuilt coinbase (merkle-root)', () => {
@@ -113,8 +113,8 @@ describe('share validation', () => {
     const { job } = mineShare(net, 'alice')
     const scriptSig = concatBytes(job.scriptSigPrefix, nextExtranonce())
     const payouts = serializePayouts(job.payouts)
-    // altered: the commitment hashes a ShareInfo with another timestamp
-    const altered = { ...job.info, timestamp: job.info.timestamp + 1 }
+    // altered: the commitment hashes a ShareInfo naming another template
+    const altered = { ...job.info, templateId: sha256d(job.info.templateId) }
     const cbAltered = serializeShareCoinbase({ version: job.coinbaseVersion, scriptSig, payouts, networkTag: net.rules.networkTag, shareInfoBytes: encodeShareInfo(altered), witnessCommitment: job.template.witnessCommitment, locktime: job.locktime })
     expect(verdictOf(net, shareWithCoinbase(net, job, cbAltered, scriptSig))).toMatchObject({ kind: 'reject', reason: 'merkle-root' })
     // missing: a coinbase with the payouts and the witness commitment but no share commitment
@@ -135,15 +135,15 @@ describe('share validation', () => {
     expect(verdictOf(net, retagged)).toMatchObject({ kind: 'reject', reason: 'merkle-root' })
   })
 
-  it('rejects a timestamp at or below the median of its last 11 ancestors (timestamp-median)', () => {
+  it('rejects a timestamp below the median of its last 11 ancestors (timestamp-median); at the median is fine', () => {
     const net = testNet()
     let parent = addShare(net, 'alice', { parent: undefined })
     for (let i = 1; i < 11; i++) parent = addShare(net, 'alice')
     // ancestors stamped START..START+100 step 10: median of the last 11 = START + 50
     const median = START_TIME + 50
-    const atMedian = mineShareAt(net, 'bob', median)
-    expect(verdictOf(net, atMedian)).toMatchObject({ kind: 'reject', reason: 'timestamp-median' })
-    expect(verdictOf(net, mineShareAt(net, 'bob', median + 1))).toEqual({ kind: 'accept' })
+    const belowMedian = mineShareAt(net, 'bob', median - 1)
+    expect(verdictOf(net, belowMedian)).toMatchObject({ kind: 'reject', reason: 'timestamp-median' })
+    expect(verdictOf(net, mineShareAt(net, 'bob', median))).toEqual({ kind: 'accept' })
   })
 
   it('rejects oversize, truncated and trailing bytes', () => {
@@ -153,7 +153,7 @@ describe('share validation', () => {
     expect(verdictOf(net, bytes.subarray(0, bytes.length - 1))).toMatchObject({ kind: 'reject', reason: 'decode' })
     expect(verdictOf(net, concatBytes(bytes, new Uint8Array([0])))).toMatchObject({ kind: 'reject', reason: 'decode' })
     const badVersion = bytes.slice()
-    badVersion[0] = 2
+    badVersion[0] = 1 // the encoding before per-miner targets and uncles
     expect(verdictOf(net, badVersion)).toMatchObject({ kind: 'reject', reason: 'version' })
   })
 
@@ -214,14 +214,7 @@ describe('share validation', () => {
 
 function mineShareAt(net: Net, payee: string, timestamp: number): Uint8Array {
   const job = buildShareJob({ chain: net.chain, template: net.template, templateId: net.templateId, payoutScript: payoutScriptOf(payee), now: timestamp })
-  job.info.timestamp = timestamp // bypass the builder's max(now, median + 1)
+  job.time = timestamp // bypass the builder's max(now, median + 1): the header time is the share's timestamp
   return reEncodeWithInfo(net, job)
 }
 
-/** Rebuilds a job's coinbase after its ShareInfo was edited, grinds, encodes. */
-function reEncodeWithInfo(net: Net, job: ShareJob): Uint8Array {
-  job.infoBytes = encodeShareInfo(job.info)
-  const scriptSig = concatBytes(job.scriptSigPrefix, nextExtranonce())
-  const cb = serializeShareCoinbase({ version: job.coinbaseVersion, scriptSig, payouts: serializePayouts(job.payouts), networkTag: net.rules.networkTag, shareInfoBytes: job.infoBytes, witnessCommitment: job.template.witnessCommitment, locktime: job.locktime })
-  return shareWithCoinbase(net, job, cb, scriptSig, bitsToTarget(job.info.shareBits))
-}

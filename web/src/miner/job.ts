@@ -1,7 +1,7 @@
 // What the pool mines and what it reports back.
-import type { PowAlgorithm } from './kernels/types'
+import type { MinerEngine, PowAlgorithm } from './kernels/types'
 
-/** Work from the network side. The pool rolls the 4 worker-rolled extranonce bytes (DESIGN.md "Work and
+/** Work from the network side. The pool rolls the 4 worker-rolled extranonce bytes (docs/design.md "Work and
  *  shares": 4 bytes unique per session, then 4 bytes workers roll) when a header's 2^32 nonces run out,
  *  and asks `buildHeader` for the header with that extranonce (its merkle root rebuilt). */
 export interface MiningJob {
@@ -37,6 +37,27 @@ export interface HashrateReport {
   total: number
   /** Length of the interval measured, ms. */
   intervalMs: number
+  /** The same rates summed per engine (what the Mine screen shows as "which engine runs"); an engine
+   *  appears once one of its workers has finished a slice. */
+  engines?: EngineHashrate[]
+}
+
+export interface EngineHashrate {
+  engine: MinerEngine
+  /** Workers of this engine that have reported. */
+  workers: number
+  /** Hashes per second of those workers over the interval. */
+  hashrate: number
+}
+
+/** A worker replaced because it ran slow for its life (worker-speed.ts). */
+export interface WorkerRestartReport {
+  workerIndex: number
+  /** The index of the worker started in its place. */
+  newWorkerIndex: number
+  /** Its measured rate and the median it was compared with, hashes per second. */
+  rate: number
+  medianRate: number
 }
 
 export interface JobSwitchReport {

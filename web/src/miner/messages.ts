@@ -1,5 +1,5 @@
 // Messages between the pool (main thread) and a miner worker: typed unions, structured-clone safe.
-import type { FoundNonce, PowAlgorithm } from './kernels/types'
+import type { FoundNonce, MinerEngine, PowAlgorithm } from './kernels/types'
 
 /** Pool → worker: hash one slice of one header. */
 export interface ScanRequest {
@@ -25,6 +25,8 @@ export interface ScanDone {
   /** Wall time of the scan itself, ms (kernel loading excluded). */
   elapsedMs: number
   found: FoundNonce[]
+  /** What hashed it (absent from older workers: counted as WebAssembly SIMD). */
+  engine?: MinerEngine
 }
 
 /** Worker → pool: a slice could not be scanned (kernel failed to load, bad input). */

@@ -1,5 +1,7 @@
 // Tunables of the miner pool, one params object with defaults and validation (gossipsub style).
-import type { MinerWorkerFactory } from './worker-port'
+import type { MinerWorkerFactory, MinerWorkerPort } from './worker-port'
+import { resolveWorkerSpeed, type WorkerSpeedParams } from './worker-speed'
+import { errorMessage } from '@otedama/shared/util'
 
 export interface MinerPoolOptions {
   /** Creates one worker (Web Worker in browsers: browserWorkerFactory). */
@@ -19,12 +21,21 @@ export interface MinerPoolOptions {
   maxSliceNonces?: number
   /** Period of the hashrate reports, ms. */
   hashrateIntervalMs?: number
+  /** Slow-instance detection (worker-speed.ts); defaults in DEFAULT_WORKER_SPEED. */
+  slowWorker?: Partial<WorkerSpeedParams>
+  /** Creates the one GPU worker (gpu/gpu-worker-port.browser.ts), started beside the CPU workers
+   *  while enabled (setGpuEnabled); undefined from it: no GPU here or not allowed. A GPU worker that
+   *  finds no adapter fails like any worker and the CPU workers carry on. Absent: CPU workers only. */
+  gpuWorker?: (index: number) => MinerWorkerPort | undefined
   /** Injected for tests: the throttle's rest, and the clock (ms). */
   sleep?: (ms: number) => Promise<void>
   now?: () => number
 }
 
-export type ResolvedPoolOptions = Required<MinerPoolOptions>
+export type ResolvedPoolOptions = Required<Omit<MinerPoolOptions, 'slowWorker' | 'gpuWorker'>> & {
+  slowWorker: WorkerSpeedParams
+  gpuWorker: ((index: number) => MinerWorkerPort | undefined) | undefined
+}
 
 /** Every slice boundary is a multiple of this: divisible by every kernel's lane count (1 or 4). */
 export const NONCE_ALIGN = 64
@@ -56,6 +67,14 @@ export function validateDutyCycle (d: number): number {
   return d
 }
 
+function configured<T> (resolve: () => T): T {
+  try {
+    return resolve()
+  } catch (err) {
+    throw new MinerConfigError(errorMessage(err))
+  }
+}
+
 export function resolvePoolOptions (o: MinerPoolOptions): ResolvedPoolOptions {
   const resolved: ResolvedPoolOptions = {
     createWorker: o.createWorker,
@@ -67,6 +86,8 @@ export function resolvePoolOptions (o: MinerPoolOptions): ResolvedPoolOptions {
     minSliceNonces: o.minSliceNonces ?? DEFAULT_MIN_SLICE_NONCES,
     maxSliceNonces: o.maxSliceNonces ?? DEFAULT_MAX_SLICE_NONCES,
     hashrateIntervalMs: o.hashrateIntervalMs ?? DEFAULT_HASHRATE_INTERVAL_MS,
+    slowWorker: configured(() => resolveWorkerSpeed(o.slowWorker)),
+    gpuWorker: o.gpuWorker,
     sleep: o.sleep ?? (async (ms) => await new Promise((resolve) => setTimeout(resolve, ms))),
     now: o.now ?? (() => performance.now())
   }

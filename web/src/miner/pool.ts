@@ -1,20 +1,22 @@
 // The miner pool: N workers scanning slices of the current header, work stealing between them
 // (nonce-ranges.ts), extranonce rolling when a header's nonces run out, job switches within one slice,
-// a duty-cycle throttle, pause/resume, and hashrate every interval. Plain TypeScript (the UI wraps it
+// a duty-cycle throttle, pause/resume, hashrate every interval (per worker and per engine), slow
+// instances replaced (worker-speed.ts), and an optional GPU worker beside the CPU workers. Plain TypeScript (the UI wraps it
 // in a rune class); workers come from an injected factory, so tests drive it with fakes.
-import { createLogger } from '../../../shared/src/log'
-import { meetsTarget } from '../../../shared/src/primitives/target'
+import { createLogger } from '@otedama/shared/log'
+import { meetsTarget } from '@otedama/shared/primitives'
 import { Emitter } from './events'
-import type { FoundShare, HashrateReport, JobSwitchReport, MiningJob } from './job'
-import { NONCE_SPACE } from './kernels/types'
+import type { EngineHashrate, FoundShare, HashrateReport, JobSwitchReport, MiningJob, WorkerRestartReport } from './job'
+import { NONCE_SPACE, type MinerEngine } from './kernels/types'
 import type { FromWorker } from './messages'
 import { NonceRangeBook, type NonceSlice } from './nonce-ranges'
 import { MinerConfigError, NONCE_ALIGN, resolvePoolOptions, validateDutyCycle, validateWorkerCount } from './pool-options'
 import type { MinerPoolOptions, ResolvedPoolOptions } from './pool-options'
 import type { MinerWorkerPort } from './worker-port'
+import { slowWorkers, WorkerSpeedMeter } from './worker-speed'
 
 const log = createLogger('miner-pool')
-const EXTRANONCE2_SPACE = 2 ** 32 // 4 worker-rolled extranonce bytes (DESIGN.md "Work and shares")
+const EXTRANONCE2_SPACE = 2 ** 32 // 4 worker-rolled extranonce bytes (docs/design.md "Work and shares")
 
 export interface MinerPoolEvents {
   share: FoundShare
@@ -23,6 +25,8 @@ export interface MinerPoolEvents {
   /** Header nonces exhausted; the pool moved on to the next extranonce value. */
   roll: { jobId: string, extranonce2: number }
   error: { workerIndex: number, message: string }
+  /** A worker ran slow for its life and was replaced. */
+  restart: WorkerRestartReport
 }
 
 /** One header being mined: a job at one extranonce value. */
@@ -42,9 +46,14 @@ interface WorkerSlot {
   inFlight?: { sliceId: number, work: Work, slice: NonceSlice }
   resting: boolean
   failed: boolean
+  /** CPU worker, or the one GPU worker (not counted in `workers`). */
+  kind: 'cpu' | 'gpu'
   /** Measured speed, nonces per ms (undefined until its first slice). */
   noncesPerMs?: number
   hashesSinceSample: number
+  /** What its scans run on, from its first reply. */
+  engine?: MinerEngine
+  speed: WorkerSpeedMeter
 }
 
 export class MinerPool extends Emitter<MinerPoolEvents> {
@@ -62,6 +71,8 @@ export class MinerPool extends Emitter<MinerPoolEvents> {
   private pendingSwitch: { jobId: string, startedAt: number, waiting: Set<number> } | undefined
   private hashrateTimer: ReturnType<typeof setInterval> | undefined
   private lastSampleAt = 0
+  private gpuEnabled = true
+  private restartsLeft = 0
 
   constructor (options: MinerPoolOptions) {
     super()
@@ -85,7 +96,9 @@ export class MinerPool extends Emitter<MinerPoolEvents> {
     this.paused = false
     // A restart never rescans a header it may already have found shares in.
     if (this.work?.started === true) this.useWork(this.work.job, this.work.extranonce2 + 1)
-    for (let i = 0; i < this.workerCount; i++) this.addWorker()
+    this.restartsLeft = this.options.slowWorker.maxRestarts
+    for (let i = 0; i < this.workerCount; i++) this.addWorker('cpu')
+    if (this.gpuEnabled && this.options.gpuWorker !== undefined) this.addWorker('gpu')
     if (this.work !== undefined) this.book.reset([...this.slots.keys()])
     this.lastSampleAt = this.options.now()
     this.hashrateTimer = setInterval(() => this.sampleHashrate(), this.options.hashrateIntervalMs)
@@ -114,13 +127,25 @@ export class MinerPool extends Emitter<MinerPoolEvents> {
   setWorkerCount (n: number): void {
     this.workerCount = validateWorkerCount(n)
     if (!this.running) return
-    while (this.slots.size < n) this.addWorker()
-    for (const slot of [...this.slots.values()].reverse()) {
-      if (this.slots.size <= n) break
+    while (this.cpuSlots().length < n) this.addWorker('cpu')
+    for (const slot of this.cpuSlots().reverse()) {
+      if (this.cpuSlots().length <= n) break
       this.removeWorker(slot)
     }
     this.dispatchAll()
   }
+
+  /** Whether the GPU worker (options.gpuWorker) runs: the user's setting; on by default. */
+  setGpuEnabled (enabled: boolean): void {
+    this.gpuEnabled = enabled
+    if (!this.running || this.options.gpuWorker === undefined) return
+    const gpu = [...this.slots.values()].find((s) => s.kind === 'gpu')
+    if (enabled && gpu === undefined) this.addWorker('gpu')
+    if (!enabled && gpu !== undefined) this.removeWorker(gpu)
+    this.dispatchAll()
+  }
+
+  get isGpuEnabled (): boolean { return this.gpuEnabled }
 
   /** New work: every worker moves to it when its current slice ends; older results are dropped. */
   setJob (job: MiningJob): void {
@@ -139,12 +164,19 @@ export class MinerPool extends Emitter<MinerPoolEvents> {
     const now = this.options.now()
     const intervalMs = Math.max(1, now - this.lastSampleAt)
     this.lastSampleAt = now
+    const engines = new Map<MinerEngine, EngineHashrate>()
     const perWorker = [...this.slots.values()].map((slot) => {
       const rate = (slot.hashesSinceSample * 1000) / intervalMs
       slot.hashesSinceSample = 0
+      if (slot.engine !== undefined) {
+        const e = engines.get(slot.engine) ?? { engine: slot.engine, workers: 0, hashrate: 0 }
+        e.workers++
+        e.hashrate += rate
+        engines.set(slot.engine, e)
+      }
       return rate
     })
-    const report = { perWorker, total: perWorker.reduce((a, b) => a + b, 0), intervalMs }
+    const report = { perWorker, total: perWorker.reduce((a, b) => a + b, 0), intervalMs, engines: [...engines.values()] }
     this.emit('hashrate', report)
     return report
   }
@@ -159,11 +191,19 @@ export class MinerPool extends Emitter<MinerPoolEvents> {
     this.book.reset([...this.slots.keys()])
   }
 
-  private addWorker (): void {
-    const index = this.nextWorkerIndex++
-    const slot: WorkerSlot = { index, port: this.options.createWorker(index), resting: false, failed: false, hashesSinceSample: 0 }
+  private cpuSlots (): WorkerSlot[] {
+    return [...this.slots.values()].filter((s) => s.kind === 'cpu')
+  }
+
+  private addWorker (kind: 'cpu' | 'gpu'): WorkerSlot | undefined {
+    const index = this.nextWorkerIndex
+    const port = kind === 'gpu' ? this.options.gpuWorker?.(index) : this.options.createWorker(index)
+    if (port === undefined) return undefined
+    this.nextWorkerIndex++
+    const slot: WorkerSlot = { index, kind, port, resting: false, failed: false, hashesSinceSample: 0, speed: new WorkerSpeedMeter(this.options.slowWorker) }
     slot.port.listen((msg) => this.onMessage(slot, msg), (err) => this.onWorkerError(slot, err.message))
     this.slots.set(index, slot)
+    return slot
   }
 
   private removeWorker (slot: WorkerSlot): void {
@@ -222,9 +262,11 @@ export class MinerPool extends Emitter<MinerPoolEvents> {
       return
     }
     slot.hashesSinceSample += msg.count
+    slot.engine = msg.engine ?? 'wasm-simd'
     if (msg.elapsedMs > 0) slot.noncesPerMs = msg.count / msg.elapsedMs
     // Results of a job that was replaced are stale: dropped.
     if (inFlight.work.jobSeq === this.jobSeq) for (const found of msg.found) this.report(inFlight.work, found.nonce, found.hash)
+    if (slot.speed.add(msg.count, msg.elapsedMs) && this.replaceIfSlow(slot)) return
     const restMs = (msg.elapsedMs * (1 - this.dutyCycle)) / this.dutyCycle
     if (restMs <= 0) {
       this.dispatch(slot)
@@ -235,6 +277,31 @@ export class MinerPool extends Emitter<MinerPoolEvents> {
       slot.resting = false
       this.dispatch(slot)
     })
+  }
+
+  /** Once a worker is measured, compares the measured workers of its kind (CPU workers with each
+   *  other, whatever build they run; the GPU worker with nobody); restarts those below
+   *  slowRatio × their median. True when `justMeasured` itself was replaced. */
+  private replaceIfSlow (justMeasured: WorkerSlot): boolean {
+    const rates = new Map<number, number>()
+    for (const s of this.slots.values()) {
+      if (!s.failed && s.kind === justMeasured.kind && s.speed.rate !== undefined) rates.set(s.index, s.speed.rate)
+    }
+    const { slow, median } = slowWorkers(rates, this.options.slowWorker.slowRatio)
+    let replacedItself = false
+    for (const index of slow) {
+      const slot = this.slots.get(index)
+      if (slot === undefined || this.restartsLeft <= 0) break
+      this.restartsLeft--
+      const rate = (slot.speed.rate ?? 0) * 1000
+      log.info(`worker ${index} runs at ${Math.round(rate)} H/s, below ${this.options.slowWorker.slowRatio} × the median ${Math.round(median * 1000)} H/s: restarting it`)
+      this.removeWorker(slot)
+      const fresh = this.addWorker(slot.kind)
+      this.emit('restart', { workerIndex: index, newWorkerIndex: fresh?.index ?? -1, rate, medianRate: median * 1000 })
+      if (slot === justMeasured) replacedItself = true
+    }
+    if (slow.length > 0) this.dispatchAll()
+    return replacedItself
   }
 
   private report (work: Work, nonce: number, hash: Uint8Array): void {

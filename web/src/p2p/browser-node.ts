@@ -33,9 +33,10 @@ import {
   type PubSubLike,
   type ShareSyncSource,
   type ValidatedTopicKind,
-} from '../../../shared/src/p2p'
-import type { CatchUpResult, SharePeerNode } from '../../../shared/src/p2p/node'
+} from '@otedama/shared/p2p'
+import type { CatchUpResult, SharePeerNode } from '@otedama/shared/p2p'
 import { browserConnectionGater } from './gater'
+import { RelayHealthBook, type RelayLinkHealth } from './relay-health'
 import { RelayKeeper } from './relay-keeper'
 import { WebRtcDialer } from './webrtc-dialer'
 
@@ -55,7 +56,7 @@ export interface BrowserNodeOptions {
   /** ICE servers for WebRTC; tests pass [] (loopback only). Default: none, host candidates only. */
   iceServers?: RTCIceServer[]
   scorePolicy?: Partial<GossipScorePolicy>
-  /** Per-peer gossip rate bound (shared/src/p2p/limits.ts defaults); benchmarks turn it off. */
+  /** Per-peer gossip rate bound (@otedama/shared src/p2p/limits.ts defaults); benchmarks turn it off. */
   floodGuard?: Partial<FloodGuardParams>
 }
 
@@ -70,6 +71,13 @@ export interface BrowserNode extends SharePeerNode {
   directPeers(): string[]
   /** Relays we hold a WebSocket link to. */
   relayPeers(): string[]
+  /** Every relay this tab knows with its link health (relay-health.ts), best first. */
+  relayHealth(): RelayLinkHealth[]
+  /** Records what a relay did for or against us (templates it served, messages we rejected). */
+  relayBook: RelayHealthBook
+  /** Called when a relay's last direct link closes, and when a relay link comes (back) up. */
+  onRelayDown(listener: (relayId: string) => void): () => void
+  onRelayUp(listener: (relayId: string) => void): () => void
   metrics(): { gossip: GossipMetrics; connections: number; directLinks: number; relayLinks: number }
 }
 
@@ -159,6 +167,10 @@ export async function createBrowserNode(options: BrowserNodeOptions, handlers: B
         .filter((c) => c.multiplexer === '/webrtc' && c.limits == null)
         .map((c) => c.remotePeer.toString()),
     relayPeers: () => relays.connectedRelays(),
+    relayHealth: () => relays.health.all(),
+    relayBook: relays.health,
+    onRelayDown: (listener) => relays.onRelayDown(listener),
+    onRelayUp: (listener) => relays.onRelayUp(listener),
     metrics: () => ({
       gossip: router.metrics,
       connections: node.getConnections().length,

@@ -1,4 +1,4 @@
-// Which addresses the browser node may dial (DESIGN.md, Network): public relays use wss://; plain ws://
+// Which addresses the browser node may dial (docs/design.md, Network): public relays use wss://; plain ws://
 // and private/loopback addresses only when the page itself came from such an origin (a local relay).
 // The caller derives `allowInsecure` from the page's location; nothing here looks at `window`.
 import type { ConnectionGater } from '@libp2p/interface'

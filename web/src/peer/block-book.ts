@@ -1,14 +1,15 @@
 // Blocks the pool found, as this tab saw them: a share in our chain (or on the block topic) whose
 // header meets its block bits. Status starts "submitted" and follows the quorum's block attestations;
 // what each block paid me comes from the same payouts every peer derives for its coinbase.
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
-import { powHash } from '../../../shared/src/primitives/hash'
-import { hashToDisplayHex } from '../../../shared/src/primitives/header'
-import { bitsToTarget, meetsTarget } from '../../../shared/src/primitives/target'
-import type { BlockClaim } from '../../../shared/src/quorum'
-import type { ShareNode } from '../../../shared/src/sharechain/node'
+import { bytesToHex } from '@otedama/shared/primitives'
+import { powHash } from '@otedama/shared/primitives'
+import { hashToDisplayHex } from '@otedama/shared/primitives'
+import { bitsToTarget, meetsTarget } from '@otedama/shared/primitives'
+import type { BlockClaim } from '@otedama/shared/quorum'
+import type { ShareNode } from '@otedama/shared/sharechain'
 import type { BlockView } from '../app/state/pool.svelte'
 import type { ShareState } from './share-state'
+import { BoundedMap } from '@otedama/shared/util'
 
 /** Blocks listed (newest first); older ones are dropped. */
 export const MAX_BLOCKS_SHOWN = 100
@@ -16,9 +17,9 @@ export const MAX_BLOCKS_SHOWN = 100
 const STATUS_OF: Record<BlockClaim, BlockView['status']> = { accepted: 'accepted', orphaned: 'orphaned', confirmed: 'mature' }
 
 export class BlockBook {
-  private readonly blocks = new Map<string, BlockView>()
+  private readonly blocks = new BoundedMap<string, BlockView>(MAX_BLOCKS_SHOWN)
   /** Statuses attested before we saw the block itself. */
-  private readonly early = new Map<string, BlockView['status']>()
+  private readonly early = new BoundedMap<string, BlockView['status']>(MAX_BLOCKS_SHOWN)
 
   constructor (private readonly state: ShareState) {}
 
@@ -39,7 +40,6 @@ export class BlockBook {
       paidToMe
     })
     this.early.delete(key)
-    while (this.blocks.size > MAX_BLOCKS_SHOWN) this.blocks.delete(this.blocks.keys().next().value as string)
     return true
   }
 
@@ -48,7 +48,6 @@ export class BlockBook {
     const block = this.blocks.get(blockHashHex)
     if (block === undefined) {
       this.early.set(blockHashHex, STATUS_OF[claim])
-      while (this.early.size > MAX_BLOCKS_SHOWN) this.early.delete(this.early.keys().next().value as string)
       return false
     }
     block.status = STATUS_OF[claim]

@@ -1,13 +1,14 @@
 // Entry point the app loads lazily when the user presses Start (consent first: nothing of this file,
 // no worker, no libp2p node, runs before that click). Composes the session (network side), the worker
 // pool (B1's miner) and the view feed into the MiningEngine the Mine screen drives.
-import { setLogLevel } from '../../../shared/src/log'
+import { setLogLevel } from '@otedama/shared/log'
 import type { MiningEngine } from '../app/state/miner.svelte'
 import type { PeersView } from '../app/state/peers.svelte'
 import type { PoolView } from '../app/state/pool.svelte'
 import { fetchRelayStatus } from '../app/state/relay-status'
 import type { Settings } from '../app/state/settings.svelte'
 import { MinerPool } from '../miner/pool'
+import { browserGpuWorkerFactory } from '../miner/gpu/gpu-worker-port.browser'
 import { browserWorkerFactory, hardwareThreads } from '../miner/worker-port.browser'
 import { addToOutbox, listOutbox, loadSnapshot, recordHistory, removeFromOutbox, saveSnapshot } from '../storage/db'
 import { PeerEngine } from './engine'
@@ -31,7 +32,7 @@ export async function createBrowserPeer (init: BrowserPeerInit): Promise<MiningE
   const feed = new ViewFeed(init.pool, init.peers)
   return new PeerEngine({
     feed,
-    createPool: (workers, dutyCycle) => new MinerPool({ createWorker: browserWorkerFactory, hardwareThreads: hardwareThreads(), workers, dutyCycle }),
+    createPool: (workers, dutyCycle) => new MinerPool({ createWorker: browserWorkerFactory, gpuWorker: browserGpuWorkerFactory, hardwareThreads: hardwareThreads(), workers, dutyCycle }),
     session: async () => {
       const status = await fetchRelayStatus(init.origin)
       // Relays listed in Settings: best effort (another origin may not answer this page).

@@ -1,4 +1,4 @@
-// DESIGN.md, Network: a browser allows plain ws:// and private addresses only when the page itself was
+// docs/design.md, Network: a browser allows plain ws:// and private addresses only when the page itself was
 // served from such an origin (plain http, or a private host: a local relay); a page from a public https
 // origin dials wss:// only. Same rule as the node's gater (web/src/p2p/gater.ts allowInsecureForOrigin).
 

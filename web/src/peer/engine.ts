@@ -1,17 +1,18 @@
 // The MiningEngine the Mine screen drives: B1's worker pool mining jobs built from the confirmed
 // template and our share-chain tip; each find is encoded, validated like anyone's share, kept in the
 // outbox and published (block-meeting ones on the block topic too). Also feeds the Pool and Peers views.
-import { createLogger } from '../../../shared/src/log'
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
+import { createLogger } from '@otedama/shared/log'
+import { bytesToHex } from '@otedama/shared/primitives'
 import type { MinerStats, MiningEngine } from '../app/state/miner.svelte'
 import type { Throttle } from '../app/state/settings.svelte'
 import type { FoundShare } from '../miner/job'
 import type { MinerPool } from '../miner/pool'
-import { encodeDevnetBlock } from '../../../shared/src/chain/devnet-rules'
-import { jobCoinbase } from '../../../shared/src/sharechain/job'
+import { encodeDevnetBlock } from '@otedama/shared/chain'
+import { jobCoinbase, shareTargetForHashrate } from '@otedama/shared/sharechain'
 import { buildPeerJob, extranonceFor, randomExtranonce1, shareBytesOf, type PeerJob } from './job-factory'
 import type { PeerSession } from './session'
 import type { ViewFeed } from './view-feed'
+import { errorMessage } from '@otedama/shared/util'
 
 const log = createLogger('peer:engine')
 
@@ -35,6 +36,8 @@ export class PeerEngine implements MiningEngine {
   private readonly foundListeners = new Set<() => void>()
   private readonly acceptedListeners = new Set<() => void>()
   private rebuildQueued = false
+  /** The pool's last measured total hashrate (H/s); 0 until the first report. */
+  private hashrate = 0
 
   constructor (private readonly deps: EngineDeps) {}
 
@@ -77,7 +80,10 @@ export class PeerEngine implements MiningEngine {
 
   private createPool (threads: number, throttle: Throttle): MinerPool {
     const pool = this.deps.createPool(threads, throttle / 100)
-    pool.on('hashrate', (r) => { for (const l of this.statsListeners) l({ totalHashrate: r.total, workerHashrates: r.perWorker }) })
+    pool.on('hashrate', (r) => {
+      this.hashrate = r.total
+      for (const l of this.statsListeners) l({ totalHashrate: r.total, workerHashrates: r.perWorker, engines: r.engines })
+    })
     pool.on('share', (found) => this.onFound(found))
     pool.on('error', (e) => log.warn(`worker ${e.workerIndex}: ${e.message}`))
     return pool
@@ -110,7 +116,10 @@ export class PeerEngine implements MiningEngine {
       payoutScript: this.payoutScript,
       extranonce1: this.extranonce1,
       seq: this.jobSeq++,
-      now: Math.floor((this.deps.now ?? Date.now)() / 1000)
+      now: Math.floor((this.deps.now ?? Date.now)() / 1000),
+      // Our own share target from our measured hashrate: about one share per share interval however
+      // fast this tab is, the harder of it and the chain's required target (README, share chain).
+      ownShareTarget: shareTargetForHashrate(this.hashrate, session.state.rules.shareIntervalSeconds)
     })
     pool.setJob(this.job.mining)
   }
@@ -130,25 +139,26 @@ export class PeerEngine implements MiningEngine {
     // them now; the new job on top of it follows (queued by the tip listener).
     this.job = undefined
     const id = bytesToHex(result.id)
-    if (found.meetsBlockTarget) this.publishBlock(session, job, found, bytes)
-    void this.keepAndSend(session, id, bytes, found.meetsBlockTarget)
+    // A block goes on the block topic at once (the outbox keeps it too, and sends it before its share again).
+    const blockMessage = found.meetsBlockTarget ? this.blockMessage(session, job, found, bytes) : undefined
+    if (blockMessage !== undefined) void session.network?.publish('block', blockMessage).catch((err: Error) => log.warn(`block publish failed: ${err.message}`))
+    void this.keepAndSend(session, id, bytes, blockMessage)
   }
 
-  /** A block goes on the block topic at once (the share topic carries it too, via the outbox). */
-  private publishBlock (session: PeerSession, job: PeerJob, found: FoundShare, shareBytes: Uint8Array): void {
-    const message = session.status.network === 'devnet'
+  /** The block-topic message of a find: devnet header + coinbase, other networks the share itself. */
+  private blockMessage (session: PeerSession, job: PeerJob, found: FoundShare, shareBytes: Uint8Array): Uint8Array {
+    return session.status.network === 'devnet'
       ? encodeDevnetBlock(found.header80, jobCoinbase(job.shareJob, extranonceFor(job.extranonce1, found.extranonce2)))
       : shareBytes
-    void session.network?.publish('block', message).catch((err: Error) => log.warn(`block publish failed: ${err.message}`))
   }
 
-  private async keepAndSend (session: PeerSession, id: string, bytes: Uint8Array, isBlock: boolean): Promise<void> {
+  private async keepAndSend (session: PeerSession, id: string, bytes: Uint8Array, blockMessage: Uint8Array | undefined): Promise<void> {
     try {
-      await session.outbox.add(id, bytes, isBlock)
+      await session.outbox.add(id, bytes, blockMessage !== undefined, blockMessage)
       for (const l of this.foundListeners) l()
       if (session.network !== undefined) await session.outbox.send(session.network, id)
     } catch (err) {
-      log.warn(`share ${id}: ${(err as Error).message}`)
+      log.warn(`share ${id}: ${errorMessage(err)}`)
     }
   }
 }

@@ -1,9 +1,9 @@
-// Turns a confirmed template and the share-chain tip into work for the miner pool (DESIGN.md, Work and
+// Turns a confirmed template and the share-chain tip into work for the miner pool (docs/design.md, Work and
 // shares step 3): our own coinbase from the shared builder, with 8 extranonce bytes = 4 random per tab
 // session (extranonce1) followed by the 4 the worker pool rolls (extranonce2, little-endian).
-import { EXTRANONCE_BYTES } from '../../../shared/src/sharechain/constants'
-import { buildShareJob, jobHeader, jobShare, type ShareJob } from '../../../shared/src/sharechain/job'
-import { bitsToTarget } from '../../../shared/src/primitives/target'
+import { EXTRANONCE_BYTES } from '@otedama/shared/sharechain'
+import { buildShareJob, jobHeader, jobShare, type ShareJob } from '@otedama/shared/sharechain'
+import { bitsToTarget } from '@otedama/shared/primitives'
 import type { MiningJob } from '../miner/job'
 import type { FoundShare } from '../miner/job'
 import type { ShareState } from './share-state'
@@ -39,6 +39,8 @@ export function buildPeerJob (opts: {
   extranonce1: Uint8Array
   seq: number
   now: number
+  /** The tab's own share target (from its hashrate); undefined: the chain's required target. */
+  ownShareTarget?: bigint | undefined
 }): PeerJob {
   const { state, template, extranonce1 } = opts
   const shareJob = buildShareJob({
@@ -46,7 +48,8 @@ export function buildPeerJob (opts: {
     template: template.announcement,
     templateId: template.id,
     payoutScript: opts.payoutScript,
-    now: opts.now
+    now: opts.now,
+    ...(opts.ownShareTarget !== undefined ? { ownShareTarget: opts.ownShareTarget } : {})
   })
   const jobId = `${template.idHex.slice(0, 16)}:${shareJob.parent?.key.slice(0, 16) ?? 'first'}:${opts.seq}`
   const mining: MiningJob = {

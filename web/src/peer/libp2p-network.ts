@@ -3,23 +3,35 @@
 import type { Connection, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import { networkTopics, type NetworkTopics, type PubSubLike } from '../../../shared/src/p2p'
+import { networkTopics, type NetworkTopics, type PubSubLike } from '@otedama/shared/p2p'
 import { createBrowserNode, isRelayAddress, type BrowserNode } from '../p2p'
-import type { BrowserNetwork, BrowserNetworkInit, NetworkPeer } from './network'
+import type { Verdict } from '@otedama/shared/p2p'
+import type { BrowserNetwork, BrowserNetworkInit, NetworkPeer, RelayLinkView, TopicValidator } from './network'
 
 /** Peers listed on the Peers screen at most. */
 export const MAX_PEERS_LISTED = 64
 
 export async function createLibp2pNetwork (init: BrowserNetworkInit): Promise<BrowserNetwork> {
-  const from = (peer: PeerId): string => peer.toString()
-  const wrap = init.validators
+  // Each verdict also scores the link it came over: rejects count as errors, accepted templates as fresh work.
+  let scored: ((kind: string, peer: string, verdict: Verdict) => void) | undefined
+  const watch = (kind: string, v: TopicValidator) => async (bytes: Uint8Array, peer: PeerId): Promise<Verdict> => {
+    const id = peer.toString()
+    const verdict = await v(bytes, id)
+    scored?.(kind, id, verdict)
+    return verdict
+  }
   const node = await createBrowserNode(
     { network: init.network, relays: init.relayAddrs, allowInsecure: init.allowInsecureLocal, iceServers: [] },
     {
-      validators: Object.fromEntries(Object.entries(wrap).map(([kind, v]) => [kind, (bytes: Uint8Array, peer: PeerId) => v(bytes, from(peer))])),
+      validators: Object.fromEntries(Object.entries(init.validators).map(([kind, v]) => [kind, watch(kind, v)])),
       ...(init.syncSource !== undefined ? { syncSource: init.syncSource } : {})
     }
   )
+  scored = (kind, id, verdict) => {
+    if (!node.relayBook.has(id)) return // browsers are scored by gossipsub, relays here
+    if (verdict.kind === 'reject') node.relayBook.error(id)
+    else if (kind === 'template' && verdict.kind === 'accept') node.relayBook.templateSeen(id)
+  }
   await node.start()
   return new Libp2pNetwork(node, networkTopics(init.network), init.relayAddrs.map((a) => multiaddr(a)))
 }
@@ -87,13 +99,28 @@ class Libp2pNetwork implements BrowserNetwork {
     return () => this.node.libp2p.removeEventListener('connection:open', listener)
   }
 
+  onRelayDown (handler: (relayId: string) => void): () => void {
+    return this.node.onRelayDown(handler)
+  }
+
+  relayHealth (): RelayLinkView[] {
+    return this.node.relayHealth().map(({ id, connected, latencyMs, recentErrors, lastTemplateAt, score }) => ({
+      id, connected, recentErrors, score, ...(latencyMs !== undefined ? { latencyMs } : {}), ...(lastTemplateAt !== undefined ? { lastTemplateAt } : {})
+    }))
+  }
+
+  relayErred (relayId: string): void {
+    this.node.relayBook.error(relayId)
+  }
+
   async stop (): Promise<void> {
     await this.node.stop()
   }
 
-  /** A relay we are linked to (by peer id), else the page's relay address (dialled on demand). */
+  /** The best-scored relay we are linked to (by peer id), else the page's relay address (dialled on demand). */
   private relay (): PeerId | Multiaddr {
-    const connected = this.node.relayPeers()[0]
+    const linked = new Set(this.node.relayPeers())
+    const connected = this.node.relayHealth().find((h) => linked.has(h.id))?.id ?? this.node.relayPeers()[0]
     if (connected !== undefined) return peerIdFromString(connected)
     const addr = this.relayAddrs[0]
     if (addr === undefined) throw new Error('no relay to sync with')

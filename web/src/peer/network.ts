@@ -1,7 +1,7 @@
 // What the browser peer needs from the browser libp2p node (engineer E's web/src/p2p): gossip on the
 // network's topics with our validators, window and by-id sync against relays, and a view of the links.
 // The peer depends on this interface only; `libp2p-network.ts` adapts E's node to it, tests pass fakes.
-import type { ShareSyncSource, ValidatedTopicKind, Verdict } from '../../../shared/src/p2p'
+import type { ShareSyncSource, ValidatedTopicKind, Verdict } from '@otedama/shared/p2p'
 
 /** Validates one message of a topic (for `attest`: one attestation out of a batch); never throws. */
 export type TopicValidator = (bytes: Uint8Array, from: string) => Verdict | Promise<Verdict>
@@ -26,6 +26,17 @@ export interface NetworkPeer {
   score?: number
 }
 
+/** One relay link as the tab scores it (web/src/p2p/relay-health.ts). */
+export interface RelayLinkView {
+  id: string
+  connected: boolean
+  latencyMs?: number
+  recentErrors: number
+  lastTemplateAt?: number
+  /** Higher is better; below 0: unfit as a work source. */
+  score: number
+}
+
 export interface BrowserNetwork {
   readonly selfId: string
   /**
@@ -44,6 +55,12 @@ export interface BrowserNetwork {
   peers (): NetworkPeer[]
   /** Called when a relay link comes (back) up: the outbox re-sends then. */
   onRelayConnected (handler: () => void): () => void
+  /** Called when a relay's last link closes (its peer id): the tab moves its work source at once. */
+  onRelayDown (handler: (relayId: string) => void): () => void
+  /** Every relay this tab knows, scored, best first. */
+  relayHealth (): RelayLinkView[]
+  /** A relay served something that proved wrong (e.g. work our quorum refused): counts against its score. */
+  relayErred (relayId: string): void
   stop (): Promise<void>
 }
 

@@ -1,10 +1,13 @@
-// The share outbox (DESIGN.md, Network "Failover"): a share this tab found stays in IndexedDB until
+// The share outbox (docs/design.md, Network "Failover"): a share this tab found stays in IndexedDB until
 // another peer acknowledges it — a relay's share-chain view holds it (asked by id over sync), or a
-// later share by someone else builds on it — and is re-sent after every reconnect until then.
-import { bytesToHex, hexToBytes } from '../../../shared/src/primitives/bytes'
-import { createLogger } from '../../../shared/src/log'
+// later share by someone else builds on it — and is re-sent after every reconnect until then. A share
+// that is also a block keeps its block message, sent before the share every time: found while no relay
+// listened, the block is news to the relay that comes back, and shares found on top of it (their header
+// names it as previous block) are taken only once the relay knows it.
+import { bytesToHex, hexToBytes } from '@otedama/shared/primitives'
+import { createLogger } from '@otedama/shared/log'
 // The share id of encoded share bytes: sha256d of the header read in place.
-import { shareMessageId } from '../../../shared/src/p2p/message-id'
+import { shareMessageId } from '@otedama/shared/p2p'
 import type { HistoryEntry, OutboxEntry } from '../storage/db'
 
 const log = createLogger('peer:outbox')
@@ -33,7 +36,7 @@ export interface OutboxTransport {
 }
 
 export class ShareOutbox {
-  private readonly pending = new Map<string, OutboxEntry & { isBlock: boolean; reached: boolean; sentAt: number }>()
+  private readonly pending = new Map<string, OutboxEntry & { isBlock: boolean; reached: boolean; blockReached: boolean; sentAt: number }>()
   private readonly ackListeners = new Set<(id: string) => void>()
   private timer: ReturnType<typeof setInterval> | undefined
 
@@ -56,29 +59,42 @@ export class ShareOutbox {
   async restore (): Promise<void> {
     for (const entry of await this.store.listOutbox()) {
       if (entry.network !== this.network) continue
-      this.pending.set(entry.id, { ...entry, isBlock: false, reached: false, sentAt: 0 })
+      this.pending.set(entry.id, { ...entry, isBlock: entry.block !== undefined, reached: false, blockReached: false, sentAt: 0 })
     }
   }
 
-  /** Keeps a share we found (id = share id hex) and records it in the history as pending. */
-  async add (id: string, bytes: Uint8Array, isBlock: boolean): Promise<void> {
-    const entry: OutboxEntry = { id, network: this.network, bytes, foundAt: this.now(), sends: 0 }
-    this.pending.set(id, { ...entry, isBlock, reached: false, sentAt: 0 })
+  /** Keeps a share we found (id = share id hex), with its block message when it is a block, and records it in the history as pending. */
+  async add (id: string, bytes: Uint8Array, isBlock: boolean, block?: Uint8Array): Promise<void> {
+    const entry: OutboxEntry = { id, network: this.network, bytes, foundAt: this.now(), sends: 0, ...(block !== undefined ? { block } : {}) }
+    // The engine publishes the block message itself at the find; a 0-peer publish there is retried here.
+    this.pending.set(id, { ...entry, isBlock, reached: false, blockReached: false, sentAt: 0 })
     await this.store.addToOutbox(entry)
     await this.store.recordHistory({ id, network: this.network, foundAt: entry.foundAt, status: 'pending', isBlock })
   }
 
-  /** Publishes every pending share (relays submit block-meeting ones from the share topic too). */
+  /**
+   * Publishes every pending share in the order found, blocks first: every block message goes out before
+   * any share, so a share whose previous block is one of ours meets a relay that already knows it.
+   */
   async sendAll (transport: OutboxTransport): Promise<void> {
-    for (const entry of [...this.pending.values()]) await this.send(transport, entry.id)
+    const entries = [...this.pending.values()].sort((a, b) => a.foundAt - b.foundAt)
+    for (const entry of entries) await this.sendBlock(transport, entry)
+    for (const entry of entries) await this.send(transport, entry.id)
   }
 
   async send (transport: OutboxTransport, id: string): Promise<void> {
     const entry = this.pending.get(id)
     if (entry === undefined) return
+    await this.sendBlock(transport, entry)
     entry.sends++
     entry.sentAt = this.now()
     if (await transport.publish('share', entry.bytes) > 0) entry.reached = true
+  }
+
+  /** The block message of a pending block, until it reached a peer once (gossipsub refuses a re-publish of the same id for its seen TTL). */
+  private async sendBlock (transport: OutboxTransport, entry: { block?: Uint8Array; blockReached: boolean }): Promise<void> {
+    if (entry.block === undefined || entry.blockReached) return
+    if (await transport.publish('block', entry.block).catch(() => 0) > 0) entry.blockReached = true
   }
 
   /** A share by another peer built on one of ours: that peer holds it. */
@@ -98,7 +114,9 @@ export class ShareOutbox {
    */
   async checkAcks (transport: OutboxTransport): Promise<void> {
     const now = this.now()
-    for (const entry of [...this.pending.values()]) {
+    const due = [...this.pending.values()].filter((e) => !e.reached || !e.blockReached || now - e.sentAt >= RESEND_AFTER_MS).sort((a, b) => a.foundAt - b.foundAt)
+    for (const entry of due) await this.sendBlock(transport, entry)
+    for (const entry of due) {
       if (!entry.reached || now - entry.sentAt >= RESEND_AFTER_MS) await this.send(transport, entry.id)
     }
     const ids = [...this.pending.keys()].slice(0, ACK_CHECK_MAX_IDS)

@@ -1,9 +1,9 @@
 // What the Pool screen shows, computed from this tab's own share chain (no server's word): tip, window,
 // my shares in it, my PPLNS part of the next block, hashrate estimates from share and block work.
-import { hashToDisplayHex } from '../../../shared/src/primitives/header'
-import { bitsToTarget, targetToWork } from '../../../shared/src/primitives/target'
-import type { HeaderChain } from '../../../shared/src/sharechain/header-chain'
-import type { TemplateAnnouncement } from '../../../shared/src/sharechain/template'
+import { hashToDisplayHex } from '@otedama/shared/primitives'
+import { bitsToTarget, targetToWork } from '@otedama/shared/primitives'
+import type { HeaderChain } from '@otedama/shared/sharechain'
+import type { TemplateAnnouncement } from '@otedama/shared/sharechain'
 import type { ShareView } from '../app/state/pool.svelte'
 import type { ShareState } from './share-state'
 

@@ -4,7 +4,7 @@
 //                          attestations?: hex[] (encodeAttestation each),
 //                          prevHeader?: hex (80-byte header of the template's prev block) }
 // Everything in it is checked exactly as if it came by gossip: signatures, committee, PoW.
-import { hexToBytes } from '../../../shared/src/primitives/bytes'
+import { hexToBytes } from '@otedama/shared/primitives'
 
 /** How long the tab waits for the relay's answer (ms). */
 export const WORK_FETCH_TIMEOUT_MS = 5_000

@@ -1,12 +1,15 @@
 // The tab as a network peer: joins through the page's relay, validates every topic with the shared
 // rules (shares, blocks, headers, signed templates, attestations), syncs the share window, and keeps
-// the confirmed template to mine on. Mining itself is the engine's (engine.ts).
+// the template it believes (a quorum's, or the page's relay's alone where no quorum can exist) to mine
+// on. Mining itself is the engine's (engine.ts).
 import { peerIdFromString } from '@libp2p/peer-id'
-import { createLogger } from '../../../shared/src/log'
-import { getChainParams } from '../../../shared/src/chain'
-import { decodeDevnetBlock } from '../../../shared/src/chain/devnet-rules'
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
-import type { ShareSyncSource, Verdict } from '../../../shared/src/p2p'
+import { createLogger } from '@otedama/shared/log'
+import { getChainParams } from '@otedama/shared/chain'
+import { decodeDevnetBlock } from '@otedama/shared/chain'
+import { bytesToHex } from '@otedama/shared/primitives'
+import { NO_WEIGHTS, RelayWeightBook, relayKeyHex, type RelayWeights, type TrustState } from '@otedama/shared/quorum'
+import { syncDepthShares } from '@otedama/shared/sharechain'
+import type { ShareSyncSource, Verdict } from '@otedama/shared/p2p'
 import type { RelayStatus } from '../app/state/relay-status'
 import { BlockBook } from './block-book'
 import { allowsInsecureLocal, dialableRelayAddrs } from './dial-policy'
@@ -16,9 +19,12 @@ import type { RelayWork } from './relay-work'
 import { ShareState } from './share-state'
 import { decodeSnapshot, encodeSnapshot, SNAPSHOT_INTERVAL_MS, snapshotKey, takeSnapshot } from './snapshot'
 import { TemplateQuorum, type ConfirmedTemplate } from './template-quorum'
+import { errorMessage } from '@otedama/shared/util'
 
 const log = createLogger('peer:session')
 
+/** Errors of a relay within the health memory that make it unfit as a work source (count; web/src/p2p/relay-health.ts MAX_RECENT_ERRORS). */
+const RELAY_MAX_ERRORS_AS_SOURCE = 3
 /** Longest wait on join for a relay to subscribe to the share topic (ms), and the polling step. */
 export const TOPIC_PEER_WAIT_MS = 5_000
 const TOPIC_PEER_POLL_MS = 50
@@ -27,9 +33,10 @@ export interface SessionDeps {
   createNetwork: CreateBrowserNetwork
   fetchWork: (origin: string) => Promise<RelayWork | undefined>
   store: OutboxStore
-  /** Relays the user listed in Settings (their /api/v1/status), dialled and on committees too. */
+  /** Relays the user listed in Settings (their /api/v1/status), dialled too. */
   extraRelays?: RelayStatus[]
-  /** 'committee': relays we reach also join committees; 'my-relays': only the page's and the listed ones. */
+  /** 'committee': every relay with work in the window may be drawn; 'my-relays': only the page's and the
+   *  listed ones (keys without work still have no vote). */
   quorum?: 'committee' | 'my-relays'
   /** IndexedDB snapshot of the window and header tip (storage/db.ts); none: no snapshot kept. */
   snapshots?: SnapshotStore
@@ -48,7 +55,14 @@ export class PeerSession {
   network: BrowserNetwork | undefined
   template: ConfirmedTemplate | undefined
   private readonly templateListeners = new Set<(t: ConfirmedTemplate) => void>()
+  /** The newest confirmed template of each relay (by publisher), to switch to when the current one's relay dies. */
+  private readonly workBySource = new Map<string, ConfirmedTemplate>()
   private readonly relayIds: Uint8Array[] = []
+  private readonly weightBook: RelayWeightBook
+  private myWeights: RelayWeights | undefined
+  private reevaluateQueued = false
+  /** Why the work source is moving, until a template of the relay now believed alone arrives (logged then). */
+  private switchingBecause: string | undefined
   private snapshotTimer: ReturnType<typeof setInterval> | undefined
   private readonly onPageHide = (): void => { void this.saveSnapshot() }
 
@@ -57,10 +71,26 @@ export class PeerSession {
     for (const relay of [status, ...(deps.extraRelays ?? [])]) {
       if (relay.peerId !== undefined && relay.network === status.network) this.relayIds.push(peerIdBytes(relay.peerId))
     }
-    this.quorum = new TemplateQuorum(this.state.rules.networkTag, () => this.committeeCandidates())
+    this.weightBook = new RelayWeightBook(this.state.chain)
+    this.quorum = new TemplateQuorum({
+      networkTag: this.state.rules.networkTag,
+      weights: () => this.weights(),
+      ...(status.peerId !== undefined ? { loneRelay: peerIdBytes(status.peerId) } : {})
+    })
     this.blocks = new BlockBook(this.state)
     this.outbox = new ShareOutbox(status.network, deps.store)
     this.quorum.onConfirmed((t) => this.useTemplate(t))
+    // New tip, new weights: committees of the newest subjects are redrawn (a quorum may now exist).
+    // Coalesced: a window sync moves the tip thousands of times in one loop; the weights walk the
+    // window once, after it.
+    this.state.onTip(() => {
+      if (this.reevaluateQueued) return
+      this.reevaluateQueued = true
+      queueMicrotask(() => {
+        this.reevaluateQueued = false
+        this.quorum.reevaluate()
+      })
+    })
     // A share from another peer that builds on one of ours shows that peer holds ours.
     this.state.onShare((node, origin) => {
       if (origin !== 'mine' && node.parentKey !== undefined) void this.outbox.acknowledge(node.parentKey)
@@ -98,7 +128,16 @@ export class PeerSession {
       syncSource: this.syncSource()
     })
     this.network = network
-    network.onRelayConnected(() => { void this.outbox.sendAll(network).catch((err: Error) => log.warn(`re-send failed: ${err.message}`)) })
+    network.onRelayConnected(() => {
+      void this.outbox.sendAll(network).catch((err: Error) => log.warn(`re-send failed: ${err.message}`))
+      // Mining on the work of a relay that is gone, with nobody else to believe when it went: this one may be
+      // (not while a relay already believed instead has yet to send its first template).
+      if (this.template !== undefined && this.switchingBecause === undefined && !this.sourceFit(this.template)) this.switchWorkSource('the relay of our work is still gone')
+    })
+    network.onRelayDown((relayId) => {
+      const gone = bytesToHex(peerIdBytes(relayId))
+      if (this.template?.publisherHex === gone || this.quorum.loneRelayHex === gone) this.switchWorkSource(`relay ${relayId} is gone`)
+    })
     await this.takeRelayWork(await work)
     await Promise.all([this.waitForSharePeers(network), this.syncWindow()])
     await this.outbox.sendAll(network)
@@ -114,19 +153,89 @@ export class PeerSession {
     this.network = undefined
   }
 
-  /** Peer id bytes of the relays committees are drawn from. */
-  private committeeCandidates (): Uint8Array[] {
-    if (this.deps.quorum === 'my-relays' || this.network === undefined) return this.relayIds
-    const reached = this.network.peers().filter((p) => p.kind === 'relay').map((p) => peerIdBytes(p.id))
-    return [...this.relayIds, ...reached]
+  /** How the template we mine on is believed now ("trusting relay X alone…", "confirmed by a quorum…"). */
+  trust (): TrustState & { words: string } {
+    return this.quorum.trust(this.template?.idHex)
+  }
+
+  /** The weighted roster from our own chain's window; 'my-relays' keeps only the page's and the listed relays. */
+  private weights (): RelayWeights {
+    const all = this.weightBook.current()
+    if (this.deps.quorum !== 'my-relays' || all === NO_WEIGHTS) return all
+    if (this.myWeights?.version !== `mine:${all.version}`) {
+      const mine = new Set(this.relayIds.map(relayKeyHex))
+      this.myWeights = { version: `mine:${all.version}`, byKey: new Map([...all.byKey].filter(([key]) => mine.has(key))), windowWork: all.windowWork }
+    }
+    return this.myWeights
   }
 
   private useTemplate (t: ConfirmedTemplate): void {
     this.state.addTemplate(t.id, t.announcement)
-    if (this.template !== undefined && t.announcement.height < this.template.announcement.height) return
+    if (t.publisherHex !== undefined) this.workBySource.set(t.publisherHex, t)
+    const current = this.template
+    // Higher work wins; at the same height, a template from a live relay replaces one whose relay is gone.
+    if (current !== undefined && t.announcement.height < current.announcement.height) return
+    if (current !== undefined && t.announcement.height === current.announcement.height && this.sourceFit(current) && !this.sourceFit(t)) return
+    if (this.switchingBecause !== undefined && t.publisherHex === this.quorum.loneRelayHex) {
+      log.info(`${this.switchingBecause}; work from relay ${t.publisherHex?.slice(0, 16) ?? '?'} now`)
+      this.switchingBecause = undefined
+    }
+    this.setTemplate(t)
+  }
+
+  private setTemplate (t: ConfirmedTemplate): void {
     this.state.anchor(t.announcement.prevHash, t.announcement.height - 1)
     this.template = t
     for (const l of this.templateListeners) l(t)
+  }
+
+  /** Whether the relay that published `t` is linked and not lying (web/src/p2p/relay-health.ts). */
+  private sourceFit (t: ConfirmedTemplate): boolean {
+    if (t.publisherHex === undefined || this.network === undefined) return true
+    const link = this.network.relayHealth().find((h) => bytesToHex(peerIdBytes(h.id)) === t.publisherHex)
+    return link === undefined || (link.connected && link.recentErrors < RELAY_MAX_ERRORS_AS_SOURCE)
+  }
+
+  /**
+   * The current work's relay died or lied: mine at once on the newest confirmed template of a relay that
+   * is still fit (same or higher height), so blocks found meanwhile go to a relay that holds their template.
+   */
+  private switchWorkSource (why: string): void {
+    const current = this.template
+    const candidates = [...this.workBySource.values()]
+      .filter((t) => t !== current && this.sourceFit(t) && (current === undefined || t.announcement.height >= current.announcement.height))
+      .sort((a, b) => b.announcement.height - a.announcement.height)
+    const next = candidates[0]
+    if (next === undefined) {
+      if (!this.believeAnotherRelayAlone(why)) log.warn(`${why}; no other relay's work yet, mining on until one comes`)
+      return
+    }
+    log.info(`${why}; work from relay ${next.publisherHex?.slice(0, 16) ?? '?'} now`)
+    this.setTemplate(next)
+  }
+
+  /**
+   * Where no quorum can exist the tab believes one relay alone (the page's at first). When that relay is
+   * gone, the tab believes the best linked relay alone instead — a relay the user listed in Settings
+   * before one learned on the discovery topic — so it mines on live work rather than on the dead relay's
+   * last template, whose blocks nobody could submit. The Mine screen names the relay now trusted.
+   * False when no other linked, honest relay is there (the next relay link to come up tries again).
+   */
+  private believeAnotherRelayAlone (why: string): boolean {
+    const network = this.network
+    if (network === undefined || this.trust().level !== 'relay-alone') return false
+    const listed = new Set(this.relayIds.map((id) => bytesToHex(id)))
+    const lone = this.quorum.loneRelayHex
+    const fit = network.relayHealth()
+      .map((h) => ({ ...h, hex: bytesToHex(peerIdBytes(h.id)) }))
+      .filter((h) => h.connected && h.recentErrors < RELAY_MAX_ERRORS_AS_SOURCE && h.hex !== lone)
+    // relayHealth() is best first; a listed relay goes before any discovered one.
+    const next = fit.find((h) => listed.has(h.hex)) ?? fit[0]
+    if (next === undefined) return false
+    log.info(`${why}; no quorum can exist, trusting relay ${next.id} alone now`)
+    this.switchingBecause = why
+    this.quorum.believeAlone(peerIdBytes(next.id))
+    return true
   }
 
   private takeBlock (bytes: Uint8Array): Verdict {
@@ -159,7 +268,7 @@ export class PeerSession {
 
   private async syncWindow (): Promise<void> {
     if (this.network === undefined) return
-    const shares = await this.network.syncWindow(this.state.rules.windowShares).catch((err: Error) => {
+    const shares = await this.network.syncWindow(syncDepthShares(this.state.rules)).catch((err: Error) => {
       log.warn(`window sync failed: ${err.message}`)
       return undefined
     })
@@ -209,7 +318,7 @@ export class PeerSession {
     try {
       await store.saveSnapshot(snapshotKey(this.status.network), encodeSnapshot(takeSnapshot(this.state)))
     } catch (err) {
-      log.warn(`snapshot not saved: ${(err as Error).message}`)
+      log.warn(`snapshot not saved: ${errorMessage(err)}`)
     }
   }
 

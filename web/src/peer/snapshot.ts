@@ -7,12 +7,12 @@
 //
 // Layout: magic "OTSN" | version 1 | varint headerCount | 80-byte headers, oldest first
 //       | varint shareCount | (varint length | encoded share), oldest first | first 4 bytes of sha256d(all before).
-import { ByteReader, ByteWriter, equalBytes } from '../../../shared/src/primitives/bytes'
-import { sha256d } from '../../../shared/src/primitives/hash'
-import { HEADER_BYTES } from '../../../shared/src/primitives/header'
-import { MAX_SHARE_MESSAGE_BYTES } from '../../../shared/src/p2p'
-import { shareMessageId } from '../../../shared/src/p2p/message-id'
-import { decodeShare } from '../../../shared/src/sharechain/share-codec'
+import { ByteReader, ByteWriter, equalBytes } from '@otedama/shared/primitives'
+import { sha256d } from '@otedama/shared/primitives'
+import { HEADER_BYTES } from '@otedama/shared/primitives'
+import { MAX_SHARE_MESSAGE_BYTES } from '@otedama/shared/p2p'
+import { shareMessageId } from '@otedama/shared/p2p'
+import { decodeShare } from '@otedama/shared/sharechain'
 import type { ShareState } from './share-state'
 
 /** Shares kept, newest window first: the largest window of any network (8640 shares, ~8640 x 0.5 KB). */

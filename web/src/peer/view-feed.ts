@@ -1,6 +1,6 @@
 // Copies the peer's state into the rune classes the screens read (PoolView, PeersView), once a second
 // and when blocks or statuses change, so the UI never walks the share chain itself.
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
+import { bytesToHex } from '@otedama/shared/primitives'
 import type { PeersView } from '../app/state/peers.svelte'
 import type { PoolView } from '../app/state/pool.svelte'
 import { poolSnapshot } from './pool-feed'
@@ -63,6 +63,10 @@ export class ViewFeed {
     view.shareWork = snap.shareWork
     view.blockWork = snap.blockWork
     view.recentShares = snap.recentShares
+    // What the tab trusts for templates and block statuses, in the words the relay's API uses.
+    const trust = session.trust()
+    view.trustLevel = trust.level
+    view.trustWords = trust.words
     const network = session.network
     if (network !== undefined) {
       this.peers.selfId = network.selfId

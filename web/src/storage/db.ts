@@ -16,6 +16,8 @@ export interface OutboxEntry {
   network: string
   /** Encoded share bytes (shared share codec). */
   bytes: Uint8Array
+  /** A share that is also a block: its block-topic message, re-sent before the share (a relay takes shares on a block only once it knows the block). */
+  block?: Uint8Array
   foundAt: number
   sends: number
 }

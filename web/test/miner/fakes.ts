@@ -1,8 +1,8 @@
 // Test doubles for the pool: workers the test answers by hand, in-process workers running the real
 // kernels, and a job whose header changes with the extranonce like a real merkle root would.
-import { sha256 } from '../../../shared/src/primitives/hash'
+import { sha256 } from '@otedama/shared/primitives'
 import type { MiningJob } from '../../src/miner/job'
-import type { FoundNonce } from '../../src/miner/kernels/types'
+import type { FoundNonce, MinerEngine } from '../../src/miner/kernels/types'
 import type { FromWorker, ScanRequest } from '../../src/miner/messages'
 import { createWorkerCore, type ScannerLoader } from '../../src/miner/worker-core'
 import type { MinerWorkerFactory, MinerWorkerPort } from '../../src/miner/worker-port'
@@ -19,12 +19,19 @@ export class ManualPort implements MinerWorkerPort {
 
   get last (): ScanRequest | undefined { return this.posted.at(-1) }
 
-  /** Answers the last request: scanned in elapsedMs, with these finds. */
-  finish (elapsedMs = 10, found: FoundNonce[] = []): ScanRequest {
+  /** Answers the last request: scanned in elapsedMs, with these finds, by this engine. */
+  finish (elapsedMs = 10, found: FoundNonce[] = [], engine?: MinerEngine): ScanRequest {
     const req = this.last
     if (req === undefined || this.onMessage === undefined) throw new Error('nothing to finish')
-    this.onMessage({ type: 'scanned', sliceId: req.sliceId, count: req.count, elapsedMs, found })
+    this.onMessage({ type: 'scanned', sliceId: req.sliceId, count: req.count, elapsedMs, found, engine })
     return req
+  }
+
+  /** Answers the last request as failed (kernel or adapter could not load). */
+  fail (message: string): void {
+    const req = this.last
+    if (req === undefined || this.onMessage === undefined) throw new Error('nothing to fail')
+    this.onMessage({ type: 'failed', sliceId: req.sliceId, message })
   }
 }
 

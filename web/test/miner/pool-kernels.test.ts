@@ -1,7 +1,7 @@
 // The pool with real kernels in in-process workers: every posted share re-verifies from its header.
 import { describe, expect, it } from 'vitest'
-import { sha256d } from '../../../shared/src/primitives/hash'
-import { meetsTarget } from '../../../shared/src/primitives/target'
+import { sha256d } from '@otedama/shared/primitives'
+import { meetsTarget } from '@otedama/shared/primitives'
 import type { FoundShare } from '../../src/miner/job'
 import { loadScanner } from '../../src/miner/kernels/load.node'
 import { MinerPool } from '../../src/miner/pool'

@@ -1,7 +1,7 @@
 // The pool on real worker_threads running miner-worker.node.ts: shares arrive, both threads report
 // hashrate, stop ends the threads. Waits on events, not on time (the machine may be loaded).
 import { describe, expect, it } from 'vitest'
-import { sha256d } from '../../../shared/src/primitives/hash'
+import { sha256d } from '@otedama/shared/primitives'
 import type { FoundShare } from '../../src/miner/job'
 import { MinerPool } from '../../src/miner/pool'
 import { nodeWorkerFactory } from '../../src/miner/worker-port.node'

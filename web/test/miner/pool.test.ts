@@ -1,7 +1,7 @@
 // The pool driven by hand-answered workers: start/stop, job switch, stale drops, work stealing,
 // extranonce rolling, throttle and pause — asserted on messages and counted rests, never on wall time.
 import { describe, expect, it } from 'vitest'
-import { MAX_TARGET } from '../../../shared/src/primitives/target'
+import { MAX_TARGET } from '@otedama/shared/primitives'
 import { MinerPool } from '../../src/miner/pool'
 import type { FoundShare, JobSwitchReport } from '../../src/miner/job'
 import { NONCE_SPACE } from '../../src/miner/kernels/types'

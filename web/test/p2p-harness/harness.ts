@@ -1,10 +1,12 @@
 // Browser test bundle for e2e/webrtc.e2e.ts: starts the real browser node in a page and exposes a few
 // calls on `window.otedamaTest`. Test shares: the share encoding's frame with real sha256d PoW under an
 // easy target (most significant hash byte zero), so the validator tells valid from forged.
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
-import { sha256d } from '../../../shared/src/primitives/hash'
-import { ACCEPT, reject, SHARE_HEADER_OFFSET, type Verdict } from '../../../shared/src/p2p'
+import { bytesToHex } from '@otedama/shared/primitives'
+import { sha256d } from '@otedama/shared/primitives'
+import { ACCEPT, reject, SHARE_HEADER_OFFSET, type Verdict } from '@otedama/shared/p2p'
 import { createBrowserNode, type BrowserNode } from '../../src/p2p'
+import { setLogLevel } from '@otedama/shared/log'
+if (new URLSearchParams(location.search).has('debug')) setLogLevel('debug')
 
 const HEADER_BYTES = 80
 
@@ -31,6 +33,10 @@ function validate(bytes: Uint8Array): Verdict {
 
 let node: BrowserNode | undefined
 const received: string[] = []
+/** gossipsub recipients of each publish() call, in order (a test that misses a share says where it went). */
+const publishRecipients: number[] = []
+/** Connections opened and closed, in order, for a failing test's message. */
+const connectionEvents: string[] = []
 
 // --- bench (bench/p2p-browser.bench.ts): shares stamped with the sender's wall clock in the payload ----
 /** Payload offset of the float64 send stamp (outside the header: the share id is unchanged). */
@@ -58,6 +64,12 @@ const api = {
       received.push(bytesToHex(sha256d(headerOf(bytes))))
       recordLatency(bytes)
     })
+    for (const type of ['connection:open', 'connection:close'] as const) {
+      node.libp2p.addEventListener(type, (evt) => {
+        const c = evt.detail
+        connectionEvents.push(`${(performance.now() / 1000).toFixed(2)} ${type} ${c.remotePeer.toString().slice(-6)} ${c.multiplexer ?? '-'} ${c.limits == null ? 'direct' : 'limited'} ${c.direction} ${c.status}`)
+      })
+    }
     await node.start()
     return node.peerId.toString()
   },
@@ -81,10 +93,12 @@ const api = {
   },
   async publish(label: string): Promise<string> {
     const share = mine(label)
-    await node!.publishShare(share)
+    publishRecipients.push(await node!.publishShare(share))
     return bytesToHex(sha256d(headerOf(share)))
   },
   received: (): string[] => received.slice(),
+  publishRecipients: (): number[] => publishRecipients.slice(),
+  connectionEvents: (): string[] => connectionEvents.slice(),
   /** Mines `count` shares ahead of a bench run, so mining does not share the publishing loop's time. */
   premine(count: number, label: string): void {
     premined = Array.from({ length: count }, (_, i) => mine(`${label} ${i}`))

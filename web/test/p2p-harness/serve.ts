@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 
-/** Flags for Debian's Chromium: loopback ICE candidates (notes/libp2p.md); no sandbox in containers. */
+/** Flags for Debian's Chromium: loopback ICE candidates (docs/field-notes.md (libp2p)); no sandbox in containers. */
 export const HARNESS_CHROMIUM_ARGS = ['--allow-loopback-in-peer-connection', '--no-sandbox']
 
 export async function buildHarness(outDir: string): Promise<void> {

@@ -1,17 +1,17 @@
-// The browser peer's core without a browser: a relay-signed template confirmed by the quorum, jobs
-// built from it, shares mined at devnet's tiny share target, validated by the shared rules into our
+// The browser peer's core without a browser: a relay-signed template believed (the page's relay alone:
+// no quorum of weighted relays exists in an empty window), jobs built from it, shares mined at devnet's tiny share target, validated by the shared rules into our
 // chain, and the Pool numbers derived from it; the outbox's acknowledgement rules; the dial policy.
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { getChainParams } from '../../../shared/src/chain'
-import { decodeDevnetBlock, encodeDevnetBlock } from '../../../shared/src/chain/devnet-rules'
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
-import { sha256d } from '../../../shared/src/primitives/hash'
-import { meetsTarget } from '../../../shared/src/primitives/target'
-import { p2wpkhScript } from '../../../shared/src/primitives/script'
-import { encodeAttestation, encodeSignedTemplate, peerIdBytesOf, signAttestation, signTemplate } from '../../../shared/src/quorum'
-import type { TemplateAnnouncement } from '../../../shared/src/sharechain/template'
+import { getChainParams } from '@otedama/shared/chain'
+import { decodeDevnetBlock, encodeDevnetBlock } from '@otedama/shared/chain'
+import { bytesToHex } from '@otedama/shared/primitives'
+import { sha256d } from '@otedama/shared/primitives'
+import { meetsTarget } from '@otedama/shared/primitives'
+import { p2wpkhScript } from '@otedama/shared/primitives'
+import { NO_WEIGHTS, encodeAttestation, encodeSignedTemplate, peerIdBytesOf, signAttestation, signTemplate } from '@otedama/shared/quorum'
+import type { TemplateAnnouncement } from '@otedama/shared/sharechain'
 import type { FoundShare } from '../../src/miner/job'
 import { allowsInsecureLocal, dialableRelayAddrs } from '../../src/peer/dial-policy'
 import { buildPeerJob, extranonceFor, shareBytesOf, type PeerJob } from '../../src/peer/job-factory'
@@ -46,8 +46,13 @@ function announcement (state: ShareState, height = 5): TemplateAnnouncement {
   }
 }
 
+/** The tab's quorum with the page's relay `relayKey` and an empty window: no quorum can exist. */
+function loneQuorum (state: ShareState): TemplateQuorum {
+  return new TemplateQuorum({ networkTag: state.rules.networkTag, weights: () => NO_WEIGHTS, loneRelay: peerIdBytesOf(relayKey.publicKey) })
+}
+
 async function confirmedTemplate (state: ShareState, height = 5): Promise<ConfirmedTemplate> {
-  const quorum = new TemplateQuorum(state.rules.networkTag, () => [peerIdBytesOf(relayKey.publicKey)])
+  const quorum = loneQuorum(state)
   let confirmed: ConfirmedTemplate | undefined
   quorum.onConfirmed((t) => { confirmed = t })
   const signed = encodeSignedTemplate(await signTemplate(announcement(state, height), relayKey))
@@ -73,10 +78,10 @@ function mine (job: PeerJob): FoundShare {
 }
 
 describe('browser peer core', () => {
-  it('a template signed by the page relay is confirmed; by a relay outside the committee it is not', async () => {
+  it('with no quorum possible, a template signed by the page relay is believed; one by another relay is not', async () => {
     const state = new ShareState(params)
-    await confirmedTemplate(state)
-    const quorum = new TemplateQuorum(state.rules.networkTag, () => [peerIdBytesOf(relayKey.publicKey)])
+    expect((await confirmedTemplate(state)).trust).toBe('relay-alone')
+    const quorum = loneQuorum(state)
     let confirmed = false
     quorum.onConfirmed(() => { confirmed = true })
     const stranger = encodeSignedTemplate(await signTemplate(announcement(state, 9), strangerKey))
@@ -166,9 +171,9 @@ describe('history stitching', () => {
 })
 
 describe('block statuses', () => {
-  it('a block attestation from the committee sets the status; one from a stranger does not', async () => {
+  it("with no quorum possible, the page relay's block attestation sets the status; a stranger's does not", async () => {
     const state = new ShareState(params)
-    const quorum = new TemplateQuorum(state.rules.networkTag, () => [peerIdBytesOf(relayKey.publicKey)])
+    const quorum = loneQuorum(state)
     const statuses: string[] = []
     quorum.onBlockStatus((hash, claim) => statuses.push(`${hash.slice(0, 8)} ${claim}`))
     const block = sha256d(Uint8Array.of(42))
@@ -235,6 +240,41 @@ describe('share outbox', () => {
     expect(restarted.size).toBe(0)
     expect(store.outbox.size).toBe(0)
     expect(store.history.get(id)?.status).toBe('accepted')
+  })
+})
+
+describe('share outbox: blocks found offline', () => {
+  it('keeps a block message with its share, sends every block before any share after a reconnect, and restores both', async () => {
+    const store = {
+      outbox: new Map<string, OutboxEntry>(),
+      addToOutbox: async (e: OutboxEntry) => { store.outbox.set(e.id, e) },
+      removeFromOutbox: async (id: string) => { store.outbox.delete(id) },
+      listOutbox: async () => [...store.outbox.values()],
+      recordHistory: async () => {}
+    }
+    const sent: string[] = []
+    let peers = 0
+    const transport = {
+      publish: async (kind: 'share' | 'block', bytes: Uint8Array) => { if (peers > 0) sent.push(`${kind}:${bytes[0]}`); return peers },
+      fetchSharesById: async () => []
+    }
+    let clock = 2_000_000
+    const outbox = new ShareOutbox('devnet', store, () => clock)
+    const shareA = new Uint8Array(200).fill(1)
+    const shareB = new Uint8Array(200).fill(2)
+    await outbox.add('aa', shareA, true, new Uint8Array(150).fill(11))
+    clock++
+    await outbox.add('bb', shareB, false)
+    await outbox.sendAll(transport) // no relay listens: nothing goes out, nothing is marked sent
+    expect(sent).toEqual([])
+    peers = 1 // the relay is back
+    const restarted = new ShareOutbox('devnet', store)
+    await restarted.restore()
+    await restarted.sendAll(transport)
+    expect(sent).toEqual(['block:11', 'share:1', 'share:2'])
+    sent.length = 0
+    await restarted.checkAcks(transport) // both reached a peer: no re-send before RESEND_AFTER_MS
+    expect(sent).toEqual([])
   })
 })
 

@@ -27,5 +27,8 @@ export class PoolView {
   blockWork = $state(0)
   coinUnit = $state('')
   blocks = $state<BlockView[]>([])
+  /** What the tab trusts for templates and block statuses ('quorum' | 'relay-alone' | 'waiting'; '' before joining), and the plain words for it. */
+  trustLevel = $state<'quorum' | 'relay-alone' | 'waiting' | ''>('')
+  trustWords = $state('')
   recentShares = $state<ShareView[]>([])
 }

@@ -8,6 +8,8 @@ export type QuorumChoice = 'committee' | 'my-relays'
 
 export const THROTTLE_STEPS: readonly Throttle[] = [25, 50, 75, 100]
 const SETTINGS_KEY = 'settings/v1'
+/** The relay's network as last heard, so an offline reload still checks addresses and shows the badge. */
+const NETWORK_KEY = 'relay/network/v1'
 
 export interface StoredSettings {
   payoutAddress: string
@@ -53,7 +55,15 @@ export class Settings {
       if (Array.isArray(stored.relays)) this.relays = stored.relays.filter((r) => typeof r === 'string')
       if (stored.quorum === 'committee' || stored.quorum === 'my-relays') this.quorum = stored.quorum
     }
+    const network = await loadSetting<string>(NETWORK_KEY).catch(() => undefined)
+    if (this.network === undefined && typeof network === 'string') this.network = network
     this.loaded = true
+  }
+
+  /** The network the page's relay just reported; remembered for offline use. */
+  setNetwork (network: string): void {
+    this.network = network
+    void saveSetting(NETWORK_KEY, network).catch(() => {})
   }
 
   snapshot (): StoredSettings {

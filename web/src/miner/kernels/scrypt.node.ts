@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises'
 import { scryptScannerFromModule, SCRYPT_KERNEL_SCALAR, SCRYPT_KERNEL_SIMD, type ScryptScanner } from './scrypt'
 import { wasmSimdSupported } from './simd'
+import { errorMessage } from '@otedama/shared/util'
 
 export async function loadScryptScanner (options: { simd?: boolean } = {}): Promise<ScryptScanner> {
   const simd = options.simd ?? wasmSimdSupported()
@@ -11,7 +12,7 @@ export async function loadScryptScanner (options: { simd?: boolean } = {}): Prom
   try {
     bytes = new Uint8Array(await readFile(url)) // a copy on a plain ArrayBuffer, as BufferSource wants
   } catch (err) {
-    throw new Error(`cannot read ${url.pathname} (${(err as Error).message}): run npm run build:kernels`)
+    throw new Error(`cannot read ${url.pathname} (${errorMessage(err)}): run npm run build:kernels`)
   }
   return await scryptScannerFromModule(await WebAssembly.compile(bytes), simd)
 }

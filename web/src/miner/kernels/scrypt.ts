@@ -3,7 +3,7 @@
 // scripts/build-kernels.mjs to build/scrypt-{simd,scalar}.wasm. Loaders: scrypt.browser.ts, scrypt.node.ts.
 // The kernel compares the whole 256-bit hash with the target and returns the hashes it found; each is
 // compared again here, so a kernel bug shows as an error rather than as a false share.
-import { MAX_TARGET, meetsTarget } from '../../../../shared/src/primitives/target'
+import { MAX_TARGET, meetsTarget } from '@otedama/shared/primitives'
 import type { FoundNonce, NonceScanner } from './types'
 import { HEADER_BYTES, KernelInputError, NONCE_SPACE } from './types'
 import { kernelExports, stubRuntimeImports } from './instance'

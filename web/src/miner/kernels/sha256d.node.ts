@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises'
 import { sha256dScannerFromModule, SHA256D_KERNEL_SCALAR, SHA256D_KERNEL_SIMD, type Sha256dScanner } from './sha256d'
 import { wasmSimdSupported } from './simd'
+import { errorMessage } from '@otedama/shared/util'
 
 export async function loadSha256dScanner (options: { simd?: boolean } = {}): Promise<Sha256dScanner> {
   const simd = options.simd ?? wasmSimdSupported()
@@ -11,7 +12,7 @@ export async function loadSha256dScanner (options: { simd?: boolean } = {}): Pro
   try {
     bytes = new Uint8Array(await readFile(url))
   } catch (err) {
-    throw new Error(`cannot read ${url.pathname} (${(err as Error).message}): run npm run build:kernels`)
+    throw new Error(`cannot read ${url.pathname} (${errorMessage(err)}): run npm run build:kernels`)
   }
   return await sha256dScannerFromModule(await WebAssembly.compile(bytes), simd)
 }

@@ -2,8 +2,8 @@
 // built to build/sha256d-{simd,scalar}.wasm). The kernel compares only the top 32 bits of each hash;
 // every candidate is re-hashed here with @noble/hashes (via shared/) and compared in full before it is
 // reported, so a kernel bug can cost shares but never produce a false one.
-import { sha256d } from '../../../../shared/src/primitives/hash'
-import { meetsTarget, MAX_TARGET } from '../../../../shared/src/primitives/target'
+import { sha256d } from '@otedama/shared/primitives'
+import { meetsTarget, MAX_TARGET } from '@otedama/shared/primitives'
 import type { FoundNonce, NonceScanner } from './types'
 import { HEADER_BYTES, KernelInputError, NONCE_OFFSET, NONCE_SPACE } from './types'
 import { kernelExports, stubRuntimeImports } from './instance'

@@ -3,6 +3,10 @@
 
 export type PowAlgorithm = 'sha256d' | 'scrypt'
 
+/** What runs a worker's scans: a WebAssembly kernel (SIMD build or scalar fallback) or the WebGPU
+ *  compute shader (gpu/). */
+export type MinerEngine = 'wasm-simd' | 'wasm-scalar' | 'webgpu'
+
 /** A nonce whose PoW hash meets the target, re-checked in full in TypeScript before it is reported. */
 export interface FoundNonce {
   /** Header nonce (bytes 76..79 of the header, little-endian), 0 .. 2^32 − 1. */

@@ -45,6 +45,8 @@ export class Graph {
     this.options = options
     this.nodes = []
     this.byKey = new Map()
+    /** Rounds compressed so far over all compress() calls; each new node records it (see round). */
+    this.round = 0
   }
 
   node (op, args, imm, level, extra) {
@@ -52,7 +54,7 @@ export class Graph {
     const key = `${op}:${args.map((a) => a.id).join(',')}:${imm ?? ''}`
     const known = this.byKey.get(key)
     if (known) return known
-    const n = { id: this.nodes.length, op, args, imm, level, ...extra }
+    const n = { id: this.nodes.length, op, args, imm, level, round: this.round, ...extra }
     this.nodes.push(n)
     this.byKey.set(key, n)
     return n
@@ -184,6 +186,7 @@ export class Graph {
     }
     let [a, b, c, d, e, f, g, h] = state
     for (let t = 0; t < 64; t++) {
+      this.round++
       schedule(t)
       const t1 = this.add(h, this.bigSigma1(e), this.ch(e, f, g), this.const(K[t]), w[t])
       const t2 = this.add(this.bigSigma0(a), this.maj(a, b, c))

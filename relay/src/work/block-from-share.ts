@@ -1,11 +1,11 @@
-import { bytesToHex } from '../../../shared/src/primitives/bytes'
-import { powHash, type PowAlgorithm } from '../../../shared/src/primitives/hash'
-import { bitsToTarget, meetsTarget } from '../../../shared/src/primitives/target'
-import { serializeShareCoinbase } from '../../../shared/src/sharechain/coinbase-bytes'
-import type { ShareChain } from '../../../shared/src/sharechain/share-chain'
-import type { Share } from '../../../shared/src/sharechain/share-codec'
-import type { TemplateBook } from '../work/template-book'
-import type { FoundBlock } from './submitter'
+import { bytesToHex } from '@otedama/shared/primitives'
+import { powHash, type PowAlgorithm } from '@otedama/shared/primitives'
+import { bitsToTarget, meetsTarget } from '@otedama/shared/primitives'
+import { serializeShareCoinbase } from '@otedama/shared/sharechain'
+import type { ShareChain } from '@otedama/shared/sharechain'
+import type { Share } from '@otedama/shared/sharechain'
+import type { TemplateBook } from './template-book'
+import type { FoundBlock } from '../block/submitter'
 
 /** True when the share's header also meets the block target its header names. */
 export function meetsBlockTarget (share: Share, pow: PowAlgorithm): boolean {
