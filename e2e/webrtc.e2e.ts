@@ -86,17 +86,26 @@ describe('browser to browser over direct WebRTC', () => {
     }
     // They find each other on the discovery topic and dial directly (no explicit dial here).
     const [a, b] = pages
-    const conns = await pollPage(
-      a,
-      'a direct WebRTC link to the other tab',
-      () => a.evaluate(() => (globalThis as any).otedamaTest.connections() as HarnessConnection[]),
-      (list) => list.some((c) => c.peer === ids[1] && c.multiplexer === '/webrtc' && !c.limited),
-      30_000
-    )
-    const direct = conns.find((c) => c.peer === ids[1] && c.multiplexer === '/webrtc' && !c.limited)!
-    expect(direct.multiplexer).toBe('/webrtc')
-    expect(direct.limited).toBe(false)
-    for (const page of pages) await pollPage(page, 'share mesh', () => page.evaluate(() => (globalThis as any).otedamaTest.meshPeers() as number), (n) => n >= 1)
+    // Both halves: the responder's connection opens while the initiator is still closing its signalling
+    // stream through the relay, so a link one tab sees may not have completed at the other yet.
+    const isDirectTo = (peer: string) => (c: HarnessConnection): boolean => c.peer === peer && c.multiplexer === '/webrtc' && !c.limited
+    for (const [page, other] of [[a, ids[1]], [b, ids[0]]] as const) {
+      const conns = await pollPage(
+        page,
+        'a direct WebRTC link to the other tab',
+        () => page.evaluate(() => (globalThis as any).otedamaTest.connections() as HarnessConnection[]),
+        (list) => list.some(isDirectTo(other)),
+        30_000
+      ).catch(async (err: Error) => {
+        const history = await connectionHistory(pages)
+        throw new Error(`${err.message}\nconnections opened and closed, tab by tab:\n${history.map((h) => h.join('; ')).join('\n')}`)
+      })
+      const direct = conns.find(isDirectTo(other))!
+      expect(direct.multiplexer).toBe('/webrtc')
+      expect(direct.limited).toBe(false)
+    }
+    // The share mesh holds the relay and the other tab, so shares keep flowing when the relay goes.
+    for (const page of pages) await pollPage(page, 'share mesh with the relay and the other tab', () => page.evaluate(() => (globalThis as any).otedamaTest.meshPeers() as number), (n) => n >= 2)
 
     // Shares both ways while the relay is up.
     const fromA = await a.evaluate(() => (globalThis as any).otedamaTest.publish('from a'))

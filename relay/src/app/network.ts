@@ -4,6 +4,7 @@ import { base58 } from '@scure/base'
 import { createLogger } from '@otedama/shared/log'
 import { equalBytes } from '@otedama/shared/primitives'
 import { reject, type Verdict } from '@otedama/shared/p2p'
+import { syncDepthShares } from '@otedama/shared/sharechain'
 import { createRelayNode, type RelayNode } from '../p2p'
 import type { RelayP2pConfig } from '../p2p/config'
 import { joinDevnetBlock, splitDevnetBlock, type DevnetTemplateSource } from '../devnet'
@@ -49,6 +50,8 @@ export async function startNetwork (parts: NetworkParts): Promise<{ node: RelayN
       attest: async (bytes) => await parts.quorum.takeAttestation(bytes)
     },
     syncedShare: async (bytes) => (await pool.receiveShare(bytes, 'network', 'synced')).verdict,
+    shareConnects: (bytes) => pool.ledger.holdsParentOf(bytes),
+    branchDepth: syncDepthShares(pool.rules),
     syncSource: {
       bestTip: () => pool.chain.tip?.id,
       window: (tip, skip, count) => {

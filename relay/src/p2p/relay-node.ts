@@ -5,7 +5,7 @@
 import './shims'
 import type { CatchUpResult, SharePeerNode } from '@otedama/shared/p2p'
 import { bootstrap } from '@libp2p/bootstrap'
-import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import { circuitRelayServer, RELAY_V2_HOP_CODEC as CIRCUIT_HOP_PROTOCOL, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import type { PeerId, PeerDiscovery, Stream } from '@libp2p/interface'
@@ -20,6 +20,7 @@ import { yamux } from '@libp2p/yamux'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { createLogger } from '@otedama/shared/log'
+import { errorMessage } from '@otedama/shared/util'
 import {
   createGossipScorePolicy,
   fetchWindow,
@@ -32,6 +33,7 @@ import {
   sharedGossipOptions,
   SyncServer,
   TemplateServer,
+  type AncestorPage,
   type FrameStream,
   type FullTemplateSource,
   MAX_GOSSIP_DATA_BYTES,
@@ -77,6 +79,14 @@ export interface RelayNodeHandlers {
   syncedShare?: MessageValidator<PeerId>
   /** Serves /otedama/<net>/sync/1 when given. */
   syncSource?: ShareSyncSource
+  /**
+   * Whether we hold a fetched share's parent (or it has none). When given, a missing parent is fetched
+   * as the whole branch back to our chain (shared/src/p2p/parent-fetcher.ts), and on linking to
+   * another relay its chain is walked the same way, so relays whose chains grew apart converge.
+   */
+  shareConnects?: (share: Uint8Array) => boolean
+  /** Deepest branch walk in shares (the share chain's syncDepthShares). */
+  branchDepth?: number
   /** Serves /otedama/<net>/template/1 when given (committee members fetch full templates). */
   templateSource?: FullTemplateSource
   /** Extra score from the application (P5), e.g. reputation of relays; 0 by default. */
@@ -241,7 +251,33 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
       return 'ignore'
     }
   }
-  const parents = new ParentFetcher<PeerId>({ fetchById, ingest: ingestSynced })
+  const fetchAncestors = async (peer: PeerId, tip: Uint8Array | undefined, skip: number, count: number): Promise<AncestorPage> => {
+    const reply = await requestSync(await open(peer, protocols.sync)(), { kind: 'window', tip, skip, count })
+    return { shares: reply.shares, more: reply.more, tip: reply.shares.length > 0 ? reply.tip : undefined }
+  }
+  const parents = new ParentFetcher<PeerId>({
+    fetchById,
+    ingest: ingestSynced,
+    ...(handlers.shareConnects !== undefined ? { fetchAncestors, connects: handlers.shareConnects } : {}),
+    ...(handlers.branchDepth !== undefined ? { maxDepth: handlers.branchDepth } : {})
+  })
+  // Another relay (it serves circuit reservations): walk its chain back to ours once per link, so two
+  // relays that mined apart (started before they linked, or cut off from each other) converge on the
+  // chain with the most work at once instead of at their next share.
+  const relayLinksSynced = new Set<string>()
+  if (handlers.shareConnects !== undefined) {
+    node.addEventListener('peer:identify', (event) => {
+      const { peerId, protocols: spoken } = event.detail
+      const id = peerId.toString()
+      if (!spoken.includes(CIRCUIT_HOP_PROTOCOL) || !spoken.includes(protocols.sync) || relayLinksSynced.has(id)) return
+      relayLinksSynced.add(id)
+      void parents.walkBranch(peerId, undefined).then(
+        (r) => log.info(`synced with relay ${id}: ${r.fetched} shares fetched, ${r.accept} accepted${r.connected ? '' : ' (its chain does not connect to ours)'}`),
+        (err: unknown) => log.debug(`sync with relay ${id} failed: ${errorMessage(err)}`)
+      )
+    })
+    node.addEventListener('peer:disconnect', (event) => relayLinksSynced.delete(event.detail.toString()))
+  }
   const syncServer = handlers.syncSource === undefined ? undefined : new SyncServer(handlers.syncSource)
   const templateServer = handlers.templateSource === undefined ? undefined : new TemplateServer(handlers.templateSource)
   const open = (peer: PeerId | Multiaddr, protocol: string) => async (): Promise<FrameStream> =>

@@ -7,8 +7,8 @@ import type { PeerId } from '@libp2p/interface'
 import { afterAll, describe, expect, it } from 'vitest'
 import { bytesToHex } from '@otedama/shared/primitives'
 import type { ShareSyncSource, WindowPage } from '@otedama/shared/p2p'
-import type { ShareNode } from '@otedama/shared/sharechain'
-import { mineShare, payoutScriptOf, testNet, type Net } from '../../../shared/test/sharechain/fixtures'
+import { ShareLedger, syncDepthShares, type ShareNode } from '@otedama/shared/sharechain'
+import { CHECKPOINT_HEIGHT, addShare, fakeHash, mineShare, payoutScriptOf, testNet, type Net } from '../../../shared/test/sharechain/fixtures'
 import { createRelayNode, type RelayNode } from '../../src/p2p'
 import { waitFor } from './fixtures'
 
@@ -47,6 +47,47 @@ async function startChainNode(net: Net, bootstrap: string[] = []): Promise<{ nod
   )
   await node.start()
   return { node, dataDir }
+}
+
+/**
+ * A relay's share handling as the relay app wires it (relay/src/app/network.ts): a ShareLedger judging
+ * gossip live and fetched shares as synced history, walking missing branches back to its chain.
+ */
+async function startLedgerNode(ledger: ShareLedger, bootstrap: string[] = []): Promise<{ node: RelayNode; dataDir: string }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'otedama-p2p-ledger-'))
+  const node = await createRelayNode(
+    { network: 'devnet', dataDir, host: '127.0.0.1', tcpPort: 0, wsPort: 0, bootstrap, allowPrivateAddresses: true },
+    {
+      validators: { share: (bytes) => ledger.add(bytes, 'live', 'network').verdict },
+      syncedShare: (bytes) => ledger.add(bytes, 'synced', 'network').verdict,
+      shareConnects: (bytes) => ledger.holdsParentOf(bytes),
+      branchDepth: syncDepthShares(ledger.rules),
+      syncSource: {
+        bestTip: () => ledger.tip?.id,
+        window(tip, skip, count): WindowPage | undefined {
+          const from = ledger.chain.getById(tip)
+          if (from === undefined) return undefined
+          const shares = [...ledger.chain.ancestors(from, skip + count)].slice(skip).map((n) => n.bytes)
+          return { shares, more: shares.length === count && from.height - skip - count >= 0 }
+        },
+        sharesById: (ids) => ids.flatMap((id) => { const n = ledger.chain.getById(id); return n === undefined ? [] : [n.bytes] })
+      }
+    }
+  )
+  await node.start()
+  return { node, dataDir }
+}
+
+/** A relay's ledger holding `count` shares it mined alone from a first share. */
+function ledgerMinedAlone(payee: string, count: number): ShareLedger {
+  const net = testNet()
+  let parent: ShareNode | undefined
+  for (let i = 0; i < count; i++) parent = addShare(net, payee, { parent })
+  const ledger = new ShareLedger({ rules: net.rules, powLimit: (1n << 255n) - 1n, now: () => net.clock.now })
+  ledger.anchor({ hash: fakeHash('checkpoint'), height: CHECKPOINT_HEIGHT })
+  for (const n of [...net.chain.ancestors(net.chain.tip!, count)].reverse()) ledger.add(n.bytes, 'synced', 'network')
+  expect(ledger.chain.size).toBe(count)
+  return ledger
 }
 
 describe('share-chain sync over libp2p', () => {
@@ -93,5 +134,20 @@ describe('share-chain sync over libp2p', () => {
     const atJoiner = joinerNet.chain.payouts(joinerNet.chain.tip, value, finder)
     expect(bytesToHex(atJoiner.bytes)).toBe(bytesToHex(atRelay.bytes))
     expect(atJoiner.outputs.length).toBeGreaterThan(1) // alice, bob (and carol's bonus): a real split
+  })
+
+  it('two relays that mined apart converge on the chain with more work as soon as they link', async () => {
+    const heavy = ledgerMinedAlone('alice', 30)
+    const light = ledgerMinedAlone('bob', 18)
+    const heavyTip = heavy.tip!.key
+    const a = await startLedgerNode(heavy)
+    started.push(a)
+    const b = await startLedgerNode(light, [a.node.multiaddrs()[0].toString()])
+    started.push(b)
+    // No share is gossiped: linking alone makes each walk the other's chain back to its own.
+    await waitFor('the lighter relay adopts the heavier chain', () => light.tip?.key === heavyTip, 20_000)
+    await waitFor('the heavier relay holds the lighter branch', () => heavy.chain.size === 30 + 18, 20_000)
+    expect(heavy.tip!.key).toBe(heavyTip)
+    expect(light.chain.size).toBe(18 + 30)
   })
 })

@@ -1,45 +1,145 @@
-// Unknown parents: when the share validator ignores a share because its parent is missing, fetch the
-// parent by id from the peer that sent the child (it must have it) and ingest it; if that one's parent is
-// missing too, the validator asks again, so the walk continues until the chain connects. Bounded by a
-// per-peer fetch rate (below the servers' own limit) and a cap on fetches in flight.
+// Unknown parents: when the share validator ignores a share because its parent is missing, fetch what
+// is missing from the peer that sent the child (it must have it) and ingest it.
+//
+// Two ways, by what the node can tell about a share:
+// - by id, one parent per request: the fetched parent is ingested; if its own parent is missing the
+//   validator asks again, so the walk continues until the chain connects. Right for a node that holds
+//   shares seen too early and stitches them in when their parent arrives (the browser's ShareState).
+// - by branch (`fetchAncestors` + `connects`): the peer's ancestors of the missing parent, in pages of
+//   the sync protocol's window, back to the first share whose parent we hold (or that has none), then
+//   ingested oldest first so each one's parent is in place. A node that does not hold early shares
+//   (the relay) needs this: by id, every share above the walk's end was dropped before its parent
+//   arrived, so two relays whose chains grew apart gained one share per walk and never converged
+//   (bench/scenario.bench.ts: three relays, three rival chains). A branch that ends without
+//   connecting (deeper than `maxDepth`, or older than the peer keeps) is remembered as a dead end, so
+//   the next child on it costs one page, not another full walk.
+// Both are bounded by a per-peer fetch rate (below the servers' own limit) and a cap on walks in flight.
 import { createLogger } from '../log'
 import { bytesToHex } from '../primitives/bytes'
+import { BoundedMap, errorMessage } from '../util'
 import type { PeerLike } from './gossip-router'
-import { SYNC_REQUEST_BURST, SYNC_REQUESTS_PER_SECOND } from './limits'
+import { SYNC_MAX_SHARES_PER_REPLY, SYNC_REQUEST_BURST, SYNC_REQUESTS_PER_SECOND } from './limits'
+import { shareMessageId } from './message-id'
 import { PeerRateLimiter } from './rate-limiter'
 import type { VerdictKind } from './verdict'
-import { errorMessage } from '../util'
 
 const log = createLogger('p2p:parents')
 
-/** Parent fetches in flight at once per node. */
+/** Parent fetches (or branch walks) in flight at once per node. */
 export const MAX_PARENT_FETCHES_IN_FLIGHT = 8
+/** Deepest branch walk when the node names none (shares). */
+export const DEFAULT_BRANCH_DEPTH = 4096
+/** Shares asked for in a walk's first page; later pages grow to SYNC_MAX_SHARES_PER_REPLY. */
+const FIRST_PAGE_SHARES = 16
+/** Shares of branches that did not connect, remembered so their descendants are not walked again. */
+const MAX_DEAD_END_SHARES = 16_384
+
+export interface AncestorPage {
+  /** Newest first: the requested share, then its parent, and so on. */
+  shares: Uint8Array[]
+  /** Older shares of the peer's chain remain beyond this page. */
+  more: boolean
+  /** The tip the page was walked from (the peer names its best tip when asked for none). */
+  tip?: Uint8Array
+}
 
 export interface ParentFetcherDeps<P extends PeerLike> {
   fetchById(peer: P, ids: Uint8Array[]): Promise<Uint8Array[]>
   /** Validates and delivers a fetched share (through the same validator gossip uses). */
   ingest(share: Uint8Array, from: P): Promise<VerdictKind>
+  /**
+   * The peer's ancestors of `id` (id included), skipping the newest `skip` (the sync protocol's window
+   * with an explicit tip). With `connects`, turns on branch walks.
+   */
+  fetchAncestors?(peer: P, id: Uint8Array | undefined, skip: number, count: number): Promise<AncestorPage>
+  /** Whether we hold this fetched share's parent, or it has none: the walk back stops at it. */
+  connects?(share: Uint8Array): boolean
+  /** Deepest branch walk (a relay passes syncDepthShares of its rules). */
+  maxDepth?: number
+}
+
+export interface BranchResult {
+  fetched: number
+  /** The oldest fetched share's parent is held (or it has none). */
+  connected: boolean
+  accept: number
+  reject: number
+  ignore: number
 }
 
 export class ParentFetcher<P extends PeerLike> {
   private readonly inFlight = new Set<string>()
   private readonly limiter = new PeerRateLimiter(SYNC_REQUESTS_PER_SECOND, SYNC_REQUEST_BURST)
+  private readonly deadEnds = new BoundedMap<string, true>(MAX_DEAD_END_SHARES)
   fetched = 0
   failed = 0
+  /** Branch walks that ended without connecting (a rival chain deeper than we walk, or pruned at the peer). */
+  unconnected = 0
 
   constructor(private readonly deps: ParentFetcherDeps<P>) {}
+
+  private get walksBranches(): boolean {
+    return this.deps.fetchAncestors !== undefined && this.deps.connects !== undefined
+  }
 
   request(shareId: Uint8Array, peer: P): void {
     const key = bytesToHex(shareId)
     if (this.inFlight.has(key) || this.inFlight.size >= MAX_PARENT_FETCHES_IN_FLIGHT) return
+    if (this.deadEnds.has(key)) return
     if (!this.limiter.tryTake(peer.toString())) return
     log.debug(`fetching parent ${key} from ${peer.toString()}`)
     this.inFlight.add(key)
     void this.run(key, shareId, peer)
   }
 
+  /**
+   * Walks the peer's chain back from `tip` (undefined: the peer's best tip) to the first share that
+   * connects to ours and ingests that branch oldest first. Needs `fetchAncestors` and `connects`.
+   */
+  async walkBranch(peer: P, tip: Uint8Array | undefined): Promise<BranchResult> {
+    const { fetchAncestors, connects } = this.deps
+    if (fetchAncestors === undefined || connects === undefined) throw new Error('branch walks need fetchAncestors and connects')
+    const maxDepth = this.deps.maxDepth ?? DEFAULT_BRANCH_DEPTH
+    const branch: Uint8Array[] = []
+    let connected = false
+    let deadEnd = false
+    while (branch.length < maxDepth && !connected && !deadEnd) {
+      // Small first pages: most walks end within a few shares (a missed parent, a dead end).
+      const count = Math.min(SYNC_MAX_SHARES_PER_REPLY, maxDepth - branch.length, Math.max(FIRST_PAGE_SHARES, branch.length * 4))
+      const page = await fetchAncestors(peer, tip, branch.length, count)
+      tip ??= page.tip
+      for (const share of page.shares) {
+        if (this.deadEnds.has(bytesToHex(shareMessageId(share)))) {
+          deadEnd = true
+          break
+        }
+        branch.push(share)
+        if (connects(share)) {
+          connected = true
+          break
+        }
+      }
+      if (!page.more || page.shares.length === 0) break
+    }
+    this.fetched += branch.length
+    const result: BranchResult = { fetched: branch.length, connected, accept: 0, reject: 0, ignore: 0 }
+    if (!connected) {
+      // Nothing on it can join our chain: remember it, ingest nothing (the ledger would ignore each one).
+      this.unconnected++
+      for (const share of branch) this.deadEnds.set(bytesToHex(shareMessageId(share)), true)
+      log.info(`a branch of ${branch.length} shares from ${peer.toString()} does not connect to our chain${deadEnd ? ' (it leads into one seen before)' : ''}`)
+      return result
+    }
+    for (let i = branch.length - 1; i >= 0; i--) result[await this.deps.ingest(branch[i], peer)]++
+    return result
+  }
+
   private async run(key: string, shareId: Uint8Array, peer: P): Promise<void> {
     try {
+      if (this.walksBranches) {
+        await this.walkBranch(peer, shareId)
+        return
+      }
       const shares = await this.deps.fetchById(peer, [shareId])
       this.fetched += shares.length
       for (const share of shares) await this.deps.ingest(share, peer)

@@ -9,7 +9,8 @@ import { HeaderChain, type HeaderVerdict } from './header-chain'
 import type { ShareNode } from './node'
 import type { ShareChainRules } from './rules'
 import { ShareChain, type ShareChainOptions } from './share-chain'
-import type { Share } from './share-codec'
+import { decodeShare, type Share } from './share-codec'
+import { isZeroHash } from './share-info'
 import { checkSharePow } from './share-work'
 import type { TemplateAnnouncement } from './template'
 import { ShareValidator, type ShareMode } from './validator'
@@ -112,6 +113,21 @@ export class ShareLedger<Origin extends string = string> {
     }
     if (HISTORY_HEADER_IGNORES.has(verdict.reason)) return this.insert(share, id, bytes, false, origin)
     return { verdict, id, share }
+  }
+
+  /**
+   * Whether an encoded share's parent is held, or it has none (a first share): a branch fetched from a
+   * peer can be added from here (p2p parent fetcher). An undecodable share counts as connecting, so a
+   * walk stops there and the validator rejects it.
+   */
+  holdsParentOf(bytes: Uint8Array): boolean {
+    let share: Share
+    try {
+      share = decodeShare(bytes)
+    } catch {
+      return true
+    }
+    return isZeroHash(share.info.prevShareId) || this.chain.getById(share.info.prevShareId) !== undefined
   }
 
   private insert(share: Share, id: Uint8Array, bytes: Uint8Array, asRoot: boolean, origin: Origin): LedgerEntry {

@@ -6,10 +6,9 @@ import { bootstrap } from '@libp2p/bootstrap'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
-import type { PeerDiscovery, PeerId } from '@libp2p/interface'
+import type { PeerDiscovery, PeerId, PeerInfo } from '@libp2p/interface'
 import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
-import { pubsubPeerDiscovery } from '@libp2p/pubsub-peer-discovery'
 import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
@@ -38,6 +37,7 @@ import type { CatchUpResult, SharePeerNode } from '@otedama/shared/p2p'
 import { browserConnectionGater } from './gater'
 import { RelayHealthBook, type RelayLinkHealth } from './relay-health'
 import { RelayKeeper } from './relay-keeper'
+import { relayOnlyPubsubDiscovery } from './tab-discovery'
 import { WebRtcDialer } from './webrtc-dialer'
 
 /** Announce our WebRTC addresses on the discovery topic this often (ms). */
@@ -85,8 +85,10 @@ export async function createBrowserNode(options: BrowserNodeOptions, handlers: B
   const topics = networkTopics(options.network)
   const protocols = networkProtocols(options.network)
   const policy = createGossipScorePolicy(options.scorePolicy)
+  // Tabs seen on the discovery topic go to the WebRTC dialer only (tab-discovery.ts says why).
+  let onTabSighting: (info: PeerInfo) => void = () => undefined
   const peerDiscovery: Array<(components: any) => PeerDiscovery> = [
-    pubsubPeerDiscovery({ topics: [topics.discovery], interval: BROWSER_DISCOVERY_INTERVAL_MS })
+    relayOnlyPubsubDiscovery({ topics: [topics.discovery], interval: BROWSER_DISCOVERY_INTERVAL_MS }, (info) => onTabSighting(info))
   ]
   if (options.relays.length > 0) peerDiscovery.unshift(bootstrap({ list: options.relays }))
 
@@ -124,13 +126,13 @@ export async function createBrowserNode(options: BrowserNodeOptions, handlers: B
   const syncServer = handlers.syncSource === undefined ? undefined : new SyncServer(handlers.syncSource)
   const relays = new RelayKeeper(node)
   const webrtc = new WebRtcDialer(node)
+  onTabSighting = (info) => webrtc.sighted(info)
 
   return {
     peerId: node.peerId,
     libp2p: node,
     async start() {
       relays.start()
-      webrtc.start()
       await node.start()
       router.start()
       if (syncServer !== undefined) {
@@ -141,6 +143,7 @@ export async function createBrowserNode(options: BrowserNodeOptions, handlers: B
       void relays.check() // connect to the known relays now rather than at the first interval
     },
     async stop() {
+      webrtc.stop()
       relays.stop()
       router.stop()
       await node.stop()

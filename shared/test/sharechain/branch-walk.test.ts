@@ -1,0 +1,129 @@
+// Relays whose chains grew apart converge (shared/src/p2p/parent-fetcher.ts): a missing parent is
+// fetched as the whole branch back to our chain and added oldest first. Real shares and real ledgers on
+// both sides; the "peer" is the other ledger's chain served the way the sync protocol's window does.
+import { describe, expect, it } from 'vitest'
+import { ParentFetcher, type AncestorPage } from '../../src/p2p'
+import { ShareLedger, syncDepthShares, type ShareNode } from '../../src/sharechain'
+import { bytesToHex } from '../../src/primitives/bytes'
+import { CHECKPOINT_HEIGHT, addShare, fakeHash, testNet, testRules, type Net } from './fixtures'
+
+const rules = testRules({ windowShares: 20 })
+
+function ledgerOf(net: Net): ShareLedger {
+  const ledger = new ShareLedger({ rules, powLimit: (1n << 255n) - 1n, now: () => net.clock.now })
+  ledger.anchor({ hash: fakeHash('checkpoint'), height: CHECKPOINT_HEIGHT })
+  return ledger
+}
+
+/** `count` shares from a first share (prev all zero), all paying `payee`. */
+function chainOf(payee: string, count: number): { net: Net; nodes: ShareNode[] } {
+  const net = testNet(rules)
+  const nodes: ShareNode[] = [addShare(net, payee, { parent: undefined })]
+  for (let i = 1; i < count; i++) nodes.push(addShare(net, payee, { parent: nodes[i - 1] }))
+  return { net, nodes }
+}
+
+/** The sync protocol's window from a tip (newest first), over a ledger's chain; counts requests. */
+function servedBy(remote: ShareLedger): { fetchAncestors: (peer: string, tip: Uint8Array | undefined, skip: number, count: number) => Promise<AncestorPage>; requests: number[] } {
+  const requests: number[] = []
+  return {
+    requests,
+    fetchAncestors: async (_peer, tip, skip, count) => {
+      requests.push(count)
+      const from = tip === undefined ? remote.tip : remote.chain.getById(tip)
+      if (from === undefined) throw new Error('unknown-tip')
+      const shares = [...remote.chain.ancestors(from, skip + count)].slice(skip).map((n) => n.bytes)
+      return { shares, more: shares.length === count && from.height - skip - count >= 0, tip: from.id }
+    }
+  }
+}
+
+function fetcherFor(local: ShareLedger, remote: ShareLedger, byId = false) {
+  const served = servedBy(remote)
+  const ingest = async (share: Uint8Array): Promise<'accept' | 'reject' | 'ignore'> => {
+    const entry = local.add(share, 'synced', 'sync')
+    if (entry.verdict.kind === 'ignore' && entry.verdict.fetch !== undefined) fetcher.request(entry.verdict.fetch, 'remote')
+    return entry.verdict.kind
+  }
+  const fetcher: ParentFetcher<string> = new ParentFetcher<string>({
+    fetchById: async (_peer, ids) => ids.flatMap((id) => { const n = remote.chain.getById(id); return n === undefined ? [] : [n.bytes] }),
+    ingest,
+    ...(byId ? {} : { fetchAncestors: served.fetchAncestors, connects: (share: Uint8Array) => local.holdsParentOf(share), maxDepth: syncDepthShares(rules) })
+  })
+  return { fetcher, served }
+}
+
+/** A ledger holding a fixture chain (added as sync would). */
+function ledgerWith(chain: { net: Net; nodes: ShareNode[] }): ShareLedger {
+  const ledger = ledgerOf(chain.net)
+  for (const n of chain.nodes) expect(ledger.add(n.bytes, 'synced', 'sync').verdict.kind).toBe('accept')
+  return ledger
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !check(); i++) await new Promise((resolve) => setImmediate(resolve))
+}
+
+describe('branch walks: chains that grew apart converge', () => {
+  it('a relay on a lighter chain adopts the heavier one from a single unknown parent', async () => {
+    const heavy = ledgerWith(chainOf('alice', 40))
+    const light = ledgerWith(chainOf('bob', 25))
+    const { fetcher, served } = fetcherFor(light, heavy)
+    // The heavier chain's tip arrives by gossip: its parent is unknown here.
+    fetcher.request(heavy.tip!.parent!.id, 'remote')
+    await until(() => light.tip?.key === heavy.tip!.parent!.key)
+    expect(light.tip?.key).toBe(heavy.tip!.parent!.key)
+    // Every share of the heavy chain below that parent is held, and the light chain is still there as a branch.
+    expect(light.chain.size).toBe(25 + 39)
+    // Pages grew from a small first one instead of one request per share.
+    expect(served.requests.length).toBeLessThanOrEqual(3)
+    expect(served.requests[0]).toBe(16)
+  })
+
+  it('a relay on the heavier chain keeps its tip and holds the lighter branch', async () => {
+    const heavy = ledgerWith(chainOf('alice', 40))
+    const light = ledgerWith(chainOf('bob', 25))
+    const tipBefore = heavy.tip!.key
+    const { fetcher } = fetcherFor(heavy, light)
+    const result = await fetcher.walkBranch('remote', undefined) // linked to another relay: walk its best tip
+    expect(result).toMatchObject({ fetched: 25, connected: true, accept: 25, reject: 0 })
+    expect(heavy.tip!.key).toBe(tipBefore)
+  })
+
+  it('walking by id (one parent per request, nothing held early) gains one share per walk: the old failure', async () => {
+    const heavy = ledgerWith(chainOf('alice', 30))
+    const light = ledgerWith(chainOf('bob', 20))
+    const { fetcher } = fetcherFor(light, heavy, true)
+    fetcher.request(heavy.tip!.parent!.id, 'remote')
+    await until(() => false) // every fetch the rate limit allows, and its ingest, has finished
+    expect(fetcher.fetched).toBeGreaterThan(10)
+    expect(light.tip!.key).not.toBe(heavy.tip!.parent!.key)
+    expect(light.chain.size).toBeLessThanOrEqual(20 + 1) // at most the other chain's first share joined
+  })
+
+  it('a branch that does not connect within the depth is remembered: its next child costs one short page', async () => {
+    const heavy = ledgerWith(chainOf('alice', 30))
+    // A chain held only from a restored root (its first 10 shares pruned away): it cannot connect anywhere.
+    const source = chainOf('carol', 30)
+    const rooted = ledgerOf(source.net)
+    for (const n of source.nodes.slice(10)) rooted.add(n.bytes, 'synced', 'sync')
+    expect(rooted.chain.size).toBe(20)
+    const served = servedBy(rooted)
+    const ingested: string[] = []
+    const fetcher = new ParentFetcher<string>({
+      fetchById: async () => [],
+      ingest: async (share) => { ingested.push(bytesToHex(share)); return heavy.add(share, 'synced', 'sync').verdict.kind },
+      fetchAncestors: served.fetchAncestors,
+      connects: (share) => heavy.holdsParentOf(share)
+    })
+    const first = await fetcher.walkBranch('remote', source.nodes[28].id)
+    expect(first).toMatchObject({ fetched: 19, connected: false, accept: 0 })
+    expect(ingested).toHaveLength(0) // nothing from a branch that cannot join
+    const requestsBefore = served.requests.length
+    const second = await fetcher.walkBranch('remote', source.nodes[29].id)
+    expect(second).toMatchObject({ fetched: 1, connected: false })
+    expect(served.requests.length - requestsBefore).toBe(1)
+    expect(fetcher.unconnected).toBe(2)
+    expect(heavy.chain.size).toBe(30)
+  })
+})
