@@ -17,6 +17,7 @@ import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import {
   createGossipScorePolicy,
+  fetchAncestorPage,
   fetchWindow,
   GossipRouter,
   networkProtocols,
@@ -48,6 +49,8 @@ export interface PeerObservations {
   shareArrivals: Map<string, number>
   /** Verdicts by "topic kind[:reason]" (e.g. "share accept", "share ignore:stale"). */
   verdicts: Record<string, number>
+  /** The first live shares ignored for an unknown parent ("height <h> parent <id prefix>"), for a failing run's report. */
+  unknownParents: string[]
 }
 
 export function wallNowMs (): number {
@@ -62,6 +65,9 @@ class MemoryOutboxStore implements OutboxStore {
   async listOutbox (): Promise<OutboxEntry[]> { return [...this.entries.values()] }
   async recordHistory (_entry: HistoryEntry): Promise<void> {}
 }
+
+/** Unknown-parent shares noted per peer. */
+const MAX_NOTED_UNKNOWN_PARENTS = 5
 
 async function createNodeNetwork (init: BrowserNetworkInit, seen: PeerObservations): Promise<BrowserNetwork> {
   const topics = networkTopics(init.network)
@@ -81,6 +87,10 @@ async function createNodeNetwork (init: BrowserNetworkInit, seen: PeerObservatio
     ;(seen.validations[kind] ??= []).push([performance.timeOrigin + t1, t1 - t0])
     const tally = `${kind} ${verdict.kind}${verdict.kind === 'accept' ? '' : `:${verdict.reason}`}`
     seen.verdicts[tally] = (seen.verdicts[tally] ?? 0) + 1
+    if (kind === 'share' && verdict.kind === 'ignore' && verdict.reason === 'unknown-parent' && seen.unknownParents.length < MAX_NOTED_UNKNOWN_PARENTS) {
+      const info = decodeShare(bytes).info
+      seen.unknownParents.push(`height ${info.shareHeight} parent ${bytesToHex(info.prevShareId).slice(0, 12)}`)
+    }
     return verdict
   }
   const pubsub = node.services.pubsub as unknown as PubSubLike<PeerId> & { getSubscribers(topic: string): unknown[] }
@@ -94,7 +104,23 @@ async function createNodeNetwork (init: BrowserNetworkInit, seen: PeerObservatio
   const relayAddr = multiaddr(init.relayAddrs[0])
   const open = async (): Promise<FrameStream> => (await node.dialProtocol(relayAddr, protocols.sync)) as unknown as FrameStream
   const fetchById = async (_peer: PeerId, ids: Uint8Array[]): Promise<Uint8Array[]> => (await requestSync(await open(), { kind: 'byId', ids })).shares
-  const parents = new ParentFetcher<PeerId>({ fetchById, ingest: (share, from) => router.ingest('share', share, from) })
+  // As the tab's node does (web/src/p2p/browser-node.ts): missing parents come as whole branches, added as synced history.
+  const { syncedShare, shareConnects, branchDepth } = init
+  const parents: ParentFetcher<PeerId> = new ParentFetcher<PeerId>(
+    syncedShare === undefined || shareConnects === undefined
+      ? { fetchById, ingest: (share, from) => router.ingest('share', share, from) }
+      : {
+          fetchById,
+          fetchAncestors: async (_peer, tip, skip, count) => await fetchAncestorPage(open, tip, skip, count),
+          connects: shareConnects,
+          ...(branchDepth !== undefined ? { maxDepth: branchDepth } : {}),
+          ingest: async (share, from) => {
+            const verdict = await timed('share', syncedShare)(share, from)
+            if (verdict.kind === 'ignore' && verdict.fetch !== undefined) parents.request(verdict.fetch, from)
+            return verdict.kind
+          }
+        }
+  )
   router.on('share', (bytes) => {
     const key = shareKey(bytes)
     if (!seen.shareArrivals.has(key)) seen.shareArrivals.set(key, wallNowMs())
@@ -142,7 +168,7 @@ export interface ScenarioPeer {
  * through a delay proxy), exactly as a tab joins: status, current work over HTTP, window sync, gossip.
  */
 export async function startScenarioPeer (origin: string, status: RelayStatus, wsAddr: string): Promise<ScenarioPeer> {
-  const seen: PeerObservations = { validations: {}, shareArrivals: new Map(), verdicts: {} }
+  const seen: PeerObservations = { validations: {}, shareArrivals: new Map(), verdicts: {}, unknownParents: [] }
   const session = new PeerSession(origin, { ...status, multiaddrs: [wsAddr] }, {
     createNetwork: async (init) => await createNodeNetwork(init, seen),
     fetchWork: fetchRelayWork,

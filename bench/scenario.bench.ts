@@ -21,7 +21,9 @@
 // peers; CPU and RSS of every process from /proc each second. Then each relay's share chain is read
 // back: the shares the rigs found must be in all three. Exits non-zero when something did not happen
 // at all (no accepted submit, no chain share, a share reaching no peer, no validation).
-// Knobs: OTEDAMA_BENCH_SCENARIO_SECONDS (each phase, default 45), OTEDAMA_BENCH_SCENARIO_RIGS (default 50).
+// Knobs: OTEDAMA_BENCH_SCENARIO_SECONDS (each phase, default 45), OTEDAMA_BENCH_SCENARIO_RIGS (default 50),
+// OTEDAMA_BENCH_SCENARIO_PEERS (default 50), OTEDAMA_BENCH_SCENARIO_RELAY_LOG (the relays' log level, default
+// error; their last output and each peer's chain are printed on a failure).
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
@@ -34,7 +36,7 @@ const RELAYS = 3
 /** Rigs (one hash thread each): each thread is a worker with its own V8 heap (~30 MiB) and module load. */
 const RIGS = Number(process.env.OTEDAMA_BENCH_SCENARIO_RIGS ?? 50)
 const RIG_PROCESSES = 2
-const PEERS = 50
+const PEERS = Number(process.env.OTEDAMA_BENCH_SCENARIO_PEERS ?? 50)
 const PEER_PROCESSES = 2
 /** The fleet hashes on this much of one core in all (each rig's thread at FLEET_CORES / RIGS of the time): enough for chain shares at the 10 s target on a loaded machine, half the machine at most. */
 const FLEET_CORES = 1
@@ -48,6 +50,10 @@ const PEER_JOIN_RETRY_MS = 1000
 const PHASE_SECONDS = Number(process.env.OTEDAMA_BENCH_SCENARIO_SECONDS ?? 45)
 /** Longest wait for the rigs' first share in every relay's chain (ms), and the polling step (ms). */
 const FIRST_SHARE_TIMEOUT_MS = 60_000
+/** The devnet counts as past its fast start when no block came for this long (ms), about a share interval. */
+const DEVNET_SETTLED_MS = 10_000
+/** Longest wait for that (ms). */
+const DEVNET_SETTLE_TIMEOUT_MS = 300_000
 const STATUS_POLL_MS = 500
 /** Time for the mesh to form and the rigs to reach steady work before the first phase (ms). */
 const WARMUP_MS = 10_000
@@ -116,12 +122,16 @@ interface PeerReport {
   /** Every validator call: wall-clock ms, duration ms, topic. */
   validations: Array<[number, number, string]>
   verdicts: Record<string, number>
+  /** The peer's share chain at the report: tip height, shares held, shares held back (waiting for a parent or block). */
+  chain: { tipHeight: number | null; size: number }
+  /** The first live shares it ignored for an unknown parent: their height and parent id. */
+  unknownParents: string[]
 }
 
 async function peerChild (assignments: PeerAssignment[]): Promise<void> {
   const { setLogLevel } = await import('@otedama/shared/log')
   const { startScenarioPeer } = await import('./scenario-peer')
-  setLogLevel('error')
+  setLogLevel(process.env.OTEDAMA_BENCH_SCENARIO_RELAY_LOG === undefined ? 'error' : 'warn')
   const peers: Array<{ a: PeerAssignment; peer: Awaited<ReturnType<typeof startScenarioPeer>> }> = []
   for (const a of assignments) {
     // A loaded relay may refuse a dial (its per-host inbound rate, a slow handshake): a tab retries too.
@@ -148,7 +158,8 @@ async function peerChild (assignments: PeerAssignment[]): Promise<void> {
       const reports: PeerReport[] = peers.map(({ a, peer }) => {
         const validations: PeerReport['validations'] = []
         for (const [kind, list] of Object.entries(peer.seen.validations)) for (const [at, ms] of list) validations.push([at, ms, kind])
-        return { relay: a.relay, arrivals: [...peer.seen.shareArrivals], validations, verdicts: peer.seen.verdicts }
+        const chain = { tipHeight: peer.session.state.tip?.height ?? null, size: peer.session.state.chain.size }
+        return { relay: a.relay, arrivals: [...peer.seen.shareArrivals], validations, verdicts: peer.seen.verdicts, chain, unknownParents: peer.seen.unknownParents }
       })
       process.send?.({ reports })
     }
@@ -269,7 +280,7 @@ async function main (): Promise<void> {
     const bootstrap = peerIds.map((id, i) => `/ip4/127.0.0.1/tcp/${relayProxies[i].port}/p2p/${id}`)
     const relay = await spawnRelay(dirs[r], {
       ports: ports[r],
-      env: { OTEDAMA_LOG: 'error', ...(bootstrap.length > 0 ? { OTEDAMA_BOOTSTRAP_NODES: bootstrap.join(',') } : {}) }
+      env: { OTEDAMA_LOG: process.env.OTEDAMA_BENCH_SCENARIO_RELAY_LOG ?? 'error', ...(bootstrap.length > 0 ? { OTEDAMA_BOOTSTRAP_NODES: bootstrap.join(',') } : {}) }
     })
     relays.push(relay)
     meter.add(`relay`, relay.child.pid as number)
@@ -286,6 +297,29 @@ async function main (): Promise<void> {
   // as a tab joining a running pool does (a share built on a block older than the tab's header anchor is
   // only taken through the window, never as live gossip).
   type Status = PeerAssignment['status'] & { peerId: string; peers: number; shareChain: { shares: number }; source: { height: number } }
+  // A fresh devnet starts at its easiest block target and hardens it by at most ×1.5 a block: for its first
+  // ~40 blocks blocks come every second or faster, relays race each other's blocks and most shares go
+  // stale against a moving block. The claims are about a running pool: wait until the devnet's blocks
+  // come no faster than the share interval (no new block for DEVNET_SETTLED_MS) before peers join.
+  const devnetDeadline = performance.now() + DEVNET_SETTLE_TIMEOUT_MS
+  let lastHeight = -1
+  let lastHeightAt = performance.now()
+  for (;;) {
+    const heights = await Promise.all(relays.map(async (r) => (await r.get<Status>('/api/v1/status')).source.height))
+    const top = Math.max(...heights)
+    if (top !== lastHeight) {
+      lastHeight = top
+      lastHeightAt = performance.now()
+    } else if (performance.now() - lastHeightAt >= DEVNET_SETTLED_MS) {
+      stage(`devnet settled at height ${top} (no block for ${DEVNET_SETTLED_MS / 1000} s)`)
+      break
+    }
+    if (performance.now() > devnetDeadline) {
+      stage(`devnet blocks still come faster than every ${DEVNET_SETTLED_MS / 1000} s at height ${top}; going on`)
+      break
+    }
+    await sleep(STATUS_POLL_MS)
+  }
   const chainDeadline = performance.now() + FIRST_SHARE_TIMEOUT_MS
   let statuses: Status[] = []
   let tips: string[] = []
@@ -496,6 +530,11 @@ async function main (): Promise<void> {
   }
   process.stdout.write(JSON.stringify(json) + '\n')
   if (problems.length > 0) {
+    // With OTEDAMA_BENCH_SCENARIO_RELAY_LOG (a log level), the relays' last output says why.
+    if (process.env.OTEDAMA_BENCH_SCENARIO_RELAY_LOG !== undefined) {
+      relays.forEach((r, i) => process.stderr.write(`--- relay ${i} (last output)\n${r.output()}\n`))
+      for (const rep of reports.slice(0, 6)) process.stderr.write(`--- a peer of relay ${rep.relay}: tip height ${rep.chain.tipHeight}, ${rep.chain.size} shares; unknown parents: ${rep.unknownParents.join(', ')}\n`)
+    }
     process.stderr.write(`scenario FAILED:\n  ${problems.join('\n  ')}\n`)
     process.exit(1)
   }

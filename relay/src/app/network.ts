@@ -56,9 +56,7 @@ export async function startNetwork (parts: NetworkParts): Promise<{ node: RelayN
       bestTip: () => pool.chain.tip?.id,
       window: (tip, skip, count) => {
         const from = pool.chain.getById(tip)
-        if (from === undefined) return undefined
-        const shares = [...pool.chain.ancestors(from, skip + count)].slice(skip).map((n) => n.bytes)
-        return { shares, more: shares.length === count && from.height - skip - count >= 0 }
+        return from === undefined ? undefined : pool.chain.syncPage(from, skip, count)
       },
       sharesById: (ids) => ids.flatMap((id) => { const n = pool.chain.getById(id); return n === undefined ? [] : [n.bytes] })
     },

@@ -23,6 +23,7 @@ import { createLogger } from '@otedama/shared/log'
 import { errorMessage } from '@otedama/shared/util'
 import {
   createGossipScorePolicy,
+  fetchAncestorPage,
   fetchWindow,
   GossipRouter,
   ParentFetcher,
@@ -251,10 +252,8 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
       return 'ignore'
     }
   }
-  const fetchAncestors = async (peer: PeerId, tip: Uint8Array | undefined, skip: number, count: number): Promise<AncestorPage> => {
-    const reply = await requestSync(await open(peer, protocols.sync)(), { kind: 'window', tip, skip, count })
-    return { shares: reply.shares, more: reply.more, tip: reply.shares.length > 0 ? reply.tip : undefined }
-  }
+  const fetchAncestors = async (peer: PeerId, tip: Uint8Array | undefined, skip: number, count: number): Promise<AncestorPage> =>
+    await fetchAncestorPage(open(peer, protocols.sync), tip, skip, count)
   const parents = new ParentFetcher<PeerId>({
     fetchById,
     ingest: ingestSynced,

@@ -66,9 +66,7 @@ async function startLedgerNode(ledger: ShareLedger, bootstrap: string[] = []): P
         bestTip: () => ledger.tip?.id,
         window(tip, skip, count): WindowPage | undefined {
           const from = ledger.chain.getById(tip)
-          if (from === undefined) return undefined
-          const shares = [...ledger.chain.ancestors(from, skip + count)].slice(skip).map((n) => n.bytes)
-          return { shares, more: shares.length === count && from.height - skip - count >= 0 }
+          return from === undefined ? undefined : ledger.chain.syncPage(from, skip, count)
         },
         sharesById: (ids) => ids.flatMap((id) => { const n = ledger.chain.getById(id); return n === undefined ? [] : [n.bytes] })
       }

@@ -226,3 +226,13 @@ export async function requestTemplate(stream: FrameStream, templateId: Uint8Arra
     clearTimer(deadline)
   }
 }
+
+/**
+ * The window from a given share backwards (skip, count), as the parent fetcher's branch walks read it:
+ * one request per page, the tip the page was walked from (a peer names its best tip when asked for none).
+ */
+export async function fetchAncestorPage(openStream: () => Promise<FrameStream>, tip: Uint8Array | undefined, skip: number, count: number): Promise<{ shares: Uint8Array[]; more: boolean; tip?: Uint8Array }> {
+  const reply = await requestSync(await openStream(), { kind: 'window', tip, skip, count })
+  return reply.shares.length > 0 ? { shares: reply.shares, more: reply.more, tip: reply.tip } : { shares: [], more: false }
+}
+

@@ -335,6 +335,26 @@ export class ShareChain {
     for (let i = 0; i < limit && n; i++, n = n.parent) yield n
   }
 
+  /**
+   * One page of a sync reply: `from` and its ancestors, newest first, each share followed by the
+   * uncles it names; `skip` and `count` count over that list. Added oldest first, every uncle then comes
+   * after its parent (an ancestor of the naming share) and before the share that names it, so a joiner
+   * holding the whole chain can judge every uncle rule. A window without the uncles cannot be added
+   * past the first share that names one (README "Sync and history").
+   */
+  syncPage(from: ShareNode, skip: number, count: number): { shares: Uint8Array[]; more: boolean } {
+    const shares: Uint8Array[] = []
+    let index = 0
+    for (let n: ShareNode | undefined = from; n !== undefined; n = n.parent) {
+      for (let u = -1; u < n.uncles.length; u++) {
+        if (index++ < skip) continue
+        if (shares.length === count) return { shares, more: true }
+        shares.push((u < 0 ? n : n.uncles[u]).bytes)
+      }
+    }
+    return { shares, more: false }
+  }
+
   private setTip(node: ShareNode): number {
     const old = this.tipNode
     let depth = 0

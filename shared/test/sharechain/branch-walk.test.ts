@@ -32,8 +32,7 @@ function servedBy(remote: ShareLedger): { fetchAncestors: (peer: string, tip: Ui
       requests.push(count)
       const from = tip === undefined ? remote.tip : remote.chain.getById(tip)
       if (from === undefined) throw new Error('unknown-tip')
-      const shares = [...remote.chain.ancestors(from, skip + count)].slice(skip).map((n) => n.bytes)
-      return { shares, more: shares.length === count && from.height - skip - count >= 0, tip: from.id }
+      return { ...remote.chain.syncPage(from, skip, count), tip: from.id }
     }
   }
 }

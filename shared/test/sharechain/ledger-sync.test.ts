@@ -70,4 +70,32 @@ describe('ledger sync', () => {
     const v = late.add(bad, 'synced', 'sync').verdict
     expect(v).toMatchObject({ kind: 'reject', reason: 'pow' })
   })
+
+  it('a window with uncles syncs whole: each uncle comes with the share that names it (ShareChain.syncPage)', () => {
+    const net = testNet(testRules({ windowShares: 20 }))
+    const root = addShare(net, 'p0', { parent: undefined })
+    const winner = addShare(net, 'p1', { parent: root })
+    const loser = addShare(net, 'p2', { parent: root }) // lost the race at height 1
+    let tip = addShare(net, 'p0', { parent: winner })
+    expect(tip.uncles).toEqual([loser])
+    for (let i = 0; i < 5; i++) tip = addShare(net, `p${i % 3}`, { parent: tip })
+    // The main chain alone (what a window of ancestors held): the share naming the uncle cannot join.
+    const mainOnly = joiner(net)
+    const ancestorsOnly = [...net.chain.ancestors(tip, 100)].reverse()
+    const verdicts = ancestorsOnly.map((n) => mainOnly.add(n.bytes, 'synced', 'sync').verdict)
+    expect(verdicts[2]).toMatchObject({ kind: 'ignore', reason: 'unknown-parent' }) // names the uncle it lacks
+    // Pages with the uncles, fetched in pieces of 3 as a joiner pages through a reply.
+    const late = joiner(net)
+    const page: Uint8Array[] = []
+    for (let skip = 0, more = true; more; skip += 3) {
+      const reply = net.chain.syncPage(tip, skip, 3)
+      page.push(...reply.shares)
+      more = reply.more
+    }
+    expect(page).toHaveLength(ancestorsOnly.length + 1)
+    for (const bytes of page.reverse()) expect(late.add(bytes, 'synced', 'sync').verdict).toEqual({ kind: 'accept' })
+    expect(late.tip?.key).toBe(tip.key)
+    expect(late.chain.getById(loser.id)).toBeDefined()
+    expect(late.chain.tipWindow().totalWeight).toBe(net.chain.tipWindow().totalWeight)
+  })
 })

@@ -16,6 +16,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import {
   createGossipScorePolicy,
+  fetchAncestorPage,
   fetchWindow,
   GossipRouter,
   networkProtocols,
@@ -64,6 +65,15 @@ export interface BrowserNodeHandlers {
   validators: Partial<Record<ValidatedTopicKind, MessageValidator<PeerId>>>
   /** Browsers may also answer sync (their share chain) so peers can fetch parents from them. */
   syncSource?: ShareSyncSource
+  /**
+   * With both: a missing parent is fetched as the branch back to our chain and added oldest first as
+   * synced history (shared/src/p2p/parent-fetcher.ts), not parent by parent through the live validator,
+   * whose freshness rules turn away the older shares of a branch another relay's miners built.
+   */
+  syncedShare?: MessageValidator<PeerId>
+  shareConnects?: (share: Uint8Array) => boolean
+  /** Deepest branch walk in shares (the share chain's syncDepthShares). */
+  branchDepth?: number
 }
 
 export interface BrowserNode extends SharePeerNode {
@@ -122,7 +132,23 @@ export async function createBrowserNode(options: BrowserNodeOptions, handlers: B
     (await node.dialProtocol(peer, protocols.sync)) as unknown as FrameStream
   const fetchById = async (peer: PeerId | Multiaddr, ids: Uint8Array[]): Promise<Uint8Array[]> =>
     (await requestSync(await open(peer)(), { kind: 'byId', ids })).shares
-  const parents = new ParentFetcher<PeerId>({ fetchById, ingest: (share, from) => router.ingest('share', share, from) })
+  const { syncedShare, shareConnects, branchDepth } = handlers
+  const parents: ParentFetcher<PeerId> = new ParentFetcher<PeerId>(
+    syncedShare === undefined || shareConnects === undefined
+      ? { fetchById, ingest: (share, from) => router.ingest('share', share, from) }
+      : {
+          fetchById,
+          fetchAncestors: async (peer, tip, skip, count) => await fetchAncestorPage(open(peer), tip, skip, count),
+          connects: shareConnects,
+          ...(branchDepth !== undefined ? { maxDepth: branchDepth } : {}),
+          ingest: async (share, from) => {
+            const verdict = await syncedShare(share, from)
+            // An uncle it names is missing: fetch that one too.
+            if (verdict.kind === 'ignore' && verdict.fetch !== undefined) parents.request(verdict.fetch, from)
+            return verdict.kind
+          }
+        }
+  )
   const syncServer = handlers.syncSource === undefined ? undefined : new SyncServer(handlers.syncSource)
   const relays = new RelayKeeper(node)
   const webrtc = new WebRtcDialer(node)

@@ -24,7 +24,10 @@ export async function createLibp2pNetwork (init: BrowserNetworkInit): Promise<Br
     { network: init.network, relays: init.relayAddrs, allowInsecure: init.allowInsecureLocal, iceServers: [] },
     {
       validators: Object.fromEntries(Object.entries(init.validators).map(([kind, v]) => [kind, watch(kind, v)])),
-      ...(init.syncSource !== undefined ? { syncSource: init.syncSource } : {})
+      ...(init.syncSource !== undefined ? { syncSource: init.syncSource } : {}),
+      ...(init.syncedShare !== undefined ? { syncedShare: watch('share', init.syncedShare) } : {}),
+      ...(init.shareConnects !== undefined ? { shareConnects: init.shareConnects } : {}),
+      ...(init.branchDepth !== undefined ? { branchDepth: init.branchDepth } : {})
     }
   )
   scored = (kind, id, verdict) => {

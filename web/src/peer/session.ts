@@ -125,7 +125,11 @@ export class PeerSession {
         template: (bytes) => this.quorum.takeSignedTemplate(bytes),
         attest: (bytes) => this.quorum.takeAttestation(bytes)
       },
-      syncSource: this.syncSource()
+      syncSource: this.syncSource(),
+      // Fetched parents join as synced history, the whole branch at once (shared/src/p2p/parent-fetcher.ts).
+      syncedShare: (bytes) => this.state.addSynced(bytes).verdict,
+      shareConnects: (bytes) => this.state.holdsParentOf(bytes),
+      branchDepth: syncDepthShares(this.state.rules)
     })
     this.network = network
     network.onRelayConnected(() => {
@@ -277,8 +281,17 @@ export class PeerSession {
       return
     }
     let accepted = 0
-    for (let i = shares.length - 1; i >= 0; i--) if (this.state.addSynced(shares[i]).verdict.kind === 'accept') accepted++
-    log.info(`synced ${accepted} of ${shares.length} window shares; tip height ${this.state.tip?.height ?? '-'}`)
+    let firstRefused: string | undefined
+    for (let i = shares.length - 1; i >= 0; i--) {
+      const { verdict, share } = this.state.addSynced(shares[i])
+      if (verdict.kind === 'accept') accepted++
+      else if (firstRefused === undefined && !(verdict.kind === 'ignore' && verdict.reason === 'duplicate')) {
+        firstRefused = `${verdict.kind} ${verdict.reason}${verdict.detail !== undefined ? ` (${verdict.detail})` : ''} at height ${share?.info.shareHeight ?? '?'}`
+      }
+    }
+    const refused = firstRefused === undefined ? '' : `; first one not taken: ${firstRefused}`
+    if (firstRefused !== undefined) log.warn(`synced ${accepted} of ${shares.length} window shares; tip height ${this.state.tip?.height ?? '-'}${refused}`)
+    else log.info(`synced ${accepted} of ${shares.length} window shares; tip height ${this.state.tip?.height ?? '-'}`)
   }
 
   /**
@@ -341,9 +354,7 @@ export class PeerSession {
       bestTip: () => chain.tip?.id,
       window: (tip, skip, count) => {
         const from = chain.get(bytesToHex(tip))
-        if (from === undefined) return undefined
-        const nodes = [...chain.ancestors(from, skip + count + 1)]
-        return { shares: nodes.slice(skip, skip + count).map((n) => n.bytes), more: nodes.length > skip + count }
+        return from === undefined ? undefined : chain.syncPage(from, skip, count)
       },
       sharesById: (ids) => ids.map((id) => chain.getById(id)?.bytes).filter((b): b is Uint8Array => b !== undefined)
     }

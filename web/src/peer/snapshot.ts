@@ -87,7 +87,8 @@ export function takeSnapshot (state: ShareState): ShareSnapshot {
   const shares: Uint8Array[] = []
   const tip = state.tip
   const maxShares = Math.min(state.rules.windowShares, SNAPSHOT_MAX_SHARES)
-  if (tip !== undefined) for (const node of state.chain.ancestors(tip, maxShares)) shares.push(node.bytes)
+  // With the uncles each share names (restored oldest first, an uncle precedes the share naming it).
+  if (tip !== undefined) shares.push(...state.chain.syncPage(tip, 0, maxShares).shares)
   const headers: Uint8Array[] = []
   const chain = state.headers
   if (chain !== undefined) {
