@@ -8,7 +8,7 @@ import { freePorts } from './litecoind'
 const RELAY_READY_TIMEOUT_MS = 60_000
 const READY_POLL_MS = 100
 /** Output kept for error messages (chars). */
-const MAX_OUTPUT_CHARS = 20_000
+const MAX_OUTPUT_CHARS = Number(process.env.OTEDAMA_RELAY_OUTPUT_CHARS ?? 20_000)
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url))
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))

@@ -23,6 +23,28 @@ function meshSize(n: TestNode): number {
   return pubsub.mesh.get(topics.share)?.size ?? 0
 }
 
+function meshOf(n: TestNode): Set<string> {
+  const pubsub = n.node.libp2p.services.pubsub as unknown as { mesh: Map<string, Set<string>> }
+  return pubsub.mesh.get(topics.share) ?? new Set()
+}
+
+/**
+ * The share mesh has settled: every mesh link is held from both ends (each GRAFT was answered) and the
+ * links join all nodes into one graph. Before that a share published at once can miss a node that is
+ * still grafting: nobody has it in their mesh yet, and by the time it joins, the share has left the
+ * message cache that IHAVE gossip draws from (what a late joiner's window sync is for).
+ */
+function meshSettled(nodes: TestNode[]): boolean {
+  const ids = nodes.map((n) => n.node.peerId.toString())
+  const meshes = new Map(nodes.map((n, i) => [ids[i], meshOf(n)]))
+  for (const [id, mesh] of meshes) for (const other of mesh) if (meshes.has(other) && !meshes.get(other)!.has(id)) return false
+  const reached = new Set([ids[0]])
+  for (const frontier = [ids[0]]; frontier.length > 0;) {
+    for (const next of meshes.get(frontier.pop()!) ?? []) if (meshes.has(next) && !reached.has(next)) { reached.add(next); frontier.push(next) }
+  }
+  return reached.size === ids.length
+}
+
 function hasShare(n: TestNode, share: Uint8Array): boolean {
   return n.received.some((s) => bytesToHex(s) === bytesToHex(share))
 }
@@ -40,6 +62,7 @@ describe('relay gossip network (3 relays, Node peers, loopback)', () => {
     // Peers attach over WebSockets, as browsers do: one per relay.
     peers = await Promise.all(relays.map((r) => startTestNode({ bootstrap: [wsAddr(r.node)] })))
     await waitFor('share-topic meshes', () => all().every((n) => meshSize(n) >= 1))
+    await waitFor('the share mesh to settle (links held from both ends, one connected graph)', () => meshSettled(all()), 15_000)
   })
 
   afterAll(async () => {
@@ -51,7 +74,10 @@ describe('relay gossip network (3 relays, Node peers, loopback)', () => {
       const share = mineTestShare(`propagation from ${origin.node.peerId.toString()}`)
       await publishOwnShare(origin, share)
       const others = all().filter((n) => n !== origin)
-      await waitFor('share everywhere', () => others.every((n) => hasShare(n, share)))
+      await waitFor('share everywhere', () => others.every((n) => hasShare(n, share))).catch((err: Error) => {
+        const missing = others.filter((n) => !hasShare(n, share)).map((n) => n.node.peerId.toString())
+        throw new Error(`${err.message}: missing at ${missing.join(', ')}; mesh settled now: ${meshSettled(all())}`)
+      })
       expect(hasShare(origin, share)).toBe(false) // no echo to the publisher
     }
   })
