@@ -2,10 +2,10 @@ import type { PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { base58 } from '@scure/base'
 import { createLogger } from '@otedama/shared/log'
-import { equalBytes } from '@otedama/shared/primitives'
+import { decodeHeader, equalBytes } from '@otedama/shared/primitives'
 import { reject, type Verdict } from '@otedama/shared/p2p'
 import { syncDepthShares } from '@otedama/shared/sharechain'
-import { createRelayNode, type RelayNode } from '../p2p'
+import { createRelayNode, type DevnetBlockSync, type RelayNode } from '../p2p'
 import type { RelayP2pConfig } from '../p2p/config'
 import { joinDevnetBlock, splitDevnetBlock, type DevnetTemplateSource } from '../devnet'
 import { meetsBlockTarget } from '../work/block-from-share'
@@ -52,6 +52,7 @@ export async function startNetwork (parts: NetworkParts): Promise<{ node: RelayN
     syncedShare: async (bytes) => (await pool.receiveShare(bytes, 'network', 'synced')).verdict,
     shareConnects: (bytes) => pool.ledger.holdsParentOf(bytes),
     branchDepth: syncDepthShares(pool.rules),
+    ...(devnet !== undefined ? { devnetBlocks: devnetBlockSync(devnet) } : {}),
     syncSource: {
       bestTip: () => pool.chain.tip?.id,
       window: (tip, skip, count) => {
@@ -86,6 +87,44 @@ export async function startNetwork (parts: NetworkParts): Promise<{ node: RelayN
       for (const off of offs) off()
       await node.stop()
     }
+  }
+}
+
+/** Deepest devnet block walk: a day of one-minute blocks. */
+const DEVNET_BLOCK_SYNC_DEPTH = 1440
+
+/**
+ * The embedded devnet's blocks for the devnet-blocks protocol: a relay that missed blocks (it started
+ * later, or one arrived before its parent and the parent never came) fetches them back to its chain,
+ * instead of mining a fork of its own on which every other relay's shares are `unknown-block`.
+ */
+export function devnetBlockSync (devnet: DevnetTemplateSource): DevnetBlockSync {
+  const chain = devnet.chain
+  return {
+    source: {
+      bestTip: () => chain.tip().hash,
+      window: (tip, skip, count) => {
+        let block = chain.get(tip)
+        if (block === undefined) return undefined
+        const blocks: Uint8Array[] = []
+        for (let i = 0; block !== undefined; i++, block = block.parent) {
+          if (block.parent === undefined) break // genesis: every relay holds it
+          if (i >= skip + count) return { shares: blocks, more: true }
+          if (i >= skip) blocks.push(joinDevnetBlock(block.header80, block.coinbaseLegacy))
+        }
+        return { shares: blocks, more: false }
+      },
+      sharesById: (ids) => ids.flatMap((id) => { const b = chain.get(id); return b === undefined ? [] : [joinDevnetBlock(b.header80, b.coinbaseLegacy)] })
+    },
+    connects: (bytes) => {
+      const block = splitDevnetBlock(bytes)
+      return block === undefined || chain.get(decodeHeader(block.header80).prevHash) !== undefined
+    },
+    ingest: async (bytes) => {
+      const block = splitDevnetBlock(bytes)
+      return block === undefined ? reject('decode') : await devnet.acceptBlock(block.header80, block.coinbaseLegacy, 'network')
+    },
+    maxDepth: DEVNET_BLOCK_SYNC_DEPTH
   }
 }
 

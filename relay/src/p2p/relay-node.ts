@@ -21,6 +21,7 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { createLogger } from '@otedama/shared/log'
 import { errorMessage } from '@otedama/shared/util'
+import { sha256d } from '@otedama/shared/primitives'
 import {
   createGossipScorePolicy,
   fetchAncestorPage,
@@ -37,12 +38,14 @@ import {
   type AncestorPage,
   type FrameStream,
   type FullTemplateSource,
+  MAX_BLOCK_MESSAGE_BYTES,
   MAX_GOSSIP_DATA_BYTES,
   type GossipMetrics,
   type MessageValidator,
   type PubSubLike,
   type ShareSyncSource,
   type ValidatedTopicKind,
+  type Verdict,
   type VerdictKind
 } from '@otedama/shared/p2p'
 import {
@@ -88,10 +91,26 @@ export interface RelayNodeHandlers {
   shareConnects?: (share: Uint8Array) => boolean
   /** Deepest branch walk in shares (the share chain's syncDepthShares). */
   branchDepth?: number
+  /**
+   * devnet only: the embedded chain's blocks, served on the devnet-blocks protocol (the sync protocol's
+   * framing) and fetched back to our chain when a block's parent is missing or on linking to a relay.
+   */
+  devnetBlocks?: DevnetBlockSync
   /** Serves /otedama/<net>/template/1 when given (committee members fetch full templates). */
   templateSource?: FullTemplateSource
   /** Extra score from the application (P5), e.g. reputation of relays; 0 by default. */
   appSpecificScore?: (peerId: string) => number
+}
+
+export interface DevnetBlockSync {
+  /** Our blocks as sync items (header + legacy coinbase, as on the block topic), by hash. */
+  source: ShareSyncSource
+  /** Whether we hold a fetched block's parent. */
+  connects(block: Uint8Array): boolean
+  /** Checks and adds a fetched block (the block topic's validator). */
+  ingest(block: Uint8Array, from: PeerId): Promise<Verdict>
+  /** Deepest walk back, in blocks. */
+  maxDepth: number
 }
 
 export interface RelayNodeMetrics {
@@ -217,7 +236,7 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
     topics,
     validators: handlers.validators,
     graylistThreshold: policy.graylistThreshold,
-    onFetchNeeded: (shareId, from) => parents.request(shareId, from),
+    onFetchNeeded: (id, from, kind) => (kind === 'block' && blockParents !== undefined ? blockParents : parents).request(id, from),
     floodGuard: config.floodGuard,
     onGraylisted: (peer, score) => {
       banAndHangUp(peer)
@@ -260,20 +279,42 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
     ...(handlers.shareConnects !== undefined ? { fetchAncestors, connects: handlers.shareConnects } : {}),
     ...(handlers.branchDepth !== undefined ? { maxDepth: handlers.branchDepth } : {})
   })
+  const devnetBlocks = handlers.devnetBlocks
+  const blockParents: ParentFetcher<PeerId> | undefined = devnetBlocks === undefined
+    ? undefined
+    : new ParentFetcher<PeerId>({
+        fetchById: async (peer, ids) => (await requestSync(await open(peer, protocols.devnetBlocks)(), { kind: 'byId', ids }, MAX_BLOCK_MESSAGE_BYTES)).shares,
+        fetchAncestors: async (peer, tip, skip, count) => await fetchAncestorPage(open(peer, protocols.devnetBlocks), tip, skip, count, MAX_BLOCK_MESSAGE_BYTES),
+        connects: (block) => devnetBlocks.connects(block),
+        idOf: (block) => sha256d(block.subarray(0, 80)),
+        maxDepth: devnetBlocks.maxDepth,
+        ingest: async (block, from) => {
+          const verdict = await devnetBlocks.ingest(block, from)
+          return verdict.kind
+        }
+      })
+  const devnetBlockServer = devnetBlocks === undefined ? undefined : new SyncServer(devnetBlocks.source, { maxItemBytes: MAX_BLOCK_MESSAGE_BYTES })
   // Another relay (it serves circuit reservations): walk its chain back to ours once per link, so two
   // relays that mined apart (started before they linked, or cut off from each other) converge on the
   // chain with the most work at once instead of at their next share.
   const relayLinksSynced = new Set<string>()
-  if (handlers.shareConnects !== undefined) {
+  if (handlers.shareConnects !== undefined || blockParents !== undefined) {
     node.addEventListener('peer:identify', (event) => {
       const { peerId, protocols: spoken } = event.detail
       const id = peerId.toString()
-      if (!spoken.includes(CIRCUIT_HOP_PROTOCOL) || !spoken.includes(protocols.sync) || relayLinksSynced.has(id)) return
+      if (!spoken.includes(CIRCUIT_HOP_PROTOCOL) || relayLinksSynced.has(id)) return
       relayLinksSynced.add(id)
-      void parents.walkBranch(peerId, undefined).then(
-        (r) => log.info(`synced with relay ${id}: ${r.fetched} shares fetched, ${r.accept} accepted${r.connected ? '' : ' (its chain does not connect to ours)'}`),
-        (err: unknown) => log.debug(`sync with relay ${id} failed: ${errorMessage(err)}`)
-      )
+      void (async () => {
+        // Blocks first: shares name the block they build on.
+        if (blockParents !== undefined && spoken.includes(protocols.devnetBlocks)) {
+          const b = await blockParents.walkBranch(peerId, undefined)
+          log.info(`synced devnet blocks with relay ${id}: ${b.fetched} fetched, ${b.accept} accepted${b.connected ? '' : ' (its chain does not connect to ours)'}`)
+        }
+        if (handlers.shareConnects !== undefined && spoken.includes(protocols.sync)) {
+          const r = await parents.walkBranch(peerId, undefined)
+          log.info(`synced with relay ${id}: ${r.fetched} shares fetched, ${r.accept} accepted${r.connected ? '' : ' (its chain does not connect to ours)'}`)
+        }
+      })().catch((err: unknown) => log.debug(`sync with relay ${id} failed: ${errorMessage(err)}`))
     })
     node.addEventListener('peer:disconnect', (event) => relayLinksSynced.delete(event.detail.toString()))
   }
@@ -290,6 +331,11 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
       router.start()
       if (syncServer !== undefined) {
         await node.handle(protocols.sync, (stream, connection) => syncServer.handle(asFrameStream(stream), connection.remotePeer.toString()), {
+          maxInboundStreams: RELAY_MAX_SYNC_STREAMS_PER_PEER
+        })
+      }
+      if (devnetBlockServer !== undefined) {
+        await node.handle(protocols.devnetBlocks, (stream, connection) => devnetBlockServer.handle(asFrameStream(stream), connection.remotePeer.toString()), {
           maxInboundStreams: RELAY_MAX_SYNC_STREAMS_PER_PEER
         })
       }

@@ -71,7 +71,8 @@ export interface GossipRouterOptions<P extends PeerLike> {
   /** Called once when a connected peer's score falls below the graylist threshold. */
   onGraylisted?: (peer: P, score: number) => void
   /** Called when a validator ignores a message for want of a share (unknown parent): fetch it by sync. */
-  onFetchNeeded?: (shareId: Uint8Array, from: P) => void
+  /** A validator's verdict named a missing item to fetch (a share's parent or uncle; a devnet block's parent). */
+  onFetchNeeded?: (id: Uint8Array, from: P, kind: ValidatedTopicKind) => void
   /** Called once when a peer floods past its gossip rate bound; the node disconnects and bans it. */
   onFlooder?: (peer: P) => void
   /** Per-peer gossip rate bound (defaults: limits.ts); `{ messagesPerSecond: Infinity }` turns it off. */
@@ -243,7 +244,7 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
         verdict = verdictKind(v)
         if (verdict !== 'accept') log.debug(`${kind} from ${peer.toString()}: ${verdict} ${verdictReason(v)}`)
         const missing = verdictFetch(v)
-        if (missing !== undefined) this.options.onFetchNeeded?.(missing, peer)
+        if (missing !== undefined) this.options.onFetchNeeded?.(missing, peer, kind)
       }
     } catch (err) {
       // A throwing validator is our bug, not the sender's: no penalty, no forwarding.

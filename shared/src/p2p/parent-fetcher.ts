@@ -56,6 +56,8 @@ export interface ParentFetcherDeps<P extends PeerLike> {
   connects?(share: Uint8Array): boolean
   /** Deepest branch walk (a relay passes syncDepthShares of its rules). */
   maxDepth?: number
+  /** The id of a fetched item (default: a share's id; devnet blocks: sha256d of the header). */
+  idOf?(item: Uint8Array): Uint8Array
 }
 
 export interface BranchResult {
@@ -77,6 +79,10 @@ export class ParentFetcher<P extends PeerLike> {
   unconnected = 0
 
   constructor(private readonly deps: ParentFetcherDeps<P>) {}
+
+  private idOf(item: Uint8Array): Uint8Array {
+    return this.deps.idOf?.(item) ?? shareMessageId(item)
+  }
 
   private get walksBranches(): boolean {
     return this.deps.fetchAncestors !== undefined && this.deps.connects !== undefined
@@ -109,7 +115,7 @@ export class ParentFetcher<P extends PeerLike> {
       const page = await fetchAncestors(peer, tip, branch.length, count)
       tip ??= page.tip
       for (const share of page.shares) {
-        if (this.deadEnds.has(bytesToHex(shareMessageId(share)))) {
+        if (this.deadEnds.has(bytesToHex(this.idOf(share)))) {
           deadEnd = true
           break
         }
@@ -126,7 +132,7 @@ export class ParentFetcher<P extends PeerLike> {
     if (!connected) {
       // Nothing on it can join our chain: remember it, ingest nothing (the ledger would ignore each one).
       this.unconnected++
-      for (const share of branch) this.deadEnds.set(bytesToHex(shareMessageId(share)), true)
+      for (const share of branch) this.deadEnds.set(bytesToHex(this.idOf(share)), true)
       log.info(`a branch of ${branch.length} shares from ${peer.toString()} does not connect to our chain${deadEnd ? ' (it leads into one seen before)' : ''}`)
       return result
     }

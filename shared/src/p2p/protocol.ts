@@ -30,6 +30,12 @@ export interface NetworkProtocols {
   readonly sync: string
   /** Request/response: a committee relay fetches a full template by template id. */
   readonly template: string
+  /**
+   * Request/response, devnet relays only: the sync protocol's framing over the embedded devnet's blocks
+   * (header + legacy coinbase, as on the block topic): a relay that missed blocks fetches them back to
+   * its chain, and walks another relay's chain on linking (shared/src/p2p/parent-fetcher.ts).
+   */
+  readonly devnetBlocks: string
   /** Kademlia protocol id: private per network, so our DHT never merges with the public IPFS one. */
   readonly kadDht: string
   /** Prefix for gossipsub/identify/ping ids is left at libp2p defaults: they are generic protocols. */
@@ -40,6 +46,7 @@ export function networkProtocols(network: string): NetworkProtocols {
   return Object.freeze({
     sync: `/otedama/${network}/sync/1`,
     template: `/otedama/${network}/template/1`,
+    devnetBlocks: `/otedama/${network}/devnet-blocks/1`,
     kadDht: `/otedama/${network}/kad/1.0.0`
   })
 }

@@ -81,7 +81,7 @@ export function encodeSyncReply(reply: SyncReply): Uint8Array {
   return w.finish()
 }
 
-export function decodeSyncReply(bytes: Uint8Array): SyncReply {
+export function decodeSyncReply(bytes: Uint8Array, maxItemBytes: number = MAX_SHARE_MESSAGE_BYTES): SyncReply {
   const r = new ByteReader(bytes)
   const code = r.u8()
   const status = STATUS_CODES[code]
@@ -91,7 +91,7 @@ export function decodeSyncReply(bytes: Uint8Array): SyncReply {
   if (moreByte > 1) throw new DecodeError('sync-more', 'more flag must be 0 or 1')
   const n = r.varint(SYNC_MAX_SHARES_PER_REPLY)
   const shares: Uint8Array[] = []
-  for (let i = 0; i < n; i++) shares.push(r.varBytes(MAX_SHARE_MESSAGE_BYTES))
+  for (let i = 0; i < n; i++) shares.push(r.varBytes(maxItemBytes))
   r.expectEnd()
   return { status, tip, shares, more: moreByte === 1 }
 }

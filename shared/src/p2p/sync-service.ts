@@ -65,11 +65,15 @@ export class SyncServer {
   served = 0
   refused = 0
 
+  private readonly maxItemBytes: number
+
+  /** `maxItemBytes`: largest item served (shares by default; the devnet block protocol serves blocks). */
   constructor(
     private readonly source: ShareSyncSource,
-    limits: { ratePerSecond?: number; burst?: number } = {}
+    limits: { ratePerSecond?: number; burst?: number; maxItemBytes?: number } = {}
   ) {
     this.limiter = new PeerRateLimiter(limits.ratePerSecond ?? SYNC_REQUESTS_PER_SECOND, limits.burst ?? SYNC_REQUEST_BURST)
+    this.maxItemBytes = limits.maxItemBytes ?? MAX_SHARE_MESSAGE_BYTES
   }
 
   async handle(stream: FrameStream, peer: string): Promise<void> {
@@ -102,23 +106,23 @@ export class SyncServer {
     }
     this.served++
     if (request.kind === 'byId') {
-      return { ...emptySyncReply('ok'), shares: boundShares(await this.source.sharesById(request.ids)).shares }
+      return { ...emptySyncReply('ok'), shares: boundShares(await this.source.sharesById(request.ids), this.maxItemBytes).shares }
     }
     const tip = request.tip ?? this.source.bestTip()
     if (tip === undefined) return emptySyncReply('ok') // empty chain: nothing to send
     const page = await this.source.window(tip, request.skip, Math.min(request.count, SYNC_MAX_SHARES_PER_REPLY))
     if (page === undefined) return emptySyncReply('unknown-tip')
-    const bounded = boundShares(page.shares)
+    const bounded = boundShares(page.shares, this.maxItemBytes)
     return { status: 'ok', tip, shares: bounded.shares, more: page.more || bounded.truncated }
   }
 }
 
 /** Keeps a reply within SYNC_MAX_SHARES_PER_REPLY shares and SYNC_MAX_REPLY_BYTES. */
-function boundShares(shares: Uint8Array[]): { shares: Uint8Array[]; truncated: boolean } {
+function boundShares(shares: Uint8Array[], maxItemBytes: number): { shares: Uint8Array[]; truncated: boolean } {
   const out: Uint8Array[] = []
   let bytes = 0
   for (const share of shares) {
-    if (share.length > MAX_SHARE_MESSAGE_BYTES) continue
+    if (share.length > maxItemBytes) continue
     if (out.length >= SYNC_MAX_SHARES_PER_REPLY || bytes + share.length + 4 > SYNC_MAX_REPLY_BYTES - 64) {
       return { shares: out, truncated: true }
     }
@@ -129,12 +133,12 @@ function boundShares(shares: Uint8Array[]): { shares: Uint8Array[]; truncated: b
 }
 
 /** One request over an opened stream. Throws SyncError on a refusal or a malformed reply. */
-export async function requestSync(stream: FrameStream, request: SyncRequest): Promise<SyncReply> {
+export async function requestSync(stream: FrameStream, request: SyncRequest, maxItemBytes: number = MAX_SHARE_MESSAGE_BYTES): Promise<SyncReply> {
   const signal = timeoutSignal(SYNC_TIMEOUT_MS)
   const deadline = abortAfter(stream, SYNC_TIMEOUT_MS)
   try {
     await writeFrame(stream, encodeSyncRequest(request), signal)
-    const reply = decodeSyncReply(await readFrame(stream, SYNC_MAX_REPLY_BYTES))
+    const reply = decodeSyncReply(await readFrame(stream, SYNC_MAX_REPLY_BYTES), maxItemBytes)
     await stream.close({ signal }).catch(() => undefined)
     if (reply.status !== 'ok') throw new SyncError(reply.status, `sync peer answered ${reply.status}`)
     return reply
@@ -231,8 +235,14 @@ export async function requestTemplate(stream: FrameStream, templateId: Uint8Arra
  * The window from a given share backwards (skip, count), as the parent fetcher's branch walks read it:
  * one request per page, the tip the page was walked from (a peer names its best tip when asked for none).
  */
-export async function fetchAncestorPage(openStream: () => Promise<FrameStream>, tip: Uint8Array | undefined, skip: number, count: number): Promise<{ shares: Uint8Array[]; more: boolean; tip?: Uint8Array }> {
-  const reply = await requestSync(await openStream(), { kind: 'window', tip, skip, count })
+export async function fetchAncestorPage(
+  openStream: () => Promise<FrameStream>,
+  tip: Uint8Array | undefined,
+  skip: number,
+  count: number,
+  maxItemBytes: number = MAX_SHARE_MESSAGE_BYTES
+): Promise<{ shares: Uint8Array[]; more: boolean; tip?: Uint8Array }> {
+  const reply = await requestSync(await openStream(), { kind: 'window', tip, skip, count }, maxItemBytes)
   return reply.shares.length > 0 ? { shares: reply.shares, more: reply.more, tip: reply.tip } : { shares: [], more: false }
 }
 
