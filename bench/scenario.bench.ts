@@ -369,6 +369,11 @@ async function main (): Promise<void> {
   const reports = (await Promise.all(peerChildren.map(async (c) => await answer<PeerReport[]>(c, 'reports', { report: true })))).flat()
   // Each relay's chain, read back: the rigs' shares must be in all of them.
   const chains = await Promise.all(relays.map(async (r) => new Set((await r.get<{ shares: Array<{ id: string }> }>(`/api/v1/sharechain?limit=${CHAIN_READBACK_SHARES}`)).shares.map((s) => s.id))))
+  // What each relay did not take, by origin and reason (relay/src/work/pool.ts refusedByReason, /metrics).
+  const refusals = await Promise.all(relays.map(async (r) => {
+    const text = await fetch(`${r.url}/metrics`).then(async (res) => await res.text(), () => '')
+    return text.split('\n').filter((l) => l.startsWith('otedama_shares_refused_total{')).map((l) => l.slice('otedama_shares_refused_total'.length)).join(', ')
+  }))
   for (const c of children) c.send({ stop: true })
   await Promise.all(children.map(async (c) => await new Promise((resolve) => (c.exitCode === null ? c.once('exit', resolve) : resolve(undefined)))))
   for (const r of relays) {
@@ -506,6 +511,7 @@ async function main (): Promise<void> {
   const verdicts: Record<string, number> = {}
   for (const rep of reports) for (const [k, n] of Object.entries(rep.verdicts)) verdicts[k] = (verdicts[k] ?? 0) + n
   out.push(`peers' verdicts: ${Object.entries(verdicts).sort().map(([k, n]) => `${k} ${n}`).join(', ')}`)
+  refusals.forEach((r, i) => out.push(`relay ${i} shares not taken: ${r === '' ? 'none' : r}`))
   out.push(`\nrig shares seen by peers: ${rigShares.length} (distinct shares accepted by some peer: ${arrivalsById.size}); in all ${RELAYS} relays' chains: ${inAllChains} (chain lengths ${chains.map((c) => c.size).join('/')})`)
   out.push('')
   const header = ['claim (original summary)', ...figures.map((f) => `ours @ ${f.link}`), ...figures.map((f) => `ratio @ ${f.link}`), 'what we measure']

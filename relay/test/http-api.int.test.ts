@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { request as httpsRequest } from 'node:https'
@@ -132,6 +132,21 @@ describe('relay HTTP: PWA, API, stream, metrics', () => {
     expect(text).toMatch(/^# TYPE otedama_shares_accepted_total counter$/m)
     expect(text).toMatch(/^otedama_shares_accepted_total 2$/m)
     expect(text).toMatch(/^otedama_info\{network="devnet",source="devnet"\} 1$/m)
+  })
+
+  it('counts the shares it did not take by origin, verdict and reason (/metrics and the metrics snapshot)', async () => {
+    const tip = relay.pool.chain.tip!
+    expect((await relay.pool.receiveShare(tip.bytes, 'network')).verdict).toMatchObject({ kind: 'ignore', reason: 'duplicate' })
+    const forged = tip.bytes.slice()
+    forged[forged.length - 1] ^= 1 // trailing byte of the encoding changed: the share no longer decodes as sent
+    const forgedVerdict = (await relay.pool.receiveShare(forged, 'network')).verdict
+    expect(forgedVerdict.kind).toBe('reject')
+    // A /metrics answer is cached for a second (heavyCacheMs, relay/src/http/guard.ts): wait for a fresh one.
+    await vi.waitFor(async () => {
+      const text = await (await get('/metrics')).text()
+      expect(text).toMatch(/^otedama_shares_refused_total\{origin="network",verdict="ignore",reason="duplicate"\} 1$/m)
+      expect(text).toContain(`otedama_shares_refused_total{origin="network",verdict="reject",reason="${forgedVerdict.kind === 'reject' ? forgedVerdict.reason : ''}"} 1`)
+    }, { timeout: 5_000, interval: 200 })
   })
 
   it('serves HTTPS from a configured certificate and key', async () => {

@@ -299,6 +299,7 @@ export function createApiContext (init: ApiContextInit): ApiContext {
       ...(pool.chain.tip !== undefined ? { shareHeight: pool.chain.tip.height } : {}),
       sharesAccepted: pool.stats.accepted,
       sharesRejected: pool.stats.rejected,
+      sharesRefused: { ...pool.refusedByReason },
       poolHashrate: estimateHashrate(pool.chain.tip),
       rigs: rigs.filter((r) => r.online).length,
       rigHashrate: rigs.reduce((s, r) => s + r.hashrateHashesPerSecond, 0),

@@ -55,6 +55,11 @@ export function relaySamples (m: MetricsSnapshot, status: StatusView): Metric[] 
     { name: 'otedama_share_height', help: 'Height of the share-chain tip.', type: 'gauge', value: m.shareHeight },
     { name: 'otedama_shares_accepted_total', help: 'Shares accepted into the share chain since start.', type: 'counter', value: m.sharesAccepted },
     { name: 'otedama_shares_rejected_total', help: 'Shares rejected (provably invalid) since start.', type: 'counter', value: m.sharesRejected },
+    ...Object.entries(m.sharesRefused ?? {}).map(([key, n]): Metric => {
+      const [origin, verdict] = key.split(' ') as [string, string]
+      const [kind, reason] = verdict.split(':') as [string, string]
+      return { name: 'otedama_shares_refused_total', help: 'Shares not taken since start, by origin (stratum, network, local), verdict (reject, ignore) and reason.', type: 'counter', value: n, labels: { origin, verdict: kind, reason } }
+    }),
     { name: 'otedama_pool_hashrate', help: 'Pool hashrate estimated from recent shares, hashes per second.', type: 'gauge', value: m.poolHashrate },
     { name: 'otedama_rigs', help: 'Connected Stratum rigs.', type: 'gauge', value: m.rigs },
     { name: 'otedama_rig_hashrate', help: 'Hashrate of this relay\'s Stratum rigs, hashes per second.', type: 'gauge', value: m.rigHashrate },

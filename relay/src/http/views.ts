@@ -161,6 +161,8 @@ export interface MetricsSnapshot {
   shareHeight?: number
   sharesAccepted: number
   sharesRejected: number
+  /** Shares not taken since start, by "<origin> <reject|ignore>:<reason>" (origin: stratum, network, local). */
+  sharesRefused?: Record<string, number>
   poolHashrate: number
   rigs: number
   rigHashrate: number

@@ -55,6 +55,12 @@ export class SharePool {
   readonly ledger: ShareLedger<ShareOrigin>
   /** Verdict counts since start (metrics). */
   readonly stats = { accepted: 0, rejected: 0, ignored: 0, blocks: 0 }
+  /**
+   * Shares not taken since start, by "<origin> <kind>:<reason>" (e.g. "network ignore:unknown-block"):
+   * what an operator reads when this relay and its neighbours disagree about the tip. Bounded by the
+   * verdict vocabulary (3 origins x the reasons in shared/src/sharechain/verdict.ts).
+   */
+  readonly refusedByReason: Record<string, number> = {}
   private readonly accepted = new ListenerSet<[AcceptedShare]>()
   private readonly tipMoved = new ListenerSet<[]>()
   private readonly headerAdded = new ListenerSet<[Uint8Array, 'source' | 'network']>()
@@ -117,6 +123,10 @@ export class SharePool {
     const result: ShareValidation = { verdict: entry.verdict, ...(entry.id !== undefined ? { id: entry.id } : {}), ...(entry.share !== undefined ? { share: entry.share } : {}) }
     if (entry.verdict.kind === 'reject') this.stats.rejected++
     if (entry.verdict.kind === 'ignore') this.stats.ignored++
+    if (entry.verdict.kind !== 'accept') {
+      const key = `${origin} ${entry.verdict.kind}:${entry.verdict.reason}`
+      this.refusedByReason[key] = (this.refusedByReason[key] ?? 0) + 1
+    }
     if (entry.verdict.kind !== 'accept' || entry.share === undefined || entry.id === undefined) return result
     const { share, id } = entry
     this.stats.accepted++
