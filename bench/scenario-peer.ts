@@ -114,11 +114,7 @@ async function createNodeNetwork (init: BrowserNetworkInit, seen: PeerObservatio
           fetchAncestors: async (_peer, tip, skip, count) => await fetchAncestorPage(open, tip, skip, count),
           connects: shareConnects,
           ...(branchDepth !== undefined ? { maxDepth: branchDepth } : {}),
-          ingest: async (share, from) => {
-            const verdict = await timed('share', syncedShare)(share, from)
-            if (verdict.kind === 'ignore' && verdict.fetch !== undefined) parents.request(verdict.fetch, from)
-            return verdict.kind
-          }
+          ingest: timed('share', syncedShare)
         }
   )
   router.on('share', (bytes) => {

@@ -288,10 +288,7 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
         connects: (block) => devnetBlocks.connects(block),
         idOf: (block) => sha256d(block.subarray(0, 80)),
         maxDepth: devnetBlocks.maxDepth,
-        ingest: async (block, from) => {
-          const verdict = await devnetBlocks.ingest(block, from)
-          return verdict.kind
-        }
+        ingest: async (block, from) => await devnetBlocks.ingest(block, from)
       })
   const devnetBlockServer = devnetBlocks === undefined ? undefined : new SyncServer(devnetBlocks.source, { maxItemBytes: MAX_BLOCK_MESSAGE_BYTES })
   // Another relay (it serves circuit reservations): walk its chain back to ours once per link, so two

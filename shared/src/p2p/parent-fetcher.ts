@@ -21,7 +21,7 @@ import type { PeerLike } from './gossip-router'
 import { SYNC_MAX_SHARES_PER_REPLY, SYNC_REQUEST_BURST, SYNC_REQUESTS_PER_SECOND } from './limits'
 import { shareMessageId } from './message-id'
 import { PeerRateLimiter } from './rate-limiter'
-import type { VerdictKind } from './verdict'
+import type { Verdict, VerdictKind } from './verdict'
 
 const log = createLogger('p2p:parents')
 
@@ -45,8 +45,11 @@ export interface AncestorPage {
 
 export interface ParentFetcherDeps<P extends PeerLike> {
   fetchById(peer: P, ids: Uint8Array[]): Promise<Uint8Array[]>
-  /** Validates and delivers a fetched share (through the same validator gossip uses). */
-  ingest(share: Uint8Array, from: P): Promise<VerdictKind>
+  /**
+   * Validates and adds a fetched item. A full verdict that names something still missing (an uncle, a
+   * parent) has it fetched in turn; a bare verdict kind means the callee saw to that itself.
+   */
+  ingest(share: Uint8Array, from: P): Promise<VerdictKind | Verdict>
   /**
    * The peer's ancestors of `id` (id included), skipping the newest `skip` (the sync protocol's window
    * with an explicit tip). With `connects`, turns on branch walks.
@@ -136,8 +139,16 @@ export class ParentFetcher<P extends PeerLike> {
       log.info(`a branch of ${branch.length} shares from ${peer.toString()} does not connect to our chain${deadEnd ? ' (it leads into one seen before)' : ''}`)
       return result
     }
-    for (let i = branch.length - 1; i >= 0; i--) result[await this.deps.ingest(branch[i], peer)]++
+    for (let i = branch.length - 1; i >= 0; i--) result[await this.ingest(branch[i], peer)]++
     return result
+  }
+
+  /** Ingests one fetched item, fetching in turn what its verdict names as missing. */
+  private async ingest(item: Uint8Array, peer: P): Promise<VerdictKind> {
+    const verdict = await this.deps.ingest(item, peer)
+    if (typeof verdict === 'string') return verdict
+    if (verdict.kind === 'ignore' && verdict.fetch !== undefined) this.request(verdict.fetch, peer)
+    return verdict.kind
   }
 
   private async run(key: string, shareId: Uint8Array, peer: P): Promise<void> {
@@ -148,7 +159,7 @@ export class ParentFetcher<P extends PeerLike> {
       }
       const shares = await this.deps.fetchById(peer, [shareId])
       this.fetched += shares.length
-      for (const share of shares) await this.deps.ingest(share, peer)
+      for (const share of shares) await this.ingest(share, peer)
     } catch (err) {
       this.failed++
       log.debug(`fetching parent ${key} from ${peer.toString()} failed: ${errorMessage(err)}`)

@@ -141,12 +141,7 @@ export async function createBrowserNode(options: BrowserNodeOptions, handlers: B
           fetchAncestors: async (peer, tip, skip, count) => await fetchAncestorPage(open(peer), tip, skip, count),
           connects: shareConnects,
           ...(branchDepth !== undefined ? { maxDepth: branchDepth } : {}),
-          ingest: async (share, from) => {
-            const verdict = await syncedShare(share, from)
-            // An uncle it names is missing: fetch that one too.
-            if (verdict.kind === 'ignore' && verdict.fetch !== undefined) parents.request(verdict.fetch, from)
-            return verdict.kind
-          }
+          ingest: async (share, from) => await syncedShare(share, from)
         }
   )
   const syncServer = handlers.syncSource === undefined ? undefined : new SyncServer(handlers.syncSource)
