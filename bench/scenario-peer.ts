@@ -105,14 +105,14 @@ async function createNodeNetwork (init: BrowserNetworkInit, seen: PeerObservatio
   const open = async (): Promise<FrameStream> => (await node.dialProtocol(relayAddr, protocols.sync)) as unknown as FrameStream
   const fetchById = async (_peer: PeerId, ids: Uint8Array[]): Promise<Uint8Array[]> => (await requestSync(await open(), { kind: 'byId', ids })).shares
   // As the tab's node does (web/src/p2p/browser-node.ts): missing parents come as whole branches, added as synced history.
-  const { syncedShare, shareConnects, branchDepth } = init
+  const { syncedShare, shareMissingAncestry, branchDepth } = init
   const parents: ParentFetcher<PeerId> = new ParentFetcher<PeerId>(
-    syncedShare === undefined || shareConnects === undefined
+    syncedShare === undefined || shareMissingAncestry === undefined
       ? { fetchById, ingest: (share, from) => router.ingest('share', share, from) }
       : {
           fetchById,
           fetchAncestors: async (_peer, tip, skip, count) => await fetchAncestorPage(open, tip, skip, count),
-          connects: shareConnects,
+          missingAncestry: shareMissingAncestry,
           ...(branchDepth !== undefined ? { maxDepth: branchDepth } : {}),
           ingest: timed('share', syncedShare)
         }

@@ -50,7 +50,7 @@ export async function startNetwork (parts: NetworkParts): Promise<{ node: RelayN
       attest: async (bytes) => await parts.quorum.takeAttestation(bytes)
     },
     syncedShare: async (bytes) => (await pool.receiveShare(bytes, 'network', 'synced')).verdict,
-    shareConnects: (bytes) => pool.ledger.holdsParentOf(bytes),
+    shareMissingAncestry: (bytes) => pool.ledger.missingAncestry(bytes),
     branchDepth: syncDepthShares(pool.rules),
     ...(devnet !== undefined ? { devnetBlocks: devnetBlockSync(devnet) } : {}),
     syncSource: {
@@ -116,9 +116,11 @@ export function devnetBlockSync (devnet: DevnetTemplateSource): DevnetBlockSync 
       },
       sharesById: (ids) => ids.flatMap((id) => { const b = chain.get(id); return b === undefined ? [] : [joinDevnetBlock(b.header80, b.coinbaseLegacy)] })
     },
-    connects: (bytes) => {
+    missingAncestry: (bytes) => {
       const block = splitDevnetBlock(bytes)
-      return block === undefined || chain.get(decodeHeader(block.header80).prevHash) !== undefined
+      if (block === undefined) return []
+      const prev = decodeHeader(block.header80).prevHash
+      return chain.get(prev) === undefined ? [prev] : []
     },
     ingest: async (bytes) => {
       const block = splitDevnetBlock(bytes)

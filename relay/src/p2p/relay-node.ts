@@ -84,11 +84,11 @@ export interface RelayNodeHandlers {
   /** Serves /otedama/<net>/sync/1 when given. */
   syncSource?: ShareSyncSource
   /**
-   * Whether we hold a fetched share's parent (or it has none). When given, a missing parent is fetched
+   * What a fetched share references (parent, uncles) that we do not hold. When given, a missing parent is fetched
    * as the whole branch back to our chain (shared/src/p2p/parent-fetcher.ts), and on linking to
    * another relay its chain is walked the same way, so relays whose chains grew apart converge.
    */
-  shareConnects?: (share: Uint8Array) => boolean
+  shareMissingAncestry?: (share: Uint8Array) => Uint8Array[]
   /** Deepest branch walk in shares (the share chain's syncDepthShares). */
   branchDepth?: number
   /**
@@ -105,8 +105,8 @@ export interface RelayNodeHandlers {
 export interface DevnetBlockSync {
   /** Our blocks as sync items (header + legacy coinbase, as on the block topic), by hash. */
   source: ShareSyncSource
-  /** Whether we hold a fetched block's parent. */
-  connects(block: Uint8Array): boolean
+  /** The fetched block's parent when we do not hold it, else nothing. */
+  missingAncestry(block: Uint8Array): Uint8Array[]
   /** Checks and adds a fetched block (the block topic's validator). */
   ingest(block: Uint8Array, from: PeerId): Promise<Verdict>
   /** Deepest walk back, in blocks. */
@@ -276,7 +276,7 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
   const parents = new ParentFetcher<PeerId>({
     fetchById,
     ingest: ingestSynced,
-    ...(handlers.shareConnects !== undefined ? { fetchAncestors, connects: handlers.shareConnects } : {}),
+    ...(handlers.shareMissingAncestry !== undefined ? { fetchAncestors, missingAncestry: handlers.shareMissingAncestry } : {}),
     ...(handlers.branchDepth !== undefined ? { maxDepth: handlers.branchDepth } : {})
   })
   const devnetBlocks = handlers.devnetBlocks
@@ -285,7 +285,7 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
     : new ParentFetcher<PeerId>({
         fetchById: async (peer, ids) => (await requestSync(await open(peer, protocols.devnetBlocks)(), { kind: 'byId', ids }, MAX_BLOCK_MESSAGE_BYTES)).shares,
         fetchAncestors: async (peer, tip, skip, count) => await fetchAncestorPage(open(peer, protocols.devnetBlocks), tip, skip, count, MAX_BLOCK_MESSAGE_BYTES),
-        connects: (block) => devnetBlocks.connects(block),
+        missingAncestry: (block) => devnetBlocks.missingAncestry(block),
         idOf: (block) => sha256d(block.subarray(0, 80)),
         maxDepth: devnetBlocks.maxDepth,
         ingest: async (block, from) => await devnetBlocks.ingest(block, from)
@@ -295,7 +295,7 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
   // relays that mined apart (started before they linked, or cut off from each other) converge on the
   // chain with the most work at once instead of at their next share.
   const relayLinksSynced = new Set<string>()
-  if (handlers.shareConnects !== undefined || blockParents !== undefined) {
+  if (handlers.shareMissingAncestry !== undefined || blockParents !== undefined) {
     node.addEventListener('peer:identify', (event) => {
       const { peerId, protocols: spoken } = event.detail
       const id = peerId.toString()
@@ -307,7 +307,7 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
           const b = await blockParents.walkBranch(peerId, undefined)
           log.info(`synced devnet blocks with relay ${id}: ${b.fetched} fetched, ${b.accept} accepted${b.connected ? '' : ' (its chain does not connect to ours)'}`)
         }
-        if (handlers.shareConnects !== undefined && spoken.includes(protocols.sync)) {
+        if (handlers.shareMissingAncestry !== undefined && spoken.includes(protocols.sync)) {
           const r = await parents.walkBranch(peerId, undefined)
           log.info(`synced with relay ${id}: ${r.fetched} shares fetched, ${r.accept} accepted${r.connected ? '' : ' (its chain does not connect to ours)'}`)
         }

@@ -60,7 +60,7 @@ async function startLedgerNode(ledger: ShareLedger, bootstrap: string[] = []): P
     {
       validators: { share: (bytes) => ledger.add(bytes, 'live', 'network').verdict },
       syncedShare: (bytes) => ledger.add(bytes, 'synced', 'network').verdict,
-      shareConnects: (bytes) => ledger.holdsParentOf(bytes),
+      shareMissingAncestry: (bytes) => ledger.missingAncestry(bytes),
       branchDepth: syncDepthShares(ledger.rules),
       syncSource: {
         bestTip: () => ledger.tip?.id,

@@ -5,8 +5,9 @@
 // - by id, one parent per request: the fetched parent is ingested; if its own parent is missing the
 //   validator asks again, so the walk continues until the chain connects. Right for a node that holds
 //   shares seen too early and stitches them in when their parent arrives (the browser's ShareState).
-// - by branch (`fetchAncestors` + `connects`): the peer's ancestors of the missing parent, in pages of
-//   the sync protocol's window, back to the first share whose parent we hold (or that has none), then
+// - by branch (`fetchAncestors` + `missingAncestry`): the peer's ancestors of the missing parent, in
+//   pages of the sync protocol's window, until nothing the branch references (parents, uncles) is
+//   missing any more, then
 //   ingested oldest first so each one's parent is in place. A node that does not hold early shares
 //   (the relay) needs this: by id, every share above the walk's end was dropped before its parent
 //   arrived, so two relays whose chains grew apart gained one share per walk and never converged
@@ -52,11 +53,11 @@ export interface ParentFetcherDeps<P extends PeerLike> {
   ingest(share: Uint8Array, from: P): Promise<VerdictKind | Verdict>
   /**
    * The peer's ancestors of `id` (id included), skipping the newest `skip` (the sync protocol's window
-   * with an explicit tip). With `connects`, turns on branch walks.
+   * with an explicit tip). With `missingAncestry`, turns on branch walks.
    */
   fetchAncestors?(peer: P, id: Uint8Array | undefined, skip: number, count: number): Promise<AncestorPage>
-  /** Whether we hold this fetched share's parent, or it has none: the walk back stops at it. */
-  connects?(share: Uint8Array): boolean
+  /** The ids a fetched item references (parent, uncles) that we do not hold: the walk goes on until none is left. */
+  missingAncestry?(item: Uint8Array): Uint8Array[]
   /** Deepest branch walk (a relay passes syncDepthShares of its rules). */
   maxDepth?: number
   /** The id of a fetched item (default: a share's id; devnet blocks: sha256d of the header). */
@@ -88,7 +89,7 @@ export class ParentFetcher<P extends PeerLike> {
   }
 
   private get walksBranches(): boolean {
-    return this.deps.fetchAncestors !== undefined && this.deps.connects !== undefined
+    return this.deps.fetchAncestors !== undefined && this.deps.missingAncestry !== undefined
   }
 
   request(shareId: Uint8Array, peer: P): void {
@@ -103,13 +104,17 @@ export class ParentFetcher<P extends PeerLike> {
 
   /**
    * Walks the peer's chain back from `tip` (undefined: the peer's best tip) to the first share that
-   * connects to ours and ingests that branch oldest first. Needs `fetchAncestors` and `connects`.
+   * connects to ours (nothing the branch references is missing any more) and ingests that branch oldest
+   * first. Needs `fetchAncestors` and `missingAncestry`.
    */
   async walkBranch(peer: P, tip: Uint8Array | undefined): Promise<BranchResult> {
-    const { fetchAncestors, connects } = this.deps
-    if (fetchAncestors === undefined || connects === undefined) throw new Error('branch walks need fetchAncestors and connects')
+    const { fetchAncestors, missingAncestry } = this.deps
+    if (fetchAncestors === undefined || missingAncestry === undefined) throw new Error('branch walks need fetchAncestors and missingAncestry')
     const maxDepth = this.deps.maxDepth ?? DEFAULT_BRANCH_DEPTH
     const branch: Uint8Array[] = []
+    /** Ids the branch references that we do not hold and the walk has not fetched yet; fetched ids. */
+    const needed = new Set<string>()
+    const collected = new Set<string>()
     let connected = false
     let deadEnd = false
     while (branch.length < maxDepth && !connected && !deadEnd) {
@@ -118,12 +123,21 @@ export class ParentFetcher<P extends PeerLike> {
       const page = await fetchAncestors(peer, tip, branch.length, count)
       tip ??= page.tip
       for (const share of page.shares) {
-        if (this.deadEnds.has(bytesToHex(this.idOf(share)))) {
+        const key = bytesToHex(this.idOf(share))
+        if (this.deadEnds.has(key)) {
           deadEnd = true
           break
         }
         branch.push(share)
-        if (connects(share)) {
+        // Pages come newest first with each share's uncles right after it, so what a share references
+        // arrives later in the walk: the branch connects once nothing referenced is missing.
+        needed.delete(key)
+        for (const ref of missingAncestry(share)) {
+          const refKey = bytesToHex(ref)
+          if (!collected.has(refKey)) needed.add(refKey)
+        }
+        collected.add(key)
+        if (needed.size === 0) {
           connected = true
           break
         }

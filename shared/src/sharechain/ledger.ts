@@ -116,18 +116,21 @@ export class ShareLedger<Origin extends string = string> {
   }
 
   /**
-   * Whether an encoded share's parent is held, or it has none (a first share): a branch fetched from a
-   * peer can be added from here (p2p parent fetcher). An undecodable share counts as connecting, so a
-   * walk stops there and the validator rejects it.
+   * The ids an encoded share needs that we do not hold: its parent (none for a first share) and the
+   * uncles it names. A branch fetched from a peer can be added once nothing it references is missing
+   * (p2p parent fetcher). An undecodable share needs nothing: the walk stops and the validator rejects it.
    */
-  holdsParentOf(bytes: Uint8Array): boolean {
+  missingAncestry(bytes: Uint8Array): Uint8Array[] {
     let share: Share
     try {
       share = decodeShare(bytes)
     } catch {
-      return true
+      return []
     }
-    return isZeroHash(share.info.prevShareId) || this.chain.getById(share.info.prevShareId) !== undefined
+    const prev = share.info.prevShareId
+    const missing = isZeroHash(prev) || this.chain.getById(prev) !== undefined ? [] : [prev]
+    for (const uncle of share.info.uncles) if (this.chain.getById(uncle) === undefined) missing.push(uncle)
+    return missing
   }
 
   private insert(share: Share, id: Uint8Array, bytes: Uint8Array, asRoot: boolean, origin: Origin): LedgerEntry {

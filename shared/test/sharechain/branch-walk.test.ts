@@ -47,7 +47,7 @@ function fetcherFor(local: ShareLedger, remote: ShareLedger, byId = false) {
   const fetcher: ParentFetcher<string> = new ParentFetcher<string>({
     fetchById: async (_peer, ids) => ids.flatMap((id) => { const n = remote.chain.getById(id); return n === undefined ? [] : [n.bytes] }),
     ingest,
-    ...(byId ? {} : { fetchAncestors: served.fetchAncestors, connects: (share: Uint8Array) => local.holdsParentOf(share), maxDepth: syncDepthShares(rules) })
+    ...(byId ? {} : { fetchAncestors: served.fetchAncestors, missingAncestry: (share: Uint8Array) => local.missingAncestry(share), maxDepth: syncDepthShares(rules) })
   })
   return { fetcher, served }
 }
@@ -113,7 +113,7 @@ describe('branch walks: chains that grew apart converge', () => {
       fetchById: async () => [],
       ingest: async (share) => { ingested.push(bytesToHex(share)); return heavy.add(share, 'synced', 'sync').verdict.kind },
       fetchAncestors: served.fetchAncestors,
-      connects: (share) => heavy.holdsParentOf(share)
+      missingAncestry: (share) => heavy.missingAncestry(share)
     })
     const first = await fetcher.walkBranch('remote', source.nodes[28].id)
     expect(first).toMatchObject({ fetched: 19, connected: false, accept: 0 })
@@ -125,4 +125,27 @@ describe('branch walks: chains that grew apart converge', () => {
     expect(fetcher.unconnected).toBe(2)
     expect(heavy.chain.size).toBe(30)
   })
+
+  it('walks on past a share whose uncle we lack: the branch connects only when its uncles are held too', async () => {
+    const net = testNet(rules)
+    const root = addShare(net, 'alice', { parent: undefined })
+    const winner = addShare(net, 'bob', { parent: root })
+    const loser = addShare(net, 'carol', { parent: root })
+    let tip = addShare(net, 'dave', { parent: winner })
+    expect(tip.uncles).toEqual([loser])
+    for (let i = 0; i < 3; i++) tip = addShare(net, 'erin', { parent: tip })
+    const remote = ledgerOf(net)
+    for (const n of [...net.chain.ancestors(tip, 100)].reverse().flatMap((n) => [...n.uncles, n])) remote.add(n.bytes, 'synced', 'sync')
+    expect(remote.tip?.key).toBe(tip.key)
+    // We hold the first two shares but never saw the loser of the race at height 1.
+    const local = ledgerOf(net)
+    for (const n of [root, winner]) expect(local.add(n.bytes, 'synced', 'sync').verdict.kind).toBe('accept')
+    const { fetcher } = fetcherFor(local, remote)
+    const result = await fetcher.walkBranch('remote', undefined)
+    expect(result).toMatchObject({ connected: true, reject: 0, ignore: 0 })
+    expect(result.fetched).toBe(5) // the four shares above the winner and the uncle, nothing below
+    expect(local.tip?.key).toBe(tip.key)
+    expect(local.chain.getById(loser.id)).toBeDefined()
+  })
 })
+

@@ -71,7 +71,7 @@ export interface BrowserNodeHandlers {
    * whose freshness rules turn away the older shares of a branch another relay's miners built.
    */
   syncedShare?: MessageValidator<PeerId>
-  shareConnects?: (share: Uint8Array) => boolean
+  shareMissingAncestry?: (share: Uint8Array) => Uint8Array[]
   /** Deepest branch walk in shares (the share chain's syncDepthShares). */
   branchDepth?: number
 }
@@ -132,14 +132,14 @@ export async function createBrowserNode(options: BrowserNodeOptions, handlers: B
     (await node.dialProtocol(peer, protocols.sync)) as unknown as FrameStream
   const fetchById = async (peer: PeerId | Multiaddr, ids: Uint8Array[]): Promise<Uint8Array[]> =>
     (await requestSync(await open(peer)(), { kind: 'byId', ids })).shares
-  const { syncedShare, shareConnects, branchDepth } = handlers
+  const { syncedShare, shareMissingAncestry, branchDepth } = handlers
   const parents: ParentFetcher<PeerId> = new ParentFetcher<PeerId>(
-    syncedShare === undefined || shareConnects === undefined
+    syncedShare === undefined || shareMissingAncestry === undefined
       ? { fetchById, ingest: (share, from) => router.ingest('share', share, from) }
       : {
           fetchById,
           fetchAncestors: async (peer, tip, skip, count) => await fetchAncestorPage(open(peer), tip, skip, count),
-          connects: shareConnects,
+          missingAncestry: shareMissingAncestry,
           ...(branchDepth !== undefined ? { maxDepth: branchDepth } : {}),
           ingest: async (share, from) => await syncedShare(share, from)
         }

@@ -26,7 +26,7 @@ export async function createLibp2pNetwork (init: BrowserNetworkInit): Promise<Br
       validators: Object.fromEntries(Object.entries(init.validators).map(([kind, v]) => [kind, watch(kind, v)])),
       ...(init.syncSource !== undefined ? { syncSource: init.syncSource } : {}),
       ...(init.syncedShare !== undefined ? { syncedShare: watch('share', init.syncedShare) } : {}),
-      ...(init.shareConnects !== undefined ? { shareConnects: init.shareConnects } : {}),
+      ...(init.shareMissingAncestry !== undefined ? { shareMissingAncestry: init.shareMissingAncestry } : {}),
       ...(init.branchDepth !== undefined ? { branchDepth: init.branchDepth } : {})
     }
   )

@@ -16,10 +16,10 @@ export interface BrowserNetworkInit {
   validators: Partial<Record<ValidatedTopicKind, TopicValidator>>
   /** Lets other browsers sync from us (our share chain). */
   syncSource?: ShareSyncSource
-  /** Adds a fetched share as synced history; with `shareConnects`, missing parents are fetched as whole branches. */
+  /** Adds a fetched share as synced history; with `shareMissingAncestry`, missing parents are fetched as whole branches. */
   syncedShare?: TopicValidator
-  /** Whether we hold a fetched share's parent (or it has none). */
-  shareConnects?: (share: Uint8Array) => boolean
+  /** What a fetched share references (parent, uncles) that we do not hold. */
+  shareMissingAncestry?: (share: Uint8Array) => Uint8Array[]
   /** Deepest branch walk in shares. */
   branchDepth?: number
 }

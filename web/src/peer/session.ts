@@ -128,7 +128,7 @@ export class PeerSession {
       syncSource: this.syncSource(),
       // Fetched parents join as synced history, the whole branch at once (shared/src/p2p/parent-fetcher.ts).
       syncedShare: (bytes) => this.state.addSynced(bytes).verdict,
-      shareConnects: (bytes) => this.state.holdsParentOf(bytes),
+      shareMissingAncestry: (bytes) => this.state.ledger.missingAncestry(bytes),
       branchDepth: syncDepthShares(this.state.rules)
     })
     this.network = network

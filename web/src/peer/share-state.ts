@@ -93,11 +93,6 @@ export class ShareState {
     return this.ledger.add(bytes, 'synced', 'synced')
   }
 
-  /** Whether we hold an encoded share's parent (or it has none): a fetched branch can join from there. */
-  holdsParentOf (bytes: Uint8Array): boolean {
-    return this.ledger.holdsParentOf(bytes)
-  }
-
   private hold (key: string, bytes: Uint8Array, parentKey: string): void {
     this.held.set(key, { bytes, parentKey })
   }
