@@ -37,16 +37,24 @@ export async function startDelayProxy (targetPort: number, initial: LinkDelay): 
   let inFlight = 0
   const pipeDelayed = (from: Socket, to: Socket): void => {
     // Deliveries are due in order: a chunk is never sent before the one ahead of it (TCP keeps order).
+    // One queue and one timer per direction: a timer per chunk does not keep order (Node fires timers of
+    // different durations that fall due in the same millisecond in either order), and with jitter that
+    // reordered bytes inside a noise stream, which then stalled for good.
+    const queue: Array<{ dueAt: number; deliver: () => void }> = []
+    let timer: NodeJS.Timeout | undefined
     let lastDueAt = 0
-    const dueAt = (): number => {
+    const flush = (): void => {
+      timer = undefined
+      const now = performance.now()
+      while (queue.length > 0 && queue[0].dueAt <= now) queue.shift()!.deliver()
+      if (queue.length > 0) timer = setTimeout(flush, Math.max(0, queue[0].dueAt - now))
+    }
+    const later = (deliver: () => void): void => {
+      if (delay.meanMs === 0 && queue.length === 0) return deliver()
       const jitter = delay.jitterMs === 0 ? 0 : (Math.random() * 2 - 1) * delay.jitterMs
       lastDueAt = Math.max(lastDueAt, performance.now() + Math.max(0, delay.meanMs + jitter))
-      return lastDueAt
-    }
-    const later = (fn: () => void): void => {
-      const wait = dueAt() - performance.now()
-      if (wait <= 0 && delay.meanMs === 0) fn()
-      else setTimeout(fn, Math.max(0, wait))
+      queue.push({ dueAt: lastDueAt, deliver })
+      if (timer === undefined) timer = setTimeout(flush, Math.max(0, lastDueAt - performance.now()))
     }
     from.on('data', (chunk) => {
       if (++inFlight > MAX_DELAYED_CHUNKS) return void from.destroy()
