@@ -5,7 +5,7 @@
 import './shims'
 import type { CatchUpResult, SharePeerNode } from '@otedama/shared/p2p'
 import { bootstrap } from '@libp2p/bootstrap'
-import { circuitRelayServer, RELAY_V2_HOP_CODEC as CIRCUIT_HOP_PROTOCOL, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import type { PeerId, PeerDiscovery, Stream } from '@libp2p/interface'
@@ -20,7 +20,6 @@ import { yamux } from '@libp2p/yamux'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { createLogger } from '@otedama/shared/log'
-import { errorMessage } from '@otedama/shared/util'
 import { sha256d } from '@otedama/shared/primitives'
 import {
   createGossipScorePolicy,
@@ -67,6 +66,7 @@ import {
 } from './config'
 import { loadOrCreatePeerKey } from './peer-key'
 import { PeerBanList } from './ban-list'
+import { walkChainsOnRelayLinks } from './relay-links'
 
 const log = createLogger('p2p:relay')
 
@@ -291,30 +291,10 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
         ingest: async (block, from) => await devnetBlocks.ingest(block, from)
       })
   const devnetBlockServer = devnetBlocks === undefined ? undefined : new SyncServer(devnetBlocks.source, { maxItemBytes: MAX_BLOCK_MESSAGE_BYTES })
-  // Another relay (it serves circuit reservations): walk its chain back to ours once per link, so two
-  // relays that mined apart (started before they linked, or cut off from each other) converge on the
-  // chain with the most work at once instead of at their next share.
-  const relayLinksSynced = new Set<string>()
-  if (handlers.shareMissingAncestry !== undefined || blockParents !== undefined) {
-    node.addEventListener('peer:identify', (event) => {
-      const { peerId, protocols: spoken } = event.detail
-      const id = peerId.toString()
-      if (!spoken.includes(CIRCUIT_HOP_PROTOCOL) || relayLinksSynced.has(id)) return
-      relayLinksSynced.add(id)
-      void (async () => {
-        // Blocks first: shares name the block they build on.
-        if (blockParents !== undefined && spoken.includes(protocols.devnetBlocks)) {
-          const b = await blockParents.walkBranch(peerId, undefined)
-          log.info(`synced devnet blocks with relay ${id}: ${b.fetched} fetched, ${b.accept} accepted${b.connected ? '' : ' (its chain does not connect to ours)'}`)
-        }
-        if (handlers.shareMissingAncestry !== undefined && spoken.includes(protocols.sync)) {
-          const r = await parents.walkBranch(peerId, undefined)
-          log.info(`synced with relay ${id}: ${r.fetched} shares fetched, ${r.accept} accepted${r.connected ? '' : ' (its chain does not connect to ours)'}`)
-        }
-      })().catch((err: unknown) => log.debug(`sync with relay ${id} failed: ${errorMessage(err)}`))
-    })
-    node.addEventListener('peer:disconnect', (event) => relayLinksSynced.delete(event.detail.toString()))
-  }
+  walkChainsOnRelayLinks(node, [
+    ...(blockParents !== undefined ? [{ what: 'devnet blocks', protocol: protocols.devnetBlocks, fetcher: blockParents }] : []),
+    ...(handlers.shareMissingAncestry !== undefined ? [{ what: 'shares', protocol: protocols.sync, fetcher: parents }] : [])
+  ])
   const syncServer = handlers.syncSource === undefined ? undefined : new SyncServer(handlers.syncSource)
   const templateServer = handlers.templateSource === undefined ? undefined : new TemplateServer(handlers.templateSource)
   const open = (peer: PeerId | Multiaddr, protocol: string) => async (): Promise<FrameStream> =>

@@ -173,11 +173,10 @@ export async function fetchWindow(openStream: () => Promise<FrameStream>, maxSha
   const shares: Uint8Array[] = []
   let tip: Uint8Array | undefined
   while (shares.length < maxShares) {
-    const count = Math.min(SYNC_MAX_SHARES_PER_REPLY, maxShares - shares.length)
-    const reply = await requestSync(await openStream(), { kind: 'window', tip, skip: shares.length, count })
-    tip ??= reply.shares.length > 0 ? reply.tip : undefined
-    shares.push(...reply.shares)
-    if (!reply.more || reply.shares.length === 0) break
+    const page = await fetchAncestorPage(openStream, tip, shares.length, Math.min(SYNC_MAX_SHARES_PER_REPLY, maxShares - shares.length))
+    tip ??= page.tip
+    shares.push(...page.shares)
+    if (!page.more || page.shares.length === 0) break
   }
   return { tip, shares }
 }
