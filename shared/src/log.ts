@@ -5,6 +5,7 @@
 // a token bucket of lines, over which lines are dropped and counted; every message is cut to a bounded
 // length. The first line admitted after a drop says how many were dropped, and `logCounters()` gives
 // the totals per source (the relay shows them in /metrics).
+import { TokenBucket } from './util/token-bucket'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
 
@@ -77,8 +78,7 @@ export interface SourceLogCounters {
 type EmitLevel = Exclude<LogLevel, 'silent'>
 
 interface LineBucket {
-  tokens: number
-  updatedMs: number
+  bucket: TokenBucket
   /** Dropped since the last admitted line of this bucket (reported on that next line). */
   pendingSuppressed: number
 }
@@ -116,16 +116,15 @@ export function createLogger(name: string): Logger {
     const now = nowMs()
     const key = `${name} ${level}`
     let bucket = buckets.get(key)
-    if (bucket === undefined) buckets.set(key, (bucket = { tokens: LOG_LINE_BURST_PER_SOURCE, updatedMs: now, pendingSuppressed: 0 }))
-    const elapsedMs = Math.max(0, now - bucket.updatedMs) // clocks may step back
-    bucket.tokens = Math.min(LOG_LINE_BURST_PER_SOURCE, bucket.tokens + (elapsedMs / 1000) * LOG_LINES_PER_SOURCE_PER_SECOND)
-    bucket.updatedMs = now
-    if (bucket.tokens < 1) {
+    if (bucket === undefined) {
+      bucket = { bucket: new TokenBucket(LOG_LINES_PER_SOURCE_PER_SECOND, LOG_LINE_BURST_PER_SOURCE, now), pendingSuppressed: 0 }
+      buckets.set(key, bucket)
+    }
+    if (!bucket.bucket.tryTake(now)) {
       bucket.pendingSuppressed++
       counts.suppressed++
       return { admitted: false, dropped: 0 }
     }
-    bucket.tokens -= 1
     const dropped = bucket.pendingSuppressed
     bucket.pendingSuppressed = 0
     return { admitted: true, dropped }

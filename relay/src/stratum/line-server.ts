@@ -4,6 +4,7 @@
 // It knows nothing of Stratum: a handler per connection receives lines and the close.
 import { createServer, type Server, type Socket } from 'node:net'
 import { createLogger } from '@otedama/shared/log'
+import { TokenBucket } from '@otedama/shared/util'
 import type { BanList } from './ban-list'
 
 const log = createLogger('stratum:net')
@@ -70,8 +71,7 @@ export class LineConnection {
   ready = false
   closed = false
   private pending: Buffer | undefined
-  private tokens: number
-  private tokensAt: number
+  private readonly lineBucket: TokenBucket
   private invalidMessages = 0
   /** The line being handled was given back its rate-limit token (an accepted submit). */
   private lineRefunded = false
@@ -85,8 +85,8 @@ export class LineConnection {
     private readonly socket: Socket,
     private readonly server: LineServer
   ) {
-    this.acceptedAt = this.lastLineAt = this.tokensAt = Date.now()
-    this.tokens = server.limits.messageBurst
+    this.acceptedAt = this.lastLineAt = Date.now()
+    this.lineBucket = new TokenBucket(server.limits.messageRatePerSecond, server.limits.messageBurst, this.acceptedAt)
   }
 
   /** Queues text for the client; false (and the connection dropped) when it is a slow reader. */
@@ -104,7 +104,7 @@ export class LineConnection {
   refundLine (): void {
     if (this.lineRefunded) return
     this.lineRefunded = true
-    if (this.lineTookToken) this.tokens = Math.min(this.server.limits.messageBurst, this.tokens + 1)
+    if (this.lineTookToken) this.lineBucket.giveBack()
   }
 
   /** Counts an invalid line; drops the connection at the limit. Returns false once dropped. */
@@ -152,9 +152,9 @@ export class LineConnection {
       if (end === 0) continue
       // The line is handled first: an accepted submit gives its token back, so only other lines
       // (garbage, rejected submits, chatter) can exhaust the bucket.
-      this.lineTookToken = this.takeToken()
-      this.lineRefunded = false
       this.lastLineAt = Date.now()
+      this.lineTookToken = this.lineBucket.tryTake(this.lastLineAt)
+      this.lineRefunded = false
       this.handler?.onLine(line.toString('utf8', 0, end))
       if (this.closed) return
       if (!this.lineTookToken && !this.lineRefunded) return this.drop('rate-limit', `more than ${this.server.limits.messageRatePerSecond} lines/s besides accepted shares`)
@@ -165,16 +165,6 @@ export class LineConnection {
       this.pending = this.pending === undefined ? Buffer.from(rest) : Buffer.concat([this.pending, rest])
       if (this.pending.length > max) this.drop('oversize-line', `over ${max} bytes without a newline`)
     }
-  }
-
-  private takeToken (): boolean {
-    const now = Date.now()
-    const { messageRatePerSecond: rate, messageBurst: burst } = this.server.limits
-    this.tokens = Math.min(burst, this.tokens + ((now - this.tokensAt) * rate) / 1000)
-    this.tokensAt = now
-    if (this.tokens < 1) return false
-    this.tokens -= 1
-    return true
   }
 }
 

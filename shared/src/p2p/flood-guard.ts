@@ -10,6 +10,7 @@ import {
   GOSSIP_MESSAGE_BURST_PER_PEER,
   GOSSIP_MESSAGES_PER_PEER_PER_SECOND
 } from './limits'
+import { TokenBucket } from '../util/token-bucket'
 
 export interface FloodGuardParams {
   /** Sustained gossip messages per second one peer may send (all validated topics together). */
@@ -69,9 +70,8 @@ const MAX_TRACKED_PEERS = 10_000
 const IDLE_PEER_MS = 60_000
 
 interface PeerState {
-  tokens: number
+  bucket: TokenBucket
   excess: number
-  updatedMs: number
   reported: boolean
 }
 
@@ -92,11 +92,9 @@ export class PeerFloodGuard {
    */
   check(peer: string, cost = 1): FloodGuardDecision {
     if (this.params.messagesPerSecond === Infinity) return 'admit'
-    const state = this.stateOf(peer)
-    if (state.tokens >= cost) {
-      state.tokens -= cost
-      return 'admit'
-    }
+    const now = this.now()
+    const state = this.stateOf(peer, now)
+    if (state.bucket.tryTake(now, cost)) return 'admit'
     return this.addExcess(state, cost)
   }
 
@@ -106,7 +104,7 @@ export class PeerFloodGuard {
    */
   charge(peer: string, excess: number): FloodGuardDecision {
     if (this.params.messagesPerSecond === Infinity) return 'over-rate'
-    return this.addExcess(this.stateOf(peer), excess)
+    return this.addExcess(this.stateOf(peer, this.now()), excess)
   }
 
   private addExcess(state: PeerState, excess: number): FloodGuardDecision {
@@ -118,18 +116,15 @@ export class PeerFloodGuard {
     return 'over-rate'
   }
 
-  private stateOf(peer: string): PeerState {
-    const now = this.now()
+  private stateOf(peer: string, now: number): PeerState {
     let state = this.peers.get(peer)
     if (state === undefined) {
       this.evict(now)
-      state = { tokens: this.params.burst, excess: 0, updatedMs: now, reported: false }
+      state = { bucket: new TokenBucket(this.params.messagesPerSecond, this.params.burst, now), excess: 0, reported: false }
     } else {
       this.peers.delete(peer) // re-inserted below: Map order = least recently seen first
-      const elapsedMs = Math.max(0, now - state.updatedMs) // clocks may step back
-      state.tokens = Math.min(this.params.burst, state.tokens + (elapsedMs / 1000) * this.params.messagesPerSecond)
+      const elapsedMs = state.bucket.refill(now)
       state.excess *= Math.pow(0.5, elapsedMs / this.params.excessHalfLifeMs)
-      state.updatedMs = now
     }
     this.peers.set(peer, state)
     return state
@@ -146,7 +141,7 @@ export class PeerFloodGuard {
 
   private evict(now: number): void {
     for (const [peer, state] of this.peers) {
-      if (this.peers.size < MAX_TRACKED_PEERS && now - state.updatedMs < IDLE_PEER_MS) break
+      if (this.peers.size < MAX_TRACKED_PEERS && now - state.bucket.lastRefillMs < IDLE_PEER_MS) break
       this.peers.delete(peer)
     }
   }

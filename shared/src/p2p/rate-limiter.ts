@@ -1,17 +1,13 @@
 // Per-peer token buckets for request/response protocols (sync, template fetch).
+import { TokenBucket } from '../util/token-bucket'
 
 /** Buckets idle longer than this are forgotten (ms), so the map cannot grow without bound. */
 const IDLE_BUCKET_MS = 60_000
 /** Hard cap on tracked peers; the oldest entries are dropped first. */
 const MAX_TRACKED_PEERS = 10_000
 
-interface Bucket {
-  tokens: number
-  updatedMs: number
-}
-
 export class PeerRateLimiter {
-  private readonly buckets = new Map<string, Bucket>()
+  private readonly buckets = new Map<string, TokenBucket>()
 
   constructor(
     private readonly ratePerSecond: number,
@@ -25,21 +21,17 @@ export class PeerRateLimiter {
     let bucket = this.buckets.get(peer)
     if (bucket === undefined) {
       this.evict(now)
-      bucket = { tokens: this.burst, updatedMs: now }
+      bucket = new TokenBucket(this.ratePerSecond, this.burst, now)
     } else {
       this.buckets.delete(peer) // re-insert below keeps Map order = least recently used first
-      bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.updatedMs) / 1000) * this.ratePerSecond)
-      bucket.updatedMs = now
     }
     this.buckets.set(peer, bucket)
-    if (bucket.tokens < 1) return false
-    bucket.tokens -= 1
-    return true
+    return bucket.tryTake(now)
   }
 
   private evict(now: number): void {
     for (const [peer, bucket] of this.buckets) {
-      if (this.buckets.size < MAX_TRACKED_PEERS && now - bucket.updatedMs < IDLE_BUCKET_MS) break
+      if (this.buckets.size < MAX_TRACKED_PEERS && now - bucket.lastRefillMs < IDLE_BUCKET_MS) break
       this.buckets.delete(peer)
     }
   }

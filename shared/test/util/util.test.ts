@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BoundedMap, errorMessage, ListenerSet } from '@otedama/shared/util'
+import { BoundedMap, errorMessage, ListenerSet, TokenBucket } from '@otedama/shared/util'
 
 describe('BoundedMap', () => {
   it('drops the oldest entries past its capacity and keeps the newest', () => {
@@ -48,5 +48,41 @@ describe('errorMessage', () => {
     expect(errorMessage('plain')).toBe('plain')
     expect(errorMessage(42)).toBe('42')
     expect(errorMessage(undefined)).toBe('undefined')
+  })
+})
+
+describe('TokenBucket', () => {
+  it('admits its burst at once, then the rate, never more than the burst after idling', () => {
+    const bucket = new TokenBucket(2, 3, 0)
+    const admitted = [0, 0, 0, 0].filter(() => bucket.tryTake(0)).length
+    expect(admitted).toBe(3)
+    expect(bucket.tryTake(250)).toBe(false) // half a token flowed in
+    expect(bucket.tryTake(500)).toBe(true) // one token after 500 ms at 2/s
+    expect(bucket.tryTake(500)).toBe(false)
+    bucket.refill(60_000)
+    expect(bucket.available).toBe(3)
+  })
+
+  it('takes a cost only when that much is held, and gives tokens back up to the burst', () => {
+    const bucket = new TokenBucket(1, 4, 0)
+    expect(bucket.tryTake(0, 3)).toBe(true)
+    expect(bucket.tryTake(0, 2)).toBe(false)
+    expect(bucket.available).toBe(1) // a refused take costs nothing
+    bucket.giveBack(10)
+    expect(bucket.available).toBe(4)
+  })
+
+  it('does not refill or go back in time when the clock steps back', () => {
+    const bucket = new TokenBucket(10, 1, 10_000)
+    expect(bucket.tryTake(10_000)).toBe(true)
+    expect(bucket.refill(5_000)).toBe(0)
+    expect(bucket.tryTake(5_000)).toBe(false)
+    expect(bucket.lastRefillMs).toBe(10_000)
+    expect(bucket.tryTake(10_100)).toBe(true) // 100 ms after the last real time, not after the step back
+  })
+
+  it('refuses a rate below zero or a burst under one token', () => {
+    expect(() => new TokenBucket(-1, 1, 0)).toThrow(/rate/)
+    expect(() => new TokenBucket(1, 0.5, 0)).toThrow(/burst/)
   })
 })
