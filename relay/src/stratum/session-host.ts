@@ -1,13 +1,13 @@
-// What a session needs from its server (an interface, so the session is testable on its own).
+// What a session needs from its server (an interface, so the session is testable on its own). The two
+// lifecycle callbacks that name the session's own type are added in session.ts (SessionHost), so this
+// file, and the submit and options handlers that use it, never import the session.
 import type { WorkEpoch } from './jobs'
-import type { DropReason } from './line-server'
 import type { StratumCounters } from './metrics'
 import type { OperatorFee } from './operator-fee'
 import type { StratumChain, StratumParams } from './params'
-import type { StratumSession } from './session'
 import type { BlockSink, ShareSink } from './types'
 
-export interface SessionHost {
+export interface SessionServices {
   readonly params: StratumParams
   readonly chain: StratumChain
   readonly counters: StratumCounters
@@ -36,6 +36,4 @@ export interface SessionHost {
   readonly ownShareRatio: number
   /** A fresh extranonce1, or the one of a closed session when `resumeId` names it. */
   allocateExtranonce1: (resumeId: string | undefined) => { value: number; resumedDifficulty: number | undefined }
-  onSessionStarted: (session: StratumSession) => void
-  onSessionClosed: (session: StratumSession, reason: DropReason) => void
 }

@@ -3,7 +3,7 @@
 import { createLogger } from '@otedama/shared/log'
 import { ERROR_DUPLICATE_SHARE, ERROR_JOB_NOT_FOUND, ERROR_LOW_DIFFICULTY, ERROR_OTHER, ERROR_UNAUTHORIZED, MAX_SUBMITS_TRACKED_PER_JOB } from './constants'
 import { stratumError, type RpcId } from './json-rpc'
-import type { StratumSession } from './session'
+import type { SessionContext } from './session-context'
 import { checkSubmit, parseSubmitParams, type RejectReason } from './submit'
 import type { FoundShare } from './types'
 
@@ -23,7 +23,7 @@ const ERROR_CODE: Record<RejectReason, number> = {
   'low-difficulty': ERROR_LOW_DIFFICULTY
 }
 
-export function handleSubmit (session: StratumSession, id: RpcId, params: unknown[]): void {
+export function handleSubmit (session: SessionContext, id: RpcId, params: unknown[]): void {
   const host = session.host
   const parsed = parseSubmitParams(params, host.extranonce2Bytes)
   if ('error' in parsed) {
@@ -99,7 +99,7 @@ export function handleSubmit (session: StratumSession, id: RpcId, params: unknow
   if (next !== undefined) session.changeDifficulty(next)
 }
 
-function rejectSubmit (session: StratumSession, id: RpcId, reason: RejectReason, message: string): void {
+function rejectSubmit (session: SessionContext, id: RpcId, reason: RejectReason, message: string): void {
   const host = session.host
   host.counters.rejected[reason]++
   session.rejected++
@@ -114,7 +114,7 @@ function rejectSubmit (session: StratumSession, id: RpcId, reason: RejectReason,
 }
 
 /** Calls a sink; its errors (sync or async) are logged and counted, never sent to the rig. */
-function handOff (session: StratumSession, call: () => unknown): void {
+function handOff (session: SessionContext, call: () => unknown): void {
   try {
     const result = call()
     if (result instanceof Promise) {

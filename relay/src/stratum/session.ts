@@ -8,14 +8,21 @@ import type { DropReason, LineConnection, LineHandler } from './line-server'
 import type { RigInfo } from './metrics'
 import { handleConfigure, handleSuggestDifficulty, handleSuggestTarget } from './session-options'
 import { handleSubmit } from './session-submit'
-import type { SessionHost } from './session-host'
+import type { SessionContext } from './session-context'
+import type { SessionServices } from './session-host'
 import { parseStratumUser, passwordDifficulty, type StratumUser } from './stratum-user'
 import type { SessionJob } from './submit'
 import { HashrateMeter, Vardiff } from './vardiff'
 
 const log = createLogger('stratum:session')
 
-export class StratumSession implements LineHandler {
+/** What a session needs from its server: the services, and to be told when the session starts and ends. */
+export interface SessionHost extends SessionServices {
+  onSessionStarted: (session: StratumSession) => void
+  onSessionClosed: (session: StratumSession, reason: DropReason) => void
+}
+
+export class StratumSession implements LineHandler, SessionContext {
   subscribed = false
   extranonce1 = new Uint8Array(4)
   extranonce1Hex = ''
