@@ -77,15 +77,15 @@ export interface SourceLogCounters {
 
 type EmitLevel = Exclude<LogLevel, 'silent'>
 
-interface LineBucket {
-  bucket: TokenBucket
-  /** Dropped since the last admitted line of this bucket (reported on that next line). */
+interface SourceLineLimit {
+  lines: TokenBucket
+  /** Dropped since the last admitted line of this source and level (reported on that next line). */
   pendingSuppressed: number
 }
 
 const counters = new Map<string, SourceLogCounters>()
 /** Per source and level; loggers created under one name share their limit. */
-const buckets = new Map<string, LineBucket>()
+const limits = new Map<string, SourceLineLimit>()
 
 /** Totals per source, for metrics (a copy). */
 export function logCounters(): Record<string, SourceLogCounters> {
@@ -115,18 +115,18 @@ export function createLogger(name: string): Logger {
   const admit = (level: EmitLevel): { admitted: boolean; dropped: number } => {
     const now = nowMs()
     const key = `${name} ${level}`
-    let bucket = buckets.get(key)
-    if (bucket === undefined) {
-      bucket = { bucket: new TokenBucket(LOG_LINES_PER_SOURCE_PER_SECOND, LOG_LINE_BURST_PER_SOURCE, now), pendingSuppressed: 0 }
-      buckets.set(key, bucket)
+    let limit = limits.get(key)
+    if (limit === undefined) {
+      limit = { lines: new TokenBucket(LOG_LINES_PER_SOURCE_PER_SECOND, LOG_LINE_BURST_PER_SOURCE, now), pendingSuppressed: 0 }
+      limits.set(key, limit)
     }
-    if (!bucket.bucket.tryTake(now)) {
-      bucket.pendingSuppressed++
+    if (!limit.lines.tryTake(now)) {
+      limit.pendingSuppressed++
       counts.suppressed++
       return { admitted: false, dropped: 0 }
     }
-    const dropped = bucket.pendingSuppressed
-    bucket.pendingSuppressed = 0
+    const dropped = limit.pendingSuppressed
+    limit.pendingSuppressed = 0
     return { admitted: true, dropped }
   }
   const emit = (level: EmitLevel, message: string, details: unknown[]): void => {
