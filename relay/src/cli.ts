@@ -6,13 +6,14 @@
 //   store restore <dir>       puts a verified snapshot in place (the relay must be stopped)
 //   store repair              LevelDB's repair (the relay must be stopped)
 //   alerts prometheus-rules   a Prometheus alerting-rules file from the config's alert thresholds
+//   config table              every configuration key as a Markdown table (relay/README.md holds it)
 // With the relay running, `bans` and `store snapshot` go through its admin API (address and token from
 // <dataDir>/admin.json); with it stopped they open the database directly. The configuration flags
 // (--data-dir, --config, ...) are the relay's own.
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ADMIN_FILE } from './app/relay'
-import { loadConfig } from './config'
+import { configTable, loadConfig } from './config'
 import type { BanView } from './http/admin'
 import { renderPrometheusRules } from './monitor/prometheus-rules'
 import { defaultAlertsConfig } from './config/alerts'
@@ -20,7 +21,7 @@ import { inspectStore } from './store/integrity'
 import { LevelRelayStore } from './store/level-store'
 import { CheckedLevel, openChecked, repairStore, restoreStore, StoreBusyError } from './store/maintenance'
 
-export const CLI_COMMANDS = ['bans', 'store', 'alerts'] as const
+export const CLI_COMMANDS = ['bans', 'store', 'alerts', 'config'] as const
 /** How long the CLI waits for a running relay's admin API (ms). */
 const ADMIN_REQUEST_TIMEOUT_MS = 30_000
 
@@ -34,6 +35,7 @@ export class CliError extends Error {
 const USAGE = `usage: npm run relay -- bans list | bans lift <ip|peer id>
        npm run relay -- store check | store snapshot [dir] | store restore <snapshot dir> | store repair
        npm run relay -- alerts prometheus-rules > rules.yml
+       npm run relay -- config table
        (with the relay's own --data-dir / --config flags)`
 
 interface AdminAddress { url: string, token: string }
@@ -94,6 +96,7 @@ async function ensureStopped (dataDir: string): Promise<void> {
 /** Runs one command; returns what to print on stdout. Throws CliError for wrong use. */
 export async function runCli (argv: string[]): Promise<string> {
   const [group, action, ...rest] = argv
+  if (group === 'config' && action === 'table') return configTable()
   const positional = rest.filter((a, i) => !a.startsWith('--') && (i === 0 || !rest[i - 1].startsWith('--') || rest[i - 1].includes('=')))
   const flags = rest.filter((a) => !positional.includes(a))
   const { config } = loadConfig({ argv: flags })

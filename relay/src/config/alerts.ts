@@ -1,27 +1,13 @@
-// The alert rules' settings: defaults, and the checks that need more than one key (URLs, pairs, addresses).
+// The alert rules' settings: the checks that need more than one key (URLs, pairs, addresses). Their defaults are in schema.ts.
 import { AddressError, addressToScript } from '@otedama/shared/address'
 import type { ChainParams } from '@otedama/shared/chain'
+import { schemaDefaults, TELEGRAM_API_URL } from './schema'
 import type { AlertsConfig } from './types'
-
-/** Where Telegram's Bot API answers (sendMessage is POST <apiUrl>/bot<token>/sendMessage). */
-export const TELEGRAM_API_URL = 'https://api.telegram.org'
-
-/** Defaults by dotted path, merged into the loader's defaults. */
-export const ALERT_DEFAULTS = {
-  'alerts.rigOffline.enabled': true, 'alerts.rigOffline.offlineSeconds': 600,
-  'alerts.addressOffline.enabled': true, 'alerts.addressOffline.offlineSeconds': 1800,
-  'alerts.hashrateDrop.enabled': true, 'alerts.hashrateDrop.percent': 50, 'alerts.hashrateDrop.holdSeconds': 300,
-  'alerts.rejectRate.enabled': true, 'alerts.rejectRate.percent': 5, 'alerts.rejectRate.windowSeconds': 300, 'alerts.rejectRate.holdSeconds': 60,
-  'alerts.staleRate.enabled': true, 'alerts.staleRate.percent': 5, 'alerts.staleRate.windowSeconds': 300, 'alerts.staleRate.holdSeconds': 60,
-  'alerts.noPeers.enabled': true, 'alerts.noPeers.holdSeconds': 120,
-  'alerts.daemonUnhealthy.enabled': true, 'alerts.daemonUnhealthy.holdSeconds': 60,
-  'alerts.blockOrphaned.enabled': true, 'alerts.blockOrphaned.keepFiringSeconds': 3600,
-  'alerts.memory.enabled': true, 'alerts.memory.limitMiB': 2048, 'alerts.memory.holdSeconds': 60
-} satisfies Record<string, unknown>
 
 /** The alert settings every relay starts with when its config names none (tests build configs by hand). */
 export function defaultAlertsConfig (): AlertsConfig {
-  return assembleAlerts((path) => (ALERT_DEFAULTS as Record<string, unknown>)[path], undefined, [])
+  const defaults = schemaDefaults()
+  return assembleAlerts((path) => defaults.get(path), undefined, [])
 }
 
 function isHttpUrl (text: string): boolean {

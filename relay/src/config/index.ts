@@ -1,4 +1,4 @@
-export { loadConfig, configHelp, MAX_CONFIG_FILE_BYTES } from './load'
+export { loadConfig, configHelp, configTable, MAX_CONFIG_FILE_BYTES } from './load'
 export type { LoadOptions, LoadedConfig } from './load'
 export { ConfigError } from './types'
 export type { RelayConfig, DaemonConfig } from './types'

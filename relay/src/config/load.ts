@@ -5,8 +5,8 @@ import { parseArgs } from 'node:util'
 import { AddressError, addressToScript } from '@otedama/shared/address'
 import { getChainParams, isNetworkName, NETWORK_NAMES } from '@otedama/shared/chain'
 import type { NetworkName } from '@otedama/shared/chain'
-import { ALERT_DEFAULTS, assembleAlerts } from './alerts'
-import { CONSENSUS_KEYS, checkValue, isLeaf, leafAt, leaves, parseText, SCHEMA, type Branch } from './schema'
+import { assembleAlerts } from './alerts'
+import { CONSENSUS_KEYS, checkValue, describeLeaf, ignoredPaths, isLeaf, leafAt, leaves, parseText, SCHEMA, schemaDefaults, type Branch } from './schema'
 import { ConfigError, type DaemonBackup, type RelayConfig } from './types'
 import { errorMessage } from '@otedama/shared/util'
 
@@ -29,14 +29,6 @@ export interface LoadedConfig {
   help: boolean
 }
 
-const DEFAULTS = {
-  poolName: 'Otedama', poolFee: 0, p2pPort: 30303, stratumPort: 3333, blockchain: 'devnet', bootstrapNodes: [] as string[],
-  bind: '127.0.0.1', 'http.port': 8080, 'daemon.longpoll': true,
-  'optimization.sharePropagation.batchSize': 100, 'optimization.sharePropagation.batchInterval': 10,
-  'optimization.validation.cacheSize': 10_000, 'optimization.validation.minValidators': 3, 'optimization.validation.maxValidators': 7,
-  ...ALERT_DEFAULTS
-} satisfies Record<string, unknown>
-
 /** Loads defaults < file < environment (OTEDAMA_*) < flags, and validates the result as a whole. */
 export function loadConfig (opts: LoadOptions = {}): LoadedConfig {
   const argv = opts.argv ?? process.argv.slice(2)
@@ -44,7 +36,7 @@ export function loadConfig (opts: LoadOptions = {}): LoadedConfig {
   const cwd = opts.cwd ?? process.cwd()
   const problems: string[] = []
   const warnings: string[] = []
-  const values = new Map<string, unknown>(Object.entries(DEFAULTS))
+  const values = new Map<string, unknown>(schemaDefaults())
 
   const flags = readFlags(argv, problems)
   const file = flags.config ?? env.OTEDAMA_CONFIG
@@ -142,7 +134,7 @@ function walk (obj: Record<string, unknown>, branch: Branch, prefix: string, val
 
 function assemble (values: Map<string, unknown>, cwd: string, problems: string[]): RelayConfig | undefined {
   const get = <T>(path: string): T | undefined => values.get(path) as T | undefined
-  const chainName = (get<string>('blockchain') ?? 'devnet').trim().toLowerCase()
+  const chainName = (get<string>('blockchain') as string).trim().toLowerCase()
   if (!isNetworkName(chainName)) {
     problems.push(`unknown blockchain "${get<string>('blockchain')}"; known: ${NETWORK_NAMES.join(', ')}`)
     return undefined
@@ -157,9 +149,9 @@ function assemble (values: Map<string, unknown>, cwd: string, problems: string[]
       problems.push(`poolAddress "${poolAddress.slice(0, 100)}" is not a valid ${blockchain} address: ${err instanceof AddressError ? err.message : String(err)}`)
     }
   }
-  const poolFee = get<number>('poolFee') ?? 0
+  const poolFee = get<number>('poolFee') as number
   if (poolFee > 0 && poolAddress === undefined) problems.push('poolFee is above 0 but poolAddress is not set: the fee needs an address to pay')
-  const bind = get<string>('bind') ?? '127.0.0.1'
+  const bind = get<string>('bind') as string
   const httpHost = get<string>('http.host') ?? bind
   for (const [name, host] of [['bind', bind], ['http.host', httpHost]] as const) {
     if (isIP(host) === 0 && host !== 'localhost') problems.push(`${name} must be an IP address (or localhost), got "${host.slice(0, 60)}"`)
@@ -192,7 +184,7 @@ function assemble (values: Map<string, unknown>, cwd: string, problems: string[]
     wsPort,
     stratumPort: get<number>('stratumPort') as number,
     blockchain,
-    bootstrapNodes: get<string[]>('bootstrapNodes') ?? [],
+    bootstrapNodes: get<string[]>('bootstrapNodes') as string[],
     bind,
     http: {
       host: httpHost,
@@ -244,7 +236,7 @@ function daemonConfig (blockchain: NetworkName, defaultRpcPort: number | undefin
     ...(rpcUser !== undefined ? { rpcUser } : {}),
     ...(rpcPassword !== undefined ? { rpcPassword } : {}),
     backups: backups.filter((b): b is DaemonBackup => b !== undefined),
-    longpoll: get<boolean>('daemon.longpoll') ?? true
+    longpoll: get<boolean>('daemon.longpoll') as boolean
   }
 }
 
@@ -295,7 +287,18 @@ function siblingAddress (text: string | undefined, problems: string[]): { host: 
 export function configHelp (): string {
   const lines = ['Otedama relay. Configuration: --config FILE (JSON) < OTEDAMA_* environment < flags.', '']
   for (const [path, leaf] of leaves()) {
-    lines.push(`  ${path.padEnd(44)} ${(leaf.flag !== undefined ? `--${leaf.flag}` : '').padEnd(20)} ${(leaf.env ?? '').padEnd(30)} ${leaf.help}`)
+    lines.push(`  ${path.padEnd(44)} ${(leaf.flag !== undefined ? `--${leaf.flag}` : '').padEnd(20)} ${(leaf.env ?? '').padEnd(30)} ${describeLeaf(leaf)}`)
   }
   return lines.join('\n')
+}
+
+/** The README's key table (Markdown), generated from the schema: `npm run relay -- config table`. */
+export function configTable (): string {
+  const code = (text: string | undefined): string => (text === undefined ? '' : `\`${text}\``)
+  const lines = ['| key | flag | environment | meaning |', '|---|---|---|---|']
+  for (const [path, leaf] of leaves()) {
+    lines.push(`| ${code(path)} | ${code(leaf.flag === undefined ? undefined : `--${leaf.flag}`)} | ${code(leaf.env)} | ${describeLeaf(leaf)} |`)
+  }
+  for (const path of ignoredPaths()) lines.push(`| ${code(path)} | | | original Otedama key (any value): accepted with a warning, no effect |`)
+  return lines.map((l) => l.replace(/ {2,}\|/g, ' |')).join('\n')
 }
