@@ -1,14 +1,14 @@
 // One rig's Stratum session: the request dispatch, subscription and authorization, difficulty and
 // job delivery. Quirks from docs/field-notes.md (Stratum) are marked (Q1..Q10).
 import { createLogger } from '@otedama/shared/log'
-import { MAX_AUTHORIZED_WORKERS_PER_CONNECTION, MAX_JOBS_PER_CONNECTION, MAX_USER_AGENT_CHARS, ERROR_NOT_SUBSCRIBED, ERROR_OTHER, ERROR_UNAUTHORIZED } from './constants'
+import { MAX_AUTHORIZED_WORKERS_PER_CONNECTION, MAX_JOBS_PER_CONNECTION, MAX_SUBMITS_TRACKED_PER_JOB, MAX_USER_AGENT_CHARS, ERROR_NOT_SUBSCRIBED, ERROR_OTHER, ERROR_UNAUTHORIZED } from './constants'
 import { encodeCall, encodeError, encodeResult, parseLine, stratumError, type RpcId, type StratumError } from './json-rpc'
 import type { WorkEpoch } from './jobs'
 import type { DropReason, LineConnection, LineHandler } from './line-server'
 import type { RigInfo } from './metrics'
 import { handleConfigure, handleSuggestDifficulty, handleSuggestTarget } from './session-options'
-import { handleSubmit } from './session-submit'
-import type { SessionContext } from './session-context'
+import { judgeSubmit, NOT_THE_RIGS_FAULT, SUBMIT_ERROR_CODE, type SubmitOutcome } from './session-submit'
+import type { SessionContext, SubmitView } from './session-context'
 import type { SessionServices } from './session-host'
 import { parseStratumUser, passwordDifficulty, type StratumUser } from './stratum-user'
 import type { SessionJob } from './submit'
@@ -22,7 +22,7 @@ export interface SessionHost extends SessionServices {
   onSessionClosed: (session: StratumSession, reason: DropReason) => void
 }
 
-export class StratumSession implements LineHandler, SessionContext {
+export class StratumSession implements LineHandler, SessionContext, SubmitView {
   subscribed = false
   extranonce1 = new Uint8Array(4)
   extranonce1Hex = ''
@@ -62,6 +62,10 @@ export class StratumSession implements LineHandler, SessionContext {
     this.hashrate = new HashrateMeter(host.hashesPerDifficulty, now)
   }
 
+  get remoteAddress (): string {
+    return this.conn.remoteAddress
+  }
+
   /** extranonce1 as a u32 (big-endian bytes). */
   get extranonce1Value (): number {
     const x = this.extranonce1
@@ -95,7 +99,7 @@ export class StratumSession implements LineHandler, SessionContext {
       case 'mining.subscribe': return this.onSubscribe(id, params)
       case 'mining.authorize': return this.onAuthorize(id, params)
       case 'mining.configure': return handleConfigure(this, id, params)
-      case 'mining.submit': return handleSubmit(this, id, params)
+      case 'mining.submit': return this.onSubmit(id, params)
       case 'mining.suggest_difficulty': return handleSuggestDifficulty(this, id, params)
       case 'mining.suggest_target': return handleSuggestTarget(this, id, params)
       case 'mining.extranonce.subscribe':
@@ -109,6 +113,79 @@ export class StratumSession implements LineHandler, SessionContext {
         return
       default:
         return this.replyError(id, stratumError(ERROR_OTHER, `Method not found: ${method}`))
+    }
+  }
+
+  private onSubmit (id: RpcId, params: unknown[]): void {
+    const now = Date.now()
+    this.settleSubmit(id, judgeSubmit(this, params, now), now)
+  }
+
+  /** Applies a judged submit: the reply, then the accounting and the hand-off of what it found. */
+  private settleSubmit (id: RpcId, outcome: SubmitOutcome, now: number): void {
+    const host = this.host
+    if (outcome.kind === 'malformed') {
+      host.counters.rejected.malformed++
+      return this.invalidParams(id, outcome.message)
+    }
+    if (outcome.kind === 'rejected') {
+      host.counters.rejected[outcome.reason]++
+      this.rejected++
+      this.replyError(id, stratumError(SUBMIT_ERROR_CODE[outcome.reason], outcome.message))
+      // A stale job (a new block or tip), a job id or worker from before a reconnect (cpuminer submits
+      // work of the old connection before its new authorize): not the rig's fault.
+      if (NOT_THE_RIGS_FAULT.has(outcome.reason)) return
+      this.consecutiveBadSubmits++
+      if (this.consecutiveBadSubmits >= host.params.maxConsecutiveBadSubmits) {
+        this.conn.drop('bad-submits', `${this.consecutiveBadSubmits} rejected submits in a row, last: ${outcome.reason}`)
+      }
+      return
+    }
+    const { sessionJob, difficulty, found } = outcome
+    if (sessionJob.submits.size >= MAX_SUBMITS_TRACKED_PER_JOB) sessionJob.submits.delete(sessionJob.submits.values().next().value as string)
+    sessionJob.submits.add(outcome.key)
+    this.reply(id, true)
+
+    this.accepted++
+    this.consecutiveBadSubmits = 0
+    this.lastShareAt = now
+    this.hashrate.add(difficulty, now)
+    host.counters.accepted++
+    host.counters.acceptedDifficulty += difficulty
+    if (outcome.staleTip) host.counters.acceptedOnStaleTip++
+    if (this.payee !== undefined) host.fee.credit(this.payee.payoutScriptHex, difficulty, sessionJob.job.operatorFee)
+    // An accepted submit is the rig doing its job: it never counts toward the line rate limit.
+    this.conn.refundLine()
+
+    if (found !== undefined) {
+      // A block first, at once; then the share (a block header is also a share when it meets both).
+      if (outcome.meetsBlockTarget) {
+        host.counters.blocksFound++
+        log.info(`block candidate at height ${found.work.height} from ${found.rig.address}.${found.rig.worker}`)
+        this.handOff(() => host.blockSink?.submitBlock(found))
+      }
+      if (outcome.meetsShareTarget) {
+        host.counters.sharesFound++
+        this.sharesFound++
+        if (found.staleTip) host.counters.staleShares++
+        this.handOff(() => host.shareSink?.submitShare(found))
+      }
+    }
+    const next = this.vardiff.onShare(this.difficulty, difficulty, now)
+    if (next !== undefined) this.changeDifficulty(next)
+  }
+
+  /** Calls a sink; its errors (sync or async) are logged and counted, never sent to the rig. */
+  private handOff (call: () => unknown): void {
+    const failed = (err: unknown): void => {
+      this.host.counters.sinkErrors++
+      log.error('share/block sink failed', err)
+    }
+    try {
+      const result = call()
+      if (result instanceof Promise) result.catch(failed)
+    } catch (err) {
+      failed(err)
     }
   }
 

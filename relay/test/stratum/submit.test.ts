@@ -7,6 +7,11 @@ import { hashToDisplayHex } from '@otedama/shared/primitives'
 import { DIFF1_TARGET_SHA256D, bitsToTarget } from '@otedama/shared/primitives'
 import { JobBook, stratumPrevHash } from '../../src/stratum/jobs'
 import { checkSubmit, parseSubmitParams, type SessionJob, type SubmitContext } from '../../src/stratum/submit'
+import { judgeSubmit } from '../../src/stratum/session-submit'
+import type { SubmitView } from '../../src/stratum/session-context'
+import type { SessionServices } from '../../src/stratum/session-host'
+import { createStratumParams } from '../../src/stratum/params'
+import type { StratumUser } from '../../src/stratum/stratum-user'
 import type { StratumWork } from '../../src/stratum'
 
 // Bitcoin block 0 (mainnet): its coinbase transaction, and header fields.
@@ -83,5 +88,30 @@ describe('submit checks', () => {
   it('stratum prevhash reverses each 4-byte word', () => {
     const h = hexToBytes('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f')
     expect(stratumPrevHash(h)).toBe('03020100070605040b0a09080f0e0d0c13121110171615141b1a19181f1e1d1c')
+  })
+
+  it('judging a submit changes nothing: the outcome carries the find, and a second judgement of it is the same', () => {
+    const { ctx, jobId } = genesisJob()
+    const user: StratumUser = { user: 'w', address: 'rig-address', worker: 'w1', payoutScript: new Uint8Array([0x51]), payoutScriptHex: '51' }
+    // Only what judging reads; the rest of the services belong to the session applying the outcome.
+    const host = { params: createStratumParams(), chain: { pow: 'sha256d' }, extranonce2Bytes: 4 } as unknown as SessionServices
+    const view: SubmitView = {
+      host, subscribed: true, users: new Map([['w', user]]), payee: user, extranonce1: ctx.extranonce1,
+      versionMask: 0, jobs: ctx.jobs, difficulty: 1, target: ctx.target, remoteAddress: '192.0.2.7'
+    }
+    const params = ['w', jobId, bytesToHex(tx.slice(XN_AT + 4, XN_AT + 8)), GENESIS_TIME.toString(16), GENESIS_NONCE.toString(16)]
+    const first = judgeSubmit(view, params, Date.now())
+    if (first.kind !== 'accepted') throw new Error(`expected accepted, got ${first.kind}`)
+    expect(first.meetsShareTarget && first.meetsBlockTarget).toBe(true)
+    expect(hashToDisplayHex(first.found!.powHash)).toBe(GENESIS_HASH)
+    expect(first.found!.rig).toEqual({ address: 'rig-address', worker: 'w1', remoteAddress: '192.0.2.7' })
+    // The duplicate key is recorded only when the session applies the outcome.
+    expect(ctx.jobs.get(jobId)!.submits.size).toBe(0)
+    expect(judgeSubmit(view, params, Date.now()).kind).toBe('accepted')
+    first.sessionJob.submits.add(first.key)
+    expect(judgeSubmit(view, params, Date.now())).toMatchObject({ kind: 'rejected', reason: 'duplicate' })
+    expect(judgeSubmit({ ...view, subscribed: false }, params, Date.now())).toMatchObject({ kind: 'rejected', reason: 'not-subscribed' })
+    expect(judgeSubmit({ ...view, users: new Map() }, params, Date.now())).toMatchObject({ kind: 'rejected', reason: 'unauthorized' })
+    expect(judgeSubmit(view, ['w', jobId], Date.now()).kind).toBe('malformed')
   })
 })
