@@ -63,20 +63,20 @@ export async function startNetwork (parts: NetworkParts): Promise<{ node: RelayN
     },
     templateSource: { fullTemplate: async (id) => await parts.duties()?.fullTemplate(id) }
   })
-  node.onTemplate((bytes) => { void parts.duties()?.onSignedTemplate(bytes).catch((err: unknown) => log.warn(`template check: ${errorMessage(err)}`)) })
+  node.on('template', (bytes) => { void parts.duties()?.onSignedTemplate(bytes).catch((err: unknown) => log.warn(`template check: ${errorMessage(err)}`)) })
   const offs = [
     pool.onShare(({ share, bytes, origin }) => {
       if (origin === 'network') return
-      void node.publishShare(bytes).catch(() => {})
-      if (devnet === undefined && meetsBlockTarget(share, pool.rules.pow)) void node.publishBlock(bytes).catch(() => {})
+      void node.publish('share', bytes).catch(() => {})
+      if (devnet === undefined && meetsBlockTarget(share, pool.rules.pow)) void node.publish('block', bytes).catch(() => {})
     }),
-    ...(devnet !== undefined ? [devnet.onBlock((block, origin) => { if (origin === 'local') void node.publishBlock(joinDevnetBlock(block.header80, block.coinbaseLegacy)).catch(() => {}) })] : [])
+    ...(devnet !== undefined ? [devnet.onBlock((block, origin) => { if (origin === 'local') void node.publish('block', joinDevnetBlock(block.header80, block.coinbaseLegacy)).catch(() => {}) })] : [])
   ]
   await node.start()
   log.info(`libp2p ${node.peerId.toString()} on ${node.multiaddrs().map((a) => a.toString()).join(', ')}`)
   const transport: QuorumTransport = {
-    publishTemplate: (bytes) => node.publishTemplate(bytes),
-    publishHeader: (bytes) => node.publishHeader(bytes),
+    publishTemplate: (bytes) => node.publish('template', bytes),
+    publishHeader: (bytes) => node.publish('header', bytes),
     publishAttestations: (items) => node.publishAttestations(items),
     fetchTemplate: async (publisherId, templateId) => await node.fetchTemplate(peerOf(node, publisherId), templateId)
   }

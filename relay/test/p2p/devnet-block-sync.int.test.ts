@@ -86,7 +86,7 @@ describe('devnet block sync between relays', () => {
     await mineBlock(b.source)
     const newest = await mineBlock(b.source)
     await waitFor('b and c on the block topic', () => b.node.metrics().gossipPeers > 0)
-    await b.node.publishBlock(newest)
+    await b.node.publish('block', newest)
     await waitFor('c fetched the missing parent and took both', () => c.source.chain.tip().height === 17, 20_000)
   })
 })
