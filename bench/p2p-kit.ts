@@ -3,7 +3,7 @@
 // percentiles. Not a benchmark itself (no .bench.ts suffix).
 import type { ChildProcess } from 'node:child_process'
 import { ACCEPT, ignore, reject, SHARE_HEADER_OFFSET, type Verdict } from '@otedama/shared/p2p'
-import { createGossipScorePolicy, GossipRouter, networkTopics, sharedGossipOptions, type PubSubLike } from '@otedama/shared/p2p'
+import { createGossipScorePolicy, GossipRouter, networkTopics, sharedGossipOptions, type PublishableTopicKind, type PubSubLike, type ValidatedTopicKind } from '@otedama/shared/p2p'
 import { sha256d } from '@otedama/shared/primitives'
 import '../relay/src/p2p/shims'
 import { gossipsub } from '@libp2p/gossipsub'
@@ -77,8 +77,8 @@ export function validateBenchShare(bytes: Uint8Array): Verdict {
 /** A light peer, as a browser is to the relay: one link to a relay, gossipsub under the shared policy. */
 export interface LightPeer {
   readonly peerId: string
-  publishShare(bytes: Uint8Array): Promise<number>
-  onShare(handler: (bytes: Uint8Array) => void): void
+  publish(kind: PublishableTopicKind, bytes: Uint8Array): Promise<number>
+  on(kind: ValidatedTopicKind, handler: (bytes: Uint8Array) => void): () => void
   stop(): Promise<void>
 }
 
@@ -101,8 +101,8 @@ export async function startLightPeer(relayAddr: string): Promise<LightPeer> {
   await node.dial(multiaddr(relayAddr))
   return {
     peerId: node.peerId.toString(),
-    publishShare: (bytes) => router.publish('share', bytes),
-    onShare: (handler) => void router.on('share', handler),
+    publish: (kind, bytes) => router.publish(kind, bytes),
+    on: (kind, handler) => router.on(kind, handler),
     async stop() {
       router.stop()
       await node.stop()

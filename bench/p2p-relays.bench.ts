@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     peers.push(await startLightPeer(`/ip4/127.0.0.1/tcp/${relay.peerProxyPort}/p2p/${relay.peerId}`))
   }
   const arrivals = new Map<number, number[]>()
-  for (const peer of peers) peer.onShare((bytes) => arrivals.get(seqOf(bytes))?.push(performance.now()))
+  for (const peer of peers) peer.on('share', (bytes) => arrivals.get(seqOf(bytes))?.push(performance.now()))
   await sleep(MESH_SETTLE_MS)
   const before = await Promise.all(relays.map(sample))
   console.log(`${RELAYS} relays (connections ${before.map((s) => s.connections).join('/')}, share mesh ${before.map((s) => s.mesh).join('/')}), ${PEERS} peers; one-way delay peer-relay ${PEER_LINK_DELAY_MS} ms, relay-relay ${RELAY_LINK_DELAY_MS} ms`)
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     const share = makeShare(seq, false)
     arrivals.set(seq, [])
     sentAt.set(seq, performance.now())
-    void peers[Math.floor(Math.random() * PEERS)].publishShare(share)
+    void peers[Math.floor(Math.random() * PEERS)].publish('share', share)
     await sleep(Math.max(0, start + ((i + 1) * 1000) / SHARES_PER_SECOND - performance.now()))
   }
   await sleep(DRAIN_MS)

@@ -166,7 +166,7 @@ async function floodChild(relayAddr: string): Promise<void> {
       await Promise.all([
         ...noisy.map(async (node, n) => {
           for (let i = 0; performance.now() < deadline && i < NOISY_SHARES_EACH; i += NOISY_BATCH) {
-            await Promise.all(material[n].slice(i, i + NOISY_BATCH).map((share) => node.publishShare(share)))
+            await Promise.all(material[n].slice(i, i + NOISY_BATCH).map((share) => node.publish('share', share)))
             sent += Math.min(NOISY_BATCH, NOISY_SHARES_EACH - i)
             // publish() resolves at once (no signing), so without this the noisy loops would run as one
             // chain of microtasks: no socket I/O or timers (the hostile peers' pacing) until the deadline.
@@ -175,7 +175,7 @@ async function floodChild(relayAddr: string): Promise<void> {
         }),
         ...hostile.map(async (node, n) => {
           for (let i = 0; performance.now() < deadline && i < forged[n].length; i++) {
-            await node.publishShare(forged[n][i])
+            await node.publish('share', forged[n][i])
             sent++
             await sleep(HOSTILE_INTERVAL_MS)
           }
@@ -214,7 +214,7 @@ async function honestRound(honest: LightPeer[], count: number, rate: number, arr
     const share = stamp(makeShare(seq, false))
     sentAt.set(seq, performance.now())
     arrivals.set(seq, [])
-    void honest[i % honest.length].publishShare(share)
+    void honest[i % honest.length].publish('share', share)
     await sleep(Math.max(0, start + ((i + 1) * 1000) / rate - performance.now()))
   }
   await sleep(500)
@@ -253,7 +253,7 @@ async function floodRun(guard: boolean, measureRss: boolean): Promise<FloodResul
   relay.send({ honest: honest.map((p) => p.peerId) })
   const { hostile } = await once<{ hostile: number }>(flooder, 'ready')
   const arrivals = new Map<number, number[]>()
-  for (const node of honest) node.onShare((bytes) => arrivals.get(seqOf(bytes))?.push(performance.now()))
+  for (const node of honest) node.on('share', (bytes) => arrivals.get(seqOf(bytes))?.push(performance.now()))
   const loop = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS })
   loop.enable()
   await sleep(MESH_SETTLE_MS)

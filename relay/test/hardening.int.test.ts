@@ -399,7 +399,7 @@ describe('gossip: oversized messages cost their sender', () => {
     // The honest peer is unharmed and its share arrives.
     expect(entry.node.scoreOf(honest.node.peerId)).toBeGreaterThanOrEqual(0)
     const share = mineTestShare('honest after the attack')
-    await honest.node.publishShare(share)
+    await honest.node.publish('share', share)
     await waitFor('honest share at the relay', () => entry.received.some((s) => bytesToHex(s) === bytesToHex(share)))
   })
 })

@@ -3,12 +3,13 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { base58 } from '@scure/base'
 import { createLogger } from '@otedama/shared/log'
 import { decodeHeader, equalBytes } from '@otedama/shared/primitives'
-import { reject, type Verdict } from '@otedama/shared/p2p'
+import { blockMessageCodec, decodeDevnetBlock, encodeDevnetBlock, getChainParams } from '@otedama/shared/chain'
+import { ignore, type Verdict } from '@otedama/shared/p2p'
 import { syncDepthShares } from '@otedama/shared/sharechain'
 import { createRelayNode, type DevnetBlockSync, type RelayNode } from '../p2p'
 import type { RelayP2pConfig } from '../p2p/config'
-import { joinDevnetBlock, splitDevnetBlock, type DevnetTemplateSource } from '../devnet'
-import { meetsBlockTarget } from '../work/block-from-share'
+import type { DevnetTemplateSource } from '../devnet'
+import { meetsBlockTarget, shareCoinbase } from '../work/block-from-share'
 import type { QuorumDuties, QuorumTransport } from '../quorum/duties'
 import type { RelayQuorum } from '../quorum/follow'
 import type { SharePool } from '../work/pool'
@@ -32,16 +33,19 @@ export interface NetworkParts {
  */
 export async function startNetwork (parts: NetworkParts): Promise<{ node: RelayNode, transport: QuorumTransport, stop: () => Promise<void> }> {
   const { pool, devnet } = parts
+  const blockCodec = blockMessageCodec(getChainParams(parts.p2p.network).name)
   const shareVerdict = async (bytes: Uint8Array): Promise<Verdict> => (await pool.receiveShare(bytes, 'network')).verdict
   const node = await createRelayNode(parts.p2p, {
     validators: {
       share: shareVerdict,
       block: async (bytes) => {
-        if (devnet !== undefined) {
-          const block = splitDevnetBlock(bytes)
-          return block === undefined ? reject('decode') : await devnet.acceptBlock(block.header80, block.coinbaseLegacy, 'network')
-        }
-        return await shareVerdict(bytes) // a share that meets the block target: holders of its template submit it
+        const decoded = blockCodec.decode(bytes)
+        if (!decoded.ok) return decoded.verdict
+        const { message } = decoded
+        // A share that meets the block target: the holders of its template submit it.
+        if (message.carries === 'share') return await shareVerdict(message.share)
+        if (devnet === undefined) return ignore('no-devnet-chain')
+        return await devnet.acceptBlock(message.header80, message.coinbaseLegacy, 'network')
       },
       header: (bytes) => pool.addRemoteHeader(bytes),
       // Runs before the template handler below, so the publisher is on the roster when duties pick committees.
@@ -63,20 +67,32 @@ export async function startNetwork (parts: NetworkParts): Promise<{ node: RelayN
     },
     templateSource: { fullTemplate: async (id) => await parts.duties()?.fullTemplate(id) }
   })
-  node.onTemplate((bytes) => { void parts.duties()?.onSignedTemplate(bytes).catch((err: unknown) => log.warn(`template check: ${errorMessage(err)}`)) })
+  node.on('template', (bytes) => { void parts.duties()?.onSignedTemplate(bytes).catch((err: unknown) => log.warn(`template check: ${errorMessage(err)}`)) })
+  // Where the block message is the share, a local share that meets the block target announces the
+  // block. A devnet block is announced by the chain that took it (below): that also covers a rig's find
+  // that meets the block target but not its share target.
+  const announcesShareBlocks = blockCodec.carries === 'share'
   const offs = [
     pool.onShare(({ share, bytes, origin }) => {
       if (origin === 'network') return
-      void node.publishShare(bytes).catch(() => {})
-      if (devnet === undefined && meetsBlockTarget(share, pool.rules.pow)) void node.publishBlock(bytes).catch(() => {})
+      void node.publish('share', bytes).catch(() => {})
+      if (announcesShareBlocks && meetsBlockTarget(share, pool.rules.pow)) {
+        const message = blockCodec.encode({ header80: share.header80, share: bytes, coinbaseLegacy: () => shareCoinbase(pool.chain, share) })
+        void node.publish('block', message).catch(() => {})
+      }
     }),
-    ...(devnet !== undefined ? [devnet.onBlock((block, origin) => { if (origin === 'local') void node.publishBlock(joinDevnetBlock(block.header80, block.coinbaseLegacy)).catch(() => {}) })] : [])
+    ...(devnet !== undefined
+      ? [devnet.onBlock((block, origin) => {
+          if (origin !== 'local') return
+          void node.publish('block', encodeDevnetBlock(block.header80, block.coinbaseLegacy)).catch(() => {})
+        })]
+      : [])
   ]
   await node.start()
   log.info(`libp2p ${node.peerId.toString()} on ${node.multiaddrs().map((a) => a.toString()).join(', ')}`)
   const transport: QuorumTransport = {
-    publishTemplate: (bytes) => node.publishTemplate(bytes),
-    publishHeader: (bytes) => node.publishHeader(bytes),
+    publishTemplate: (bytes) => node.publish('template', bytes),
+    publishHeader: (bytes) => node.publish('header', bytes),
     publishAttestations: (items) => node.publishAttestations(items),
     fetchTemplate: async (publisherId, templateId) => await node.fetchTemplate(peerOf(node, publisherId), templateId)
   }
@@ -110,21 +126,21 @@ export function devnetBlockSync (devnet: DevnetTemplateSource): DevnetBlockSync 
         for (let i = 0; block !== undefined; i++, block = block.parent) {
           if (block.parent === undefined) break // genesis: every relay holds it
           if (i >= skip + count) return { shares: blocks, more: true }
-          if (i >= skip) blocks.push(joinDevnetBlock(block.header80, block.coinbaseLegacy))
+          if (i >= skip) blocks.push(encodeDevnetBlock(block.header80, block.coinbaseLegacy))
         }
         return { shares: blocks, more: false }
       },
-      sharesById: (ids) => ids.flatMap((id) => { const b = chain.get(id); return b === undefined ? [] : [joinDevnetBlock(b.header80, b.coinbaseLegacy)] })
+      sharesById: (ids) => ids.flatMap((id) => { const b = chain.get(id); return b === undefined ? [] : [encodeDevnetBlock(b.header80, b.coinbaseLegacy)] })
     },
     missingAncestry: (bytes) => {
-      const block = splitDevnetBlock(bytes)
-      if (block === undefined) return []
+      const block = decodeDevnetBlock(bytes)
+      if (!block.ok) return []
       const prev = decodeHeader(block.header80).prevHash
       return chain.get(prev) === undefined ? [prev] : []
     },
     ingest: async (bytes) => {
-      const block = splitDevnetBlock(bytes)
-      return block === undefined ? reject('decode') : await devnet.acceptBlock(block.header80, block.coinbaseLegacy, 'network')
+      const block = decodeDevnetBlock(bytes)
+      return block.ok ? await devnet.acceptBlock(block.header80, block.coinbaseLegacy, 'network') : block.verdict
     },
     maxDepth: DEVNET_BLOCK_SYNC_DEPTH
   }

@@ -7,7 +7,7 @@ export { DevnetChain, type DevnetAcceptResult, type DevnetBlock, type DevnetChai
 export { DEVNET_GENESIS_HASH_HEX, DEVNET_GENESIS_NONCE, devnetGenesisBlock, findDevnetGenesisNonce, type DevnetGenesisBlock } from './genesis'
 export { DevnetOrphanPool, MAX_DEVNET_ORPHANS } from './orphans'
 export {
-  DEVNET_BLOCK_VERSION, DEVNET_CURTIME_REFRESH_MS, DEVNET_SIGOP_LIMIT, DevnetTemplateSource, joinDevnetBlock, splitDevnetBlock,
+  DEVNET_BLOCK_VERSION, DEVNET_CURTIME_REFRESH_MS, DEVNET_SIGOP_LIMIT, DevnetTemplateSource,
   type BlockOrigin, type DevnetSourceOptions
 } from './source'
 export { FileDevnetBlockStore, MemoryDevnetBlockStore, type DevnetBlockStore, type StoredDevnetBlock } from './store'

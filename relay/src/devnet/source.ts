@@ -1,6 +1,6 @@
 import { getChainParams } from '@otedama/shared/chain'
 import {
-  decodeDevnetBlock, DEVNET_MAX_BLOCK_WEIGHT_WU, encodeDevnetBlock, type DevnetVerdict
+  decodeDevnetBlock, DEVNET_MAX_BLOCK_WEIGHT_WU, type DevnetVerdict
 } from '@otedama/shared/chain'
 import type { ChainParams } from '@otedama/shared/chain'
 import { blockSubsidy } from '@otedama/shared/chain'
@@ -161,14 +161,4 @@ export class DevnetTemplateSource implements TemplateSource {
     }
     this.templates.emit(this.latest, newTip)
   }
-}
-
-/** A devnet block on the wire: header, tx count 1, coinbase (legacy serialization). */
-export function joinDevnetBlock (header80: Uint8Array, coinbaseLegacy: Uint8Array): Uint8Array {
-  return encodeDevnetBlock(header80, coinbaseLegacy)
-}
-
-export function splitDevnetBlock (block: Uint8Array): { header80: Uint8Array, coinbaseLegacy: Uint8Array } | undefined {
-  const parts = decodeDevnetBlock(block)
-  return parts.ok ? { header80: parts.header80, coinbaseLegacy: parts.coinbaseLegacy } : undefined
 }

@@ -144,8 +144,7 @@ export interface PeerBan {
 export type { CatchUpResult } from '@otedama/shared/p2p'
 
 export interface RelayNode extends SharePeerNode {
-  publishHeader(bytes: Uint8Array): Promise<number>
-  publishTemplate(bytes: Uint8Array): Promise<number>
+  /** Queues attestations; they leave in one batch within the batching window. */
   publishAttestations(items: readonly Uint8Array[]): void
   fetchTemplate(peer: PeerId | Multiaddr, templateId: Uint8Array): Promise<Uint8Array>
   scoreOf(peer: PeerId | string): number
@@ -330,16 +329,9 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
       await node.stop()
     },
     multiaddrs: () => node.getMultiaddrs(),
-    publishShare: (bytes) => router.publish('share', bytes),
-    publishBlock: (bytes) => router.publish('block', bytes),
-    publishHeader: (bytes) => router.publish('header', bytes),
-    publishTemplate: (bytes) => router.publish('template', bytes),
+    publish: (kind, bytes) => router.publish(kind, bytes),
     publishAttestations: (items) => router.publishAttestations(items),
-    onShare: (handler) => router.on('share', handler),
-    onBlock: (handler) => router.on('block', handler),
-    onHeader: (handler) => router.on('header', handler),
-    onTemplate: (handler) => router.on('template', handler),
-    onAttestation: (handler) => router.on('attest', handler),
+    on: (kind, handler) => router.on(kind, handler),
     syncWindow: (peer, maxShares) => fetchWindow(open(peer, protocols.sync), maxShares),
     fetchSharesById: fetchById,
     async catchUp(peer, maxShares) {

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { bytesToHex, p2wpkhScript } from '@otedama/shared/primitives'
-import { reject } from '@otedama/shared/p2p'
+import { decodeDevnetBlock, encodeDevnetBlock } from '@otedama/shared/chain'
 import { devnetBlockSync } from '../../src/app/network'
-import { DevnetTemplateSource, joinDevnetBlock, splitDevnetBlock } from '../../src/devnet'
+import { DevnetTemplateSource } from '../../src/devnet'
 import { createRelayNode, type RelayNode } from '../../src/p2p'
 import { easyDevnetParams } from '../harness/devnet'
 import { coinbaseFor, grindHeader } from '../harness/grind'
@@ -30,7 +30,7 @@ async function mineBlock (source: DevnetTemplateSource): Promise<Uint8Array> {
   const header = grindHeader(template, coinbase, 'sha256d')
   expect(await source.acceptBlock(header, coinbase, 'local')).toEqual({ kind: 'accept' })
   await waitFor('the next template', () => source.current()?.height === height + 2)
-  return joinDevnetBlock(header, coinbase)
+  return encodeDevnetBlock(header, coinbase)
 }
 
 interface DevnetRelay { source: DevnetTemplateSource; node: RelayNode; dataDir: string }
@@ -44,8 +44,8 @@ async function startDevnetRelay (bootstrap: string[] = []): Promise<DevnetRelay>
     {
       validators: {
         block: async (bytes) => {
-          const block = splitDevnetBlock(bytes)
-          return block === undefined ? reject('decode') : await source.acceptBlock(block.header80, block.coinbaseLegacy, 'network')
+          const block = decodeDevnetBlock(bytes)
+          return block.ok ? await source.acceptBlock(block.header80, block.coinbaseLegacy, 'network') : block.verdict
         }
       },
       devnetBlocks: devnetBlockSync(source)
@@ -86,7 +86,7 @@ describe('devnet block sync between relays', () => {
     await mineBlock(b.source)
     const newest = await mineBlock(b.source)
     await waitFor('b and c on the block topic', () => b.node.metrics().gossipPeers > 0)
-    await b.node.publishBlock(newest)
+    await b.node.publish('block', newest)
     await waitFor('c fetched the missing parent and took both', () => c.source.chain.tip().height === 17, 20_000)
   })
 })

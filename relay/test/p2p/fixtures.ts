@@ -147,14 +147,14 @@ export async function startTestNode(options: { bootstrap?: string[]; dataDir?: s
     }
   )
   const received: Uint8Array[] = []
-  node.onShare((bytes) => received.push(bytes))
+  node.on('share', (bytes) => received.push(bytes))
   await node.start()
   return { node, store, dataDir, received, rejectedFrom }
 }
 
 /** What a miner does with its own share: add it to its chain, then gossip it. */
 export async function publishOwnShare(n: TestNode, share: Uint8Array): Promise<void> {
-  if (n.store.validate(share).kind === 'accept') await n.node.publishShare(share)
+  if (n.store.validate(share).kind === 'accept') await n.node.publish('share', share)
   else throw new Error('test share does not extend the publisher\'s chain')
 }
 

@@ -96,7 +96,7 @@ describe('relay gossip network (3 relays, Node peers, loopback)', () => {
       const scores: number[] = [entry.node.scoreOf(hostileId)]
       for (let i = 0; scores.at(-1)! >= defaultGossipScorePolicy.graylistThreshold; i++) {
         expect(i).toBeLessThan(6)
-        await hostile.node.publishShare(forgedShare(`forged ${i}`))
+        await hostile.node.publish('share', forgedShare(`forged ${i}`))
         await waitFor('rejection at the entry relay', () => entry.node.metrics().gossip.share.rejected > rejectedBefore + i)
         const previous = scores.at(-1)!
         await waitFor('score to fall', () => entry.node.scoreOf(hostileId) < previous, 5_000)

@@ -112,7 +112,7 @@ describe('share-chain sync over libp2p', () => {
       const v = minerNet.validator.validate(bytes)
       expect(v.verdict.kind).toBe('accept')
       minerNet.chain.add(v.share!, v.id!, bytes)
-      await miner.node.publishShare(bytes)
+      await miner.node.publish('share', bytes)
     }
     await waitFor('relay holds the miner chain', () => relayNet.chain.size === WINDOW_SHARES_TO_MINE)
     expect(bytesToHex(relayNet.chain.tip!.id)).toBe(bytesToHex(minerNet.chain.tip!.id))

@@ -1,4 +1,5 @@
-// Chain parameters of every network, their network id, and the block subsidy.
+// Chain parameters of every network, their network id, the block subsidy, devnet's block rules, and
+// what each network's block topic carries.
 export {
   type ChainParams,
   ChainParamsError,
@@ -22,3 +23,11 @@ export { blockSubsidy } from './subsidy'
 export { PPM, validateChainParams, withShareChainConstants } from './validate'
 export { COINBASE_PAYOUT_OUTPUT_CAP, COINBASE_RESERVED_WEIGHT_WU } from './coinbase-budget'
 export * from './devnet-rules'
+export {
+  blockMessageCodec,
+  type BlockFind,
+  type BlockMessage,
+  type BlockMessageCodec,
+  type BlockMessageDecode,
+  type BlockMessageKind
+} from './block-message'

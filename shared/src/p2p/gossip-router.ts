@@ -15,7 +15,7 @@ import { createFloodGuardParams, messageCost, OVERSIZED_FRAME_EXCESS, PeerFloodG
 import { MAX_DISCOVERY_MESSAGE_BYTES } from './gossip-options'
 import { MAX_MESSAGE_BYTES_BY_TOPIC } from './limits'
 import { clearRepeating, setRepeating, type TimerHandle } from './runtime'
-import type { NetworkTopics, ValidatedTopicKind } from './protocol'
+import type { NetworkTopics, PublishableTopicKind, ValidatedTopicKind } from './protocol'
 import { VALIDATED_TOPIC_KINDS } from './protocol'
 import { verdictFetch, verdictKind, verdictReason, type Verdict, type VerdictKind } from './verdict'
 import { errorMessage } from '../util'
@@ -134,7 +134,7 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
   }
 
   /** Publishes now; resolves to how many peers it went to (0 is fine: gossip reaches them later). */
-  async publish(kind: Exclude<ValidatedTopicKind, 'attest'>, bytes: Uint8Array): Promise<number> {
+  async publish(kind: PublishableTopicKind, bytes: Uint8Array): Promise<number> {
     return this.publishNow(kind, bytes)
   }
 

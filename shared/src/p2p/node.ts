@@ -3,6 +3,7 @@
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { MessageHandler } from './gossip-router'
+import type { PublishableTopicKind, ValidatedTopicKind } from './protocol'
 import type { VerdictKind } from './verdict'
 
 /** Verdicts of the shares a catch-up fetched, validated and delivered. */
@@ -14,13 +15,10 @@ export interface SharePeerNode {
   start(): Promise<void>
   stop(): Promise<void>
   multiaddrs(): Multiaddr[]
-  publishShare(bytes: Uint8Array): Promise<number>
-  publishBlock(bytes: Uint8Array): Promise<number>
-  onShare(handler: MessageHandler<PeerId>): () => void
-  onBlock(handler: MessageHandler<PeerId>): () => void
-  onHeader(handler: MessageHandler<PeerId>): () => void
-  onTemplate(handler: MessageHandler<PeerId>): () => void
-  onAttestation(handler: MessageHandler<PeerId>): () => void
+  /** Publishes one message on a topic; resolves to how many peers it went to (0 is fine: gossip reaches them later). */
+  publish(kind: PublishableTopicKind, bytes: Uint8Array): Promise<number>
+  /** Hands every accepted message of a topic (each attestation of a batch alone) to `handler`; returns its removal. */
+  on(kind: ValidatedTopicKind, handler: MessageHandler<PeerId>): () => void
   /** Fetches up to `maxShares` of a peer's window from its best tip backwards (tip first). */
   syncWindow(peer: PeerId | Multiaddr, maxShares: number): Promise<{ tip?: Uint8Array; shares: Uint8Array[] }>
   fetchSharesById(peer: PeerId | Multiaddr, ids: Uint8Array[]): Promise<Uint8Array[]>

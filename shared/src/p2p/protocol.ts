@@ -9,6 +9,12 @@ export type TopicKind = (typeof TOPIC_KINDS)[number]
 export const VALIDATED_TOPIC_KINDS = ['share', 'block', 'header', 'template', 'attest'] as const
 export type ValidatedTopicKind = (typeof VALIDATED_TOPIC_KINDS)[number]
 
+/**
+ * Topics a node publishes one message at a time. Attestations are not among them: they leave in
+ * batches (GossipRouter.publishAttestations), one message id and one validation per batch.
+ */
+export type PublishableTopicKind = Exclude<ValidatedTopicKind, 'attest'>
+
 export type NetworkTopics = Readonly<Record<TopicKind, string>>
 
 /** `/otedama/<net>/<kind>/1` for each topic kind. */

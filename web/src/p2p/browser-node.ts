@@ -170,13 +170,8 @@ export async function createBrowserNode(options: BrowserNodeOptions, handlers: B
       await node.stop()
     },
     multiaddrs: () => node.getMultiaddrs(),
-    publishShare: (bytes) => router.publish('share', bytes),
-    publishBlock: (bytes) => router.publish('block', bytes),
-    onShare: (handler) => router.on('share', handler),
-    onBlock: (handler) => router.on('block', handler),
-    onHeader: (handler) => router.on('header', handler),
-    onTemplate: (handler) => router.on('template', handler),
-    onAttestation: (handler) => router.on('attest', handler),
+    publish: (kind, bytes) => router.publish(kind, bytes),
+    on: (kind, handler) => router.on(kind, handler),
     syncWindow: (peer, maxShares) => fetchWindow(open(peer), maxShares),
     fetchSharesById: fetchById,
     async catchUp(peer, maxShares) {

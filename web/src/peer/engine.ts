@@ -7,7 +7,6 @@ import type { MinerStats, MiningEngine } from '../app/state/miner.svelte'
 import type { Throttle } from '../app/state/settings.svelte'
 import type { FoundShare } from '../miner/job'
 import type { MinerPool } from '../miner/pool'
-import { encodeDevnetBlock } from '@otedama/shared/chain'
 import { jobCoinbase, shareTargetForHashrate } from '@otedama/shared/sharechain'
 import { buildPeerJob, extranonceFor, randomExtranonce1, shareBytesOf, type PeerJob } from './job-factory'
 import type { PeerSession } from './session'
@@ -145,11 +144,13 @@ export class PeerEngine implements MiningEngine {
     void this.keepAndSend(session, id, bytes, blockMessage)
   }
 
-  /** The block-topic message of a find: devnet header + coinbase, other networks the share itself. */
+  /** The block-topic message of a find, in the network's block codec (@otedama/shared/chain blockMessageCodec). */
   private blockMessage (session: PeerSession, job: PeerJob, found: FoundShare, shareBytes: Uint8Array): Uint8Array {
-    return session.status.network === 'devnet'
-      ? encodeDevnetBlock(found.header80, jobCoinbase(job.shareJob, extranonceFor(job.extranonce1, found.extranonce2)))
-      : shareBytes
+    return session.blockCodec.encode({
+      header80: found.header80,
+      share: shareBytes,
+      coinbaseLegacy: () => jobCoinbase(job.shareJob, extranonceFor(job.extranonce1, found.extranonce2))
+    })
   }
 
   private async keepAndSend (session: PeerSession, id: string, bytes: Uint8Array, blockMessage: Uint8Array | undefined): Promise<void> {

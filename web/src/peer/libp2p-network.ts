@@ -53,18 +53,11 @@ class Libp2pNetwork implements BrowserNetwork {
 
   async publish (kind: 'share' | 'block', bytes: Uint8Array): Promise<number> {
     if (this.topicPeers(kind) === 0) return 0
-    return kind === 'share' ? await this.node.publishShare(bytes) : await this.node.publishBlock(bytes)
+    return await this.node.publish(kind, bytes)
   }
 
   on (kind: Parameters<BrowserNetwork['on']>[0], handler: (bytes: Uint8Array, from: string) => void): () => void {
-    const h = (bytes: Uint8Array, peer: PeerId): void => handler(bytes, peer.toString())
-    switch (kind) {
-      case 'share': return this.node.onShare(h)
-      case 'block': return this.node.onBlock(h)
-      case 'header': return this.node.onHeader(h)
-      case 'template': return this.node.onTemplate(h)
-      case 'attest': return this.node.onAttestation(h)
-    }
+    return this.node.on(kind, (bytes, peer) => handler(bytes, peer.toString()))
   }
 
   async syncWindow (maxShares: number): Promise<Uint8Array[]> {

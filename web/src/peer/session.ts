@@ -4,8 +4,7 @@
 // on. Mining itself is the engine's (engine.ts).
 import { peerIdFromString } from '@libp2p/peer-id'
 import { createLogger } from '@otedama/shared/log'
-import { getChainParams } from '@otedama/shared/chain'
-import { decodeDevnetBlock } from '@otedama/shared/chain'
+import { blockMessageCodec, getChainParams, type BlockMessageCodec } from '@otedama/shared/chain'
 import { bytesToHex } from '@otedama/shared/primitives'
 import { NO_WEIGHTS, RelayWeightBook, relayKeyHex, type RelayWeights, type TrustState } from '@otedama/shared/quorum'
 import { syncDepthShares } from '@otedama/shared/sharechain'
@@ -52,6 +51,8 @@ export class PeerSession {
   readonly quorum: TemplateQuorum
   readonly blocks: BlockBook
   readonly outbox: ShareOutbox
+  /** What this network's block topic carries, for the blocks we read and the ones we find. */
+  readonly blockCodec: BlockMessageCodec
   network: BrowserNetwork | undefined
   template: ConfirmedTemplate | undefined
   private readonly templateListeners = new Set<(t: ConfirmedTemplate) => void>()
@@ -67,7 +68,9 @@ export class PeerSession {
   private readonly onPageHide = (): void => { void this.saveSnapshot() }
 
   constructor (readonly origin: string, readonly status: RelayStatus, private readonly deps: SessionDeps) {
-    this.state = new ShareState(getChainParams(status.network))
+    const params = getChainParams(status.network)
+    this.state = new ShareState(params)
+    this.blockCodec = blockMessageCodec(params.name)
     for (const relay of [status, ...(deps.extraRelays ?? [])]) {
       if (relay.peerId !== undefined && relay.network === status.network) this.relayIds.push(peerIdBytes(relay.peerId))
     }
@@ -243,12 +246,11 @@ export class PeerSession {
   }
 
   private takeBlock (bytes: Uint8Array): Verdict {
-    if (this.status.network === 'devnet') {
-      const block = decodeDevnetBlock(bytes)
-      if (!block.ok) return { kind: block.verdict.kind, reason: block.verdict.reason }
-      return headerVerdict(this.state.addHeader(block.header80), true)
-    }
-    const result = this.state.addLive(bytes)
+    const decoded = this.blockCodec.decode(bytes)
+    if (!decoded.ok) return { kind: decoded.verdict.kind, reason: decoded.verdict.reason }
+    const { message } = decoded
+    if (message.carries === 'devnet-block') return headerVerdict(this.state.addHeader(message.header80), true)
+    const result = this.state.addLive(message.share)
     const node = result.id === undefined ? undefined : this.state.chain.getById(result.id)
     if (node === undefined) return result.verdict
     if (node.share.header80.length === 80) this.state.addHeader(node.share.header80)

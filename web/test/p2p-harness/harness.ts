@@ -60,7 +60,7 @@ const api = {
       { network: 'devnet', relays: [relayAddr], allowInsecure: true, iceServers: [], ...(unbounded ? { floodGuard: { messagesPerSecond: Infinity } } : {}) },
       { validators: { share: validate } }
     )
-    node.onShare((bytes) => {
+    node.on('share', (bytes) => {
       received.push(bytesToHex(sha256d(headerOf(bytes))))
       recordLatency(bytes)
     })
@@ -93,7 +93,7 @@ const api = {
   },
   async publish(label: string): Promise<string> {
     const share = mine(label)
-    publishRecipients.push(await node!.publishShare(share))
+    publishRecipients.push(await node!.publish('share', share))
     return bytesToHex(sha256d(headerOf(share)))
   },
   received: (): string[] => received.slice(),
@@ -109,7 +109,7 @@ const api = {
     let sent = 0
     for (const share of premined) {
       new DataView(share.buffer, share.byteOffset + STAMP_OFFSET).setFloat64(0, wallNowMs())
-      void node!.publishShare(share)
+      void node!.publish('share', share)
       sent++
       const due = start + (sent * 1000) / perSecond
       if (due - performance.now() > 4) await new Promise((resolve) => setTimeout(resolve, due - performance.now()))
