@@ -61,139 +61,69 @@ export interface ObserverInit {
   now?: () => number
 }
 
-export interface ObserverModel {
-  pool: (page: { blocksOffset: number, blocksLimit: number, payeesOffset: number, payeesLimit: number }) => Promise<PoolObserverView>
-  /** Throws AddressError for an address of another network or a typo. */
-  miner: (address: string) => Promise<MinerView>
-  history: (range: string) => HashrateHistoryView | undefined
-  connect: () => RigConnectView
-  close: () => void
-}
-
 /** Which miner session a share came from: the 4 per-session bytes of its coinbase extranonce (hex). */
 export function sessionOf (node: ShareNode): string {
   const sig = node.share.coinbase.scriptSig
   return bytesToHex(sig.subarray(sig.length - EXTRANONCE_BYTES, sig.length - EXTRANONCE_BYTES + EXTRANONCE1_BYTES))
 }
 
-export function createObserverModel (init: ObserverInit): ObserverModel {
-  const { params, rules, chain } = init
-  const now = init.now ?? (() => Math.floor(Date.now() / 1000))
-  const diff = (target: bigint): number => targetToDifficulty(target, params.stratumDiff1Target)
-  const addressOf = (script: Uint8Array): string | undefined => scriptToAddress(script, params.addresses)
-  const powCache = new BoundedMap<string, number>(POW_CACHE_ENTRIES)
-  const stratumSessions = new Set<string>()
-  const offShare = init.onShare?.((id, origin) => {
-    if (origin !== 'stratum') return
-    const node = chain.getById(id)
-    if (node === undefined) return
-    stratumSessions.add(`${node.payoutKey}/${sessionOf(node)}`)
-    if (stratumSessions.size > STRATUM_SESSIONS_REMEMBERED) stratumSessions.delete(stratumSessions.values().next().value as string)
-  })
+/** A page of the Pool screen: found blocks and PPLNS payees, each from an offset. */
+export interface PoolPage { blocksOffset: number, blocksLimit: number, payeesOffset: number, payeesLimit: number }
 
-  /** The shares of the best chain, newest first, at most the window plus one. */
-  const windowNodes = (): ShareNode[] => {
+/**
+ * The observer screens' read model. `start` follows accepted shares to remember which sessions are
+ * this relay's Stratum rigs; `stop` (or `close`) lets go of them.
+ */
+export class ObserverModel {
+  private readonly params: ChainParams
+  private readonly rules: ShareChainRules
+  private readonly chain: ShareChain
+  private readonly now: () => number
+  private readonly powCache = new BoundedMap<string, number>(POW_CACHE_ENTRIES)
+  /** `payoutKey/session` of shares that came in over Stratum, oldest first. */
+  private readonly stratumSessions = new Set<string>()
+  private offShare: (() => void) | undefined
+
+  constructor (private readonly init: ObserverInit) {
+    this.params = init.params
+    this.rules = init.rules
+    this.chain = init.chain
+    this.now = init.now ?? (() => Math.floor(Date.now() / 1000))
+  }
+
+  start (): void {
+    this.offShare ??= this.init.onShare?.((id, origin) => { if (origin === 'stratum') this.rememberStratumSession(id) })
+  }
+
+  stop (): void {
+    this.offShare?.()
+    this.offShare = undefined
+  }
+
+  close (): void {
+    this.stop()
+  }
+
+  async pool (page: PoolPage): Promise<PoolObserverView> {
+    const { chain, rules, params } = this
+    const nodes = this.windowNodes()
     const tip = chain.tip
-    return tip === undefined ? [] : [...chain.ancestors(tip, rules.windowShares)]
-  }
-
-  /** Share work found since `since` (unix s), over the seconds actually covered by the shares held. */
-  const rateSince = (nodes: ShareNode[], seconds: number): { hashesPerSecond: number, windowSeconds: number, shares: number } => {
-    const t = now()
-    const since = t - seconds
-    let work = 0n
-    let shares = 0
-    for (const n of nodes) {
-      if (n.timestamp <= since) break
-      work += n.work
-      shares++
-    }
-    // A chain younger than the window covers less time: divide by what it covers, never by less than a share interval.
-    const oldest = nodes.at(-1)
-    const covered = oldest === undefined || oldest.timestamp <= since ? seconds : Math.max(t - oldest.timestamp, rules.shareIntervalSeconds)
-    return { hashesPerSecond: Number(work) / covered, windowSeconds: covered, shares }
-  }
-
-  const networkRate = (blockWork: number): PoolObserverView['chain']['hashrate'] => {
-    const headers = init.headers()
-    if (headers !== undefined) {
-      const tip = headers.tip
-      for (let back = Math.min(NETWORK_HASHRATE_BLOCKS, tip.height - 1); back >= 1; back--) {
-        const hash = headers.hashAtHeight(tip.height - back)
-        const from = hash === undefined ? undefined : headers.get(hash)
-        if (from === undefined || from.time <= 0 || tip.time <= from.time) continue
-        return { hashesPerSecond: Number(tip.cumulativeWork - from.cumulativeWork) / (tip.time - from.time), blocks: back, spanSeconds: tip.time - from.time, from: 'block-times' }
-      }
-    }
-    return { hashesPerSecond: blockWork / params.targetBlockSeconds, blocks: 0, spanSeconds: 0, from: 'difficulty' }
-  }
-
-  /** Difficulty of the share's own PoW hash (what it actually met), cached; undefined when the budget is spent. */
-  const bestDifficultyOf = (node: ShareNode, budget: { left: number }): number | undefined => {
-    const cached = powCache.get(node.key)
-    if (cached !== undefined) return cached
-    if (rules.pow !== 'sha256d') {
-      if (budget.left <= 0) return undefined
-      budget.left--
-    }
-    const hash = rules.pow === 'sha256d' ? node.id : powHash(rules.pow, node.share.header80)
-    const value = hashToBigInt(hash)
-    const d = diff(value === 0n ? 1n : value)
-    powCache.set(node.key, d)
-    return d
-  }
-
-  /** Work of the share chain between consecutive found blocks (by share id) over the block's own work. */
-  const effortOf = (records: FoundBlockRecord[]): Map<string, number> => {
-    const effort = new Map<string, number>()
-    const sorted = records.filter((r) => r.shareId !== undefined).sort((a, b) => a.foundAt - b.foundAt)
-    let previous: ShareNode | undefined
-    for (const r of sorted) {
-      const node = chain.get(reverseHex(r.shareId as string))
-      if (node !== undefined && previous !== undefined && node.cumulativeWork > previous.cumulativeWork) {
-        const blockWork = targetToWork(bitsToTarget(node.share.header.bits))
-        effort.set(r.hash, Number(node.cumulativeWork - previous.cumulativeWork) / Number(blockWork))
-      }
-      previous = node ?? previous
-    }
-    return effort
-  }
-
-  const pool: ObserverModel['pool'] = async (page) => {
-    const nodes = windowNodes()
-    const tip = chain.tip
-    const template = init.template()
-    const shareBits = chain.nextShareBits(tip)
-    const shareTarget = bitsToTarget(shareBits)
+    const template = this.init.template()
+    const shareTarget = bitsToTarget(chain.nextShareBits(tip))
     const blockTarget = template === undefined ? undefined : bitsToTarget(template.bits)
     const blockWork = blockTarget === undefined ? 0 : Number(targetToWork(blockTarget))
-    const records = await init.blocks(BLOCKS_SCANNED)
-    const effort = effortOf(records)
-    const basis = chain.payoutBasis(tip)
-    const value = template?.coinbaseValue ?? 0n
-    const rest = value - (value * BigInt(rules.finderBonusPpm)) / PPM
-    const sharesByKey = new Map<string, number>()
-    for (const n of nodes) sharesByKey.set(n.payoutKey, (sharesByKey.get(n.payoutKey) ?? 0) + 1)
-    const payees = [...basis.weights].sort((a, b) => (a.weight === b.weight ? 0 : a.weight > b.weight ? -1 : 1)).map((w) => {
-      const address = addressOf(w.script)
-      return {
-        payoutScript: w.key, ...(address !== undefined ? { address } : {}),
-        shares: sharesByKey.get(w.key) ?? 0,
-        weightPpm: basis.totalWeight === 0n ? 0 : Number((w.weight * PPM) / basis.totalWeight),
-        expectedNextBlock: (basis.totalWeight === 0n ? 0n : (rest * w.weight) / basis.totalWeight).toString()
-      }
-    })
-    const recentHeights = recentPoolBlocks(init.headers(), records)
-    const rigs = init.rigs()
+    const records = await this.init.blocks(BLOCKS_SCANNED)
+    const payees = this.payees(nodes, template?.coinbaseValue ?? 0n)
+    const rigs = this.init.rigs()
     return {
       network: params.name,
       ticker: params.ticker,
       isTestNetwork: params.isTestNetwork,
-      poolFee: init.poolFee,
-      now: now(),
+      poolFee: this.init.poolFee,
+      now: this.now(),
       shareChain: {
         ...(tip !== undefined ? { height: tip.height, tip: hashToDisplayHex(tip.id) } : {}),
-        shareDifficulty: diff(shareTarget),
+        shareDifficulty: this.difficulty(shareTarget),
         shareWork: Number(targetToWork(shareTarget)),
         shareIntervalSeconds: rules.shareIntervalSeconds,
         windowShares: rules.windowShares,
@@ -202,64 +132,34 @@ export function createObserverModel (init: ObserverInit): ObserverModel {
         finderBonusPpm: rules.finderBonusPpm,
         lastShareAt: tip?.timestamp
       },
-      poolHashrate: rateSince(nodes, POOL_HASHRATE_WINDOW_SECONDS),
+      poolHashrate: this.rateSince(nodes, POOL_HASHRATE_WINDOW_SECONDS),
       rigs: { count: rigs.length, hashesPerSecond: rigs.reduce((s, r) => s + r.hashrateHashesPerSecond, 0) },
       chain: {
         ...(template !== undefined ? { height: template.height, blockReward: template.coinbaseValue.toString() } : {}),
-        ...(blockTarget !== undefined ? { difficulty: diff(blockTarget) } : {}),
+        ...(blockTarget !== undefined ? { difficulty: this.difficulty(blockTarget) } : {}),
         blockWork,
         targetBlockSeconds: params.targetBlockSeconds,
         coinbaseMaturity: params.coinbaseMaturity,
-        hashrate: networkRate(blockWork)
+        hashrate: this.networkRate(blockWork)
       },
-      recentBlocks: recentHeights,
+      recentBlocks: recentPoolBlocks(this.init.headers(), records),
       payees: { total: payees.length, offset: page.payeesOffset, items: payees.slice(page.payeesOffset, page.payeesOffset + page.payeesLimit) },
-      blocks: {
-        total: records.length,
-        offset: page.blocksOffset,
-        items: records.slice(page.blocksOffset, page.blocksOffset + page.blocksLimit).map((r) => ({
-          hash: r.hash, height: r.height, foundAt: r.foundAt, reward: r.coinbaseValue, status: r.status,
-          ...(r.reason !== undefined ? { reason: r.reason } : {}),
-          ...(r.confirmations !== undefined ? { confirmations: r.confirmations } : {}),
-          ...(effort.has(r.hash) ? { effort: effort.get(r.hash) } : {})
-        }))
-      }
+      blocks: this.blocksPage(records, page)
     }
   }
 
-  const miner: ObserverModel['miner'] = async (address) => {
+  /** Throws AddressError for an address of another network or a typo. */
+  async miner (address: string): Promise<MinerView> {
+    const { chain, rules, params } = this
     const trimmed = address.trim()
-    const script = addressToScript(trimmed, params.addresses)
-    const key = bytesToHex(script)
-    const nodes = windowNodes()
-    const t = now()
-    const since = t - POOL_HASHRATE_WINDOW_SECONDS
+    const key = bytesToHex(addressToScript(trimmed, params.addresses))
+    const t = this.now()
     const basis = chain.payoutBasis(chain.tip)
     const weight = basis.weights.find((w) => w.key === key)?.weight ?? 0n
-    const value = init.template()?.coinbaseValue ?? 0n
+    const value = this.init.template()?.coinbaseValue ?? 0n
     const rest = value - (value * BigInt(rules.finderBonusPpm)) / PPM
-    const budget = { left: POW_HASHES_PER_REQUEST }
-    const sessions = new Map<string, WorkerView & { recentWork: bigint }>()
-    const shares: MinerView['shares'] = []
-    let sharesInWindow = 0
-    for (const n of nodes) {
-      if (n.payoutKey !== key) continue
-      sharesInWindow++
-      const best = bestDifficultyOf(n, budget)
-      if (shares.length < MINER_SHARES_LISTED) {
-        shares.push({ id: hashToDisplayHex(n.id), height: n.height, timestamp: n.timestamp, difficulty: diff(n.target), ...(best !== undefined ? { bestDifficulty: best } : {}) })
-      }
-      const session = sessionOf(n)
-      const worker = sessions.get(session) ?? {
-        session, kind: stratumSessions.has(`${key}/${session}`) ? 'stratum' : 'peer', shares: 0, hashesPerSecond: 0, lastShareAt: n.timestamp, recentWork: 0n
-      }
-      worker.shares++
-      if (n.timestamp > since) worker.recentWork += n.work
-      if (best !== undefined && (worker.bestDifficulty === undefined || best > worker.bestDifficulty)) worker.bestDifficulty = best
-      sessions.set(session, worker)
-    }
-    const workers = [...sessions.values()].map(({ recentWork, ...w }) => ({ ...w, hashesPerSecond: Number(recentWork) / POOL_HASHRATE_WINDOW_SECONDS }))
-    const records = await init.blocks(BLOCKS_SCANNED)
+    const { shares, workers, sharesInWindow } = this.minerShares(key, t - POOL_HASHRATE_WINDOW_SECONDS)
+    const records = await this.init.blocks(BLOCKS_SCANNED)
     const blocks = records.flatMap((b) => {
       const amount = b.payouts.filter((p) => p.script === key).reduce((s, p) => s + BigInt(p.value), 0n)
       return amount > 0n ? [{ hash: b.hash, height: b.height, foundAt: b.foundAt, status: b.status, amount: amount.toString(), ...(b.reason !== undefined ? { reason: b.reason } : {}) }] : []
@@ -278,23 +178,24 @@ export function createObserverModel (init: ObserverInit): ObserverModel {
       hashrateWindowSeconds: POOL_HASHRATE_WINDOW_SECONDS,
       shares,
       workers,
-      rigs: init.rigs().filter((r) => r.address === trimmed),
+      rigs: this.init.rigs().filter((r) => r.address === trimmed),
       blocks,
       totals: { confirmed: sum(['confirmed']), accepted: sum(['accepted']), submitted: sum(['submitted']), unpaid: sum(['orphaned', 'stale', 'rejected']) }
     }
   }
 
-  const history: ObserverModel['history'] = (range) => {
+  /** The pool's hashrate in buckets over one of HISTORY_RANGES; undefined for any other range. */
+  history (range: string): HashrateHistoryView | undefined {
     const r = HISTORY_RANGES[range]
     if (r === undefined) return undefined
-    const t = now()
+    const t = this.now()
     const start = t - r.seconds
     const buckets = Math.ceil(r.seconds / r.bucketSeconds)
     const work = new Array<bigint>(buckets).fill(0n)
     let oldest: number | undefined
-    const nodes = windowNodes()
+    const nodes = this.windowNodes()
     // With a full window, older shares are not counted here (pruned or out of the window): their buckets are unknown.
-    const truncated = nodes.length >= rules.windowShares
+    const truncated = nodes.length >= this.rules.windowShares
     for (const n of nodes) {
       oldest = n.timestamp
       if (n.timestamp <= start) break
@@ -312,19 +213,168 @@ export function createObserverModel (init: ObserverInit): ObserverModel {
     return { range, seconds: r.seconds, bucketSeconds: r.bucketSeconds, now: t, points }
   }
 
-  const connect = (): RigConnectView => {
-    const shareTarget = bitsToTarget(chain.nextShareBits(chain.tip))
+  connect (): RigConnectView {
+    const { params, init } = this
+    const shareTarget = bitsToTarget(this.chain.nextShareBits(this.chain.tip))
     return {
       network: params.name,
       pow: params.pow,
       ...(init.stratum !== undefined ? { stratumHost: init.stratum.host, stratumPort: init.stratum.port } : {}),
       poolFee: init.poolFee,
-      shareDifficulty: diff(shareTarget),
-      maxCoinbaseOutputs: rules.maxPayoutOutputs
+      shareDifficulty: this.difficulty(shareTarget),
+      maxCoinbaseOutputs: this.rules.maxPayoutOutputs
     }
   }
 
-  return { pool, miner, history, connect, close: () => offShare?.() }
+  private difficulty (target: bigint): number {
+    return targetToDifficulty(target, this.params.stratumDiff1Target)
+  }
+
+  private addressOf (script: Uint8Array): string | undefined {
+    return scriptToAddress(script, this.params.addresses)
+  }
+
+  /** A share that came in over Stratum marks its session as this relay's rig (the oldest is forgotten first). */
+  private rememberStratumSession (id: Uint8Array): void {
+    const node = this.chain.getById(id)
+    if (node === undefined) return
+    this.stratumSessions.add(`${node.payoutKey}/${sessionOf(node)}`)
+    if (this.stratumSessions.size > STRATUM_SESSIONS_REMEMBERED) this.stratumSessions.delete(this.stratumSessions.values().next().value as string)
+  }
+
+  /** The shares of the best chain, newest first, at most the window plus one. */
+  private windowNodes (): ShareNode[] {
+    const tip = this.chain.tip
+    return tip === undefined ? [] : [...this.chain.ancestors(tip, this.rules.windowShares)]
+  }
+
+  /** Share work found in the last `seconds`, over the seconds actually covered by the shares held. */
+  private rateSince (nodes: ShareNode[], seconds: number): { hashesPerSecond: number, windowSeconds: number, shares: number } {
+    const t = this.now()
+    const since = t - seconds
+    let work = 0n
+    let shares = 0
+    for (const n of nodes) {
+      if (n.timestamp <= since) break
+      work += n.work
+      shares++
+    }
+    // A chain younger than the window covers less time: divide by what it covers, never by less than a share interval.
+    const oldest = nodes.at(-1)
+    const covered = oldest === undefined || oldest.timestamp <= since ? seconds : Math.max(t - oldest.timestamp, this.rules.shareIntervalSeconds)
+    return { hashesPerSecond: Number(work) / covered, windowSeconds: covered, shares }
+  }
+
+  private networkRate (blockWork: number): PoolObserverView['chain']['hashrate'] {
+    const headers = this.init.headers()
+    if (headers !== undefined) {
+      const tip = headers.tip
+      for (let back = Math.min(NETWORK_HASHRATE_BLOCKS, tip.height - 1); back >= 1; back--) {
+        const hash = headers.hashAtHeight(tip.height - back)
+        const from = hash === undefined ? undefined : headers.get(hash)
+        if (from === undefined || from.time <= 0 || tip.time <= from.time) continue
+        return { hashesPerSecond: Number(tip.cumulativeWork - from.cumulativeWork) / (tip.time - from.time), blocks: back, spanSeconds: tip.time - from.time, from: 'block-times' }
+      }
+    }
+    return { hashesPerSecond: blockWork / this.params.targetBlockSeconds, blocks: 0, spanSeconds: 0, from: 'difficulty' }
+  }
+
+  /** Every payee of the window, heaviest first, with its shares and expected part of a block worth `value`. */
+  private payees (nodes: ShareNode[], value: bigint): PoolObserverView['payees']['items'] {
+    const basis = this.chain.payoutBasis(this.chain.tip)
+    const rest = value - (value * BigInt(this.rules.finderBonusPpm)) / PPM
+    const sharesByKey = new Map<string, number>()
+    for (const n of nodes) sharesByKey.set(n.payoutKey, (sharesByKey.get(n.payoutKey) ?? 0) + 1)
+    return [...basis.weights].sort((a, b) => (a.weight === b.weight ? 0 : a.weight > b.weight ? -1 : 1)).map((w) => {
+      const address = this.addressOf(w.script)
+      return {
+        payoutScript: w.key, ...(address !== undefined ? { address } : {}),
+        shares: sharesByKey.get(w.key) ?? 0,
+        weightPpm: basis.totalWeight === 0n ? 0 : Number((w.weight * PPM) / basis.totalWeight),
+        expectedNextBlock: (basis.totalWeight === 0n ? 0n : (rest * w.weight) / basis.totalWeight).toString()
+      }
+    })
+  }
+
+  /** One page of found blocks, each with its effort where the share chain still holds it. */
+  private blocksPage (records: FoundBlockRecord[], page: PoolPage): PoolObserverView['blocks'] {
+    const effort = this.effortOf(records)
+    return {
+      total: records.length,
+      offset: page.blocksOffset,
+      items: records.slice(page.blocksOffset, page.blocksOffset + page.blocksLimit).map((r) => ({
+        hash: r.hash, height: r.height, foundAt: r.foundAt, reward: r.coinbaseValue, status: r.status,
+        ...(r.reason !== undefined ? { reason: r.reason } : {}),
+        ...(r.confirmations !== undefined ? { confirmations: r.confirmations } : {}),
+        ...(effort.has(r.hash) ? { effort: effort.get(r.hash) } : {})
+      }))
+    }
+  }
+
+  /** The window's shares of one payout script (the newest listed) and its workers, one per miner session; hashrate from shares after `since` (unix s). */
+  private minerShares (key: string, since: number): { shares: MinerView['shares'], workers: WorkerView[], sharesInWindow: number } {
+    const budget = { left: POW_HASHES_PER_REQUEST }
+    const sessions = new Map<string, WorkerView & { recentWork: bigint }>()
+    const shares: MinerView['shares'] = []
+    let sharesInWindow = 0
+    for (const n of this.windowNodes()) {
+      if (n.payoutKey !== key) continue
+      sharesInWindow++
+      const best = this.bestDifficultyOf(n, budget)
+      if (shares.length < MINER_SHARES_LISTED) {
+        shares.push({ id: hashToDisplayHex(n.id), height: n.height, timestamp: n.timestamp, difficulty: this.difficulty(n.target), ...(best !== undefined ? { bestDifficulty: best } : {}) })
+      }
+      const session = sessionOf(n)
+      const worker = sessions.get(session) ?? {
+        session, kind: this.stratumSessions.has(`${key}/${session}`) ? 'stratum' : 'peer', shares: 0, hashesPerSecond: 0, lastShareAt: n.timestamp, recentWork: 0n
+      }
+      worker.shares++
+      if (n.timestamp > since) worker.recentWork += n.work
+      if (best !== undefined && (worker.bestDifficulty === undefined || best > worker.bestDifficulty)) worker.bestDifficulty = best
+      sessions.set(session, worker)
+    }
+    const workers = [...sessions.values()].map(({ recentWork, ...w }) => ({ ...w, hashesPerSecond: Number(recentWork) / POOL_HASHRATE_WINDOW_SECONDS }))
+    return { shares, workers, sharesInWindow }
+  }
+
+  /** Difficulty of the share's own PoW hash (what it actually met), cached; undefined when the budget is spent. */
+  private bestDifficultyOf (node: ShareNode, budget: { left: number }): number | undefined {
+    const { rules } = this
+    const cached = this.powCache.get(node.key)
+    if (cached !== undefined) return cached
+    if (rules.pow !== 'sha256d') {
+      if (budget.left <= 0) return undefined
+      budget.left--
+    }
+    const hash = rules.pow === 'sha256d' ? node.id : powHash(rules.pow, node.share.header80)
+    const value = hashToBigInt(hash)
+    const d = this.difficulty(value === 0n ? 1n : value)
+    this.powCache.set(node.key, d)
+    return d
+  }
+
+  /** Work of the share chain between consecutive found blocks (by share id) over the block's own work. */
+  private effortOf (records: FoundBlockRecord[]): Map<string, number> {
+    const effort = new Map<string, number>()
+    const sorted = records.filter((r) => r.shareId !== undefined).sort((a, b) => a.foundAt - b.foundAt)
+    let previous: ShareNode | undefined
+    for (const r of sorted) {
+      const node = this.chain.get(reverseHex(r.shareId as string))
+      if (node !== undefined && previous !== undefined && node.cumulativeWork > previous.cumulativeWork) {
+        const blockWork = targetToWork(bitsToTarget(node.share.header.bits))
+        effort.set(r.hash, Number(node.cumulativeWork - previous.cumulativeWork) / Number(blockWork))
+      }
+      previous = node ?? previous
+    }
+    return effort
+  }
+}
+
+/** An observer model following accepted shares from now on. */
+export function createObserverModel (init: ObserverInit): ObserverModel {
+  const model = new ObserverModel(init)
+  model.start()
+  return model
 }
 
 /** Of the last blocks in the header chain, how many this relay's pool found (by hash). */
