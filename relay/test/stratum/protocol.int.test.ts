@@ -1,5 +1,5 @@
 // Stratum protocol over real loopback sockets with firmware-like clients that grind real sha256d.
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { bytesToHex } from '@otedama/shared/primitives'
 import { sha256d } from '@otedama/shared/primitives'
 import { hashToBigInt } from '@otedama/shared/primitives'
@@ -10,6 +10,7 @@ import { headerMerkleMatches, makeTestWork, nextBlock, nextShareTip } from './wo
 let ts: TestServer | undefined
 const rigs: TestRig[] = []
 afterEach(async () => {
+  vi.useRealTimers() // ends a mocked Date (vi.setSystemTime)
   for (const r of rigs.splice(0)) r.close()
   await ts?.stop()
   ts = undefined
@@ -84,7 +85,8 @@ describe('stratum: ordering quirks', () => {
     r.sendJson({ id: 1, method: 'mining.subscribe', params: ['cpuminer/2.5.1'] })
     const first = await r.waitFor(() => true)
     expect(first.id).toBe(1)
-    await new Promise((resolve) => setTimeout(resolve, 150))
+    // Barrier: the server answers in order, so anything subscribe set off would come before this pong.
+    expect((await r.call('mining.ping', [], 'barrier')).result).toBe('pong')
     expect(r.received).toHaveLength(0)
     r.sendJson({ id: 2, method: 'mining.authorize', params: [testAddress(7), 'x'] })
     const order = [await r.waitFor(() => true), await r.waitFor(() => true), await r.waitFor(() => true)]
@@ -109,8 +111,8 @@ describe('stratum: ordering quirks', () => {
     expect(errorCode(reply)).toBe(24)
     expect(String((reply.error as unknown[])[1])).toMatch(/devnet payout address/)
     expect((reply.error as unknown[])[2]).toBeNull()
-    await new Promise((resolve) => setTimeout(resolve, 150))
-    expect(r.received.filter((m) => m.method === 'mining.notify')).toHaveLength(0)
+    expect((await r.call('mining.ping', [], 'barrier')).result).toBe('pong') // the refused authorize is behind us
+    expect(r.received.filter((m) => m.method === 'mining.notify' || m.method === 'mining.set_difficulty')).toHaveLength(0)
   })
 
   it('unknown methods get an array-shaped error; mining.ping gets pong; id null gets no reply', async () => {
@@ -166,7 +168,12 @@ describe('stratum: difficulty', () => {
 
 describe('stratum: jobs', () => {
   it('new block -> clean_jobs and old jobs stale; new share tip -> clean_jobs too, old tip valid within the grace then stale', async () => {
-    ts = await startTestServer({ params: { shareTipGraceMs: 1500 }, work: makeTestWork({ shareTarget: 1n << 255n }) })
+    // The server reads the grace off Date.now(): a mocked clock, set before the server takes its
+    // clock, stands still until the test moves it past the grace.
+    const graceMs = 1500
+    const tipReplacedAt = Date.now()
+    vi.setSystemTime(tipReplacedAt)
+    ts = await startTestServer({ params: { shareTipGraceMs: graceMs }, work: makeTestWork({ shareTarget: 1n << 255n }) })
     const r = await rig('cgminer')
     await r.handshake()
     const first = r.currentJob!
@@ -179,7 +186,7 @@ describe('stratum: jobs', () => {
     expect(ts.server.counters.acceptedOnStaleTip).toBe(1)
     expect(ts.server.counters.staleShares).toBe(1)
     expect(ts.shares.at(-1)!.staleTip).toBe(true)
-    await new Promise((resolve) => setTimeout(resolve, 1600)) // past the grace
+    vi.setSystemTime(tipReplacedAt + graceMs + 1)
     const late = await r.mineOne({ job: first })
     expect(late.reply.error).toEqual([21, 'Stale job', null])
 
@@ -270,7 +277,8 @@ describe('stratum: session services', () => {
     await a.handshake()
     const id = a.subscriptionId
     a.close()
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    // The id is free to resume once the server has closed the session.
+    await vi.waitFor(() => { expect(ts!.server.activeSessions()).toHaveLength(0) }, { timeout: 10_000 })
     const b = await rig('cpuminer', { resumeId: id })
     await b.handshake()
     expect(b.extranonce1).toBe(a.extranonce1)
@@ -282,11 +290,14 @@ describe('stratum: session services', () => {
     const esp = await rig('esp-miner')
     await esp.handshake()
     const session = ts.server.activeSessions()[0]
-    const before = session.conn.lastLineAt
+    // A mocked clock a second on: the pong's arrival shows as that time in lastLineAt.
+    const pongAt = session.conn.lastLineAt + 1000
+    vi.setSystemTime(pongAt)
     session.ping()
-    await esp.waitFor((m) => m.method === 'mining.ping')
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    expect(session.conn.lastLineAt).toBeGreaterThanOrEqual(before)
+    const ping = await esp.waitFor((m) => m.method === 'mining.ping')
+    await vi.waitFor(() => { expect(session.conn.lastLineAt).toBe(pongAt) }, { timeout: 10_000 })
+    expect((await esp.call('mining.ping', [], 'after-pong')).result).toBe('pong')
+    expect(esp.received.filter((m) => m.id === ping.id)).toEqual([]) // the pong itself gets no reply (no "Method not found")
 
     const cg = await rig('cgminer')
     cg.sendJson({ id: 0, method: 'mining.configure', params: [['version-rolling'], { 'version-rolling.mask': '1fffe000' }] })
@@ -294,7 +305,7 @@ describe('stratum: session services', () => {
     cg.sendJson({ id: 2, method: 'mining.authorize', params: [testAddress(8), 'x'] })
     await cg.waitFor((m) => m.method === 'client.get_version')
     await cg.waitFor((m) => m.method === 'mining.notify')
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect((await cg.call('mining.ping', [], 'barrier')).result).toBe('pong') // cg answered get_version before this
     expect(ts.server.rigs().find((x) => x.address === testAddress(8))?.userAgent).toBe('cgminer/4.12.1')
 
     ts.server.setVersionMask(0x00ffe000)
