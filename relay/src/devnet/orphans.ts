@@ -1,5 +1,6 @@
 import type { ParsedDevnetBlock } from '@otedama/shared/chain'
 import { bytesToHex } from '@otedama/shared/primitives'
+import { BoundedMap } from '@otedama/shared/util'
 
 /**
  * Orphans kept while their parent is fetched, blocks. Each passed every context-free check, PoW
@@ -13,9 +14,11 @@ export const MAX_DEVNET_ORPHANS = 64
  */
 export class DevnetOrphanPool {
   /** Insertion order is age: Map iteration yields the oldest first. */
-  private readonly byHash = new Map<string, ParsedDevnetBlock>()
+  private readonly byHash: BoundedMap<string, ParsedDevnetBlock>
 
-  constructor (private readonly capacity = MAX_DEVNET_ORPHANS) {}
+  constructor (capacity = MAX_DEVNET_ORPHANS) {
+    this.byHash = new BoundedMap(capacity)
+  }
 
   get size (): number {
     return this.byHash.size
@@ -28,10 +31,6 @@ export class DevnetOrphanPool {
   add (block: ParsedDevnetBlock): void {
     const key = bytesToHex(block.hash)
     if (this.byHash.has(key)) return
-    if (this.byHash.size >= this.capacity) {
-      const oldest = this.byHash.keys().next().value
-      if (oldest !== undefined) this.byHash.delete(oldest)
-    }
     this.byHash.set(key, block)
   }
 

@@ -7,6 +7,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { createLogger } from '@otedama/shared/log'
 import { PeerRateLimiter } from '@otedama/shared/p2p'
+import { BoundedMap } from '@otedama/shared/util'
 
 const log = createLogger('http/guard')
 
@@ -84,7 +85,7 @@ export class HttpGuard {
   private readonly perIp = new Map<string, number>()
   private readonly requests: PeerRateLimiter
   private readonly heavyBudget: PeerRateLimiter
-  private readonly cache = new Map<string, CachedAnswer>()
+  private readonly cache: BoundedMap<string, CachedAnswer>
 
   constructor (limits: Partial<HttpLimits> = {}, private readonly now: () => number = Date.now) {
     this.limits = { ...DEFAULT_HTTP_LIMITS, ...limits }
@@ -93,6 +94,7 @@ export class HttpGuard {
     }
     this.requests = new PeerRateLimiter(this.limits.requestsPerIpPerSecond, this.limits.requestBurstPerIp, now)
     this.heavyBudget = new PeerRateLimiter(this.limits.heavyRendersPerSecond, this.limits.heavyRenderBurst, now)
+    this.cache = new BoundedMap(this.limits.heavyCacheEntries)
   }
 
   /** Installs the connection accounting on a server (before it listens). */
@@ -214,7 +216,6 @@ export class HttpGuard {
   private remember (key: string, answer: CachedAnswer): void {
     this.cache.delete(key)
     this.cache.set(key, answer)
-    if (this.cache.size > this.limits.heavyCacheEntries) this.cache.delete(this.cache.keys().next().value as string)
   }
 }
 

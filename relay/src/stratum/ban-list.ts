@@ -2,6 +2,7 @@
 // Persistence is an interface so the relay's durable store can keep bans across restarts.
 import { createLogger } from '@otedama/shared/log'
 import { MAX_TRACKED_STRIKE_IPS } from './constants'
+import { BoundedMap } from '@otedama/shared/util'
 
 const log = createLogger('stratum:bans')
 
@@ -33,7 +34,7 @@ export interface BanListInit {
 export class BanList {
   private readonly bans = new Map<string, BanRecord>()
   /** Per IP: times (ms) of recent strikes, oldest first. */
-  private readonly strikes = new Map<string, number[]>()
+  private readonly strikes = new BoundedMap<string, number[]>(MAX_TRACKED_STRIKE_IPS)
   private readonly now: () => number
 
   constructor(private readonly init: BanListInit) {
@@ -84,10 +85,6 @@ export class BanList {
       return this.ban(address, `${recent.length} drops within ${Math.round(this.init.strikeWindowMs / 1000)} s, last: ${reason}`)
     }
     this.strikes.set(address, recent)
-    if (this.strikes.size > MAX_TRACKED_STRIKE_IPS) {
-      const oldest = this.strikes.keys().next().value
-      if (oldest !== undefined) this.strikes.delete(oldest)
-    }
     return undefined
   }
 

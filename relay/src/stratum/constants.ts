@@ -79,6 +79,8 @@ export const SHARE_TIP_GRACE_MS = 5_000
 export const SAME_TIP_JOB_EXPIRY_MS = 120_000
 /** Jobs remembered per connection (oldest forgotten first); covers several minutes of notifies. */
 export const MAX_JOBS_PER_CONNECTION = 16
+/** Our own requests to a rig (client.get_version, mining.ping) awaiting an answer (oldest forgotten first). */
+export const MAX_PENDING_SERVER_REQUESTS = 16
 /** Distinct accepted submits remembered per job for duplicate detection (oldest forgotten first). */
 export const MAX_SUBMITS_TRACKED_PER_JOB = 4096
 

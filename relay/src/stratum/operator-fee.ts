@@ -7,6 +7,8 @@
 // every rig pays `fee` of its work, within one job's worth, whatever its speed or job lengths; a
 // reconnect does not reset the account (it is keyed by payout script, not connection).
 
+import { BoundedMap } from '@otedama/shared/util'
+
 /** Payout scripts whose accounts are remembered (least recently used forgotten first). */
 export const MAX_FEE_ACCOUNTS = 65_536
 
@@ -16,7 +18,7 @@ interface FeeAccount {
 }
 
 export class OperatorFee {
-  private readonly accounts = new Map<string, FeeAccount>()
+  private readonly accounts = new BoundedMap<string, FeeAccount>(MAX_FEE_ACCOUNTS)
 
   constructor (
     /** 0 <= fee < 1. */
@@ -58,10 +60,6 @@ export class OperatorFee {
       this.accounts.delete(key) // re-insert to mark as recently used
     } else {
       a = { rigWork: 0, operatorWork: 0 }
-      if (this.accounts.size >= MAX_FEE_ACCOUNTS) {
-        const oldest = this.accounts.keys().next().value
-        if (oldest !== undefined) this.accounts.delete(oldest)
-      }
     }
     this.accounts.set(key, a)
     return a

@@ -1,7 +1,8 @@
 // One rig's Stratum session: the request dispatch, subscription and authorization, difficulty and
 // job delivery. Quirks from docs/field-notes.md (Stratum) are marked (Q1..Q10).
 import { createLogger } from '@otedama/shared/log'
-import { MAX_AUTHORIZED_WORKERS_PER_CONNECTION, MAX_JOBS_PER_CONNECTION, MAX_SUBMITS_TRACKED_PER_JOB, MAX_USER_AGENT_CHARS, ERROR_NOT_SUBSCRIBED, ERROR_OTHER, ERROR_UNAUTHORIZED } from './constants'
+import { BoundedMap } from '@otedama/shared/util'
+import { MAX_AUTHORIZED_WORKERS_PER_CONNECTION, MAX_JOBS_PER_CONNECTION, MAX_PENDING_SERVER_REQUESTS, MAX_SUBMITS_TRACKED_PER_JOB, MAX_USER_AGENT_CHARS, ERROR_NOT_SUBSCRIBED, ERROR_OTHER, ERROR_UNAUTHORIZED } from './constants'
 import { encodeCall, encodeError, encodeResult, parseLine, stratumError, type RpcId, type StratumError } from './json-rpc'
 import type { WorkEpoch } from './jobs'
 import type { DropReason, LineConnection, LineHandler } from './line-server'
@@ -40,7 +41,7 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
   minDifficulty: number | undefined
   lastSuggestion: number | undefined
   started = false
-  readonly jobs = new Map<string, SessionJob>()
+  readonly jobs = new BoundedMap<string, SessionJob>(MAX_JOBS_PER_CONNECTION)
   currentJob: SessionJob | undefined
   readonly vardiff: Vardiff
   readonly hashrate: HashrateMeter
@@ -52,7 +53,7 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
   /** When we last sent mining.ping (ms). */
   lastPingAt = 0
   private nextRequestId = 1
-  private readonly pending = new Map<string, 'get_version' | 'ping'>()
+  private readonly pending = new BoundedMap<string, 'get_version' | 'ping'>(MAX_PENDING_SERVER_REQUESTS)
 
   constructor (readonly conn: LineConnection, readonly host: SessionHost) {
     const now = Date.now()
@@ -277,10 +278,6 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
     const sessionJob: SessionJob = { job, difficulty: this.difficulty, target: this.target, submits: new Set() }
     // Older jobs stay (bounded) even when clean: a late submit on one is answered "Stale job".
     this.jobs.set(job.id, sessionJob)
-    if (this.jobs.size > MAX_JOBS_PER_CONNECTION) {
-      const oldest = this.jobs.keys().next().value
-      if (oldest !== undefined) this.jobs.delete(oldest)
-    }
     this.currentJob = sessionJob
     this.host.counters.notifiesSent++
     this.send(job.notifyLine(clean))
@@ -386,7 +383,6 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
   private request (method: string, params: unknown[], kind: 'get_version' | 'ping'): void {
     const id = `s${this.nextRequestId++}`
     this.pending.set(id, kind)
-    if (this.pending.size > 16) this.pending.delete(this.pending.keys().next().value as string)
     this.send(encodeCall(id, method, params))
   }
 }
