@@ -31,6 +31,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { relayPorts, spawnRelay, type RelayPorts, type RelayProcess } from '../relay/test/harness/relay-process'
 import { ProcessMeter, startDelayProxy, type DelayProxy, type LinkDelay } from './scenario-links'
+import { errorMessage } from '@otedama/shared/util'
 
 const RELAYS = 3
 /** Rigs (one hash thread each): each thread is a worker with its own V8 heap (~30 MiB) and module load. */
@@ -147,7 +148,7 @@ async function peerChild (assignments: PeerAssignment[]): Promise<void> {
         peers.push({ a, peer })
         break
       } catch (err) {
-        if (attempt >= PEER_JOIN_ATTEMPTS) throw new Error(`peer of relay ${a.relay} did not join after ${attempt} attempts: ${(err as Error).message}`)
+        if (attempt >= PEER_JOIN_ATTEMPTS) throw new Error(`peer of relay ${a.relay} did not join after ${attempt} attempts: ${errorMessage(err)}`)
         await sleep(PEER_JOIN_RETRY_MS * attempt)
       }
     }

@@ -5,7 +5,7 @@ import { createLogger } from '@otedama/shared/log'
 import { parseRigArgs, RIG_USAGE, RigUsageError } from './cli-options'
 import { Rig } from './rig'
 import { formatHashrate, formatSummary } from './summary'
-import { errorMessage } from '@otedama/shared/util'
+import { errorMessage, errorStack } from '@otedama/shared/util'
 
 const log = createLogger('rig')
 /** Longest a clean stop may take before the process exits anyway (ms). */
@@ -51,6 +51,6 @@ async function main (): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  log.error(`rig failed: ${(err as Error).stack ?? String(err)}`)
+  log.error(`rig failed: ${errorStack(err)}`)
   process.exit(1)
 })

@@ -5,6 +5,7 @@ import { createPrometheusExporter } from './prometheus'
 import { LiveStream } from './stream'
 import type { ApiContext } from './views'
 import type { ApiRoute } from './observer-api'
+import { errorStack } from '@otedama/shared/util'
 
 const log = createLogger('http/api')
 
@@ -71,7 +72,7 @@ export function createApiHandler (ctx: ApiContext, extraRoutes: ApiRoute[] = [])
     } catch (err) {
       if (err instanceof AddressError) sendError(res, 400, 'bad-address', err.message)
       else {
-        log.error(`${url.pathname}: ${(err as Error).stack ?? String(err)}`)
+        log.error(`${url.pathname}: ${errorStack(err)}`)
         sendError(res, 500, 'internal', 'the relay failed to answer; see its log')
       }
     }

@@ -46,3 +46,8 @@ export function errorMessage(err: unknown): string {
     return 'unprintable error'
   }
 }
+
+/** For logs of unexpected failures: an Error's stack (which starts with its message), else errorMessage. */
+export function errorStack(err: unknown): string {
+  return err instanceof Error && err.stack !== undefined ? err.stack : errorMessage(err)
+}

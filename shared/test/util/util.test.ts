@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BoundedMap, errorMessage, ListenerSet, TokenBucket } from '@otedama/shared/util'
+import { BoundedMap, errorMessage, errorStack, ListenerSet, TokenBucket } from '@otedama/shared/util'
 
 describe('BoundedMap', () => {
   it('drops the oldest entries past its capacity and keeps the newest', () => {
@@ -48,6 +48,13 @@ describe('errorMessage', () => {
     expect(errorMessage('plain')).toBe('plain')
     expect(errorMessage(42)).toBe('42')
     expect(errorMessage(undefined)).toBe('undefined')
+  })
+
+  it('errorStack gives an Error\'s stack, starting with its message, and falls back to the message', () => {
+    const stack = errorStack(new RangeError('out of range'))
+    expect(stack.startsWith('RangeError: out of range')).toBe(true)
+    expect(stack).toContain('util.test.ts')
+    expect(errorStack('plain')).toBe('plain')
   })
 })
 
