@@ -34,6 +34,7 @@ export type { ShareNode } from './node'
 export { PplnsWindow } from './window'
 export { nextShareBits, requiredShareTarget, medianTimePast, ancestor } from './retarget'
 export { ShareChain, ShareChainError, syncDepthShares, type ShareChainOptions, type AddShareResult } from './share-chain'
+export { sharePlace, type SharePlace } from './share-place'
 export { OrphanPool, type OrphanShare, DEFAULT_MAX_ORPHANS } from './orphans'
 export {
   HeaderChain,
