@@ -62,6 +62,7 @@ import {
   RELAY_YAMUX_MAX_STREAM_WINDOW_BYTES,
   RELAYED_CONNECTION_DATA_BYTES,
   RELAYED_CONNECTION_DURATION_MS,
+  listenAddrs,
   validateRelayP2pConfig,
   type RelayP2pConfig
 } from './config'
@@ -183,7 +184,7 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
     start: false,
     privateKey,
     addresses: {
-      listen: [`/ip4/${config.host}/tcp/${config.tcpPort}`, `/ip4/${config.host}/tcp/${config.wsPort}/ws`],
+      listen: listenAddrs(config).map(String),
       announce: config.announce
     },
     transports: [tcp(), webSockets()],
