@@ -25,6 +25,7 @@ import {
   ParentFetcher,
   requestSync,
   sharedGossipOptions,
+  frameStream,
   type FrameStream,
   type PubSubLike,
   type ValidatedTopicKind,
@@ -102,7 +103,7 @@ async function createNodeNetwork (init: BrowserNetworkInit, seen: PeerObservatio
     onFetchNeeded: (shareId, from) => parents.request(shareId, from)
   })
   const relayAddr = multiaddr(init.relayAddrs[0])
-  const open = async (): Promise<FrameStream> => (await node.dialProtocol(relayAddr, protocols.sync)) as unknown as FrameStream
+  const open = async (): Promise<FrameStream> => frameStream(await node.dialProtocol(relayAddr, protocols.sync))
   const fetchById = async (_peer: PeerId, ids: Uint8Array[]): Promise<Uint8Array[]> => (await requestSync(await open(), { kind: 'byId', ids })).shares
   // As the tab's node does (web/src/p2p/browser-node.ts): missing parents come as whole branches, added as synced history.
   const { syncedShare, shareMissingAncestry, branchDepth } = init

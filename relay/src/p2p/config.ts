@@ -1,4 +1,6 @@
 // Operator-facing settings of the relay's libp2p node, with the deliberate connection limits.
+import { ipPortToMultiaddr } from '@libp2p/utils'
+import { CODE_P2P, multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { FloodGuardParams, GossipScorePolicy } from '@otedama/shared/p2p'
 
 /** Total connections: hundreds of browsers plus tens of relays (each browser costs ~2-4 MB of buffers). */
@@ -81,6 +83,26 @@ export function validateRelayP2pConfig(config: RelayP2pConfig): void {
   port('wsPort', config.wsPort)
   if (config.dataDir.length === 0) throw new RelayP2pConfigError('dataDir is required (the peer key lives there)')
   for (const addr of config.bootstrap ?? []) {
-    if (!addr.includes('/p2p/')) throw new RelayP2pConfigError(`bootstrap address "${addr}" lacks /p2p/<peer id>`)
+    let parsed: Multiaddr
+    try {
+      parsed = multiaddr(addr)
+    } catch (err) {
+      throw new RelayP2pConfigError(`bootstrap address "${addr}" is not a multiaddr: ${(err as Error).message}`)
+    }
+    if (parsed.getComponents().at(-1)?.code !== CODE_P2P) throw new RelayP2pConfigError(`bootstrap address "${addr}" does not end in /p2p/<peer id>`)
+  }
+  listenAddrs(config)
+}
+
+/**
+ * The TCP and WebSocket listen addresses for `host` (IPv4 or IPv6; `localhost`, which the config allows
+ * as a bind address, listens on 127.0.0.1).
+ */
+export function listenAddrs(config: Pick<RelayP2pConfig, 'host' | 'tcpPort' | 'wsPort'>): [tcp: Multiaddr, ws: Multiaddr] {
+  const ip = config.host === 'localhost' ? '127.0.0.1' : config.host
+  try {
+    return [ipPortToMultiaddr(ip, config.tcpPort), ipPortToMultiaddr(ip, config.wsPort).encapsulate('/ws')]
+  } catch {
+    throw new RelayP2pConfigError(`host must be an IPv4 or IPv6 address (or localhost), got "${config.host}"`)
   }
 }

@@ -8,7 +8,7 @@ import { bootstrap } from '@libp2p/bootstrap'
 import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
-import type { PeerId, PeerDiscovery, Stream } from '@libp2p/interface'
+import type { PeerId, PeerDiscovery } from '@libp2p/interface'
 import { kadDHT, passthroughMapper, removePrivateAddressesMapper } from '@libp2p/kad-dht'
 import { mdns } from '@libp2p/mdns'
 import { noise } from '@libp2p/noise'
@@ -35,6 +35,7 @@ import {
   SyncServer,
   TemplateServer,
   type AncestorPage,
+  frameStream,
   type FrameStream,
   type FullTemplateSource,
   MAX_BLOCK_MESSAGE_BYTES,
@@ -61,6 +62,7 @@ import {
   RELAY_YAMUX_MAX_STREAM_WINDOW_BYTES,
   RELAYED_CONNECTION_DATA_BYTES,
   RELAYED_CONNECTION_DURATION_MS,
+  listenAddrs,
   validateRelayP2pConfig,
   type RelayP2pConfig
 } from './config'
@@ -182,7 +184,7 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
     start: false,
     privateKey,
     addresses: {
-      listen: [`/ip4/${config.host}/tcp/${config.tcpPort}`, `/ip4/${config.host}/tcp/${config.wsPort}/ws`],
+      listen: listenAddrs(config).map(String),
       announce: config.announce
     },
     transports: [tcp(), webSockets()],
@@ -297,7 +299,7 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
   const syncServer = handlers.syncSource === undefined ? undefined : new SyncServer(handlers.syncSource)
   const templateServer = handlers.templateSource === undefined ? undefined : new TemplateServer(handlers.templateSource)
   const open = (peer: PeerId | Multiaddr, protocol: string) => async (): Promise<FrameStream> =>
-    asFrameStream(await node.dialProtocol(peer, protocol))
+    frameStream(await node.dialProtocol(peer, protocol))
 
   return {
     peerId: node.peerId,
@@ -306,19 +308,19 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
       await node.start()
       router.start()
       if (syncServer !== undefined) {
-        await node.handle(protocols.sync, (stream, connection) => syncServer.handle(asFrameStream(stream), connection.remotePeer.toString()), {
+        await node.handle(protocols.sync, (stream, connection) => syncServer.handle(frameStream(stream), connection.remotePeer.toString()), {
           maxInboundStreams: RELAY_MAX_SYNC_STREAMS_PER_PEER
         })
       }
       if (devnetBlockServer !== undefined) {
-        await node.handle(protocols.devnetBlocks, (stream, connection) => devnetBlockServer.handle(asFrameStream(stream), connection.remotePeer.toString()), {
+        await node.handle(protocols.devnetBlocks, (stream, connection) => devnetBlockServer.handle(frameStream(stream), connection.remotePeer.toString()), {
           maxInboundStreams: RELAY_MAX_SYNC_STREAMS_PER_PEER
         })
       }
       if (templateServer !== undefined) {
         await node.handle(
           protocols.template,
-          (stream, connection) => templateServer.handle(asFrameStream(stream), connection.remotePeer.toString()),
+          (stream, connection) => templateServer.handle(frameStream(stream), connection.remotePeer.toString()),
           { maxInboundStreams: RELAY_MAX_TEMPLATE_STREAMS_PER_PEER }
         )
       }
@@ -361,11 +363,6 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
     bans: () => bans.list(),
     liftBan: (peerId) => bans.lift(peerId)
   }
-}
-
-/** libp2p 3 streams satisfy the framing's structural type. */
-function asFrameStream(stream: Stream): FrameStream {
-  return stream as unknown as FrameStream
 }
 
 export function parseMultiaddr(addr: string): Multiaddr {

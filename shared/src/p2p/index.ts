@@ -1,5 +1,5 @@
 // Public face of the P2P protocol shared by relays and browsers: names, limits, codecs, scoring policy,
-// the gossip router and the sync/template request-response services (no libp2p import in this folder).
+// the gossip router and the sync/template request-response services over libp2p frame streams.
 export * from './protocol'
 export * from './limits'
 export * from './verdict'
@@ -12,7 +12,7 @@ export { Batcher, type BatcherOptions } from './batcher'
 export { PeerRateLimiter } from './rate-limiter'
 export * from './flood-guard'
 export { FairValidationQueue, VALIDATION_QUEUE_PER_PEER, VALIDATION_SLICE_MS } from './fair-queue'
-export { readFrame, writeFrame, FrameError, type FrameStream } from './framing'
+export { frameStream, FrameError, FRAME_PREFIX_BYTES, type FrameStream } from './frame-stream'
 export * from './gossip-options'
 export * from './gossip-router'
 export * from './sync-service'

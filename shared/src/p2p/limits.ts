@@ -49,6 +49,11 @@ export const MAX_TEMPLATE_REPLY_BYTES = 5 * 1024 * 1024
 export const TEMPLATE_REQUESTS_PER_SECOND = 2
 export const TEMPLATE_REQUEST_BURST = 8
 export const TEMPLATE_FETCH_TIMEOUT_MS = 15_000
+/** A template reply frame: status + length + the template. */
+export const MAX_TEMPLATE_REPLY_FRAME_BYTES = MAX_TEMPLATE_REPLY_BYTES + 16
+
+/** The largest frame any request/response protocol reads; bounds what a frame stream buffers unread. */
+export const MAX_FRAME_BYTES = Math.max(SYNC_MAX_REQUEST_BYTES, SYNC_MAX_REPLY_BYTES, MAX_TEMPLATE_REPLY_FRAME_BYTES)
 
 /** Per-topic size limits, checked before any decoding (cheapest check first). */
 export const MAX_MESSAGE_BYTES_BY_TOPIC = {

@@ -2,10 +2,10 @@
 // Servers bound every reply and rate-limit each peer; clients bound what they read and page through a
 // window with the tip the first reply named, so a moving tip cannot make them loop.
 import { createLogger } from '../log'
-import { FrameError, readFrame, writeFrame, type FrameStream } from './framing'
+import { FrameError, type FrameStream } from './frame-stream'
 import {
   MAX_SHARE_MESSAGE_BYTES,
-  MAX_TEMPLATE_REPLY_BYTES,
+  MAX_TEMPLATE_REPLY_FRAME_BYTES,
   SYNC_MAX_REPLY_BYTES,
   SYNC_MAX_REQUEST_BYTES,
   SYNC_MAX_SHARES_PER_REPLY,
@@ -81,7 +81,7 @@ export class SyncServer {
     const deadline = abortAfter(stream, SYNC_TIMEOUT_MS)
     try {
       const reply = await this.answer(stream, peer)
-      await writeFrame(stream, encodeSyncReply(reply), signal)
+      await stream.write(encodeSyncReply(reply), { signal })
       await stream.close({ signal })
     } catch (err) {
       log.debug(`sync with ${peer} failed: ${errorMessage(err)}`)
@@ -98,7 +98,7 @@ export class SyncServer {
     }
     let request: SyncRequest
     try {
-      request = decodeSyncRequest(await readFrame(stream, SYNC_MAX_REQUEST_BYTES))
+      request = decodeSyncRequest(await stream.read(SYNC_MAX_REQUEST_BYTES))
     } catch (err) {
       if (err instanceof FrameError && err.code === 'truncated') throw err
       this.refused++
@@ -137,8 +137,8 @@ export async function requestSync(stream: FrameStream, request: SyncRequest, max
   const signal = timeoutSignal(SYNC_TIMEOUT_MS)
   const deadline = abortAfter(stream, SYNC_TIMEOUT_MS)
   try {
-    await writeFrame(stream, encodeSyncRequest(request), signal)
-    const reply = decodeSyncReply(await readFrame(stream, SYNC_MAX_REPLY_BYTES), maxItemBytes)
+    await stream.write(encodeSyncRequest(request), { signal })
+    const reply = decodeSyncReply(await stream.read(SYNC_MAX_REPLY_BYTES), maxItemBytes)
     await stream.close({ signal }).catch(() => undefined)
     if (reply.status !== 'ok') throw new SyncError(reply.status, `sync peer answered ${reply.status}`)
     return reply
@@ -195,14 +195,14 @@ export class TemplateServer {
       else {
         let id: Uint8Array | undefined
         try {
-          id = decodeTemplateRequest(await readFrame(stream, TEMPLATE_ID_BYTES))
+          id = decodeTemplateRequest(await stream.read(TEMPLATE_ID_BYTES))
         } catch (err) {
           if (err instanceof FrameError && err.code === 'truncated') throw err
         }
         const template = id === undefined ? undefined : await this.source.fullTemplate(id)
         reply = id === undefined ? { status: 'bad-request' } : template === undefined ? { status: 'unavailable' } : { status: 'ok', template }
       }
-      await writeFrame(stream, encodeTemplateReply(reply), signal)
+      await stream.write(encodeTemplateReply(reply), { signal })
       await stream.close({ signal })
     } catch (err) {
       log.debug(`template fetch by ${peer} failed: ${errorMessage(err)}`)
@@ -217,8 +217,8 @@ export async function requestTemplate(stream: FrameStream, templateId: Uint8Arra
   const signal = timeoutSignal(TEMPLATE_FETCH_TIMEOUT_MS)
   const deadline = abortAfter(stream, TEMPLATE_FETCH_TIMEOUT_MS)
   try {
-    await writeFrame(stream, encodeTemplateRequest(templateId), signal)
-    const reply = decodeTemplateReply(await readFrame(stream, MAX_TEMPLATE_REPLY_BYTES + 16))
+    await stream.write(encodeTemplateRequest(templateId), { signal })
+    const reply = decodeTemplateReply(await stream.read(MAX_TEMPLATE_REPLY_FRAME_BYTES))
     await stream.close({ signal }).catch(() => undefined)
     if (reply.status !== 'ok') throw new SyncError(reply.status, `template peer answered ${reply.status}`)
     return reply.template

@@ -25,6 +25,7 @@ import {
   requestSync,
   sharedGossipOptions,
   SyncServer,
+  frameStream,
   type FrameStream,
   type GossipMetrics,
   type FloodGuardParams,
@@ -129,7 +130,7 @@ export async function createBrowserNode(options: BrowserNodeOptions, handlers: B
     onFlooder: (peer) => void node.hangUp(peer).catch(() => undefined)
   })
   const open = (peer: PeerId | Multiaddr) => async (): Promise<FrameStream> =>
-    (await node.dialProtocol(peer, protocols.sync)) as unknown as FrameStream
+    frameStream(await node.dialProtocol(peer, protocols.sync))
   const fetchById = async (peer: PeerId | Multiaddr, ids: Uint8Array[]): Promise<Uint8Array[]> =>
     (await requestSync(await open(peer)(), { kind: 'byId', ids })).shares
   const { syncedShare, shareMissingAncestry, branchDepth } = handlers
@@ -158,7 +159,7 @@ export async function createBrowserNode(options: BrowserNodeOptions, handlers: B
       router.start()
       if (syncServer !== undefined) {
         await node.handle(protocols.sync, (stream, connection) =>
-          syncServer.handle(stream as unknown as FrameStream, connection.remotePeer.toString())
+          syncServer.handle(frameStream(stream), connection.remotePeer.toString())
         )
       }
       void relays.check() // connect to the known relays now rather than at the first interval

@@ -2,16 +2,17 @@
 // and private/loopback addresses only when the page itself came from such an origin (a local relay).
 // The caller derives `allowInsecure` from the page's location; nothing here looks at `window`.
 import type { ConnectionGater } from '@libp2p/interface'
-import { isPrivate } from '@libp2p/utils'
+import { isPrivate, isPrivateIp } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { WebSockets } from '@multiformats/multiaddr-matcher'
 
-/** True for `/ws` without TLS underneath (`/tls/ws` and `/wss` are secure). */
+/**
+ * True for `/ws` without TLS underneath (`/tls/ws` and `/wss` are secure). The matcher reads the address
+ * from its start, so a circuit hop (`.../ws/p2p/<relay>/p2p-circuit/webrtc`) is judged by the transport
+ * it rides on.
+ */
 export function isInsecureWebSocket(addr: Multiaddr): boolean {
-  const names = addr.getComponents().map((c) => c.name)
-  // Only the transport part before a circuit hop matters: `/p2p-circuit/webrtc` rides on it.
-  const hop = names.indexOf('p2p-circuit')
-  const transport = hop < 0 ? names : names.slice(0, hop)
-  return transport.includes('ws') && !transport.includes('tls')
+  return WebSockets.matches(addr)
 }
 
 export function browserConnectionGater(allowInsecure: boolean): ConnectionGater {
@@ -27,5 +28,7 @@ export function browserConnectionGater(allowInsecure: boolean): ConnectionGater 
 export function allowInsecureForOrigin(origin: { protocol: string; hostname: string }): boolean {
   if (origin.protocol === 'http:') return true
   const host = origin.hostname
-  return host === 'localhost' || host.endsWith('.local') || /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(host) || host === '[::1]'
+  // URL hostnames bracket IPv6 literals ([::1]); the private-range check wants the bare address.
+  const ip = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host
+  return host === 'localhost' || host.endsWith('.local') || isPrivateIp(ip) === true
 }

@@ -11,6 +11,7 @@
 // streams per connection, the monitor's is refused, and it closes the link.
 import type { Connection, Libp2p, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { WebSockets, WebSocketsSecure } from '@multiformats/multiaddr-matcher'
 import { createLogger } from '@otedama/shared/log'
 import { RelayHealthBook } from './relay-health'
 import { errorMessage } from '@otedama/shared/util'
@@ -24,9 +25,9 @@ export const RELAY_CHECK_INTERVAL_MS = 5_000
 /** Relays remembered as candidates. */
 export const MAX_KNOWN_RELAYS = 32
 
+/** A direct WebSockets address (ws, wss or tls/ws, optionally ending in the peer id): nothing relayed, no WebRTC. */
 export function isRelayAddress(addr: Multiaddr): boolean {
-  const names = addr.getComponents().map((c) => c.name)
-  return (names.includes('ws') || names.includes('wss')) && !names.includes('p2p-circuit') && !names.includes('webrtc')
+  return WebSockets.exactMatch(addr) || WebSocketsSecure.exactMatch(addr)
 }
 
 export class RelayKeeper {

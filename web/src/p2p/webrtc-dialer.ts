@@ -17,6 +17,7 @@
 // out" after 10 s, then nothing for the rest of the test); the lower tab retries with backoff.
 import type { Libp2p, PeerInfo } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { WebRTC } from '@multiformats/multiaddr-matcher'
 import { createLogger } from '@otedama/shared/log'
 import { errorMessage, BoundedMap } from '@otedama/shared/util'
 
@@ -37,7 +38,7 @@ export const WEBRTC_DIAL_TIMEOUT_MS = 15_000
 const MAX_REMEMBERED_PEERS = 1_000
 
 export function isWebRtcAddress(addr: Multiaddr): boolean {
-  return addr.getComponents().some((c) => c.name === 'webrtc')
+  return WebRTC.matches(addr)
 }
 
 /** True when the tab with id `self` is the one that dials `peer` first (the lower id dials). */

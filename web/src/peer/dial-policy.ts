@@ -2,14 +2,15 @@
 // served from such an origin (plain http, or a private host: a local relay); a page from a public https
 // origin dials wss:// only. Same rule as the node's gater (web/src/p2p/gater.ts allowInsecureForOrigin).
 
-const PRIVATE_IPV4 = [/^127\./, /^10\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^169\.254\./]
+import { getNetConfig, isPrivateIp } from '@libp2p/utils'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { WebSockets, WebSocketsSecure } from '@multiformats/multiaddr-matcher'
 
-/** True for loopback, private and link-local hosts (IPv4, IPv6 loopback/ULA, localhost names). */
+/** True for loopback, private and link-local hosts (IPv4, IPv6 loopback/ULA/link-local, localhost names). */
 export function isLocalHost (hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
   if (host === 'localhost' || host.endsWith('.localhost')) return true
-  if (host === '::1' || /^f[cd][0-9a-f]{2}:/.test(host) || host.startsWith('fe80:')) return true
-  return PRIVATE_IPV4.some((re) => re.test(host))
+  return isPrivateIp(host) === true
 }
 
 /** Whether a page served from `origin` may dial ws:// and private addresses. */
@@ -23,14 +24,25 @@ export function allowsInsecureLocal (origin: string): boolean {
   return url.protocol === 'http:' || isLocalHost(url.hostname)
 }
 
-/** The multiaddrs this page may dial: wss only from public origins; ws and private hosts from local ones. */
+/**
+ * The multiaddrs this page may dial: direct WebSockets addresses only (no circuit hop), wss only from public
+ * origins; ws and private hosts from local ones. Strings that are not multiaddrs are dropped.
+ */
 export function dialableRelayAddrs (addrs: readonly string[], allowInsecureLocal: boolean): string[] {
   return addrs.filter((addr) => {
-    const secure = addr.includes('/wss') || addr.includes('/tls/ws')
-    const websocket = secure || /\/ws(\/|$)/.test(addr)
-    if (!websocket) return false
-    const host = /^\/(?:ip4|ip6|dns4|dns6|dns)\/([^/]+)/.exec(addr)?.[1] ?? ''
+    const ma = parseMultiaddr(addr)
+    if (ma === undefined) return false
+    const secure = WebSocketsSecure.exactMatch(ma)
+    if (!secure && !WebSockets.exactMatch(ma)) return false
     if (allowInsecureLocal) return true
-    return secure && !isLocalHost(host)
+    return secure && !isLocalHost(getNetConfig(ma).host)
   })
+}
+
+function parseMultiaddr (addr: string): Multiaddr | undefined {
+  try {
+    return multiaddr(addr)
+  } catch {
+    return undefined
+  }
 }

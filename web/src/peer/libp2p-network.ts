@@ -3,6 +3,7 @@
 import type { Connection, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { Circuit } from '@multiformats/multiaddr-matcher'
 import { networkTopics, type NetworkTopics, type PubSubLike } from '@otedama/shared/p2p'
 import { createBrowserNode, isRelayAddress, type BrowserNode } from '../p2p'
 import type { Verdict } from '@otedama/shared/p2p'
@@ -124,9 +125,10 @@ class Libp2pNetwork implements BrowserNetwork {
   }
 }
 
-function linkOf (conn: Connection): NetworkPeer['link'] {
+/** How a connection reaches the peer: direct WebRTC, through a relay's circuit, or straight over WebSockets. */
+export function linkOf (conn: Pick<Connection, 'multiplexer' | 'limits' | 'remoteAddr'>): NetworkPeer['link'] {
   if (conn.multiplexer === '/webrtc' && conn.limits == null) return 'webrtc'
-  return conn.remoteAddr.toString().includes('/p2p-circuit') ? 'relayed' : 'websocket'
+  return Circuit.matches(conn.remoteAddr) ? 'relayed' : 'websocket'
 }
 
 function rank (link: NetworkPeer['link']): number {
