@@ -53,7 +53,7 @@ export interface BrowserNodeOptions {
   network: string
   /** Relay multiaddrs (with /p2p/<id>) to start from. */
   relays: string[]
-  /** From the page's origin (gater.ts `allowInsecureForOrigin`): permits ws:// and private addresses. */
+  /** From the page's origin (web/src/peer/dial-policy.ts `allowsInsecureLocal`): permits ws:// and private addresses. */
   allowInsecure: boolean
   /** ICE servers for WebRTC; tests pass [] (loopback only). Default: none, host candidates only. */
   iceServers?: RTCIceServer[]

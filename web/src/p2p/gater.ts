@@ -2,7 +2,7 @@
 // and private/loopback addresses only when the page itself came from such an origin (a local relay).
 // The caller derives `allowInsecure` from the page's location; nothing here looks at `window`.
 import type { ConnectionGater } from '@libp2p/interface'
-import { isPrivate, isPrivateIp } from '@libp2p/utils'
+import { isPrivate } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { WebSockets } from '@multiformats/multiaddr-matcher'
 
@@ -22,13 +22,4 @@ export function browserConnectionGater(allowInsecure: boolean): ConnectionGater 
       return isInsecureWebSocket(addr) || isPrivate(addr)
     }
   }
-}
-
-/** The rule for callers: a page served from http:// or from a private/loopback host may use local relays. */
-export function allowInsecureForOrigin(origin: { protocol: string; hostname: string }): boolean {
-  if (origin.protocol === 'http:') return true
-  const host = origin.hostname
-  // URL hostnames bracket IPv6 literals ([::1]); the private-range check wants the bare address.
-  const ip = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host
-  return host === 'localhost' || host.endsWith('.local') || isPrivateIp(ip) === true
 }

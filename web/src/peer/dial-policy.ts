@@ -1,15 +1,15 @@
 // docs/design.md, Network: a browser allows plain ws:// and private addresses only when the page itself was
 // served from such an origin (plain http, or a private host: a local relay); a page from a public https
-// origin dials wss:// only. Same rule as the node's gater (web/src/p2p/gater.ts allowInsecureForOrigin).
+// origin dials wss:// only. The node's gater (web/src/p2p/gater.ts) is built with this answer.
 
 import { getNetConfig, isPrivateIp } from '@libp2p/utils'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { WebSockets, WebSocketsSecure } from '@multiformats/multiaddr-matcher'
 
-/** True for loopback, private and link-local hosts (IPv4, IPv6 loopback/ULA/link-local, localhost names). */
+/** True for loopback, private and link-local hosts (IPv4, IPv6 loopback/ULA/link-local, localhost and mDNS .local names). */
 export function isLocalHost (hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  if (host === 'localhost' || host.endsWith('.localhost')) return true
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local')) return true
   return isPrivateIp(host) === true
 }
 

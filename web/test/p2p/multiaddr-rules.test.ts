@@ -3,7 +3,7 @@
 // and which relay addresses and origins count as local.
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
-import { allowInsecureForOrigin, browserConnectionGater, isInsecureWebSocket } from '../../src/p2p/gater'
+import { browserConnectionGater, isInsecureWebSocket } from '../../src/p2p/gater'
 import { isRelayAddress } from '../../src/p2p/relay-keeper'
 import { isWebRtcAddress } from '../../src/p2p/webrtc-dialer'
 import { allowsInsecureLocal, dialableRelayAddrs, isLocalHost } from '../../src/peer/dial-policy'
@@ -86,11 +86,10 @@ describe('private and public addresses', () => {
     expect(allowsInsecureLocal('https://[::1]:8443')).toBe(true)
     expect(allowsInsecureLocal('https://10.0.0.2')).toBe(true)
     expect(allowsInsecureLocal('https://8.8.8.8')).toBe(false)
-    expect(allowInsecureForOrigin({ protocol: 'https:', hostname: '192.168.1.4' })).toBe(true)
-    expect(allowInsecureForOrigin({ protocol: 'https:', hostname: '[::1]' })).toBe(true)
-    expect(allowInsecureForOrigin({ protocol: 'https:', hostname: 'relay.local' })).toBe(true)
-    expect(allowInsecureForOrigin({ protocol: 'https:', hostname: '8.8.8.8' })).toBe(false)
-    expect(allowInsecureForOrigin({ protocol: 'http:', hostname: 'pool.example.org' })).toBe(true)
+    expect(allowsInsecureLocal('https://192.168.1.4')).toBe(true)
+    expect(allowsInsecureLocal('https://relay.local:8443')).toBe(true)
+    expect(allowsInsecureLocal('http://pool.example.org')).toBe(true)
+    expect(allowsInsecureLocal('https://pool.example.org')).toBe(false)
   })
 
   it('dialable relay addresses: public wss only from a public page; direct ones only; junk dropped', () => {
