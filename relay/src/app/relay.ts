@@ -31,7 +31,7 @@ import type { TemplateSource } from '../template/types'
 import { SharePool } from '../work/pool'
 import { TemplateBook } from '../work/template-book'
 import { createApiContext } from './api-context'
-import { startNetwork } from './network'
+import { RelayNetwork } from './network'
 import { startStratum, type RelayStratum } from './stratum'
 import { errorMessage } from '@otedama/shared/util'
 
@@ -155,18 +155,19 @@ export class Relay {
       // A block accepted on a template proves the template valid.
       const offBlocks = blocks.onChange((record) => { if (record.status === 'accepted' && record.templateId !== undefined) follower.blockAccepted(hexToBytes(record.templateId)) })
       stops.unshift(() => { offBlocks(); follower.stop() })
-      const net = await startNetwork({
+      const net = new RelayNetwork({
         p2p: { network: params.name, dataDir: config.dataDir, host: config.bind, tcpPort: config.p2pPort, wsPort: config.wsPort, bootstrap: config.bootstrapNodes, allowPrivateAddresses: params.isTestNetwork },
         pool,
         quorum: follower,
         duties: () => duties,
         ...(source instanceof DevnetTemplateSource ? { devnet: source } : {})
       })
-      stops.unshift(net.stop)
+      await net.start()
+      stops.unshift(async () => await net.stop())
       p2pNode = net.node
-      peerCount = () => net.node.libp2p.getPeers().length
-      peerId = net.node.peerId.toString()
-      multiaddrs = () => net.node.multiaddrs().map((a) => a.toString())
+      peerCount = () => net.peerCount()
+      peerId = net.peerId()
+      multiaddrs = () => net.multiaddrs()
       duties = new QuorumDuties({
         key, selfId, networkTag: pool.rules.networkTag, source, book, transport: net.transport,
         weights,
