@@ -32,7 +32,7 @@ import { SharePool } from '../work/pool'
 import { TemplateBook } from '../work/template-book'
 import { createApiContext } from './api-context'
 import { RelayNetwork } from './network'
-import { startStratum, type RelayStratum } from './stratum'
+import { RelayStratum } from './stratum'
 import { errorMessage } from '@otedama/shared/util'
 
 const log = createLogger('relay')
@@ -184,8 +184,10 @@ export class Relay {
     let stratum: RelayStratum | undefined
     if (opts.stratum !== false) {
       // Our rigs' shares bind to our peer key: their work is our weight in committees.
-      stratum = await startStratum({ config, params, source, book, pool, blocks, bans: store, scriptSigTag: relayBindingTag(selfId) })
-      stops.unshift(async () => await stratum?.stop())
+      const server = new RelayStratum({ config, params, source, book, pool, blocks, bans: store, scriptSigTag: relayBindingTag(selfId) })
+      await server.start()
+      stratum = server
+      stops.unshift(async () => await server.stop())
     }
 
     const observer = createObserverModel({
