@@ -30,7 +30,7 @@ import { DaemonTemplateSource } from '../template/daemon-source'
 import type { TemplateSource } from '../template/types'
 import { SharePool } from '../work/pool'
 import { TemplateBook } from '../work/template-book'
-import { createApiContext } from './api-context'
+import { RelayReadModel } from './read-model'
 import { RelayNetwork } from './network'
 import { RelayStratum } from './stratum'
 import { errorMessage } from '@otedama/shared/util'
@@ -200,7 +200,7 @@ export class Relay {
       ...(stratum !== undefined ? { stratum: { host: config.bind, port: config.stratumPort } } : {})
     })
     stops.unshift(() => observer.close())
-    const api = createApiContext({
+    const api = new RelayReadModel({
       params, poolName: config.poolName, poolFee: config.poolFee, source, pool, blocks: store, pipeline: blocks,
       ...(stratum !== undefined ? { rigs: stratum.rigs } : {}),
       peers: { peerCount: () => peerCount() },
@@ -219,7 +219,8 @@ export class Relay {
       port: config.http.port,
       ...(config.http.tlsCert !== undefined && config.http.tlsKey !== undefined ? { tlsCert: config.http.tlsCert, tlsKey: config.http.tlsKey } : {}),
       staticRoot: opts.staticRoot,
-      api: { ...api, prometheusRegistries: [monitor.metrics.registry] }
+      api,
+      prometheusRegistries: [monitor.metrics.registry]
     })
     await http.listen()
     stops.unshift(async () => await http.close())

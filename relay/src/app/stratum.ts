@@ -7,7 +7,7 @@ import type { BlockTemplate, TemplateSource } from '../template/types'
 import type { SharePool } from '../work/pool'
 import type { BanStore } from '../store/records'
 import type { TemplateBook } from '../work/template-book'
-import type { RigSource } from './api-context'
+import type { RigSource } from './read-model'
 
 export interface StratumParts {
   config: RelayConfig
