@@ -49,8 +49,8 @@ export interface RelayReadModelInit {
   pipeline?: BlockPipelineView
   rigs?: RigSource
   peers?: PeerSource
-  /** Our libp2p identity, when the network runs. */
-  self?: { peerId: string, multiaddrs: () => string[] }
+  /** Our libp2p identity, when the network runs (the relay's network part). */
+  self?: { peerId: () => string | undefined, multiaddrs: () => string[] }
   /** The quorum follower, when the network runs; `minAttesters` from optimization.validation.minValidators; `self`: our peer id bytes. */
   quorum?: { follower: RelayQuorum, minAttesters: number, self: Uint8Array }
   startedAt?: number
@@ -159,7 +159,7 @@ export class RelayReadModel implements ApiContext {
       poolFee: init.poolFee,
       peers: init.peers?.peerCount() ?? 0,
       rigs: init.rigs?.rigs().filter((r) => r.online).length ?? 0,
-      ...(init.self !== undefined ? { peerId: init.self.peerId, multiaddrs: init.self.multiaddrs() } : {}),
+      ...this.selfView(),
       ...(init.quorum !== undefined ? { relays: init.quorum.follower.roster.size, ...this.rosterTrustView() } : {})
     }
   }
@@ -295,6 +295,12 @@ export class RelayReadModel implements ApiContext {
       ...(stratumFigures !== undefined ? { stratum: stratumView(stratumFigures) } : {}),
       ...(init.quorum !== undefined ? { quorum: quorumCounts(init.quorum.follower) } : {})
     }
+  }
+
+  /** Our peer id and addresses, once the network runs. */
+  private selfView (): { peerId: string, multiaddrs: string[] } | Record<string, never> {
+    const peerId = this.init.self?.peerId()
+    return this.init.self === undefined || peerId === undefined ? {} : { peerId, multiaddrs: this.init.self.multiaddrs() }
   }
 
   private addressOf (script: Uint8Array): string | undefined {
