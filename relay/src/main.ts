@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { createLogger } from '@otedama/shared/log'
+import { PartStartError, startFailureCause } from './app/lifecycle'
 import { Relay } from './app/relay'
 import { CLI_COMMANDS, CliError, runCli } from './cli'
 import { ConfigError, configHelp, loadConfig } from './config'
@@ -67,11 +68,15 @@ async function main (): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof StoreDamagedError || err instanceof StoreBusyError) {
+  // A part that failed to start (app/lifecycle.ts) carries its own error as the cause; the parts
+  // started before it are stopped already.
+  const cause = startFailureCause(err)
+  if (cause instanceof StoreDamagedError || cause instanceof StoreBusyError) {
     // Written whole (the logger cuts long lines): the operator needs every problem and the way out.
-    process.stderr.write(`relay refused to start: ${err.message}\n`)
+    process.stderr.write(`relay refused to start: ${cause.message}\n`)
     process.exit(EXIT_STORE_REFUSED)
   }
-  log.error(`relay failed to start: ${(err as Error).stack ?? String(err)}`)
+  const part = err instanceof PartStartError ? ` (${err.part})` : ''
+  log.error(`relay failed to start${part}: ${(cause as Error).stack ?? String(cause)}`)
   process.exit(1)
 })

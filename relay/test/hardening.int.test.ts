@@ -22,6 +22,7 @@ import { runCli } from '../src/cli'
 import type { RelayConfig } from '../src/config'
 import { MAX_STREAM_CLIENTS_PER_IP } from '../src/http/stream'
 import { StoreDamagedError } from '../src/store/maintenance'
+import { PartStartError, startFailureCause } from '../src/app/lifecycle'
 import { easyDevnetParams, mineShare } from './harness/devnet'
 import { TestRig } from './stratum/clients'
 import { testAddress } from './stratum/harness'
@@ -158,8 +159,11 @@ describe('a damaged store is refused with its cause and a repair path; nothing a
       await damage(db)
       const before = await digestOfDir(db)
       const refusal = await startRelay(dataDir).then(() => undefined, (err: unknown) => err)
-      expect(refusal).toBeInstanceOf(StoreDamagedError)
-      const message = (refusal as Error).message
+      expect(refusal).toBeInstanceOf(PartStartError)
+      expect((refusal as PartStartError).part).toBe('store')
+      const damaged = startFailureCause(refusal)
+      expect(damaged).toBeInstanceOf(StoreDamagedError)
+      const message = (damaged as Error).message
       expect(message).toMatch(cause)
       expect(message).toMatch(/store restore <snapshot dir>/)
       expect(message).toMatch(/store repair/)

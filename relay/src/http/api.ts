@@ -3,7 +3,8 @@ import { createLogger } from '@otedama/shared/log'
 import { AddressError } from '@otedama/shared/address'
 import { createPrometheusExporter } from './prometheus'
 import { LiveStream } from './stream'
-import type { ApiContext } from './views'
+import type { Registry } from 'prom-client'
+import type { ApiContext, PrometheusSample } from './views'
 import type { ApiRoute } from './observer-api'
 import { errorStack } from '@otedama/shared/util'
 
@@ -43,11 +44,22 @@ function limitOf (url: URL): number | string {
   return n >= 1 && n <= MAX_LIST_LIMIT ? n : `limit must be a whole number 1..${MAX_LIST_LIMIT}`
 }
 
+/** What /metrics carries besides the read model's figures, and the routes beside the API's own. */
+export interface ApiHandlerExtras {
+  /** Further read-only API routes (the observer and monitor endpoints). */
+  routes?: ApiRoute[]
+  /** More /metrics series (HTTP limits, log suppression): the HTTP server's own. */
+  extraMetrics?: () => PrometheusSample[]
+  /** prom-client registries appended to /metrics (the monitor's histograms and per-rig series). */
+  prometheusRegistries?: readonly Registry[]
+}
+
 /**
  * The JSON API under /api/v1/, the live stream (SSE), and Prometheus /metrics. Returns false when
  * the path is not ours (the caller serves the PWA).
  */
-export function createApiHandler (ctx: ApiContext, extraRoutes: ApiRoute[] = []) {
+export function createApiHandler (ctx: ApiContext, extras: ApiHandlerExtras = {}) {
+  const extraRoutes = extras.routes ?? []
   const stream = new LiveStream(() => ctx.metrics())
   const prometheus = createPrometheusExporter()
 
@@ -82,7 +94,7 @@ export function createApiHandler (ctx: ApiContext, extraRoutes: ApiRoute[] = [])
   async function route (url: URL, req: IncomingMessage, res: ServerResponse, head: boolean): Promise<void> {
     const path = url.pathname
     if (path === '/metrics') {
-      const text = await prometheus.render(ctx.metrics(), ctx.status(), ctx.extraMetrics?.() ?? [], ctx.prometheusRegistries ?? [])
+      const text = await prometheus.render(ctx.metrics(), ctx.status(), extras.extraMetrics?.() ?? [], extras.prometheusRegistries ?? [])
       res.writeHead(200, { 'content-type': prometheus.contentType, 'cache-control': 'no-store' })
       res.end(head ? undefined : text)
       return

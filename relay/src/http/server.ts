@@ -6,6 +6,7 @@ import { createAdminHandler, type AdminControls } from './admin'
 import { createApiHandler, sendError } from './api'
 import { DEFAULT_HTTP_LIMITS, HttpGuard, type HttpLimits } from './guard'
 import { createStaticHandler } from './static'
+import type { Registry } from 'prom-client'
 import type { ApiContext, PrometheusSample } from './views'
 import type { ApiRoute } from './observer-api'
 import { errorMessage } from '@otedama/shared/util'
@@ -43,6 +44,8 @@ export interface HttpInit {
   admin?: { controls: AdminControls, token: string }
   /** Further read-only API routes (the observer endpoints). */
   routes?: ApiRoute[]
+  /** prom-client registries appended to /metrics (the monitor's). */
+  prometheusRegistries?: readonly Registry[]
 }
 
 export interface RelayHttpServer {
@@ -57,7 +60,11 @@ export interface RelayHttpServer {
 /** One port for the PWA, the JSON API, the live stream and /metrics; HTTPS when a cert and key are given. */
 export async function createRelayHttpServer (init: HttpInit): Promise<RelayHttpServer> {
   const guard = new HttpGuard(init.limits)
-  const api = createApiHandler({ ...init.api, extraMetrics: () => [...guardMetrics(guard, api.stream.counters), ...logMetrics()] }, init.routes)
+  const api = createApiHandler(init.api, {
+    routes: init.routes,
+    extraMetrics: () => [...guardMetrics(guard, api.stream.counters), ...logMetrics()],
+    prometheusRegistries: init.prometheusRegistries
+  })
   const serveStatic = createStaticHandler(init.staticRoot)
   const admin = init.admin === undefined ? undefined : createAdminHandler(init.admin.controls, init.admin.token)
   const handler = (req: IncomingMessage, res: ServerResponse): void => {

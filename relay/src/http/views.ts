@@ -1,5 +1,4 @@
 import type { TrustLevel } from '@otedama/shared/quorum'
-import type { Registry } from 'prom-client'
 import type { BlockStatus, FoundBlockRecord } from '../store/records'
 import type { RigRecord } from '../stratum/metrics'
 
@@ -205,7 +204,7 @@ export interface MetricsSnapshot {
   quorum?: { templatesConfirmed: number, templatesUnconfirmed: number, blocksConfirmed: number, blocksUnconfirmed: number, relays: number }
 }
 
-/** Everything the HTTP face reads; the relay composes it from its parts (main.ts). */
+/** Everything the HTTP face reads; the relay composes it from its parts (app/read-model.ts). */
 export interface ApiContext {
   status: () => StatusView
   shareChain: (limit: number) => ShareChainView
@@ -220,10 +219,6 @@ export interface ApiContext {
   template: (templateIdHex: string) => TemplateView | undefined
   /** The current work for a joining browser; undefined when there is none. */
   work: () => Promise<WorkView | undefined>
-  /** More /metrics series (HTTP limits, log suppression), added by the HTTP server. */
-  extraMetrics?: () => PrometheusSample[]
-  /** prom-client registries appended to /metrics (the monitor's histograms and per-rig series). */
-  prometheusRegistries?: readonly Registry[]
 }
 
 /** One Prometheus series. */

@@ -24,104 +24,108 @@ export interface MonitorMetricsView {
   orphaned: () => number
 }
 
-export interface MonitorMetrics {
-  registry: Registry
-  validation: Histogram
-  blockSubmit: Histogram
-}
-
 /** Rigs that get labels: the longest-known MAX_PROMETHEUS_RIGS (a flood of new rigs cannot add series). */
 export function labelledRigs (rigs: readonly RigView[]): RigView[] {
   return [...rigs].sort((a, b) => a.firstSeenAtMs - b.firstSeenAtMs || (a.rig < b.rig ? -1 : 1)).slice(0, MAX_PROMETHEUS_RIGS)
 }
 
-export function createMonitorMetrics (view: MonitorMetricsView): MonitorMetrics {
-  const registry = new Registry()
-  const registers = [registry]
-  const validation = new Histogram({ name: 'otedama_share_validation_seconds', help: 'Time to validate one share (Stratum and gossip), seconds.', buckets: VALIDATION_BUCKETS_SECONDS, registers })
-  const blockSubmit = new Histogram({ name: 'otedama_block_submit_seconds', help: 'submitblock round trip to the template source, seconds.', buckets: SUBMIT_BUCKETS_SECONDS, registers })
-  new Gauge({
-    name: 'otedama_stratum_rig_hashrate',
-    help: `Hashrate of one Stratum rig (address.worker), hashes per second; the ${MAX_PROMETHEUS_RIGS} longest-known rigs.`,
-    labelNames: ['rig'],
-    registers,
-    collect () {
-      this.reset()
-      for (const r of labelledRigs(view.rigs())) this.set({ rig: r.rig }, r.hashrateHashesPerSecond)
-    }
-  })
-  new Gauge({
-    name: 'otedama_stratum_rig_last_share_timestamp_seconds',
-    help: 'Unix time of the rig\'s last accepted pseudo-share (first seen, before any).',
-    labelNames: ['rig'],
-    registers,
-    collect () {
-      this.reset()
-      for (const r of labelledRigs(view.rigs())) this.set({ rig: r.rig }, (r.lastShareAtMs ?? r.firstSeenAtMs) / 1000)
-    }
-  })
-  new Gauge({
-    name: 'otedama_stratum_rigs_unlabelled',
-    help: 'Rigs known beyond the labelled ones (in the totals, without a series of their own).',
-    registers,
-    collect () { this.set(Math.max(0, view.rigs().length - MAX_PROMETHEUS_RIGS)) }
-  })
-  new Gauge({
-    name: 'otedama_address_last_share_timestamp_seconds',
-    help: 'Unix time of a watched payout address\'s last share or pseudo-share.',
-    labelNames: ['address'],
-    registers,
-    collect () {
-      this.reset()
-      let n = 0
-      for (const [address, ms] of view.addressLastShareMs()) { if (n++ >= MAX_PROMETHEUS_ADDRESSES) break; this.set({ address }, ms / 1000) }
-    }
-  })
-  new Counter({
-    name: 'otedama_blocks_orphaned_total',
-    help: 'Blocks found here that a reorganisation took out of the best chain, since start.',
-    registers,
-    collect () { this.reset(); this.inc(view.orphaned()) }
-  })
-  new Gauge({
-    name: 'otedama_alerts_firing',
-    help: 'Alerts firing now, by rule.',
-    labelNames: ['rule'],
-    registers,
-    collect () {
-      const firing = view.firing()
-      for (const rule of ALERT_RULES) this.set({ rule }, firing.filter((a) => a.rule === rule).length)
-    }
-  })
-  new Counter({
-    name: 'otedama_alert_webhook_requests_total',
-    help: 'Webhook requests carrying alert events, by result.',
-    labelNames: ['result'],
-    registers,
-    collect () {
-      const c = view.delivery()
-      this.reset()
-      this.inc({ result: 'sent' }, c.sent)
-      this.inc({ result: 'failed' }, c.failed)
-    }
-  })
-  new Counter({
-    name: 'otedama_alert_events_dropped_total',
-    help: 'Alert events a webhook target lost (queue full or every try failed).',
-    registers,
-    collect () { this.reset(); this.inc(view.delivery().dropped) }
-  })
-  new Gauge({
-    name: 'otedama_monitor_history_points',
-    help: 'History points held, by tier (second, minute, hour).',
-    labelNames: ['tier'],
-    registers,
-    collect () {
-      const [s, m, h] = view.historyPoints()
-      this.set({ tier: 'second' }, s ?? 0)
-      this.set({ tier: 'minute' }, m ?? 0)
-      this.set({ tier: 'hour' }, h ?? 0)
-    }
-  })
-  return { registry, validation, blockSubmit }
+/**
+ * The monitor's prom-client registry: two latency histograms the relay's parts observe, and series
+ * collected from the monitor's view at each scrape.
+ */
+export class MonitorMetrics {
+  readonly registry = new Registry()
+  /** Share validation times (instrumented around the ledger's add). */
+  readonly validation: Histogram
+  /** submitblock round trips (instrumented around the source's submitBlock). */
+  readonly blockSubmit: Histogram
+
+  constructor (view: MonitorMetricsView) {
+    const registers = [this.registry]
+    this.validation = new Histogram({ name: 'otedama_share_validation_seconds', help: 'Time to validate one share (Stratum and gossip), seconds.', buckets: VALIDATION_BUCKETS_SECONDS, registers })
+    this.blockSubmit = new Histogram({ name: 'otedama_block_submit_seconds', help: 'submitblock round trip to the template source, seconds.', buckets: SUBMIT_BUCKETS_SECONDS, registers })
+    new Gauge({
+      name: 'otedama_stratum_rig_hashrate',
+      help: `Hashrate of one Stratum rig (address.worker), hashes per second; the ${MAX_PROMETHEUS_RIGS} longest-known rigs.`,
+      labelNames: ['rig'],
+      registers,
+      collect () {
+        this.reset()
+        for (const r of labelledRigs(view.rigs())) this.set({ rig: r.rig }, r.hashrateHashesPerSecond)
+      }
+    })
+    new Gauge({
+      name: 'otedama_stratum_rig_last_share_timestamp_seconds',
+      help: 'Unix time of the rig\'s last accepted pseudo-share (first seen, before any).',
+      labelNames: ['rig'],
+      registers,
+      collect () {
+        this.reset()
+        for (const r of labelledRigs(view.rigs())) this.set({ rig: r.rig }, (r.lastShareAtMs ?? r.firstSeenAtMs) / 1000)
+      }
+    })
+    new Gauge({
+      name: 'otedama_stratum_rigs_unlabelled',
+      help: 'Rigs known beyond the labelled ones (in the totals, without a series of their own).',
+      registers,
+      collect () { this.set(Math.max(0, view.rigs().length - MAX_PROMETHEUS_RIGS)) }
+    })
+    new Gauge({
+      name: 'otedama_address_last_share_timestamp_seconds',
+      help: 'Unix time of a watched payout address\'s last share or pseudo-share.',
+      labelNames: ['address'],
+      registers,
+      collect () {
+        this.reset()
+        let n = 0
+        for (const [address, ms] of view.addressLastShareMs()) { if (n++ >= MAX_PROMETHEUS_ADDRESSES) break; this.set({ address }, ms / 1000) }
+      }
+    })
+    new Counter({
+      name: 'otedama_blocks_orphaned_total',
+      help: 'Blocks found here that a reorganisation took out of the best chain, since start.',
+      registers,
+      collect () { this.reset(); this.inc(view.orphaned()) }
+    })
+    new Gauge({
+      name: 'otedama_alerts_firing',
+      help: 'Alerts firing now, by rule.',
+      labelNames: ['rule'],
+      registers,
+      collect () {
+        const firing = view.firing()
+        for (const rule of ALERT_RULES) this.set({ rule }, firing.filter((a) => a.rule === rule).length)
+      }
+    })
+    new Counter({
+      name: 'otedama_alert_webhook_requests_total',
+      help: 'Webhook requests carrying alert events, by result.',
+      labelNames: ['result'],
+      registers,
+      collect () {
+        const c = view.delivery()
+        this.reset()
+        this.inc({ result: 'sent' }, c.sent)
+        this.inc({ result: 'failed' }, c.failed)
+      }
+    })
+    new Counter({
+      name: 'otedama_alert_events_dropped_total',
+      help: 'Alert events a webhook target lost (queue full or every try failed).',
+      registers,
+      collect () { this.reset(); this.inc(view.delivery().dropped) }
+    })
+    new Gauge({
+      name: 'otedama_monitor_history_points',
+      help: 'History points held, by tier (second, minute, hour).',
+      labelNames: ['tier'],
+      registers,
+      collect () {
+        const [s, m, h] = view.historyPoints()
+        this.set({ tier: 'second' }, s ?? 0)
+        this.set({ tier: 'minute' }, m ?? 0)
+        this.set({ tier: 'hour' }, h ?? 0)
+      }
+    })
+  }
 }

@@ -8,7 +8,7 @@ import { History, type HistoryAnswer } from './history'
 import type { HistoryStore } from './history-store'
 import type { MonitorInputs } from './inputs'
 import { LatencyRecorder } from './latency'
-import { createMonitorMetrics, type MonitorMetrics } from './metrics'
+import { MonitorMetrics } from './metrics'
 import { renderPrometheusRules } from './prometheus-rules'
 import { alertRules, type EvaluatedRule, type RuleInputs } from './rules'
 import { Sampler } from './sampler'
@@ -89,7 +89,7 @@ export class Monitor {
     this.now = init.now ?? Date.now
     this.rules = alertRules(init.alerts)
     this.delivery = new WebhookDelivery(webhookTargets(init.alerts, init.relayName), this.now)
-    this.metrics = createMonitorMetrics({
+    this.metrics = new MonitorMetrics({
       rigs: () => this.lastRigs,
       addressLastShareMs: () => this.addressActivity,
       firing: () => this.engine.firing(),

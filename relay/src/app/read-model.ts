@@ -38,7 +38,7 @@ export interface PeerSource {
   peerCount: () => number
 }
 
-export interface ApiContextInit {
+export interface RelayReadModelInit {
   params: ChainParams
   poolName: string
   poolFee: number
@@ -49,8 +49,8 @@ export interface ApiContextInit {
   pipeline?: BlockPipelineView
   rigs?: RigSource
   peers?: PeerSource
-  /** Our libp2p identity, when the network runs. */
-  self?: { peerId: string, multiaddrs: () => string[] }
+  /** Our libp2p identity, when the network runs (the relay's network part). */
+  self?: { peerId: () => string | undefined, multiaddrs: () => string[] }
   /** The quorum follower, when the network runs; `minAttesters` from optimization.validation.minValidators; `self`: our peer id bytes. */
   quorum?: { follower: RelayQuorum, minAttesters: number, self: Uint8Array }
   startedAt?: number
@@ -118,13 +118,24 @@ export function estimateHashrate (tip: ShareNode | undefined): number {
   return seconds > 0 ? Number(work) / seconds : 0
 }
 
-/** The HTTP face's read model, composed from the relay's parts. */
-export function createApiContext (init: ApiContextInit): ApiContext {
-  const startedAt = init.startedAt ?? Date.now()
-  const { params, pool } = init
-  const addressOf = (script: Uint8Array): string | undefined => scriptToAddress(script, params.addresses)
+/**
+ * The HTTP face's read model, composed from the relay's parts: every view of the JSON API (and the
+ * monitor's figures) read from the source, the share pool, the block store and pipeline, Stratum's
+ * rigs and the quorum follower. It holds no state of its own beyond its start time.
+ */
+export class RelayReadModel implements ApiContext {
+  private readonly startedAt: number
+  private readonly params: ChainParams
+  private readonly pool: SharePool
 
-  const status = (): StatusView => {
+  constructor (private readonly init: RelayReadModelInit) {
+    this.startedAt = init.startedAt ?? Date.now()
+    this.params = init.params
+    this.pool = init.pool
+  }
+
+  status (): StatusView {
+    const { init, params, pool } = this
     const health = init.source.health()
     const t = init.source.current()
     const tip = pool.chain.tip
@@ -132,7 +143,7 @@ export function createApiContext (init: ApiContextInit): ApiContext {
       poolName: init.poolName,
       network: params.name,
       isTestNetwork: params.isTestNetwork,
-      uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
+      uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000),
       source: {
         kind: init.source.kind,
         healthy: health.healthy,
@@ -148,32 +159,14 @@ export function createApiContext (init: ApiContextInit): ApiContext {
       poolFee: init.poolFee,
       peers: init.peers?.peerCount() ?? 0,
       rigs: init.rigs?.rigs().filter((r) => r.online).length ?? 0,
-      ...(init.self !== undefined ? { peerId: init.self.peerId, multiaddrs: init.self.multiaddrs() } : {}),
-      ...(init.quorum !== undefined ? { relays: init.quorum.follower.roster.size, ...rosterTrustView() } : {})
+      ...this.selfView(),
+      ...(init.quorum !== undefined ? { relays: init.quorum.follower.roster.size, ...this.rosterTrustView() } : {})
     }
   }
 
-  const viewContext = (): QuorumViewContext => {
-    const q = init.quorum
-    if (q === undefined) return { minAttesters: 0, weightedRelays: 0, self: new Uint8Array(0), peerIdOf: () => undefined }
-    return { minAttesters: q.minAttesters, weightedRelays: q.follower.follower.weightedRelays(), self: q.self, peerIdOf: (key) => q.follower.roster.peerIdOf(key) }
-  }
-
-  /** /status's trust: our current template's, else the roster's. */
-  const rosterTrustView = (): { trust: TrustLevel, trustWords: string } => {
-    const idHex = currentTemplateId()
-    const view = quorumStatusView(idHex === undefined ? undefined : init.quorum?.follower.templateStatus(idHex), viewContext())
-    return { trust: view.trust, trustWords: view.trustWords }
-  }
-
-  const currentTemplateId = (): string | undefined => {
-    const t = init.source.current()
-    return t === undefined ? undefined : bytesToHex(templateId(announce(t, pool.rules.networkTag)))
-  }
-
   /** A template another relay (or we) announced, from the follower; undefined when not followed. */
-  const template = (idHex: string): TemplateView | undefined => {
-    const status = init.quorum?.follower.templateStatus(idHex)
+  template (idHex: string): TemplateView | undefined {
+    const status = this.init.quorum?.follower.templateStatus(idHex)
     const a = status?.announcement
     if (status === undefined || a === undefined) return undefined
     return {
@@ -186,16 +179,16 @@ export function createApiContext (init: ApiContextInit): ApiContext {
       coinbaseValue: a.coinbaseValue.toString(),
       ...(status.publisherId !== undefined ? { publisher: peerIdString(status.publisherId) } : {}),
       ...(status.signed !== undefined ? { signedTemplate: bytesToHex(status.signed) } : {}),
-      quorum: quorumStatusView(status, viewContext())
+      quorum: quorumStatusView(status, this.viewContext())
     }
   }
 
   /** Our current template: as followed (with its signed announcement), else from the source alone. */
-  const currentTemplate = (): TemplateView | undefined => {
-    const t = init.source.current()
-    const idHex = currentTemplateId()
+  currentTemplate (): TemplateView | undefined {
+    const t = this.init.source.current()
+    const idHex = this.currentTemplateId()
     if (t === undefined || idHex === undefined) return undefined
-    return template(idHex) ?? {
+    return this.template(idHex) ?? {
       templateId: idHex,
       height: t.height,
       prevHash: hashToDisplayHex(t.prevHash),
@@ -203,48 +196,33 @@ export function createApiContext (init: ApiContextInit): ApiContext {
       bits: t.bits.toString(16).padStart(8, '0'),
       curtime: Math.max(t.curtime, t.mintime),
       coinbaseValue: t.coinbaseValue.toString(),
-      quorum: quorumStatusView(undefined, viewContext())
+      quorum: quorumStatusView(undefined, this.viewContext())
     }
   }
 
-  const work = async (): Promise<WorkView | undefined> => {
-    const t = init.source.current()
-    const idHex = currentTemplateId()
-    const status = idHex === undefined ? undefined : init.quorum?.follower.templateStatus(idHex)
+  async work (): Promise<WorkView | undefined> {
+    const t = this.init.source.current()
+    const idHex = this.currentTemplateId()
+    const status = idHex === undefined ? undefined : this.init.quorum?.follower.templateStatus(idHex)
     if (t === undefined || status?.signed === undefined) return undefined
-    const prevHeader = await init.source.headerOf(t.prevHash).catch(() => undefined)
+    const prevHeader = await this.init.source.headerOf(t.prevHash).catch(() => undefined)
     return { signedTemplate: bytesToHex(status.signed), attestations: status.attestations.map(bytesToHex), ...(prevHeader !== undefined ? { prevHeader: bytesToHex(prevHeader) } : {}) }
   }
 
-  const maturity = params.coinbaseMaturity
-  /** Tip height now: the pipeline's, else the template's parent. */
-  const tipHeight = (): number | undefined => {
-    const tip = init.pipeline?.tip()
-    if (tip !== undefined) return tip.height
-    const t = init.source.current()
-    return t === undefined ? undefined : t.height - 1
-  }
-  /** A record with live confirmations while in the best chain, and the height its coinbase matures at. */
-  const withMaturity = (r: FoundBlockRecord, tip = tipHeight()): FoundBlockRecord & { maturesAtHeight: number } => {
-    const { confirmations: _stored, ...rest } = r
-    const inChain = IN_CHAIN_STATUSES.includes(r.status)
-    const live = inChain && tip !== undefined && tip >= r.height ? tip - r.height + 1 : undefined
-    return { ...rest, ...(live !== undefined ? { confirmations: live } : {}), maturesAtHeight: r.height + maturity - 1 }
-  }
-
-  const blocks = async (limit: number): Promise<BlockView[]> => {
-    const tip = tipHeight()
-    const records = (await init.blocks.listBlocks(limit)).map((r) => withMaturity(r, tip))
-    const q = init.quorum
+  async blocks (limit: number): Promise<BlockView[]> {
+    const tip = this.tipHeight()
+    const records = (await this.init.blocks.listBlocks(limit)).map((r) => this.withMaturity(r, tip))
+    const q = this.init.quorum
     if (q === undefined) return records
-    const ctx = viewContext()
+    const ctx = this.viewContext()
     return records.map((r) => ({ ...r, quorum: quorumStatusView(q.follower.blockStatus(bytesToHex(displayHexToHash(r.hash))), ctx) }))
   }
 
-  const shareChain = (limit: number): ShareChainView => {
+  shareChain (limit: number): ShareChainView {
+    const { pool } = this
     const tip = pool.chain.tip
     const shares = tip === undefined ? [] : [...pool.chain.ancestors(tip, limit)].map((n) => {
-      const address = addressOf(n.payoutScript)
+      const address = this.addressOf(n.payoutScript)
       return {
         id: hashToDisplayHex(n.id), height: n.height, timestamp: n.timestamp, payoutScript: n.payoutKey,
         ...(address !== undefined ? { payoutAddress: address } : {}), bits: n.bits.toString(16), blockHeight: n.share.info.blockHeight
@@ -252,13 +230,15 @@ export function createApiContext (init: ApiContextInit): ApiContext {
     })
     const basis = pool.chain.payoutBasis(tip)
     const window = basis.weights.map((w) => {
-      const address = addressOf(w.script)
+      const address = this.addressOf(w.script)
       return { payoutScript: w.key, ...(address !== undefined ? { payoutAddress: address } : {}), weightPpm: basis.totalWeight === 0n ? 0 : Number((w.weight * PPM) / basis.totalWeight) }
     })
     return { ...(tip !== undefined ? { tip: hashToDisplayHex(tip.id), height: tip.height } : {}), shares, window }
   }
 
-  const payouts = async (address: string): Promise<PayoutsView> => {
+  /** Throws AddressError for an address of another network or a typo. */
+  async payouts (address: string): Promise<PayoutsView> {
+    const { pool, params } = this
     const script = addressToScript(address.trim(), params.addresses)
     const key = bytesToHex(script)
     const tip = pool.chain.tip
@@ -266,17 +246,17 @@ export function createApiContext (init: ApiContextInit): ApiContext {
     const weight = basis.weights.find((w) => w.key === key)?.weight ?? 0n
     let sharesInWindow = 0
     if (tip !== undefined) for (const n of pool.chain.ancestors(tip, pool.rules.windowShares)) if (n.payoutKey === key) sharesInWindow++
-    const value = init.source.current()?.coinbaseValue ?? 0n
+    const value = this.init.source.current()?.coinbaseValue ?? 0n
     const rest = value - (value * BigInt(pool.rules.finderBonusPpm)) / PPM
     const expected = basis.totalWeight === 0n ? 0n : (rest * weight) / basis.totalWeight
     // Only blocks in the best chain pay: submitted, stale, orphaned and rejected ones never do.
-    const tipNow = tipHeight()
+    const tipNow = this.tipHeight()
     let mature = 0n
     let immature = 0n
-    const blocks = (await init.blocks.listBlocksByStatus(IN_CHAIN_STATUSES, { limit: PAYOUT_BLOCKS_SCANNED })).flatMap((record) => {
+    const blocks = (await this.init.blocks.listBlocksByStatus(IN_CHAIN_STATUSES, { limit: PAYOUT_BLOCKS_SCANNED })).flatMap((record) => {
       const amount = record.payouts.filter((p) => p.script === key).reduce((s, p) => s + BigInt(p.value), 0n)
       if (amount === 0n) return []
-      const b = withMaturity(record, tipNow)
+      const b = this.withMaturity(record, tipNow)
       if (b.status === 'confirmed') mature += amount
       else immature += amount
       return [{ hash: b.hash, height: b.height, status: b.status, amount: amount.toString(), ...(b.confirmations !== undefined ? { confirmations: b.confirmations } : {}), maturesAtHeight: b.maturesAtHeight }]
@@ -284,11 +264,16 @@ export function createApiContext (init: ApiContextInit): ApiContext {
     return {
       address: address.trim(), payoutScript: key, sharesInWindow,
       weightPpm: basis.totalWeight === 0n ? 0 : Number((weight * PPM) / basis.totalWeight),
-      expectedNextBlock: expected.toString(), coinbaseMaturity: maturity, matureAmount: mature.toString(), immatureAmount: immature.toString(), blocks
+      expectedNextBlock: expected.toString(), coinbaseMaturity: params.coinbaseMaturity, matureAmount: mature.toString(), immatureAmount: immature.toString(), blocks
     }
   }
 
-  const metrics = (): MetricsSnapshot => {
+  rigs (): RigView[] {
+    return this.init.rigs?.rigs() ?? []
+  }
+
+  metrics (): MetricsSnapshot {
+    const { init, pool } = this
     const t = init.source.current()
     const rigs = init.rigs?.rigs() ?? []
     const blockFigures = init.pipeline?.metrics()
@@ -312,7 +297,49 @@ export function createApiContext (init: ApiContextInit): ApiContext {
     }
   }
 
-  return { status, shareChain, payouts, blocks, rigs: () => init.rigs?.rigs() ?? [], metrics, currentTemplate, template, work }
+  /** Our peer id and addresses, once the network runs. */
+  private selfView (): { peerId: string, multiaddrs: string[] } | Record<string, never> {
+    const peerId = this.init.self?.peerId()
+    return this.init.self === undefined || peerId === undefined ? {} : { peerId, multiaddrs: this.init.self.multiaddrs() }
+  }
+
+  private addressOf (script: Uint8Array): string | undefined {
+    return scriptToAddress(script, this.params.addresses)
+  }
+
+  private viewContext (): QuorumViewContext {
+    const q = this.init.quorum
+    if (q === undefined) return { minAttesters: 0, weightedRelays: 0, self: new Uint8Array(0), peerIdOf: () => undefined }
+    return { minAttesters: q.minAttesters, weightedRelays: q.follower.follower.weightedRelays(), self: q.self, peerIdOf: (key) => q.follower.roster.peerIdOf(key) }
+  }
+
+  /** /status's trust: our current template's, else the roster's. */
+  private rosterTrustView (): { trust: TrustLevel, trustWords: string } {
+    const idHex = this.currentTemplateId()
+    const view = quorumStatusView(idHex === undefined ? undefined : this.init.quorum?.follower.templateStatus(idHex), this.viewContext())
+    return { trust: view.trust, trustWords: view.trustWords }
+  }
+
+  private currentTemplateId (): string | undefined {
+    const t = this.init.source.current()
+    return t === undefined ? undefined : bytesToHex(templateId(announce(t, this.pool.rules.networkTag)))
+  }
+
+  /** Tip height now: the pipeline's, else the template's parent. */
+  private tipHeight (): number | undefined {
+    const tip = this.init.pipeline?.tip()
+    if (tip !== undefined) return tip.height
+    const t = this.init.source.current()
+    return t === undefined ? undefined : t.height - 1
+  }
+
+  /** A record with live confirmations while in the best chain, and the height its coinbase matures at. */
+  private withMaturity (r: FoundBlockRecord, tip = this.tipHeight()): FoundBlockRecord & { maturesAtHeight: number } {
+    const { confirmations: _stored, ...rest } = r
+    const inChain = IN_CHAIN_STATUSES.includes(r.status)
+    const live = inChain && tip !== undefined && tip >= r.height ? tip - r.height + 1 : undefined
+    return { ...rest, ...(live !== undefined ? { confirmations: live } : {}), maturesAtHeight: r.height + this.params.coinbaseMaturity - 1 }
+  }
 }
 
 function blocksView (m: BlockPipelineMetrics): NonNullable<MetricsSnapshot['blocks']> {
