@@ -1,9 +1,10 @@
 // `npm run bench -- failover`: three devnet relays (real processes), Chromium tabs and Stratum rigs
 // (our CPU rig, rig/src, with the three relays as its pool list) mining against them, while the relays are killed
 // and restarted in turn (kill -9 and SIGTERM alternately) for a bounded time. Prints: shares found vs
-// shares that reached a relay's share chain (browsers: the tab's IndexedDB history against the relays'
-// chains, after the outboxes drained or one re-send period passed; rigs: accepted submits that met the
-// chain's share target against the chains), how many relays each tab linked to, the time from
+// shares that reached a relay's share chain (browsers: each share of the tab's IndexedDB history asked
+// of every relay, after the outboxes drained or one re-send period passed: on the best chain, credited
+// as an uncle, held on an uncredited side branch, or held by no relay, which alone is a lost share;
+// rigs: accepted submits that met the chain's share target against the chains), how many relays each tab linked to, the time from
 // a relay's death to mining again (rigs: first accepted submit on the next relay; tabs: work taken from
 // another relay), and blocks found during outages that reached the devnet chain. Last line: JSON.
 // Knobs: OTEDAMA_BENCH_FAILOVER_SECONDS (default 200), OTEDAMA_BENCH_FAILOVER_TABS (2), OTEDAMA_BENCH_FAILOVER_RIGS (2);
@@ -182,16 +183,33 @@ for (const slot of slots) {
   }
 }
 
+/** Where a share stands on the relays that hold it (`/api/v1/sharechain/share/<id>`): the best answer any relay gives. */
+type Place = 'main' | 'uncle' | 'side' | 'too-deep' | 'unknown'
+const PLACE_RANK: Place[] = ['main', 'uncle', 'too-deep', 'side', 'unknown']
+async function placeOnRelays (id: string): Promise<Place> {
+  let best: Place = 'unknown'
+  for (const slot of slots) {
+    if (slot.proc === undefined) continue
+    for (const hex of [id, reverseHex(id)]) {
+      const res = await fetch(`${slot.proc.url}/api/v1/sharechain/share/${hex}`)
+      if (res.status === 404) continue
+      if (!res.ok) throw new Error(`share ${hex} on relay ${slot.name}: HTTP ${res.status}`)
+      const place = ((await res.json()) as { place: Place }).place
+      if (PLACE_RANK.indexOf(place) < PLACE_RANK.indexOf(best)) best = place
+    }
+  }
+  return best
+}
+
 let tabFound = 0
-let tabInChain = 0
 let tabPending = 0
+const tabPlaces: Record<Place, number> = { main: 0, uncle: 0, side: 0, 'too-deep': 0, unknown: 0 }
 const tabSwitchMs: number[] = []
-const chainIdsHaveTab = (id: string): boolean => chainIds.has(id) || chainIds.has(reverseHex(id))
 for (const tab of tabs) {
   const history = await historyOf(tab)
   for (const h of history) {
     tabFound++
-    if (chainIdsHaveTab(h.id)) tabInChain++
+    tabPlaces[await placeOnRelays(h.id)]++
     if (h.status === 'pending') tabPending++
   }
   for (const o of outages) {
@@ -219,11 +237,11 @@ const outageBlocksInChain = outageBlocks.filter((b) => b.status === 'accepted' |
 const result = {
   seconds: Math.round((Date.now() - started) / 1000),
   outages: outages.map((o) => `${o.relay} ${o.how} ${Math.round((o.to - o.from) / 1000)} s`),
-  tabs: { sharesFound: tabFound, inShareChain: tabInChain, lost: tabFound - tabInChain, stillPending: tabPending, pendingAtDrain, relaysLinked: tabs.map((t) => t.relaysLinked.size), relayDrops: tabs.map((t) => t.relayDrops), switchMsP50: pct(tabSwitchMs, 50), switchMsP95: pct(tabSwitchMs, 95), switches: tabSwitchMs.length },
+  tabs: { sharesFound: tabFound, onBestChain: tabPlaces.main, asUncles: tabPlaces.uncle, onSideBranches: tabPlaces.side, tooDeepToPlace: tabPlaces['too-deep'], lost: tabPlaces.unknown, stillPending: tabPending, pendingAtDrain, relaysLinked: tabs.map((t) => t.relaysLinked.size), relayDrops: tabs.map((t) => t.relayDrops), switchMsP50: pct(tabSwitchMs, 50), switchMsP95: pct(tabSwitchMs, 95), switches: tabSwitchMs.length },
   rigs: { acceptedSubmits: rigAccepted, sharesInChain: rigShares, resumeMsP50: pct(rigResumeMs, 50), resumeMsP95: pct(rigResumeMs, 95), resumes: rigResumeMs.length, reauthorizedMsP50: pct(rigRemineMs, 50), reauthorizedMsP95: pct(rigRemineMs, 95) },
   blocks: { recorded: blocks.size, foundDuringOutages: outageBlocks.length, duringOutagesInChain: outageBlocksInChain.length }
 }
-process.stdout.write(`tabs: ${tabFound} shares found, ${tabInChain} in a relay's share chain, ${tabFound - tabInChain} not (${tabPending} still pending in the outbox)\n`)
+process.stdout.write(`tabs: ${tabFound} shares found: ${tabPlaces.main} on a relay's best chain, ${tabPlaces.uncle} credited as uncles, ${tabPlaces.side} on uncredited side branches, ${tabPlaces['too-deep']} too deep to place; ${tabPlaces.unknown} held by no relay, lost (${tabPending} still pending in the outbox)\n`)
 process.stdout.write(`tabs: ${pendingAtDrain} pending ${DRAIN_MS / 1000} s after the last restart; distinct relays each tab linked to: ${tabs.map((t) => t.relaysLinked.size).join(', ')}; relay links lost: ${tabs.map((t) => t.relayDrops).join(', ')}\n`)
 process.stdout.write(`tabs: work taken from another relay after a death: p50 ${result.tabs.switchMsP50 ?? '-'} ms, p95 ${result.tabs.switchMsP95 ?? '-'} ms (${tabSwitchMs.length} switches)\n`)
 process.stdout.write(`rigs: ${rigAccepted} accepted submits, ${rigShares} of them shares in a relay's chain; death to next accepted submit p50 ${result.rigs.resumeMsP50 ?? '-'} ms, p95 ${result.rigs.resumeMsP95 ?? '-'} ms (${rigResumeMs.length} moves); death to authorized on the next relay p50 ${result.rigs.reauthorizedMsP50 ?? '-'} ms, p95 ${result.rigs.reauthorizedMsP95 ?? '-'} ms\n`)

@@ -79,6 +79,14 @@ describe('relay HTTP: PWA, API, stream, metrics', () => {
     expect(chain.shares).toHaveLength(2)
     expect(chain.shares[0].payoutAddress).toBe(payeeAddress)
     expect(chain.window).toEqual([{ payoutScript: chain.shares[0].payoutScript, payoutAddress: payeeAddress, weightPpm: 1_000_000 }])
+    expect(chain.shares.map((s: { uncles: string[] }) => s.uncles)).toEqual([[], []])
+    for (const [i, s] of chain.shares.entries()) {
+      expect(await getJson(`/api/v1/sharechain/share/${s.id}`)).toEqual({ id: s.id, height: s.height, place: 'main', tipHeight: chain.height })
+      expect(s.height).toBe(chain.height - i)
+    }
+    const unknown = await get(`/api/v1/sharechain/share/${'ab'.repeat(32)}`)
+    expect(unknown.status).toBe(404)
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('unknown-share')
     const payouts = await getJson(`/api/v1/payouts/${payeeAddress}`)
     expect(payouts).toMatchObject({ address: payeeAddress, sharesInWindow: 2, weightPpm: 1_000_000 })
     expect(BigInt(payouts.expectedNextBlock)).toBe(5_000_000_000n - 5_000_000_000n * 5000n / 1_000_000n)

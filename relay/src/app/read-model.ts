@@ -4,10 +4,10 @@ import type { ChainParams } from '@otedama/shared/chain'
 import { bytesToHex } from '@otedama/shared/primitives'
 import { displayHexToHash, hashToDisplayHex } from '@otedama/shared/primitives'
 import { trustWords, type SubjectStatus, type TrustLevel } from '@otedama/shared/quorum'
-import { PPM } from '@otedama/shared/sharechain'
+import { PPM, sharePlace } from '@otedama/shared/sharechain'
 import type { ShareNode } from '@otedama/shared/sharechain'
 import { templateId } from '@otedama/shared/sharechain'
-import type { ApiContext, BlockView, MetricsSnapshot, PayoutsView, QuorumStatusView, RigView, ShareChainView, StatusView, TemplateView, WorkView } from '../http/views'
+import type { ApiContext, BlockView, MetricsSnapshot, PayoutsView, QuorumStatusView, RigView, ShareChainView, SharePlaceView, StatusView, TemplateView, WorkView } from '../http/views'
 import type { RelayQuorum } from '../quorum/follow'
 import { announce } from '../work/template-book'
 import { IN_CHAIN_STATUSES, type BlockRecordStore, type FoundBlockRecord } from '../store/records'
@@ -225,7 +225,8 @@ export class RelayReadModel implements ApiContext {
       const address = this.addressOf(n.payoutScript)
       return {
         id: hashToDisplayHex(n.id), height: n.height, timestamp: n.timestamp, payoutScript: n.payoutKey,
-        ...(address !== undefined ? { payoutAddress: address } : {}), bits: n.bits.toString(16), blockHeight: n.share.info.blockHeight
+        ...(address !== undefined ? { payoutAddress: address } : {}), bits: n.bits.toString(16), blockHeight: n.share.info.blockHeight,
+        uncles: n.uncles.map((u) => hashToDisplayHex(u.id))
       }
     })
     const basis = pool.chain.payoutBasis(tip)
@@ -234,6 +235,18 @@ export class RelayReadModel implements ApiContext {
       return { payoutScript: w.key, ...(address !== undefined ? { payoutAddress: address } : {}), weightPpm: basis.totalWeight === 0n ? 0 : Number((w.weight * PPM) / basis.totalWeight) }
     })
     return { ...(tip !== undefined ? { tip: hashToDisplayHex(tip.id), height: tip.height } : {}), shares, window }
+  }
+
+  share (id: string): SharePlaceView | undefined {
+    const { chain } = this.pool
+    const node = chain.getById(displayHexToHash(id))
+    if (node === undefined) return undefined
+    // Two windows deep: past that a share no longer pays whatever its place, and the walk stays bounded.
+    const found = sharePlace(chain, node, 2 * this.pool.rules.windowShares)
+    return {
+      id: hashToDisplayHex(node.id), height: node.height, place: found.place, tipHeight: chain.tip?.height ?? node.height,
+      ...(found.place === 'uncle' ? { nephew: hashToDisplayHex(found.nephew.id) } : {})
+    }
   }
 
   /** Throws AddressError for an address of another network or a typo. */

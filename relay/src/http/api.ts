@@ -121,6 +121,11 @@ export function createApiHandler (ctx: ApiContext, extras: ApiHandlerExtras = {}
       if (path === '/api/v1/sharechain') return sendJson(res, 200, ctx.shareChain(limit), head)
       return sendJson(res, 200, { blocks: await ctx.blocks(limit) }, head)
     }
+    const shareId = /^\/api\/v1\/sharechain\/share\/([0-9a-f]{64})$/.exec(path)
+    if (shareId !== null) {
+      const place = ctx.share(shareId[1])
+      return place === undefined ? sendError(res, 404, 'unknown-share', `this relay holds no share ${shareId[1]} (never received, or pruned below the window)`) : sendJson(res, 200, place, head)
+    }
     const payout = /^\/api\/v1\/payouts\/([^/]{1,256})$/.exec(path)
     if (payout !== null) {
       let address: string

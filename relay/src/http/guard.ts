@@ -41,7 +41,7 @@ export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = {
 }
 
 /** Paths whose answers are computed from the share chain, the store or the quorum (cached, budgeted). */
-const HEAVY_PATH = /^\/(metrics|api\/v1\/(status|sharechain|blocks|rigs|template|templates\/[^/]+|payouts\/[^/]+|monitor\/history))$/
+const HEAVY_PATH = /^\/(metrics|api\/v1\/(status|sharechain|sharechain\/share\/[^/]+|blocks|rigs|template|templates\/[^/]+|payouts\/[^/]+|monitor\/history))$/
 /** Budget key of the global heavy-render bucket (PeerRateLimiter keys buckets by name). */
 const HEAVY_BUDGET_KEY = 'all'
 

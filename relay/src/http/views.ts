@@ -121,6 +121,20 @@ export interface ShareView {
   /** Share target as compact bits (hex). */
   bits: string
   blockHeight: number
+  /** Ids of the uncles this share names (credited at the uncle penalty in every window that holds it). */
+  uncles: string[]
+}
+
+/**
+ * Where one stored share stands (shared/src/sharechain/share-place.ts): on the best chain, credited as
+ * an uncle by `nephew`, on an uncredited side branch, or deeper below the tip than the relay walks.
+ */
+export interface SharePlaceView {
+  id: string
+  height: number
+  place: 'main' | 'uncle' | 'side' | 'too-deep'
+  nephew?: string
+  tipHeight: number
 }
 
 export interface ShareChainView {
@@ -208,6 +222,8 @@ export interface MetricsSnapshot {
 export interface ApiContext {
   status: () => StatusView
   shareChain: (limit: number) => ShareChainView
+  /** Where the share with this id (display hex) stands; undefined when the relay holds no such share (never seen, or pruned). */
+  share: (id: string) => SharePlaceView | undefined
   /** Throws AddressError for an address of another network or a typo. */
   payouts: (address: string) => Promise<PayoutsView>
   blocks: (limit: number) => Promise<BlockView[]>
