@@ -126,8 +126,9 @@ describe('stratum: limits and bans', () => {
   it('a connection flood from one IP is capped; the rig on another IP keeps mining', async () => {
     await setup()
     const flood = await Promise.all(Array.from({ length: 30 }, async () => await rawSocket('127.0.0.3')))
-    // The server refuses each connection over the cap as it accepts it; the refused ones close here. More
-    // refusals would never settle at 20 (the 10 let in are silent: the idle drop takes them after 300 ms).
+    // The server refuses each connection over the cap as it accepts it, and those close here. A cap that
+    // let more or fewer in never shows 20 refusals, and the wait fails. (The 10 let in are silent: the
+    // idle drop closes them only after 300 ms, so none of them is among the closed yet.)
     const closed = (): number => flood.filter((s) => s.destroyed || s.readyState === 'closed').length
     await vi.waitFor(() => {
       expect(ts!.server.metrics().network.refused['per-ip-limit']).toBe(20)
