@@ -2,7 +2,7 @@
 // half of all scrypt hashes are blocks, so a grinding loop finds several blocks per template, and
 // each one is handed in twice (as the Stratum block sink and the share pool both do). Then a reorg
 // and a daemon stop/start. Every figure is read from the daemons, the store and the RPC client.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -64,7 +64,10 @@ async function mine (until: () => Promise<boolean> | boolean, deadlineMs: number
     if (Date.now() > deadline) throw new Error(`mining did not reach its goal within ${deadlineMs} ms: ${JSON.stringify(pipeline.metrics())}`)
     // While the daemon is away there is no current template: rigs keep hashing their last job.
     const template = source.current() ?? previous
-    if (template === undefined) { await new Promise((resolve) => setTimeout(resolve, 20)); continue }
+    if (template === undefined) {
+      await vi.waitFor(() => { if (source.current() === undefined) throw new Error('no template yet') }, { timeout: Math.max(1, deadline - Date.now()), interval: 20 })
+      continue
+    }
     for (let i = 0; i < CANDIDATES_PER_TURN; i++) handIn(grind(template))
     if (previous !== undefined && previous !== template && salt % 5 === 0) handIn(grind(previous)) // a rig late on the old job
     previous = template

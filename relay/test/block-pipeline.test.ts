@@ -73,6 +73,10 @@ class StubDaemon implements BlockDaemon {
     this.inFlight++
     this.peakInFlight = Math.max(this.peakInFlight, this.inFlight)
     try {
+      // A modelled daemon latency, not a wait for anything: a call lasts long enough (2 ms) for the
+      // pipeline's next calls to be issued meanwhile, so the peak-in-flight check below has overlap to
+      // bound. An answer on the next loop turn (setImmediate) came back before the next call was issued:
+      // with the bound raised to 4 the peak stayed 1, and that check could no longer fail.
       await new Promise((resolve) => setTimeout(resolve, 2))
       return answer()
     } finally {

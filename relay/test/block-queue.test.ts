@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { BestChainView } from '../src/block/chain-view'
 import {
   CallGate, MAX_QUEUED_PER_PARENT, MAX_SUBMIT_ATTEMPTS, SUBMIT_RETRY_MAX_MS, SUBMIT_RETRY_MIN_MS, SubmissionQueue, couldStillWin, retryDelayMs, type TipView
@@ -89,19 +89,32 @@ describe('daemon call gate', () => {
     const gate = new CallGate(2)
     let inFlight = 0
     let peak = 0
-    const order: string[] = []
+    const started: string[] = []
+    /** Each running call's way to finish: the test answers calls one at a time, as a daemon would. */
+    const finish = new Map<string, () => void>()
     const call = (name: string) => async () => {
       inFlight++
       peak = Math.max(peak, inFlight)
-      await new Promise((resolve) => setTimeout(resolve, 2))
-      order.push(name)
+      started.push(name)
+      await new Promise<void>((resolve) => finish.set(name, resolve))
       inFlight--
     }
     const all = [...Array.from({ length: 10 }, (_, i) => gate.run(1, call(`status${i}`))), gate.run(0, call('submit'))]
+    await vi.waitFor(() => { expect(started).toEqual(['status0', 'status1']) }, { timeout: 1_000, interval: 1 })
+    expect(gate.inFlight).toBe(2)
+    // Answer the oldest running call each time; whatever the gate starts next is in `started`.
+    for (let answered = 0; answered < 11; answered++) {
+      const name = started[answered]
+      finish.get(name)!()
+      if (answered + 2 < 11) await vi.waitFor(() => { expect(started).toHaveLength(answered + 3) }, { timeout: 1_000, interval: 1 })
+      expect(inFlight).toBeLessThanOrEqual(2)
+    }
     await Promise.all(all)
     expect(peak).toBe(2)
     expect(gate.peak).toBe(2)
-    expect(order.indexOf('submit')).toBeLessThan(3) // it waited only for the two calls already running
+    expect(gate.inFlight).toBe(0)
+    expect(started[2]).toBe('submit') // it waited only for the two calls already running
+    expect(started.slice(3)).toEqual(Array.from({ length: 8 }, (_, i) => `status${i + 2}`))
     expect(() => new CallGate(0)).toThrow(/whole number ≥ 1/)
   })
 })

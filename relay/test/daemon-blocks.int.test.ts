@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -61,22 +61,19 @@ function payoutsFor (template: BlockTemplate): Array<{ script: Uint8Array, value
 }
 
 async function nextTemplate (after = lastMined): Promise<BlockTemplate> {
-  const deadline = Date.now() + TEMPLATE_WAIT_MS
-  for (;;) {
+  return await vi.waitFor(() => {
     const t = source.current()
     if (t !== undefined && (after === undefined || t.height > after.height)) return t
-    if (Date.now() > deadline) throw new Error(`no new template: ${source.health().reason ?? ''}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
+    throw new Error(`no new template: ${source.health().reason ?? ''}`)
+  }, { timeout: TEMPLATE_WAIT_MS, interval: 50 })
 }
 
 /** Mines a share with the share chain's job builder and hands it to the pool, as a Stratum rig's share would be. */
 async function mineShareOn (template: BlockTemplate): Promise<{ hash: string, payouts: Array<{ script: Uint8Array, value: bigint }> }> {
   // The pool fetches each new tip's header from the daemon; a share on a block it has not seen yet is ignored.
-  for (let i = 0; pool.headers?.get(template.prevHash) === undefined; i++) {
-    if (i > 200) throw new Error('the pool never saw the template\'s previous block header')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
+  await vi.waitFor(() => {
+    if (pool.headers?.get(template.prevHash) === undefined) throw new Error('the pool never saw the template\'s previous block header')
+  }, { timeout: 5_000, interval: 10 })
   const entry = await book.add(template)
   const mined = mineShare(pool, entry, payeeScripts[seed % payeeScripts.length], seed++)
   const result = await pool.receiveShare(mined.bytes, 'stratum')
@@ -204,12 +201,10 @@ describe('relay on two litecoind regtest nodes', () => {
       const check = await verifySignedTemplate(decodeSignedTemplate(bytes), tag)
       return check.ok && hashToDisplayHex(check.template.prevHash) === tip
     }
-    let fresh: Uint8Array | undefined
-    for (let i = 0; fresh === undefined; i++) {
-      if (i > 500) throw new Error('relay A published no template on the new tip')
-      for (const bytes of published) if (await onTip(bytes)) fresh = bytes
-      if (fresh === undefined) await new Promise((resolve) => setTimeout(resolve, 10))
-    }
+    const fresh = await vi.waitFor(async () => {
+      for (const bytes of published) if (await onTip(bytes)) return bytes
+      throw new Error('relay A published no template on the new tip')
+    }, { timeout: 10_000, interval: 10 })
     published.splice(0, published.length, fresh)
     expect(await dutiesB.onSignedTemplate(published[0])).toBe('valid')
     await dutiesB.stop()
@@ -244,10 +239,7 @@ describe('relay on two litecoind regtest nodes', () => {
     const healthy = new Promise<void>((resolve) => { const off = source.onHealth((h) => { if (h.healthy) { off(); resolve() } }) })
     await pair.a.start()
     await healthy
-    for (let i = 0; (await store.getBlock(pending.hash))?.status !== 'accepted'; i++) {
-      if (i > 200) throw new Error('the block found while the daemon was away was not submitted')
-      await new Promise((resolve) => setTimeout(resolve, 25))
-    }
+    await expect.poll(async () => (await store.getBlock(pending.hash))?.status, { timeout: 10_000, interval: 25, message: 'the block found while the daemon was away was submitted' }).toBe('accepted')
     expect(await pair.a.call('getbestblockhash')).toBe(pending.hash)
     lastMined = template
     await mineShareOn(await nextTemplate()) // and mining goes on
@@ -300,11 +292,11 @@ describe('relay on two litecoind regtest nodes', () => {
       txids.push(await pair.a.call('sendtoaddress', [to, 1, '', '', false, true, null, 'unset', null, satPerVbyte]))
     }
     // getblocktemplate rebuilds for mempool changes only after 5 s on the same tip (docs/field-notes.md (litecoind)).
-    let full = await source.refresh()
-    for (let i = 0; i < 40 && full.transactions.length < 3; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 500))
-      full = await source.refresh()
-    }
+    const full = await vi.waitFor(async () => {
+      const t = await source.refresh()
+      if (t.transactions.length < 3) throw new Error(`the template has ${t.transactions.length} of the 3 transactions`)
+      return t
+    }, { timeout: 20_000, interval: 500 })
     expect(full.height).toBe(tipTemplate.height)
     expect(full.transactions).toHaveLength(3)
     const cheapest = full.transactions.reduce((a, b) => (a.fee * BigInt(b.weight) < b.fee * BigInt(a.weight) ? a : b))

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -25,11 +25,7 @@ async function configFor (name: string, bootstrap: string[]): Promise<RelayConfi
 }
 
 async function until (what: string, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + WAIT_MS
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
+  await vi.waitFor(() => { if (!check()) throw new Error(`timed out waiting for ${what}`) }, { timeout: WAIT_MS, interval: 50 })
 }
 
 afterAll(async () => {
@@ -49,7 +45,8 @@ describe('devnet relays over libp2p', () => {
     const b = await Relay.start({ config: await configFor('b', [multiaddr]), staticRoot: dist, stratum: false, devnet })
     relays.push(b)
     await until('the relays to connect', () => a.peerCount() > 0 && b.peerCount() > 0)
-    // Let gossipsub exchange subscriptions before publishing (heartbeat ~1 s).
+    // Let gossipsub exchange subscriptions before publishing (heartbeat ~1 s). A Relay exposes no
+    // gossip state (topic subscribers, mesh) to wait on, so this stays a fixed wait for now.
     await new Promise((resolve) => setTimeout(resolve, 1500))
     const entry = await a.book.add(a.source.current()!)
     const result = await a.pool.receiveShare(mineShare(a.pool, entry, p2wpkhScript(new Uint8Array(20).fill(1)), 1).bytes, 'local')

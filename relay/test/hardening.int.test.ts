@@ -377,12 +377,15 @@ describe('gossip: oversized messages cost their sender', () => {
     const hostileId = hostile.node.peerId.toString()
     for (let i = 0; i < 6 && !entry.node.bans().some((b) => b.peerId === hostileId); i++) {
       const big = mineTestShare(`oversized ${i}`, new Uint8Array(32), 5 * 1024 + i) // over the 4 KiB share limit
+      const scoreBefore = entry.node.scoreOf(hostile.node.peerId)
       await raw.publish(topic, big).catch(() => undefined)
       // Counted, or the sender is already graylisted (gossipsub then drops its messages before any validator).
       const graylisted = (): boolean => entry.node.scoreOf(hostile.node.peerId) < GRAYLIST_SCORE
-      await waitFor('oversize counted', () => entry.node.metrics().gossip.share.oversize > i || graylisted() || entry.node.bans().some((b) => b.peerId === hostileId), 5_000)
+      const banned = (): boolean => entry.node.bans().some((b) => b.peerId === hostileId)
+      await waitFor('oversize counted', () => entry.node.metrics().gossip.share.oversize > i || graylisted() || banned(), 5_000)
       if (graylisted()) break
-      await new Promise((resolve) => setTimeout(resolve, 1100)) // one gossipsub heartbeat: scores update
+      // gossipsub recomputes scores at its heartbeat (1 s): wait for this message's penalty before the next.
+      await waitFor('score to fall', () => entry.node.scoreOf(hostile.node.peerId) < scoreBefore || banned(), 5_000)
     }
     expect(entry.node.metrics().gossip.share.rejected).toBeGreaterThanOrEqual(entry.node.metrics().gossip.share.oversize)
     await waitFor('hostile banned', () => entry.node.bans().some((b) => b.peerId === hostileId), 10_000)

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -32,13 +32,11 @@ async function configFor (name: string, bootstrap: string[]): Promise<RelayConfi
 }
 
 async function until<T> (what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + WAIT_MS
-  for (;;) {
+  return await vi.waitFor(async () => {
     const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+    if (value === undefined) throw new Error(`timed out waiting for ${what}`)
+    return value
+  }, { timeout: WAIT_MS, interval: 100 })
 }
 
 async function getJson<T> (relay: Relay, path: string): Promise<{ status: number, body: T }> {
@@ -65,7 +63,8 @@ describe('template quorum across three devnet relays', () => {
     const c = await Relay.start({ config: await configFor('c', [entry]), staticRoot: dist, stratum: false, devnet })
     relays.push(c)
     await until('the relays to connect', () => (a.peerCount() >= 2 && b.peerCount() >= 1 && c.peerCount() >= 1 ? true : undefined))
-    // Let gossipsub exchange subscriptions and form meshes before publishing (heartbeat ~1 s).
+    // Let gossipsub exchange subscriptions and form meshes before publishing (heartbeat ~1 s). A Relay
+    // exposes no gossip state (topic subscribers, mesh) to wait on, so this stays a fixed wait for now.
     await new Promise((resolve) => setTimeout(resolve, 2000))
 
     // No work bound to any key yet: no quorum can exist, and A says whom it trusts.

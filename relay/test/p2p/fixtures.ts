@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
+import { vi } from 'vitest'
 import { bytesToHex } from '@otedama/shared/primitives'
 import { sha256d } from '@otedama/shared/primitives'
 import { ACCEPT, reject, ignore, SHARE_HEADER_OFFSET, type ShareSyncSource, type Verdict, type WindowPage } from '@otedama/shared/p2p'
@@ -175,11 +176,7 @@ export function wsAddr(node: RelayNode): string {
   return addr.toString()
 }
 
-/** Polls `check` every 25 ms until true or `timeoutMs` passes (then throws with `what`). */
+/** Waits (vi.waitFor, checking every 25 ms) until `check` is true; after `timeoutMs` it throws with `what`. */
 export async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
+  await vi.waitFor(() => { if (!check()) throw new Error(`timed out waiting for ${what}`) }, { timeout: timeoutMs, interval: 25 })
 }

@@ -116,8 +116,12 @@ describe('relay gossip network (3 relays, Node peers, loopback)', () => {
       }
       // The entry relay hung up on it and refuses it when it comes back.
       await waitFor('hostile disconnected', () => entry.node.libp2p.getConnections(hostileId).length === 0, 5_000)
-      await hostile.node.libp2p.dial(entry.node.multiaddrs()[0]).catch(() => undefined)
-      await new Promise((resolve) => setTimeout(resolve, 500))
+      expect(entry.node.bans().map((b) => b.peerId)).toContain(hostileId.toString())
+      // The entry relay's gater refuses the encrypted connection and closes the socket; the forger may
+      // finish its side of the upgrade first, so its end going down (or the dial failing) is the barrier.
+      // A relay that let it back in would leave that connection open, and this wait would time out.
+      const redial = await hostile.node.libp2p.dial(entry.node.multiaddrs()[0]).catch(() => undefined)
+      await waitFor('the entry relay to refuse the forger again', () => redial?.status !== 'open' && hostile.node.libp2p.getConnections(entry.node.peerId).length === 0, 5_000)
       expect(entry.node.libp2p.getConnections(hostileId)).toHaveLength(0)
     } finally {
       await stopTestNodes([hostile])

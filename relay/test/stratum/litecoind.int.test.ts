@@ -1,7 +1,7 @@
 // Stratum rigs (grinding real scrypt) against two litecoind regtest nodes: templates from the
 // daemon, coinbases from the share chain, shares through the shared validator, blocks assembled
 // and submitted to the daemon, which accepts them and pays exactly the share-chain payouts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { getChainParams } from '@otedama/shared/chain'
 import { bytesToHex, hexToBytes } from '@otedama/shared/primitives'
 import { blockHash, hashToDisplayHex } from '@otedama/shared/primitives'
@@ -119,12 +119,10 @@ describe('stratum against litecoind regtest', () => {
     expect(await pair.b.call('getbestblockhash')).toBe(first.hash)
 
     // Wait for the template on top of our block, then the second rig finds the next block.
-    const deadline = Date.now() + TEMPLATE_WAIT_MS
     const oldPrev = stratumPrevHash(first.found.work.prevHash)
-    while (b.currentJob === undefined || b.currentJob.prevHash === oldPrev) {
-      if (Date.now() > deadline) throw new Error('no job on the new block')
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
+    await vi.waitFor(() => {
+      if (b.currentJob === undefined || b.currentJob.prevHash === oldPrev) throw new Error('no job on the new block')
+    }, { timeout: TEMPLATE_WAIT_MS, interval: 50 })
     const second = await mineUntilBlock(b, submitted.length)
     await pair.waitSynced()
     expect(await pair.a.call('getbestblockhash')).toBe(second.hash)

@@ -1,7 +1,7 @@
 // Relays whose chains grew apart converge (shared/src/p2p/parent-fetcher.ts): a missing parent is
 // fetched as the whole branch back to our chain and added oldest first. Real shares and real ledgers on
 // both sides; the "peer" is the other ledger's chain served the way the sync protocol's window does.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ParentFetcher, type AncestorPage } from '../../src/p2p'
 import { ShareLedger, syncDepthShares, type ShareNode } from '../../src/sharechain'
 import { bytesToHex } from '../../src/primitives/bytes'
@@ -39,17 +39,25 @@ function servedBy(remote: ShareLedger): { fetchAncestors: (peer: string, tip: Ui
 
 function fetcherFor(local: ShareLedger, remote: ShareLedger, byId = false) {
   const served = servedBy(remote)
+  // By-id fetches whose shares are not all ingested yet. An ingest asks for the next parent before it
+  // returns, and a fetch the rate limit lets through calls fetchById at once, so 0 means none can follow.
+  let byIdRunning = 0
   const ingest = async (share: Uint8Array): Promise<'accept' | 'reject' | 'ignore'> => {
     const entry = local.add(share, 'synced', 'sync')
     if (entry.verdict.kind === 'ignore' && entry.verdict.fetch !== undefined) fetcher.request(entry.verdict.fetch, 'remote')
+    if (byId) byIdRunning--
     return entry.verdict.kind
   }
   const fetcher: ParentFetcher<string> = new ParentFetcher<string>({
-    fetchById: async (_peer, ids) => ids.flatMap((id) => { const n = remote.chain.getById(id); return n === undefined ? [] : [n.bytes] }),
+    fetchById: async (_peer, ids) => {
+      const found = ids.flatMap((id) => { const n = remote.chain.getById(id); return n === undefined ? [] : [n.bytes] })
+      if (byId) byIdRunning += found.length
+      return found
+    },
     ingest,
     ...(byId ? {} : { fetchAncestors: served.fetchAncestors, missingAncestry: (share: Uint8Array) => local.missingAncestry(share), maxDepth: syncDepthShares(rules) })
   })
-  return { fetcher, served }
+  return { fetcher, served, byIdRunning: () => byIdRunning }
 }
 
 /** A ledger holding a fixture chain (added as sync would). */
@@ -59,9 +67,7 @@ function ledgerWith(chain: { net: Net; nodes: ShareNode[] }): ShareLedger {
   return ledger
 }
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !check(); i++) await new Promise((resolve) => setImmediate(resolve))
-}
+const WAIT = { timeout: 5_000, interval: 5 }
 
 describe('branch walks: chains that grew apart converge', () => {
   it('a relay on a lighter chain adopts the heavier one from a single unknown parent', async () => {
@@ -70,8 +76,7 @@ describe('branch walks: chains that grew apart converge', () => {
     const { fetcher, served } = fetcherFor(light, heavy)
     // The heavier chain's tip arrives by gossip: its parent is unknown here.
     fetcher.request(heavy.tip!.parent!.id, 'remote')
-    await until(() => light.tip?.key === heavy.tip!.parent!.key)
-    expect(light.tip?.key).toBe(heavy.tip!.parent!.key)
+    await vi.waitFor(() => { expect(light.tip?.key).toBe(heavy.tip!.parent!.key) }, WAIT)
     // Every share of the heavy chain below that parent is held, and the light chain is still there as a branch.
     expect(light.chain.size).toBe(25 + 39)
     // Pages grew from a small first one instead of one request per share.
@@ -92,9 +97,10 @@ describe('branch walks: chains that grew apart converge', () => {
   it('walking by id (one parent per request, nothing held early) gains one share per walk: the old failure', async () => {
     const heavy = ledgerWith(chainOf('alice', 30))
     const light = ledgerWith(chainOf('bob', 20))
-    const { fetcher } = fetcherFor(light, heavy, true)
+    const { fetcher, byIdRunning } = fetcherFor(light, heavy, true)
     fetcher.request(heavy.tip!.parent!.id, 'remote')
-    await until(() => false) // every fetch the rate limit allows, and its ingest, has finished
+    // Every fetch the rate limit allows, and its ingest, has finished: nothing runs, so nothing can start.
+    await vi.waitFor(() => { expect(fetcher.fetched > 0 && byIdRunning() === 0).toBe(true) }, WAIT)
     expect(fetcher.fetched).toBeGreaterThan(10)
     expect(light.tip!.key).not.toBe(heavy.tip!.parent!.key)
     expect(light.chain.size).toBeLessThanOrEqual(20 + 1) // at most the other chain's first share joined

@@ -28,6 +28,8 @@ function setup (extra: Partial<MinerPoolOptions> = {}) {
   return { pool, ports, shares, switches, rests, tick: (ms: number) => { clock += ms } }
 }
 
+// A barrier, not a wait: the injected sleep settles in microtasks (or when the test wakes it), so one
+// macrotask turn runs every `.then` the pool chained; nothing here depends on wall time passing.
 const flush = async () => await new Promise((resolve) => setTimeout(resolve, 0))
 
 describe('MinerPool', () => {
