@@ -45,9 +45,9 @@ describe('devnet relays over libp2p', () => {
     const b = await Relay.start({ config: await configFor('b', [multiaddr]), staticRoot: dist, stratum: false, devnet })
     relays.push(b)
     await until('the relays to connect', () => a.peerCount() > 0 && b.peerCount() > 0)
-    // Let gossipsub exchange subscriptions before publishing (heartbeat ~1 s). A Relay exposes no
-    // gossip state (topic subscribers, mesh) to wait on, so this stays a fixed wait for now.
-    await new Promise((resolve) => setTimeout(resolve, 1500))
+    // Publish once A knows B subscribes to the block and share topics (gossipsub sends our own messages
+    // to every known subscriber).
+    await until('A to see B on the block and share topics', () => a.topicPeers('block').subscribers > 0 && a.topicPeers('share').subscribers > 0)
     const entry = await a.book.add(a.source.current()!)
     const result = await a.pool.receiveShare(mineShare(a.pool, entry, p2wpkhScript(new Uint8Array(20).fill(1)), 1).bytes, 'local')
     expect(result.block?.status).toBe('accepted')

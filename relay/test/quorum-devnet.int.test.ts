@@ -63,9 +63,10 @@ describe('template quorum across three devnet relays', () => {
     const c = await Relay.start({ config: await configFor('c', [entry]), staticRoot: dist, stratum: false, devnet })
     relays.push(c)
     await until('the relays to connect', () => (a.peerCount() >= 2 && b.peerCount() >= 1 && c.peerCount() >= 1 ? true : undefined))
-    // Let gossipsub exchange subscriptions and form meshes before publishing (heartbeat ~1 s). A Relay
-    // exposes no gossip state (topic subscribers, mesh) to wait on, so this stays a fixed wait for now.
-    await new Promise((resolve) => setTimeout(resolve, 2000))
+    // B and C reach each other only through A: publish once A's meshes hold both of them for the
+    // topics the quorum uses, and B and C each know A subscribes (gossipsub sends own messages to every
+    // known subscriber; A forwards others' to its mesh).
+    await until('the gossip meshes to form', () => (['template', 'attest', 'share'] as const).every((kind) => a.topicPeers(kind).mesh >= 2 && b.topicPeers(kind).subscribers >= 1 && c.topicPeers(kind).subscribers >= 1) ? true : undefined)
 
     // No work bound to any key yet: no quorum can exist, and A says whom it trusts.
     const alone = await getJson<TemplateView>(a, '/api/v1/templates/current')

@@ -4,7 +4,7 @@ import { base58 } from '@scure/base'
 import { createLogger } from '@otedama/shared/log'
 import { decodeHeader, equalBytes } from '@otedama/shared/primitives'
 import { blockMessageCodec, decodeDevnetBlock, encodeDevnetBlock, getChainParams } from '@otedama/shared/chain'
-import { ignore, type Verdict } from '@otedama/shared/p2p'
+import { ignore, type TopicKind, type Verdict } from '@otedama/shared/p2p'
 import { syncDepthShares } from '@otedama/shared/sharechain'
 import { createRelayNode, type DevnetBlockSync, type RelayNode } from '../p2p'
 import type { RelayP2pConfig } from '../p2p/config'
@@ -54,6 +54,11 @@ export class RelayNetwork {
   get node (): RelayNode {
     if (this.nodeRef === undefined) throw new Error('the relay network is not started')
     return this.nodeRef
+  }
+
+  /** A topic's subscribers and mesh peers (both 0 before start): relay-node.ts `topicPeers`. */
+  topicPeers (kind: TopicKind): { subscribers: number, mesh: number } {
+    return this.nodeRef?.topicPeers(kind) ?? { subscribers: 0, mesh: 0 }
   }
 
   /** Connected libp2p peers (0 before start). */

@@ -35,6 +35,7 @@ import { RelayReadModel } from './read-model'
 import { RelayNetwork } from './network'
 import { RelayStratum } from './stratum'
 import { errorMessage } from '@otedama/shared/util'
+import type { TopicKind } from '@otedama/shared/p2p'
 
 const log = createLogger('relay')
 
@@ -90,6 +91,11 @@ export class Relay {
   /** Connected libp2p peers (0 without the network). */
   peerCount (): number {
     return this.network?.peerCount() ?? 0
+  }
+
+  /** A gossip topic's subscribers and mesh peers (0 without the network). */
+  topicPeers (kind: TopicKind): { subscribers: number, mesh: number } {
+    return this.network?.topicPeers(kind) ?? { subscribers: 0, mesh: 0 }
   }
 
   /** Our libp2p peer id, when the network runs. */

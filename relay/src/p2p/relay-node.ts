@@ -44,6 +44,7 @@ import {
   type MessageValidator,
   type PubSubLike,
   type ShareSyncSource,
+  type TopicKind,
   type ValidatedTopicKind,
   type Verdict,
   type VerdictKind
@@ -152,6 +153,12 @@ export interface RelayNode extends SharePeerNode {
   scoreOf(peer: PeerId | string): number
   onGraylisted(handler: (peer: PeerId, score: number) => void): () => void
   metrics(): RelayNodeMetrics
+  /**
+   * Gossip state of one topic: peers we know subscribe to it (a message we publish goes to each of them)
+   * and peers in our mesh for it (those we forward others' messages to at once). Both change at the
+   * gossipsub heartbeat; callers wait on them instead of on the heartbeat's period.
+   */
+  topicPeers(kind: TopicKind): { subscribers: number; mesh: number }
   /** Peers refused now (graylisted, flooding), for the operator. */
   bans(): PeerBan[]
   /** Lifts a peer's ban (the operator's call); true when there was one. */
@@ -359,6 +366,10 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
       syncRefused: syncServer?.refused ?? 0,
       validationQueue: router.queuedForValidation,
       oversizedFrames: router.oversizedFrames
+    }),
+    topicPeers: (kind) => ({
+      subscribers: services.pubsub.getSubscribers(topics[kind]).length,
+      mesh: (services.pubsub as unknown as GossipMeshView).getMeshPeers(topics[kind]).length
     }),
     bans: () => bans.list(),
     liftBan: (peerId) => bans.lift(peerId)
