@@ -233,19 +233,22 @@ for (const r of rigStates) {
 const inOutage = (t: number): boolean => outages.some((o) => t >= o.from && t <= o.to)
 const outageBlocks = [...blocks.values()].filter((b) => inOutage(b.foundAt))
 const outageBlocksInChain = outageBlocks.filter((b) => b.status === 'accepted' || b.status === 'confirmed')
+/** What became of the others: orphaned (reached the daemon, lost a race) is not the same as never submitted. */
+const outageBlocksByStatus: Record<string, number> = {}
+for (const b of outageBlocks) outageBlocksByStatus[b.status] = (outageBlocksByStatus[b.status] ?? 0) + 1
 
 const result = {
   seconds: Math.round((Date.now() - started) / 1000),
   outages: outages.map((o) => `${o.relay} ${o.how} ${Math.round((o.to - o.from) / 1000)} s`),
   tabs: { sharesFound: tabFound, onBestChain: tabPlaces.main, asUncles: tabPlaces.uncle, onSideBranches: tabPlaces.side, tooDeepToPlace: tabPlaces['too-deep'], lost: tabPlaces.unknown, stillPending: tabPending, pendingAtDrain, relaysLinked: tabs.map((t) => t.relaysLinked.size), relayDrops: tabs.map((t) => t.relayDrops), switchMsP50: pct(tabSwitchMs, 50), switchMsP95: pct(tabSwitchMs, 95), switches: tabSwitchMs.length },
   rigs: { acceptedSubmits: rigAccepted, sharesInChain: rigShares, resumeMsP50: pct(rigResumeMs, 50), resumeMsP95: pct(rigResumeMs, 95), resumes: rigResumeMs.length, reauthorizedMsP50: pct(rigRemineMs, 50), reauthorizedMsP95: pct(rigRemineMs, 95) },
-  blocks: { recorded: blocks.size, foundDuringOutages: outageBlocks.length, duringOutagesInChain: outageBlocksInChain.length }
+  blocks: { recorded: blocks.size, foundDuringOutages: outageBlocks.length, duringOutagesInChain: outageBlocksInChain.length, duringOutagesByStatus: outageBlocksByStatus }
 }
 process.stdout.write(`tabs: ${tabFound} shares found: ${tabPlaces.main} on a relay's best chain, ${tabPlaces.uncle} credited as uncles, ${tabPlaces.side} on uncredited side branches, ${tabPlaces['too-deep']} too deep to place; ${tabPlaces.unknown} held by no relay, lost (${tabPending} still pending in the outbox)\n`)
 process.stdout.write(`tabs: ${pendingAtDrain} pending ${DRAIN_MS / 1000} s after the last restart; distinct relays each tab linked to: ${tabs.map((t) => t.relaysLinked.size).join(', ')}; relay links lost: ${tabs.map((t) => t.relayDrops).join(', ')}\n`)
 process.stdout.write(`tabs: work taken from another relay after a death: p50 ${result.tabs.switchMsP50 ?? '-'} ms, p95 ${result.tabs.switchMsP95 ?? '-'} ms (${tabSwitchMs.length} switches)\n`)
 process.stdout.write(`rigs: ${rigAccepted} accepted submits, ${rigShares} of them shares in a relay's chain; death to next accepted submit p50 ${result.rigs.resumeMsP50 ?? '-'} ms, p95 ${result.rigs.resumeMsP95 ?? '-'} ms (${rigResumeMs.length} moves); death to authorized on the next relay p50 ${result.rigs.reauthorizedMsP50 ?? '-'} ms, p95 ${result.rigs.reauthorizedMsP95 ?? '-'} ms\n`)
-process.stdout.write(`blocks: ${blocks.size} recorded, ${outageBlocks.length} found during outages, ${outageBlocksInChain.length} of those in the devnet chain\n`)
+process.stdout.write(`blocks: ${blocks.size} recorded, ${outageBlocks.length} found during outages, ${outageBlocksInChain.length} of those in the devnet chain (by status: ${Object.entries(outageBlocksByStatus).map(([k, v]) => `${k} ${v}`).join(', ')})\n`)
 process.stdout.write(JSON.stringify(result) + '\n')
 
 await browser.close()
