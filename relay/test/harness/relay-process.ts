@@ -2,7 +2,6 @@
 // ports, for tests that kill it (SIGTERM, kill -9) and start it again on the same data directory.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { vi } from 'vitest'
 import { freePorts } from './litecoind'
 
 /** Longest a relay process may take to answer /api/v1/status after spawn (ms); ~1 s idle, far more on a loaded machine. */
@@ -59,18 +58,14 @@ export async function spawnRelay (dataDir: string, opts: { ports?: RelayPorts, e
     if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status}`)
     return await res.json() as T
   }
-  // Ready once the API answers. A relay that exits during start ends the wait at once (vi.waitFor
-  // would retry a throw until its timeout), and fails the spawn with its output.
-  let exitedDuringStart = false
-  try {
-    await vi.waitFor(async () => {
-      if (child.exitCode !== null || child.signalCode !== null) { exitedDuringStart = true; return }
-      if (!(await fetch(`${url}/api/v1/status`).then((r) => r.ok, () => false))) throw new Error('not answering yet')
-    }, { timeout: RELAY_READY_TIMEOUT_MS, interval: READY_POLL_MS })
-  } catch {
-    child.kill('SIGKILL')
-    throw new Error(`relay did not answer on ${url} within ${RELAY_READY_TIMEOUT_MS} ms:\n${output}`)
+  // Ready once the API answers, polled with a deadline. Not vi.waitFor: the benches (bench/failover.bench.ts)
+  // spawn relays through this harness outside vitest, where vi.waitFor does not run.
+  const deadline = Date.now() + RELAY_READY_TIMEOUT_MS
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`relay exited (${child.exitCode ?? child.signalCode}) during start:\n${output}`)
+    if (await fetch(`${url}/api/v1/status`).then((r) => r.ok, () => false)) return { url, ports, child, exited, output: () => output, get }
+    await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS))
   }
-  if (exitedDuringStart) throw new Error(`relay exited (${child.exitCode ?? child.signalCode}) during start:\n${output}`)
-  return { url, ports, child, exited, output: () => output, get }
+  child.kill('SIGKILL')
+  throw new Error(`relay did not answer on ${url} within ${RELAY_READY_TIMEOUT_MS} ms:\n${output}`)
 }
