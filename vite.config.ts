@@ -39,7 +39,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     // Never inline a .wasm kernel as a data: URL: it must be a real, precached file.
-    assetsInlineLimit: (file) => file.endsWith('.wasm') ? false : undefined
+    assetsInlineLimit: (file) => (file.endsWith('.wasm') ? false : undefined)
   },
   worker: { format: 'es' }
 })

@@ -9,13 +9,19 @@ export default defineConfig({
     reporters: ['default', './scripts/summary-reporter.ts'],
     // A refused TCP dial that libp2p already abandoned can surface after a test ends (see
     // relay/src/p2p/dial-race.ts); only that exact shape is ignored, every other stray error fails the run.
-    onUnhandledError: (error) => isOrphanedDialError(error) ? false : undefined,
+    onUnhandledError: (error) => (isOrphanedDialError(error) ? false : undefined),
     projects: [
       {
         plugins: [svelte()],
         test: {
           name: 'unit',
-          include: ['shared/test/**/*.test.ts', 'relay/test/**/*.test.ts', 'rig/test/**/*.test.ts', 'sim/test/**/*.test.ts', 'web/test/**/*.test.ts'],
+          include: [
+            'shared/test/**/*.test.ts',
+            'relay/test/**/*.test.ts',
+            'rig/test/**/*.test.ts',
+            'sim/test/**/*.test.ts',
+            'web/test/**/*.test.ts'
+          ],
           exclude: ['**/*.int.test.ts'],
           testTimeout: 30_000
         }

@@ -47,26 +47,42 @@ const pct = (xs: number[], p: number): number | undefined => {
 }
 const reverseHex = (hex: string): string => hex.match(/../g)?.reverse().join('') ?? ''
 
-interface RelaySlot { name: string, dir: string, ports: RelayPorts, proc?: RelayProcess, peerAddr?: string, downSince?: number }
-interface Outage { relay: string, from: number, to: number, how: 'SIGKILL' | 'SIGTERM' }
+interface RelaySlot {
+  name: string
+  dir: string
+  ports: RelayPorts
+  proc?: RelayProcess
+  peerAddr?: string
+  downSince?: number
+}
+interface Outage {
+  relay: string
+  from: number
+  to: number
+  how: 'SIGKILL' | 'SIGTERM'
+}
 
 const slots: RelaySlot[] = []
-for (const name of ['A', 'B', 'C']) slots.push({ name, dir: await mkdtemp(join(tmpdir(), `otedama-failover-${name}-`)), ports: await relayPorts() })
+for (const name of ['A', 'B', 'C'])
+  slots.push({ name, dir: await mkdtemp(join(tmpdir(), `otedama-failover-${name}-`)), ports: await relayPorts() })
 
-async function startSlot (slot: RelaySlot): Promise<void> {
+async function startSlot(slot: RelaySlot): Promise<void> {
   const i = slots.indexOf(slot)
   const sibling = slots[(i + 1) % slots.length]
   const bootstrap = slots.filter((s) => s !== slot && s.peerAddr !== undefined).map((s) => s.peerAddr as string)
   slot.proc = await spawnRelay(slot.dir, {
     ports: slot.ports,
-    env: { OTEDAMA_STRATUM_SIBLING: `127.0.0.1:${sibling.ports.stratum}`, ...(bootstrap.length > 0 ? { OTEDAMA_BOOTSTRAP_NODES: bootstrap.join(',') } : {}) }
+    env: {
+      OTEDAMA_STRATUM_SIBLING: `127.0.0.1:${sibling.ports.stratum}`,
+      ...(bootstrap.length > 0 ? { OTEDAMA_BOOTSTRAP_NODES: bootstrap.join(',') } : {})
+    }
   })
-  const status = await slot.proc.get<{ peerId?: string, multiaddrs?: string[] }>('/api/v1/status')
+  const status = await slot.proc.get<{ peerId?: string; multiaddrs?: string[] }>('/api/v1/status')
   slot.peerAddr = status.multiaddrs?.find((a) => a.includes('/tcp/') && !a.includes('/ws'))
   delete slot.downSince
 }
 
-async function stopSlot (slot: RelaySlot, how: 'SIGKILL' | 'SIGTERM'): Promise<void> {
+async function stopSlot(slot: RelaySlot, how: 'SIGKILL' | 'SIGTERM'): Promise<void> {
   const proc = slot.proc
   if (proc === undefined) return
   slot.downSince = Date.now()
@@ -76,13 +92,20 @@ async function stopSlot (slot: RelaySlot, how: 'SIGKILL' | 'SIGTERM'): Promise<v
 }
 
 // Whatever happens, no relay process outlives the bench.
-process.on('exit', () => { for (const slot of slots) slot.proc?.child.kill('SIGKILL') })
+process.on('exit', () => {
+  for (const slot of slots) slot.proc?.child.kill('SIGKILL')
+})
 for (const slot of slots) await startSlot(slot)
 process.stderr.write(`relays up: ${slots.map((s) => `${s.name} ${s.proc?.url}`).join(', ')}\n`)
 
 // --- tabs ---------------------------------------------------------------------------------------
 const browser: Browser = await launchChromium()
-interface TabState { page: Page, switchesAt: number[], relaysLinked: Set<string>, relayDrops: number }
+interface TabState {
+  page: Page
+  switchesAt: number[]
+  relaysLinked: Set<string>
+  relayDrops: number
+}
 const tabs: TabState[] = []
 for (let i = 0; i < TABS; i++) {
   const context = await browser.newContext()
@@ -98,19 +121,35 @@ for (let i = 0; i < TABS; i++) {
   })
   const origin = slots[i % slots.length].proc?.url as string
   await consentAndSetAddress(page, origin, devnetAddress(80 + i))
-  await page.evaluate(() => { (globalThis as unknown as { localStorage: { setItem (k: string, v: string): void } }).localStorage.setItem('otedama:log', 'info') })
+  await page.evaluate(() => {
+    ;(globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(
+      'otedama:log',
+      'info'
+    )
+  })
   await page.getByTestId('mine-toggle').click()
   tabs.push(tab)
 }
 
 // --- rigs: our CPU rig (rig/src), one hash thread each, with the three relays as its pool list ----
 // (cgminer's backup pools: `npm run rig -- -o A -o B -o C`), each rig starting on a different relay.
-interface RigState { name: string, rig: Rig, submitted: string[], accepted: number, resumeMs: number[], remineMs: number[], lastDeathAt?: number, unauthorizedSince?: number }
+interface RigState {
+  name: string
+  rig: Rig
+  submitted: string[]
+  accepted: number
+  resumeMs: number[]
+  remineMs: number[]
+  lastDeathAt?: number
+  unauthorizedSince?: number
+}
 const rigStates: RigState[] = []
 const slotOfPort = (port: number): RelaySlot | undefined => slots.find((s) => s.ports.stratum === port)
 
-async function startRig (index: number): Promise<void> {
-  const pools = slots.map((_, k) => slots[(index + k) % slots.length]).map((s) => ({ host: '127.0.0.1', port: s.ports.stratum }))
+async function startRig(index: number): Promise<void> {
+  const pools = slots
+    .map((_, k) => slots[(index + k) % slots.length])
+    .map((s) => ({ host: '127.0.0.1', port: s.ports.stratum }))
   const rig = new Rig({
     endpoint: pools[0],
     fallbacks: pools.slice(1),
@@ -129,13 +168,19 @@ async function startRig (index: number): Promise<void> {
   })
   // Authorized on a relay again: the rig mines (the next accepted submit also waits for a find, ~5 s by vardiff).
   rig.on('mining', () => {
-    if (state.unauthorizedSince !== undefined) { state.remineMs.push(Date.now() - state.unauthorizedSince); delete state.unauthorizedSince }
+    if (state.unauthorizedSince !== undefined) {
+      state.remineMs.push(Date.now() - state.unauthorizedSince)
+      delete state.unauthorizedSince
+    }
   })
   rig.on('submitted', ({ work, outcome }) => {
     if (outcome.kind !== 'accepted') return
     state.accepted++
     state.submitted.push(bytesToHex(work.hash))
-    if (state.lastDeathAt !== undefined) { state.resumeMs.push(Date.now() - state.lastDeathAt); delete state.lastDeathAt }
+    if (state.lastDeathAt !== undefined) {
+      state.resumeMs.push(Date.now() - state.lastDeathAt)
+      delete state.lastDeathAt
+    }
   })
   await rig.start()
 }
@@ -158,19 +203,28 @@ while ((Date.now() - started) / 1000 + OUTAGE_SECONDS + BETWEEN_OUTAGES_SECONDS 
   turn++
 }
 /** A tab's share history as its IndexedDB holds it (found, pending or acknowledged). */
-async function historyOf (tab: TabState): Promise<TabHistoryRow[]> {
+async function historyOf(tab: TabState): Promise<TabHistoryRow[]> {
   return await tabHistory(tab.page)
 }
-const pendingInTabs = async (): Promise<number> => (await Promise.all(tabs.map(historyOf))).flat().filter((h) => h.status === 'pending').length
+const pendingInTabs = async (): Promise<number> =>
+  (await Promise.all(tabs.map(historyOf))).flat().filter((h) => h.status === 'pending').length
 
 await sleep(DRAIN_MS)
 const pendingAtDrain = await pendingInTabs()
-for (const until = Date.now() + DRAIN_MAX_MS - DRAIN_MS; Date.now() < until && await pendingInTabs() > 0;) await sleep(DRAIN_POLL_MS)
+for (const until = Date.now() + DRAIN_MAX_MS - DRAIN_MS; Date.now() < until && (await pendingInTabs()) > 0;)
+  await sleep(DRAIN_POLL_MS)
 for (const r of rigStates) await r.rig.stop()
 
 // --- figures ------------------------------------------------------------------------------------
-interface ShareView { id: string }
-interface BlockRow { hash: string, status: string, foundAt: number, shareId?: string }
+interface ShareView {
+  id: string
+}
+interface BlockRow {
+  hash: string
+  status: string
+  foundAt: number
+  shareId?: string
+}
 const chainIds = new Set<string>()
 const blocks = new Map<string, BlockRow>()
 for (const slot of slots) {
@@ -186,7 +240,7 @@ for (const slot of slots) {
 /** Where a share stands on the relays that hold it (`/api/v1/sharechain/share/<id>`): the best answer any relay gives. */
 type Place = 'main' | 'uncle' | 'side' | 'too-deep' | 'unknown'
 const PLACE_RANK: Place[] = ['main', 'uncle', 'too-deep', 'side', 'unknown']
-async function placeOnRelays (id: string): Promise<Place> {
+async function placeOnRelays(id: string): Promise<Place> {
   let best: Place = 'unknown'
   for (const slot of slots) {
     if (slot.proc === undefined) continue
@@ -240,18 +294,63 @@ for (const b of outageBlocks) outageBlocksByStatus[b.status] = (outageBlocksBySt
 const result = {
   seconds: Math.round((Date.now() - started) / 1000),
   outages: outages.map((o) => `${o.relay} ${o.how} ${Math.round((o.to - o.from) / 1000)} s`),
-  tabs: { sharesFound: tabFound, onBestChain: tabPlaces.main, asUncles: tabPlaces.uncle, onSideBranches: tabPlaces.side, tooDeepToPlace: tabPlaces['too-deep'], lost: tabPlaces.unknown, stillPending: tabPending, pendingAtDrain, relaysLinked: tabs.map((t) => t.relaysLinked.size), relayDrops: tabs.map((t) => t.relayDrops), switchMsP50: pct(tabSwitchMs, 50), switchMsP95: pct(tabSwitchMs, 95), switches: tabSwitchMs.length },
-  rigs: { acceptedSubmits: rigAccepted, sharesInChain: rigShares, resumeMsP50: pct(rigResumeMs, 50), resumeMsP95: pct(rigResumeMs, 95), resumes: rigResumeMs.length, reauthorizedMsP50: pct(rigRemineMs, 50), reauthorizedMsP95: pct(rigRemineMs, 95) },
-  blocks: { recorded: blocks.size, foundDuringOutages: outageBlocks.length, duringOutagesInChain: outageBlocksInChain.length, duringOutagesByStatus: outageBlocksByStatus }
+  tabs: {
+    sharesFound: tabFound,
+    onBestChain: tabPlaces.main,
+    asUncles: tabPlaces.uncle,
+    onSideBranches: tabPlaces.side,
+    tooDeepToPlace: tabPlaces['too-deep'],
+    lost: tabPlaces.unknown,
+    stillPending: tabPending,
+    pendingAtDrain,
+    relaysLinked: tabs.map((t) => t.relaysLinked.size),
+    relayDrops: tabs.map((t) => t.relayDrops),
+    switchMsP50: pct(tabSwitchMs, 50),
+    switchMsP95: pct(tabSwitchMs, 95),
+    switches: tabSwitchMs.length
+  },
+  rigs: {
+    acceptedSubmits: rigAccepted,
+    sharesInChain: rigShares,
+    resumeMsP50: pct(rigResumeMs, 50),
+    resumeMsP95: pct(rigResumeMs, 95),
+    resumes: rigResumeMs.length,
+    reauthorizedMsP50: pct(rigRemineMs, 50),
+    reauthorizedMsP95: pct(rigRemineMs, 95)
+  },
+  blocks: {
+    recorded: blocks.size,
+    foundDuringOutages: outageBlocks.length,
+    duringOutagesInChain: outageBlocksInChain.length,
+    duringOutagesByStatus: outageBlocksByStatus
+  }
 }
-process.stdout.write(`tabs: ${tabFound} shares found: ${tabPlaces.main} on a relay's best chain, ${tabPlaces.uncle} credited as uncles, ${tabPlaces.side} on uncredited side branches, ${tabPlaces['too-deep']} too deep to place; ${tabPlaces.unknown} held by no relay, lost (${tabPending} still pending in the outbox)\n`)
-process.stdout.write(`tabs: ${pendingAtDrain} pending ${DRAIN_MS / 1000} s after the last restart; distinct relays each tab linked to: ${tabs.map((t) => t.relaysLinked.size).join(', ')}; relay links lost: ${tabs.map((t) => t.relayDrops).join(', ')}\n`)
-process.stdout.write(`tabs: work taken from another relay after a death: p50 ${result.tabs.switchMsP50 ?? '-'} ms, p95 ${result.tabs.switchMsP95 ?? '-'} ms (${tabSwitchMs.length} switches)\n`)
-process.stdout.write(`rigs: ${rigAccepted} accepted submits, ${rigShares} of them shares in a relay's chain; death to next accepted submit p50 ${result.rigs.resumeMsP50 ?? '-'} ms, p95 ${result.rigs.resumeMsP95 ?? '-'} ms (${rigResumeMs.length} moves); death to authorized on the next relay p50 ${result.rigs.reauthorizedMsP50 ?? '-'} ms, p95 ${result.rigs.reauthorizedMsP95 ?? '-'} ms\n`)
-process.stdout.write(`blocks: ${blocks.size} recorded, ${outageBlocks.length} found during outages, ${outageBlocksInChain.length} of those in the devnet chain (by status: ${Object.entries(outageBlocksByStatus).map(([k, v]) => `${k} ${v}`).join(', ')})\n`)
+process.stdout.write(
+  `tabs: ${tabFound} shares found: ${tabPlaces.main} on a relay's best chain, ${tabPlaces.uncle} credited as uncles, ${tabPlaces.side} on uncredited side branches, ${tabPlaces['too-deep']} too deep to place; ${tabPlaces.unknown} held by no relay, lost (${tabPending} still pending in the outbox)\n`
+)
+process.stdout.write(
+  `tabs: ${pendingAtDrain} pending ${DRAIN_MS / 1000} s after the last restart; distinct relays each tab linked to: ${tabs.map((t) => t.relaysLinked.size).join(', ')}; relay links lost: ${tabs.map((t) => t.relayDrops).join(', ')}\n`
+)
+process.stdout.write(
+  `tabs: work taken from another relay after a death: p50 ${result.tabs.switchMsP50 ?? '-'} ms, p95 ${result.tabs.switchMsP95 ?? '-'} ms (${tabSwitchMs.length} switches)\n`
+)
+process.stdout.write(
+  `rigs: ${rigAccepted} accepted submits, ${rigShares} of them shares in a relay's chain; death to next accepted submit p50 ${result.rigs.resumeMsP50 ?? '-'} ms, p95 ${result.rigs.resumeMsP95 ?? '-'} ms (${rigResumeMs.length} moves); death to authorized on the next relay p50 ${result.rigs.reauthorizedMsP50 ?? '-'} ms, p95 ${result.rigs.reauthorizedMsP95 ?? '-'} ms\n`
+)
+process.stdout.write(
+  `blocks: ${blocks.size} recorded, ${outageBlocks.length} found during outages, ${outageBlocksInChain.length} of those in the devnet chain (by status: ${Object.entries(
+    outageBlocksByStatus
+  )
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')})\n`
+)
 process.stdout.write(JSON.stringify(result) + '\n')
 
 await browser.close()
-for (const slot of slots) if (slot.proc !== undefined) { slot.proc.child.kill('SIGTERM'); await slot.proc.exited }
+for (const slot of slots)
+  if (slot.proc !== undefined) {
+    slot.proc.child.kill('SIGTERM')
+    await slot.proc.exited
+  }
 for (const slot of slots) await rm(slot.dir, { recursive: true, force: true })
 process.exit(0)

@@ -32,7 +32,9 @@ const EXTRA_CHROMIUM_ARGS = (process.env.MINER_BENCH_CHROMIUM_ARGS ?? '').split(
 const root = new URL('../', import.meta.url)
 execFileSync(process.execPath, [new URL('scripts/build-kernels.mjs', root).pathname], { stdio: 'inherit' })
 const kernelFiles = [
-  ...['sha256d-scalar', 'sha256d-simd'].map((name) => new URL(`web/src/miner/kernels/build/${name}.wasm`, root).pathname),
+  ...['sha256d-scalar', 'sha256d-simd'].map(
+    (name) => new URL(`web/src/miner/kernels/build/${name}.wasm`, root).pathname
+  ),
   ...(process.env.SHA256D_EXTRA_WASM ?? '').split(',').filter((p) => p !== '')
 ]
 const kernels = kernelFiles.map((path) => ({ name: basename(path, '.wasm'), bytes: [...readFileSync(path)] }))
@@ -103,12 +105,12 @@ self.onmessage = async ({ data }) => {
 }
 `
 
-function median (values: number[]): number {
+function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[sorted.length >> 1]
 }
 
-async function freePort (): Promise<number> {
+async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
     const srv = createNetServer()
     srv.once('error', reject)
@@ -127,10 +129,17 @@ const server = await createServer({
   appType: 'custom',
   logLevel: 'error',
   server: { host: '127.0.0.1', port, strictPort: true, hmr: false },
-  plugins: [{
-    name: 'blank-page',
-    configureServer (s) { s.middlewares.use('/bench', (_req, res) => { res.setHeader('content-type', 'text/html'); res.end('<!doctype html><title>bench</title>') }) }
-  }]
+  plugins: [
+    {
+      name: 'blank-page',
+      configureServer(s) {
+        s.middlewares.use('/bench', (_req, res) => {
+          res.setHeader('content-type', 'text/html')
+          res.end('<!doctype html><title>bench</title>')
+        })
+      }
+    }
+  ]
 })
 await server.listen()
 
@@ -159,52 +168,70 @@ const gpuScript = `(async () => {
   return { info, slice, rates }
 })()`
 
-const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--enable-unsafe-webgpu', ...EXTRA_CHROMIUM_ARGS] })
+const browser = await chromium.launch({
+  executablePath: CHROMIUM_PATH,
+  headless: true,
+  args: ['--no-sandbox', '--enable-unsafe-webgpu', ...EXTRA_CHROMIUM_ARGS]
+})
 try {
   const page = await browser.newPage()
   await page.goto(`http://127.0.0.1:${port}/bench`)
   await page.exposeFunction('benchWorkerCpuMs', workerCpuMs)
-  const result = await page.evaluate(async ({ workerSource, kernels, hashWasmSha256, timeoutMs }) => {
-    const worker = new Worker(URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' })))
-    const readCpu = (globalThis as unknown as { benchWorkerCpuMs: () => Promise<number> }).benchWorkerCpuMs
-    return await new Promise<{ rates: Record<string, number[]>, cpuRates: Record<string, number[]> }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('benchmark worker timed out')), timeoutMs)
-      worker.onmessage = (ev) => {
-        if (ev.data.type === 'cpu?') {
-          void readCpu().then((ms) => worker.postMessage({ type: 'cpu', ms }))
-          return
+  const result = await page.evaluate(
+    async ({ workerSource, kernels, hashWasmSha256, timeoutMs }) => {
+      const worker = new Worker(URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' })))
+      const readCpu = (globalThis as unknown as { benchWorkerCpuMs: () => Promise<number> }).benchWorkerCpuMs
+      return await new Promise<{ rates: Record<string, number[]>; cpuRates: Record<string, number[]> }>(
+        (resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('benchmark worker timed out')), timeoutMs)
+          worker.onmessage = (ev) => {
+            if (ev.data.type === 'cpu?') {
+              void readCpu().then((ms) => worker.postMessage({ type: 'cpu', ms }))
+              return
+            }
+            clearTimeout(timer)
+            resolve(ev.data)
+          }
+          worker.onerror = (ev) => {
+            clearTimeout(timer)
+            reject(new Error(ev.message))
+          }
+          worker.postMessage({ kernels, hashWasmSha256 })
         }
-        clearTimeout(timer)
-        resolve(ev.data)
-      }
-      worker.onerror = (ev) => { clearTimeout(timer); reject(new Error(ev.message)) }
-      worker.postMessage({ kernels, hashWasmSha256 })
-    })
-  }, { workerSource, kernels, hashWasmSha256, timeoutMs: BENCH_TIMEOUT_MS })
+      )
+    },
+    { workerSource, kernels, hashWasmSha256, timeoutMs: BENCH_TIMEOUT_MS }
+  )
 
   process.stdout.write(`sha256d nonce scan in Chromium ${browser.version()}, one Web Worker\n`)
   process.stdout.write(`medians of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up each\n`)
-  process.stdout.write(`${'method'.padEnd(22)} ${'wall MH/s'.padStart(9)} ${'MH/cpu-s'.padStart(9)}  ratio vs hash-wasm (per cpu-s)\n`)
+  process.stdout.write(
+    `${'method'.padEnd(22)} ${'wall MH/s'.padStart(9)} ${'MH/cpu-s'.padStart(9)}  ratio vs hash-wasm (per cpu-s)\n`
+  )
   const baseline = result.cpuRates['hash-wasm']
   const figures: Record<string, number> = {}
   for (const [name, rates] of Object.entries(result.rates)) {
     const cpuRates = result.cpuRates[name]
     const paired = median(cpuRates.map((r, i) => r / baseline[i]))
     const vsSimd = median(cpuRates.map((r, i) => r / result.cpuRates['sha256d-simd'][i])) // for SHA256D_EXTRA_WASM
-    process.stdout.write(`${name.padEnd(22)} ${(median(rates) / 1e6).toFixed(2).padStart(9)} ${(median(cpuRates) / 1e6).toFixed(2).padStart(9)}  x${paired.toFixed(2)}  (x${vsSimd.toFixed(3)} vs sha256d-simd)\n`)
+    process.stdout.write(
+      `${name.padEnd(22)} ${(median(rates) / 1e6).toFixed(2).padStart(9)} ${(median(cpuRates) / 1e6).toFixed(2).padStart(9)}  x${paired.toFixed(2)}  (x${vsSimd.toFixed(3)} vs sha256d-simd)\n`
+    )
     const key = name.replace(/-/g, '_')
     figures[`${key}_browser_hps`] = Math.round(median(rates))
     figures[`${key}_browser_hps_per_cpu_s`] = Math.round(median(cpuRates))
     if (name !== 'hash-wasm') figures[`${key}_browser_ratio`] = Number(paired.toFixed(3))
   }
-  const gpu = await page.evaluate(gpuScript) as { error?: string, info?: string, slice?: number, rates?: number[] }
+  const gpu = (await page.evaluate(gpuScript)) as { error?: string; info?: string; slice?: number; rates?: number[] }
   if (gpu.rates === undefined) {
     process.stdout.write(`webgpu: not measured (${gpu.error})\n`)
   } else {
     const rate = median(gpu.rates)
     const wasm = median(result.rates['sha256d-simd'])
     const baselineWall = median(result.rates['hash-wasm'])
-    process.stdout.write(`webgpu on ${gpu.info}, slices of ${gpu.slice} nonces: ${(rate / 1e6).toFixed(2)} MH/s wall  x${(rate / baselineWall).toFixed(2)} hash-wasm, x${(rate / wasm).toFixed(2)} one sha256d-simd worker (wall rates)\n`)
+    process.stdout.write(
+      `webgpu on ${gpu.info}, slices of ${gpu.slice} nonces: ${(rate / 1e6).toFixed(2)} MH/s wall  x${(rate / baselineWall).toFixed(2)} hash-wasm, x${(rate / wasm).toFixed(2)} one sha256d-simd worker (wall rates)\n`
+    )
     figures.webgpu_browser_hps = Math.round(rate)
     figures.webgpu_vs_simd_worker = Number((rate / wasm).toFixed(3))
   }

@@ -27,35 +27,45 @@ execFileSync(process.execPath, [new URL('scripts/build-kernels.mjs', root).pathn
 
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[v.length >> 1]
 const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))
-const cpuMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
+const cpuMs = (): number => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1000
+}
 
-interface Method { name: string, run: (ms: number) => number }
+interface Method {
+  name: string
+  run: (ms: number) => number
+}
 
 const header = new Uint8Array(80).map((_, i) => (i * 37 + 11) & 255)
 const sha = await createSHA256()
 const hashWasm: Method = {
   name: 'hash-wasm',
-  run (ms) {
+  run(ms) {
     const view = new DataView(header.buffer)
     let n = 0
     const t0 = performance.now()
     while (performance.now() - t0 < ms) {
       for (let i = 0; i < 256; i++, n++) {
         view.setUint32(76, n, true)
-        sha.init(); sha.update(header); const first = sha.digest('binary')
-        sha.init(); sha.update(first); sha.digest('binary')
+        sha.init()
+        sha.update(header)
+        const first = sha.digest('binary')
+        sha.init()
+        sha.update(first)
+        sha.digest('binary')
       }
     }
     return n
   }
 }
 
-function kernelMethod (name: string, scanner: NonceScanner): Method {
+function kernelMethod(name: string, scanner: NonceScanner): Method {
   scanner.setJob(header, NEVER)
   let nonce = 0
   return {
     name,
-    run (ms) {
+    run(ms) {
       let n = 0
       const t0 = performance.now()
       while (performance.now() - t0 < ms) {
@@ -87,11 +97,17 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 
 const figures: Record<string, number> = {}
-process.stdout.write(`sha256d nonce scan in Node ${process.version}, one thread; medians of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms\n`)
-process.stdout.write(`${'method'.padEnd(16)} ${'wall MH/s'.padStart(9)} ${'MH/cpu-s'.padStart(9)}  ratio vs hash-wasm (per cpu-s)\n`)
+process.stdout.write(
+  `sha256d nonce scan in Node ${process.version}, one thread; medians of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms\n`
+)
+process.stdout.write(
+  `${'method'.padEnd(16)} ${'wall MH/s'.padStart(9)} ${'MH/cpu-s'.padStart(9)}  ratio vs hash-wasm (per cpu-s)\n`
+)
 for (const m of methods) {
   const ratio = median(cpu[m.name].map((r, i) => r / cpu['hash-wasm'][i]))
-  process.stdout.write(`${m.name.padEnd(16)} ${(median(wall[m.name]) / 1e6).toFixed(2).padStart(9)} ${(median(cpu[m.name]) / 1e6).toFixed(2).padStart(9)}  x${ratio.toFixed(2)}\n`)
+  process.stdout.write(
+    `${m.name.padEnd(16)} ${(median(wall[m.name]) / 1e6).toFixed(2).padStart(9)} ${(median(cpu[m.name]) / 1e6).toFixed(2).padStart(9)}  x${ratio.toFixed(2)}\n`
+  )
   const key = m.name.replace(/-/g, '_')
   figures[`${key}_node_hps`] = Math.round(median(wall[m.name]))
   figures[`${key}_node_hps_per_cpu_s`] = Math.round(median(cpu[m.name]))
@@ -99,12 +115,14 @@ for (const m of methods) {
 }
 
 /** Total pool hashrate (H/s) with n worker threads, and the job-switch latencies seen meanwhile. */
-async function measurePool (workers: number, switchJobs: boolean): Promise<{ hps: number, switchesMs: number[] }> {
+async function measurePool(workers: number, switchJobs: boolean): Promise<{ hps: number; switchesMs: number[] }> {
   const pool = new MinerPool({ createWorker: nodeWorkerFactory, hardwareThreads: workers + 1, hashrateIntervalMs: 250 })
   const switchesMs: number[] = []
   let hashes = 0
   let measuring = false
-  pool.on('hashrate', (r) => { if (measuring) hashes += (r.total * r.intervalMs) / 1000 })
+  pool.on('hashrate', (r) => {
+    if (measuring) hashes += (r.total * r.intervalMs) / 1000
+  })
   pool.on('jobSwitch', (s: JobSwitchReport) => switchesMs.push(s.latencyMs))
   pool.setJob(testJob('bench-0', 1n))
   pool.start()
@@ -128,8 +146,12 @@ async function measurePool (workers: number, switchJobs: boolean): Promise<{ hps
 
 const one = await measurePool(1, false)
 const two = await measurePool(2, true)
-process.stdout.write(`pool, worker_threads: 1 worker ${(one.hps / 1e6).toFixed(2)} MH/s, 2 workers ${(two.hps / 1e6).toFixed(2)} MH/s (x${(two.hps / one.hps).toFixed(2)}; this machine has 2 cores shared with other work)\n`)
-process.stdout.write(`job switch (2 workers, ${JOB_SWITCHES} switches, 50 ms slices): median ${median(two.switchesMs).toFixed(1)} ms, max ${Math.max(...two.switchesMs).toFixed(1)} ms\n`)
+process.stdout.write(
+  `pool, worker_threads: 1 worker ${(one.hps / 1e6).toFixed(2)} MH/s, 2 workers ${(two.hps / 1e6).toFixed(2)} MH/s (x${(two.hps / one.hps).toFixed(2)}; this machine has 2 cores shared with other work)\n`
+)
+process.stdout.write(
+  `job switch (2 workers, ${JOB_SWITCHES} switches, 50 ms slices): median ${median(two.switchesMs).toFixed(1)} ms, max ${Math.max(...two.switchesMs).toFixed(1)} ms\n`
+)
 figures.pool_1_worker_hps = Math.round(one.hps)
 figures.pool_2_workers_hps = Math.round(two.hps)
 figures.pool_scaling_2_over_1 = Number((two.hps / one.hps).toFixed(3))

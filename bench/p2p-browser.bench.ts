@@ -37,12 +37,25 @@ async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolea
   }
 }
 
-async function round(a: Page, b: Page, rate: number, count: number): Promise<{ latency: Spread; sentRate: number; delivered: number }> {
-  await a.evaluate(([n, label]) => (globalThis as unknown as { otedamaTest: Harness }).otedamaTest.premine(n, label), [count, `rate ${rate} ${Math.random()}`] as const)
+async function round(
+  a: Page,
+  b: Page,
+  rate: number,
+  count: number
+): Promise<{ latency: Spread; sentRate: number; delivered: number }> {
+  await a.evaluate(([n, label]) => (globalThis as unknown as { otedamaTest: Harness }).otedamaTest.premine(n, label), [
+    count,
+    `rate ${rate} ${Math.random()}`
+  ] as const)
   await b.evaluate(() => (globalThis as unknown as { otedamaTest: Harness }).otedamaTest.takeLatencies())
-  const sentRate = await a.evaluate((r) => (globalThis as unknown as { otedamaTest: Harness }).otedamaTest.blast(r) as Promise<number>, rate)
+  const sentRate = await a.evaluate(
+    (r) => (globalThis as unknown as { otedamaTest: Harness }).otedamaTest.blast(r) as Promise<number>,
+    rate
+  )
   await sleep(DRAIN_MS)
-  const latencies = await b.evaluate(() => (globalThis as unknown as { otedamaTest: Harness }).otedamaTest.takeLatencies() as number[])
+  const latencies = await b.evaluate(
+    () => (globalThis as unknown as { otedamaTest: Harness }).otedamaTest.takeLatencies() as number[]
+  )
   return { latency: spread(latencies), sentRate, delivered: latencies.length }
 }
 
@@ -61,19 +74,47 @@ async function main(): Promise<void> {
       await page.waitForFunction(() => 'otedamaTest' in globalThis)
     }
     const [a, b] = pages
-    const ids = await Promise.all(pages.map((page) => page.evaluate((addr) => (globalThis as unknown as { otedamaTest: Harness }).otedamaTest.start(addr, true) as Promise<string>, wsAddr(relay.node))))
-    await until('a direct WebRTC link', () => a.evaluate(() => (globalThis as unknown as { otedamaTest: Harness }).otedamaTest.directPeers() as string[]), (p) => p.includes(ids[1]))
-    for (const page of pages) await until('share mesh', () => page.evaluate(() => (globalThis as unknown as { otedamaTest: Harness }).otedamaTest.meshPeers() as number), (n) => n >= 1)
+    const ids = await Promise.all(
+      pages.map((page) =>
+        page.evaluate(
+          (addr) =>
+            (globalThis as unknown as { otedamaTest: Harness }).otedamaTest.start(addr, true) as Promise<string>,
+          wsAddr(relay.node)
+        )
+      )
+    )
+    await until(
+      'a direct WebRTC link',
+      () => a.evaluate(() => (globalThis as unknown as { otedamaTest: Harness }).otedamaTest.directPeers() as string[]),
+      (p) => p.includes(ids[1])
+    )
+    for (const page of pages)
+      await until(
+        'share mesh',
+        () =>
+          page.evaluate(() => (globalThis as unknown as { otedamaTest: Harness }).otedamaTest.meshPeers() as number),
+        (n) => n >= 1
+      )
     await stopTestNodes([relay]) // from here on, shares can only travel the direct link
     await sleep(1000)
 
     const base = await round(a, b, BASELINE_RATE, BASELINE_SHARES)
-    console.log(`WebRTC A->B at ${base.sentRate.toFixed(0)} shares/s: ${describeSpread(base.latency)}, delivered ${base.delivered}/${BASELINE_SHARES}`)
+    console.log(
+      `WebRTC A->B at ${base.sentRate.toFixed(0)} shares/s: ${describeSpread(base.latency)}, delivered ${base.delivered}/${BASELINE_SHARES}`
+    )
     const target = await round(a, b, TARGET_RATE, TARGET_SHARES)
-    console.log(`WebRTC A->B at ${target.sentRate.toFixed(0)} shares/s: ${describeSpread(target.latency)}, delivered ${target.delivered}/${TARGET_SHARES}`)
-    console.log(`  p50 ${(target.latency.p50 / base.latency.p50).toFixed(2)}x, p95 ${(target.latency.p95 / base.latency.p95).toFixed(2)}x the ${BASELINE_RATE}/s baseline`)
-    const still = await b.evaluate(() => (globalThis as unknown as { otedamaTest: Harness }).otedamaTest.directPeers() as string[])
-    await Promise.all(pages.map((page) => page.evaluate(() => (globalThis as unknown as { otedamaTest: Harness }).otedamaTest.stop())))
+    console.log(
+      `WebRTC A->B at ${target.sentRate.toFixed(0)} shares/s: ${describeSpread(target.latency)}, delivered ${target.delivered}/${TARGET_SHARES}`
+    )
+    console.log(
+      `  p50 ${(target.latency.p50 / base.latency.p50).toFixed(2)}x, p95 ${(target.latency.p95 / base.latency.p95).toFixed(2)}x the ${BASELINE_RATE}/s baseline`
+    )
+    const still = await b.evaluate(
+      () => (globalThis as unknown as { otedamaTest: Harness }).otedamaTest.directPeers() as string[]
+    )
+    await Promise.all(
+      pages.map((page) => page.evaluate(() => (globalThis as unknown as { otedamaTest: Harness }).otedamaTest.stop()))
+    )
     console.log(
       JSON.stringify({
         baselineRate: Math.round(base.sentRate),

@@ -3,7 +3,15 @@
 // percentiles. Not a benchmark itself (no .bench.ts suffix).
 import type { ChildProcess } from 'node:child_process'
 import { ACCEPT, ignore, reject, SHARE_HEADER_OFFSET, type Verdict } from '@otedama/shared/p2p'
-import { createGossipScorePolicy, GossipRouter, networkTopics, sharedGossipOptions, type PublishableTopicKind, type PubSubLike, type ValidatedTopicKind } from '@otedama/shared/p2p'
+import {
+  createGossipScorePolicy,
+  GossipRouter,
+  networkTopics,
+  sharedGossipOptions,
+  type PublishableTopicKind,
+  type PubSubLike,
+  type ValidatedTopicKind
+} from '@otedama/shared/p2p'
 import { sha256d } from '@otedama/shared/primitives'
 import '../relay/src/p2p/shims'
 import { gossipsub } from '@libp2p/gossipsub'
@@ -124,7 +132,9 @@ export function once<T>(child: ChildProcess, key: string): Promise<T> {
 }
 
 export function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode === null && child.signalCode === null ? child.once('exit', () => resolve()) : resolve()))
+  return new Promise((resolve) =>
+    child.exitCode === null && child.signalCode === null ? child.once('exit', () => resolve()) : resolve()
+  )
 }
 
 export function percentile(sorted: readonly number[], p: number): number {
@@ -142,7 +152,13 @@ export interface Spread {
 export function spread(values: number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b)
   const round = (v: number): number => +v.toFixed(2)
-  return { n: sorted.length, p50: round(percentile(sorted, 0.5)), p95: round(percentile(sorted, 0.95)), p99: round(percentile(sorted, 0.99)), max: round(sorted.at(-1) ?? NaN) }
+  return {
+    n: sorted.length,
+    p50: round(percentile(sorted, 0.5)),
+    p95: round(percentile(sorted, 0.95)),
+    p99: round(percentile(sorted, 0.99)),
+    max: round(sorted.at(-1) ?? NaN)
+  }
 }
 
 export function describeSpread(s: Spread): string {
@@ -156,6 +172,9 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
  * delay for all): a link with RTT 2 x delay, without touching the machine's network settings. The
  * proxy itself is scenario-links.ts's (settable delay and jitter); this is it without jitter.
  */
-export async function startDelayProxy(targetPort: number, oneWayDelayMs: number): Promise<{ port: number; close(): Promise<void> }> {
+export async function startDelayProxy(
+  targetPort: number,
+  oneWayDelayMs: number
+): Promise<{ port: number; close(): Promise<void> }> {
   return await startLinkProxy(targetPort, { meanMs: oneWayDelayMs, jitterMs: 0 })
 }

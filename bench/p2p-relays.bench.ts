@@ -11,7 +11,19 @@ import { join } from 'node:path'
 import { setLogLevel } from '@otedama/shared/log'
 import { networkTopics } from '@otedama/shared/p2p'
 import { createRelayNode } from '../relay/src/p2p'
-import { describeSpread, exited, makeShare, once, seqOf, sleep, spread, startDelayProxy, startLightPeer, validateBenchShare, type LightPeer } from './p2p-kit'
+import {
+  describeSpread,
+  exited,
+  makeShare,
+  once,
+  seqOf,
+  sleep,
+  spread,
+  startDelayProxy,
+  startLightPeer,
+  validateBenchShare,
+  type LightPeer
+} from './p2p-kit'
 
 const RELAYS = 3
 const PEERS = 50
@@ -32,11 +44,28 @@ interface RelayReady {
 async function relayChild(bootstrap: string[]): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'otedama-bench-'))
   const node = await createRelayNode(
-    { network: 'devnet', dataDir, host: '127.0.0.1', tcpPort: 0, wsPort: 0, bootstrap, allowPrivateAddresses: true, inboundConnectionsPerHostPerSecond: 10_000, pubsubDiscovery: false },
+    {
+      network: 'devnet',
+      dataDir,
+      host: '127.0.0.1',
+      tcpPort: 0,
+      wsPort: 0,
+      bootstrap,
+      allowPrivateAddresses: true,
+      inboundConnectionsPerHostPerSecond: 10_000,
+      pubsubDiscovery: false
+    },
     { validators: { share: (bytes) => validateBenchShare(bytes) } }
   )
   await node.start()
-  const tcpPort = Number(node.multiaddrs().find((a) => !a.toString().includes('/ws'))!.toString().split('/tcp/')[1].split('/')[0])
+  const tcpPort = Number(
+    node
+      .multiaddrs()
+      .find((a) => !a.toString().includes('/ws'))!
+      .toString()
+      .split('/tcp/')[1]
+      .split('/')[0]
+  )
   const peerProxy = await startDelayProxy(tcpPort, PEER_LINK_DELAY_MS)
   const relayProxy = await startDelayProxy(tcpPort, RELAY_LINK_DELAY_MS)
   const send = (m: unknown): void => void process.send?.(m)
@@ -45,7 +74,14 @@ async function relayChild(bootstrap: string[]): Promise<void> {
   process.on('message', async (m: { sample?: boolean; stop?: boolean }) => {
     if (m.sample) {
       const metrics = node.metrics()
-      send({ sample: { connections: metrics.connections, mesh: pubsub.getMeshPeers(networkTopics('devnet').share).length, cpu: process.cpuUsage(), rssBytes: process.memoryUsage().rss } })
+      send({
+        sample: {
+          connections: metrics.connections,
+          mesh: pubsub.getMeshPeers(networkTopics('devnet').share).length,
+          cpu: process.cpuUsage(),
+          rssBytes: process.memoryUsage().rss
+        }
+      })
     }
     if (m.stop) {
       await node.stop()
@@ -75,7 +111,10 @@ async function main(): Promise<void> {
   const ready: RelayReady['ready'][] = []
   for (let r = 0; r < RELAYS; r++) {
     const bootstrap = ready.map((x) => `/ip4/127.0.0.1/tcp/${x.relayProxyPort}/p2p/${x.peerId}`)
-    const child = fork(self, ['--relay-child', JSON.stringify(bootstrap)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const child = fork(self, ['--relay-child', JSON.stringify(bootstrap)], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+    })
     relays.push(child)
     ready.push((await once<RelayReady>(child, 'ready')).ready)
   }
@@ -88,7 +127,9 @@ async function main(): Promise<void> {
   for (const peer of peers) peer.on('share', (bytes) => arrivals.get(seqOf(bytes))?.push(performance.now()))
   await sleep(MESH_SETTLE_MS)
   const before = await Promise.all(relays.map(sample))
-  console.log(`${RELAYS} relays (connections ${before.map((s) => s.connections).join('/')}, share mesh ${before.map((s) => s.mesh).join('/')}), ${PEERS} peers; one-way delay peer-relay ${PEER_LINK_DELAY_MS} ms, relay-relay ${RELAY_LINK_DELAY_MS} ms`)
+  console.log(
+    `${RELAYS} relays (connections ${before.map((s) => s.connections).join('/')}, share mesh ${before.map((s) => s.mesh).join('/')}), ${PEERS} peers; one-way delay peer-relay ${PEER_LINK_DELAY_MS} ms, relay-relay ${RELAY_LINK_DELAY_MS} ms`
+  )
 
   const sentAt = new Map<number, number>()
   const base = Math.floor(Math.random() * 1e9)
@@ -109,10 +150,18 @@ async function main(): Promise<void> {
   const expected = SHARES * (PEERS - 1)
   const s = spread(latencies)
   const floorMs = 2 * PEER_LINK_DELAY_MS + RELAY_LINK_DELAY_MS
-  const cpu = after.map((a, i) => (100 * (a.cpu.user + a.cpu.system - before[i].cpu.user - before[i].cpu.system)) / 1e6 / seconds)
-  console.log(`propagation: ${describeSpread(s)}; delivered ${latencies.length}/${expected} (${((100 * latencies.length) / expected).toFixed(1)} %)`)
-  console.log(`  vs the links' floor for a cross-relay path (${floorMs} ms): p50 ${(s.p50 / floorMs).toFixed(2)}x, p95 ${(s.p95 / floorMs).toFixed(2)}x`)
-  console.log(`  relay CPU ${cpu.map((c) => c.toFixed(0)).join('/')} % of a core, RSS ${after.map((a) => (a.rssBytes / 2 ** 20).toFixed(0)).join('/')} MiB`)
+  const cpu = after.map(
+    (a, i) => (100 * (a.cpu.user + a.cpu.system - before[i].cpu.user - before[i].cpu.system)) / 1e6 / seconds
+  )
+  console.log(
+    `propagation: ${describeSpread(s)}; delivered ${latencies.length}/${expected} (${((100 * latencies.length) / expected).toFixed(1)} %)`
+  )
+  console.log(
+    `  vs the links' floor for a cross-relay path (${floorMs} ms): p50 ${(s.p50 / floorMs).toFixed(2)}x, p95 ${(s.p95 / floorMs).toFixed(2)}x`
+  )
+  console.log(
+    `  relay CPU ${cpu.map((c) => c.toFixed(0)).join('/')} % of a core, RSS ${after.map((a) => (a.rssBytes / 2 ** 20).toFixed(0)).join('/')} MiB`
+  )
 
   for (const relay of relays) relay.send({ stop: true })
   await Promise.all(peers.map((p) => p.stop().catch(() => undefined)))

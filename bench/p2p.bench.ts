@@ -81,7 +81,17 @@ async function relayChild(guard: boolean): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'otedama-bench-'))
   let hops: number[] = []
   const node = await createRelayNode(
-    { network: 'devnet', dataDir, host: '127.0.0.1', tcpPort: 0, wsPort: 0, allowPrivateAddresses: true, inboundConnectionsPerHostPerSecond: 10_000, maxConnections: 1000, floodGuard: guard ? {} : { messagesPerSecond: Infinity } },
+    {
+      network: 'devnet',
+      dataDir,
+      host: '127.0.0.1',
+      tcpPort: 0,
+      wsPort: 0,
+      allowPrivateAddresses: true,
+      inboundConnectionsPerHostPerSecond: 10_000,
+      maxConnections: 1000,
+      floodGuard: guard ? {} : { messagesPerSecond: Infinity }
+    },
     {
       validators: {
         share: (bytes) => {
@@ -102,47 +112,56 @@ async function relayChild(guard: boolean): Promise<void> {
   setInterval(() => {
     const now = { at: performance.now(), cpu: process.cpuUsage() }
     const wallMs = now.at - tick.at
-    if (wallMs > stall.wallMs) stall = { wallMs, cpuMs: (now.cpu.user + now.cpu.system - tick.cpu.user - tick.cpu.system) / 1000 }
+    if (wallMs > stall.wallMs)
+      stall = { wallMs, cpuMs: (now.cpu.user + now.cpu.system - tick.cpu.user - tick.cpu.system) / 1000 }
     tick = now
   }, LOOP_DELAY_RESOLUTION_MS).unref()
   const pubsub = node.libp2p.services.pubsub as { getMeshPeers(topic: string): string[] }
   let honest = new Set<string>()
   const send = (m: unknown): void => void process.send?.(m)
-  send({ ready: node.multiaddrs().find((a) => !a.toString().includes('/ws'))!.toString() })
-  process.on('message', async (m: { sample?: boolean; reset?: boolean; gc?: boolean; honest?: string[]; stop?: boolean }) => {
-    if (m.honest !== undefined) honest = new Set(m.honest)
-    if (m.sample) {
-      if (m.gc === true) globalThis.gc?.()
-      const metrics = node.metrics()
-      const mesh = pubsub.getMeshPeers(networkTopics('devnet').share)
-      const ms = (ns: number): number => +(ns / 1e6).toFixed(1)
-      const sample: RelaySample = {
-        ...metrics.gossip.share,
-        connections: metrics.connections,
-        banned: metrics.banned,
-        meshPeers: mesh.length,
-        honestInMesh: mesh.filter((p) => honest.has(p)).length,
-        cpu: process.cpuUsage(),
-        rssBytes: process.memoryUsage().rss,
-        heapUsedBytes: process.memoryUsage().heapUsed,
-        at: performance.now(),
-        hop: spread(hops),
-        loop: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) },
-        stall: { wallMs: +stall.wallMs.toFixed(0), cpuMs: +stall.cpuMs.toFixed(0) }
-      }
-      if (m.reset === true) {
-        hops = []
-        loop.reset()
-        stall = { wallMs: 0, cpuMs: 0 }
-      }
-      send({ sample })
-    }
-    if (m.stop) {
-      await node.stop()
-      await rm(dataDir, { recursive: true, force: true })
-      process.exit(0)
-    }
+  send({
+    ready: node
+      .multiaddrs()
+      .find((a) => !a.toString().includes('/ws'))!
+      .toString()
   })
+  process.on(
+    'message',
+    async (m: { sample?: boolean; reset?: boolean; gc?: boolean; honest?: string[]; stop?: boolean }) => {
+      if (m.honest !== undefined) honest = new Set(m.honest)
+      if (m.sample) {
+        if (m.gc === true) globalThis.gc?.()
+        const metrics = node.metrics()
+        const mesh = pubsub.getMeshPeers(networkTopics('devnet').share)
+        const ms = (ns: number): number => +(ns / 1e6).toFixed(1)
+        const sample: RelaySample = {
+          ...metrics.gossip.share,
+          connections: metrics.connections,
+          banned: metrics.banned,
+          meshPeers: mesh.length,
+          honestInMesh: mesh.filter((p) => honest.has(p)).length,
+          cpu: process.cpuUsage(),
+          rssBytes: process.memoryUsage().rss,
+          heapUsedBytes: process.memoryUsage().heapUsed,
+          at: performance.now(),
+          hop: spread(hops),
+          loop: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) },
+          stall: { wallMs: +stall.wallMs.toFixed(0), cpuMs: +stall.cpuMs.toFixed(0) }
+        }
+        if (m.reset === true) {
+          hops = []
+          loop.reset()
+          stall = { wallMs: 0, cpuMs: 0 }
+        }
+        send({ sample })
+      }
+      if (m.stop) {
+        await node.stop()
+        await rm(dataDir, { recursive: true, force: true })
+        process.exit(0)
+      }
+    }
+  )
 }
 
 // --- flood child process: the 45 hostile/noisy peers, so their load does not run on the honest peers' loop.
@@ -150,8 +169,12 @@ async function floodChild(relayAddr: string): Promise<void> {
   const attackers = PEERS - HONEST_PEERS
   const noisyCount = Math.ceil(attackers * 0.6)
   // Mine first: a blocked event loop during connection set-up would miss pings and lose the links.
-  const material = Array.from({ length: noisyCount }, (_, n) => Array.from({ length: NOISY_SHARES_EACH }, (_, i) => makeShare(1e12 + n * 1e6 + i, true)))
-  const forged = Array.from({ length: attackers - noisyCount }, (_, n) => Array.from({ length: HOSTILE_SHARES_EACH }, (_, i) => makeShare(2e12 + n * 1e6 + i, false, true)))
+  const material = Array.from({ length: noisyCount }, (_, n) =>
+    Array.from({ length: NOISY_SHARES_EACH }, (_, i) => makeShare(1e12 + n * 1e6 + i, true))
+  )
+  const forged = Array.from({ length: attackers - noisyCount }, (_, n) =>
+    Array.from({ length: HOSTILE_SHARES_EACH }, (_, i) => makeShare(2e12 + n * 1e6 + i, false, true))
+  )
   const nodes: LightPeer[] = []
   for (let i = 0; i < attackers; i++) nodes.push(await startLightPeer(relayAddr))
   const noisy = nodes.slice(0, noisyCount)
@@ -205,7 +228,12 @@ function sampleRelay(child: ChildProcess, options: { reset?: boolean; gc?: boole
 }
 
 /** Honest peers publish valid shares (round robin) at `rate`/s for `count`; latency = first arrival at every other honest peer. */
-async function honestRound(honest: LightPeer[], count: number, rate: number, arrivals: Map<number, number[]>): Promise<number[]> {
+async function honestRound(
+  honest: LightPeer[],
+  count: number,
+  rate: number,
+  arrivals: Map<number, number[]>
+): Promise<number[]> {
   const sentAt = new Map<number, number>()
   const base = Math.floor(Math.random() * 1e9)
   const start = performance.now()
@@ -235,7 +263,14 @@ interface FloodResult {
   banned: number
   hostile: number
   overRate: number
-  rss?: { connections50: number; connections100: number; rss50: number; rss100: number; heap50: number; heap100: number }
+  rss?: {
+    connections50: number
+    connections100: number
+    rss50: number
+    rss100: number
+    heap50: number
+    heap100: number
+  }
 }
 
 /** One relay, 50 peers (5 honest), baseline then flood; `guard` = the per-peer gossip rate bound on. */
@@ -245,7 +280,11 @@ async function floodRun(guard: boolean, measureRss: boolean): Promise<FloodResul
     fork(self, args, { execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   // OTEDAMA_BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the relay (open in Chrome DevTools).
   const profile = process.env.OTEDAMA_BENCH_CPU_PROF
-  const relay = spawn(['--expose-gc', ...(profile !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])], '--relay-child', guard ? 'guard' : 'no-guard')
+  const relay = spawn(
+    ['--expose-gc', ...(profile !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])],
+    '--relay-child',
+    guard ? 'guard' : 'no-guard'
+  )
   const relayAddr = (await once<{ ready: string }>(relay, 'ready')).ready
   const flooder = spawn([], '--flood-child', relayAddr)
   const honest: LightPeer[] = []
@@ -267,24 +306,37 @@ async function floodRun(guard: boolean, measureRss: boolean): Promise<FloodResul
     await once(flooder, 'extra')
     await sleep(MESH_SETTLE_MS)
     const hundred = await sampleRelay(relay, { gc: true })
-    rss = { connections50: fifty.connections, connections100: hundred.connections, rss50: fifty.rssBytes, rss100: hundred.rssBytes, heap50: fifty.heapUsedBytes, heap100: hundred.heapUsedBytes }
+    rss = {
+      connections50: fifty.connections,
+      connections100: hundred.connections,
+      rss50: fifty.rssBytes,
+      rss100: hundred.rssBytes,
+      heap50: fifty.heapUsedBytes,
+      heap100: hundred.heapUsedBytes
+    }
     flooder.send({ dropExtra: true })
     await once(flooder, 'dropped')
     await sleep(1000)
   }
 
   const idle = await sampleRelay(relay, { reset: true, gc: true })
-  console.log(`[${label}] relay with ${idle.connections} peers attached: share mesh ${idle.meshPeers} peers (${idle.honestInMesh}/${HONEST_PEERS} honest), RSS ${mib(idle.rssBytes)} MiB`)
+  console.log(
+    `[${label}] relay with ${idle.connections} peers attached: share mesh ${idle.meshPeers} peers (${idle.honestInMesh}/${HONEST_PEERS} honest), RSS ${mib(idle.rssBytes)} MiB`
+  )
   const baseline = spread(await honestRound(honest, BASELINE_SHARES, HONEST_RATE_PER_SECOND, arrivals))
   const afterBaseline = await sampleRelay(relay, { reset: true })
   console.log(`  baseline (idle relay): honest propagation ${describeSpread(baseline)}`)
-  console.log(`    publisher -> relay validator: ${describeSpread(afterBaseline.hop)}; relay loop delay p99 ${afterBaseline.loop.p99} ms (longest stall ${afterBaseline.stall.wallMs} ms wall, ${afterBaseline.stall.cpuMs} ms CPU)`)
+  console.log(
+    `    publisher -> relay validator: ${describeSpread(afterBaseline.hop)}; relay loop delay p99 ${afterBaseline.loop.p99} ms (longest stall ${afterBaseline.stall.wallMs} ms wall, ${afterBaseline.stall.cpuMs} ms CPU)`
+  )
 
   loop.reset()
   const before = await sampleRelay(relay, { reset: true })
   flooder.send({ flood: true })
   const flooded = once<{ flooded: number }>(flooder, 'flooded')
-  const underFlood = spread(await honestRound(honest, HONEST_RATE_PER_SECOND * (FLOOD_SECONDS - 1), HONEST_RATE_PER_SECOND, arrivals))
+  const underFlood = spread(
+    await honestRound(honest, HONEST_RATE_PER_SECOND * (FLOOD_SECONDS - 1), HONEST_RATE_PER_SECOND, arrivals)
+  )
   const after = await sampleRelay(relay, { reset: true })
   const { flooded: sent } = await flooded
   const mainLoopP99 = +(loop.percentile(99) / 1e6).toFixed(1)
@@ -303,7 +355,9 @@ async function floodRun(guard: boolean, measureRss: boolean): Promise<FloodResul
     `    relay CPU ${cpuSeconds.toFixed(2)} s over ${seconds.toFixed(1)} s wall = ${cpuPercent.toFixed(0)} % of a core, ` +
       `${msgPerCpuSecond.toFixed(0)} msg per CPU-second, RSS ${mib(after.rssBytes)} MiB`
   )
-  console.log(`  honest under flood: ${describeSpread(underFlood)} (p95 ${(underFlood.p95 / baseline.p95).toFixed(2)}x baseline)`)
+  console.log(
+    `  honest under flood: ${describeSpread(underFlood)} (p95 ${(underFlood.p95 / baseline.p95).toFixed(2)}x baseline)`
+  )
   console.log(
     `    publisher -> relay validator: ${describeSpread(after.hop)}; relay loop delay p50 ${after.loop.p50} / p99 ${after.loop.p99} / max ${after.loop.max} ms ` +
       `(longest stall ${after.stall.wallMs} ms wall, ${after.stall.cpuMs} ms CPU); ` +

@@ -20,9 +20,10 @@ const FIRST_HASH_TIMEOUT_MS = 30_000
 
 const gzipBytes = (path: string): number => gzipSync(readFileSync(path)).length
 const kib = (bytes: number): number => Math.round((bytes / 1024) * 10) / 10
-const median = (xs: number[]): number | null => xs.length === 0 ? null : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const median = (xs: number[]): number | null =>
+  xs.length === 0 ? null : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
-function distFiles (dir = DIST): string[] {
+function distFiles(dir = DIST): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name)
     return statSync(path).isDirectory() ? distFiles(path) : [path]
@@ -30,11 +31,15 @@ function distFiles (dir = DIST): string[] {
 }
 
 /** gzip bytes of the dist/ files behind a set of fetched URLs (paths). */
-function sizeOf (paths: Iterable<string>): number {
+function sizeOf(paths: Iterable<string>): number {
   let total = 0
   for (const p of paths) {
     const file = join(DIST, p === '/' ? 'index.html' : p)
-    try { total += gzipBytes(file) } catch { /* an API answer, not a file */ }
+    try {
+      total += gzipBytes(file)
+    } catch {
+      /* an API answer, not a file */
+    }
   }
   return total
 }
@@ -65,17 +70,24 @@ try {
     await page.addInitScript(() => {
       const marks: { click?: number; posted?: number; sliceDone?: number } = {}
       ;(window as unknown as { __benchMarks: typeof marks }).__benchMarks = marks
-      document.addEventListener('click', (e) => {
-        if ((e.target as Element | null)?.closest('[data-testid="mine-toggle"]') !== null) marks.click ??= performance.now()
-      }, true)
+      document.addEventListener(
+        'click',
+        (e) => {
+          if ((e.target as Element | null)?.closest('[data-testid="mine-toggle"]') !== null)
+            marks.click ??= performance.now()
+        },
+        true
+      )
       const Original = window.Worker
       window.Worker = class extends Original {
-        constructor (...args: ConstructorParameters<typeof Worker>) {
+        constructor(...args: ConstructorParameters<typeof Worker>) {
           super(...args)
-          this.addEventListener('message', (e: MessageEvent<{ type?: string }>) => { if (e.data?.type === 'scanned') marks.sliceDone ??= performance.now() })
+          this.addEventListener('message', (e: MessageEvent<{ type?: string }>) => {
+            if (e.data?.type === 'scanned') marks.sliceDone ??= performance.now()
+          })
         }
 
-        override postMessage (message: unknown, ...rest: unknown[]): void {
+        override postMessage(message: unknown, ...rest: unknown[]): void {
           if ((message as { type?: string }).type === 'scan') marks.posted ??= performance.now()
           ;(Original.prototype.postMessage as (...a: unknown[]) => void).call(this, message, ...rest)
         }
@@ -85,10 +97,18 @@ try {
     await page.waitForLoadState('networkidle')
     clicked = true
     await page.getByTestId('mine-toggle').click()
-    const marks = await page.waitForFunction(() => {
-      const m = (window as unknown as { __benchMarks: { click?: number; posted?: number; sliceDone?: number } }).__benchMarks
-      return m.sliceDone !== undefined && m.posted !== undefined ? m : undefined
-    }, undefined, { timeout: FIRST_HASH_TIMEOUT_MS, polling: 20 }).then((h) => h.jsonValue()).catch(() => undefined)
+    const marks = await page
+      .waitForFunction(
+        () => {
+          const m = (window as unknown as { __benchMarks: { click?: number; posted?: number; sliceDone?: number } })
+            .__benchMarks
+          return m.sliceDone !== undefined && m.posted !== undefined ? m : undefined
+        },
+        undefined,
+        { timeout: FIRST_HASH_TIMEOUT_MS, polling: 20 }
+      )
+      .then((h) => h.jsonValue())
+      .catch(() => undefined)
     if (marks?.click !== undefined && marks.posted !== undefined && marks.sliceDone !== undefined) {
       scanPostedMs.push(marks.posted - marks.click)
       firstSliceMs.push(marks.sliceDone - marks.click)
@@ -106,18 +126,29 @@ const firstHash = median(scanPostedMs)
 const firstSlice = median(firstSliceMs)
 console.log(`dist/ assets (js, css, html, wasm, manifest): ${allAssets.length} files, ${kib(allAssetsGzip)} KiB gzip`)
 console.log(`first paint (html, entry js, css fetched): ${kib(firstPaintGzip)} KiB gzip`)
-console.log(`first load up to the first hash (+ peer, libp2p, worker, kernel): ${kib(firstLoadGzip)} KiB gzip = ${(firstLoadGzip / 1024 / GOAL_FIRST_LOAD_KIB).toFixed(2)} x the ${GOAL_FIRST_LOAD_KIB} KiB goal`)
-console.log(`  fetched: ${[...toFirstHash].filter((p) => !p.startsWith('/api/')).sort().join(' ')}`)
-console.log(`click -> first slice handed to a worker (hashing starts): median ${firstHash?.toFixed(0) ?? 'n/a'} ms of ${scanPostedMs.length}/${RUNS} runs = ${firstHash === null ? 'n/a' : (firstHash / GOAL_FIRST_HASH_MS).toFixed(2)} x the ${GOAL_FIRST_HASH_MS} ms goal`)
+console.log(
+  `first load up to the first hash (+ peer, libp2p, worker, kernel): ${kib(firstLoadGzip)} KiB gzip = ${(firstLoadGzip / 1024 / GOAL_FIRST_LOAD_KIB).toFixed(2)} x the ${GOAL_FIRST_LOAD_KIB} KiB goal`
+)
+console.log(
+  `  fetched: ${[...toFirstHash]
+    .filter((p) => !p.startsWith('/api/'))
+    .sort()
+    .join(' ')}`
+)
+console.log(
+  `click -> first slice handed to a worker (hashing starts): median ${firstHash?.toFixed(0) ?? 'n/a'} ms of ${scanPostedMs.length}/${RUNS} runs = ${firstHash === null ? 'n/a' : (firstHash / GOAL_FIRST_HASH_MS).toFixed(2)} x the ${GOAL_FIRST_HASH_MS} ms goal`
+)
 console.log(`click -> first slice hashed (kernel loaded and ran): median ${firstSlice?.toFixed(0) ?? 'n/a'} ms`)
-console.log(JSON.stringify({
-  distAssetsGzipKiB: kib(allAssetsGzip),
-  firstPaintGzipKiB: kib(firstPaintGzip),
-  firstLoadGzipKiB: kib(firstLoadGzip),
-  firstLoadVsGoal: Math.round((firstLoadGzip / 1024 / GOAL_FIRST_LOAD_KIB) * 100) / 100,
-  clickToFirstHashMs: firstHash === null ? null : Math.round(firstHash),
-  clickToFirstSliceDoneMs: firstSlice === null ? null : Math.round(firstSlice),
-  firstHashVsGoal: firstHash === null ? null : Math.round((firstHash / GOAL_FIRST_HASH_MS) * 100) / 100,
-  runs: RUNS,
-  runsHashing: scanPostedMs.length
-}))
+console.log(
+  JSON.stringify({
+    distAssetsGzipKiB: kib(allAssetsGzip),
+    firstPaintGzipKiB: kib(firstPaintGzip),
+    firstLoadGzipKiB: kib(firstLoadGzip),
+    firstLoadVsGoal: Math.round((firstLoadGzip / 1024 / GOAL_FIRST_LOAD_KIB) * 100) / 100,
+    clickToFirstHashMs: firstHash === null ? null : Math.round(firstHash),
+    clickToFirstSliceDoneMs: firstSlice === null ? null : Math.round(firstSlice),
+    firstHashVsGoal: firstHash === null ? null : Math.round((firstHash / GOAL_FIRST_HASH_MS) * 100) / 100,
+    runs: RUNS,
+    runsHashing: scanPostedMs.length
+  })
+)

@@ -27,18 +27,28 @@ execFileSync(process.execPath, [new URL('scripts/build-kernels.mjs', root).pathn
 
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[v.length >> 1]
 const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))
-const cpuMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
+const cpuMs = (): number => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1000
+}
 
-function job (seq: number, algorithm: PowAlgorithm, difficulty: number): ReturnType<typeof rigJob> {
+function job(seq: number, algorithm: PowAlgorithm, difficulty: number): ReturnType<typeof rigJob> {
   const notify = {
-    jobId: `bench-${seq}`, prevHash: new Uint8Array(32).fill(seq), coinb1: new Uint8Array(60).fill(1), coinb2: new Uint8Array(80).fill(2),
-    merkleBranch: [new Uint8Array(32).fill(3)], version: 0x20000000, nbits: 0x1d00ffff, ntime: 1_700_000_000, clean: true
+    jobId: `bench-${seq}`,
+    prevHash: new Uint8Array(32).fill(seq),
+    coinb1: new Uint8Array(60).fill(1),
+    coinb2: new Uint8Array(80).fill(2),
+    merkleBranch: [new Uint8Array(32).fill(3)],
+    version: 0x20000000,
+    nbits: 0x1d00ffff,
+    ntime: 1_700_000_000,
+    clean: true
   }
   return rigJob(seq, notify, { extranonce1: new Uint8Array(4).fill(9), extranonce2Size: 4 }, difficulty, algorithm)
 }
 
 /** Main-thread loop over the kernel: hashes per second (wall, and per CPU-second of this process). */
-function baseline (scanner: NonceScanner, algorithm: PowAlgorithm, ms: number): { wall: number; cpu: number } {
+function baseline(scanner: NonceScanner, algorithm: PowAlgorithm, ms: number): { wall: number; cpu: number } {
   const header = new Uint8Array(80).map((_, i) => (i * 37 + 11) & 255)
   scanner.setJob(header, 0n)
   let n = 0
@@ -53,9 +63,17 @@ function baseline (scanner: NonceScanner, algorithm: PowAlgorithm, ms: number): 
 }
 
 /** The rig's threads on one job for `ms`: total and per-thread hashes per second. */
-async function rigRound (threads: HashThreads, algorithm: PowAlgorithm, difficulty: number, seq: number, ms: number): Promise<{ wall: number; cpu: number; perThread: number[]; finds: number }> {
+async function rigRound(
+  threads: HashThreads,
+  algorithm: PowAlgorithm,
+  difficulty: number,
+  seq: number,
+  ms: number
+): Promise<{ wall: number; cpu: number; perThread: number[]; finds: number }> {
   let finds = 0
-  const off = threads.on('found', () => { finds++ })
+  const off = threads.on('found', () => {
+    finds++
+  })
   threads.setJob(job(seq, algorithm, difficulty), 0)
   await sleep(50) // the threads pick it up within one chunk
   threads.sampleHashrates()
@@ -74,7 +92,9 @@ async function rigRound (threads: HashThreads, algorithm: PowAlgorithm, difficul
 }
 
 const figures: Record<string, number> = {}
-process.stdout.write(`rig hash threads vs the kernel in a main-thread loop, Node ${process.version}; medians of ${ROUNDS} alternating rounds of ${ROUND_MS} ms\n`)
+process.stdout.write(
+  `rig hash threads vs the kernel in a main-thread loop, Node ${process.version}; medians of ${ROUNDS} alternating rounds of ${ROUND_MS} ms\n`
+)
 for (const algorithm of ['sha256d', 'scrypt'] as const) {
   const scanner = await loadScanner(algorithm)
   for (const threadCount of [1, 2]) {
@@ -99,8 +119,13 @@ for (const algorithm of ['sha256d', 'scrypt'] as const) {
     process.stdout.write(`\n${algorithm}, ${threadCount} thread(s):\n`)
     for (const [name, row] of Object.entries(rows)) {
       const perThreadNote = row.perThread.length > 0 ? `, slowest thread ${formatHashrate(median(row.perThread))}` : ''
-      const findNote = row.finds.length > 0 && median(row.finds) > 0 ? `, ${Math.round(median(row.finds) / (ROUND_MS / 1000))} finds/s` : ''
-      process.stdout.write(`  ${name.padEnd(14)} ${formatHashrate(median(row.wall)).padStart(10)} wall, ${formatHashrate(median(row.cpu)).padStart(10)} per CPU-second${perThreadNote}${findNote}\n`)
+      const findNote =
+        row.finds.length > 0 && median(row.finds) > 0
+          ? `, ${Math.round(median(row.finds) / (ROUND_MS / 1000))} finds/s`
+          : ''
+      process.stdout.write(
+        `  ${name.padEnd(14)} ${formatHashrate(median(row.wall)).padStart(10)} wall, ${formatHashrate(median(row.cpu)).padStart(10)} per CPU-second${perThreadNote}${findNote}\n`
+      )
       const key = `${algorithm}_${threadCount}t_${name.replace(/[^a-z]+/g, '_').replace(/_$/, '')}`
       figures[`${key}_hps`] = Math.round(median(row.wall))
       figures[`${key}_hps_per_cpu_s`] = Math.round(median(row.cpu))
@@ -108,7 +133,9 @@ for (const algorithm of ['sha256d', 'scrypt'] as const) {
     if (threadCount === 1) {
       const ratio = median(rows['rig, no finds'].cpu) / median(rows['kernel loop'].cpu)
       const ratioFinds = median(rows['rig, finds'].cpu) / median(rows['kernel loop'].cpu)
-      process.stdout.write(`  rig / kernel loop per CPU-second: x${ratio.toFixed(3)} (no finds), x${ratioFinds.toFixed(3)} (with finds)\n`)
+      process.stdout.write(
+        `  rig / kernel loop per CPU-second: x${ratio.toFixed(3)} (no finds), x${ratioFinds.toFixed(3)} (with finds)\n`
+      )
       figures[`${algorithm}_rig_over_kernel_loop`] = Number(ratio.toFixed(3))
       figures[`${algorithm}_rig_with_finds_over_kernel_loop`] = Number(ratioFinds.toFixed(3))
     }

@@ -16,7 +16,15 @@ import { getChainParams } from '@otedama/shared/chain'
 import { bytesToHex } from '@otedama/shared/primitives'
 import { p2wpkhScript } from '@otedama/shared/primitives'
 import { targetToWork } from '@otedama/shared/primitives'
-import { OWN_SHARES_PER_INTERVAL, ownShareBits, ShareChain, shareChainRules, ZERO_HASH, type Share, type ShareNode } from '@otedama/shared/sharechain'
+import {
+  OWN_SHARES_PER_INTERVAL,
+  ownShareBits,
+  ShareChain,
+  shareChainRules,
+  ZERO_HASH,
+  type Share,
+  type ShareNode
+} from '@otedama/shared/sharechain'
 import { bitsToTarget } from '@otedama/shared/primitives'
 import { Vardiff } from '../relay/src/stratum/vardiff'
 import { VARDIFF_TARGET_SHARE_SECONDS } from '../relay/src/stratum/constants'
@@ -32,7 +40,12 @@ const rules = shareChainRules(params)
 const HASHES_PER_DIFF = Number((1n << 256n) / (params.stratumDiff1Target + 1n))
 const OWN_RATIO = Math.max(1, rules.shareIntervalSeconds / (OWN_SHARES_PER_INTERVAL * VARDIFF_TARGET_SHARE_SECONDS))
 
-interface RigClass { label: string; hashrate: number; count: number; startDifficulty: number }
+interface RigClass {
+  label: string
+  hashrate: number
+  count: number
+  startDifficulty: number
+}
 
 interface Rig {
   cls: RigClass
@@ -50,8 +63,10 @@ interface Rig {
 /** Min-heap of timed events. */
 class Heap<T extends { at: number }> {
   private a: T[] = []
-  get size (): number { return this.a.length }
-  push (x: T): void {
+  get size(): number {
+    return this.a.length
+  }
+  push(x: T): void {
     const a = this.a
     a.push(x)
     let i = a.length - 1
@@ -62,7 +77,7 @@ class Heap<T extends { at: number }> {
       i = p
     }
   }
-  pop (): T | undefined {
+  pop(): T | undefined {
     const a = this.a
     if (a.length === 0) return undefined
     const top = a[0]
@@ -86,32 +101,40 @@ class Heap<T extends { at: number }> {
 }
 
 /** Deterministic PRNG (xorshift), so runs compare. */
-function prng (seed: number): () => number {
+function prng(seed: number): () => number {
   let s = seed >>> 0 || 1
   return () => {
-    s ^= s << 13; s >>>= 0
+    s ^= s << 13
+    s >>>= 0
     s ^= s >> 17
-    s ^= s << 5; s >>>= 0
+    s ^= s << 5
+    s >>>= 0
     return s / 0x100000000
   }
 }
 
 let idCounter = 0
-function nextId (): Uint8Array {
+function nextId(): Uint8Array {
   const id = new Uint8Array(32)
   new DataView(id.buffer).setUint32(0, ++idCounter, true)
   id[31] = 0x5a
   return id
 }
 
-function fakeShare (job: NonNullable<Rig['job']>, script: Uint8Array, time: number): Share {
+function fakeShare(job: NonNullable<Rig['job']>, script: Uint8Array, time: number): Share {
   return {
     networkTag: rules.networkTag,
     header: { version: 0, prevHash: ZERO_HASH, merkleRoot: ZERO_HASH, time, bits: 0, nonce: 0 },
     header80: new Uint8Array(80),
     info: {
-      prevShareId: job.parent?.id ?? ZERO_HASH, payoutScript: script, shareBits: job.bits, shareHeight: job.parent ? job.parent.height + 1 : 0,
-      blockHeight: 1, coinbaseValue: 0n, templateId: ZERO_HASH, uncles: job.uncles.map((u) => u.id)
+      prevShareId: job.parent?.id ?? ZERO_HASH,
+      payoutScript: script,
+      shareBits: job.bits,
+      shareHeight: job.parent ? job.parent.height + 1 : 0,
+      blockHeight: 1,
+      coinbaseValue: 0n,
+      templateId: ZERO_HASH,
+      uncles: job.uncles.map((u) => u.id)
     },
     infoBytes: new Uint8Array(0),
     coinbase: { version: 2, scriptSig: new Uint8Array(2), witnessCommitment: undefined, locktime: 0 },
@@ -119,20 +142,34 @@ function fakeShare (job: NonNullable<Rig['job']>, script: Uint8Array, time: numb
   }
 }
 
-type Event = { at: number; kind: 'pseudo'; rig: Rig } | { at: number; kind: 'arrive'; share: Share; id: Uint8Array; rig: Rig } | { at: number; kind: 'tick' }
+type Event =
+  | { at: number; kind: 'pseudo'; rig: Rig }
+  | { at: number; kind: 'arrive'; share: Share; id: Uint8Array; rig: Rig }
+  | { at: number; kind: 'tick' }
 
-function simulate (name: string, classes: RigClass[], seed = 7): Record<string, number | string> {
+function simulate(name: string, classes: RigClass[], seed = 7): Record<string, number | string> {
   const rnd = prng(seed)
   const exp = (rate: number): number => -Math.log(1 - rnd()) / rate
   const chain = new ShareChain(rules, { pruneMarginShares: rules.windowShares })
   const rigs: Rig[] = []
   for (const cls of classes) {
     for (let i = 0; i < cls.count; i++) {
-      const script = p2wpkhScript(Uint8Array.from({ length: 20 }, (_, k) => (rigs.length * 31 + k * 7) & 0xff).map((b, k) => k < 4 ? (rigs.length >> (8 * k)) & 0xff : b))
+      const script = p2wpkhScript(
+        Uint8Array.from({ length: 20 }, (_, k) => (rigs.length * 31 + k * 7) & 0xff).map((b, k) =>
+          k < 4 ? (rigs.length >> (8 * k)) & 0xff : b
+        )
+      )
       const rig: Rig = {
-        cls, index: rigs.length, script, key: bytesToHex(script), difficulty: cls.startDifficulty,
+        cls,
+        index: rigs.length,
+        script,
+        key: bytesToHex(script),
+        difficulty: cls.startDifficulty,
         vardiff: new Vardiff(() => ({ min: 1e-12, max: 2 ** 52, targetShareSeconds: VARDIFF_TARGET_SHARE_SECONDS }), 0),
-        nextAt: 0, submits: 0, steadySubmits: 0, job: undefined
+        nextAt: 0,
+        submits: 0,
+        steadySubmits: 0,
+        job: undefined
       }
       rigs.push(rig)
     }
@@ -147,13 +184,22 @@ function simulate (name: string, classes: RigClass[], seed = 7): Record<string, 
     const pseudoTarget = (1n << 256n) / BigInt(Math.max(1, Math.floor(rig.difficulty * OWN_RATIO * HASHES_PER_DIFF)))
     const bits = ownShareBits(required, pseudoTarget)
     const median = chain.medianTimePast(parent)
-    rig.job = { parent, own: bitsToTarget(bits), bits, uncles: chain.uncleCandidates(parent), time: Math.max(Math.floor(now / 1000), median ?? 0) }
+    rig.job = {
+      parent,
+      own: bitsToTarget(bits),
+      bits,
+      uncles: chain.uncleCandidates(parent),
+      time: Math.max(Math.floor(now / 1000), median ?? 0)
+    }
   }
   const schedule = (rig: Rig): void => {
     const rate = rig.cls.hashrate / (rig.difficulty * HASHES_PER_DIFF) // pseudo-shares per second
     events.push({ at: now + exp(rate) * 1000, kind: 'pseudo', rig })
   }
-  for (const rig of rigs) { buildJob(rig); schedule(rig) }
+  for (const rig of rigs) {
+    buildJob(rig)
+    schedule(rig)
+  }
   events.push({ at: TICK_MS, kind: 'tick' })
   let found = 0
   let settledAt: number | undefined
@@ -170,15 +216,23 @@ function simulate (name: string, classes: RigClass[], seed = 7): Record<string, 
     if (e.kind === 'tick') {
       for (const rig of rigs) {
         const next = rig.vardiff.onTick(rig.difficulty, now)
-        if (next !== undefined) { rig.difficulty = next; buildJob(rig) }
+        if (next !== undefined) {
+          rig.difficulty = next
+          buildJob(rig)
+        }
       }
       const tip = chain.tip
       if (process.env.OTEDAMA_RIGS_TRACE !== undefined && now % 10_000 === 0 && tip !== undefined) {
-        process.stderr.write(`t=${now / 1000} s height ${tip.height} found ${found} required/wanted ${(Number(targetToWork(chain.requiredShareTarget(tip))) / wanted).toExponential(2)} tip ts ${tip.timestamp - 0} meanD ${(rigs.reduce((a, r) => a + r.difficulty, 0) / rigs.length).toExponential(2)}\n`)
+        process.stderr.write(
+          `t=${now / 1000} s height ${tip.height} found ${found} required/wanted ${(Number(targetToWork(chain.requiredShareTarget(tip))) / wanted).toExponential(2)} tip ts ${tip.timestamp - 0} meanD ${(rigs.reduce((a, r) => a + r.difficulty, 0) / rigs.length).toExponential(2)}\n`
+        )
       }
       if (settledAt === undefined && tip !== undefined) {
         const req = Number(targetToWork(chain.requiredShareTarget(tip)))
-        if (Math.abs(req / wanted - 1) <= 0.1) { settledAt = now; settledShares = found }
+        if (Math.abs(req / wanted - 1) <= 0.1) {
+          settledAt = now
+          settledShares = found
+        }
       }
       events.push({ at: now + TICK_MS, kind: 'tick' })
       continue
@@ -200,7 +254,7 @@ function simulate (name: string, classes: RigClass[], seed = 7): Record<string, 
     if (now >= steadyMs) rig.steadySubmits++
     const pseudoTarget = (1n << 256n) / BigInt(Math.max(1, Math.floor(rig.difficulty * HASHES_PER_DIFF)))
     const job = rig.job!
-    const pShare = Number(job.own * 1_000_000n / pseudoTarget) / 1_000_000
+    const pShare = Number((job.own * 1_000_000n) / pseudoTarget) / 1_000_000
     if (rnd() < Math.min(1, pShare)) {
       found++
       const share = fakeShare(job, rig.script, Math.max(job.time, Math.floor(now / 1000)))
@@ -208,7 +262,10 @@ function simulate (name: string, classes: RigClass[], seed = 7): Record<string, 
       events.push({ at: now + PROPAGATION_MS, kind: 'arrive', share, id: nextId(), rig })
     }
     const next = rig.vardiff.onShare(rig.difficulty, rig.difficulty, now)
-    if (next !== undefined) { rig.difficulty = next; buildJob(rig) }
+    if (next !== undefined) {
+      rig.difficulty = next
+      buildJob(rig)
+    }
     schedule(rig)
   }
   // Main chain and uncles in the last window; waste over the whole run.
@@ -230,11 +287,13 @@ function simulate (name: string, classes: RigClass[], seed = 7): Record<string, 
     else if (!main.has(n)) wasted += n.work
   }
   mainTimes.sort((a, b) => a - b)
-  const steadyInterval = mainTimes.length > 1 ? (mainTimes[mainTimes.length - 1] - mainTimes[0]) / (mainTimes.length - 1) : NaN
+  const steadyInterval =
+    mainTimes.length > 1 ? (mainTimes[mainTimes.length - 1] - mainTimes[0]) / (mainTimes.length - 1) : NaN
   const window = chain.tipWindow()
   const byClass = new Map<string, bigint>()
   const keyClass = new Map(rigs.map((r) => [r.key, r.cls.label]))
-  for (const w of window.weights) byClass.set(keyClass.get(w.key) ?? '?', (byClass.get(keyClass.get(w.key) ?? '?') ?? 0n) + w.weight)
+  for (const w of window.weights)
+    byClass.set(keyClass.get(w.key) ?? '?', (byClass.get(keyClass.get(w.key) ?? '?') ?? 0n) + w.weight)
   let worstPayoutError = 0
   const payoutRows: string[] = []
   for (const cls of classes) {
@@ -243,7 +302,9 @@ function simulate (name: string, classes: RigClass[], seed = 7): Record<string, 
     const err = payFrac / hashFrac - 1
     // Classes under 1 % of the hashrate find a handful of shares a window: their variance is the point, not an error.
     if (hashFrac >= 0.01) worstPayoutError = Math.max(worstPayoutError, Math.abs(err))
-    payoutRows.push(`${cls.label}: hashrate ${(100 * hashFrac).toFixed(2)} % -> payout ${(100 * payFrac).toFixed(2)} % (${err >= 0 ? '+' : ''}${(100 * err).toFixed(1)} %)`)
+    payoutRows.push(
+      `${cls.label}: hashrate ${(100 * hashFrac).toFixed(2)} % -> payout ${(100 * payFrac).toFixed(2)} % (${err >= 0 ? '+' : ''}${(100 * err).toFixed(1)} %)`
+    )
   }
   const steadySeconds = (endMs - steadyMs) / 1000
   const maxSubmitRate = Math.max(...rigs.map((r) => r.steadySubmits / steadySeconds))
@@ -261,18 +322,29 @@ function simulate (name: string, classes: RigClass[], seed = 7): Record<string, 
     worstPayoutErrorPercent: Number((100 * worstPayoutError).toFixed(1)),
     windowShares: window.shares
   }
-  process.stdout.write(`\n${name}: ${rigs.length} rigs, pool ${formatRate(totalHashrate)}, ${SIM_SECONDS} s simulated\n`)
-  process.stdout.write(`  settle: required target within 10 % of the pool's work per interval after ${result.settleSeconds} s (${result.settleShares} shares found)\n`)
-  process.stdout.write(`  steady state: max ${result.maxRigSubmitsPerSecond} submits/s per rig, chain ${result.chainSharesPerSecond} shares/s, mean interval ${result.steadyShareIntervalSeconds} s (target ${rules.shareIntervalSeconds} s)\n`)
-  process.stdout.write(`  last window (${window.shares} shares): waste ${result.wastePercent} % of share work, uncles ${result.unclePercent} %\n`)
+  process.stdout.write(
+    `\n${name}: ${rigs.length} rigs, pool ${formatRate(totalHashrate)}, ${SIM_SECONDS} s simulated\n`
+  )
+  process.stdout.write(
+    `  settle: required target within 10 % of the pool's work per interval after ${result.settleSeconds} s (${result.settleShares} shares found)\n`
+  )
+  process.stdout.write(
+    `  steady state: max ${result.maxRigSubmitsPerSecond} submits/s per rig, chain ${result.chainSharesPerSecond} shares/s, mean interval ${result.steadyShareIntervalSeconds} s (target ${rules.shareIntervalSeconds} s)\n`
+  )
+  process.stdout.write(
+    `  last window (${window.shares} shares): waste ${result.wastePercent} % of share work, uncles ${result.unclePercent} %\n`
+  )
   for (const row of payoutRows) process.stdout.write(`  ${row}\n`)
   return result
 }
 
-function formatRate (h: number): string {
+function formatRate(h: number): string {
   const units = ['H/s', 'kH/s', 'MH/s', 'GH/s', 'TH/s', 'PH/s']
   let i = 0
-  while (h >= 1000 && i < units.length - 1) { h /= 1000; i++ }
+  while (h >= 1000 && i < units.length - 1) {
+    h /= 1000
+    i++
+  }
   return `${h.toFixed(1)} ${units[i]}`
 }
 
@@ -290,5 +362,7 @@ const results = [
   ]),
   simulate('1 000 rigs of 1 TH/s', [{ label: '1 TH/s', hashrate: 1 * TH, count: 1000, startDifficulty: 1024 }])
 ]
-process.stdout.write('\ngoals: every rig <= 1 submit/s at steady state; interval within +-10 % of 10 s; waste <= 2 %; payout within +-5 % of hashrate over a window\n')
+process.stdout.write(
+  '\ngoals: every rig <= 1 submit/s at steady state; interval within +-10 % of 10 s; waste <= 2 %; payout within +-5 % of hashrate over a window\n'
+)
 process.stdout.write(JSON.stringify({ scenarios: results }) + '\n')

@@ -21,8 +21,8 @@ export interface LinkDelay {
 export interface DelayProxy {
   readonly port: number
   /** Applies to chunks that arrive from now on. */
-  setDelay (delay: LinkDelay): void
-  close (): Promise<void>
+  setDelay(delay: LinkDelay): void
+  close(): Promise<void>
 }
 
 /**
@@ -31,7 +31,7 @@ export interface DelayProxy {
  * no change to the code under test, and without root (tc netem would need it and would touch every
  * process on this shared machine).
  */
-export async function startDelayProxy (targetPort: number, initial: LinkDelay): Promise<DelayProxy> {
+export async function startDelayProxy(targetPort: number, initial: LinkDelay): Promise<DelayProxy> {
   let delay = initial
   const sockets = new Set<Socket>()
   let inFlight = 0
@@ -82,11 +82,14 @@ export async function startDelayProxy (targetPort: number, initial: LinkDelay): 
   const address = server.address()
   return {
     port: typeof address === 'object' && address !== null ? address.port : 0,
-    setDelay: (d) => { delay = d },
-    close: async () => await new Promise((resolve) => {
-      for (const s of sockets) s.destroy()
-      server.close(() => resolve())
-    })
+    setDelay: (d) => {
+      delay = d
+    },
+    close: async () =>
+      await new Promise((resolve) => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve())
+      })
   }
 }
 
@@ -97,7 +100,7 @@ export interface ProcessSample {
 }
 
 /** One reading of /proc/<pid>: undefined once the process is gone. */
-export function readProcess (pid: number): ProcessSample | undefined {
+export function readProcess(pid: number): ProcessSample | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     // Fields after the command name (which may hold spaces), from its closing parenthesis: state is field 3.
@@ -128,20 +131,20 @@ export class ProcessMeter {
   private timer: NodeJS.Timeout | undefined
   phase = 'setup'
 
-  add (role: string, pid: number): void {
+  add(role: string, pid: number): void {
     this.series.push({ role, pid, cpuPercent: [], rssBytes: [], phase: [] })
   }
 
-  start (intervalMs: number): void {
+  start(intervalMs: number): void {
     this.sample()
     this.timer = setInterval(() => this.sample(), intervalMs)
   }
 
-  stop (): void {
+  stop(): void {
     clearInterval(this.timer)
   }
 
-  private sample (): void {
+  private sample(): void {
     const at = performance.now()
     for (const s of this.series) {
       const now = readProcess(s.pid)

@@ -54,23 +54,29 @@ export interface PeerObservations {
   unknownParents: string[]
 }
 
-export function wallNowMs (): number {
+export function wallNowMs(): number {
   return performance.timeOrigin + performance.now()
 }
 
 /** The outbox keeps nothing across runs here: these peers do not mine, so it stays empty. */
 class MemoryOutboxStore implements OutboxStore {
   private readonly entries = new Map<string, OutboxEntry>()
-  async addToOutbox (entry: OutboxEntry): Promise<void> { this.entries.set(entry.id, entry) }
-  async removeFromOutbox (id: string): Promise<void> { this.entries.delete(id) }
-  async listOutbox (): Promise<OutboxEntry[]> { return [...this.entries.values()] }
-  async recordHistory (_entry: HistoryEntry): Promise<void> {}
+  async addToOutbox(entry: OutboxEntry): Promise<void> {
+    this.entries.set(entry.id, entry)
+  }
+  async removeFromOutbox(id: string): Promise<void> {
+    this.entries.delete(id)
+  }
+  async listOutbox(): Promise<OutboxEntry[]> {
+    return [...this.entries.values()]
+  }
+  async recordHistory(_entry: HistoryEntry): Promise<void> {}
 }
 
 /** Unknown-parent shares noted per peer. */
 const MAX_NOTED_UNKNOWN_PARENTS = 5
 
-async function createNodeNetwork (init: BrowserNetworkInit, seen: PeerObservations): Promise<BrowserNetwork> {
+async function createNodeNetwork(init: BrowserNetworkInit, seen: PeerObservations): Promise<BrowserNetwork> {
   const topics = networkTopics(init.network)
   const protocols = networkProtocols(init.network)
   const policy = createGossipScorePolicy()
@@ -81,30 +87,40 @@ async function createNodeNetwork (init: BrowserNetworkInit, seen: PeerObservatio
     connectionManager: { maxConnections: PEER_MAX_CONNECTIONS },
     services: { identify: identify(), pubsub: gossipsub({ ...sharedGossipOptions(topics, policy), doPX: false }) }
   })
-  const timed = (kind: ValidatedTopicKind, validator: TopicValidator) => async (bytes: Uint8Array, peer: PeerId): Promise<Verdict> => {
-    const t0 = performance.now()
-    const verdict = await validator(bytes, peer.toString())
-    const t1 = performance.now()
-    ;(seen.validations[kind] ??= []).push([performance.timeOrigin + t1, t1 - t0])
-    const tally = `${kind} ${verdict.kind}${verdict.kind === 'accept' ? '' : `:${verdict.reason}`}`
-    seen.verdicts[tally] = (seen.verdicts[tally] ?? 0) + 1
-    if (kind === 'share' && verdict.kind === 'ignore' && verdict.reason === 'unknown-parent' && seen.unknownParents.length < MAX_NOTED_UNKNOWN_PARENTS) {
-      const info = decodeShare(bytes).info
-      seen.unknownParents.push(`height ${info.shareHeight} parent ${bytesToHex(info.prevShareId).slice(0, 12)}`)
+  const timed =
+    (kind: ValidatedTopicKind, validator: TopicValidator) =>
+    async (bytes: Uint8Array, peer: PeerId): Promise<Verdict> => {
+      const t0 = performance.now()
+      const verdict = await validator(bytes, peer.toString())
+      const t1 = performance.now()
+      ;(seen.validations[kind] ??= []).push([performance.timeOrigin + t1, t1 - t0])
+      const tally = `${kind} ${verdict.kind}${verdict.kind === 'accept' ? '' : `:${verdict.reason}`}`
+      seen.verdicts[tally] = (seen.verdicts[tally] ?? 0) + 1
+      if (
+        kind === 'share' &&
+        verdict.kind === 'ignore' &&
+        verdict.reason === 'unknown-parent' &&
+        seen.unknownParents.length < MAX_NOTED_UNKNOWN_PARENTS
+      ) {
+        const info = decodeShare(bytes).info
+        seen.unknownParents.push(`height ${info.shareHeight} parent ${bytesToHex(info.prevShareId).slice(0, 12)}`)
+      }
+      return verdict
     }
-    return verdict
-  }
   const pubsub = node.services.pubsub as unknown as PubSubLike<PeerId> & { getSubscribers(topic: string): unknown[] }
   const router = new GossipRouter<PeerId>({
     pubsub,
     topics,
-    validators: Object.fromEntries(Object.entries(init.validators).map(([kind, v]) => [kind, timed(kind as ValidatedTopicKind, v)])),
+    validators: Object.fromEntries(
+      Object.entries(init.validators).map(([kind, v]) => [kind, timed(kind as ValidatedTopicKind, v)])
+    ),
     graylistThreshold: policy.graylistThreshold,
     onFetchNeeded: (shareId, from) => parents.request(shareId, from)
   })
   const relayAddr = multiaddr(init.relayAddrs[0])
   const open = async (): Promise<FrameStream> => frameStream(await node.dialProtocol(relayAddr, protocols.sync))
-  const fetchById = async (_peer: PeerId, ids: Uint8Array[]): Promise<Uint8Array[]> => (await requestSync(await open(), { kind: 'byId', ids })).shares
+  const fetchById = async (_peer: PeerId, ids: Uint8Array[]): Promise<Uint8Array[]> =>
+    (await requestSync(await open(), { kind: 'byId', ids })).shares
   // As the tab's node does (web/src/p2p/browser-node.ts): missing parents come as whole branches, added as synced history.
   const { syncedShare, shareMissingAncestry, branchDepth } = init
   const parents: ParentFetcher<PeerId> = new ParentFetcher<PeerId>(
@@ -132,7 +148,8 @@ async function createNodeNetwork (init: BrowserNetworkInit, seen: PeerObservatio
   }
   return {
     selfId: node.peerId.toString(),
-    publish: async (kind, bytes) => (pubsub.getSubscribers(topics[kind]).length === 0 ? 0 : await router.publish(kind, bytes)),
+    publish: async (kind, bytes) =>
+      pubsub.getSubscribers(topics[kind]).length === 0 ? 0 : await router.publish(kind, bytes),
     topicPeers: (kind) => pubsub.getSubscribers(topics[kind]).length,
     on: (kind, handler) => router.on(kind, (bytes, from) => handler(bytes, from.toString())),
     syncWindow: async (maxShares) => (await fetchWindow(open, maxShares)).shares,
@@ -142,7 +159,7 @@ async function createNodeNetwork (init: BrowserNetworkInit, seen: PeerObservatio
     onRelayDown: () => () => {},
     relayHealth: () => [],
     relayErred: () => {},
-    async stop () {
+    async stop() {
       router.stop()
       await node.stop()
     }
@@ -150,27 +167,31 @@ async function createNodeNetwork (init: BrowserNetworkInit, seen: PeerObservatio
 }
 
 /** The share id (sha256d of its header, as hex in hash byte order): what the rig's find and the relays' chains name it by. */
-export function shareKey (bytes: Uint8Array): string {
+export function shareKey(bytes: Uint8Array): string {
   return bytesToHex(shareIdOf(decodeShare(bytes)))
 }
 
 export interface ScenarioPeer {
   readonly session: PeerSession
   readonly seen: PeerObservations
-  stop (): Promise<void>
+  stop(): Promise<void>
 }
 
 /**
  * Joins one peer to the relay at `origin` (its HTTP API) over `wsAddr` (a /ws multiaddr with /p2p/, e.g.
  * through a delay proxy), exactly as a tab joins: status, current work over HTTP, window sync, gossip.
  */
-export async function startScenarioPeer (origin: string, status: RelayStatus, wsAddr: string): Promise<ScenarioPeer> {
+export async function startScenarioPeer(origin: string, status: RelayStatus, wsAddr: string): Promise<ScenarioPeer> {
   const seen: PeerObservations = { validations: {}, shareArrivals: new Map(), verdicts: {}, unknownParents: [] }
-  const session = new PeerSession(origin, { ...status, multiaddrs: [wsAddr] }, {
-    createNetwork: async (init) => await createNodeNetwork(init, seen),
-    fetchWork: fetchRelayWork,
-    store: new MemoryOutboxStore()
-  })
+  const session = new PeerSession(
+    origin,
+    { ...status, multiaddrs: [wsAddr] },
+    {
+      createNetwork: async (init) => await createNodeNetwork(init, seen),
+      fetchWork: fetchRelayWork,
+      store: new MemoryOutboxStore()
+    }
+  )
   await session.join()
   return { session, seen, stop: async () => await session.stop() }
 }

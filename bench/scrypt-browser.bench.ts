@@ -84,7 +84,7 @@ self.onmessage = async ({ data }) => {
 }
 `
 
-function median (values: number[]): number {
+function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[sorted.length >> 1]
 }
@@ -106,19 +106,29 @@ try {
     worker.onerror = (ev) => { clearTimeout(timer); reject(new Error(ev.message)) }
     worker.postMessage(${JSON.stringify({ kernels, hashWasmScrypt })})
   })`
-  const result = await page.evaluate(pageScript) as { rates: Record<string, number[]>, cpuRates: Record<string, number[]>, simd: boolean }
+  const result = (await page.evaluate(pageScript)) as {
+    rates: Record<string, number[]>
+    cpuRates: Record<string, number[]>
+    simd: boolean
+  }
 
   const version = browser.version()
-  process.stdout.write(`scrypt(1024,1,1) nonce scan in Chromium ${version}, one Web Worker, WASM SIMD ${result.simd ? 'yes' : 'no'}\n`)
+  process.stdout.write(
+    `scrypt(1024,1,1) nonce scan in Chromium ${version}, one Web Worker, WASM SIMD ${result.simd ? 'yes' : 'no'}\n`
+  )
   process.stdout.write(`medians of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up each\n`)
-  process.stdout.write(`${'method'.padEnd(16)} ${'wall kH/s'.padStart(9)} ${'kH/cpu-s'.padStart(9)}  ratio vs hash-wasm (per cpu-s)\n`)
+  process.stdout.write(
+    `${'method'.padEnd(16)} ${'wall kH/s'.padStart(9)} ${'kH/cpu-s'.padStart(9)}  ratio vs hash-wasm (per cpu-s)\n`
+  )
   const baseline = result.cpuRates['hash-wasm']
   const figures: Record<string, number> = {}
   for (const [name, rates] of Object.entries(result.rates)) {
     const cpuRates = result.cpuRates[name]
     const paired = median(cpuRates.map((r, i) => r / baseline[i])) // per-round ratio: robust to load swings
     const vsSimd = median(cpuRates.map((r, i) => r / result.cpuRates['scrypt-simd'][i])) // for SCRYPT_EXTRA_WASM
-    process.stdout.write(`${name.padEnd(16)} ${(median(rates) / 1000).toFixed(2).padStart(9)} ${(median(cpuRates) / 1000).toFixed(2).padStart(9)}  x${paired.toFixed(2)}  (x${vsSimd.toFixed(3)} vs scrypt-simd)\n`)
+    process.stdout.write(
+      `${name.padEnd(16)} ${(median(rates) / 1000).toFixed(2).padStart(9)} ${(median(cpuRates) / 1000).toFixed(2).padStart(9)}  x${paired.toFixed(2)}  (x${vsSimd.toFixed(3)} vs scrypt-simd)\n`
+    )
     const key = name.replace(/-/g, '_')
     figures[`${key}_browser_hps`] = Math.round(median(rates))
     figures[`${key}_browser_hps_per_cpu_s`] = Math.round(median(cpuRates))

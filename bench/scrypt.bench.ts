@@ -15,24 +15,37 @@ const ROUNDS = 9 // medians over these
 const KERNEL_BATCH = 64 // nonces per scan call (a multiple of every kernel's lanes)
 const MAX_TARGET = (1n << 256n) - 1n
 
-execFileSync(process.execPath, [new URL('../scripts/build-kernels.mjs', import.meta.url).pathname], { stdio: 'inherit' })
+execFileSync(process.execPath, [new URL('../scripts/build-kernels.mjs', import.meta.url).pathname], {
+  stdio: 'inherit'
+})
 
 const header = new Uint8Array(80)
 for (let i = 0; i < header.length; i++) header[i] = (i * 37 + 11) & 0xff
 const nonceView = new DataView(header.buffer)
 
-interface Method { name: string, run: (ms: number) => Promise<number> }
+interface Method {
+  name: string
+  run: (ms: number) => Promise<number>
+}
 
-function hashWasmMethod (): Method {
+function hashWasmMethod(): Method {
   let nonce = 0
   return {
     name: 'hash-wasm',
-    async run (ms) {
+    async run(ms) {
       let n = 0
       const t0 = performance.now()
       while (performance.now() - t0 < ms) {
         nonceView.setUint32(76, nonce++, true)
-        await scrypt({ password: header, salt: header, costFactor: 1024, blockSize: 1, parallelism: 1, hashLength: 32, outputType: 'binary' })
+        await scrypt({
+          password: header,
+          salt: header,
+          costFactor: 1024,
+          blockSize: 1,
+          parallelism: 1,
+          hashLength: 32,
+          outputType: 'binary'
+        })
         n++
       }
       return n / ((performance.now() - t0) / 1000)
@@ -40,18 +53,19 @@ function hashWasmMethod (): Method {
   }
 }
 
-async function kernelMethod (simd: boolean): Promise<Method> {
+async function kernelMethod(simd: boolean): Promise<Method> {
   const scanner = await loadScryptScanner({ simd })
   // Correctness guard before timing: one lane group at the maximum target against the reference.
   scanner.setJob(header, MAX_TARGET)
   const [first] = scanner.scan(5, scanner.lanes)
   nonceView.setUint32(76, 5, true)
-  if (Buffer.compare(Buffer.from(first.hash), Buffer.from(scryptPow(header))) !== 0) throw new Error(`kernel (simd ${simd}) disagrees with the reference`)
+  if (Buffer.compare(Buffer.from(first.hash), Buffer.from(scryptPow(header))) !== 0)
+    throw new Error(`kernel (simd ${simd}) disagrees with the reference`)
   scanner.setJob(header, 0n) // a target nothing meets: measures hashing, not result copying
   let nonce = 0
   return {
     name: simd ? 'scrypt-simd' : 'scrypt-scalar',
-    async run (ms) {
+    async run(ms) {
       let n = 0
       const t0 = performance.now()
       while (performance.now() - t0 < ms) {
@@ -64,7 +78,7 @@ async function kernelMethod (simd: boolean): Promise<Method> {
   }
 }
 
-function median (values: number[]): number {
+function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[sorted.length >> 1]
 }
@@ -80,7 +94,9 @@ const baseline = rates.get('hash-wasm') ?? []
 const figures: Record<string, number> = {}
 for (const [name, list] of rates) {
   const paired = median(list.map((r, i) => r / baseline[i]))
-  process.stdout.write(`${name.padEnd(16)} ${(median(list) / 1000).toFixed(2).padStart(7)} kH/s   x${paired.toFixed(2)} vs hash-wasm\n`)
+  process.stdout.write(
+    `${name.padEnd(16)} ${(median(list) / 1000).toFixed(2).padStart(7)} kH/s   x${paired.toFixed(2)} vs hash-wasm\n`
+  )
   const key = name.replace(/-/g, '_')
   figures[`${key}_node_hps`] = Math.round(median(list))
   if (name !== 'hash-wasm') figures[`${key}_node_ratio`] = Number(paired.toFixed(3))

@@ -44,7 +44,9 @@ const SCRIPTS = Array.from({ length: 2000 }, (_, i) => p2wpkhScript(bytesOf(`pay
 const scriptOf = (i: number) => SCRIPTS[i]
 
 function rulesWith(overrides: Parameters<typeof withShareChainConstants>[1]): ShareChainRules {
-  return shareChainRules(withShareChainConstants(getChainParams('devnet'), { minShareTarget: EASY_TARGET, ...overrides }))
+  return shareChainRules(
+    withShareChainConstants(getChainParams('devnet'), { minShareTarget: EASY_TARGET, ...overrides })
+  )
 }
 
 /** A synthetic (unmined) share for chain.add: the chain trusts what validation accepted. */
@@ -53,7 +55,16 @@ function fakeShare(prev: Uint8Array, height: number, bits: number, script: Uint8
     networkTag: new Uint8Array(8),
     header: { version: 0, prevHash: ZERO_HASH, merkleRoot: ZERO_HASH, time: ts, bits, nonce: 0 },
     header80: new Uint8Array(80),
-    info: { prevShareId: prev, payoutScript: script, shareBits: bits, shareHeight: height, blockHeight: 1, coinbaseValue: 0n, templateId: ZERO_HASH, uncles: [] },
+    info: {
+      prevShareId: prev,
+      payoutScript: script,
+      shareBits: bits,
+      shareHeight: height,
+      blockHeight: 1,
+      coinbaseValue: 0n,
+      templateId: ZERO_HASH,
+      uncles: []
+    },
     infoBytes: new Uint8Array(0),
     coinbase: { version: 1, scriptSig: new Uint8Array(2), witnessCommitment: undefined, locktime: 0 },
     merkleBranch: []
@@ -84,8 +95,15 @@ function syntheticChain(rules: ShareChainRules, shares: number, payees: number, 
 function template(rules: ShareChainRules, prevHash: Uint8Array, txs: number): TemplateAnnouncement {
   const others = Array.from({ length: txs - 1 }, (_, i) => bytesOf(`tx-${i}`))
   return {
-    networkTag: rules.networkTag, prevHash, height: 101, version: 0x20000000, bits: 0x1e00ffff, curtime: 1_700_100_000,
-    coinbaseValue: 5_000_000_000n, witnessCommitment: bytesOf('wc'), merkleBranch: coinbaseMerkleBranch(others)
+    networkTag: rules.networkTag,
+    prevHash,
+    height: 101,
+    version: 0x20000000,
+    bits: 0x1e00ffff,
+    curtime: 1_700_100_000,
+    coinbaseValue: 5_000_000_000n,
+    witnessCommitment: bytesOf('wc'),
+    merkleBranch: coinbaseMerkleBranch(others)
   }
 }
 
@@ -119,9 +137,14 @@ function nobleWorkVerdict(validator: ShareValidator, bytes: Uint8Array): ShareVa
   if (!meetsTarget(id, bitsToTarget(share.info.shareBits))) throw new Error('bench share fails PoW')
   const txid = nobleSha256d(
     serializeShareCoinbase({
-      version: share.coinbase.version, scriptSig: share.coinbase.scriptSig, payouts: work.payouts!, networkTag: work.networkTag,
-      shareInfoBytes: share.infoBytes, shareInfoDigest: nobleSha256d(share.infoBytes),
-      witnessCommitment: share.coinbase.witnessCommitment, locktime: share.coinbase.locktime
+      version: share.coinbase.version,
+      scriptSig: share.coinbase.scriptSig,
+      payouts: work.payouts!,
+      networkTag: work.networkTag,
+      shareInfoBytes: share.infoBytes,
+      shareInfoDigest: nobleSha256d(share.infoBytes),
+      witnessCommitment: share.coinbase.witnessCommitment,
+      locktime: share.coinbase.locktime
     })
   )
   let node = txid
@@ -159,11 +182,20 @@ interface ValidationFigures {
 function validationBench(payees: number): ValidationFigures {
   const rules = rulesWith({})
   const chain = syntheticChain(rules, Math.min(rules.windowShares, 2160), payees)
-  const headers = new HeaderChain({ pow: 'sha256d', powLimit: (1n << 255n) - 1n, checkpoint: { hash: bytesOf('cp'), height: 100 } })
+  const headers = new HeaderChain({
+    pow: 'sha256d',
+    powLimit: (1n << 255n) - 1n,
+    checkpoint: { hash: bytesOf('cp'), height: 100 }
+  })
   const t = template(rules, headers.tip.hash, 2000)
-  const jobAt = (now: number) => buildShareJob({ chain, template: t, templateId: templateId(t), payoutScript: scriptOf(0), now })
+  const jobAt = (now: number) =>
+    buildShareJob({ chain, template: t, templateId: templateId(t), payoutScript: scriptOf(0), now })
   // distinct timestamps give distinct ShareInfo bytes (and commitments) on the same parent and payouts
-  const distinctShares = mineShares(rules, Array.from({ length: 2000 }, (_, i) => jobAt(1_800_000_000 - i)), 2000)
+  const distinctShares = mineShares(
+    rules,
+    Array.from({ length: 2000 }, (_, i) => jobAt(1_800_000_000 - i)),
+    2000
+  )
   const oneJobShares = mineShares(rules, [jobAt(1_800_000_000)], 2000)
   const validator = new ShareValidator({ rules, chain, headers, now: () => 1_800_000_000, verdictCacheEntries: 1 })
   for (const s of [...distinctShares.slice(0, 200), ...oneJobShares.slice(0, 200)]) {
@@ -197,7 +229,8 @@ function validationBench(payees: number): ValidationFigures {
       wall[n].push(t.perSecond)
     }
   }
-  const medians = (m: Record<Variant, number[]>) => Object.fromEntries(names.map((n) => [n, median(m[n])])) as Record<Variant, number>
+  const medians = (m: Record<Variant, number[]>) =>
+    Object.fromEntries(names.map((n) => [n, median(m[n])])) as Record<Variant, number>
   return { cpu: medians(cpu), wall: medians(wall), branchSteps: t.merkleBranch.length }
 }
 
@@ -217,7 +250,11 @@ function addCost(windowShares: number): { addNs: number; addAndPayoutsNs: number
     const start = performance.now()
     for (let i = 0; i < n; i++) {
       const id = uniqueId()
-      tip = chain.add(fakeShare(tip.id, tip.height + 1, bits, scriptOf((tip.height + 1) % payees), tip.timestamp + 10), id, new Uint8Array(0)).node
+      tip = chain.add(
+        fakeShare(tip.id, tip.height + 1, bits, scriptOf((tip.height + 1) % payees), tip.timestamp + 10),
+        id,
+        new Uint8Array(0)
+      ).node
       if (withPayouts) chain.payouts(tip, 5_000_000_000n, scriptOf(0))
     }
     return ((performance.now() - start) * 1e6) / n
@@ -231,7 +268,13 @@ function sizes(payees: number): { shareBytes: number; coinbaseBytes: number; out
   const rules = rulesWith({})
   const chain = syntheticChain(rules, Math.max(payees, 1) * 2, payees)
   const t = template(rules, bytesOf('prev'), 2000)
-  const job = buildShareJob({ chain, template: t, templateId: templateId(t), payoutScript: scriptOf(payees + 1), now: 1_800_000_000 })
+  const job = buildShareJob({
+    chain,
+    template: t,
+    templateId: templateId(t),
+    payoutScript: scriptOf(payees + 1),
+    now: 1_800_000_000
+  })
   const x = new Uint8Array(8)
   const share = jobShare(job, rules.networkTag, x, jobHeader(job, x, 0))
   return { shareBytes: share.length, coinbaseBytes: jobCoinbase(job, x).length, outputs: job.payouts.length + 2 }
@@ -240,27 +283,39 @@ function sizes(payees: number): { shareBytes: number; coinbaseBytes: number; out
 const v = validationBench(50)
 const x = (a: number, b: number) => `x${(a / b).toFixed(2)}`
 const { cpu, wall } = v
-console.log(`full share validations (sha256d, 2000-tx template = ${v.branchSteps}-step branch, 50 payees, 1 thread, median of ${ROUNDS} rounds):`)
+console.log(
+  `full share validations (sha256d, 2000-tx template = ${v.branchSteps}-step branch, 50 payees, 1 thread, median of ${ROUNDS} rounds):`
+)
 console.log('                                       per CPU second   per wall second')
 const row = (label: string, n: Variant, note: string) =>
   console.log(`  ${label.padEnd(37)}${cpu[n].toFixed(0).padStart(8)}/s ${wall[n].toFixed(0).padStart(14)}/s   ${note}`)
 row('distinct ShareInfo, cached payouts', 'distinct', '')
 row('one job (commitment remembered)', 'oneJob', `(${x(cpu.oneJob, cpu.distinct)} distinct)`)
-row('hashing with @noble/hashes', 'noble', `(distinct is ${x(cpu.distinct, cpu.noble)}, wall ${x(wall.distinct, wall.noble)})`)
+row(
+  'hashing with @noble/hashes',
+  'noble',
+  `(distinct is ${x(cpu.distinct, cpu.noble)}, wall ${x(wall.distinct, wall.noble)})`
+)
 row('payout cache off', 'uncached', `(distinct is ${x(cpu.distinct, cpu.uncached)})`)
-console.log(`  original summary                     ${String(ORIGINAL_SUMMARY_VALIDATIONS_PER_SECOND).padStart(8)}/s                  (distinct is ${x(cpu.distinct, ORIGINAL_SUMMARY_VALIDATIONS_PER_SECOND)})`)
+console.log(
+  `  original summary                     ${String(ORIGINAL_SUMMARY_VALIDATIONS_PER_SECOND).padStart(8)}/s                  (distinct is ${x(cpu.distinct, ORIGINAL_SUMMARY_VALIDATIONS_PER_SECOND)})`
+)
 const adds: Record<string, { addNs: number; addAndPayoutsNs: number }> = {}
 console.log('add one share (window full, 1000 payees, pruning on):')
 for (const w of [100, 1_000, 10_000, 100_000]) {
   adds[w] = addCost(w)
-  console.log(`  window ${String(w).padStart(6)}: add ${(adds[w].addNs / 1000).toFixed(2)} µs, add + payouts for the new tip ${(adds[w].addAndPayoutsNs / 1000).toFixed(1)} µs`)
+  console.log(
+    `  window ${String(w).padStart(6)}: add ${(adds[w].addNs / 1000).toFixed(2)} µs, add + payouts for the new tip ${(adds[w].addAndPayoutsNs / 1000).toFixed(1)} µs`
+  )
 }
 console.log(`  add cost ratio window 100 000 / 100: x${(adds[100_000].addNs / adds[100].addNs).toFixed(2)}`)
 const sz: Record<string, ReturnType<typeof sizes>> = {}
 console.log(`sizes (output cap ${rulesWith({}).maxPayoutOutputs} payouts):`)
 for (const p of [1, 50, 500]) {
   sz[p] = sizes(p)
-  console.log(`  ${String(p).padStart(3)} payees: share ${sz[p].shareBytes} B, coinbase ${sz[p].coinbaseBytes} B, ${sz[p].outputs} outputs`)
+  console.log(
+    `  ${String(p).padStart(3)} payees: share ${sz[p].shareBytes} B, coinbase ${sz[p].coinbaseBytes} B, ${sz[p].outputs} outputs`
+  )
 }
 console.log(
   JSON.stringify({
@@ -278,8 +333,11 @@ console.log(
     addNsWindow10000: Math.round(adds[10000].addNs),
     addNsWindow100000: Math.round(adds[100000].addNs),
     addPlusPayoutsNsWindow100000: Math.round(adds[100000].addAndPayoutsNs),
-    shareBytes1: sz[1].shareBytes, coinbaseBytes1: sz[1].coinbaseBytes,
-    shareBytes50: sz[50].shareBytes, coinbaseBytes50: sz[50].coinbaseBytes,
-    shareBytes500: sz[500].shareBytes, coinbaseBytes500: sz[500].coinbaseBytes
+    shareBytes1: sz[1].shareBytes,
+    coinbaseBytes1: sz[1].coinbaseBytes,
+    shareBytes50: sz[50].shareBytes,
+    coinbaseBytes50: sz[50].coinbaseBytes,
+    shareBytes500: sz[500].shareBytes,
+    coinbaseBytes500: sz[500].coinbaseBytes
   })
 )

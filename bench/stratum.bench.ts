@@ -23,7 +23,7 @@ const CONNECT_BATCH = 200
 const FD_HEADROOM = 512
 
 // --- server child ------------------------------------------------------------------------------
-async function runServer (): Promise<void> {
+async function runServer(): Promise<void> {
   const { StratumServer } = await import('../relay/src/stratum')
   const { makeTestWork, TestJobSource, devnet } = await import('../relay/test/stratum/work')
   const { setLogLevel } = await import('@otedama/shared/log')
@@ -35,8 +35,14 @@ async function runServer (): Promise<void> {
     jobSource: source,
     shareSink: { submitShare: () => {} },
     params: {
-      host: '127.0.0.1', port: 0, startDifficulty: 2 ** -32, minDifficulty: 2 ** -32, maxDifficulty: 2 ** -26,
-      maxConnections: 20_000, maxConnectionsPerIp: 20_000, idleBeforeAuthorizeMs: 120_000
+      host: '127.0.0.1',
+      port: 0,
+      startDifficulty: 2 ** -32,
+      minDifficulty: 2 ** -32,
+      maxDifficulty: 2 ** -26,
+      maxConnections: 20_000,
+      maxConnectionsPerIp: 20_000,
+      idleBeforeAuthorizeMs: 120_000
     }
   })
   const { port } = await server.start()
@@ -54,8 +60,11 @@ async function runServer (): Promise<void> {
     }
     if (m.cmd === 'stats') {
       process.send?.({
-        rss: process.memoryUsage().rss, counters: server.counters, connections: server.metrics().connections,
-        cpuUs: process.cpuUsage().user + process.cpuUsage().system, accepted: server.counters.accepted,
+        rss: process.memoryUsage().rss,
+        counters: server.counters,
+        connections: server.metrics().connections,
+        cpuUs: process.cpuUsage().user + process.cpuUsage().system,
+        accepted: server.counters.accepted,
         loopDelayP99Ms: loopDelay.percentile(99) / 1e6
       })
     }
@@ -70,7 +79,16 @@ async function runServer (): Promise<void> {
 }
 
 // --- load generator ----------------------------------------------------------------------------
-interface Job { id: string; prev: Buffer; coinb1: string; coinb2: string; branches: Buffer[]; version: number; nbits: number; ntime: number }
+interface Job {
+  id: string
+  prev: Buffer
+  coinb1: string
+  coinb2: string
+  branches: Buffer[]
+  version: number
+  nbits: number
+  ntime: number
+}
 
 class SimRig {
   private buf = ''
@@ -83,15 +101,23 @@ class SimRig {
   ready: Promise<void>
   private onReady!: () => void
 
-  constructor (readonly socket: Socket, readonly user: string, readonly stats: Stats) {
-    this.ready = new Promise((resolve) => { this.onReady = resolve })
+  constructor(
+    readonly socket: Socket,
+    readonly user: string,
+    readonly stats: Stats
+  ) {
+    this.ready = new Promise((resolve) => {
+      this.onReady = resolve
+    })
     socket.setEncoding('utf8')
     socket.on('data', (d: string) => this.onData(d))
     socket.on('error', () => {})
-    socket.write(`{"id":1,"method":"mining.subscribe","params":["simrig/1"]}\n{"id":2,"method":"mining.authorize","params":["${user}","x"]}\n`)
+    socket.write(
+      `{"id":1,"method":"mining.subscribe","params":["simrig/1"]}\n{"id":2,"method":"mining.authorize","params":["${user}","x"]}\n`
+    )
   }
 
-  submit (): void {
+  submit(): void {
     const job = this.job
     if (job === undefined) return
     const xn2 = (this.xn2++).toString(16).padStart(8, '0')
@@ -112,23 +138,40 @@ class SimRig {
     }
     const id = this.nextId++
     this.pending.set(id, performance.now())
-    this.socket.write(`{"id":${id},"method":"mining.submit","params":["${this.user}","${job.id}","${xn2}","${job.ntime.toString(16)}","${nonce.toString(16).padStart(8, '0')}"]}\n`)
+    this.socket.write(
+      `{"id":${id},"method":"mining.submit","params":["${this.user}","${job.id}","${xn2}","${job.ntime.toString(16)}","${nonce.toString(16).padStart(8, '0')}"]}\n`
+    )
   }
 
-  private onData (d: string): void {
+  private onData(d: string): void {
     this.buf += d
     let nl: number
     while ((nl = this.buf.indexOf('\n')) !== -1) {
       const line = this.buf.slice(0, nl)
       this.buf = this.buf.slice(nl + 1)
-      const m = JSON.parse(line) as { id: unknown; method?: string; params?: unknown[]; result?: unknown; error?: unknown }
+      const m = JSON.parse(line) as {
+        id: unknown
+        method?: string
+        params?: unknown[]
+        result?: unknown
+        error?: unknown
+      }
       if (m.id === 1) this.xn1 = (m.result as [unknown, string])[1]
       else if (m.method === 'mining.set_difficulty') this.difficulty = (m.params as number[])[0]
       else if (m.method === 'mining.notify') {
         const p = m.params as [string, string, string, string, string[], string, string, string]
         const prev = Buffer.from(p[1], 'hex')
         for (let i = 0; i < 32; i += 4) prev.subarray(i, i + 4).reverse()
-        this.job = { id: p[0], prev, coinb1: p[2], coinb2: p[3], branches: p[4].map((b) => Buffer.from(b, 'hex')), version: parseInt(p[5], 16), nbits: parseInt(p[6], 16), ntime: parseInt(p[7], 16) }
+        this.job = {
+          id: p[0],
+          prev,
+          coinb1: p[2],
+          coinb2: p[3],
+          branches: p[4].map((b) => Buffer.from(b, 'hex')),
+          version: parseInt(p[5], 16),
+          nbits: parseInt(p[6], 16),
+          ntime: parseInt(p[7], 16)
+        }
         this.onReady()
       } else if (typeof m.id === 'number' && this.pending.has(m.id)) {
         const t0 = this.pending.get(m.id) as number
@@ -136,54 +179,78 @@ class SimRig {
         if (!this.stats.measuring) continue
         this.stats.latencies.push(performance.now() - t0)
         if (m.result === true) this.stats.accepted++
-        else this.stats.rejects[String((m.error as unknown[])?.[1])] = (this.stats.rejects[String((m.error as unknown[])?.[1])] ?? 0) + 1
+        else
+          this.stats.rejects[String((m.error as unknown[])?.[1])] =
+            (this.stats.rejects[String((m.error as unknown[])?.[1])] ?? 0) + 1
       }
     }
   }
 }
 
-interface Stats { measuring: boolean; latencies: number[]; accepted: number; rejects: Record<string, number> }
+interface Stats {
+  measuring: boolean
+  latencies: number[]
+  accepted: number
+  rejects: Record<string, number>
+}
 
-function dsha (b: Buffer): Buffer {
+function dsha(b: Buffer): Buffer {
   return createHash('sha256').update(createHash('sha256').update(b).digest()).digest()
 }
 
-async function startServerChild (): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(fileURLToPath(import.meta.url), ['--server'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+async function startServerChild(): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(fileURLToPath(import.meta.url), ['--server'], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+  })
   const port = await new Promise<number>((resolve) => child.once('message', (m: { port: number }) => resolve(m.port)))
   return { child, port }
 }
 
-interface ServerStats { rss: number; connections: number; cpuUs: number; accepted: number; loopDelayP99Ms: number }
+interface ServerStats {
+  rss: number
+  connections: number
+  cpuUs: number
+  accepted: number
+  loopDelayP99Ms: number
+}
 
-async function ask (child: ChildProcess, cmd = 'stats'): Promise<ServerStats> {
+async function ask(child: ChildProcess, cmd = 'stats'): Promise<ServerStats> {
   child.send({ cmd })
   return await new Promise((resolve) => child.once('message', resolve as (m: unknown) => void))
 }
 
-function percentile (sorted: number[], p: number): number {
+function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]
 }
 
-async function runLevel (rigCount: number): Promise<Record<string, number>> {
+async function runLevel(rigCount: number): Promise<Record<string, number>> {
   const { child, port } = await startServerChild()
   const stats: Stats = { measuring: false, latencies: [], accepted: 0, rejects: {} }
   const rigs: SimRig[] = []
   const { testAddress } = await import('../relay/test/stratum/harness')
   const users = Array.from({ length: 64 }, (_, i) => `${testAddress(i + 1)}.w`)
   for (let i = 0; i < rigCount; i += CONNECT_BATCH) {
-    const batch = await Promise.all(Array.from({ length: Math.min(CONNECT_BATCH, rigCount - i) }, async (_, j) => {
-      const socket = connect({ host: '127.0.0.1', port, noDelay: true })
-      await new Promise((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject) })
-      return new SimRig(socket, users[(i + j) % users.length], stats)
-    }))
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(CONNECT_BATCH, rigCount - i) }, async (_, j) => {
+        const socket = connect({ host: '127.0.0.1', port, noDelay: true })
+        await new Promise((resolve, reject) => {
+          socket.once('connect', resolve)
+          socket.once('error', reject)
+        })
+        return new SimRig(socket, users[(i + j) % users.length], stats)
+      })
+    )
     rigs.push(...batch)
   }
   await Promise.all(rigs.map(async (r) => await r.ready))
   const idleRss = (await ask(child)).rss
   // Each rig submits at a random phase, then every ~SUBMIT_INTERVAL_S (jittered so load is smooth).
   const timers = rigs.map((r) => {
-    const tick = (): void => { r.submit(); timer.t = setTimeout(tick, SUBMIT_INTERVAL_S * 1000 * (0.5 + Math.random())) }
+    const tick = (): void => {
+      r.submit()
+      timer.t = setTimeout(tick, SUBMIT_INTERVAL_S * 1000 * (0.5 + Math.random()))
+    }
     const timer = { t: setTimeout(tick, Math.random() * SUBMIT_INTERVAL_S * 1000) }
     return timer
   })
@@ -219,19 +286,27 @@ async function runLevel (rigCount: number): Promise<Record<string, number>> {
     loadAverage1m: Number(os.loadavg()[0].toFixed(1)),
     serverIdleRssMB: Math.round(idleRss / 2 ** 20)
   }
-  console.log(`${rigCount} rigs: ${result.submitsPerSecond} submits/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, ` +
-    `stale-job errors ${staleErrors}, other rejects ${JSON.stringify(stats.rejects)}, server RSS ${result.serverRssMB} MB (idle ${result.serverIdleRssMB} MB), ` +
-    `server CPU ${result.serverCpuUsPerSubmit} us/submit, server loop delay p99 ${result.serverLoopDelayP99Ms} ms, load average ${result.loadAverage1m} on ${os.cpus().length} CPUs`)
+  console.log(
+    `${rigCount} rigs: ${result.submitsPerSecond} submits/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, ` +
+      `stale-job errors ${staleErrors}, other rejects ${JSON.stringify(stats.rejects)}, server RSS ${result.serverRssMB} MB (idle ${result.serverIdleRssMB} MB), ` +
+      `server CPU ${result.serverCpuUsPerSubmit} us/submit, server loop delay p99 ${result.serverLoopDelayP99Ms} ms, load average ${result.loadAverage1m} on ${os.cpus().length} CPUs`
+  )
   return result
 }
 
-async function runBench (): Promise<void> {
+async function runBench(): Promise<void> {
   const needFds = 2 * Math.max(...LEVELS) + FD_HEADROOM
   const limit = Number(spawnSync('bash', ['-c', 'ulimit -n'], { encoding: 'utf8' }).stdout.trim())
   if (Number.isFinite(limit) && limit < needFds && process.env.OTEDAMA_BENCH_REEXEC === undefined) {
     // Raise the open-files limit for this process tree (a child of bash inherits it), then re-run.
-    const res = spawnSync('bash', ['-c', `ulimit -n ${needFds} && exec "${process.execPath}" --import tsx "${fileURLToPath(import.meta.url)}" ${LEVELS.join(',')}`],
-      { stdio: 'inherit', env: { ...process.env, OTEDAMA_BENCH_REEXEC: '1' } })
+    const res = spawnSync(
+      'bash',
+      [
+        '-c',
+        `ulimit -n ${needFds} && exec "${process.execPath}" --import tsx "${fileURLToPath(import.meta.url)}" ${LEVELS.join(',')}`
+      ],
+      { stdio: 'inherit', env: { ...process.env, OTEDAMA_BENCH_REEXEC: '1' } }
+    )
     process.exit(res.status ?? 1)
   }
   const results: Array<Record<string, number>> = []
@@ -243,7 +318,9 @@ async function runBench (): Promise<void> {
     for (const [name, v] of Object.entries(r)) if (name !== 'rigs') figures[`${k}_${name}`] = v
     figures[`${k}_p99VsBaseline`] = Number((r.p99Ms / base.p99Ms).toFixed(2))
   }
-  console.log('goals: p99 < 2 ms at 1 000 rigs, 0 stale-job errors from races, server RSS < 256 MB at 1 000 rigs (baseline = first level)')
+  console.log(
+    'goals: p99 < 2 ms at 1 000 rigs, 0 stale-job errors from races, server RSS < 256 MB at 1 000 rigs (baseline = first level)'
+  )
   console.log(JSON.stringify(figures))
 }
 

@@ -8,11 +8,16 @@ export const CHROMIUM_PATH = '/usr/bin/chromium'
 
 /** Flags that keep Debian's Chromium quiet on a machine without network access. */
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync'
 ]
 
-export async function launchChromium (extraArgs: string[] = []): Promise<Browser> {
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] })
 }
 
@@ -21,7 +26,11 @@ import { freePorts } from '../relay/test/harness/litecoind'
 /** Free loopback ports, from the relay tests' harness (one helper for every test that starts servers). */
 export { freePort, freePorts } from '../relay/test/harness/litecoind'
 
-export interface RunningRelay { url: string; process: ChildProcess; stop: () => Promise<void> }
+export interface RunningRelay {
+  url: string
+  process: ChildProcess
+  stop: () => Promise<void>
+}
 
 const RELAY_READY_TIMEOUT_MS = 30_000
 
@@ -30,7 +39,7 @@ const RELAY_READY_TIMEOUT_MS = 30_000
  * fresh data dir, so tests never collide with each other or with a relay the developer runs; `env`
  * overrides any of them. Resolves once HTTP answers.
  */
-export async function startRelay (env: Record<string, string> = {}): Promise<RunningRelay> {
+export async function startRelay(env: Record<string, string> = {}): Promise<RunningRelay> {
   const [freeHttp, p2pPort, wsPort, stratumPort] = await freePorts(4)
   const port = env.OTEDAMA_HTTP_PORT !== undefined ? Number(env.OTEDAMA_HTTP_PORT) : freeHttp
   const ownDataDir = env.OTEDAMA_DATA_DIR === undefined ? mkdtempSync(join(tmpdir(), 'otedama-e2e-')) : undefined
@@ -47,13 +56,20 @@ export async function startRelay (env: Record<string, string> = {}): Promise<Run
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''
-  child.stdout?.on('data', (d: Buffer) => { output += d.toString() })
-  child.stderr?.on('data', (d: Buffer) => { output += d.toString() })
+  child.stdout?.on('data', (d: Buffer) => {
+    output += d.toString()
+  })
+  child.stderr?.on('data', (d: Buffer) => {
+    output += d.toString()
+  })
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + RELAY_READY_TIMEOUT_MS
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`relay exited with ${child.exitCode}:\n${output}`)
-    const ok = await fetch(url + '/').then((r) => r.ok, () => false)
+    const ok = await fetch(url + '/').then(
+      (r) => r.ok,
+      () => false
+    )
     if (ok) {
       return {
         url,

@@ -27,8 +27,8 @@ afterAll(async () => {
   await relay?.stop()
 })
 
-
-const count = async (page: Page, label: string): Promise<number> => Number(await page.locator(`[data-stat="${label}"]`).innerText())
+const count = async (page: Page, label: string): Promise<number> =>
+  Number(await page.locator(`[data-stat="${label}"]`).innerText())
 
 test('every share found while the relay is down is kept and delivered after it returns', async () => {
   const context = await browser.newContext()
@@ -40,7 +40,11 @@ test('every share found while the relay is down is kept and delivered after it r
   const downAt = Date.now()
   await relay.down()
   // Shares found while no relay listens pile up in the outbox (none can be acknowledged).
-  await expect.poll(async () => (await tabHistory(page)).filter((e) => e.foundAt >= downAt).length, { timeout: OUTAGE_SHARES_TIMEOUT_MS }).toBeGreaterThanOrEqual(OUTAGE_SHARES)
+  await expect
+    .poll(async () => (await tabHistory(page)).filter((e) => e.foundAt >= downAt).length, {
+      timeout: OUTAGE_SHARES_TIMEOUT_MS
+    })
+    .toBeGreaterThanOrEqual(OUTAGE_SHARES)
   expect(await count(page, 'Waiting to be sent')).toBeGreaterThanOrEqual(OUTAGE_SHARES)
   const upAt = Date.now()
   await relay.up()
@@ -48,8 +52,13 @@ test('every share found while the relay is down is kept and delivered after it r
   // acknowledges every outage share (IndexedDB history: found while the relay was down, now accepted).
   const outage = (await tabHistory(page)).filter((e) => e.foundAt >= downAt && e.foundAt <= upAt)
   expect(outage.length).toBeGreaterThanOrEqual(OUTAGE_SHARES)
-  await expect.poll(async () => (await tabHistory(page))
-    .filter((e) => e.foundAt >= downAt && e.foundAt <= upAt && e.status !== 'accepted').length, { timeout: DRAIN_TIMEOUT_MS })
+  await expect
+    .poll(
+      async () =>
+        (await tabHistory(page)).filter((e) => e.foundAt >= downAt && e.foundAt <= upAt && e.status !== 'accepted')
+          .length,
+      { timeout: DRAIN_TIMEOUT_MS }
+    )
     .toBe(0)
   await context.close()
 })

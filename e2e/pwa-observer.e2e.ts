@@ -6,7 +6,15 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { TestRig } from '../relay/test/stratum/clients'
 import { launchChromium } from './helpers'
-import { consentAndSetAddress, DESKTOP_VIEWPORT, devnetAddress, PHONE_VIEWPORT, screenshot, startDevnetRelay, type DevnetRelay } from './pwa-helpers'
+import {
+  consentAndSetAddress,
+  DESKTOP_VIEWPORT,
+  devnetAddress,
+  PHONE_VIEWPORT,
+  screenshot,
+  startDevnetRelay,
+  type DevnetRelay
+} from './pwa-helpers'
 
 /** Longest waits (ms): a measured hashrate, the first accepted share, a take-over, the relay loss showing. */
 const HASHRATE_TIMEOUT_MS = 20_000
@@ -34,10 +42,12 @@ afterAll(async () => {
 })
 
 const text = async (page: Page, testId: string): Promise<string> => await page.getByTestId(testId).innerText()
-const headerState = async (page: Page): Promise<string | null> => await page.getByTestId('hashing-indicator').getAttribute('data-state')
-const stat = async (page: Page, label: string): Promise<string> => await page.locator(`[data-stat="${label}"]`).innerText()
+const headerState = async (page: Page): Promise<string | null> =>
+  await page.getByTestId('hashing-indicator').getAttribute('data-state')
+const stat = async (page: Page, label: string): Promise<string> =>
+  await page.locator(`[data-stat="${label}"]`).innerText()
 
-test('Connect a rig gives the relay\'s Stratum URL and user, and the miner page lists the connected rig', async () => {
+test("Connect a rig gives the relay's Stratum URL and user, and the miner page lists the connected rig", async () => {
   const page = await context.newPage()
   await consentAndSetAddress(page, relay.url, address)
   await page.goto(`${relay.url}/#/rig`)
@@ -51,7 +61,9 @@ test('Connect a rig gives the relay\'s Stratum URL and user, and the miner page 
   try {
     await rig.handshake()
     await page.goto(`${relay.url}/#/miner/${encodeURIComponent(address)}`)
-    await expect.poll(() => page.getByTestId('rig-row').allInnerTexts(), { timeout: 15_000 }).toContainEqual(expect.stringMatching(/^rig1\b/))
+    await expect
+      .poll(() => page.getByTestId('rig-row').allInnerTexts(), { timeout: 15_000 })
+      .toContainEqual(expect.stringMatching(/^rig1\b/))
     expect(await text(page, 'miner-address')).toBe(address)
     await screenshot(page, 'observer-miner-rig')
   } finally {
@@ -74,11 +86,21 @@ test('mining: earnings in coins per hour and day, Pool matches the API, a second
   // Pool: the same figures as the relay's API, with their windows; the pool's part of blocks is at most all of them.
   await first.goto(`${relay.url}/#/pool`)
   await first.getByTestId('pool-hashrate').waitFor()
-  const api = await (await fetch(`${relay.url}/api/v1/pool`)).json() as { poolHashrate: { windowSeconds: number }; recentBlocks: { found: number; of: number }; shareChain: { windowShares: number } }
+  const api = (await (await fetch(`${relay.url}/api/v1/pool`)).json()) as {
+    poolHashrate: { windowSeconds: number }
+    recentBlocks: { found: number; of: number }
+    shareChain: { windowShares: number }
+  }
   expect(api.recentBlocks.found).toBeLessThanOrEqual(api.recentBlocks.of)
-  await expect.poll(() => first.getByTestId('payee-row').allInnerTexts(), { timeout: POOL_REFRESH_TIMEOUT_MS }).toContainEqual(expect.stringContaining(address.slice(0, 10)))
-  expect(await first.locator('.stat', { has: first.getByTestId('pool-hashrate') }).innerText()).toMatch(/share work found in the last \d+ (s|min)/)
-  expect(await first.locator('.stat', { has: first.getByTestId('network-hashrate') }).innerText()).toMatch(/from the (last \d+ blocks?'|difficulty)/)
+  await expect
+    .poll(() => first.getByTestId('payee-row').allInnerTexts(), { timeout: POOL_REFRESH_TIMEOUT_MS })
+    .toContainEqual(expect.stringContaining(address.slice(0, 10)))
+  expect(await first.locator('.stat', { has: first.getByTestId('pool-hashrate') }).innerText()).toMatch(
+    /share work found in the last \d+ (s|min)/
+  )
+  expect(await first.locator('.stat', { has: first.getByTestId('network-hashrate') }).innerText()).toMatch(
+    /from the (last \d+ blocks?'|difficulty)/
+  )
   expect(await first.locator('main').innerText()).not.toMatch(/% of the network|every never/)
   await screenshot(first, 'observer-pool')
   await first.goto(`${relay.url}/#/mine`)

@@ -7,7 +7,16 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium, type RunningRelay } from './helpers'
-import { consentAndSetAddress, DESKTOP_VIEWPORT, startDevnetRelay, devnetAddress, installConstructionProbe, PHONE_VIEWPORT, readProbe, screenshot } from './pwa-helpers'
+import {
+  consentAndSetAddress,
+  DESKTOP_VIEWPORT,
+  startDevnetRelay,
+  devnetAddress,
+  installConstructionProbe,
+  PHONE_VIEWPORT,
+  readProbe,
+  screenshot
+} from './pwa-helpers'
 
 let relay: RunningRelay
 let browser: Browser
@@ -26,29 +35,50 @@ afterAll(async () => {
 interface PageGlobals {
   navigator: { serviceWorker: { ready: Promise<unknown>; controller: unknown } }
   document: { documentElement: { dataset: Record<string, string | undefined> } }
-  indexedDB: { open (name: string): IdbRequest<IdbDatabase> }
-  performance: { getEntriesByType (type: string): Array<{ name: string }> }
+  indexedDB: { open(name: string): IdbRequest<IdbDatabase> }
+  performance: { getEntriesByType(type: string): Array<{ name: string }> }
 }
-interface IdbRequest<T> { result: T; error: unknown; onsuccess: (() => void) | null; onerror: (() => void) | null }
-interface IdbDatabase { close (): void; transaction (store: string): { objectStore (name: string): { get (key: string): IdbRequest<unknown> } } }
+interface IdbRequest<T> {
+  result: T
+  error: unknown
+  onsuccess: (() => void) | null
+  onerror: (() => void) | null
+}
+interface IdbDatabase {
+  close(): void
+  transaction(store: string): { objectStore(name: string): { get(key: string): IdbRequest<unknown> } }
+}
 
-async function waitForServiceWorker (page: Page): Promise<void> {
-  await page.evaluate(async () => { await (globalThis as unknown as PageGlobals).navigator.serviceWorker.ready })
+async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await (globalThis as unknown as PageGlobals).navigator.serviceWorker.ready
+  })
   // The first load is not controlled until the worker claims it (clientsClaim via autoUpdate).
-  await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageGlobals).navigator.serviceWorker.controller !== null), { timeout: 15_000 }).toBe(true)
+  await expect
+    .poll(
+      () => page.evaluate(() => (globalThis as unknown as PageGlobals).navigator.serviceWorker.controller !== null),
+      { timeout: 15_000 }
+    )
+    .toBe(true)
 }
 
 /** The settings record as the app stored it in IndexedDB. */
-async function storedSettings (page: Page): Promise<unknown> {
-  return await page.evaluate(async () => await new Promise((resolve, reject) => {
-    const open = (globalThis as unknown as PageGlobals).indexedDB.open('otedama')
-    open.onerror = () => reject(open.error)
-    open.onsuccess = () => {
-      const get = open.result.transaction('settings').objectStore('settings').get('settings/v1')
-      get.onsuccess = () => { resolve(get.result); open.result.close() }
-      get.onerror = () => reject(get.error)
-    }
-  }))
+async function storedSettings(page: Page): Promise<unknown> {
+  return await page.evaluate(
+    async () =>
+      await new Promise((resolve, reject) => {
+        const open = (globalThis as unknown as PageGlobals).indexedDB.open('otedama')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const get = open.result.transaction('settings').objectStore('settings').get('settings/v1')
+          get.onsuccess = () => {
+            resolve(get.result)
+            open.result.close()
+          }
+          get.onerror = () => reject(get.error)
+        }
+      })
+  )
 }
 
 test('before the click nothing runs: no worker, no socket, no peer code; after it the workers start', async () => {
@@ -64,8 +94,12 @@ test('before the click nothing runs: no worker, no socket, no peer code; after i
   await consentAndSetAddress(page, relay.url, devnetAddress(1))
   // Consent shows the miner; it still does not start it.
   expect((await readProbe(page)).workers).toBe(0)
-  const peerCodeLoaded = (): Promise<boolean> => page.evaluate(() =>
-    (globalThis as unknown as PageGlobals).performance.getEntriesByType('resource').some((e) => e.name.includes('browser-peer')))
+  const peerCodeLoaded = (): Promise<boolean> =>
+    page.evaluate(() =>
+      (globalThis as unknown as PageGlobals).performance
+        .getEntriesByType('resource')
+        .some((e) => e.name.includes('browser-peer'))
+    )
   expect(await peerCodeLoaded()).toBe(false)
 
   await page.getByTestId('mine-toggle').click()
@@ -112,12 +146,16 @@ test('settings survive a reload', async () => {
   await page.getByLabel('Colour scheme').selectOption('light')
   await page.getByLabel('Keep mining when this tab is hidden').check()
   // The settings are written to IndexedDB asynchronously: reload once they are there.
-  await expect.poll(() => storedSettings(page)).toMatchObject({ theme: 'light', mineWhenHidden: true, payoutAddress: address })
+  await expect
+    .poll(() => storedSettings(page))
+    .toMatchObject({ theme: 'light', mineWhenHidden: true, payoutAddress: address })
   await page.reload()
   await expect.poll(() => page.getByLabel(/Payout address/).inputValue()).toBe(address)
   expect(await page.getByLabel('Colour scheme').inputValue()).toBe('light')
   expect(await page.getByLabel('Keep mining when this tab is hidden').isChecked()).toBe(true)
-  expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.dataset.theme)).toBe('light')
+  expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.dataset.theme)).toBe(
+    'light'
+  )
   await page.goto(`${relay.url}/#/mine`)
   expect(await page.getByTestId('consent-accept').count()).toBe(0) // consent remembered too
   expect(await page.getByTestId('mine-toggle').isEnabled()).toBe(true)
@@ -145,13 +183,19 @@ test('offline reload shows the shell and says it is offline', async () => {
 
 test('Chromium reports the app installable (manifest, icons, service worker)', async () => {
   const profile = mkdtempSync(join(tmpdir(), 'otedama-pwa-'))
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS })
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS
+  })
   try {
-    const page = context.pages()[0] ?? await context.newPage()
+    const page = context.pages()[0] ?? (await context.newPage())
     await page.goto(relay.url)
     await waitForServiceWorker(page)
     const cdp = await context.newCDPSession(page)
-    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors') as { installabilityErrors: unknown[] }
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
+      installabilityErrors: unknown[]
+    }
     expect(installabilityErrors).toEqual([])
   } finally {
     await context.close()
@@ -160,7 +204,10 @@ test('Chromium reports the app installable (manifest, icons, service worker)', a
 })
 
 test('screenshots of every screen, desktop and phone', async () => {
-  for (const [label, viewport] of [['desktop', DESKTOP_VIEWPORT], ['phone', PHONE_VIEWPORT]] as const) {
+  for (const [label, viewport] of [
+    ['desktop', DESKTOP_VIEWPORT],
+    ['phone', PHONE_VIEWPORT]
+  ] as const) {
     const context = await browser.newContext({ viewport, colorScheme: 'dark' })
     const page = await context.newPage()
     await page.goto(`${relay.url}/#/mine`)

@@ -26,6 +26,6 @@ test('the page served by the relay loads and shows the app name', async () => {
 test('the relay serves the web manifest with installable icons', async () => {
   const res = await fetch(relay.url + '/manifest.webmanifest')
   expect(res.status).toBe(200)
-  const manifest = await res.json() as { icons: Array<{ sizes: string }> }
+  const manifest = (await res.json()) as { icons: Array<{ sizes: string }> }
   expect(manifest.icons.map((i) => i.sizes)).toContain('512x512')
 })

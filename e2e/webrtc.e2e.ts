@@ -21,19 +21,28 @@ interface HarnessConnection {
   addr: string
 }
 
-async function pollPage<T>(page: Page, what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+async function pollPage<T>(
+  page: Page,
+  what: string,
+  fn: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 20_000
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await fn()
     if (ok(value)) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} in ${page.url()}: ${JSON.stringify(value)}`)
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what} in ${page.url()}: ${JSON.stringify(value)}`)
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
 }
 
 /** Each tab's connections opened and closed, in order (harness.ts connectionEvents). */
 async function connectionHistory(pages: Page[]): Promise<string[][]> {
-  return await Promise.all(pages.map((page) => page.evaluate(() => (globalThis as any).otedamaTest.connectionEvents() as string[])))
+  return await Promise.all(
+    pages.map((page) => page.evaluate(() => (globalThis as any).otedamaTest.connectionEvents() as string[]))
+  )
 }
 
 describe('browser to browser over direct WebRTC', () => {
@@ -62,14 +71,16 @@ describe('browser to browser over direct WebRTC', () => {
     pages = [await context.newPage(), await context.newPage()]
     for (const page of pages) {
       page.on('pageerror', (err) => console.error(`page error: ${err.message}`))
-      if (process.env.OTEDAMA_E2E_DEBUG) page.on('console', (m) => console.error(`[tab ${pages.indexOf(page)}] ${m.text()}`))
+      if (process.env.OTEDAMA_E2E_DEBUG)
+        page.on('console', (m) => console.error(`[tab ${pages.indexOf(page)}] ${m.text()}`))
       await page.goto(process.env.OTEDAMA_E2E_DEBUG ? `${origin}/?debug` : origin)
       await page.waitForFunction(() => 'otedamaTest' in globalThis)
     }
   })
 
   afterAll(async () => {
-    if (process.env.OTEDAMA_E2E_DEBUG && pages) console.error(`connections at the end: ${JSON.stringify(await connectionHistory(pages))}`)
+    if (process.env.OTEDAMA_E2E_DEBUG && pages)
+      console.error(`connections at the end: ${JSON.stringify(await connectionHistory(pages))}`)
     await browser?.close()
     await stopTestNodes([relay].filter(Boolean))
     server?.close()
@@ -78,18 +89,31 @@ describe('browser to browser over direct WebRTC', () => {
 
   it('connects two tabs directly, exchanges shares, and keeps exchanging without the relay', async () => {
     const relayAddr = wsAddr(relay.node)
-    const ids = await Promise.all(pages.map((page) => page.evaluate((addr) => (globalThis as any).otedamaTest.start(addr), relayAddr)))
+    const ids = await Promise.all(
+      pages.map((page) => page.evaluate((addr) => (globalThis as any).otedamaTest.start(addr), relayAddr))
+    )
 
     // Both hold a reservation on the relay, so each has a /p2p-circuit/webrtc address.
     for (const page of pages) {
-      await pollPage(page, 'a WebRTC address', () => page.evaluate(() => (globalThis as any).otedamaTest.webrtcAddrs() as string[]), (a) => a.length > 0)
+      await pollPage(
+        page,
+        'a WebRTC address',
+        () => page.evaluate(() => (globalThis as any).otedamaTest.webrtcAddrs() as string[]),
+        (a) => a.length > 0
+      )
     }
     // They find each other on the discovery topic and dial directly (no explicit dial here).
     const [a, b] = pages
     // Both halves: the responder's connection opens while the initiator is still closing its signalling
     // stream through the relay, so a link one tab sees may not have completed at the other yet.
-    const isDirectTo = (peer: string) => (c: HarnessConnection): boolean => c.peer === peer && c.multiplexer === '/webrtc' && !c.limited
-    for (const [page, other] of [[a, ids[1]], [b, ids[0]]] as const) {
+    const isDirectTo =
+      (peer: string) =>
+      (c: HarnessConnection): boolean =>
+        c.peer === peer && c.multiplexer === '/webrtc' && !c.limited
+    for (const [page, other] of [
+      [a, ids[1]],
+      [b, ids[0]]
+    ] as const) {
       const conns = await pollPage(
         page,
         'a direct WebRTC link to the other tab',
@@ -98,26 +122,45 @@ describe('browser to browser over direct WebRTC', () => {
         30_000
       ).catch(async (err: Error) => {
         const history = await connectionHistory(pages)
-        throw new Error(`${err.message}\nconnections opened and closed, tab by tab:\n${history.map((h) => h.join('; ')).join('\n')}`)
+        throw new Error(
+          `${err.message}\nconnections opened and closed, tab by tab:\n${history.map((h) => h.join('; ')).join('\n')}`
+        )
       })
       const direct = conns.find(isDirectTo(other))!
       expect(direct.multiplexer).toBe('/webrtc')
       expect(direct.limited).toBe(false)
     }
     // The share mesh holds the relay and the other tab, so shares keep flowing when the relay goes.
-    for (const page of pages) await pollPage(page, 'share mesh with the relay and the other tab', () => page.evaluate(() => (globalThis as any).otedamaTest.meshPeers() as number), (n) => n >= 2)
+    for (const page of pages)
+      await pollPage(
+        page,
+        'share mesh with the relay and the other tab',
+        () => page.evaluate(() => (globalThis as any).otedamaTest.meshPeers() as number),
+        (n) => n >= 2
+      )
 
     // Shares both ways while the relay is up.
     const fromA = await a.evaluate(() => (globalThis as any).otedamaTest.publish('from a'))
     const fromB = await b.evaluate(() => (globalThis as any).otedamaTest.publish('from b'))
-    await pollPage(b, 'share from a', () => b.evaluate(() => (globalThis as any).otedamaTest.received() as string[]), (r) => r.includes(fromA))
-    await pollPage(a, 'share from b', () => a.evaluate(() => (globalThis as any).otedamaTest.received() as string[]), (r) => r.includes(fromB))
+    await pollPage(
+      b,
+      'share from a',
+      () => b.evaluate(() => (globalThis as any).otedamaTest.received() as string[]),
+      (r) => r.includes(fromA)
+    )
+    await pollPage(
+      a,
+      'share from b',
+      () => a.evaluate(() => (globalThis as any).otedamaTest.received() as string[]),
+      (r) => r.includes(fromB)
+    )
     await waitFor('relay saw both shares', () => relay.received.length >= 2)
 
     // The relay goes away; the direct link carries on.
     await stopTestNodes([relay])
     const sent: string[] = []
-    for (let i = 0; i < SHARES_AFTER_RELAY_LOSS; i++) sent.push(await a.evaluate((n) => (globalThis as any).otedamaTest.publish(`after relay ${n}`), i))
+    for (let i = 0; i < SHARES_AFTER_RELAY_LOSS; i++)
+      sent.push(await a.evaluate((n) => (globalThis as any).otedamaTest.publish(`after relay ${n}`), i))
     const missing = await pollPage(
       b,
       'shares after the relay is gone',

@@ -12,7 +12,11 @@ const files = readdirSync(new URL('../bench/', import.meta.url))
 const merged = {}
 for (const file of files) {
   process.stdout.write(`\n=== bench/${file}\n`)
-  const res = spawnSync(process.execPath, ['--import', 'tsx', `bench/${file}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 })
+  const res = spawnSync(process.execPath, ['--import', 'tsx', `bench/${file}`], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024
+  })
   process.stdout.write(res.stdout)
   const last = res.stdout.trim().split('\n').pop() ?? ''
   try {

@@ -30,17 +30,21 @@ const KERNEL_DIR = join(ROOT, 'web/src/miner/kernels')
 const BUILD_DIR = join(KERNEL_DIR, 'build')
 const INPUT_DIRS = ['as', 'gen'].map((d) => join(KERNEL_DIR, d))
 
-async function newestInputMtimeMs () {
+async function newestInputMtimeMs() {
   let newest = (await stat(fileURLToPath(import.meta.url))).mtimeMs
   for (const dir of INPUT_DIRS) {
     let names = []
-    try { names = await readdir(dir) } catch { continue }
+    try {
+      names = await readdir(dir)
+    } catch {
+      continue
+    }
     for (const name of names) newest = Math.max(newest, (await stat(join(dir, name))).mtimeMs)
   }
   return newest
 }
 
-async function isFresh (outFile, inputsMtimeMs) {
+async function isFresh(outFile, inputsMtimeMs) {
   try {
     return (await stat(outFile)).mtimeMs > inputsMtimeMs
   } catch {
@@ -51,7 +55,7 @@ async function isFresh (outFile, inputsMtimeMs) {
 /** The AssemblyScript entry of a row: its file, or its generator's output. Generated source is served
  *  to the compiler from memory under build/gen/<name>.ts (so no stray .ts lands where tsc looks), and a
  *  copy is written to build/gen/<name>.as for reading. */
-async function entryFor (kernel) {
+async function entryFor(kernel) {
   const source = join(KERNEL_DIR, kernel.source)
   if (!kernel.source.endsWith('.mjs')) return { entry: source, virtual: undefined }
   const generator = await import(pathToFileURL(source).href)
@@ -62,31 +66,37 @@ async function entryFor (kernel) {
   return { entry, virtual: text }
 }
 
-async function compile (kernel) {
+async function compile(kernel) {
   const { entry, virtual } = await entryFor(kernel)
   const outFile = join(BUILD_DIR, `${kernel.name}.wasm`)
   const args = [entry, '-o', outFile, ...COMMON_FLAGS, ...(kernel.simd ? SIMD_FLAGS : [])]
   const readFile = async (filename, baseDir) => {
     const path = resolve(baseDir, filename)
     if (virtual !== undefined && path === entry) return virtual
-    try { return await fsReadFile(path, 'utf8') } catch { return null }
+    try {
+      return await fsReadFile(path, 'utf8')
+    } catch {
+      return null
+    }
   }
   const started = performance.now()
   const { error, stderr } = await asc.main(args, { readFile })
   if (error) {
-    throw new Error(`AssemblyScript failed on ${relative(ROOT, entry)} (kernel ${kernel.name}): ${error.message}\n${stderr.toString()}`)
+    throw new Error(
+      `AssemblyScript failed on ${relative(ROOT, entry)} (kernel ${kernel.name}): ${error.message}\n${stderr.toString()}`
+    )
   }
   const bytes = (await stat(outFile)).size
   process.stderr.write(`kernel ${kernel.name}: ${bytes} bytes in ${Math.round(performance.now() - started)} ms\n`)
 }
 
-async function main () {
+async function main() {
   const force = process.argv.includes('--force')
   await mkdir(BUILD_DIR, { recursive: true })
   const inputsMtimeMs = await newestInputMtimeMs()
   for (const kernel of KERNELS) {
     const outFile = join(BUILD_DIR, `${kernel.name}.wasm`)
-    if (!force && await isFresh(outFile, inputsMtimeMs)) continue
+    if (!force && (await isFresh(outFile, inputsMtimeMs))) continue
     await compile(kernel)
   }
 }

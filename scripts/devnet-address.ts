@@ -11,4 +11,6 @@ import { p2wpkhScript } from '@otedama/shared/primitives'
 const key = await generateKeyPair('secp256k1')
 const address = scriptToAddress(p2wpkhScript(hash160(key.publicKey.raw)), getChainParams('devnet').addresses)
 if (address === undefined) throw new Error('could not encode a devnet P2WPKH address')
-process.stdout.write(`address      ${address}\nprivate key  ${bytesToHex(key.raw)} (secp256k1, compressed public key ${bytesToHex(key.publicKey.raw)})\n`)
+process.stdout.write(
+  `address      ${address}\nprivate key  ${bytesToHex(key.raw)} (secp256k1, compressed public key ${bytesToHex(key.publicKey.raw)})\n`
+)

@@ -20,29 +20,34 @@ const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'shared/src/prim
 
 // FIPS 180-4 §4.2.2: first 32 bits of the fractional parts of the cube roots of the first 64 primes.
 const K = [
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
+  0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+  0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
+  0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+  0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
+  0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+  0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
 ].map((k) => k | 0)
 // FIPS 180-4 §5.3.3: H(0).
-const IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19].map((h) => h | 0)
+const IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19].map(
+  (h) => h | 0
+)
 const PAD_BIT = 0x80000000 | 0
 
 // A value is a number (an int32 known now) or a string (a const local, or an expression of them).
 const isNum = (v) => typeof v === 'number'
 const lit = (n) => ((n | 0) < 0 ? `(-0x${(-(n | 0)).toString(16)})` : `0x${(n >>> 0).toString(16)}`)
 const show = (v) => (isNum(v) ? lit(v) : v)
-const rotr = (x, r) => ((x >>> r) | (x << (32 - r))) | 0
+const rotr = (x, r) => (x >>> r) | (x << (32 - r)) | 0
 const rot = (x, r) => `((${x} >>> ${r}) | (${x} << ${32 - r}))`
-const bigSigma0 = (x) => (isNum(x) ? rotr(x, 2) ^ rotr(x, 13) ^ rotr(x, 22) : `(${rot(x, 2)} ^ ${rot(x, 13)} ^ ${rot(x, 22)})`)
-const bigSigma1 = (x) => (isNum(x) ? rotr(x, 6) ^ rotr(x, 11) ^ rotr(x, 25) : `(${rot(x, 6)} ^ ${rot(x, 11)} ^ ${rot(x, 25)})`)
-const smallSigma0 = (x) => (isNum(x) ? rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3) : `(${rot(x, 7)} ^ ${rot(x, 18)} ^ (${x} >>> 3))`)
-const smallSigma1 = (x) => (isNum(x) ? rotr(x, 17) ^ rotr(x, 19) ^ (x >>> 10) : `(${rot(x, 17)} ^ ${rot(x, 19)} ^ (${x} >>> 10))`)
+const bigSigma0 = (x) =>
+  isNum(x) ? rotr(x, 2) ^ rotr(x, 13) ^ rotr(x, 22) : `(${rot(x, 2)} ^ ${rot(x, 13)} ^ ${rot(x, 22)})`
+const bigSigma1 = (x) =>
+  isNum(x) ? rotr(x, 6) ^ rotr(x, 11) ^ rotr(x, 25) : `(${rot(x, 6)} ^ ${rot(x, 11)} ^ ${rot(x, 25)})`
+const smallSigma0 = (x) =>
+  isNum(x) ? rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3) : `(${rot(x, 7)} ^ ${rot(x, 18)} ^ (${x} >>> 3))`
+const smallSigma1 = (x) =>
+  isNum(x) ? rotr(x, 17) ^ rotr(x, 19) ^ (x >>> 10) : `(${rot(x, 17)} ^ ${rot(x, 19)} ^ (${x} >>> 10))`
 
 /**
  * Sum mod 2^32: constants folded into one literal; a number when every term is one. Terms are added
@@ -97,7 +102,10 @@ function compression(lines, p, init, word, kw) {
     }
     // Ch(e,f,g) = g ^ (e & (f ^ g)); Maj(a,b,c) = b ^ ((a ^ b) & (b ^ c)), and b ^ c is the
     // previous round's a ^ b (one operation fewer per round).
-    const ch = isNum(E) && isNum(F) && isNum(G) ? G ^ (E & (F ^ G)) : `(${show(G)} ^ (${show(E)} & ${isNum(F) && isNum(G) ? lit(F ^ G) : `(${show(F)} ^ ${show(G)})`}))`
+    const ch =
+      isNum(E) && isNum(F) && isNum(G)
+        ? G ^ (E & (F ^ G))
+        : `(${show(G)} ^ (${show(E)} & ${isNum(F) && isNum(G) ? lit(F ^ G) : `(${show(F)} ^ ${show(G)})`}))`
     const x = isNum(A) && isNum(B) ? A ^ B : bind(`${show(A)} ^ ${show(B)}`, `x${t}`)
     const maj = isNum(x) && isNum(prevX) && isNum(B) ? B ^ (x & prevX) : `(${show(B)} ^ (${show(x)} & ${show(prevX)}))`
     prevX = x
@@ -106,16 +114,22 @@ function compression(lines, p, init, word, kw) {
     e[t + 4] = bind(add(D, t1), `e${t + 1}`)
     a[t + 4] = bind(add(bigSigma0(A), maj, t1), `a${t + 1}`)
     // One line per round (schedule word included).
-    lines.push(`  ${lines.splice(roundStart).map((s) => s.trim()).join('; ')}`)
+    lines.push(
+      `  ${lines
+        .splice(roundStart)
+        .map((s) => s.trim())
+        .join('; ')}`
+    )
   }
   const final = [a[67], a[66], a[65], a[64], e[67], e[66], e[65], e[64]]
   return final.map((f, i) => add(init[i], f))
 }
 
-const stateIn = (lines, p) => Array.from({ length: 8 }, (_, i) => {
-  lines.push(`  const ${p}s${i} = state[${i}]`)
-  return `${p}s${i}`
-})
+const stateIn = (lines, p) =>
+  Array.from({ length: 8 }, (_, i) => {
+    lines.push(`  const ${p}s${i} = state[${i}]`)
+    return `${p}s${i}`
+  })
 const stateOut = (lines, out) => out.forEach((v, i) => lines.push(`  state[${i}] = ${show(v)}`))
 /** The 16 words of a 32-byte message's only block: the digest, 0x80, zeros, bit length 256. */
 const digestWords = (digest) => (i) => (i < 8 ? digest[i] : i === 8 ? PAD_BIT : i === 15 ? 256 : 0)
@@ -134,12 +148,20 @@ const functions = [
   fn(
     '/** One compression: `state` (8 words) absorbs the 16 big-endian words m[at..at+15]. */',
     'sha256Compress(state: Int32Array, m: Int32Array, at: number)',
-    (l) => stateOut(l, compression(l, '', stateIn(l, ''), (i) => `m[at + ${i}]`))
+    (l) =>
+      stateOut(
+        l,
+        compression(l, '', stateIn(l, ''), (i) => `m[at + ${i}]`)
+      )
   ),
   fn(
     '/** One compression of the 64 bytes at `off` in `view` (big-endian words read in place). */',
     'sha256CompressView(state: Int32Array, view: DataView, off: number)',
-    (l) => stateOut(l, compression(l, '', stateIn(l, ''), (i) => `view.getInt32(off + ${4 * i})`))
+    (l) =>
+      stateOut(
+        l,
+        compression(l, '', stateIn(l, ''), (i) => `view.getInt32(off + ${4 * i})`)
+      )
   ),
   fn(
     '/** Compression of a constant block scheduled once with K added (`scheduleWithK`): no message expansion. */',
@@ -156,7 +178,10 @@ const functions = [
     'sha256CompressNode(state: Int32Array, view: DataView, off: number)',
     (l) => {
       const left = stateIn(l, 'l')
-      stateOut(l, compression(l, '', IV, (i) => (i < 8 ? left[i] : `view.getInt32(off + ${4 * (i - 8)})`)))
+      stateOut(
+        l,
+        compression(l, '', IV, (i) => (i < 8 ? left[i] : `view.getInt32(off + ${4 * (i - 8)})`))
+      )
     }
   ),
   fn(
@@ -172,7 +197,11 @@ const functions = [
 ]
 
 const hex = (xs) => xs.map((x) => `0x${(x >>> 0).toString(16).padStart(8, '0')}`)
-const rows = (xs) => hex(xs).reduce((acc, h, i) => (i % 8 === 0 ? acc.push([h]) : acc[acc.length - 1].push(h), acc), []).map((r) => `  ${r.join(', ')}`).join(',\n')
+const rows = (xs) =>
+  hex(xs)
+    .reduce((acc, h, i) => (i % 8 === 0 ? acc.push([h]) : acc[acc.length - 1].push(h), acc), [])
+    .map((r) => `  ${r.join(', ')}`)
+    .join(',\n')
 
 const source = `// GENERATED by scripts/gen-sha256.mjs — do not edit; change the generator and run it again.
 // SHA-256 compressions (FIPS 180-4 §6.2.2) in plain JS for browsers and Node, the core of

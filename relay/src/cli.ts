@@ -26,7 +26,10 @@ export const CLI_COMMANDS = ['bans', 'store', 'alerts', 'config'] as const
 const ADMIN_REQUEST_TIMEOUT_MS = 30_000
 
 export class CliError extends Error {
-  constructor (message: string, readonly exitCode = 2) {
+  constructor(
+    message: string,
+    readonly exitCode = 2
+  ) {
     super(message)
     this.name = 'CliError'
   }
@@ -38,10 +41,13 @@ const USAGE = `usage: npm run relay -- bans list | bans lift <ip|peer id>
        npm run relay -- config table
        (with the relay's own --data-dir / --config flags)`
 
-interface AdminAddress { url: string, token: string }
+interface AdminAddress {
+  url: string
+  token: string
+}
 
 /** The running relay's admin API, or undefined when none answers (stopped: the file is stale or absent). */
-async function runningRelay (dataDir: string): Promise<AdminAddress | undefined> {
+async function runningRelay(dataDir: string): Promise<AdminAddress | undefined> {
   let admin: AdminAddress
   try {
     admin = JSON.parse(await readFile(join(dataDir, ADMIN_FILE), 'utf8')) as AdminAddress
@@ -49,7 +55,10 @@ async function runningRelay (dataDir: string): Promise<AdminAddress | undefined>
     return undefined
   }
   try {
-    const res = await fetch(`${admin.url}/admin/v1/bans`, { headers: { authorization: `Bearer ${admin.token}` }, signal: AbortSignal.timeout(ADMIN_REQUEST_TIMEOUT_MS) })
+    const res = await fetch(`${admin.url}/admin/v1/bans`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+      signal: AbortSignal.timeout(ADMIN_REQUEST_TIMEOUT_MS)
+    })
     await res.body?.cancel()
     return res.ok ? admin : undefined
   } catch {
@@ -57,17 +66,22 @@ async function runningRelay (dataDir: string): Promise<AdminAddress | undefined>
   }
 }
 
-async function adminCall (admin: AdminAddress, method: string, path: string): Promise<{ status: number, body: any }> {
-  const res = await fetch(`${admin.url}/admin/v1/${path}`, { method, headers: { authorization: `Bearer ${admin.token}` }, signal: AbortSignal.timeout(ADMIN_REQUEST_TIMEOUT_MS) })
+async function adminCall(admin: AdminAddress, method: string, path: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${admin.url}/admin/v1/${path}`, {
+    method,
+    headers: { authorization: `Bearer ${admin.token}` },
+    signal: AbortSignal.timeout(ADMIN_REQUEST_TIMEOUT_MS)
+  })
   return { status: res.status, body: await res.json() }
 }
 
-function describeBan (b: BanView): string {
+function describeBan(b: BanView): string {
   return `${b.kind.padEnd(10)} ${b.subject.padEnd(52)} until ${new Date(b.until).toISOString()}  ${b.reason}`
 }
 
-async function withStore<T> (dataDir: string, use: (store: LevelRelayStore) => Promise<T>): Promise<T> {
-  if (inspectStore(join(dataDir, 'db')).state === 'absent') throw new CliError(`no relay database in ${dataDir} (wrong --data-dir or --config?)`, 1)
+async function withStore<T>(dataDir: string, use: (store: LevelRelayStore) => Promise<T>): Promise<T> {
+  if (inspectStore(join(dataDir, 'db')).state === 'absent')
+    throw new CliError(`no relay database in ${dataDir} (wrong --data-dir or --config?)`, 1)
   const store = new LevelRelayStore(join(dataDir, 'db'))
   await store.open()
   try {
@@ -78,8 +92,9 @@ async function withStore<T> (dataDir: string, use: (store: LevelRelayStore) => P
 }
 
 /** Refuses to touch files a running relay holds (its admin API answers, or LevelDB's lock is taken). */
-async function ensureStopped (dataDir: string): Promise<void> {
-  if (await runningRelay(dataDir) !== undefined) throw new CliError('the relay is running; stop it first (restore and repair work on a stopped relay)')
+async function ensureStopped(dataDir: string): Promise<void> {
+  if ((await runningRelay(dataDir)) !== undefined)
+    throw new CliError('the relay is running; stop it first (restore and repair work on a stopped relay)')
   const location = join(dataDir, 'db')
   // Only a sound database is opened to test LevelDB's lock: opening a damaged one is what we avoid.
   const inspection = inspectStore(location)
@@ -94,21 +109,33 @@ async function ensureStopped (dataDir: string): Promise<void> {
 }
 
 /** Runs one command; returns what to print on stdout. Throws CliError for wrong use. */
-export async function runCli (argv: string[]): Promise<string> {
+export async function runCli(argv: string[]): Promise<string> {
   const [group, action, ...rest] = argv
   if (group === 'config' && action === 'table') return configTable()
-  const positional = rest.filter((a, i) => !a.startsWith('--') && (i === 0 || !rest[i - 1].startsWith('--') || rest[i - 1].includes('=')))
+  const positional = rest.filter(
+    (a, i) => !a.startsWith('--') && (i === 0 || !rest[i - 1].startsWith('--') || rest[i - 1].includes('='))
+  )
   const flags = rest.filter((a) => !positional.includes(a))
   const { config } = loadConfig({ argv: flags })
   const { dataDir } = config
   const location = join(dataDir, 'db')
-  if (group === 'alerts' && action === 'prometheus-rules') return renderPrometheusRules(config.alerts ?? defaultAlertsConfig()).trimEnd()
+  if (group === 'alerts' && action === 'prometheus-rules')
+    return renderPrometheusRules(config.alerts ?? defaultAlertsConfig()).trimEnd()
   if (group === 'bans' && action === 'list') {
     const admin = await runningRelay(dataDir)
-    const bans: BanView[] = admin !== undefined
-      ? (await adminCall(admin, 'GET', 'bans')).body.bans
-      : await withStore(dataDir, async (store) => (await store.listBans(Date.now())).map((b) => ({ subject: b.subject, kind: 'stratum-ip' as const, until: b.until, reason: b.reason })))
-    const note = admin === undefined ? '\n(relay stopped: Stratum bans from the store; libp2p bans live only while it runs)' : ''
+    const bans: BanView[] =
+      admin !== undefined
+        ? (await adminCall(admin, 'GET', 'bans')).body.bans
+        : await withStore(dataDir, async (store) =>
+            (await store.listBans(Date.now())).map((b) => ({
+              subject: b.subject,
+              kind: 'stratum-ip' as const,
+              until: b.until,
+              reason: b.reason
+            }))
+          )
+    const note =
+      admin === undefined ? '\n(relay stopped: Stratum bans from the store; libp2p bans live only while it runs)' : ''
     return (bans.length === 0 ? 'no bans in force' : bans.map(describeBan).join('\n')) + note
   }
   if (group === 'bans' && action === 'lift') {
@@ -130,15 +157,18 @@ export async function runCli (argv: string[]): Promise<string> {
   if (group === 'store' && action === 'check') {
     const inspection = inspectStore(location)
     if (inspection.state === 'absent') return `${location}: no database yet`
-    if (inspection.problems.length > 0) throw new CliError(`${location} is damaged:\n${inspection.problems.map((p) => `  - ${p}`).join('\n')}`, 1)
+    if (inspection.problems.length > 0)
+      throw new CliError(`${location} is damaged:\n${inspection.problems.map((p) => `  - ${p}`).join('\n')}`, 1)
     return `${location}: files sound${inspection.tornTail !== undefined ? ` (${inspection.tornTail})` : ''}`
   }
   if (group === 'store' && action === 'snapshot') {
     const admin = await runningRelay(dataDir)
     const target = positional[0]
-    const result = admin !== undefined
-      ? (await adminCall(admin, 'POST', `snapshot${target !== undefined ? `?to=${encodeURIComponent(target)}` : ''}`)).body
-      : await withStore(dataDir, async (store) => await store.snapshot(target))
+    const result =
+      admin !== undefined
+        ? (await adminCall(admin, 'POST', `snapshot${target !== undefined ? `?to=${encodeURIComponent(target)}` : ''}`))
+            .body
+        : await withStore(dataDir, async (store) => await store.snapshot(target))
     if (result.error !== undefined) throw new CliError(`snapshot failed: ${result.error.message as string}`, 1)
     return `snapshot ${result.dir as string}: ${result.entries as number} entries, ${result.bytes as number} bytes, sha256 ${result.digest as string}`
   }

@@ -16,9 +16,9 @@ const SHUTDOWN_TIMEOUT_MS = 15_000
 /** Exit status when the database is damaged or in use: refused, nothing changed (2 is a config error). */
 const EXIT_STORE_REFUSED = 3
 
-async function operatorCommand (argv: string[]): Promise<void> {
+async function operatorCommand(argv: string[]): Promise<void> {
   try {
-    process.stdout.write(await runCli(argv) + '\n')
+    process.stdout.write((await runCli(argv)) + '\n')
   } catch (err) {
     if (err instanceof CliError) {
       process.stderr.write(`${err.message}\n`)
@@ -36,7 +36,7 @@ async function operatorCommand (argv: string[]): Promise<void> {
   }
 }
 
-async function main (): Promise<void> {
+async function main(): Promise<void> {
   const argv = process.argv.slice(2)
   if ((CLI_COMMANDS as readonly string[]).includes(argv[0] ?? '')) return await operatorCommand(argv)
   installDialRaceGuard()
@@ -61,7 +61,10 @@ async function main (): Promise<void> {
     stopping = true
     log.info(`${signal}: shutting down`)
     setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref()
-    relay.stop().then(() => process.exit(0), () => process.exit(1))
+    relay.stop().then(
+      () => process.exit(0),
+      () => process.exit(1)
+    )
   }
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))

@@ -40,10 +40,12 @@ const handedIn = new Set<string>()
 const running: Array<Promise<unknown>> = []
 let salt = 0
 
-function debugLog (): string { return join(pair.a.datadir, 'regtest', 'debug.log') }
+function debugLog(): string {
+  return join(pair.a.datadir, 'regtest', 'debug.log')
+}
 
 /** One real block on `template`: a fresh coinbase, a ground scrypt header. */
-function grind (template: BlockTemplate): FoundBlock {
+function grind(template: BlockTemplate): FoundBlock {
   const extranonce = new Uint8Array(8)
   new DataView(extranonce.buffer).setUint32(0, ++salt)
   const coinbaseLegacy = coinbaseFor(template, [{ script: payee, value: template.coinbaseValue }], extranonce)
@@ -51,21 +53,27 @@ function grind (template: BlockTemplate): FoundBlock {
 }
 
 /** Hands a block in through both paths at once, as Stratum's block sink and the share pool do. */
-function handIn (found: FoundBlock): void {
+function handIn(found: FoundBlock): void {
   handedIn.add(Buffer.from(sha256d(found.header80)).reverse().toString('hex'))
   running.push(pipeline.submit(found), pipeline.submit({ ...found, shareId: sha256d(found.header80) }))
 }
 
 /** Grinds on the newest template until `until()` (yielding so the long poll can bring new ones); some blocks go in late, on an older template. */
-async function mine (until: () => Promise<boolean> | boolean, deadlineMs: number): Promise<void> {
+async function mine(until: () => Promise<boolean> | boolean, deadlineMs: number): Promise<void> {
   const deadline = Date.now() + deadlineMs
   let previous: BlockTemplate | undefined
   while (!(await until())) {
-    if (Date.now() > deadline) throw new Error(`mining did not reach its goal within ${deadlineMs} ms: ${JSON.stringify(pipeline.metrics())}`)
+    if (Date.now() > deadline)
+      throw new Error(`mining did not reach its goal within ${deadlineMs} ms: ${JSON.stringify(pipeline.metrics())}`)
     // While the daemon is away there is no current template: rigs keep hashing their last job.
     const template = source.current() ?? previous
     if (template === undefined) {
-      await vi.waitFor(() => { if (source.current() === undefined) throw new Error('no template yet') }, { timeout: Math.max(1, deadline - Date.now()), interval: 20 })
+      await vi.waitFor(
+        () => {
+          if (source.current() === undefined) throw new Error('no template yet')
+        },
+        { timeout: Math.max(1, deadline - Date.now()), interval: 20 }
+      )
       continue
     }
     for (let i = 0; i < CANDIDATES_PER_TURN; i++) handIn(grind(template))
@@ -75,12 +83,12 @@ async function mine (until: () => Promise<boolean> | boolean, deadlineMs: number
   }
 }
 
-async function acceptedCount (): Promise<number> {
+async function acceptedCount(): Promise<number> {
   return (await store.countBlocksByStatus()).accepted
 }
 
 /** Every record against node A's chain: in the best chain ⇔ accepted/confirmed (by maturity); never still submitted. */
-async function expectStatusesMatchNode (): Promise<{ byStatus: Record<string, number>, records: FoundBlockRecord[] }> {
+async function expectStatusesMatchNode(): Promise<{ byStatus: Record<string, number>; records: FoundBlockRecord[] }> {
   const records = await store.listBlocksByStatus(BLOCK_STATUSES) // all of them, not a newest page
   const tip: number = await pair.a.call('getblockcount')
   const byStatus: Record<string, number> = {}
@@ -89,19 +97,25 @@ async function expectStatusesMatchNode (): Promise<{ byStatus: Record<string, nu
     const inChain = r.height <= tip && (await pair.a.call('getblockhash', [r.height])) === r.hash
     const expected = inChain ? (tip - r.height + 1 >= COINBASE_MATURITY ? 'confirmed' : 'accepted') : undefined
     if (expected !== undefined) expect(r.status, `${r.hash} at ${r.height} is in node A's chain`).toBe(expected)
-    else expect(['orphaned', 'stale', 'rejected'], `${r.hash} at ${r.height} is not in node A's chain`).toContain(r.status)
+    else
+      expect(['orphaned', 'stale', 'rejected'], `${r.hash} at ${r.height} is not in node A's chain`).toContain(r.status)
   }
   return { byStatus, records }
 }
 
 /** Waits until every hand-in is answered and no block is left `submitted`, then reads statuses once more. */
-async function settle (): Promise<number> {
+async function settle(): Promise<number> {
   const started = Date.now()
   await Promise.all(running.splice(0))
-  await expect.poll(async () => {
-    await pipeline.updateStatuses()
-    return (await store.countBlocksByStatus()).submitted
-  }, { timeout: 30_000, interval: 100 }).toBe(0)
+  await expect
+    .poll(
+      async () => {
+        await pipeline.updateStatuses()
+        return (await store.countBlocksByStatus()).submitted
+      },
+      { timeout: 30_000, interval: 100 }
+    )
+    .toBe(0)
   return Date.now() - started
 }
 
@@ -118,11 +132,23 @@ beforeAll(async () => {
       url: pair.a.rpcUrl,
       auth: { kind: 'cookie', cookieFile: pair.a.cookieFile },
       // Counted at the RPC client: every call the relay makes to node A, and how many were at it at once.
-      observer: { onDispatch: (method, inFlight) => { calls[method] = (calls[method] ?? 0) + 1; peakInFlight = Math.max(peakInFlight, inFlight) } }
+      observer: {
+        onDispatch: (method, inFlight) => {
+          calls[method] = (calls[method] ?? 0) + 1
+          peakInFlight = Math.max(peakInFlight, inFlight)
+        }
+      }
     },
     coinbaseBudget: coinbaseBudget(16, true)
   })
-  pipeline = new BlockPipeline({ network: 'litecoin-regtest', source, blocks: store, pow: 'scrypt', coinbaseMaturity: COINBASE_MATURITY, maxDaemonCalls: DAEMON_CALLS })
+  pipeline = new BlockPipeline({
+    network: 'litecoin-regtest',
+    source,
+    blocks: store,
+    pow: 'scrypt',
+    coinbaseMaturity: COINBASE_MATURITY,
+    maxDaemonCalls: DAEMON_CALLS
+  })
   await source.start()
   await source.ready(20_000)
   await pipeline.start()
@@ -166,9 +192,11 @@ describe('block pipeline against two litecoind regtest nodes, every other hash a
     expect(peakInFlight).toBeLessThanOrEqual(RPC_MAX_IN_FLIGHT)
     const log = (await readFile(debugLog(), 'utf8')).slice(logStart)
     expect(log).not.toMatch(/work queue depth exceeded/i)
-    console.error(`FIGURES flood: ${handedIn.size} distinct blocks handed in (${m.candidates} hand-ins), ${tip - startHeight} in the chain in ${minedMs} ms; ` +
-      `submitblock ${calls.submitblock} (retries ${m.submitRetries}), stale without a call ${m.staleUnsent}; statuses ${JSON.stringify(byStatus)}; ` +
-      `RPC calls ${JSON.stringify(calls)}; peak in flight ${peakInFlight} (client) / ${m.daemonCallsPeak} (pipeline); settled ${settleMs} ms after the last hand-in`)
+    console.error(
+      `FIGURES flood: ${handedIn.size} distinct blocks handed in (${m.candidates} hand-ins), ${tip - startHeight} in the chain in ${minedMs} ms; ` +
+        `submitblock ${calls.submitblock} (retries ${m.submitRetries}), stale without a call ${m.staleUnsent}; statuses ${JSON.stringify(byStatus)}; ` +
+        `RPC calls ${JSON.stringify(calls)}; peak in flight ${peakInFlight} (client) / ${m.daemonCallsPeak} (pipeline); settled ${settleMs} ms after the last hand-in`
+    )
   })
 
   it('a reorg (invalidateblock on both nodes, a longer branch) ends with statuses that match the node', async () => {
@@ -178,20 +206,34 @@ describe('block pipeline against two litecoind regtest nodes, every other hash a
     await Promise.all([pair.a.call('invalidateblock', [cut]), pair.b.call('invalidateblock', [cut])])
     await pair.generate(4)
     const started = Date.now()
-    await expect.poll(async () => {
-      await pipeline.updateStatuses()
-      return (await store.getBlock(cut))?.status
-    }, { timeout: 20_000, interval: 50 }).toBe('orphaned')
+    await expect
+      .poll(
+        async () => {
+          await pipeline.updateStatuses()
+          return (await store.getBlock(cut))?.status
+        },
+        { timeout: 20_000, interval: 50 }
+      )
+      .toBe('orphaned')
     const settleMs = Date.now() - started
     const { byStatus } = await expectStatusesMatchNode()
     expect(byStatus.orphaned).toBeGreaterThanOrEqual(3)
-    console.error(`FIGURES reorg: 3 blocks orphaned, statuses ${JSON.stringify(byStatus)}, settled ${settleMs} ms after the new branch`)
+    console.error(
+      `FIGURES reorg: 3 blocks orphaned, statuses ${JSON.stringify(byStatus)}, settled ${settleMs} ms after the new branch`
+    )
   })
 
   it('a daemon stop/start while mining: nothing sent while it is away, parked blocks sent when it is back, statuses match the node', async () => {
     const before = { ...calls }
     const m0 = pipeline.metrics()
-    const unhealthy = new Promise<void>((resolve) => { const off = source.onHealth((h) => { if (!h.healthy) { off(); resolve() } }) })
+    const unhealthy = new Promise<void>((resolve) => {
+      const off = source.onHealth((h) => {
+        if (!h.healthy) {
+          off()
+          resolve()
+        }
+      })
+    })
     let stopMining = false
     const miningUntil = mine(() => stopMining, 60_000)
     await pair.a.stop()
@@ -201,12 +243,21 @@ describe('block pipeline against two litecoind regtest nodes, every other hash a
     // While it is away: blocks are handed in (the rigs keep their last job); none is sent.
     await expect.poll(() => handedIn.size, { timeout: 10_000 }).toBeGreaterThan(m0.blocksFound + 3)
     expect(calls.submitblock).toBe(duringOutage)
-    const healthy = new Promise<void>((resolve) => { const off = source.onHealth((h) => { if (h.healthy) { off(); resolve() } }) })
+    const healthy = new Promise<void>((resolve) => {
+      const off = source.onHealth((h) => {
+        if (h.healthy) {
+          off()
+          resolve()
+        }
+      })
+    })
     await pair.a.start()
     await healthy
     const upAt = Date.now()
     const heightBack: number = await pair.a.call('getblockcount')
-    await expect.poll(async () => (await pair.a.call('getblockcount')) as number, { timeout: 30_000 }).toBeGreaterThan(heightBack + 2)
+    await expect
+      .poll(async () => (await pair.a.call('getblockcount')) as number, { timeout: 30_000 })
+      .toBeGreaterThan(heightBack + 2)
     stopMining = true
     await miningUntil
     const settleMs = await settle()
@@ -216,7 +267,9 @@ describe('block pipeline against two litecoind regtest nodes, every other hash a
     const submits = (calls.submitblock ?? 0) - (before.submitblock ?? 0)
     expect(submits).toBeLessThanOrEqual(m.blocksFound - m0.blocksFound + m.submitRetries - m0.submitRetries)
     expect(m.submitRetries - m0.submitRetries).toBeLessThanOrEqual(2) // at most the calls that raced the stop
-    console.error(`FIGURES outage: daemon away ${upAt - downAt} ms, ${m.blocksFound - m0.blocksFound} blocks handed in meanwhile and after, submitblock ${submits} ` +
-      `(retries ${m.submitRetries - m0.submitRetries}), statuses ${JSON.stringify(byStatus)}, settled ${settleMs} ms`)
+    console.error(
+      `FIGURES outage: daemon away ${upAt - downAt} ms, ${m.blocksFound - m0.blocksFound} blocks handed in meanwhile and after, submitblock ${submits} ` +
+        `(retries ${m.submitRetries - m0.submitRetries}), statuses ${JSON.stringify(byStatus)}, settled ${settleMs} ms`
+    )
   })
 })

@@ -35,22 +35,43 @@ class StubDaemon implements BlockDaemon {
   private readonly templates = new ListenerSet<[BlockTemplate, boolean]>()
   private readonly healthListeners = new ListenerSet<[SourceHealth]>()
 
-  constructor () {
-    const genesis = encodeHeader({ version: 1, prevHash: new Uint8Array(32), merkleRoot: new Uint8Array(32), time: 1, bits: BITS, nonce: 0 })
+  constructor() {
+    const genesis = encodeHeader({
+      version: 1,
+      prevHash: new Uint8Array(32),
+      merkleRoot: new Uint8Array(32),
+      time: 1,
+      bits: BITS,
+      nonce: 0
+    })
     this.add(genesis, true)
   }
 
-  tipHex (): string { return this.best[this.best.length - 1] }
-  template (): BlockTemplate {
+  tipHex(): string {
+    return this.best[this.best.length - 1]
+  }
+  template(): BlockTemplate {
     const height = this.best.length
     return {
-      network: 'devnet', height, version: 0x20000000, prevHash: sha256d(this.headers.get(this.tipHex()) as Uint8Array), bits: BITS, target: bitsToTarget(BITS),
-      curtime: 1_700_000_000 + height, mintime: 0, coinbaseValue: 5_000_000_000n, transactions: [], rules: [], weightLimit: 4_000_000, sigopLimit: 80_000, receivedAt: Date.now()
+      network: 'devnet',
+      height,
+      version: 0x20000000,
+      prevHash: sha256d(this.headers.get(this.tipHex()) as Uint8Array),
+      bits: BITS,
+      target: bitsToTarget(BITS),
+      curtime: 1_700_000_000 + height,
+      mintime: 0,
+      coinbaseValue: 5_000_000_000n,
+      transactions: [],
+      rules: [],
+      weightLimit: 4_000_000,
+      sigopLimit: 80_000,
+      receivedAt: Date.now()
     }
   }
 
   /** Appends a header to the best chain (or only stores it) and tells listeners of the new tip a little later, as a long poll does. */
-  add (header80: Uint8Array, best: boolean): string {
+  add(header80: Uint8Array, best: boolean): string {
     const hash = hashToDisplayHex(sha256d(header80))
     this.headers.set(hash, header80)
     if (best) {
@@ -62,13 +83,20 @@ class StubDaemon implements BlockDaemon {
   }
 
   /** A block of another miner on the tip (or on `parentHeight`'s block, cutting the chain there first). */
-  foreignBlock (parentHeight = this.best.length - 1): string {
+  foreignBlock(parentHeight = this.best.length - 1): string {
     this.best = this.best.slice(0, parentHeight + 1)
     const t = this.template()
-    return this.add(grindHeader(t, coinbaseFor(t, [{ script: new Uint8Array([0x51]), value: 1n }], new Uint8Array(8).fill(this.headers.size)), 'sha256d'), true)
+    return this.add(
+      grindHeader(
+        t,
+        coinbaseFor(t, [{ script: new Uint8Array([0x51]), value: 1n }], new Uint8Array(8).fill(this.headers.size)),
+        'sha256d'
+      ),
+      true
+    )
   }
 
-  private async call<T> (method: string, answer: () => T): Promise<T> {
+  private async call<T>(method: string, answer: () => T): Promise<T> {
     this.calls[method] = (this.calls[method] ?? 0) + 1
     this.inFlight++
     this.peakInFlight = Math.max(this.peakInFlight, this.inFlight)
@@ -84,23 +112,33 @@ class StubDaemon implements BlockDaemon {
     }
   }
 
-  async submitBlock (block: Uint8Array): Promise<SubmitOutcome> {
+  async submitBlock(block: Uint8Array): Promise<SubmitOutcome> {
     return await this.call('submitblock', () => {
-      if (this.failSubmits > 0) { this.failSubmits--; throw new RpcTransportError('unreachable', 'submitblock: nothing listens (ECONNREFUSED)') }
+      if (this.failSubmits > 0) {
+        this.failSubmits--
+        throw new RpcTransportError('unreachable', 'submitblock: nothing listens (ECONNREFUSED)')
+      }
       const header80 = block.slice(0, 80)
       const hash = hashToDisplayHex(sha256d(header80))
       const prev = hashToDisplayHex(decodeHeader(header80).prevHash)
       if (this.headers.has(hash)) return { accepted: true } // 'duplicate', as the daemon source maps it
       if (!this.headers.has(prev)) return { accepted: false, reason: 'prev-blk-not-found' }
-      if (prev !== this.tipHex()) { this.add(header80, false); return { accepted: false, reason: 'inconclusive' } }
+      if (prev !== this.tipHex()) {
+        this.add(header80, false)
+        return { accepted: false, reason: 'inconclusive' }
+      }
       this.add(header80, true)
       return { accepted: true }
     })
   }
 
-  async bestBlockHash (): Promise<Uint8Array> { return await this.call('getbestblockhash', () => sha256d(this.headers.get(this.tipHex()) as Uint8Array)) }
-  async headerOf (hash: Uint8Array): Promise<Uint8Array | undefined> { return await this.call('getblockheader', () => this.headers.get(hashToDisplayHex(hash))) }
-  async chainPosition (hash: Uint8Array): Promise<ChainPosition> {
+  async bestBlockHash(): Promise<Uint8Array> {
+    return await this.call('getbestblockhash', () => sha256d(this.headers.get(this.tipHex()) as Uint8Array))
+  }
+  async headerOf(hash: Uint8Array): Promise<Uint8Array | undefined> {
+    return await this.call('getblockheader', () => this.headers.get(hashToDisplayHex(hash)))
+  }
+  async chainPosition(hash: Uint8Array): Promise<ChainPosition> {
     return await this.call('getblockheader', () => {
       const at = this.best.indexOf(hashToDisplayHex(hash))
       if (at >= 0) return { state: 'in-chain', confirmations: this.best.length - at }
@@ -108,30 +146,60 @@ class StubDaemon implements BlockDaemon {
     })
   }
 
-  current (): BlockTemplate | undefined { return this.healthy ? this.template() : undefined }
-  onTemplate (listener: (t: BlockTemplate, newTip: boolean) => void): () => void { return this.templates.add(listener) }
-  health (): SourceHealth { return this.healthy ? { healthy: true, since: 0 } : { healthy: false, since: 0, reason: 'cannot reach the daemon' } }
-  onHealth (listener: (h: SourceHealth) => void): () => void { return this.healthListeners.add(listener) }
-  setHealthy (healthy: boolean): void { this.healthy = healthy; this.healthListeners.emit(this.health()) }
+  current(): BlockTemplate | undefined {
+    return this.healthy ? this.template() : undefined
+  }
+  onTemplate(listener: (t: BlockTemplate, newTip: boolean) => void): () => void {
+    return this.templates.add(listener)
+  }
+  health(): SourceHealth {
+    return this.healthy ? { healthy: true, since: 0 } : { healthy: false, since: 0, reason: 'cannot reach the daemon' }
+  }
+  onHealth(listener: (h: SourceHealth) => void): () => void {
+    return this.healthListeners.add(listener)
+  }
+  setHealthy(healthy: boolean): void {
+    this.healthy = healthy
+    this.healthListeners.emit(this.health())
+  }
 }
 
 /** A block on `template` (different `salt`, different coinbase, different hash). */
-function found (template: BlockTemplate, salt: number): FoundBlock {
-  const coinbaseLegacy = coinbaseFor(template, [{ script: payee, value: template.coinbaseValue }], new Uint8Array(8).fill(salt))
+function found(template: BlockTemplate, salt: number): FoundBlock {
+  const coinbaseLegacy = coinbaseFor(
+    template,
+    [{ script: payee, value: template.coinbaseValue }],
+    new Uint8Array(8).fill(salt)
+  )
   return { template, header80: grindHeader(template, coinbaseLegacy, 'sha256d'), coinbaseLegacy }
 }
 
 const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c() })
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
 
-async function setup (maxDaemonCalls = 2): Promise<{ daemon: StubDaemon, store: LevelRelayStore, pipeline: BlockPipeline }> {
+async function setup(
+  maxDaemonCalls = 2
+): Promise<{ daemon: StubDaemon; store: LevelRelayStore; pipeline: BlockPipeline }> {
   const dir = await mkdtemp(join(tmpdir(), 'otedama-pipeline-'))
   const store = new LevelRelayStore(dir)
   await store.open()
   const daemon = new StubDaemon()
-  const pipeline = new BlockPipeline({ network: 'devnet', source: daemon, blocks: store, pow: 'sha256d', coinbaseMaturity: MATURITY, maxDaemonCalls })
+  const pipeline = new BlockPipeline({
+    network: 'devnet',
+    source: daemon,
+    blocks: store,
+    pow: 'sha256d',
+    coinbaseMaturity: MATURITY,
+    maxDaemonCalls
+  })
   await pipeline.start()
-  cleanups.push(async () => { await pipeline.stop(); await store.close(); await rm(dir, { recursive: true, force: true }) })
+  cleanups.push(async () => {
+    await pipeline.stop()
+    await store.close()
+    await rm(dir, { recursive: true, force: true })
+  })
   return { daemon, store, pipeline }
 }
 
@@ -139,7 +207,10 @@ describe('block pipeline', () => {
   it('submits a block handed in by both paths at once exactly once, with one row', async () => {
     const { daemon, store, pipeline } = await setup()
     const block = found(daemon.template(), 1)
-    const [a, b] = await Promise.all([pipeline.submit(block), pipeline.submit({ ...block, shareId: sha256d(block.header80) })])
+    const [a, b] = await Promise.all([
+      pipeline.submit(block),
+      pipeline.submit({ ...block, shareId: sha256d(block.header80) })
+    ])
     expect(a).toBe(b)
     expect(a.status).toBe('accepted')
     expect(daemon.calls.submitblock).toBe(1)
@@ -155,7 +226,7 @@ describe('block pipeline', () => {
     expect(records.filter((r) => r.status === 'accepted')).toHaveLength(1)
     expect(records.filter((r) => r.status === 'stale')).toHaveLength(9)
     expect(daemon.calls.submitblock).toBe(1)
-    expect((await store.countBlocksByStatus())).toMatchObject({ accepted: 1, stale: 9 })
+    expect(await store.countBlocksByStatus()).toMatchObject({ accepted: 1, stale: 9 })
     expect(pipeline.metrics().byStatus).toMatchObject({ accepted: 1, stale: 9 })
     // A late block on the old parent: the tip moved on, so it is never sent.
     const late = await pipeline.submit(found(template, 99))
@@ -164,7 +235,7 @@ describe('block pipeline', () => {
     expect(daemon.calls.submitblock).toBe(1)
   })
 
-  it('a sibling of another miner\'s tip is still sent (it may win the race); the daemon keeps it as a side block: stale', async () => {
+  it("a sibling of another miner's tip is still sent (it may win the race); the daemon keeps it as a side block: stale", async () => {
     const { daemon, pipeline } = await setup()
     const template = daemon.template()
     daemon.foreignBlock()
@@ -186,7 +257,9 @@ describe('block pipeline', () => {
 
     daemon.failSubmits = 1000
     const doomed = await pipeline.submit(found(daemon.template(), 2))
-    await expect.poll(async () => (await store.getBlock(doomed.hash))?.reason, { timeout: 10_000 }).toMatch(/not sent: 5 submitblock calls failed/)
+    await expect
+      .poll(async () => (await store.getBlock(doomed.hash))?.reason, { timeout: 10_000 })
+      .toMatch(/not sent: 5 submitblock calls failed/)
     expect(daemon.calls.submitblock).toBe(3 + MAX_SUBMIT_ATTEMPTS)
     expect(pipeline.metrics().queued).toBe(0) // nothing left that could call again
   })
@@ -196,7 +269,10 @@ describe('block pipeline', () => {
     const template = daemon.template()
     daemon.setHealthy(false)
     const parked = await pipeline.submit(found(template, 1))
-    expect(parked).toMatchObject({ status: 'submitted', reason: expect.stringMatching(/waiting for the daemon: cannot reach/) })
+    expect(parked).toMatchObject({
+      status: 'submitted',
+      reason: expect.stringMatching(/waiting for the daemon: cannot reach/)
+    })
     expect(daemon.calls.submitblock).toBeUndefined()
     daemon.setHealthy(true)
     await expect.poll(async () => (await store.getBlock(parked.hash))?.status).toBe('accepted')
@@ -211,7 +287,8 @@ describe('block pipeline', () => {
       ours.push((await pipeline.submit(found(template, 40 + i))).hash)
       await expect.poll(() => pipeline.tip()?.height).toBe(template.height)
     }
-    const status = async (): Promise<string[]> => await Promise.all(ours.map(async (h) => (await store.getBlock(h))?.status ?? '?'))
+    const status = async (): Promise<string[]> =>
+      await Promise.all(ours.map(async (h) => (await store.getBlock(h))?.status ?? '?'))
     // Another miner's branch from height 1 of three blocks replaces our blocks at heights 2 and 3.
     const kept = daemon.best.slice(0, 4)
     daemon.foreignBlock(1)

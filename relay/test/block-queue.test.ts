@@ -1,7 +1,15 @@
 import { describe, expect, it, vi } from 'vitest'
 import { BestChainView } from '../src/block/chain-view'
 import {
-  CallGate, MAX_QUEUED_PER_PARENT, MAX_SUBMIT_ATTEMPTS, SUBMIT_RETRY_MAX_MS, SUBMIT_RETRY_MIN_MS, SubmissionQueue, couldStillWin, retryDelayMs, type TipView
+  CallGate,
+  MAX_QUEUED_PER_PARENT,
+  MAX_SUBMIT_ATTEMPTS,
+  SUBMIT_RETRY_MAX_MS,
+  SUBMIT_RETRY_MIN_MS,
+  SubmissionQueue,
+  couldStillWin,
+  retryDelayMs,
+  type TipView
 } from '../src/block/queue'
 
 const tip = (hash: string, own = false, parent = 'p0'): TipView => ({ hash, height: 10, parent, own })
@@ -36,7 +44,10 @@ describe('submission queue', () => {
     // While b's call is in flight nothing else on its parent goes.
     expect(q.take(0, tip('t'), new Set(['t'])).send).toEqual([])
     // b was accepted: the tip is b, so a is stale now, without a call.
-    expect(q.take(0, tip('b', true, 't'), new Set())).toEqual({ send: [], stale: [expect.objectContaining({ hash: 'a' })] })
+    expect(q.take(0, tip('b', true, 't'), new Set())).toEqual({
+      send: [],
+      stale: [expect.objectContaining({ hash: 'a' })]
+    })
     expect(q.size).toBe(0)
   })
 
@@ -100,13 +111,24 @@ describe('daemon call gate', () => {
       inFlight--
     }
     const all = [...Array.from({ length: 10 }, (_, i) => gate.run(1, call(`status${i}`))), gate.run(0, call('submit'))]
-    await vi.waitFor(() => { expect(started).toEqual(['status0', 'status1']) }, { timeout: 1_000, interval: 1 })
+    await vi.waitFor(
+      () => {
+        expect(started).toEqual(['status0', 'status1'])
+      },
+      { timeout: 1_000, interval: 1 }
+    )
     expect(gate.inFlight).toBe(2)
     // Answer the oldest running call each time; whatever the gate starts next is in `started`.
     for (let answered = 0; answered < 11; answered++) {
       const name = started[answered]
       finish.get(name)!()
-      if (answered + 2 < 11) await vi.waitFor(() => { expect(started).toHaveLength(answered + 3) }, { timeout: 1_000, interval: 1 })
+      if (answered + 2 < 11)
+        await vi.waitFor(
+          () => {
+            expect(started).toHaveLength(answered + 3)
+          },
+          { timeout: 1_000, interval: 1 }
+        )
       expect(inFlight).toBeLessThanOrEqual(2)
     }
     await Promise.all(all)
@@ -121,7 +143,7 @@ describe('daemon call gate', () => {
 
 describe('best chain view', () => {
   // A chain as hashes h0..hN (and a branch b…); prevOf counts the header fetches.
-  function chainOf (hashes: string[]): Map<string, string> {
+  function chainOf(hashes: string[]): Map<string, string> {
     const prev = new Map<string, string>()
     for (let i = 1; i < hashes.length; i++) prev.set(hashes[i], hashes[i - 1])
     return prev
@@ -138,7 +160,10 @@ describe('best chain view', () => {
     expect(await view.moveTo('h21', 21, 10, prevOf)).toBe(1)
     expect(view.hashAt(21)).toBe('h21')
     // Reorg: a branch b19, b20, b21, b22 off h18.
-    prev.set('b19', 'h18'); prev.set('b20', 'b19'); prev.set('b21', 'b20'); prev.set('b22', 'b21')
+    prev.set('b19', 'h18')
+    prev.set('b20', 'b19')
+    prev.set('b21', 'b20')
+    prev.set('b22', 'b21')
     expect(await view.moveTo('b22', 22, 10, prevOf)).toBe(4)
     expect([view.hashAt(18), view.hashAt(19), view.hashAt(22)]).toEqual(['h18', 'b19', 'b22'])
     expect(view.heightOfHash('h20')).toBeUndefined()

@@ -20,7 +20,14 @@ import { TemplateBook } from '../src/work/template-book'
 import { SharePool } from '../src/work/pool'
 import { LevelShareStore } from '../src/store/level-share-store'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { decodeAttestation, decodeSignedTemplate, fixedRelayWeights, peerIdBytesOf, verifyAttestation, verifySignedTemplate } from '@otedama/shared/quorum'
+import {
+  decodeAttestation,
+  decodeSignedTemplate,
+  fixedRelayWeights,
+  peerIdBytesOf,
+  verifyAttestation,
+  verifySignedTemplate
+} from '@otedama/shared/quorum'
 import { QuorumDuties, type QuorumTransport } from '../src/quorum/duties'
 import { decodeFullTemplate, encodeFullTemplate } from '../src/quorum/full-template'
 
@@ -41,10 +48,14 @@ let book: TemplateBook
 let pool: SharePool
 let seed = 0
 /** Block attestations the submitter asked for (the quorum duties sign and publish them). */
-const blockAttestations: Array<{ hash: string, kind: string }> = []
-const attestor = { attestBlock: (hash: Uint8Array, _height: number, kind: string) => { blockAttestations.push({ hash: hashToDisplayHex(hash), kind }) } }
+const blockAttestations: Array<{ hash: string; kind: string }> = []
+const attestor = {
+  attestBlock: (hash: Uint8Array, _height: number, kind: string) => {
+    blockAttestations.push({ hash: hashToDisplayHex(hash), kind })
+  }
+}
 
-function sourceFor (node: LitecoindPair['a']): DaemonTemplateSource {
+function sourceFor(node: LitecoindPair['a']): DaemonTemplateSource {
   return new DaemonTemplateSource({
     network: 'litecoin-regtest',
     rpc: { url: node.rpcUrl, auth: { kind: 'cookie', cookieFile: node.cookieFile } },
@@ -53,27 +64,41 @@ function sourceFor (node: LitecoindPair['a']): DaemonTemplateSource {
 }
 
 /** Payouts of a small PPLNS window (three payees of node B's wallet, weights 1:2:3), from the share-chain code. */
-function payoutsFor (template: BlockTemplate): Array<{ script: Uint8Array, value: bigint }> {
-  const weights = payeeScripts.map((script, i) => ({ script, key: bytesToHex(script), weight: BigInt(i + 1) * 1000n }))
+function payoutsFor(template: BlockTemplate): Array<{ script: Uint8Array; value: bigint }> {
+  const weights = payeeScripts
+    .map((script, i) => ({ script, key: bytesToHex(script), weight: BigInt(i + 1) * 1000n }))
     .sort((a, b) => (a.key < b.key ? -1 : 1))
   const basis: PayoutBasis = { parentId: new Uint8Array(32).fill(7), weights, totalWeight: 6000n }
-  return computePayouts(basis, template.coinbaseValue, payeeScripts[0], { finderBonusPpm: 5000, dustLimit: 1000n, maxPayoutOutputs: 50 })
+  return computePayouts(basis, template.coinbaseValue, payeeScripts[0], {
+    finderBonusPpm: 5000,
+    dustLimit: 1000n,
+    maxPayoutOutputs: 50
+  })
 }
 
-async function nextTemplate (after = lastMined): Promise<BlockTemplate> {
-  return await vi.waitFor(() => {
-    const t = source.current()
-    if (t !== undefined && (after === undefined || t.height > after.height)) return t
-    throw new Error(`no new template: ${source.health().reason ?? ''}`)
-  }, { timeout: TEMPLATE_WAIT_MS, interval: 50 })
+async function nextTemplate(after = lastMined): Promise<BlockTemplate> {
+  return await vi.waitFor(
+    () => {
+      const t = source.current()
+      if (t !== undefined && (after === undefined || t.height > after.height)) return t
+      throw new Error(`no new template: ${source.health().reason ?? ''}`)
+    },
+    { timeout: TEMPLATE_WAIT_MS, interval: 50 }
+  )
 }
 
 /** Mines a share with the share chain's job builder and hands it to the pool, as a Stratum rig's share would be. */
-async function mineShareOn (template: BlockTemplate): Promise<{ hash: string, payouts: Array<{ script: Uint8Array, value: bigint }> }> {
+async function mineShareOn(
+  template: BlockTemplate
+): Promise<{ hash: string; payouts: Array<{ script: Uint8Array; value: bigint }> }> {
   // The pool fetches each new tip's header from the daemon; a share on a block it has not seen yet is ignored.
-  await vi.waitFor(() => {
-    if (pool.headers?.get(template.prevHash) === undefined) throw new Error('the pool never saw the template\'s previous block header')
-  }, { timeout: 5_000, interval: 10 })
+  await vi.waitFor(
+    () => {
+      if (pool.headers?.get(template.prevHash) === undefined)
+        throw new Error("the pool never saw the template's previous block header")
+    },
+    { timeout: 5_000, interval: 10 }
+  )
   const entry = await book.add(template)
   const mined = mineShare(pool, entry, payeeScripts[seed % payeeScripts.length], seed++)
   const result = await pool.receiveShare(mined.bytes, 'stratum')
@@ -97,7 +122,14 @@ beforeAll(async () => {
   await store.open()
   source = sourceFor(pair.a)
   peerSource = sourceFor(pair.b)
-  submitter = new BlockPipeline({ network: 'litecoin-regtest', source, blocks: store, pow: 'scrypt', coinbaseMaturity: COINBASE_MATURITY, attestor })
+  submitter = new BlockPipeline({
+    network: 'litecoin-regtest',
+    source,
+    blocks: store,
+    pow: 'scrypt',
+    coinbaseMaturity: COINBASE_MATURITY,
+    attestor
+  })
   const params = getChainParams('litecoin-regtest')
   book = new TemplateBook(shareChainRules(params).networkTag, store)
   pool = new SharePool({ params, source, book, submitter, store: new LevelShareStore(store.db) })
@@ -145,8 +177,10 @@ describe('relay on two litecoind regtest nodes', () => {
     expect(await pair.a.call('getbestblockhash')).toBe(hash)
     expect(await pair.b.call('getbestblockhash')).toBe(hash)
     const block = await pair.b.call('getblock', [hash, 2])
-    const outputs = block.tx[0].vout as Array<{ value: number, scriptPubKey: { hex: string } }>
-    const paid = outputs.filter((o) => o.value > 0).map((o) => ({ script: o.scriptPubKey.hex, sats: BigInt(Math.round(o.value * 1e8)) }))
+    const outputs = block.tx[0].vout as Array<{ value: number; scriptPubKey: { hex: string } }>
+    const paid = outputs
+      .filter((o) => o.value > 0)
+      .map((o) => ({ script: o.scriptPubKey.hex, sats: BigInt(Math.round(o.value * 1e8)) }))
     expect(paid).toEqual(payouts.map((p) => ({ script: bytesToHex(p.script), sats: p.value })))
     expect(payouts.reduce((s, p) => s + p.value, 0n)).toBe(template.coinbaseValue)
     expect(pool.chain.tip?.key).toBeDefined()
@@ -176,7 +210,9 @@ describe('relay on two litecoind regtest nodes', () => {
     // In-process transport between the two relays (the libp2p network carries the same bytes).
     let dutiesA: QuorumDuties | undefined
     const transport = (onAttest: (items: readonly Uint8Array[]) => void): QuorumTransport => ({
-      publishTemplate: (bytes) => { published.push(bytes) },
+      publishTemplate: (bytes) => {
+        published.push(bytes)
+      },
       publishHeader: () => {},
       publishAttestations: onAttest,
       fetchTemplate: async (_publisher, id) => {
@@ -188,11 +224,21 @@ describe('relay on two litecoind regtest nodes', () => {
       }
     })
     // Both relays hold work in the window (their committee is both of them).
-    const weights = fixedRelayWeights([[idA, 1000n], [idB, 1000n]])
+    const weights = fixedRelayWeights([
+      [idA, 1000n],
+      [idB, 1000n]
+    ])
     const common = { networkTag: tag, weights: () => weights, committeeSize: 3, batchSize: 10, batchIntervalMs: 5 }
     dutiesA = new QuorumDuties({ ...common, key: keyA, selfId: idA, source, book, transport: transport(() => {}) })
     const bookB = new TemplateBook(tag)
-    const dutiesB = new QuorumDuties({ ...common, key: keyB, selfId: idB, source: peerSource, book: bookB, transport: transport((items) => attested.push(...items)) })
+    const dutiesB = new QuorumDuties({
+      ...common,
+      key: keyB,
+      selfId: idB,
+      source: peerSource,
+      book: bookB,
+      transport: transport((items) => attested.push(...items))
+    })
     dutiesA.start() // publishes A's current template at once, then one per new template
     await pair.generate(1)
     await pair.waitSynced()
@@ -201,10 +247,13 @@ describe('relay on two litecoind regtest nodes', () => {
       const check = await verifySignedTemplate(decodeSignedTemplate(bytes), tag)
       return check.ok && hashToDisplayHex(check.template.prevHash) === tip
     }
-    const fresh = await vi.waitFor(async () => {
-      for (const bytes of published) if (await onTip(bytes)) return bytes
-      throw new Error('relay A published no template on the new tip')
-    }, { timeout: 10_000, interval: 10 })
+    const fresh = await vi.waitFor(
+      async () => {
+        for (const bytes of published) if (await onTip(bytes)) return bytes
+        throw new Error('relay A published no template on the new tip')
+      },
+      { timeout: 10_000, interval: 10 }
+    )
     published.splice(0, published.length, fresh)
     expect(await dutiesB.onSignedTemplate(published[0])).toBe('valid')
     await dutiesB.stop()
@@ -215,9 +264,16 @@ describe('relay on two litecoind regtest nodes', () => {
     expect(signed.ok && bytesToHex(attestation.subjectId) === bytesToHex(signed.templateId)).toBe(true)
     expect(attestation.claim).toBe('valid')
     // Committee members keep the template, so a block found on it can be submitted from B too.
-    expect(signed.ok && await bookB.template(bytesToHex(signed.templateId))).toBeDefined()
+    expect(signed.ok && (await bookB.template(bytesToHex(signed.templateId)))).toBeDefined()
     // A publisher whose full template differs from what it signed gets an 'invalid' attestation.
-    const dutiesC = new QuorumDuties({ ...common, key: keyB, selfId: idB, source: peerSource, book: new TemplateBook(tag), transport: transport((items) => attested.push(...items)) })
+    const dutiesC = new QuorumDuties({
+      ...common,
+      key: keyB,
+      selfId: idB,
+      source: peerSource,
+      book: new TemplateBook(tag),
+      transport: transport((items) => attested.push(...items))
+    })
     lie = true
     expect(await dutiesC.onSignedTemplate(published[0])).toBe('invalid')
     await dutiesC.stop()
@@ -229,17 +285,37 @@ describe('relay on two litecoind regtest nodes', () => {
     const template = await nextTemplate()
     const coinbaseLegacy = coinbaseFor(template, payoutsFor(template))
     const header80 = grindHeader(template, coinbaseLegacy, 'scrypt')
-    const unhealthy = new Promise<string>((resolve) => { const off = source.onHealth((h) => { if (!h.healthy) { off(); resolve(h.reason ?? '') } }) })
+    const unhealthy = new Promise<string>((resolve) => {
+      const off = source.onHealth((h) => {
+        if (!h.healthy) {
+          off()
+          resolve(h.reason ?? '')
+        }
+      })
+    })
     await pair.a.stop()
     expect(await unhealthy).toMatch(/reach|shutting down|getblocktemplate|getbestblockhash/i)
     expect(source.current()).toBeUndefined()
     const pending = await submitter.submit({ template, header80, coinbaseLegacy })
     expect(pending.status).toBe('submitted')
     expect(pending.reason).toMatch(/waiting for the daemon/)
-    const healthy = new Promise<void>((resolve) => { const off = source.onHealth((h) => { if (h.healthy) { off(); resolve() } }) })
+    const healthy = new Promise<void>((resolve) => {
+      const off = source.onHealth((h) => {
+        if (h.healthy) {
+          off()
+          resolve()
+        }
+      })
+    })
     await pair.a.start()
     await healthy
-    await expect.poll(async () => (await store.getBlock(pending.hash))?.status, { timeout: 10_000, interval: 25, message: 'the block found while the daemon was away was submitted' }).toBe('accepted')
+    await expect
+      .poll(async () => (await store.getBlock(pending.hash))?.status, {
+        timeout: 10_000,
+        interval: 25,
+        message: 'the block found while the daemon was away was submitted'
+      })
+      .toBe('accepted')
     expect(await pair.a.call('getbestblockhash')).toBe(pending.hash)
     lastMined = template
     await mineShareOn(await nextTemplate()) // and mining goes on
@@ -261,7 +337,14 @@ describe('relay on two litecoind regtest nodes', () => {
     await store.close()
     store = new LevelRelayStore(dataDir)
     await store.open()
-    submitter = new BlockPipeline({ network: 'litecoin-regtest', source, blocks: store, pow: 'scrypt', coinbaseMaturity: COINBASE_MATURITY, attestor })
+    submitter = new BlockPipeline({
+      network: 'litecoin-regtest',
+      source,
+      blocks: store,
+      pow: 'scrypt',
+      coinbaseMaturity: COINBASE_MATURITY,
+      attestor
+    })
     await submitter.start()
     const shareTip = pool.chain.tip?.key
     pool.stop()
@@ -292,11 +375,15 @@ describe('relay on two litecoind regtest nodes', () => {
       txids.push(await pair.a.call('sendtoaddress', [to, 1, '', '', false, true, null, 'unset', null, satPerVbyte]))
     }
     // getblocktemplate rebuilds for mempool changes only after 5 s on the same tip (docs/field-notes.md (litecoind)).
-    const full = await vi.waitFor(async () => {
-      const t = await source.refresh()
-      if (t.transactions.length < 3) throw new Error(`the template has ${t.transactions.length} of the 3 transactions`)
-      return t
-    }, { timeout: 20_000, interval: 500 })
+    const full = await vi.waitFor(
+      async () => {
+        const t = await source.refresh()
+        if (t.transactions.length < 3)
+          throw new Error(`the template has ${t.transactions.length} of the 3 transactions`)
+        return t
+      },
+      { timeout: 20_000, interval: 500 }
+    )
     expect(full.height).toBe(tipTemplate.height)
     expect(full.transactions).toHaveLength(3)
     const cheapest = full.transactions.reduce((a, b) => (a.fee * BigInt(b.weight) < b.fee * BigInt(a.weight) ? a : b))
@@ -338,6 +425,8 @@ describe('relay on two litecoind regtest nodes', () => {
     expect(block.tx.length).toBe(template.transactions.length + 1)
     const paid = (block.tx[0].vout as Array<{ value: number }>).filter((o) => o.value > 0).length
     expect(paid).toBe(payouts.length)
-    expect(hashToDisplayHex(blockHash(hexToBytes((await pair.b.call('getblockheader', [hash, false])) as string)))).toBe(hash)
+    expect(
+      hashToDisplayHex(blockHash(hexToBytes((await pair.b.call('getblockheader', [hash, false])) as string)))
+    ).toBe(hash)
   })
 })

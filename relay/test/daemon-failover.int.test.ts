@@ -20,27 +20,36 @@ const WAIT_MS = 20_000
 class CuttableProxy {
   private server: Server | undefined
   private readonly sockets = new Set<Socket>()
-  constructor (readonly port: number, private readonly target: number) {}
+  constructor(
+    readonly port: number,
+    private readonly target: number
+  ) {}
 
-  async open (): Promise<void> {
+  async open(): Promise<void> {
     const server = createServer((client) => {
       const upstream = connect({ host: '127.0.0.1', port: this.target })
       for (const s of [client, upstream]) {
         this.sockets.add(s)
         s.on('close', () => this.sockets.delete(s))
-        s.on('error', () => { client.destroy(); upstream.destroy() })
+        s.on('error', () => {
+          client.destroy()
+          upstream.destroy()
+        })
       }
       client.pipe(upstream).pipe(client)
     })
-    await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(this.port, '127.0.0.1', resolve) })
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(this.port, '127.0.0.1', resolve)
+    })
     this.server = server
   }
 
-  async cut (): Promise<void> {
+  async cut(): Promise<void> {
     const server = this.server
     this.server = undefined
     for (const s of this.sockets) s.destroy()
-    await new Promise<void>((resolve) => server === undefined ? resolve() : server.close(() => resolve()))
+    await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())))
   }
 }
 

@@ -30,13 +30,19 @@ interface Relay {
 }
 const open: Relay[] = []
 
-async function startRelay (dir?: string): Promise<Relay> {
+async function startRelay(dir?: string): Promise<Relay> {
   dir ??= await mkdtemp(join(tmpdir(), 'otedama-devnet-'))
   const store = new LevelRelayStore(dir)
   await store.open()
   const source = new DevnetTemplateSource(store, { params, genesisNonce })
   const book = new TemplateBook(shareChainRules(params).networkTag, store)
-  const submitter = new BlockPipeline({ network: 'devnet', source, blocks: store, pow: 'sha256d', coinbaseMaturity: params.coinbaseMaturity })
+  const submitter = new BlockPipeline({
+    network: 'devnet',
+    source,
+    blocks: store,
+    pow: 'sha256d',
+    coinbaseMaturity: params.coinbaseMaturity
+  })
   const pool = new SharePool({ params, source, book, submitter, store: new LevelShareStore(store.db) })
   const relay: Relay = { dir, store, source, book, submitter, pool }
   await source.start()
@@ -47,15 +53,16 @@ async function startRelay (dir?: string): Promise<Relay> {
   return relay
 }
 
-async function stopRelay (r: Relay): Promise<void> {
-  r.pool.stop(); r.book.stop()
+async function stopRelay(r: Relay): Promise<void> {
+  r.pool.stop()
+  r.book.stop()
   await r.submitter.stop()
   await r.source.stop()
   await r.store.close()
   open.splice(open.indexOf(r), 1)
 }
 
-async function latestEntry (r: Relay): Promise<BookEntry> {
+async function latestEntry(r: Relay): Promise<BookEntry> {
   const t = r.source.current()
   if (t === undefined) throw new Error('no template')
   return await r.book.add(t)
@@ -83,7 +90,9 @@ describe('relay on the embedded devnet', () => {
       expect(hashToDisplayHex(tip.hash)).toBe(result.block?.hash)
       // The coinbase in the chain pays what the share chain derived: payouts, then the commitment.
       const paid = tip.coinbase.outputs.filter((o) => o.value > 0n)
-      expect(paid.map((o) => [bytesToHex(o.script), o.value])).toEqual(mined.job.payouts.map((p) => [bytesToHex(p.script), p.value]))
+      expect(paid.map((o) => [bytesToHex(o.script), o.value])).toEqual(
+        mined.job.payouts.map((p) => [bytesToHex(p.script), p.value])
+      )
       expect(paid.reduce((s, o) => s + o.value, 0n)).toBe(50n * 100_000_000n)
       if (i > 0) expect(paid.length).toBeGreaterThan(1)
       // Gossip: relay B takes the block through its one entry point.
@@ -104,7 +113,14 @@ describe('relay on the embedded devnet', () => {
     expect(await a.source.acceptBlock(rival1, rivalCoinbase)).toEqual({ kind: 'accept' })
     expect(hashToDisplayHex(a.source.chain.tip().hash)).toBe(ours.block?.hash) // tie: first seen stays
     const rivalParent = a.source.chain.get(sha256d(rival1))!
-    const t2 = { ...base, height: 2, prevHash: rivalParent.hash, bits: a.source.chain.nextBits(rivalParent), curtime: base.curtime + 60, mintime: a.source.chain.minTime(rivalParent) }
+    const t2 = {
+      ...base,
+      height: 2,
+      prevHash: rivalParent.hash,
+      bits: a.source.chain.nextBits(rivalParent),
+      curtime: base.curtime + 60,
+      mintime: a.source.chain.minTime(rivalParent)
+    }
     t2.target = bitsToTarget(t2.bits)
     const cb2 = coinbaseFor(t2, [{ script: miners[1], value: base.coinbaseValue }])
     expect(await a.source.acceptBlock(grindHeader(t2, cb2, 'sha256d'), cb2)).toEqual({ kind: 'accept' })
@@ -115,7 +131,8 @@ describe('relay on the embedded devnet', () => {
 
   it('a restarted relay resumes its devnet chain, share chain and block records', async () => {
     const a = await startRelay()
-    for (let i = 0; i < 2; i++) await a.pool.receiveShare(mineShare(a.pool, await latestEntry(a), miners[i], 100 + i).bytes, 'local')
+    for (let i = 0; i < 2; i++)
+      await a.pool.receiveShare(mineShare(a.pool, await latestEntry(a), miners[i], 100 + i).bytes, 'local')
     const tip = a.source.chain.tip().hashHex
     const shareTip = a.pool.chain.tip?.key
     const dir = a.dir
@@ -127,7 +144,10 @@ describe('relay on the embedded devnet', () => {
     expect(again.pool.chain.tip?.key).toBe(shareTip)
     expect(await again.store.listBlocks(10)).toEqual(blocks)
     // And it keeps mining on top.
-    const next = await again.pool.receiveShare(mineShare(again.pool, await latestEntry(again), miners[2], 200).bytes, 'local')
+    const next = await again.pool.receiveShare(
+      mineShare(again.pool, await latestEntry(again), miners[2], 200).bytes,
+      'local'
+    )
     expect(next.verdict.kind).toBe('accept')
     expect(again.source.chain.tip().height).toBe(3)
   })

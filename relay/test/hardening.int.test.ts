@@ -32,33 +32,51 @@ const devnet = easyDevnetParams()
 const payee = p2wpkhScript(new Uint8Array(20).fill(7))
 const dirs: string[] = []
 
-async function tempDir (name: string): Promise<string> {
+async function tempDir(name: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `otedama-hardening-${name}-`))
   dirs.push(dir)
   return dir
 }
 
-async function staticRoot (): Promise<string> {
+async function staticRoot(): Promise<string> {
   const dist = join(await tempDir('dist'), 'dist')
   await mkdir(dist, { recursive: true })
   await writeFile(join(dist, 'index.html'), '<!doctype html><title>otedama</title>')
   return dist
 }
 
-function configFor (dataDir: string): RelayConfig {
+function configFor(dataDir: string): RelayConfig {
   return {
-    poolName: 'Hardening', poolFee: 0, p2pPort: 0, wsPort: 0, stratumPort: 0, blockchain: 'devnet', bootstrapNodes: [], bind: '127.0.0.1',
-    http: { host: '127.0.0.1', port: 0 }, dataDir,
-    optimization: { sharePropagation: { batchSize: 10, batchInterval: 10 }, validation: { cacheSize: 1000, minValidators: 3, maxValidators: 7 } }
+    poolName: 'Hardening',
+    poolFee: 0,
+    p2pPort: 0,
+    wsPort: 0,
+    stratumPort: 0,
+    blockchain: 'devnet',
+    bootstrapNodes: [],
+    bind: '127.0.0.1',
+    http: { host: '127.0.0.1', port: 0 },
+    dataDir,
+    optimization: {
+      sharePropagation: { batchSize: 10, batchInterval: 10 },
+      validation: { cacheSize: 1000, minValidators: 3, maxValidators: 7 }
+    }
   }
 }
 
-async function startRelay (dataDir: string, extra: Partial<RelayOptions> = {}): Promise<Relay> {
-  return await Relay.start({ config: configFor(dataDir), staticRoot: await staticRoot(), network: false, stratum: false, devnet, ...extra })
+async function startRelay(dataDir: string, extra: Partial<RelayOptions> = {}): Promise<Relay> {
+  return await Relay.start({
+    config: configFor(dataDir),
+    staticRoot: await staticRoot(),
+    network: false,
+    stratum: false,
+    devnet,
+    ...extra
+  })
 }
 
 /** Mines and submits `count` shares on the relay's current template (at this difficulty each is a block too). */
-async function acceptShares (relay: Relay, count: number, seed: number): Promise<string[]> {
+async function acceptShares(relay: Relay, count: number, seed: number): Promise<string[]> {
   const ids: string[] = []
   for (let i = 0; i < count; i++) {
     const entry = await relay.book.add(relay.source.current()!)
@@ -70,15 +88,21 @@ async function acceptShares (relay: Relay, count: number, seed: number): Promise
   return ids
 }
 
-interface Answer { status: number, body: string, headers: IncomingMessage['headers'] }
+interface Answer {
+  status: number
+  body: string
+  headers: IncomingMessage['headers']
+}
 
 /** One HTTP GET from `localAddress` (its own connection), the whole body read. */
-function get (url: string, localAddress = '127.0.0.1'): Promise<Answer> {
+function get(url: string, localAddress = '127.0.0.1'): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { localAddress, agent: false }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }))
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers })
+      )
       res.on('error', reject)
     })
     req.on('error', reject)
@@ -87,7 +111,7 @@ function get (url: string, localAddress = '127.0.0.1'): Promise<Answer> {
 }
 
 /** A socket that sent part of a request's headers and then nothing (slowloris). */
-function slowSocket (port: number, localAddress: string): Promise<Socket> {
+function slowSocket(port: number, localAddress: string): Promise<Socket> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port, localAddress })
     socket.on('error', () => {})
@@ -99,11 +123,13 @@ function slowSocket (port: number, localAddress: string): Promise<Socket> {
   })
 }
 
-async function digestOfDir (dir: string): Promise<Record<string, string>> {
+async function digestOfDir(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
   for (const name of (await readdir(dir)).sort()) {
     if (name === 'LOCK' || name.startsWith('LOG')) continue // LevelDB's lock file and its text log
-    out[name] = createHash('sha256').update(await readFile(join(dir, name))).digest('hex')
+    out[name] = createHash('sha256')
+      .update(await readFile(join(dir, name)))
+      .digest('hex')
   }
   return out
 }
@@ -114,13 +140,16 @@ afterAll(async () => {
 
 describe('a damaged store is refused with its cause and a repair path; nothing accepted is lost', () => {
   type Damage = 'CURRENT deleted' | '.log garbled' | '.ldb lost'
-  const damages: Array<{ kind: Damage, cause: RegExp, damage: (db: string) => Promise<void> }> = [
+  const damages: Array<{ kind: Damage; cause: RegExp; damage: (db: string) => Promise<void> }> = [
     { kind: 'CURRENT deleted', cause: /CURRENT is missing/, damage: async (db) => await rm(join(db, 'CURRENT')) },
     {
       kind: '.log garbled',
       cause: /\d+\.log: record at byte \d+ .*fails its checksum/,
       damage: async (db) => {
-        const log = (await readdir(db)).filter((n) => n.endsWith('.log')).sort().at(-1)!
+        const log = (await readdir(db))
+          .filter((n) => n.endsWith('.log'))
+          .sort()
+          .at(-1)!
         const bytes = await readFile(join(db, log))
         expect(bytes.length).toBeGreaterThan(200)
         bytes.fill(0x5a, 100, 164)
@@ -146,7 +175,7 @@ describe('a damaged store is refused with its cause and a repair path; nothing a
       const shares = await acceptShares(relay, 3, 0)
       await relay.stop()
       relay = await startRelay(dataDir)
-      shares.push(...await acceptShares(relay, 2, 100))
+      shares.push(...(await acceptShares(relay, 2, 100)))
       const blocks = (await relay.store.listBlocks(100)).map((b) => b.hash).sort()
       expect(blocks.length).toBeGreaterThan(0)
       // The operator's routine backup, taken online while the relay runs.
@@ -158,7 +187,10 @@ describe('a damaged store is refused with its cause and a repair path; nothing a
 
       await damage(db)
       const before = await digestOfDir(db)
-      const refusal = await startRelay(dataDir).then(() => undefined, (err: unknown) => err)
+      const refusal = await startRelay(dataDir).then(
+        () => undefined,
+        (err: unknown) => err
+      )
       expect(refusal).toBeInstanceOf(PartStartError)
       expect((refusal as PartStartError).part).toBe('store')
       const damaged = startFailureCause(refusal)
@@ -172,7 +204,11 @@ describe('a damaged store is refused with its cause and a repair path; nothing a
 
       const restored = await runCli(['store', 'restore', snapshotDir, '--data-dir', dataDir])
       expect(restored).toMatch(/previous database is kept at .*db\.replaced-/)
-      expect(await digestOfDir((await readdir(dataDir)).filter((n) => n.startsWith('db.replaced-')).map((n) => join(dataDir, n))[0])).toEqual(before)
+      expect(
+        await digestOfDir(
+          (await readdir(dataDir)).filter((n) => n.startsWith('db.replaced-')).map((n) => join(dataDir, n))[0]
+        )
+      ).toEqual(before)
       relay = await startRelay(dataDir)
       try {
         for (const id of shares) expect(relay.pool.chain.getById(hexId(id)), `share ${id}`).toBeDefined()
@@ -186,7 +222,7 @@ describe('a damaged store is refused with its cause and a repair path; nothing a
     })
   }
 
-  it('CURRENT deleted: LevelDB\'s repair (a copy of the damaged files kept first) recovers every share without a snapshot', async () => {
+  it("CURRENT deleted: LevelDB's repair (a copy of the damaged files kept first) recovers every share without a snapshot", async () => {
     const dataDir = await tempDir('repair')
     let relay = await startRelay(dataDir)
     const shares = await acceptShares(relay, 3, 300)
@@ -202,7 +238,7 @@ describe('a damaged store is refused with its cause and a repair path; nothing a
   })
 })
 
-function hexId (hex: string): Uint8Array {
+function hexId(hex: string): Uint8Array {
   return Uint8Array.from(Buffer.from(hex, 'hex'))
 }
 
@@ -228,19 +264,29 @@ describe('HTTP and Stratum under abuse', () => {
   const stratumPort = (): number => relay.stratum!.port
 
   it('a flood of refused mining.authorize is bounded in the log, counted, and strikes the flooder; an honest rig logs in; the operator lifts the ban', async () => {
-    restoreSinks = setLogSinks({ warn: (line: unknown) => lines.push(String(line)), error: (line: unknown) => lines.push(String(line)) })
+    restoreSinks = setLogSinks({
+      warn: (line: unknown) => lines.push(String(line)),
+      error: (line: unknown) => lines.push(String(line))
+    })
     const badUser = 'x'.repeat(4000)
-    const floods = await Promise.all(Array.from({ length: 20 }, async () => await new Promise<number>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port: stratumPort(), localAddress: '127.0.0.2' })
-      let sent = 0
-      socket.on('error', () => {})
-      socket.on('data', () => {})
-      socket.once('connect', () => {
-        socket.write(JSON.stringify({ id: 1, method: 'mining.subscribe', params: [] }) + '\n')
-        for (let i = 0; i < 200 && !socket.destroyed; i++, sent++) socket.write(JSON.stringify({ id: 2 + i, method: 'mining.authorize', params: [badUser, 'x'] }) + '\n')
-      })
-      socket.once('close', () => resolve(sent)) // the server dropped it
-    })))
+    const floods = await Promise.all(
+      Array.from(
+        { length: 20 },
+        async () =>
+          await new Promise<number>((resolve) => {
+            const socket = connect({ host: '127.0.0.1', port: stratumPort(), localAddress: '127.0.0.2' })
+            let sent = 0
+            socket.on('error', () => {})
+            socket.on('data', () => {})
+            socket.once('connect', () => {
+              socket.write(JSON.stringify({ id: 1, method: 'mining.subscribe', params: [] }) + '\n')
+              for (let i = 0; i < 200 && !socket.destroyed; i++, sent++)
+                socket.write(JSON.stringify({ id: 2 + i, method: 'mining.authorize', params: [badUser, 'x'] }) + '\n')
+            })
+            socket.once('close', () => resolve(sent)) // the server dropped it
+          })
+      )
+    )
     expect(floods.length).toBe(20)
     setLogSinks(restoreSinks)
     restoreSinks = undefined
@@ -268,16 +314,22 @@ describe('HTTP and Stratum under abuse', () => {
   it('one client holding many live streams does not deny the stream to others', async () => {
     const held: IncomingMessage[] = []
     const statuses: number[] = []
-    await Promise.all(Array.from({ length: 40 }, async () => await new Promise<void>((resolve) => {
-      const req = httpRequest(`${base}/api/v1/stream`, { localAddress: '127.0.0.3', agent: false }, (res) => {
-        statuses.push(res.statusCode ?? 0)
-        if (res.statusCode === 200) held.push(res)
-        else res.resume()
-        resolve()
-      })
-      req.on('error', () => resolve())
-      req.end()
-    })))
+    await Promise.all(
+      Array.from(
+        { length: 40 },
+        async () =>
+          await new Promise<void>((resolve) => {
+            const req = httpRequest(`${base}/api/v1/stream`, { localAddress: '127.0.0.3', agent: false }, (res) => {
+              statuses.push(res.statusCode ?? 0)
+              if (res.statusCode === 200) held.push(res)
+              else res.resume()
+              resolve()
+            })
+            req.on('error', () => resolve())
+            req.end()
+          })
+      )
+    )
     try {
       expect(statuses.filter((s) => s === 200)).toHaveLength(MAX_STREAM_CLIENTS_PER_IP)
       expect(statuses.filter((s) => s === 429)).toHaveLength(40 - MAX_STREAM_CLIENTS_PER_IP)
@@ -289,7 +341,10 @@ describe('HTTP and Stratum under abuse', () => {
           let text = ''
           res.on('data', (chunk: string) => {
             text += chunk
-            if (text.includes('data: ')) { resolve(text); req.destroy() }
+            if (text.includes('data: ')) {
+              resolve(text)
+              req.destroy()
+            }
           })
         })
         req.on('error', reject)
@@ -307,9 +362,15 @@ describe('HTTP and Stratum under abuse', () => {
     const slow: Socket[] = []
     try {
       // 8 addresses x 64 slow sockets: past both the per-IP cap and the (test-lowered) global cap.
-      for (let ip = 10; ip < 18; ip++) slow.push(...await Promise.all(Array.from({ length: maxConnectionsPerIp + 8 }, async () => await slowSocket(port, `127.0.0.${ip}`))))
+      for (let ip = 10; ip < 18; ip++)
+        slow.push(
+          ...(await Promise.all(
+            Array.from({ length: maxConnectionsPerIp + 8 }, async () => await slowSocket(port, `127.0.0.${ip}`))
+          ))
+        )
       expect(relay.http.guard.connections()).toBeLessThanOrEqual(maxConnections)
-      for (let ip = 10; ip < 18; ip++) expect(relay.http.guard.connectionsOf(`127.0.0.${ip}`)).toBeLessThanOrEqual(maxConnectionsPerIp)
+      for (let ip = 10; ip < 18; ip++)
+        expect(relay.http.guard.connectionsOf(`127.0.0.${ip}`)).toBeLessThanOrEqual(maxConnectionsPerIp)
       const answer = await get(`${base}/api/v1/status`)
       expect(answer.status).toBe(200)
       expect(JSON.parse(answer.body)).toMatchObject({ network: 'devnet', shareChain: { shares: expect.any(Number) } })
@@ -321,22 +382,31 @@ describe('HTTP and Stratum under abuse', () => {
   })
 
   it('a flood of heavy endpoints does not starve a concurrent Stratum login nor other HTTP clients', async () => {
-    const paths = ['/api/v1/sharechain?limit=1000', `/api/v1/payouts/${testAddress(7)}`, '/api/v1/blocks?limit=1000', '/metrics', '/api/v1/status']
+    const paths = [
+      '/api/v1/sharechain?limit=1000',
+      `/api/v1/payouts/${testAddress(7)}`,
+      '/api/v1/blocks?limit=1000',
+      '/metrics',
+      '/api/v1/status'
+    ]
     const flood: Array<Promise<number>> = []
     let loginDone = false
     const answered = new Map<number, number>()
     // The flood runs until the login is done and the flooder has been limited (bounded in count).
-    const stop = (): boolean => (loginDone && (answered.get(429) ?? 0) > 0) || [...answered.values()].reduce((a, b) => a + b, 0) > 20_000
+    const stop = (): boolean =>
+      (loginDone && (answered.get(429) ?? 0) > 0) || [...answered.values()].reduce((a, b) => a + b, 0) > 20_000
     for (let lane = 0; lane < 32; lane++) {
-      flood.push((async () => {
-        let n = 0
-        while (!stop()) {
-          const { status } = await get(`${base}${paths[n % paths.length]}`, '127.0.0.4').catch(() => ({ status: 0 }))
-          answered.set(status, (answered.get(status) ?? 0) + 1)
-          n++
-        }
-        return n
-      })())
+      flood.push(
+        (async () => {
+          let n = 0
+          while (!stop()) {
+            const { status } = await get(`${base}${paths[n % paths.length]}`, '127.0.0.4').catch(() => ({ status: 0 }))
+            answered.set(status, (answered.get(status) ?? 0) + 1)
+            n++
+          }
+          return n
+        })()
+      )
     }
     try {
       const rig = await TestRig.connect(stratumPort(), 'esp-miner', { user: testAddress(5) })
@@ -363,7 +433,10 @@ describe('gossip: oversized messages cost their sender', () => {
     entry = await startTestNode()
     honest = await startTestNode({ bootstrap: [wsAddr(entry.node)] })
     hostile = await startTestNode({ bootstrap: [wsAddr(entry.node)] })
-    const meshOf = (n: TestNode): number => (n.node.libp2p.services.pubsub as unknown as { mesh: Map<string, Set<string>> }).mesh.get(networkTopics('devnet').share)?.size ?? 0
+    const meshOf = (n: TestNode): number =>
+      (n.node.libp2p.services.pubsub as unknown as { mesh: Map<string, Set<string>> }).mesh.get(
+        networkTopics('devnet').share
+      )?.size ?? 0
     await waitFor('meshes', () => meshOf(honest) >= 1 && meshOf(hostile) >= 1)
   })
 
@@ -371,9 +444,11 @@ describe('gossip: oversized messages cost their sender', () => {
     await stopTestNodes([entry, honest, hostile].filter((n) => n !== undefined))
   })
 
-  it('oversized shares lower the sender\'s score until it is banned, a frame over the limit is charged; the honest peer\'s shares still arrive', async () => {
+  it("oversized shares lower the sender's score until it is banned, a frame over the limit is charged; the honest peer's shares still arrive", async () => {
     const topic = networkTopics('devnet').share
-    const raw = hostile.node.libp2p.services.pubsub as unknown as { publish: (topic: string, data: Uint8Array) => Promise<unknown> }
+    const raw = hostile.node.libp2p.services.pubsub as unknown as {
+      publish: (topic: string, data: Uint8Array) => Promise<unknown>
+    }
     const hostileId = hostile.node.peerId.toString()
     for (let i = 0; i < 6 && !entry.node.bans().some((b) => b.peerId === hostileId); i++) {
       const big = mineTestShare(`oversized ${i}`, new Uint8Array(32), 5 * 1024 + i) // over the 4 KiB share limit
@@ -382,22 +457,38 @@ describe('gossip: oversized messages cost their sender', () => {
       // Counted, or the sender is already graylisted (gossipsub then drops its messages before any validator).
       const graylisted = (): boolean => entry.node.scoreOf(hostile.node.peerId) < GRAYLIST_SCORE
       const banned = (): boolean => entry.node.bans().some((b) => b.peerId === hostileId)
-      await waitFor('oversize counted', () => entry.node.metrics().gossip.share.oversize > i || graylisted() || banned(), 5_000)
+      await waitFor(
+        'oversize counted',
+        () => entry.node.metrics().gossip.share.oversize > i || graylisted() || banned(),
+        5_000
+      )
       if (graylisted()) break
       // gossipsub recomputes scores at its heartbeat (1 s): wait for this message's penalty before the next.
       await waitFor('score to fall', () => entry.node.scoreOf(hostile.node.peerId) < scoreBefore || banned(), 5_000)
     }
-    expect(entry.node.metrics().gossip.share.rejected).toBeGreaterThanOrEqual(entry.node.metrics().gossip.share.oversize)
+    expect(entry.node.metrics().gossip.share.rejected).toBeGreaterThanOrEqual(
+      entry.node.metrics().gossip.share.oversize
+    )
     await waitFor('hostile banned', () => entry.node.bans().some((b) => b.peerId === hostileId), 10_000)
     // A frame over gossipsub's 64 KiB inbound limit is never decoded; it is counted and charged to its
     // sender's flood excess (the fourth within the half-life bans: shared/test/flood-guard.test.ts).
     const framer = await startTestNode({ bootstrap: [wsAddr(entry.node)] })
     try {
       const framerId = framer.node.peerId.toString()
-      const subscribers = (): string[] => (entry.node.libp2p.services.pubsub as unknown as { getSubscribers: (t: string) => Array<{ toString: () => string }> }).getSubscribers(topic).map(String)
-      const framerMesh = (): number => (framer.node.libp2p.services.pubsub as unknown as { mesh: Map<string, Set<string>> }).mesh.get(topic)?.size ?? 0
+      const subscribers = (): string[] =>
+        (
+          entry.node.libp2p.services.pubsub as unknown as {
+            getSubscribers: (t: string) => Array<{ toString: () => string }>
+          }
+        )
+          .getSubscribers(topic)
+          .map(String)
+      const framerMesh = (): number =>
+        (framer.node.libp2p.services.pubsub as unknown as { mesh: Map<string, Set<string>> }).mesh.get(topic)?.size ?? 0
       await waitFor('framer in the mesh', () => subscribers().includes(framerId) && framerMesh() >= 1)
-      const rawFramer = framer.node.libp2p.services.pubsub as unknown as { publish: (topic: string, data: Uint8Array) => Promise<unknown> }
+      const rawFramer = framer.node.libp2p.services.pubsub as unknown as {
+        publish: (topic: string, data: Uint8Array) => Promise<unknown>
+      }
       await rawFramer.publish(topic, new Uint8Array(900 * 1024).fill(1)).catch(() => undefined)
       await waitFor('oversized frame charged', () => entry.node.metrics().oversizedFrames > 0)
     } finally {

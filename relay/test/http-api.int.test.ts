@@ -17,19 +17,30 @@ let base: string
 const payee = p2wpkhScript(new Uint8Array(20).fill(5))
 const payeeAddress = scriptToAddress(payee, devnet.params.addresses) as string
 
-function configFor (dataDir: string, extra: Partial<RelayConfig['http']> = {}): RelayConfig {
+function configFor(dataDir: string, extra: Partial<RelayConfig['http']> = {}): RelayConfig {
   return {
-    poolName: 'Test', poolFee: 0, p2pPort: 0, wsPort: 0, stratumPort: 0, blockchain: 'devnet', bootstrapNodes: [], bind: '127.0.0.1',
-    http: { host: '127.0.0.1', port: 0, ...extra }, dataDir,
-    optimization: { sharePropagation: { batchSize: 10, batchInterval: 10 }, validation: { cacheSize: 1000, minValidators: 3, maxValidators: 7 } }
+    poolName: 'Test',
+    poolFee: 0,
+    p2pPort: 0,
+    wsPort: 0,
+    stratumPort: 0,
+    blockchain: 'devnet',
+    bootstrapNodes: [],
+    bind: '127.0.0.1',
+    http: { host: '127.0.0.1', port: 0, ...extra },
+    dataDir,
+    optimization: {
+      sharePropagation: { batchSize: 10, batchInterval: 10 },
+      validation: { cacheSize: 1000, minValidators: 3, maxValidators: 7 }
+    }
   }
 }
 
-async function getJson (path: string): Promise<any> {
+async function getJson(path: string): Promise<any> {
   return await (await get(path)).json()
 }
 
-async function get (path: string, init: RequestInit = {}): Promise<Response> {
+async function get(path: string, init: RequestInit = {}): Promise<Response> {
   return await fetch(base + path, init)
 }
 
@@ -41,7 +52,13 @@ beforeAll(async () => {
   await writeFile(join(dist, 'sw.js'), 'self.addEventListener("fetch", () => {})')
   await writeFile(join(dist, 'manifest.webmanifest'), '{}')
   await writeFile(join(dist, 'assets', 'kernel-abc123.wasm'), new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]))
-  relay = await Relay.start({ config: configFor(join(dir, 'data')), staticRoot: dist, network: false, stratum: false, devnet })
+  relay = await Relay.start({
+    config: configFor(join(dir, 'data')),
+    staticRoot: dist,
+    network: false,
+    stratum: false,
+    devnet
+  })
   base = relay.http.url()
   // Two shares (both blocks at this difficulty) so the API has something to show.
   for (let i = 0; i < 2; i++) {
@@ -74,14 +91,26 @@ describe('relay HTTP: PWA, API, stream, metrics', () => {
 
   it('answers status, share chain, payouts, blocks and rigs as JSON', async () => {
     const status = await getJson('/api/v1/status')
-    expect(status).toMatchObject({ network: 'devnet', isTestNetwork: true, source: { kind: 'devnet', healthy: true, height: 2, templateHeight: 3 }, shareChain: { height: 1, shares: 2 } })
+    expect(status).toMatchObject({
+      network: 'devnet',
+      isTestNetwork: true,
+      source: { kind: 'devnet', healthy: true, height: 2, templateHeight: 3 },
+      shareChain: { height: 1, shares: 2 }
+    })
     const chain = await getJson('/api/v1/sharechain?limit=5')
     expect(chain.shares).toHaveLength(2)
     expect(chain.shares[0].payoutAddress).toBe(payeeAddress)
-    expect(chain.window).toEqual([{ payoutScript: chain.shares[0].payoutScript, payoutAddress: payeeAddress, weightPpm: 1_000_000 }])
+    expect(chain.window).toEqual([
+      { payoutScript: chain.shares[0].payoutScript, payoutAddress: payeeAddress, weightPpm: 1_000_000 }
+    ])
     expect(chain.shares.map((s: { uncles: string[] }) => s.uncles)).toEqual([[], []])
     for (const [i, s] of chain.shares.entries()) {
-      expect(await getJson(`/api/v1/sharechain/share/${s.id}`)).toEqual({ id: s.id, height: s.height, place: 'main', tipHeight: chain.height })
+      expect(await getJson(`/api/v1/sharechain/share/${s.id}`)).toEqual({
+        id: s.id,
+        height: s.height,
+        place: 'main',
+        tipHeight: chain.height
+      })
       expect(s.height).toBe(chain.height - i)
     }
     const unknown = await get(`/api/v1/sharechain/share/${'ab'.repeat(32)}`)
@@ -89,11 +118,23 @@ describe('relay HTTP: PWA, API, stream, metrics', () => {
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('unknown-share')
     const payouts = await getJson(`/api/v1/payouts/${payeeAddress}`)
     expect(payouts).toMatchObject({ address: payeeAddress, sharesInWindow: 2, weightPpm: 1_000_000 })
-    expect(BigInt(payouts.expectedNextBlock)).toBe(5_000_000_000n - 5_000_000_000n * 5000n / 1_000_000n)
-    expect(payouts.blocks.map((b: { amount: string, height: number, status: string }) => [b.height, b.status, b.amount])).toEqual([[2, 'accepted', '5000000000'], [1, 'accepted', '5000000000']])
-    expect(payouts).toMatchObject({ immatureAmount: '10000000000', matureAmount: '0', coinbaseMaturity: devnet.params.coinbaseMaturity })
+    expect(BigInt(payouts.expectedNextBlock)).toBe(5_000_000_000n - (5_000_000_000n * 5000n) / 1_000_000n)
+    expect(
+      payouts.blocks.map((b: { amount: string; height: number; status: string }) => [b.height, b.status, b.amount])
+    ).toEqual([
+      [2, 'accepted', '5000000000'],
+      [1, 'accepted', '5000000000']
+    ])
+    expect(payouts).toMatchObject({
+      immatureAmount: '10000000000',
+      matureAmount: '0',
+      coinbaseMaturity: devnet.params.coinbaseMaturity
+    })
     const blocks = await getJson('/api/v1/blocks')
-    expect(blocks.blocks.map((b: { status: string, height: number }) => [b.height, b.status])).toEqual([[2, 'accepted'], [1, 'accepted']])
+    expect(blocks.blocks.map((b: { status: string; height: number }) => [b.height, b.status])).toEqual([
+      [2, 'accepted'],
+      [1, 'accepted']
+    ])
     expect(await (await get('/api/v1/rigs')).json()).toEqual({ rigs: [] })
   })
 
@@ -126,10 +167,19 @@ describe('relay HTTP: PWA, API, stream, metrics', () => {
       text += new TextDecoder().decode(value)
       const parts = text.split('\n\n')
       text = parts.pop() ?? ''
-      for (const p of parts) { const data = p.split('\n').find((l) => l.startsWith('data: ')); if (data !== undefined) frames.push(JSON.parse(data.slice(6))) }
+      for (const p of parts) {
+        const data = p.split('\n').find((l) => l.startsWith('data: '))
+        if (data !== undefined) frames.push(JSON.parse(data.slice(6)))
+      }
     }
     controller.abort()
-    expect(frames[0]).toMatchObject({ blockHeight: 3, shareHeight: 1, sharesAccepted: 2, blocksFound: 2, sourceHealthy: true })
+    expect(frames[0]).toMatchObject({
+      blockHeight: 3,
+      shareHeight: 1,
+      sharesAccepted: 2,
+      blocksFound: 2,
+      sourceHealthy: true
+    })
     expect(frames[1].t as number).toBeGreaterThan(frames[0].t as number)
   })
 
@@ -144,36 +194,72 @@ describe('relay HTTP: PWA, API, stream, metrics', () => {
 
   it('counts the shares it did not take by origin, verdict and reason (/metrics and the metrics snapshot)', async () => {
     const tip = relay.pool.chain.tip!
-    expect((await relay.pool.receiveShare(tip.bytes, 'network')).verdict).toMatchObject({ kind: 'ignore', reason: 'duplicate' })
+    expect((await relay.pool.receiveShare(tip.bytes, 'network')).verdict).toMatchObject({
+      kind: 'ignore',
+      reason: 'duplicate'
+    })
     const forged = tip.bytes.slice()
     forged[forged.length - 1] ^= 1 // trailing byte of the encoding changed: the share no longer decodes as sent
     const forgedVerdict = (await relay.pool.receiveShare(forged, 'network')).verdict
     expect(forgedVerdict.kind).toBe('reject')
     // A /metrics answer is cached for a second (heavyCacheMs, relay/src/http/guard.ts): wait for a fresh one.
-    await vi.waitFor(async () => {
-      const text = await (await get('/metrics')).text()
-      expect(text).toMatch(/^otedama_shares_refused_total\{origin="network",verdict="ignore",reason="duplicate"\} 1$/m)
-      expect(text).toContain(`otedama_shares_refused_total{origin="network",verdict="reject",reason="${forgedVerdict.kind === 'reject' ? forgedVerdict.reason : ''}"} 1`)
-    }, { timeout: 5_000, interval: 200 })
+    await vi.waitFor(
+      async () => {
+        const text = await (await get('/metrics')).text()
+        expect(text).toMatch(
+          /^otedama_shares_refused_total\{origin="network",verdict="ignore",reason="duplicate"\} 1$/m
+        )
+        expect(text).toContain(
+          `otedama_shares_refused_total{origin="network",verdict="reject",reason="${forgedVerdict.kind === 'reject' ? forgedVerdict.reason : ''}"} 1`
+        )
+      },
+      { timeout: 5_000, interval: 200 }
+    )
   })
 
   it('serves HTTPS from a configured certificate and key', async () => {
     const tlsDir = join(dir, 'tls')
     await mkdir(tlsDir)
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-keyout', join(tlsDir, 'key.pem'), '-out', join(tlsDir, 'cert.pem')], { stdio: 'ignore' })
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-keyout',
+        join(tlsDir, 'key.pem'),
+        '-out',
+        join(tlsDir, 'cert.pem')
+      ],
+      { stdio: 'ignore' }
+    )
     const tlsRelay = await Relay.start({
       config: configFor(join(dir, 'data-tls'), { tlsCert: join(tlsDir, 'cert.pem'), tlsKey: join(tlsDir, 'key.pem') }),
-      staticRoot: join(dir, 'dist'), network: false, stratum: false, devnet
+      staticRoot: join(dir, 'dist'),
+      network: false,
+      stratum: false,
+      devnet
     })
     try {
       expect(tlsRelay.http.url()).toMatch(/^https:/)
       const body = await new Promise<string>((resolve, reject) => {
         httpsRequest(`${tlsRelay.http.url()}/api/v1/status`, { rejectUnauthorized: false }, (res) => {
           let data = ''
-          res.on('data', (d: Buffer) => { data += d.toString() })
+          res.on('data', (d: Buffer) => {
+            data += d.toString()
+          })
           res.on('end', () => resolve(data))
-        }).on('error', reject).end()
+        })
+          .on('error', reject)
+          .end()
       })
       expect(JSON.parse(body).network).toBe('devnet')
     } finally {

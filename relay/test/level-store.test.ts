@@ -10,7 +10,7 @@ import type { FoundBlockRecord } from '../src/store/records'
 
 const dirs: string[] = []
 const stores: LevelRelayStore[] = []
-async function openStore (dir?: string): Promise<LevelRelayStore> {
+async function openStore(dir?: string): Promise<LevelRelayStore> {
   dir ??= await mkdtemp(join(tmpdir(), 'otedama-level-'))
   if (!dirs.includes(dir)) dirs.push(dir)
   const s = new LevelRelayStore(dir)
@@ -27,7 +27,7 @@ const id = (n: number): Uint8Array => new Uint8Array(32).fill(n)
 const share = (n: number, height: number) => ({ id: id(n), bytes: new Uint8Array([n, n, n]), height })
 
 /** The same operations on both stores must give the same answers (MemoryStore is the reference). */
-async function script (s: ShareStore): Promise<unknown[]> {
+async function script(s: ShareStore): Promise<unknown[]> {
   const out: unknown[] = []
   await s.putShares([share(1, 0), share(2, 1), share(3, 1), share(4, 2), share(5, 3)])
   await s.putShares([share(2, 1)]) // duplicate
@@ -38,12 +38,15 @@ async function script (s: ShareStore): Promise<unknown[]> {
   await s.deleteShares([id(3)])
   out.push(await s.deleteSharesBelow(2))
   out.push((await s.sharesFromHeight(0, 10)).map((x) => x.id[0]))
-  await s.putHeaders([{ hash: id(7), header80: new Uint8Array(80).fill(7), height: 10 }, { hash: id(8), header80: new Uint8Array(80).fill(8), height: 11 }])
+  await s.putHeaders([
+    { hash: id(7), header80: new Uint8Array(80).fill(7), height: 10 },
+    { hash: id(8), header80: new Uint8Array(80).fill(8), height: 11 }
+  ])
   out.push((await s.headersFromHeight(11, 5)).map((h) => h.hash[0]))
   out.push((await s.getHeader(id(7)))?.header80[0])
   out.push(await s.deleteHeadersBelow(11))
   await s.putMeta('tip', new Uint8Array([1, 2]))
-  out.push([...(await s.getMeta('tip')) ?? []], await s.getMeta('none'))
+  out.push([...((await s.getMeta('tip')) ?? [])], await s.getMeta('none'))
   return out
 }
 
@@ -57,8 +60,15 @@ describe('LevelDB stores', () => {
     const first = await openStore()
     await new LevelShareStore(first.db).putShares([share(1, 0), share(2, 1)])
     const block: FoundBlockRecord = {
-      hash: 'ab'.repeat(32), network: 'devnet', height: 5, prevHash: 'cd'.repeat(32), coinbaseValue: '50', payouts: [{ script: '00', value: '50' }],
-      foundAt: 1000, status: 'accepted', updatedAt: 1000
+      hash: 'ab'.repeat(32),
+      network: 'devnet',
+      height: 5,
+      prevHash: 'cd'.repeat(32),
+      coinbaseValue: '50',
+      payouts: [{ script: '00', value: '50' }],
+      foundAt: 1000,
+      status: 'accepted',
+      updatedAt: 1000
     }
     await first.putBlock(block)
     await first.putBlock({ ...block, status: 'confirmed', confirmations: 100, updatedAt: 2000 })

@@ -11,35 +11,83 @@ import { parse as parseYaml } from 'yaml'
 import { loadConfig } from '../src/config'
 import type { AlertsConfig } from '../src/config/types'
 import type { MetricsSnapshot, RigView } from '../src/http/views'
-import { erlangCdf, erlangQuantile, HistoryStore, Monitor, renderPrometheusRules, waitFor, type AlertEvent, type MonitorInputs } from '../src/monitor'
+import {
+  erlangCdf,
+  erlangQuantile,
+  HistoryStore,
+  Monitor,
+  renderPrometheusRules,
+  waitFor,
+  type AlertEvent,
+  type MonitorInputs
+} from '../src/monitor'
 
 let dir: string
 let db: ClassicLevel<string, string>
 let clock = Date.UTC(2026, 0, 1)
 
 /** What the fake relay reports: counters since start, as the real parts keep them. */
-interface RelayState { accepted: number, rejected: number, stale: number, healthy: boolean, peers: number, rigs: RigView[] }
-
-function inputsFor (state: RelayState): MonitorInputs {
-  const metrics = (): MetricsSnapshot => ({
-    t: clock, sharesAccepted: 0, sharesRejected: 0, poolHashrate: 0, rigs: state.rigs.length, rigHashrate: 0, peers: state.peers,
-    sourceHealthy: state.healthy, blocksFound: 0,
-    stratum: {
-      connections: 1, authorized: 1, acceptedPseudoShares: state.accepted, rejectedPseudoShares: { 'low-difficulty': state.rejected, stale: state.stale },
-      acceptedOnStaleTip: 0, sharesFound: 0, staleShares: 0, blockCandidates: 0, connectionsAccepted: 1, connectionsRefused: {}, connectionsDropped: {}, bans: 0, sinkErrors: 0
-    }
-  })
-  return { metrics, rigs: () => state.rigs, health: () => (state.healthy ? { healthy: true } : { healthy: false, reason: 'daemon starting' }), network: true }
+interface RelayState {
+  accepted: number
+  rejected: number
+  stale: number
+  healthy: boolean
+  peers: number
+  rigs: RigView[]
 }
 
-async function configFile (alerts: object): Promise<AlertsConfig> {
+function inputsFor(state: RelayState): MonitorInputs {
+  const metrics = (): MetricsSnapshot => ({
+    t: clock,
+    sharesAccepted: 0,
+    sharesRejected: 0,
+    poolHashrate: 0,
+    rigs: state.rigs.length,
+    rigHashrate: 0,
+    peers: state.peers,
+    sourceHealthy: state.healthy,
+    blocksFound: 0,
+    stratum: {
+      connections: 1,
+      authorized: 1,
+      acceptedPseudoShares: state.accepted,
+      rejectedPseudoShares: { 'low-difficulty': state.rejected, stale: state.stale },
+      acceptedOnStaleTip: 0,
+      sharesFound: 0,
+      staleShares: 0,
+      blockCandidates: 0,
+      connectionsAccepted: 1,
+      connectionsRefused: {},
+      connectionsDropped: {},
+      bans: 0,
+      sinkErrors: 0
+    }
+  })
+  return {
+    metrics,
+    rigs: () => state.rigs,
+    health: () => (state.healthy ? { healthy: true } : { healthy: false, reason: 'daemon starting' }),
+    network: true
+  }
+}
+
+async function configFile(alerts: object): Promise<AlertsConfig> {
   const file = join(dir, `config-${Math.random().toString(16).slice(2)}.json`)
   await writeFile(file, JSON.stringify({ alerts }))
   return loadConfig({ argv: ['--config', file], env: {}, cwd: dir }).config.alerts as AlertsConfig
 }
 
-async function monitorFor (alerts: AlertsConfig, state: RelayState): Promise<{ monitor: Monitor, events: AlertEvent[] }> {
-  const monitor = await Monitor.open({ store: new HistoryStore(db), alerts, relayName: 'test', now: () => clock, timer: false })
+async function monitorFor(
+  alerts: AlertsConfig,
+  state: RelayState
+): Promise<{ monitor: Monitor; events: AlertEvent[] }> {
+  const monitor = await Monitor.open({
+    store: new HistoryStore(db),
+    alerts,
+    relayName: 'test',
+    now: () => clock,
+    timer: false
+  })
   const events: AlertEvent[] = []
   monitor.onEvent((e) => events.push(e))
   monitor.start(inputsFor(state))
@@ -47,7 +95,12 @@ async function monitorFor (alerts: AlertsConfig, state: RelayState): Promise<{ m
 }
 
 /** Seconds of submits: `accepted` and `rejected` per second. */
-async function run (monitor: Monitor, state: RelayState, seconds: number, perSecond: { accepted: number, rejected: number } = { accepted: 0, rejected: 0 }): Promise<void> {
+async function run(
+  monitor: Monitor,
+  state: RelayState,
+  seconds: number,
+  perSecond: { accepted: number; rejected: number } = { accepted: 0, rejected: 0 }
+): Promise<void> {
   for (let i = 0; i < seconds; i++) {
     state.accepted += perSecond.accepted
     state.rejected += perSecond.rejected
@@ -66,10 +119,18 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-const quiet = { rigOffline: { enabled: false }, addressOffline: { enabled: false }, hashrateDrop: { enabled: false }, staleRate: { enabled: false }, noPeers: { enabled: false }, memory: { enabled: false }, blockOrphaned: { enabled: false } }
+const quiet = {
+  rigOffline: { enabled: false },
+  addressOffline: { enabled: false },
+  hashrateDrop: { enabled: false },
+  staleRate: { enabled: false },
+  noPeers: { enabled: false },
+  memory: { enabled: false },
+  blockOrphaned: { enabled: false }
+}
 
 describe('alert rules from the config file', () => {
-  it('fires the reject-rate rule at the file\'s threshold and hold, not below it, and resolves when the rate falls', async () => {
+  it("fires the reject-rate rule at the file's threshold and hold, not below it, and resolves when the rate falls", async () => {
     // 8 rejects per 100 accepted: 7.4 % of submits.
     const load = { accepted: 100, rejected: 8 }
     const lenient = await configFile({ ...quiet, rejectRate: { percent: 10, windowSeconds: 60, holdSeconds: 5 } })
@@ -107,7 +168,14 @@ describe('alert rules from the config file', () => {
     await run(first.monitor, state, 3)
     expect(first.events).toEqual([])
     await run(first.monitor, state, 1)
-    expect(first.events).toMatchObject([{ rule: 'daemonUnhealthy', state: 'firing', severity: 'critical', message: 'template source unhealthy: daemon starting' }])
+    expect(first.events).toMatchObject([
+      {
+        rule: 'daemonUnhealthy',
+        state: 'firing',
+        severity: 'critical',
+        message: 'template source unhealthy: daemon starting'
+      }
+    ])
     await first.monitor.stop()
     // The alert log is in the store: a restarted relay shows the alert firing, then resolves it when healthy.
     state.healthy = true
@@ -120,8 +188,17 @@ describe('alert rules from the config file', () => {
   })
 
   it('writes the same thresholds into the Prometheus rules file', async () => {
-    const cfg = await configFile({ rejectRate: { percent: 7.5, windowSeconds: 120, holdSeconds: 30 }, memory: { limitMiB: 512 }, noPeers: { enabled: false } })
-    const doc = parseYaml(renderPrometheusRules(cfg)) as { groups: Array<{ name: string, rules: Array<{ alert: string, expr: string, for: string, labels: { severity: string } }> }> }
+    const cfg = await configFile({
+      rejectRate: { percent: 7.5, windowSeconds: 120, holdSeconds: 30 },
+      memory: { limitMiB: 512 },
+      noPeers: { enabled: false }
+    })
+    const doc = parseYaml(renderPrometheusRules(cfg)) as {
+      groups: Array<{
+        name: string
+        rules: Array<{ alert: string; expr: string; for: string; labels: { severity: string } }>
+      }>
+    }
     const rules = new Map(doc.groups[0]!.rules.map((r) => [r.alert, r]))
     expect(rules.get('OtedamaRejectRate')).toMatchObject({ for: '30s', labels: { severity: 'warning' } })
     expect(rules.get('OtedamaRejectRate')?.expr).toMatch(/\[120s\].* > 0\.075$/)
@@ -132,11 +209,23 @@ describe('alert rules from the config file', () => {
 
   it('refuses a webhook that is not an http URL and half a Telegram pair, naming the keys', async () => {
     const file = join(dir, 'bad.json')
-    await writeFile(file, JSON.stringify({ alerts: { webhooks: ['ftp://x'], telegram: { botToken: 'secret' }, rejectRate: { percent: 150 } } }))
-    expect(() => loadConfig({ argv: ['--config', file], env: {}, cwd: dir })).toThrow(/alerts\.rejectRate\.percent must be between 0 and 100/)
+    await writeFile(
+      file,
+      JSON.stringify({
+        alerts: { webhooks: ['ftp://x'], telegram: { botToken: 'secret' }, rejectRate: { percent: 150 } }
+      })
+    )
+    expect(() => loadConfig({ argv: ['--config', file], env: {}, cwd: dir })).toThrow(
+      /alerts\.rejectRate\.percent must be between 0 and 100/
+    )
     await writeFile(file, JSON.stringify({ alerts: { webhooks: ['ftp://x'], telegram: { botToken: 'secret' } } }))
-    expect(() => loadConfig({ argv: ['--config', file], env: {}, cwd: dir })).toThrow(/alerts\.webhooks entry "ftp:\/\/x…" is not an http:\/\/ or https:\/\/ URL[\s\S]*alerts\.telegram\.botToken and alerts\.telegram\.chatId go together/)
-    expect(loadConfig({ argv: [], env: { OTEDAMA_ALERT_REJECT_RATE_PERCENT: '2.5' }, cwd: dir }).config.alerts?.rejectRate.percent).toBe(2.5)
+    expect(() => loadConfig({ argv: ['--config', file], env: {}, cwd: dir })).toThrow(
+      /alerts\.webhooks entry "ftp:\/\/x…" is not an http:\/\/ or https:\/\/ URL[\s\S]*alerts\.telegram\.botToken and alerts\.telegram\.chatId go together/
+    )
+    expect(
+      loadConfig({ argv: [], env: { OTEDAMA_ALERT_REJECT_RATE_PERCENT: '2.5' }, cwd: dir }).config.alerts?.rejectRate
+        .percent
+    ).toBe(2.5)
   })
 })
 

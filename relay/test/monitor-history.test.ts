@@ -14,13 +14,15 @@ const T0 = Date.UTC(2026, 0, 1) // a whole hour
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 
-async function openDb (): Promise<HistoryStore> {
+async function openDb(): Promise<HistoryStore> {
   db = new ClassicLevel<string, string>(join(dir, 'db'), { valueEncoding: 'utf8' })
   await db.open()
   return new HistoryStore(db)
 }
 
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'otedama-history-')) })
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'otedama-history-'))
+})
 afterEach(async () => {
   await db?.close()
   await rm(dir, { recursive: true, force: true })
@@ -32,13 +34,29 @@ describe('monitor history', () => {
     for (let s = 0; s < 60; s++) {
       await history.add({
         t: T0 + s * 1000,
-        values: { poolHashrate: s < 30 ? 100 : 300, sharesAccepted: 2, rssBytes: 1000 + s, validations: s === 0 ? 3 : 1, validationMeanMs: s === 0 ? 1 : 5 },
-        rigs: s < 15 ? [['a.r1', 40]] : [['a.r1', 40], ['b.r2', 10]]
+        values: {
+          poolHashrate: s < 30 ? 100 : 300,
+          sharesAccepted: 2,
+          rssBytes: 1000 + s,
+          validations: s === 0 ? 3 : 1,
+          validationMeanMs: s === 0 ? 1 : 5
+        },
+        rigs:
+          s < 15
+            ? [['a.r1', 40]]
+            : [
+                ['a.r1', 40],
+                ['b.r2', 10]
+              ]
       })
     }
     // The first second of the next minute closes the previous one.
     await history.add({ t: T0 + 60_000, values: { poolHashrate: 0 }, rigs: [] })
-    const day = history.query('24h', ['samples', 'poolHashrate', 'sharesAccepted', 'rssBytes', 'validationMeanMs', 'rig:a.r1', 'rig:b.r2'], T0 + 60_500)
+    const day = history.query(
+      '24h',
+      ['samples', 'poolHashrate', 'sharesAccepted', 'rssBytes', 'validationMeanMs', 'rig:a.r1', 'rig:b.r2'],
+      T0 + 60_500
+    )
     expect(day.stepSeconds).toBe(60)
     expect(day.t.slice(0, 2)).toEqual([T0, T0 + 60_000])
     expect(day.series.samples?.[0]).toBe(60)
@@ -48,7 +66,7 @@ describe('monitor history', () => {
     // (3 × 1 ms + 59 × 5 ms) / 62 validations.
     expect(day.series.validationMeanMs?.[0]).toBeCloseTo((3 + 59 * 5) / 62, 4)
     expect(day.series['rig:a.r1']?.[0]).toBeCloseTo(40, 3)
-    expect(day.series['rig:b.r2']?.[0]).toBeCloseTo(10 * 45 / 60, 3)
+    expect(day.series['rig:b.r2']?.[0]).toBeCloseTo((10 * 45) / 60, 3)
     // The open minute is answered folded so far, and said to be partial.
     expect(day.lastPointPartial).toBe(true)
     expect(day.series.samples?.[1]).toBe(1)
@@ -57,7 +75,8 @@ describe('monitor history', () => {
 
   it('answers the same history after the store is closed and opened again', async () => {
     let history = await History.open(await openDb())
-    for (let s = 0; s < 150; s++) await history.add({ t: T0 + s * 1000, values: { rigHashrate: s, peers: 3 }, rigs: [['a.r1', s + 1]] })
+    for (let s = 0; s < 150; s++)
+      await history.add({ t: T0 + s * 1000, values: { rigHashrate: s, peers: 3 }, rigs: [['a.r1', s + 1]] })
     const before = history.query('10m', ['rigHashrate', 'peers', 'rig:a.r1'], T0 + 150_000)
     const beforeDay = history.query('24h', ['rigHashrate'], T0 + 150_000)
     await history.flush()
@@ -75,8 +94,10 @@ describe('monitor history', () => {
     const rigs = Array.from({ length: 10 }, (_, i) => [`odev1q${i}.rig`, 1e6 * (i + 1)] as const)
     // A point every 59 s for 31 days (every minute and hour gets one or two), then a dense last hour.
     const end = T0 + 31 * DAY
-    for (let t = T0; t < end - HOUR; t += 59_000) await history.add({ t, values: { rigHashrate: 5.5e7, sharesAccepted: 1 }, rigs })
-    for (let t = end - HOUR; t < end; t += 1000) await history.add({ t, values: { rigHashrate: 5.5e7, sharesAccepted: 1 }, rigs })
+    for (let t = T0; t < end - HOUR; t += 59_000)
+      await history.add({ t, values: { rigHashrate: 5.5e7, sharesAccepted: 1 }, rigs })
+    for (let t = end - HOUR; t < end; t += 1000)
+      await history.add({ t, values: { rigHashrate: 5.5e7, sharesAccepted: 1 }, rigs })
     await history.flush()
     const counts = history.counts()
     TIERS.forEach((tier, i) => expect(counts[i]).toBeLessThanOrEqual(tier.keep))
@@ -113,7 +134,15 @@ describe('monitor history', () => {
   it('refuses an unknown range or series with a message naming the known ones', async () => {
     const history = await History.open(await openDb())
     expect(() => history.query('7d', undefined, T0)).toThrow(HistoryQueryError)
-    expect(() => history.query('1h', ['hashrate'], T0)).toThrow(/unknown series "hashrate"; known: samples, poolHashrate/)
-    expect(() => history.query('1h', Array.from({ length: 17 }, () => 'peers'), T0)).toThrow(/at most 16 series/)
+    expect(() => history.query('1h', ['hashrate'], T0)).toThrow(
+      /unknown series "hashrate"; known: samples, poolHashrate/
+    )
+    expect(() =>
+      history.query(
+        '1h',
+        Array.from({ length: 17 }, () => 'peers'),
+        T0
+      )
+    ).toThrow(/at most 16 series/)
   })
 })

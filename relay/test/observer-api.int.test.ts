@@ -23,7 +23,7 @@ const aliceAddress = scriptToAddress(alice, devnet.params.addresses) as string
 const ALICE_SHARES = 3
 const BOB_SHARES = 1
 
-async function getJson (path: string): Promise<any> {
+async function getJson(path: string): Promise<any> {
   const res = await fetch(base + path)
   return { status: res.status, body: await res.json() }
 }
@@ -34,14 +34,30 @@ beforeAll(async () => {
   await mkdir(dist, { recursive: true })
   await writeFile(join(dist, 'index.html'), '<!doctype html><title>otedama</title>')
   const config: RelayConfig = {
-    poolName: 'Test', poolFee: 0, p2pPort: 0, wsPort: 0, stratumPort: 0, blockchain: 'devnet', bootstrapNodes: [], bind: '127.0.0.1',
-    http: { host: '127.0.0.1', port: 0 }, dataDir: join(dir, 'data'),
-    optimization: { sharePropagation: { batchSize: 10, batchInterval: 10 }, validation: { cacheSize: 1000, minValidators: 3, maxValidators: 7 } }
+    poolName: 'Test',
+    poolFee: 0,
+    p2pPort: 0,
+    wsPort: 0,
+    stratumPort: 0,
+    blockchain: 'devnet',
+    bootstrapNodes: [],
+    bind: '127.0.0.1',
+    http: { host: '127.0.0.1', port: 0 },
+    dataDir: join(dir, 'data'),
+    optimization: {
+      sharePropagation: { batchSize: 10, batchInterval: 10 },
+      validation: { cacheSize: 1000, minValidators: 3, maxValidators: 7 }
+    }
   }
   relay = await Relay.start({ config, staticRoot: dist, network: false, stratum: false, devnet })
   base = relay.http.url()
   // Alice mines from two sessions (extranonce seeds 1 and 2), bob from one.
-  const plan: Array<[Uint8Array, number]> = [[alice, 1], [alice, 2], [bob, 3], [alice, 1]]
+  const plan: Array<[Uint8Array, number]> = [
+    [alice, 1],
+    [alice, 2],
+    [bob, 3],
+    [alice, 1]
+  ]
   for (const [script, seed] of plan) {
     const entry = await relay.book.add(relay.source.current()!)
     const result = await relay.pool.receiveShare(mineShare(relay.pool, entry, script, seed).bytes, 'local')
@@ -55,11 +71,15 @@ afterAll(async () => {
 })
 
 describe('observer API', () => {
-  it('GET /api/v1/pool: share chain, hashrate with its window, chain figures, payees and blocks from the relay\'s own records', async () => {
+  it("GET /api/v1/pool: share chain, hashrate with its window, chain figures, payees and blocks from the relay's own records", async () => {
     const { status, body } = await getJson('/api/v1/pool?blocksLimit=2')
     expect(status).toBe(200)
     const chain = relay.pool.chain
-    expect(body.shareChain).toMatchObject({ height: chain.tip!.height, windowCount: ALICE_SHARES + BOB_SHARES, windowShares: relay.pool.rules.windowShares })
+    expect(body.shareChain).toMatchObject({
+      height: chain.tip!.height,
+      windowCount: ALICE_SHARES + BOB_SHARES,
+      windowShares: relay.pool.rules.windowShares
+    })
     // Hashrate = work of the shares in the window over the seconds it covers (the chain is younger than 10 min).
     let work = 0n
     for (const n of chain.ancestors(chain.tip!, 100)) work += n.work
@@ -76,7 +96,9 @@ describe('observer API', () => {
     // Every share was a block at this difficulty: the page holds 2 of them, newest first, with the store's statuses.
     const stored = await relay.store.listBlocks(100)
     expect(body.blocks.total).toBe(stored.length)
-    expect(body.blocks.items.map((b: { hash: string, status: string }) => [b.hash, b.status])).toEqual(stored.slice(0, 2).map((b) => [b.hash, b.status]))
+    expect(body.blocks.items.map((b: { hash: string; status: string }) => [b.hash, b.status])).toEqual(
+      stored.slice(0, 2).map((b) => [b.hash, b.status])
+    )
     expect(body.recentBlocks.found).toBeGreaterThan(0)
     expect(body.recentBlocks.found).toBeLessThanOrEqual(body.recentBlocks.of)
   })
@@ -87,7 +109,8 @@ describe('observer API', () => {
     expect(body).toMatchObject({ address: aliceAddress, sharesInWindow: ALICE_SHARES, network: 'devnet' })
     expect(body.shares).toHaveLength(ALICE_SHARES)
     const sessions = new Set<string>()
-    for (const n of relay.pool.chain.ancestors(relay.pool.chain.tip!, 100)) if (n.payoutKey === body.payoutScript) sessions.add(sessionOf(n))
+    for (const n of relay.pool.chain.ancestors(relay.pool.chain.tip!, 100))
+      if (n.payoutKey === body.payoutScript) sessions.add(sessionOf(n))
     expect(body.workers.map((w: { session: string }) => w.session).sort()).toEqual([...sessions].sort())
     expect(body.workers.reduce((s: number, w: { shares: number }) => s + w.shares, 0)).toBe(ALICE_SHARES)
     for (const w of body.workers) {
@@ -99,9 +122,15 @@ describe('observer API', () => {
     const stored = await relay.store.listBlocks(100)
     for (const b of body.blocks) {
       const record = stored.find((r) => r.hash === b.hash)!
-      expect(BigInt(b.amount)).toBe(record.payouts.filter((p) => p.script === body.payoutScript).reduce((s, p) => s + BigInt(p.value), 0n))
+      expect(BigInt(b.amount)).toBe(
+        record.payouts.filter((p) => p.script === body.payoutScript).reduce((s, p) => s + BigInt(p.value), 0n)
+      )
     }
-    const counted = BigInt(body.totals.confirmed) + BigInt(body.totals.accepted) + BigInt(body.totals.submitted) + BigInt(body.totals.unpaid)
+    const counted =
+      BigInt(body.totals.confirmed) +
+      BigInt(body.totals.accepted) +
+      BigInt(body.totals.submitted) +
+      BigInt(body.totals.unpaid)
     expect(counted).toBe(body.blocks.reduce((s: bigint, b: { amount: string }) => s + BigInt(b.amount), 0n))
   })
 
@@ -117,7 +146,7 @@ describe('observer API', () => {
     expect(range.body.error.message).toMatch(/10m, 1h, 24h/)
   })
 
-  it('GET /api/v1/history: the window\'s share work per bucket; GET /api/v1/connect: the share difficulty a rig starts from', async () => {
+  it("GET /api/v1/history: the window's share work per bucket; GET /api/v1/connect: the share difficulty a rig starts from", async () => {
     const { body } = await getJson('/api/v1/history?range=10m')
     expect(body.bucketSeconds).toBe(30)
     const total = body.points.reduce((s: number, [, rate]: [number, number]) => s + rate * body.bucketSeconds, 0)
@@ -134,8 +163,15 @@ describe('observer API', () => {
     // Shares found back to back carry timestamps past the clock (above their ancestors' median): count from the newest.
     const later = pool.chain.tip!.timestamp + POOL_HASHRATE_WINDOW_SECONDS
     const model = createObserverModel({
-      params: relay.params, rules: pool.rules, chain: pool.chain, headers: () => pool.headers,
-      template: () => relay.source.current(), blocks: async (n) => await relay.store.listBlocks(n), rigs: () => [], poolFee: 0, now: () => later
+      params: relay.params,
+      rules: pool.rules,
+      chain: pool.chain,
+      headers: () => pool.headers,
+      template: () => relay.source.current(),
+      blocks: async (n) => await relay.store.listBlocks(n),
+      rigs: () => [],
+      poolFee: 0,
+      now: () => later
     })
     const view = await model.pool({ blocksOffset: 0, blocksLimit: 1, payeesOffset: 0, payeesLimit: 1 })
     expect(view.poolHashrate).toEqual({ hashesPerSecond: 0, windowSeconds: POOL_HASHRATE_WINDOW_SECONDS, shares: 0 })

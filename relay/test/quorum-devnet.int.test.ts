@@ -23,25 +23,38 @@ const WAIT_MS = 30_000
 const relays: Relay[] = []
 let dir: string
 
-async function configFor (name: string, bootstrap: string[]): Promise<RelayConfig> {
+async function configFor(name: string, bootstrap: string[]): Promise<RelayConfig> {
   return {
-    poolName: name, poolFee: 0, ...(await freePorts(2).then(([p2pPort, wsPort]) => ({ p2pPort, wsPort }))), stratumPort: 0, blockchain: 'devnet', bootstrapNodes: bootstrap, bind: '127.0.0.1',
-    http: { host: '127.0.0.1', port: 0 }, dataDir: join(dir, name),
-    optimization: { sharePropagation: { batchSize: 10, batchInterval: 10 }, validation: { cacheSize: 1000, minValidators: 3, maxValidators: 7 } }
+    poolName: name,
+    poolFee: 0,
+    ...(await freePorts(2).then(([p2pPort, wsPort]) => ({ p2pPort, wsPort }))),
+    stratumPort: 0,
+    blockchain: 'devnet',
+    bootstrapNodes: bootstrap,
+    bind: '127.0.0.1',
+    http: { host: '127.0.0.1', port: 0 },
+    dataDir: join(dir, name),
+    optimization: {
+      sharePropagation: { batchSize: 10, batchInterval: 10 },
+      validation: { cacheSize: 1000, minValidators: 3, maxValidators: 7 }
+    }
   }
 }
 
-async function until<T> (what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  return await vi.waitFor(async () => {
-    const value = await probe()
-    if (value === undefined) throw new Error(`timed out waiting for ${what}`)
-    return value
-  }, { timeout: WAIT_MS, interval: 100 })
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  return await vi.waitFor(
+    async () => {
+      const value = await probe()
+      if (value === undefined) throw new Error(`timed out waiting for ${what}`)
+      return value
+    },
+    { timeout: WAIT_MS, interval: 100 }
+  )
 }
 
-async function getJson<T> (relay: Relay, path: string): Promise<{ status: number, body: T }> {
+async function getJson<T>(relay: Relay, path: string): Promise<{ status: number; body: T }> {
   const res = await fetch(relay.http.url() + path)
-  return { status: res.status, body: await res.json() as T }
+  return { status: res.status, body: (await res.json()) as T }
 }
 
 afterAll(async () => {
@@ -62,16 +75,27 @@ describe('template quorum across three devnet relays', () => {
     relays.push(b)
     const c = await Relay.start({ config: await configFor('c', [entry]), staticRoot: dist, stratum: false, devnet })
     relays.push(c)
-    await until('the relays to connect', () => (a.peerCount() >= 2 && b.peerCount() >= 1 && c.peerCount() >= 1 ? true : undefined))
+    await until('the relays to connect', () =>
+      a.peerCount() >= 2 && b.peerCount() >= 1 && c.peerCount() >= 1 ? true : undefined
+    )
     // B and C reach each other only through A: publish once A's meshes hold both of them for the
     // topics the quorum uses, and B and C each know A subscribes (gossipsub sends own messages to every
     // known subscriber; A forwards others' to its mesh).
-    await until('the gossip meshes to form', () => (['template', 'attest', 'share'] as const).every((kind) => a.topicPeers(kind).mesh >= 2 && b.topicPeers(kind).subscribers >= 1 && c.topicPeers(kind).subscribers >= 1) ? true : undefined)
+    await until('the gossip meshes to form', () =>
+      (['template', 'attest', 'share'] as const).every(
+        (kind) =>
+          a.topicPeers(kind).mesh >= 2 && b.topicPeers(kind).subscribers >= 1 && c.topicPeers(kind).subscribers >= 1
+      )
+        ? true
+        : undefined
+    )
 
     // No work bound to any key yet: no quorum can exist, and A says whom it trusts.
     const alone = await getJson<TemplateView>(a, '/api/v1/templates/current')
     expect(alone.body.quorum).toMatchObject({ confirmed: false, trust: 'relay-alone', weightedRelays: 0 })
-    expect(alone.body.quorum.trustWords).toContain(`trusting relay ${a.peerId() ?? ''} alone: no quorum of weighted relays yet`)
+    expect(alone.body.quorum.trustWords).toContain(
+      `trusting relay ${a.peerId() ?? ''} alone: no quorum of weighted relays yet`
+    )
     expect((await getJson<StatusView>(a, '/api/v1/status')).body.trust).toBe('relay-alone')
 
     // Each relay mines a share bound to its own key on its tip (each is a block on easy devnet); the
@@ -79,11 +103,21 @@ describe('template quorum across three devnet relays', () => {
     let templateHeight = a.source.current()!.height
     for (const [i, relay] of [a, b, c].entries()) {
       const entry = await relay.book.add(relay.source.current()!)
-      const mined = mineShare(relay.pool, entry, p2wpkhScript(new Uint8Array(20).fill(i + 1)), i + 1, relayBindingTag(selfIdOf(relay)))
+      const mined = mineShare(
+        relay.pool,
+        entry,
+        p2wpkhScript(new Uint8Array(20).fill(i + 1)),
+        i + 1,
+        relayBindingTag(selfIdOf(relay))
+      )
       const found = await relay.pool.receiveShare(mined.bytes, 'local')
       expect(found.block?.status).toBe('accepted')
       templateHeight++
-      await until(`every relay on template height ${templateHeight}`, () => ([a, b, c].every((r) => r.source.current()?.height === templateHeight && r.pool.chain.tip?.height === i) ? true : undefined))
+      await until(`every relay on template height ${templateHeight}`, () =>
+        [a, b, c].every((r) => r.source.current()?.height === templateHeight && r.pool.chain.tip?.height === i)
+          ? true
+          : undefined
+      )
     }
 
     // A's current template (on the block C found), confirmed in A's own API by all three relays.
@@ -107,12 +141,18 @@ describe('template quorum across three devnet relays', () => {
     expect(onB.quorum.committee.map((m) => m.peerId).sort()).toEqual(ids)
     expect(ids).toContain(onB.publisher)
     expect(onB.quorum.claim).toBe('valid')
-    const attesters = onB.quorum.attestations.filter((v) => v.member && v.claim === 'valid').map((v) => v.attester).sort()
+    const attesters = onB.quorum.attestations
+      .filter((v) => v.member && v.claim === 'valid')
+      .map((v) => v.attester)
+      .sort()
     expect(attesters).toEqual(ids)
     // 3 x agreeing work > 2 x committee work, each member weighing its share's work.
-    expect(3n * BigInt(onB.quorum.weightByClaimHashes.valid ?? '0')).toBeGreaterThan(2n * BigInt(onB.quorum.totalWeightHashes))
+    expect(3n * BigInt(onB.quorum.weightByClaimHashes.valid ?? '0')).toBeGreaterThan(
+      2n * BigInt(onB.quorum.totalWeightHashes)
+    )
     // The same chain, the same weights: A and B agree on every member's work and on the committee.
-    const byKey = (q: TemplateView['quorum']): string[] => q.committee.map((m) => `${m.relayKey}:${m.weightHashes}`).sort()
+    const byKey = (q: TemplateView['quorum']): string[] =>
+      q.committee.map((m) => `${m.relayKey}:${m.weightHashes}`).sort()
     expect(byKey(onB.quorum)).toEqual(byKey(aTemplate.quorum))
     expect(onB.quorum.committee.every((m) => BigInt(m.weightHashes) > 0n)).toBe(true)
     // B's own devnet chain checked A's template (and B built its own): A's word proved right there, so
@@ -122,7 +162,7 @@ describe('template quorum across three devnet relays', () => {
     // What a joining browser fetches from A: the signed template and the committee's attestations.
     // (Attestations may trail the confirmation: relays on one tip can sign the very same template.)
     const work = await until('the attestations to reach A', async () => {
-      const { status, body } = await getJson<{ signedTemplate: string, attestations: string[] }>(a, '/api/v1/template')
+      const { status, body } = await getJson<{ signedTemplate: string; attestations: string[] }>(a, '/api/v1/template')
       return status === 200 && body.attestations.length >= 2 ? body : undefined
     })
     expect(work.signedTemplate).toBe(aTemplate.signedTemplate)
@@ -130,7 +170,10 @@ describe('template quorum across three devnet relays', () => {
     // One more block, found by A now that the three relays weigh: B and C, on its committee, saw A's
     // 'accepted' attestation, found the block on their own chains and attested it too; A's API shows it.
     const lastEntry = await a.book.add(a.source.current()!)
-    const last = await a.pool.receiveShare(mineShare(a.pool, lastEntry, p2wpkhScript(new Uint8Array(20).fill(9)), 9, relayBindingTag(selfIdOf(a))).bytes, 'local')
+    const last = await a.pool.receiveShare(
+      mineShare(a.pool, lastEntry, p2wpkhScript(new Uint8Array(20).fill(9)), 9, relayBindingTag(selfIdOf(a))).bytes,
+      'local'
+    )
     expect(last.block?.status).toBe('accepted')
     const block = await until('the quorum to confirm the block accepted', async () => {
       const { body } = await getJson<{ blocks: BlockView[] }>(a, '/api/v1/blocks')
@@ -148,11 +191,11 @@ describe('template quorum across three devnet relays', () => {
 })
 
 /** A relay's peer id bytes. */
-function selfIdOf (relay: Relay): Uint8Array {
+function selfIdOf(relay: Relay): Uint8Array {
   return peerIdFromString(relay.peerId() ?? '').toMultihash().bytes
 }
 
 /** Hex of a relay's peer id bytes, as followers key reputation. */
-function peerHex (relay: Relay): string {
+function peerHex(relay: Relay): string {
   return bytesToHex(peerIdFromString(relay.peerId() ?? '').toMultihash().bytes)
 }

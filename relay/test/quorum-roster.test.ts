@@ -13,7 +13,10 @@ const peerIds = (n: number): Uint8Array[] => Array.from({ length: n }, () => new
 describe('relay roster', () => {
   it('a flood of announcers without work never pushes out a weighted relay', () => {
     const [self, ...honest] = peerIds(4)
-    let weights: RelayWeights = fixedRelayWeights(honest.map((id) => [id, 1000n] as const), 'tip-1')
+    let weights: RelayWeights = fixedRelayWeights(
+      honest.map((id) => [id, 1000n] as const),
+      'tip-1'
+    )
     const roster = new RelayRoster(self, () => weights)
     for (const id of honest) roster.add(id)
     expect(roster.size).toBe(3)
@@ -21,12 +24,22 @@ describe('relay roster', () => {
     for (let round = 0; round < 3; round++) for (const id of flood) roster.add(id) // re-announcing buys nothing
     expect(roster.size).toBe(3)
     expect(roster.pendingSize).toBe(MAX_PENDING_RELAYS)
-    expect(roster.relays().map((r) => bytesToHex(r.peerId)).sort()).toEqual(honest.map(bytesToHex).sort())
+    expect(
+      roster
+        .relays()
+        .map((r) => bytesToHex(r.peerId))
+        .sort()
+    ).toEqual(honest.map(bytesToHex).sort())
     for (const id of honest) expect(roster.peerIdOf(relayKeyHex(id))).toEqual(id)
     // A pending relay whose work enters the window moves in; one whose work left moves out.
     const newcomer = flood[flood.length - 1]
     weights = fixedRelayWeights([...honest.slice(1).map((id) => [id, 1000n] as const), [newcomer, 500n]], 'tip-2')
-    expect(roster.relays().map((r) => bytesToHex(r.peerId)).sort()).toEqual([...honest.slice(1), newcomer].map(bytesToHex).sort())
+    expect(
+      roster
+        .relays()
+        .map((r) => bytesToHex(r.peerId))
+        .sort()
+    ).toEqual([...honest.slice(1), newcomer].map(bytesToHex).sort())
     expect(roster.relays().at(-1)?.weight).toBe(500n) // heaviest first
     expect(roster.peerIdOf(relayKeyHex(honest[0]))).toEqual(honest[0]) // still known, as pending
   })
@@ -49,7 +62,13 @@ describe('relay roster', () => {
     roster.add(other)
     roster.add(self)
     expect(roster.size).toBe(1)
-    weights = fixedRelayWeights([[other, 10n], [self, 20n]], 'b')
+    weights = fixedRelayWeights(
+      [
+        [other, 10n],
+        [self, 20n]
+      ],
+      'b'
+    )
     expect(roster.relays().map((r) => bytesToHex(r.peerId))).toEqual([bytesToHex(self), bytesToHex(other)])
   })
 })

@@ -2,16 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { PartLifecycle, PartStartError, startFailureCause, type NamedPart } from '../src/app/lifecycle'
 
 /** A part that writes "start name" / "stop name" to the shared journal; it fails where told. */
-function recordingPart (name: string, journal: string[], fail: { start?: Error, stop?: Error } = {}): NamedPart {
+function recordingPart(name: string, journal: string[], fail: { start?: Error; stop?: Error } = {}): NamedPart {
   return {
     name,
     part: {
-      async start () {
+      async start() {
         await Promise.resolve()
         if (fail.start !== undefined) throw fail.start
         journal.push(`start ${name}`)
       },
-      stop () {
+      stop() {
         journal.push(`stop ${name}`)
         if (fail.stop !== undefined) throw fail.stop
       }
@@ -26,7 +26,14 @@ describe('the relay part lifecycle', () => {
     await life.start(['store', 'source', 'network'].map((n) => recordingPart(n, journal)))
     expect(life.names()).toEqual(['store', 'source', 'network'])
     await life.stop()
-    expect(journal).toEqual(['start store', 'start source', 'start network', 'stop network', 'stop source', 'stop store'])
+    expect(journal).toEqual([
+      'start store',
+      'start source',
+      'start network',
+      'stop network',
+      'stop source',
+      'stop store'
+    ])
     expect(life.names()).toEqual([])
   })
 
@@ -44,8 +51,15 @@ describe('the relay part lifecycle', () => {
     const life = new PartLifecycle()
     await life.start([recordingPart('store', journal)])
     const cause = new Error('address in use')
-    const started = life.start([recordingPart('source', journal), recordingPart('http', journal, { start: cause }), recordingPart('admin file', journal)])
-    const err = await started.then(() => undefined, (e: unknown) => e)
+    const started = life.start([
+      recordingPart('source', journal),
+      recordingPart('http', journal, { start: cause }),
+      recordingPart('admin file', journal)
+    ])
+    const err = await started.then(
+      () => undefined,
+      (e: unknown) => e
+    )
     expect(err).toBeInstanceOf(PartStartError)
     expect((err as PartStartError).part).toBe('http')
     expect((err as Error).message).toBe('starting http: address in use')
@@ -58,7 +72,11 @@ describe('the relay part lifecycle', () => {
   it('a part failing to stop does not keep the older ones running', async () => {
     const journal: string[] = []
     const life = new PartLifecycle()
-    await life.start([recordingPart('store', journal), recordingPart('monitor', journal, { stop: new Error('flush failed') }), recordingPart('http', journal)])
+    await life.start([
+      recordingPart('store', journal),
+      recordingPart('monitor', journal, { stop: new Error('flush failed') }),
+      recordingPart('http', journal)
+    ])
     await life.stop()
     expect(journal.filter((l) => l.startsWith('stop'))).toEqual(['stop http', 'stop monitor', 'stop store'])
   })

@@ -29,24 +29,33 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const r of rigs) r.close()
-  for (const p of running) if (p.child.exitCode === null && p.child.signalCode === null) { p.child.kill('SIGKILL'); await p.exited }
+  for (const p of running)
+    if (p.child.exitCode === null && p.child.signalCode === null) {
+      p.child.kill('SIGKILL')
+      await p.exited
+    }
   for (const d of dirs) await rm(d, { recursive: true, force: true })
 })
 
-async function dataDir (): Promise<string> {
+async function dataDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'otedama-restart-'))
   dirs.push(dir)
   return dir
 }
 
-async function start (dir: string, env: Record<string, string> = {}): Promise<RelayProcess> {
+async function start(dir: string, env: Record<string, string> = {}): Promise<RelayProcess> {
   const p = await spawnRelay(dir, { env })
   running.push(p)
   return p
 }
 
-async function rigOn (relay: RelayProcess, fill: number, extranonceSubscribe = false): Promise<TestRig> {
-  const rig = await TestRig.connect(relay.ports.stratum, 'esp-miner', { user: `${testAddress(fill)}.w${fill}`, password: `d=${RIG_DIFFICULTY}`, scanner, extranonceSubscribe })
+async function rigOn(relay: RelayProcess, fill: number, extranonceSubscribe = false): Promise<TestRig> {
+  const rig = await TestRig.connect(relay.ports.stratum, 'esp-miner', {
+    user: `${testAddress(fill)}.w${fill}`,
+    password: `d=${RIG_DIFFICULTY}`,
+    scanner,
+    extranonceSubscribe
+  })
   rigs.push(rig)
   await rig.handshake()
   return rig
@@ -56,7 +65,7 @@ async function rigOn (relay: RelayProcess, fill: number, extranonceSubscribe = f
 const MAX_SUBMITS = 40
 
 /** Mines until `count` submits are accepted; returns the refusals seen on the way. */
-async function mineAccepted (rig: TestRig, count: number): Promise<unknown[]> {
+async function mineAccepted(rig: TestRig, count: number): Promise<unknown[]> {
   const refused: unknown[] = []
   let accepted = 0
   for (let i = 0; i < MAX_SUBMITS && accepted < count; i++) {
@@ -65,7 +74,8 @@ async function mineAccepted (rig: TestRig, count: number): Promise<unknown[]> {
     if (reply.result === true) accepted++
     else refused.push(reply.error)
   }
-  if (accepted < count) throw new Error(`${accepted} of ${count} submits accepted; refused: ${JSON.stringify(refused.slice(-3))}`)
+  if (accepted < count)
+    throw new Error(`${accepted} of ${count} submits accepted; refused: ${JSON.stringify(refused.slice(-3))}`)
   return refused
 }
 
@@ -73,7 +83,7 @@ async function mineAccepted (rig: TestRig, count: number): Promise<unknown[]> {
 const MAX_BLOCK_ATTEMPTS = 5
 
 /** Grinds to the block target of the rig's current job until the relay takes one. */
-async function mineBlock (rig: TestRig): Promise<void> {
+async function mineBlock(rig: TestRig): Promise<void> {
   const refused: unknown[] = []
   for (let i = 0; i < MAX_BLOCK_ATTEMPTS; i++) {
     await new Promise((resolve) => setImmediate(resolve))
@@ -90,16 +100,21 @@ async function mineBlock (rig: TestRig): Promise<void> {
  * Mines until the relay's share chain holds `count` shares: an accepted pseudo-share is a share only
  * when it also meets the rig's own share target, which the retarget may have made harder meanwhile.
  */
-async function mineShares (rig: TestRig, relay: RelayProcess, count: number): Promise<void> {
+async function mineShares(rig: TestRig, relay: RelayProcess, count: number): Promise<void> {
   for (let i = 0; i < MAX_SUBMITS && (await shareIds(relay)).length < count; i++) {
     await new Promise((resolve) => setImmediate(resolve)) // let a clean notify in before the next grind
     await rig.mineOne()
   }
 }
 
-const shareIds = async (relay: RelayProcess): Promise<string[]> => (await relay.get<ShareChainView>('/api/v1/sharechain?limit=1000')).shares.map((s) => s.id)
-const blocksOf = async (relay: RelayProcess): Promise<Array<{ hash: string, status: string, height: number }>> =>
-  (await relay.get<{ blocks: BlockView[] }>('/api/v1/blocks?limit=1000')).blocks.map((b) => ({ hash: b.hash, status: b.status, height: b.height }))
+const shareIds = async (relay: RelayProcess): Promise<string[]> =>
+  (await relay.get<ShareChainView>('/api/v1/sharechain?limit=1000')).shares.map((s) => s.id)
+const blocksOf = async (relay: RelayProcess): Promise<Array<{ hash: string; status: string; height: number }>> =>
+  (await relay.get<{ blocks: BlockView[] }>('/api/v1/blocks?limit=1000')).blocks.map((b) => ({
+    hash: b.hash,
+    status: b.status,
+    height: b.height
+  }))
 
 it('after kill -9, a restart on the same data directory has every accepted share, every block record and the tip', async () => {
   const dir = await dataDir()
@@ -110,16 +125,28 @@ it('after kill -9, a restart on the same data directory has every accepted share
   // And a block: on a young devnet (bootstrap blocks at the easiest target) the shares already were;
   // else the rig grinds one to its job's block target.
   if ((await blocksOf(relay)).length === 0) await mineBlock(rig)
-  await expect.poll(async () => (await blocksOf(relay)).filter((b) => b.status === 'accepted').length, { timeout: WAIT_MS }).toBeGreaterThanOrEqual(1)
-  await expect.poll(async () => (await shareIds(relay)).length, { timeout: WAIT_MS }).toBeGreaterThanOrEqual(SHARES_BEFORE_CRASH)
+  await expect
+    .poll(async () => (await blocksOf(relay)).filter((b) => b.status === 'accepted').length, { timeout: WAIT_MS })
+    .toBeGreaterThanOrEqual(1)
+  await expect
+    .poll(async () => (await shareIds(relay)).length, { timeout: WAIT_MS })
+    .toBeGreaterThanOrEqual(SHARES_BEFORE_CRASH)
 
-  const before = { shares: await shareIds(relay), blocks: await blocksOf(relay), status: await relay.get<StatusView>('/api/v1/status') }
+  const before = {
+    shares: await shareIds(relay),
+    blocks: await blocksOf(relay),
+    status: await relay.get<StatusView>('/api/v1/status')
+  }
   rig.close()
   relay.child.kill('SIGKILL')
   expect((await relay.exited).signal).toBe('SIGKILL')
 
   const again = await start(dir)
-  const after = { shares: await shareIds(again), blocks: await blocksOf(again), status: await again.get<StatusView>('/api/v1/status') }
+  const after = {
+    shares: await shareIds(again),
+    blocks: await blocksOf(again),
+    status: await again.get<StatusView>('/api/v1/status')
+  }
   expect(after.shares).toEqual(expect.arrayContaining(before.shares))
   expect(after.status.shareChain.tip).toBe(before.status.shareChain.tip)
   expect(after.status.shareChain.height).toBe(before.status.shareChain.height)
@@ -151,7 +178,11 @@ it('SIGTERM sends rigs to the sibling relay (client.reconnect), they mine on the
   const [host, port] = reconnect.params as [string, number]
   expect(host).toBe('127.0.0.1')
   rig.close()
-  const moved = await TestRig.connect(port, 'esp-miner', { user: `${testAddress(62)}.w62`, password: `d=${RIG_DIFFICULTY}`, scanner })
+  const moved = await TestRig.connect(port, 'esp-miner', {
+    user: `${testAddress(62)}.w62`,
+    password: `d=${RIG_DIFFICULTY}`,
+    scanner
+  })
   rigs.push(moved)
   await moved.handshake()
   await mineAccepted(moved, 1)

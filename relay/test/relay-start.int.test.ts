@@ -25,47 +25,66 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true })
 })
 
-async function tempDir (name: string): Promise<string> {
+async function tempDir(name: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `otedama-start-${name}-`))
   dirs.push(dir)
   return dir
 }
 
-interface Ports { http: number, p2p: number, ws: number, stratum: number }
+interface Ports {
+  http: number
+  p2p: number
+  ws: number
+  stratum: number
+}
 
-function configFor (dataDir: string, ports: Ports): RelayConfig {
+function configFor(dataDir: string, ports: Ports): RelayConfig {
   return {
-    poolName: 'Start', poolFee: 0, p2pPort: ports.p2p, wsPort: ports.ws, stratumPort: ports.stratum, blockchain: 'devnet', bootstrapNodes: [], bind: '127.0.0.1',
-    http: { host: '127.0.0.1', port: ports.http }, dataDir,
-    optimization: { sharePropagation: { batchSize: 10, batchInterval: 10 }, validation: { cacheSize: 1000, minValidators: 3, maxValidators: 7 } }
+    poolName: 'Start',
+    poolFee: 0,
+    p2pPort: ports.p2p,
+    wsPort: ports.ws,
+    stratumPort: ports.stratum,
+    blockchain: 'devnet',
+    bootstrapNodes: [],
+    bind: '127.0.0.1',
+    http: { host: '127.0.0.1', port: ports.http },
+    dataDir,
+    optimization: {
+      sharePropagation: { batchSize: 10, batchInterval: 10 },
+      validation: { cacheSize: 1000, minValidators: 3, maxValidators: 7 }
+    }
   }
 }
 
-async function options (dataDir: string, ports: Ports): Promise<RelayOptions> {
+async function options(dataDir: string, ports: Ports): Promise<RelayOptions> {
   const staticRoot = join(await tempDir('dist'), 'dist')
   await mkdir(staticRoot, { recursive: true })
   return { config: configFor(dataDir, ports), staticRoot, devnet }
 }
 
-async function freeRelayPorts (): Promise<Ports> {
+async function freeRelayPorts(): Promise<Ports> {
   const [http, p2p, ws, stratum] = await freePorts(4)
   return { http, p2p, ws, stratum }
 }
 
-async function listen (port: number): Promise<Server> {
+async function listen(port: number): Promise<Server> {
   return await new Promise<Server>((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
-    server.listen(port, '127.0.0.1', () => { server.off('error', reject); resolve(server) })
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve(server)
+    })
   })
 }
 
-async function close (server: Server): Promise<void> {
+async function close(server: Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()))
 }
 
 /** Whether each port can be bound again on 127.0.0.1 (nothing of the relay listens there). */
-async function bindable (ports: number[]): Promise<boolean[]> {
+async function bindable(ports: number[]): Promise<boolean[]> {
   const out: boolean[] = []
   for (const port of ports) {
     const server = await listen(port).catch(() => undefined)
@@ -75,14 +94,24 @@ async function bindable (ports: number[]): Promise<boolean[]> {
   return out
 }
 
-async function startFailure (opts: RelayOptions): Promise<unknown> {
-  return await Relay.start(opts).then(async (relay) => { await relay.stop(); return undefined }, (err: unknown) => err)
+async function startFailure(opts: RelayOptions): Promise<unknown> {
+  return await Relay.start(opts).then(
+    async (relay) => {
+      await relay.stop()
+      return undefined
+    },
+    (err: unknown) => err
+  )
 }
 
 describe('a relay that cannot start', () => {
   it('whose store cannot open (another relay holds it): start names the store, and no other part ran — its ports are free', async () => {
     const dataDir = await tempDir('busy')
-    const holder = await Relay.start({ ...await options(dataDir, { http: 0, p2p: 0, ws: 0, stratum: 0 }), network: false, stratum: false })
+    const holder = await Relay.start({
+      ...(await options(dataDir, { http: 0, p2p: 0, ws: 0, stratum: 0 })),
+      network: false,
+      stratum: false
+    })
     try {
       const ports = await freeRelayPorts()
       const err = await startFailure(await options(dataDir, ports))
@@ -117,7 +146,21 @@ describe('a relay that cannot start', () => {
     // The store was closed: a relay opens it again at once, with every part in start order.
     const relay = await Relay.start(await options(dataDir, await freeRelayPorts()))
     try {
-      expect(relay.parts()).toEqual(['store', 'template source', 'template book', 'block pipeline', 'share pool', 'quorum follower', 'network', 'quorum duties', 'stratum', 'observer model', 'monitor', 'http', 'admin file'])
+      expect(relay.parts()).toEqual([
+        'store',
+        'template source',
+        'template book',
+        'block pipeline',
+        'share pool',
+        'quorum follower',
+        'network',
+        'quorum duties',
+        'stratum',
+        'observer model',
+        'monitor',
+        'http',
+        'admin file'
+      ])
       expect(existsSync(join(dataDir, ADMIN_FILE))).toBe(true)
     } finally {
       await relay.stop()
@@ -145,7 +188,9 @@ describe('a relay that cannot start', () => {
       stdio: ['ignore', 'ignore', 'pipe']
     })
     let stderr = ''
-    child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString()
+    })
     // 'close' comes after the process exited and its stderr was read to the end.
     const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)))
     expect(code, stderr).toBe(3)

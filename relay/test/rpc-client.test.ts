@@ -9,7 +9,7 @@ import { coinbaseBudget } from '../src/template/coinbase-room'
 import { errorMessage } from '@otedama/shared/util'
 
 // A tiny local HTTP server that answers each method with a scripted (often hostile) reply.
-type Reply = (req: IncomingMessage, res: ServerResponse, call: { id: number, method: string }) => void
+type Reply = (req: IncomingMessage, res: ServerResponse, call: { id: number; method: string }) => void
 const replies: Record<string, Reply> = {
   ok: (_req, res, call) => res.end(JSON.stringify({ result: 42, error: null, id: call.id })),
   garbage: (_req, res) => res.end('<html>not json</html>'),
@@ -17,9 +17,17 @@ const replies: Record<string, Reply> = {
   wrongId: (_req, res, call) => res.end(JSON.stringify({ result: 1, error: null, id: call.id + 1 })),
   noResult: (_req, res, call) => res.end(JSON.stringify({ id: call.id })),
   badError: (_req, res, call) => res.writeHead(500).end(JSON.stringify({ result: null, error: 'boom', id: call.id })),
-  daemonError: (_req, res, call) => res.writeHead(500).end(JSON.stringify({ result: null, error: { code: -8, message: 'rules must be set' }, id: call.id })),
-  huge: (_req, res) => { res.write('{"result":"'); res.end('a'.repeat(64 * 1024) + '"}') },
-  hang: () => { /* never answers */ },
+  daemonError: (_req, res, call) =>
+    res
+      .writeHead(500)
+      .end(JSON.stringify({ result: null, error: { code: -8, message: 'rules must be set' }, id: call.id })),
+  huge: (_req, res) => {
+    res.write('{"result":"')
+    res.end('a'.repeat(64 * 1024) + '"}')
+  },
+  hang: () => {
+    /* never answers */
+  },
   unauthorized: (_req, res) => res.writeHead(401).end(),
   notFound: (_req, res) => res.writeHead(404).end('nope'),
   // What litecoind 0.21 answers when -rpcworkqueue is full (later versions: 503), and to an IP outside -rpcallowip.
@@ -30,9 +38,13 @@ const replies: Record<string, Reply> = {
   slow: (_req, res, call) => {
     slow.inFlight++
     slow.peak = Math.max(slow.peak, slow.inFlight)
-    setTimeout(() => { slow.inFlight--; res.end(JSON.stringify({ result: call.id, error: null, id: call.id })) }, 5)
+    setTimeout(() => {
+      slow.inFlight--
+      res.end(JSON.stringify({ result: call.id, error: null, id: call.id }))
+    }, 5)
   },
-  echoAuth: (req, res, call) => res.end(JSON.stringify({ result: req.headers.authorization ?? null, error: null, id: call.id })),
+  echoAuth: (req, res, call) =>
+    res.end(JSON.stringify({ result: req.headers.authorization ?? null, error: null, id: call.id })),
   // A fake daemon for the template source: answers set per test.
   getblockhash: (_req, res, call) => res.end(JSON.stringify({ result: daemon.genesis, error: null, id: call.id })),
   getblocktemplate: (_req, res, call) => res.end(JSON.stringify({ result: daemon.template, error: null, id: call.id }))
@@ -40,16 +52,18 @@ const replies: Record<string, Reply> = {
 const slow = { inFlight: 0, peak: 0 }
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/litecoin-regtest-gbt.json', import.meta.url), 'utf8'))
 const LITECOIN_REGTEST_GENESIS = '530827f38f93b43ed12af0b3ad25a288dc02ed74d6d7857862df51fc56c416f9'
-const daemon: { genesis: string, template: unknown } = { genesis: LITECOIN_REGTEST_GENESIS, template: fixture.plain }
+const daemon: { genesis: string; template: unknown } = { genesis: LITECOIN_REGTEST_GENESIS, template: fixture.plain }
 
 let server: Server
 let url: string
 beforeAll(async () => {
   server = createServer((req, res) => {
     let body = ''
-    req.on('data', (d: Buffer) => { body += d.toString() })
+    req.on('data', (d: Buffer) => {
+      body += d.toString()
+    })
     req.on('end', () => {
-      const call = JSON.parse(body) as { id: number, method: string }
+      const call = JSON.parse(body) as { id: number; method: string }
       const reply = replies[call.method]
       if (reply === undefined) res.writeHead(404).end()
       else reply(req, res, call)
@@ -65,7 +79,13 @@ afterAll(async () => {
 })
 
 const client = (extra: Partial<ConstructorParameters<typeof RpcClient>[0]> = {}): RpcClient =>
-  new RpcClient({ url, auth: { kind: 'userpass', user: 'u', password: 'p' }, timeoutMs: 300, maxResponseBytes: 16 * 1024, ...extra })
+  new RpcClient({
+    url,
+    auth: { kind: 'userpass', user: 'u', password: 'p' },
+    timeoutMs: 300,
+    maxResponseBytes: 16 * 1024,
+    ...extra
+  })
 
 describe('RPC client against malformed and hostile answers', () => {
   it('returns the result of a well-formed answer', async () => {
@@ -82,7 +102,11 @@ describe('RPC client against malformed and hostile answers', () => {
     ['hang', RpcTransportError, /no answer within 300 ms/],
     ['unauthorized', RpcTransportError, /refused our RPC credentials/],
     ['notFound', RpcTransportError, /HTTP 404.*\/wallet\/<name>/],
-    ['workQueue', RpcTransportError, /overloaded \(HTTP 500: its RPC work queue is full\); raise -rpcworkqueue \/ -rpcthreads/],
+    [
+      'workQueue',
+      RpcTransportError,
+      /overloaded \(HTTP 500: its RPC work queue is full\); raise -rpcworkqueue \/ -rpcthreads/
+    ],
     ['workQueue503', RpcTransportError, /overloaded \(HTTP 503/],
     ['forbidden', RpcTransportError, /HTTP 403.*-rpcallowip/],
     ['serverError', RpcTransportError, /HTTP 500 .*without a JSON-RPC answer \("<html>proxy error<\/html>"\)/]
@@ -93,22 +117,32 @@ describe('RPC client against malformed and hostile answers', () => {
   })
 
   it("passes the daemon's own error code and message on", async () => {
-    const err = await client().call('daemonError').catch((e: unknown) => e)
+    const err = await client()
+      .call('daemonError')
+      .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RpcCallError)
     expect((err as RpcCallError).code).toBe(-8)
     expect((err as RpcCallError).message).toBe('daemonError: daemon error -8: rules must be set')
   })
 
   it('reports an unreachable daemon and what to check', async () => {
-    const err = await new RpcClient({ url: 'http://127.0.0.1:1', auth: { kind: 'none' } }).call('ok').catch((e: unknown) => e)
+    const err = await new RpcClient({ url: 'http://127.0.0.1:1', auth: { kind: 'none' } })
+      .call('ok')
+      .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RpcTransportError)
     expect((err as RpcTransportError).code).toBe('unreachable')
-    expect(errorMessage(err)).toMatch(/nothing listens at 127\.0\.0\.1:1 \(ECONNREFUSED\): is the daemon running, and is its -rpcport this port\?/)
+    expect(errorMessage(err)).toMatch(
+      /nothing listens at 127\.0\.0\.1:1 \(ECONNREFUSED\): is the daemon running, and is its -rpcport this port\?/
+    )
   })
 
   it('never has more than maxInFlight calls at the daemon; the rest wait in the relay, and every call is seen once', async () => {
     const seen: number[] = []
-    const c = client({ maxInFlight: 3, timeoutMs: 5_000, observer: { onDispatch: (_m, inFlight) => seen.push(inFlight) } })
+    const c = client({
+      maxInFlight: 3,
+      timeoutMs: 5_000,
+      observer: { onDispatch: (_m, inFlight) => seen.push(inFlight) }
+    })
     slow.peak = 0
     const answers = await Promise.all(Array.from({ length: 40 }, async () => await c.call('slow')))
     expect(new Set(answers).size).toBe(40)
@@ -122,17 +156,28 @@ describe('RPC client against malformed and hostile answers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'otedama-cookie-'))
     const cookieFile = join(dir, '.cookie')
     writeFileSync(cookieFile, '__cookie__:secret\n')
-    expect(await client({ auth: { kind: 'cookie', cookieFile } }).call('echoAuth')).toBe('Basic ' + Buffer.from('__cookie__:secret').toString('base64'))
-    await expect(client({ auth: { kind: 'cookie', cookieFile: join(dir, 'missing') } }).call('ok')).rejects.toThrow(/cannot read RPC cookie file/)
+    expect(await client({ auth: { kind: 'cookie', cookieFile } }).call('echoAuth')).toBe(
+      'Basic ' + Buffer.from('__cookie__:secret').toString('base64')
+    )
+    await expect(client({ auth: { kind: 'cookie', cookieFile: join(dir, 'missing') } }).call('ok')).rejects.toThrow(
+      /cannot read RPC cookie file/
+    )
   })
 })
 
 describe('daemon template source against a misbehaving daemon', () => {
-  async function healthWith (genesis: string, template: unknown): Promise<string> {
+  async function healthWith(genesis: string, template: unknown): Promise<string> {
     daemon.genesis = genesis
     daemon.template = template
-    const source = new DaemonTemplateSource({ network: 'litecoin-regtest', rpc: { url, auth: { kind: 'none' } }, coinbaseBudget: coinbaseBudget(16, true), longpoll: false })
-    const reason = new Promise<string>((resolve) => source.onHealth((h) => resolve(h.healthy ? 'healthy' : h.reason ?? '')))
+    const source = new DaemonTemplateSource({
+      network: 'litecoin-regtest',
+      rpc: { url, auth: { kind: 'none' } },
+      coinbaseBudget: coinbaseBudget(16, true),
+      longpoll: false
+    })
+    const reason = new Promise<string>((resolve) =>
+      source.onHealth((h) => resolve(h.healthy ? 'healthy' : (h.reason ?? '')))
+    )
     await source.start()
     const result = await reason
     await source.stop()
@@ -144,11 +189,15 @@ describe('daemon template source against a misbehaving daemon', () => {
   })
 
   it('names a rule it does not support', async () => {
-    expect(await healthWith(LITECOIN_REGTEST_GENESIS, { ...fixture.plain, rules: [...fixture.plain.rules, '!quantum'] })).toMatch(/rule\(s\) !quantum/)
+    expect(
+      await healthWith(LITECOIN_REGTEST_GENESIS, { ...fixture.plain, rules: [...fixture.plain.rules, '!quantum'] })
+    ).toMatch(/rule\(s\) !quantum/)
   })
 
   it('names a malformed template field', async () => {
-    expect(await healthWith(LITECOIN_REGTEST_GENESIS, { ...fixture.plain, coinbasevalue: 'lots' })).toMatch(/coinbasevalue must be an integer/)
+    expect(await healthWith(LITECOIN_REGTEST_GENESIS, { ...fixture.plain, coinbasevalue: 'lots' })).toMatch(
+      /coinbasevalue must be an integer/
+    )
   })
 
   it('refuses a daemon on another chain', async () => {

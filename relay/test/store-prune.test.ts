@@ -12,9 +12,11 @@ import { LevelShareStore } from '../src/store/level-share-store'
 import { addShare, testNet, testRules } from '../../shared/test/sharechain/fixtures'
 
 const dirs: string[] = []
-afterEach(async () => { for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true }) })
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true })
+})
 
-async function countStored (store: LevelShareStore): Promise<number> {
+async function countStored(store: LevelShareStore): Promise<number> {
   return (await store.sharesFromHeight(0, 1_000_000)).length
 }
 

@@ -9,7 +9,7 @@ import type { BlockTemplate, TemplateTx } from '../src/template/types'
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/litecoin-regtest-gbt.json', import.meta.url), 'utf8'))
 const clone = (): any => structuredClone(fixture.plain)
 
-function formatError (raw: unknown): string {
+function formatError(raw: unknown): string {
   try {
     parseBlockTemplate(raw, 'litecoin-regtest')
   } catch (err) {
@@ -24,7 +24,9 @@ describe('getblocktemplate parsing', () => {
     const t = parseBlockTemplate(fixture.plain, 'litecoin-regtest')
     expect(t.height).toBe(fixture.plain.height)
     expect(hashToDisplayHex(t.prevHash)).toBe(fixture.plain.previousblockhash)
-    expect(t.transactions.map((tx) => hashToDisplayHex(tx.txid))).toEqual(fixture.plain.transactions.map((tx: any) => tx.txid))
+    expect(t.transactions.map((tx) => hashToDisplayHex(tx.txid))).toEqual(
+      fixture.plain.transactions.map((tx: any) => tx.txid)
+    )
     expect(t.coinbaseValue).toBe(BigInt(fixture.plain.coinbasevalue))
     expect(t.witnessCommitment).toHaveLength(32)
     expect(t.mweb).toBeUndefined()
@@ -46,19 +48,97 @@ describe('getblocktemplate parsing', () => {
 
   it.each([
     ['a non-object', () => 'hello', /result must be an object/],
-    ['a missing height', (r: any) => { delete r.height }, /height must be an integer/],
-    ['a fractional coinbase value', (r: any) => { r.coinbasevalue = 1.5 }, /coinbasevalue must be an integer/],
-    ['a short previous hash', (r: any) => { r.previousblockhash = 'abcd' }, /previousblockhash must be 64 hex/],
-    ['bits that are not hex', (r: any) => { r.bits = 'zzzzzzzz' }, /bits must be 8 hex/],
-    ['a target that does not match bits', (r: any) => { r.target = '00'.repeat(32) }, /target does not match bits/],
-    ['transaction data that is not hex', (r: any) => { r.transactions[0].data = 'xyz' }, /transactions\[0\]\.data/],
-    ['a txid that does not hash from the data', (r: any) => { r.transactions[0].hash = '00'.repeat(32) }, /transactions\[0\]\.hash is not the hash/],
-    ['a dependency on a later transaction', (r: any) => { r.transactions[0].depends = [2] }, /transactions\[0\]\.depends\[0\]/],
-    ['fees above the coinbase value', (r: any) => { r.coinbasevalue = 1 }, /below the sum of transaction fees/],
-    ['a witness commitment to other transactions', (r: any) => { r.transactions.pop() }, /default_witness_commitment does not commit/],
-    ['a longpollid that is far too long', (r: any) => { r.longpollid = 'x'.repeat(10_000) }, /longpollid/],
-    ['a negative fee', (r: any) => { r.transactions[0].fee = -1 }, /fee must be an integer/],
-    ['transactions given as an object', (r: any) => { r.transactions = {} }, /transactions must be an array/]
+    [
+      'a missing height',
+      (r: any) => {
+        delete r.height
+      },
+      /height must be an integer/
+    ],
+    [
+      'a fractional coinbase value',
+      (r: any) => {
+        r.coinbasevalue = 1.5
+      },
+      /coinbasevalue must be an integer/
+    ],
+    [
+      'a short previous hash',
+      (r: any) => {
+        r.previousblockhash = 'abcd'
+      },
+      /previousblockhash must be 64 hex/
+    ],
+    [
+      'bits that are not hex',
+      (r: any) => {
+        r.bits = 'zzzzzzzz'
+      },
+      /bits must be 8 hex/
+    ],
+    [
+      'a target that does not match bits',
+      (r: any) => {
+        r.target = '00'.repeat(32)
+      },
+      /target does not match bits/
+    ],
+    [
+      'transaction data that is not hex',
+      (r: any) => {
+        r.transactions[0].data = 'xyz'
+      },
+      /transactions\[0\]\.data/
+    ],
+    [
+      'a txid that does not hash from the data',
+      (r: any) => {
+        r.transactions[0].hash = '00'.repeat(32)
+      },
+      /transactions\[0\]\.hash is not the hash/
+    ],
+    [
+      'a dependency on a later transaction',
+      (r: any) => {
+        r.transactions[0].depends = [2]
+      },
+      /transactions\[0\]\.depends\[0\]/
+    ],
+    [
+      'fees above the coinbase value',
+      (r: any) => {
+        r.coinbasevalue = 1
+      },
+      /below the sum of transaction fees/
+    ],
+    [
+      'a witness commitment to other transactions',
+      (r: any) => {
+        r.transactions.pop()
+      },
+      /default_witness_commitment does not commit/
+    ],
+    [
+      'a longpollid that is far too long',
+      (r: any) => {
+        r.longpollid = 'x'.repeat(10_000)
+      },
+      /longpollid/
+    ],
+    [
+      'a negative fee',
+      (r: any) => {
+        r.transactions[0].fee = -1
+      },
+      /fee must be an integer/
+    ],
+    [
+      'transactions given as an object',
+      (r: any) => {
+        r.transactions = {}
+      },
+      /transactions must be an array/
+    ]
   ])('refuses %s with a clear error', (_name, mutate, message) => {
     let raw = clone()
     const replaced = mutate(raw)
@@ -67,15 +147,27 @@ describe('getblocktemplate parsing', () => {
   })
 })
 
-function tx (fee: bigint, weight: number, depends: number[] = []): TemplateTx {
+function tx(fee: bigint, weight: number, depends: number[] = []): TemplateTx {
   const id = new Uint8Array(32).fill(Number(fee % 251n) + depends.length)
   return { data: new Uint8Array(10), txid: id, wtxid: id, fee, weight, sigops: 4, depends }
 }
-function template (txs: TemplateTx[], mweb = false): BlockTemplate {
+function template(txs: TemplateTx[], mweb = false): BlockTemplate {
   return {
-    network: 'litecoin-regtest', height: 500, version: 0x20000000, prevHash: new Uint8Array(32), bits: 0x207fffff, target: 1n << 254n,
-    curtime: 0, mintime: 0, coinbaseValue: 1_000_000n + txs.reduce((s, t) => s + t.fee, 0n), transactions: txs, rules: ['!segwit'],
-    weightLimit: 80 * 4 + 4 + 10_000, sigopLimit: 80_000, receivedAt: 0, ...(mweb ? { mweb: new Uint8Array(1) } : {})
+    network: 'litecoin-regtest',
+    height: 500,
+    version: 0x20000000,
+    prevHash: new Uint8Array(32),
+    bits: 0x207fffff,
+    target: 1n << 254n,
+    curtime: 0,
+    mintime: 0,
+    coinbaseValue: 1_000_000n + txs.reduce((s, t) => s + t.fee, 0n),
+    transactions: txs,
+    rules: ['!segwit'],
+    weightLimit: 80 * 4 + 4 + 10_000,
+    sigopLimit: 80_000,
+    receivedAt: 0,
+    ...(mweb ? { mweb: new Uint8Array(1) } : {})
   }
 }
 

@@ -26,7 +26,7 @@ export const RIG_USAGE = `Usage: npm run rig -- -o stratum+tcp://HOST:PORT -u AD
 Logs go to stderr (OTEDAMA_LOG=debug|info|warn|error); Ctrl-C stops cleanly.`
 
 export class RigUsageError extends Error {
-  constructor (readonly problems: string[]) {
+  constructor(readonly problems: string[]) {
     super(problems.join('\n'))
     this.name = 'RigUsageError'
   }
@@ -34,7 +34,7 @@ export class RigUsageError extends Error {
 
 export type ParsedCommandLine = { help: true } | { help: false; options: RigOptions }
 
-export function parseRigArgs (argv: string[]): ParsedCommandLine {
+export function parseRigArgs(argv: string[]): ParsedCommandLine {
   let values: Record<string, string | string[] | boolean | undefined>
   try {
     values = parseArgs({
@@ -67,15 +67,19 @@ export function parseRigArgs (argv: string[]): ParsedCommandLine {
     else endpoints.push(endpoint)
   }
   const user = values.user as string | undefined
-  if (user === undefined || user.length === 0) problems.push('-u ADDRESS[.worker] is required (a payout address of the pool\'s network)')
+  if (user === undefined || user.length === 0)
+    problems.push("-u ADDRESS[.worker] is required (a payout address of the pool's network)")
   const threads = values.threads === undefined ? availableParallelism() : Number(values.threads)
-  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_HASH_THREADS) problems.push(`-t must be an integer 1..${MAX_HASH_THREADS}, got ${String(values.threads)}`)
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_HASH_THREADS)
+    problems.push(`-t must be an integer 1..${MAX_HASH_THREADS}, got ${String(values.threads)}`)
   const algorithm = (values.algo as string | undefined) ?? 'sha256d'
   if (algorithm !== 'sha256d' && algorithm !== 'scrypt') problems.push(`-a must be sha256d or scrypt, got ${algorithm}`)
   const dutyCycle = values.duty === undefined ? 1 : Number(values.duty)
-  if (!(dutyCycle > 0 && dutyCycle <= 1)) problems.push(`--duty must be a fraction 0 < f <= 1, got ${String(values.duty)}`)
+  if (!(dutyCycle > 0 && dutyCycle <= 1))
+    problems.push(`--duty must be a fraction 0 < f <= 1, got ${String(values.duty)}`)
   const scantimeSeconds = values.scantime === undefined ? DEFAULT_SCANTIME_SECONDS : Number(values.scantime)
-  if (!(scantimeSeconds >= 0 && Number.isFinite(scantimeSeconds))) problems.push(`--scantime must be seconds >= 0, got ${String(values.scantime)}`)
+  if (!(scantimeSeconds >= 0 && Number.isFinite(scantimeSeconds)))
+    problems.push(`--scantime must be seconds >= 0, got ${String(values.scantime)}`)
   if (problems.length > 0) throw new RigUsageError(problems)
   return {
     help: false,
@@ -94,7 +98,7 @@ export function parseRigArgs (argv: string[]): ParsedCommandLine {
 }
 
 /** stratum+tcp://HOST:PORT or HOST:PORT (IPv6 in brackets); a string is what is wrong with it. */
-export function parseStratumUrl (url: string): { host: string; port: number } | string {
+export function parseStratumUrl(url: string): { host: string; port: number } | string {
   const withScheme = url.includes('://') ? url : `stratum+tcp://${url}`
   let parsed: URL
   try {
@@ -106,7 +110,8 @@ export function parseStratumUrl (url: string): { host: string; port: number } | 
     return `-o ${url}: only stratum+tcp:// is supported (for TLS put a local TLS tunnel in front)`
   }
   const port = Number(parsed.port)
-  if (parsed.port === '' || !Number.isInteger(port) || port < 1 || port > 65535) return `-o ${url}: a port 1..65535 is required (Otedama relays use 3333)`
+  if (parsed.port === '' || !Number.isInteger(port) || port < 1 || port > 65535)
+    return `-o ${url}: a port 1..65535 is required (Otedama relays use 3333)`
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1')
   if (host.length === 0) return `-o ${url}: a host is required`
   return { host, port }

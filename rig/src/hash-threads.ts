@@ -60,7 +60,7 @@ export class HashThreads extends Emitter<HashThreadsEvents> {
   private readonly jobs = new BoundedMap<number, RigJob>(MAX_JOBS_KEPT)
   private kernel: { lanes: number; simd: boolean } | undefined
 
-  constructor (private readonly options: HashThreadsOptions) {
+  constructor(private readonly options: HashThreadsOptions) {
     super()
     if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > MAX_HASH_THREADS) {
       throw new RangeError(`threads must be an integer 1 .. ${MAX_HASH_THREADS}, got ${options.threads}`)
@@ -69,57 +69,73 @@ export class HashThreads extends Emitter<HashThreadsEvents> {
     this.signals = new Int32Array(new SharedArrayBuffer(4 * options.threads))
   }
 
-  get count (): number { return this.options.threads }
-  get simd (): boolean { return this.kernel?.simd ?? false }
+  get count(): number {
+    return this.options.threads
+  }
+  get simd(): boolean {
+    return this.kernel?.simd ?? false
+  }
 
   /** Starts every thread; resolves once each has loaded its kernel. */
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     const ready: Array<Promise<void>> = []
     for (let index = 0; index < this.options.threads; index++) {
       const { port1, port2 } = new MessageChannel()
       const init: HashThreadInit = {
-        index, threads: this.options.threads, algorithm: this.options.algorithm, dutyCycle: this.options.dutyCycle, signals: this.signals.buffer as SharedArrayBuffer, port: port2
+        index,
+        threads: this.options.threads,
+        algorithm: this.options.algorithm,
+        dutyCycle: this.options.dutyCycle,
+        signals: this.signals.buffer as SharedArrayBuffer,
+        port: port2
       }
-      const worker = new Worker(BOOTSTRAP, { eval: true, name: `otedama-rig-${index}`, workerData: init, transferList: [port2] })
+      const worker = new Worker(BOOTSTRAP, {
+        eval: true,
+        name: `otedama-rig-${index}`,
+        workerData: init,
+        transferList: [port2]
+      })
       const thread: Thread = { index, worker, port: port1, failed: false, sampleHashes: 0, sampleMs: 0, totalHashes: 0 }
       this.threads.push(thread)
-      ready.push(new Promise<void>((resolve, reject) => {
-        port1.on('message', (msg: FromThread) => {
-          if (msg.type === 'ready') {
-            this.kernel = { lanes: msg.lanes, simd: msg.simd }
-            resolve()
-          } else if (msg.type === 'failed') {
-            reject(new Error(`hash thread ${index}: ${msg.message}`))
-          }
-          this.onMessage(thread, msg)
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          port1.on('message', (msg: FromThread) => {
+            if (msg.type === 'ready') {
+              this.kernel = { lanes: msg.lanes, simd: msg.simd }
+              resolve()
+            } else if (msg.type === 'failed') {
+              reject(new Error(`hash thread ${index}: ${msg.message}`))
+            }
+            this.onMessage(thread, msg)
+          })
+          worker.on('error', (err) => {
+            reject(err)
+            this.onMessage(thread, { type: 'failed', message: err.message })
+          })
         })
-        worker.on('error', (err) => {
-          reject(err)
-          this.onMessage(thread, { type: 'failed', message: err.message })
-        })
-      }))
+      )
     }
     await Promise.all(ready)
   }
 
   /** New work for every thread: at once when clean, else after each thread's next find or at switchBy (ms since epoch). */
-  setJob (job: RigJob, switchBy: number): void {
+  setJob(job: RigJob, switchBy: number): void {
     this.jobs.set(job.seq, job)
     this.broadcast({ type: 'job', job, switchBy })
   }
 
   /** Stops hashing until the next job. */
-  idle (): void {
+  idle(): void {
     this.broadcast({ type: 'idle' })
   }
 
-  setDutyCycle (dutyCycle: number): void {
+  setDutyCycle(dutyCycle: number): void {
     checkDutyCycle(dutyCycle)
     this.broadcast({ type: 'duty', dutyCycle })
   }
 
   /** Hashes per second of each thread since the last call, and resets the sample. */
-  sampleHashrates (): number[] {
+  sampleHashrates(): number[] {
     return this.threads.map((t) => {
       const rate = t.sampleMs > 0 ? (t.sampleHashes * 1000) / t.sampleMs : 0
       t.sampleHashes = 0
@@ -129,20 +145,22 @@ export class HashThreads extends Emitter<HashThreadsEvents> {
   }
 
   /** Hashes done by each thread since start. */
-  totalHashes (): number[] {
+  totalHashes(): number[] {
     return this.threads.map((t) => t.totalHashes)
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     this.broadcast({ type: 'stop' })
-    await Promise.all(this.threads.map(async (t) => {
-      t.port.close()
-      await t.worker.terminate()
-    }))
+    await Promise.all(
+      this.threads.map(async (t) => {
+        t.port.close()
+        await t.worker.terminate()
+      })
+    )
     this.threads.length = 0
   }
 
-  private broadcast (msg: ToThread): void {
+  private broadcast(msg: ToThread): void {
     for (const t of this.threads) {
       if (t.failed) continue
       t.port.postMessage(msg)
@@ -151,7 +169,7 @@ export class HashThreads extends Emitter<HashThreadsEvents> {
     }
   }
 
-  private onMessage (thread: Thread, msg: FromThread): void {
+  private onMessage(thread: Thread, msg: FromThread): void {
     switch (msg.type) {
       case 'progress':
         thread.sampleHashes += msg.hashes
@@ -160,7 +178,14 @@ export class HashThreads extends Emitter<HashThreadsEvents> {
         return
       case 'found': {
         const job = this.jobs.get(msg.jobSeq)
-        if (job !== undefined) this.emit('found', { thread: thread.index, job, extranonce2: msg.extranonce2, nonce: msg.nonce, hash: msg.hash })
+        if (job !== undefined)
+          this.emit('found', {
+            thread: thread.index,
+            job,
+            extranonce2: msg.extranonce2,
+            nonce: msg.nonce,
+            hash: msg.hash
+          })
         return
       }
       case 'switched':
@@ -177,6 +202,6 @@ export class HashThreads extends Emitter<HashThreadsEvents> {
   }
 }
 
-function checkDutyCycle (d: number): void {
+function checkDutyCycle(d: number): void {
   if (!(d > 0 && d <= 1)) throw new RangeError(`duty cycle must be in (0, 1], got ${d}`)
 }

@@ -10,7 +10,14 @@
 import { receiveMessageOnPort, workerData } from 'node:worker_threads'
 import { loadScanner } from '../../web/src/miner/kernels/load.node.ts'
 import { NONCE_SPACE, type NonceScanner } from '../../web/src/miner/kernels/types'
-import { CHUNK_ALIGN_NONCES, FIRST_CHUNK_NONCES, MAX_CHUNK_NONCES, MIN_DUTY_REST_MS, PROGRESS_INTERVAL_MS, SCAN_CHUNK_TARGET_MS } from './constants'
+import {
+  CHUNK_ALIGN_NONCES,
+  FIRST_CHUNK_NONCES,
+  MAX_CHUNK_NONCES,
+  MIN_DUTY_REST_MS,
+  PROGRESS_INTERVAL_MS,
+  SCAN_CHUNK_TARGET_MS
+} from './constants'
 import type { FromThread, HashThreadInit, ToThread } from './thread-messages'
 import { extranonce2Bytes, extranonce2Space, headerOf, type RigJob } from './work'
 
@@ -35,14 +42,14 @@ let stopping = false
 /** Set when the duty cycle changes: the rest account starts over. */
 let dutyChanged = false
 
-function nextExtranonce2 (job: RigJob): number {
+function nextExtranonce2(job: RigJob): number {
   const value = (init.index + headersStarted * init.threads) % extranonce2Space(job.extranonce2Size)
   headersStarted++
   return value
 }
 
 /** Starts `job` on this thread's next extranonce2. */
-function begin (scanner: NonceScanner, job: RigJob): void {
+function begin(scanner: NonceScanner, job: RigJob): void {
   pending = undefined
   const extranonce2 = nextExtranonce2(job)
   scanner.setJob(headerOf(job, extranonce2Bytes(extranonce2, job.extranonce2Size)), job.target)
@@ -50,7 +57,7 @@ function begin (scanner: NonceScanner, job: RigJob): void {
   post({ type: 'switched', jobSeq: job.seq })
 }
 
-function handle (scanner: NonceScanner, msg: ToThread): void {
+function handle(scanner: NonceScanner, msg: ToThread): void {
   switch (msg.type) {
     case 'job':
       if (current === undefined || msg.job.clean || msg.switchBy <= Date.now()) begin(scanner, msg.job)
@@ -70,7 +77,7 @@ function handle (scanner: NonceScanner, msg: ToThread): void {
 }
 
 /** Takes every message posted so far (a post is visible once its counter bump is). */
-function drain (scanner: NonceScanner): void {
+function drain(scanner: NonceScanner): void {
   while (received < Atomics.load(signals, init.index)) {
     const got = receiveMessageOnPort(port)
     if (got === undefined) return
@@ -79,13 +86,13 @@ function drain (scanner: NonceScanner): void {
   }
 }
 
-function alignedChunk (noncesPerMs: number): number {
+function alignedChunk(noncesPerMs: number): number {
   const wanted = Math.round(noncesPerMs * SCAN_CHUNK_TARGET_MS)
   const aligned = wanted - (wanted % CHUNK_ALIGN_NONCES)
   return Math.min(MAX_CHUNK_NONCES, Math.max(CHUNK_ALIGN_NONCES, aligned))
 }
 
-function hashLoop (scanner: NonceScanner): void {
+function hashLoop(scanner: NonceScanner): void {
   let chunk = FIRST_CHUNK_NONCES
   let hashes = 0
   let lastReport = performance.now()
@@ -108,7 +115,8 @@ function hashLoop (scanner: NonceScanner): void {
     const elapsed = performance.now() - started
     work.nonce += count
     hashes += count
-    for (const f of found) post({ type: 'found', jobSeq: work.job.seq, extranonce2: work.extranonce2, nonce: f.nonce, hash: f.hash })
+    for (const f of found)
+      post({ type: 'found', jobSeq: work.job.seq, extranonce2: work.extranonce2, nonce: f.nonce, hash: f.hash })
     // cpuminer returns from its scan at each find and then picks up newer work: so do we.
     if (found.length > 0 && pending !== undefined) begin(scanner, pending.job)
     else if (work.nonce >= NONCE_SPACE) begin(scanner, work.job)
@@ -138,7 +146,7 @@ function hashLoop (scanner: NonceScanner): void {
   }
 }
 
-async function main (): Promise<void> {
+async function main(): Promise<void> {
   const scanner = await loadScanner(init.algorithm)
   post({ type: 'ready', lanes: scanner.lanes, simd: scanner.simd })
   hashLoop(scanner)

@@ -11,7 +11,7 @@ const log = createLogger('rig')
 /** Longest a clean stop may take before the process exits anyway (ms). */
 const STOP_TIMEOUT_MS = 5_000
 
-async function main (): Promise<void> {
+async function main(): Promise<void> {
   let parsed
   try {
     parsed = parseRigArgs(process.argv.slice(2))
@@ -35,15 +35,20 @@ async function main (): Promise<void> {
     log.info(`${signal}: stopping`)
     setTimeout(() => process.exit(1), STOP_TIMEOUT_MS).unref()
     const s = rig.snapshot()
-    rig.stop().then(() => {
-      const seconds = (Date.now() - startedAt) / 1000
-      const hashes = s.totalHashes.reduce((a, b) => a + b, 0)
-      log.info(`${seconds.toFixed(0)} s: ${formatHashrate(hashes / seconds)} average, accepted ${s.accepted}, rejected ${s.rejected}, drops ${s.drops}, refused ${s.refusals}`)
-      process.exit(0)
-    }, (err: unknown) => {
-      log.error(`stop failed: ${errorMessage(err)}`)
-      process.exit(1)
-    })
+    rig.stop().then(
+      () => {
+        const seconds = (Date.now() - startedAt) / 1000
+        const hashes = s.totalHashes.reduce((a, b) => a + b, 0)
+        log.info(
+          `${seconds.toFixed(0)} s: ${formatHashrate(hashes / seconds)} average, accepted ${s.accepted}, rejected ${s.rejected}, drops ${s.drops}, refused ${s.refusals}`
+        )
+        process.exit(0)
+      },
+      (err: unknown) => {
+        log.error(`stop failed: ${errorMessage(err)}`)
+        process.exit(1)
+      }
+    )
   }
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))

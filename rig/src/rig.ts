@@ -6,9 +6,20 @@
 import { createLogger } from '@otedama/shared/log'
 import { Emitter } from '../../web/src/miner/events'
 import type { PowAlgorithm } from '../../web/src/miner/kernels/types'
-import { DEFAULT_SCANTIME_SECONDS, MAX_EXTRANONCE2_BYTES, MIN_EXTRANONCE2_BYTES, SUMMARY_INTERVAL_MS } from './constants'
+import {
+  DEFAULT_SCANTIME_SECONDS,
+  MAX_EXTRANONCE2_BYTES,
+  MIN_EXTRANONCE2_BYTES,
+  SUMMARY_INTERVAL_MS
+} from './constants'
 import { HashThreads, type FoundWork } from './hash-threads'
-import { StratumClient, type Disconnect, type PoolSession, type StratumEndpoint, type SubmitOutcome } from './stratum-client'
+import {
+  StratumClient,
+  type Disconnect,
+  type PoolSession,
+  type StratumEndpoint,
+  type SubmitOutcome
+} from './stratum-client'
 import type { NotifyParams } from './stratum-messages'
 import { extranonce2Bytes, rigJob, submitParams, type RigJob } from './work'
 
@@ -87,48 +98,77 @@ export class Rig extends Emitter<RigEvents> {
   /** Finds of jobs below this sequence number are not submitted (a clean job or a new connection came). */
   private firstLiveSeq = 1
   private summaryTimer: NodeJS.Timeout | undefined
-  private readonly stats: Omit<RigStats, 'threads' | 'hashrates' | 'hashrate' | 'totalHashes' | 'difficulty' | 'poolDifficulty' | 'connected'> = {
-    submitted: 0, accepted: 0, rejected: 0, rejectReasons: {}, lost: 0, discarded: 0, jobs: 0, cleanJobs: 0,
-    sessions: 0, drops: 0, refusals: 0, reconnectRequests: 0, lastDisconnect: undefined
+  private readonly stats: Omit<
+    RigStats,
+    'threads' | 'hashrates' | 'hashrate' | 'totalHashes' | 'difficulty' | 'poolDifficulty' | 'connected'
+  > = {
+    submitted: 0,
+    accepted: 0,
+    rejected: 0,
+    rejectReasons: {},
+    lost: 0,
+    discarded: 0,
+    jobs: 0,
+    cleanJobs: 0,
+    sessions: 0,
+    drops: 0,
+    refusals: 0,
+    reconnectRequests: 0,
+    lastDisconnect: undefined
   }
 
   private lastHashrates: number[]
 
-  constructor (private readonly options: RigOptions) {
+  constructor(private readonly options: RigOptions) {
     super()
-    this.threads = new HashThreads({ threads: options.threads, algorithm: options.algorithm, dutyCycle: options.dutyCycle ?? 1 })
+    this.threads = new HashThreads({
+      threads: options.threads,
+      algorithm: options.algorithm,
+      dutyCycle: options.dutyCycle ?? 1
+    })
     this.lastHashrates = new Array<number>(options.threads).fill(0)
     this.scantimeMs = (options.scantimeSeconds ?? DEFAULT_SCANTIME_SECONDS) * 1000
-    this.client = new StratumClient({ endpoint: options.endpoint, fallbacks: options.fallbacks, user: options.user, password: options.password, extranonceSubscribe: options.extranonceSubscribe })
+    this.client = new StratumClient({
+      endpoint: options.endpoint,
+      fallbacks: options.fallbacks,
+      user: options.user,
+      password: options.password,
+      extranonceSubscribe: options.extranonceSubscribe
+    })
     this.wire()
   }
 
   /** Starts the hash threads (kernels loaded), then connects. */
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     await this.threads.start()
-    log.info(`${this.options.threads} ${this.options.algorithm} thread(s), WASM ${this.threads.simd ? 'SIMD' : 'scalar'} kernel; pool ${this.client.pools.map((p) => `${p.host}:${p.port}`).join(', then ')} as ${this.options.user}`)
+    log.info(
+      `${this.options.threads} ${this.options.algorithm} thread(s), WASM ${this.threads.simd ? 'SIMD' : 'scalar'} kernel; pool ${this.client.pools.map((p) => `${p.host}:${p.port}`).join(', then ')} as ${this.options.user}`
+    )
     this.client.start()
-    this.summaryTimer = setInterval(() => this.emit('summary', this.sample()), this.options.summaryIntervalMs ?? SUMMARY_INTERVAL_MS)
+    this.summaryTimer = setInterval(
+      () => this.emit('summary', this.sample()),
+      this.options.summaryIntervalMs ?? SUMMARY_INTERVAL_MS
+    )
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     clearInterval(this.summaryTimer)
     this.client.stop()
     await this.threads.stop()
   }
 
   /** Counters now (hashrates as of the last summary). */
-  snapshot (): RigStats {
+  snapshot(): RigStats {
     return this.withRates(this.lastHashrates)
   }
 
   /** Takes a hashrate sample (per thread, since the previous one) and returns the counters. */
-  sample (): RigStats {
+  sample(): RigStats {
     this.lastHashrates = this.threads.sampleHashrates()
     return this.withRates(this.lastHashrates)
   }
 
-  private withRates (hashrates: number[]): RigStats {
+  private withRates(hashrates: number[]): RigStats {
     return {
       ...this.stats,
       rejectReasons: { ...this.stats.rejectReasons },
@@ -142,12 +182,14 @@ export class Rig extends Emitter<RigEvents> {
     }
   }
 
-  private wire (): void {
+  private wire(): void {
     const c = this.client
     c.on('connecting', (e) => log.info(`connecting to ${e.host}:${e.port} (attempt ${e.attempt})`))
     c.on('session', (s) => {
       if (s.extranonce2Size < MIN_EXTRANONCE2_BYTES || s.extranonce2Size > MAX_EXTRANONCE2_BYTES) {
-        log.error(`pool's extranonce2 size ${s.extranonce2Size} is outside ${MIN_EXTRANONCE2_BYTES}..${MAX_EXTRANONCE2_BYTES} bytes: cannot mine`)
+        log.error(
+          `pool's extranonce2 size ${s.extranonce2Size} is outside ${MIN_EXTRANONCE2_BYTES}..${MAX_EXTRANONCE2_BYTES} bytes: cannot mine`
+        )
         c.stop()
         return
       }
@@ -166,7 +208,9 @@ export class Rig extends Emitter<RigEvents> {
     c.on('notify', (n) => this.onNotify(n))
     c.on('extranonce', (x) => {
       if (this.session === undefined) return
-      log.info(`pool set extranonce1 ${Buffer.from(x.extranonce1).toString('hex')} (extranonce2 ${x.extranonce2Size} bytes)`)
+      log.info(
+        `pool set extranonce1 ${Buffer.from(x.extranonce1).toString('hex')} (extranonce2 ${x.extranonce2Size} bytes)`
+      )
       this.session = { ...this.session, extranonce1: x.extranonce1, extranonce2Size: x.extranonce2Size }
       // Jobs so far were for the old extranonce1: stop until the pool's next notify.
       this.firstLiveSeq = this.jobSeq + 1
@@ -176,13 +220,15 @@ export class Rig extends Emitter<RigEvents> {
     c.on('message', (text) => log.info(`pool says: ${text}`))
     c.on('disconnected', (d) => this.onDisconnected(d))
     c.on('reconnecting', (r) => log.info(`reconnecting to ${r.host}:${r.port} in ${(r.delayMs / 1000).toFixed(1)} s`))
-    this.threads.on('found', (f) => { void this.onFound(f) })
+    this.threads.on('found', (f) => {
+      void this.onFound(f)
+    })
     this.threads.on('switched', (s) => this.emit('switched', s))
     this.threads.on('warning', (w) => log.warn(`thread ${w.thread}: ${w.message}`))
     this.threads.on('failed', (f) => log.error(`thread ${f.thread} stopped: ${f.message}`))
   }
 
-  private onNotify (n: NotifyParams): void {
+  private onNotify(n: NotifyParams): void {
     const session = this.session
     if (session === undefined) return
     const difficulty = this.poolDifficulty ?? 1
@@ -197,7 +243,7 @@ export class Rig extends Emitter<RigEvents> {
     this.emit('job', job)
   }
 
-  private onDisconnected (d: Disconnect): void {
+  private onDisconnected(d: Disconnect): void {
     this.stats.lastDisconnect = d
     if (d.requested) this.stats.reconnectRequests++
     else if (d.byPool && d.stage === 'mining') this.stats.drops++
@@ -210,7 +256,7 @@ export class Rig extends Emitter<RigEvents> {
     this.emit('disconnected', d)
   }
 
-  private async onFound (work: FoundWork): Promise<void> {
+  private async onFound(work: FoundWork): Promise<void> {
     if (work.job.seq < this.firstLiveSeq || !this.client.mining) {
       this.stats.discarded++
       return
@@ -229,7 +275,7 @@ export class Rig extends Emitter<RigEvents> {
 }
 
 /** A difficulty for people: 3 significant digits, exponent form for tiny ones. */
-export function formatDifficulty (d: number): string {
+export function formatDifficulty(d: number): string {
   if (d >= 0.001 && d < 1e6) return Number(d.toPrecision(3)).toString()
   return d.toExponential(2)
 }

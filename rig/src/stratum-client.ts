@@ -7,12 +7,26 @@ import { connect, type Socket } from 'node:net'
 import { createLogger } from '@otedama/shared/log'
 import { Emitter } from '../../web/src/miner/events'
 import {
-  CONNECT_TIMEOUT_MS, HANDSHAKE_REPLY_TIMEOUT_MS, MAX_PENDING_SUBMITS, MAX_POOL_LINE_BYTES, MAX_RECONNECT_WAIT_SECONDS,
-  RECONNECT_FIRST_DELAY_MS, RECONNECT_MAX_DELAY_MS, RIG_USER_AGENT, SOCKET_KEEPALIVE_MS
+  CONNECT_TIMEOUT_MS,
+  HANDSHAKE_REPLY_TIMEOUT_MS,
+  MAX_PENDING_SUBMITS,
+  MAX_POOL_LINE_BYTES,
+  MAX_RECONNECT_WAIT_SECONDS,
+  RECONNECT_FIRST_DELAY_MS,
+  RECONNECT_MAX_DELAY_MS,
+  RIG_USER_AGENT,
+  SOCKET_KEEPALIVE_MS
 } from './constants'
 import {
-  encodeError, encodeRequest, encodeResult, parsePoolLine, parseSubscribeResult,
-  type NotifyParams, type PoolError, type PoolMessage, type RpcId
+  encodeError,
+  encodeRequest,
+  encodeResult,
+  parsePoolLine,
+  parseSubscribeResult,
+  type NotifyParams,
+  type PoolError,
+  type PoolMessage,
+  type RpcId
 } from './stratum-messages'
 
 const log = createLogger('rig:stratum')
@@ -24,7 +38,10 @@ const FIRST_SUBMIT_ID = 4
 /** JSON-RPC "method not found", for server requests we do not serve. */
 const ERROR_METHOD_NOT_FOUND = 20
 
-export interface StratumEndpoint { host: string; port: number }
+export interface StratumEndpoint {
+  host: string
+  port: number
+}
 
 export interface StratumClientOptions {
   /** The pool to use first. */
@@ -98,31 +115,35 @@ export class StratumClient extends Emitter<StratumClientEvents> {
   private handshakeTimer: NodeJS.Timeout | undefined
   private requested: { endpoint: StratumEndpoint; waitMs: number } | undefined
 
-  constructor (private readonly options: StratumClientOptions) {
+  constructor(private readonly options: StratumClientOptions) {
     super()
     this.pools = [options.endpoint, ...(options.fallbacks ?? [])]
     this.endpoint = options.endpoint
   }
 
   /** Whether the rig may submit now (subscribed and authorized). */
-  get mining (): boolean { return this.stage === 'mining' }
-  get currentEndpoint (): StratumEndpoint { return this.endpoint }
+  get mining(): boolean {
+    return this.stage === 'mining'
+  }
+  get currentEndpoint(): StratumEndpoint {
+    return this.endpoint
+  }
 
-  start (): void {
+  start(): void {
     if (!this.stopped) return
     this.stopped = false
     this.open()
   }
 
   /** Closes the connection and stops reconnecting; pending submits resolve as lost. */
-  stop (): void {
+  stop(): void {
     this.stopped = true
     clearTimeout(this.reconnectTimer)
     this.socket?.destroy()
   }
 
   /** Sends mining.submit with the 5 standard params; resolves with the pool's verdict. */
-  async submit (params: [string, string, string, string, string]): Promise<SubmitOutcome> {
+  async submit(params: [string, string, string, string, string]): Promise<SubmitOutcome> {
     if (this.stage !== 'mining' || this.socket === undefined) return { kind: 'lost' }
     const id = this.nextId++
     if (this.pending.size >= MAX_PENDING_SUBMITS) {
@@ -136,7 +157,7 @@ export class StratumClient extends Emitter<StratumClientEvents> {
   }
 
   // --- connection ------------------------------------------------------------------------------
-  private open (): void {
+  private open(): void {
     const { host, port } = this.endpoint
     this.attempts++
     this.emit('connecting', { host, port, attempt: this.attempts })
@@ -157,12 +178,18 @@ export class StratumClient extends Emitter<StratumClientEvents> {
       socket.destroy()
     })
     socket.on('data', (chunk: Buffer) => this.onData(socket, chunk))
-    socket.on('error', (err) => { ended ??= { reason: err.message, byPool: true } })
-    socket.on('end', () => { ended ??= { reason: 'closed by the pool', byPool: true } })
-    socket.on('close', () => this.onClose(socket, ended ?? { reason: this.stopped ? 'stopped' : 'closed', byPool: !this.stopped }))
+    socket.on('error', (err) => {
+      ended ??= { reason: err.message, byPool: true }
+    })
+    socket.on('end', () => {
+      ended ??= { reason: 'closed by the pool', byPool: true }
+    })
+    socket.on('close', () =>
+      this.onClose(socket, ended ?? { reason: this.stopped ? 'stopped' : 'closed', byPool: !this.stopped })
+    )
   }
 
-  private onClose (socket: Socket, ended: { reason: string; byPool: boolean }): void {
+  private onClose(socket: Socket, ended: { reason: string; byPool: boolean }): void {
     if (this.socket !== socket) return
     this.socket = undefined
     clearTimeout(this.handshakeTimer)
@@ -170,7 +197,12 @@ export class StratumClient extends Emitter<StratumClientEvents> {
     this.pending.clear()
     const requested = this.requested
     this.requested = undefined
-    this.emit('disconnected', { ...ended, byPool: ended.byPool && requested === undefined, stage: this.stage, requested: requested !== undefined })
+    this.emit('disconnected', {
+      ...ended,
+      byPool: ended.byPool && requested === undefined,
+      stage: this.stage,
+      requested: requested !== undefined
+    })
     this.stage = 'connect'
     if (this.stopped) return
     let delayMs: number
@@ -188,7 +220,7 @@ export class StratumClient extends Emitter<StratumClientEvents> {
     this.reconnectTimer = setTimeout(() => this.open(), delayMs)
   }
 
-  private onData (socket: Socket, chunk: Buffer): void {
+  private onData(socket: Socket, chunk: Buffer): void {
     let start = 0
     for (;;) {
       const newline = chunk.indexOf(10, start)
@@ -197,7 +229,8 @@ export class StratumClient extends Emitter<StratumClientEvents> {
       const line = this.buffer === undefined ? part : Buffer.concat([this.buffer, part])
       this.buffer = undefined
       start = newline + 1
-      if (line.length > MAX_POOL_LINE_BYTES) return this.fail(socket, `pool sent a line of ${line.length} bytes (limit ${MAX_POOL_LINE_BYTES})`)
+      if (line.length > MAX_POOL_LINE_BYTES)
+        return this.fail(socket, `pool sent a line of ${line.length} bytes (limit ${MAX_POOL_LINE_BYTES})`)
       const text = line.toString('utf8').trim()
       if (text.length > 0) this.onLine(text)
       if (this.socket !== socket) return
@@ -205,34 +238,39 @@ export class StratumClient extends Emitter<StratumClientEvents> {
     if (start < chunk.length) {
       const rest = chunk.subarray(start)
       this.buffer = this.buffer === undefined ? Buffer.from(rest) : Buffer.concat([this.buffer, rest])
-      if (this.buffer.length > MAX_POOL_LINE_BYTES) this.fail(socket, `pool sent over ${MAX_POOL_LINE_BYTES} bytes without a newline`)
+      if (this.buffer.length > MAX_POOL_LINE_BYTES)
+        this.fail(socket, `pool sent over ${MAX_POOL_LINE_BYTES} bytes without a newline`)
     }
   }
 
-  private fail (socket: Socket, reason: string): void {
+  private fail(socket: Socket, reason: string): void {
     log.warn(reason)
     socket.destroy(new Error(reason))
   }
 
-  private send (line: string): void {
+  private send(line: string): void {
     this.socket?.write(line)
   }
 
   // --- handshake -------------------------------------------------------------------------------
-  private subscribe (): void {
+  private subscribe(): void {
     const ua = this.options.userAgent ?? RIG_USER_AGENT
     this.triedResume = this.sessionId !== undefined
-    this.send(encodeRequest(SUBSCRIBE_ID, 'mining.subscribe', this.sessionId === undefined ? [ua] : [ua, this.sessionId]))
+    this.send(
+      encodeRequest(SUBSCRIBE_ID, 'mining.subscribe', this.sessionId === undefined ? [ua] : [ua, this.sessionId])
+    )
     this.armHandshakeTimer('mining.subscribe')
   }
 
-  private armHandshakeTimer (what: string): void {
+  private armHandshakeTimer(what: string): void {
     clearTimeout(this.handshakeTimer)
     const socket = this.socket
-    this.handshakeTimer = setTimeout(() => { if (socket !== undefined) this.fail(socket, `no reply to ${what} within ${HANDSHAKE_REPLY_TIMEOUT_MS} ms`) }, HANDSHAKE_REPLY_TIMEOUT_MS)
+    this.handshakeTimer = setTimeout(() => {
+      if (socket !== undefined) this.fail(socket, `no reply to ${what} within ${HANDSHAKE_REPLY_TIMEOUT_MS} ms`)
+    }, HANDSHAKE_REPLY_TIMEOUT_MS)
   }
 
-  private onSubscribed (result: unknown, error: PoolError | null): void {
+  private onSubscribed(result: unknown, error: PoolError | null): void {
     if (error !== null || result === null || result === undefined) {
       if (this.triedResume) {
         // cpuminer's fallback: a pool that cannot resume gets a plain subscribe.
@@ -254,7 +292,7 @@ export class StratumClient extends Emitter<StratumClientEvents> {
     this.armHandshakeTimer('mining.authorize')
   }
 
-  private onAuthorized (result: unknown, error: PoolError | null): void {
+  private onAuthorized(result: unknown, error: PoolError | null): void {
     clearTimeout(this.handshakeTimer)
     const socket = this.socket as Socket
     if (error !== null || result !== true) {
@@ -268,11 +306,12 @@ export class StratumClient extends Emitter<StratumClientEvents> {
     const listed = this.pools.findIndex((p) => p.host === this.endpoint.host && p.port === this.endpoint.port)
     if (listed >= 0) this.poolIndex = listed
     this.emit('authorized', { user: this.options.user })
-    if (this.options.extranonceSubscribe === true) this.send(encodeRequest(EXTRANONCE_SUBSCRIBE_ID, 'mining.extranonce.subscribe', []))
+    if (this.options.extranonceSubscribe === true)
+      this.send(encodeRequest(EXTRANONCE_SUBSCRIBE_ID, 'mining.extranonce.subscribe', []))
   }
 
   // --- messages --------------------------------------------------------------------------------
-  private onLine (line: string): void {
+  private onLine(line: string): void {
     const parsed = parsePoolLine(line)
     if (!parsed.ok) {
       log.warn(`pool line skipped (${parsed.reason}): ${line.slice(0, 200)}`)
@@ -282,28 +321,35 @@ export class StratumClient extends Emitter<StratumClientEvents> {
     this.onMessage(parsed.message)
   }
 
-  private onMessage (m: PoolMessage): void {
+  private onMessage(m: PoolMessage): void {
     switch (m.kind) {
-      case 'response': return this.onResponse(m.id, m.result, m.error)
-      case 'notify': return this.emit('notify', m.job)
-      case 'set-difficulty': return this.emit('difficulty', m.difficulty)
+      case 'response':
+        return this.onResponse(m.id, m.result, m.error)
+      case 'notify':
+        return this.emit('notify', m.job)
+      case 'set-difficulty':
+        return this.emit('difficulty', m.difficulty)
       case 'set-extranonce':
         this.lastExtranonce1 = Buffer.from(m.extranonce1).toString('hex')
         return this.emit('extranonce', { extranonce1: m.extranonce1, extranonce2Size: m.extranonce2Size })
-      case 'reconnect': return this.onReconnectRequest(m.host, m.port, m.waitSeconds)
-      case 'show-message': return this.emit('message', m.text)
-      case 'ping': return this.reply(m.id, 'pong')
-      case 'get-version': return this.reply(m.id, this.options.userAgent ?? RIG_USER_AGENT)
+      case 'reconnect':
+        return this.onReconnectRequest(m.host, m.port, m.waitSeconds)
+      case 'show-message':
+        return this.emit('message', m.text)
+      case 'ping':
+        return this.reply(m.id, 'pong')
+      case 'get-version':
+        return this.reply(m.id, this.options.userAgent ?? RIG_USER_AGENT)
       case 'other':
         if (m.id !== null) this.send(encodeError(m.id, ERROR_METHOD_NOT_FOUND, `Method not supported: ${m.method}`))
     }
   }
 
-  private reply (id: RpcId, result: unknown): void {
+  private reply(id: RpcId, result: unknown): void {
     if (id !== null) this.send(encodeResult(id, result))
   }
 
-  private onResponse (id: RpcId, result: unknown, error: PoolError | null): void {
+  private onResponse(id: RpcId, result: unknown, error: PoolError | null): void {
     if (id === SUBSCRIBE_ID && this.stage === 'subscribe') return this.onSubscribed(result, error)
     if (id === AUTHORIZE_ID && this.stage === 'authorize') return this.onAuthorized(result, error)
     if (id === EXTRANONCE_SUBSCRIBE_ID) {
@@ -319,7 +365,7 @@ export class StratumClient extends Emitter<StratumClientEvents> {
   }
 
   /** client.reconnect [host?, port?, wait?]: close, wait, reconnect there (same host and port when omitted). */
-  private onReconnectRequest (host: string | undefined, port: number | undefined, waitSeconds: number): void {
+  private onReconnectRequest(host: string | undefined, port: number | undefined, waitSeconds: number): void {
     const endpoint = { host: host ?? this.endpoint.host, port: port ?? this.endpoint.port }
     const waitMs = Math.min(waitSeconds, MAX_RECONNECT_WAIT_SECONDS) * 1000
     log.info(`pool asked to reconnect to ${endpoint.host}:${endpoint.port} in ${waitMs / 1000} s`)
@@ -335,8 +381,9 @@ export class StratumClient extends Emitter<StratumClientEvents> {
  * after every pool failed in a row does it wait, doubling from RECONNECT_FIRST_DELAY_MS per full round up
  * to RECONNECT_MAX_DELAY_MS. With one pool every retry waits, as cpuminer does.
  */
-export function nextPoolAttempt (pools: number, current: number, failures: number): { index: number; delayMs: number } {
-  if (pools <= 1) return { index: 0, delayMs: Math.min(RECONNECT_MAX_DELAY_MS, RECONNECT_FIRST_DELAY_MS * 2 ** failures) }
+export function nextPoolAttempt(pools: number, current: number, failures: number): { index: number; delayMs: number } {
+  if (pools <= 1)
+    return { index: 0, delayMs: Math.min(RECONNECT_MAX_DELAY_MS, RECONNECT_FIRST_DELAY_MS * 2 ** failures) }
   const index = (current + 1) % pools
   const rounds = Math.floor((failures + 1) / pools)
   const delayMs = rounds === 0 ? 0 : Math.min(RECONNECT_MAX_DELAY_MS, RECONNECT_FIRST_DELAY_MS * 2 ** (rounds - 1))

@@ -57,7 +57,7 @@ const MAX_MERKLE_BRANCH_STEPS = 24
 /** Longest show_message text kept for the log (characters). */
 const MAX_MESSAGE_CHARS = 512
 
-export function parsePoolLine (line: string): ParsedLine {
+export function parsePoolLine(line: string): ParsedLine {
   let value: unknown
   try {
     value = JSON.parse(line)
@@ -67,7 +67,8 @@ export function parsePoolLine (line: string): ParsedLine {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return bad('not a JSON object')
   const obj = value as Record<string, unknown>
   const id = obj.id === undefined ? null : obj.id
-  if (id !== null && typeof id !== 'number' && typeof id !== 'string') return bad('id must be null, a number or a string')
+  if (id !== null && typeof id !== 'number' && typeof id !== 'string')
+    return bad('id must be null, a number or a string')
   if (obj.method === undefined || obj.method === null) {
     if (!('result' in obj) && !('error' in obj)) return bad('neither method nor result')
     return { ok: true, message: { kind: 'response', id, result: obj.result, error: poolError(obj.error) } }
@@ -78,7 +79,7 @@ export function parsePoolLine (line: string): ParsedLine {
   return parseRequest(id, obj.method, params)
 }
 
-function parseRequest (id: RpcId, method: string, params: unknown[]): ParsedLine {
+function parseRequest(id: RpcId, method: string, params: unknown[]): ParsedLine {
   switch (method) {
     case 'mining.notify': {
       const job = parseNotify(params)
@@ -86,24 +87,36 @@ function parseRequest (id: RpcId, method: string, params: unknown[]): ParsedLine
     }
     case 'mining.set_difficulty': {
       const d = params[0]
-      if (typeof d !== 'number' || !Number.isFinite(d) || d <= 0) return bad('mining.set_difficulty: difficulty must be a number > 0')
+      if (typeof d !== 'number' || !Number.isFinite(d) || d <= 0)
+        return bad('mining.set_difficulty: difficulty must be a number > 0')
       return { ok: true, message: { kind: 'set-difficulty', difficulty: d } }
     }
     case 'mining.set_extranonce': {
       const [xn1, size] = params
-      if (typeof xn1 !== 'string' || !HEX_BYTES.test(xn1)) return bad('mining.set_extranonce: extranonce1 must be hex bytes')
-      if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) return bad('mining.set_extranonce: extranonce2 size must be an integer')
+      if (typeof xn1 !== 'string' || !HEX_BYTES.test(xn1))
+        return bad('mining.set_extranonce: extranonce1 must be hex bytes')
+      if (typeof size !== 'number' || !Number.isInteger(size) || size < 0)
+        return bad('mining.set_extranonce: extranonce2 size must be an integer')
       return { ok: true, message: { kind: 'set-extranonce', extranonce1: hexToBytes(xn1), extranonce2Size: size } }
     }
     case 'client.reconnect': {
       const [host, port, wait] = params
       const portNumber = typeof port === 'string' ? Number(port) : port
-      if (host !== undefined && host !== null && typeof host !== 'string') return bad('client.reconnect: host must be a string')
-      if (portNumber !== undefined && portNumber !== null && (typeof portNumber !== 'number' || !Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535)) {
+      if (host !== undefined && host !== null && typeof host !== 'string')
+        return bad('client.reconnect: host must be a string')
+      if (
+        portNumber !== undefined &&
+        portNumber !== null &&
+        (typeof portNumber !== 'number' || !Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535)
+      ) {
         return bad('client.reconnect: port must be 1..65535')
       }
       const waitNumber = typeof wait === 'string' ? Number(wait) : wait
-      if (waitNumber !== undefined && waitNumber !== null && (typeof waitNumber !== 'number' || !Number.isFinite(waitNumber) || waitNumber < 0)) {
+      if (
+        waitNumber !== undefined &&
+        waitNumber !== null &&
+        (typeof waitNumber !== 'number' || !Number.isFinite(waitNumber) || waitNumber < 0)
+      ) {
         return bad('client.reconnect: wait must be seconds >= 0')
       }
       return {
@@ -129,16 +142,25 @@ function parseRequest (id: RpcId, method: string, params: unknown[]): ParsedLine
 }
 
 /** [job_id, prevhash, coinb1, coinb2, [branches], version, nbits, ntime, clean_jobs]; a string is the reason it is bad. */
-export function parseNotify (params: unknown[]): NotifyParams | string {
+export function parseNotify(params: unknown[]): NotifyParams | string {
   if (params.length < 9) return `9 params expected, got ${params.length}`
   const [jobId, prev, coinb1, coinb2, branches, version, nbits, ntime, clean] = params
-  if (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > MAX_JOB_ID_CHARS) return 'job_id must be a short non-empty string'
-  if (typeof prev !== 'string' || prev.length !== HASH_HEX_CHARS || !HEX_BYTES.test(prev)) return 'prevhash must be 32 bytes of hex'
+  if (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > MAX_JOB_ID_CHARS)
+    return 'job_id must be a short non-empty string'
+  if (typeof prev !== 'string' || prev.length !== HASH_HEX_CHARS || !HEX_BYTES.test(prev))
+    return 'prevhash must be 32 bytes of hex'
   if (typeof coinb1 !== 'string' || !HEX_BYTES.test(coinb1)) return 'coinb1 must be hex bytes'
   if (typeof coinb2 !== 'string' || !HEX_BYTES.test(coinb2)) return 'coinb2 must be hex bytes'
-  if (!Array.isArray(branches) || branches.length > MAX_MERKLE_BRANCH_STEPS) return `merkle branch must be an array of at most ${MAX_MERKLE_BRANCH_STEPS} hashes`
-  for (const b of branches) if (typeof b !== 'string' || b.length !== HASH_HEX_CHARS || !HEX_BYTES.test(b)) return 'each merkle branch entry must be 32 bytes of hex'
-  for (const [name, v] of [['version', version], ['nbits', nbits], ['ntime', ntime]] as const) {
+  if (!Array.isArray(branches) || branches.length > MAX_MERKLE_BRANCH_STEPS)
+    return `merkle branch must be an array of at most ${MAX_MERKLE_BRANCH_STEPS} hashes`
+  for (const b of branches)
+    if (typeof b !== 'string' || b.length !== HASH_HEX_CHARS || !HEX_BYTES.test(b))
+      return 'each merkle branch entry must be 32 bytes of hex'
+  for (const [name, v] of [
+    ['version', version],
+    ['nbits', nbits],
+    ['ntime', ntime]
+  ] as const) {
     if (typeof v !== 'string' || !HEX_U32.test(v)) return `${name} must be 8 hex digits`
   }
   if (typeof clean !== 'boolean') return 'clean_jobs must be a boolean'
@@ -156,15 +178,16 @@ export function parseNotify (params: unknown[]): NotifyParams | string {
 }
 
 /** The subscribe reply: [[["mining.set_difficulty", id], ["mining.notify", id]] or ["mining.notify", id], xn1, xn2_size]. */
-export function parseSubscribeResult (result: unknown): SubscribeResult | string {
-  if (!Array.isArray(result) || result.length < 3) return 'subscribe result must be [subscriptions, extranonce1, extranonce2_size]'
+export function parseSubscribeResult(result: unknown): SubscribeResult | string {
+  if (!Array.isArray(result) || result.length < 3)
+    return 'subscribe result must be [subscriptions, extranonce1, extranonce2_size]'
   const [subs, xn1, size] = result
   if (typeof xn1 !== 'string' || !HEX_BYTES.test(xn1)) return 'extranonce1 must be hex bytes'
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) return 'extranonce2_size must be an integer'
   return { sessionId: notifySubscriptionId(subs), extranonce1: hexToBytes(xn1), extranonce2Size: size }
 }
 
-function notifySubscriptionId (subs: unknown): string | undefined {
+function notifySubscriptionId(subs: unknown): string | undefined {
   if (!Array.isArray(subs)) return undefined
   // One pair ["mining.notify", id] (some pools) or a list of pairs (most).
   const pairs = typeof subs[0] === 'string' ? [subs] : subs
@@ -174,33 +197,39 @@ function notifySubscriptionId (subs: unknown): string | undefined {
   return undefined
 }
 
-function poolError (error: unknown): PoolError | null {
+function poolError(error: unknown): PoolError | null {
   if (error === undefined || error === null || error === false) return null
   if (Array.isArray(error)) {
-    return { code: typeof error[0] === 'number' ? error[0] : undefined, message: typeof error[1] === 'string' ? error[1] : JSON.stringify(error) }
+    return {
+      code: typeof error[0] === 'number' ? error[0] : undefined,
+      message: typeof error[1] === 'string' ? error[1] : JSON.stringify(error)
+    }
   }
   if (typeof error === 'object') {
     const e = error as Record<string, unknown>
-    return { code: typeof e.code === 'number' ? e.code : undefined, message: typeof e.message === 'string' ? e.message : JSON.stringify(error) }
+    return {
+      code: typeof e.code === 'number' ? e.code : undefined,
+      message: typeof e.message === 'string' ? e.message : JSON.stringify(error)
+    }
   }
   return { code: undefined, message: String(error) }
 }
 
 /** One request line of the rig (JSON-RPC 1.0 as miners send it), newline included. */
-export function encodeRequest (id: RpcId, method: string, params: unknown[]): string {
+export function encodeRequest(id: RpcId, method: string, params: unknown[]): string {
   return JSON.stringify({ id, method, params }) + '\n'
 }
 
-export function encodeResult (id: RpcId, result: unknown): string {
+export function encodeResult(id: RpcId, result: unknown): string {
   return JSON.stringify({ id, result, error: null }) + '\n'
 }
 
-export function encodeError (id: RpcId, code: number, message: string): string {
+export function encodeError(id: RpcId, code: number, message: string): string {
   return JSON.stringify({ id, result: null, error: [code, message, null] }) + '\n'
 }
 
 /** Undoes (or applies: it is its own inverse) the byte reversal of each 4-byte word of a 32-byte hash. */
-export function unswapWords (hash: Uint8Array): Uint8Array {
+export function unswapWords(hash: Uint8Array): Uint8Array {
   const out = new Uint8Array(hash.length)
   for (let i = 0; i < hash.length; i += 4) {
     out[i] = hash[i + 3]
@@ -211,6 +240,6 @@ export function unswapWords (hash: Uint8Array): Uint8Array {
   return out
 }
 
-function bad (reason: string): ParsedLine {
+function bad(reason: string): ParsedLine {
   return { ok: false, reason }
 }

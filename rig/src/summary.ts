@@ -6,7 +6,7 @@ import { formatDifficulty } from './rig'
 const UNITS = ['H/s', 'kH/s', 'MH/s', 'GH/s', 'TH/s']
 
 /** Hashes per second with a unit, 3 significant digits. */
-export function formatHashrate (hps: number): string {
+export function formatHashrate(hps: number): string {
   let value = hps
   let unit = 0
   while (value >= 1000 && unit < UNITS.length - 1) {
@@ -16,10 +16,12 @@ export function formatHashrate (hps: number): string {
   return `${value.toPrecision(3)} ${UNITS[unit]}`
 }
 
-export function formatSummary (s: RigStats, algorithm: string): string {
+export function formatSummary(s: RigStats, algorithm: string): string {
   const perThread = s.hashrates.map((h) => formatHashrate(h).split(' ')[0]).join(' + ')
   const rate = s.threads > 1 ? `${perThread} = ${formatHashrate(s.hashrate)}` : formatHashrate(s.hashrate)
-  const reasons = Object.entries(s.rejectReasons).map(([reason, n]) => `${reason} ${n}`).join(', ')
+  const reasons = Object.entries(s.rejectReasons)
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(', ')
   const parts = [
     `${s.threads} x ${algorithm} ${rate}`,
     `accepted ${s.accepted} rejected ${s.rejected}${reasons.length > 0 ? ` (${reasons})` : ''}${s.lost > 0 ? ` lost ${s.lost}` : ''}`,

@@ -25,11 +25,17 @@ export interface RigJob extends NotifyParams {
 }
 
 /** Difficulty 1 on the algorithm's Stratum scale: sha256d 0xffff << 208; scrypt 2^16 easier (cgminer, every scrypt pool). */
-export function stratumDiff1Target (algorithm: PowAlgorithm): bigint {
+export function stratumDiff1Target(algorithm: PowAlgorithm): bigint {
   return algorithm === 'scrypt' ? DIFF1_TARGET_SCRYPT : DIFF1_TARGET_SHA256D
 }
 
-export function rigJob (seq: number, notify: NotifyParams, session: { extranonce1: Uint8Array; extranonce2Size: number }, difficulty: number, algorithm: PowAlgorithm): RigJob {
+export function rigJob(
+  seq: number,
+  notify: NotifyParams,
+  session: { extranonce1: Uint8Array; extranonce2Size: number },
+  difficulty: number,
+  algorithm: PowAlgorithm
+): RigJob {
   return {
     seq,
     ...notify,
@@ -41,12 +47,12 @@ export function rigJob (seq: number, notify: NotifyParams, session: { extranonce
 }
 
 /** Distinct extranonce2 values a job can take (the counter uses at most 4 bytes). */
-export function extranonce2Space (size: number): number {
+export function extranonce2Space(size: number): number {
   return 2 ** (8 * Math.min(size, 4))
 }
 
 /** The extranonce2 bytes for counter value `value` (little-endian, zero-padded to `size`). */
-export function extranonce2Bytes (value: number, size: number): Uint8Array {
+export function extranonce2Bytes(value: number, size: number): Uint8Array {
   if (!Number.isInteger(value) || value < 0 || value >= extranonce2Space(size)) {
     throw new RangeError(`extranonce2 value ${value} does not fit ${size} bytes`)
   }
@@ -55,16 +61,16 @@ export function extranonce2Bytes (value: number, size: number): Uint8Array {
   return out
 }
 
-export function coinbaseOf (job: RigJob, extranonce2: Uint8Array): Uint8Array {
+export function coinbaseOf(job: RigJob, extranonce2: Uint8Array): Uint8Array {
   return concatBytes(job.coinb1, job.extranonce1, extranonce2, job.coinb2)
 }
 
-export function merkleRootOf (job: RigJob, extranonce2: Uint8Array): Uint8Array {
+export function merkleRootOf(job: RigJob, extranonce2: Uint8Array): Uint8Array {
   return foldMerkleBranch(sha256d(coinbaseOf(job, extranonce2)), job.merkleBranch)
 }
 
 /** The 80-byte header for one extranonce2 and nonce. */
-export function headerOf (job: RigJob, extranonce2: Uint8Array, nonce = 0): Uint8Array {
+export function headerOf(job: RigJob, extranonce2: Uint8Array, nonce = 0): Uint8Array {
   const header = new Uint8Array(80)
   const view = new DataView(header.buffer)
   view.setUint32(0, job.version, true)
@@ -77,11 +83,16 @@ export function headerOf (job: RigJob, extranonce2: Uint8Array, nonce = 0): Uint
 }
 
 /** mining.submit's 5 standard params. */
-export function submitParams (user: string, job: RigJob, extranonce2: Uint8Array, nonce: number): [string, string, string, string, string] {
+export function submitParams(
+  user: string,
+  job: RigJob,
+  extranonce2: Uint8Array,
+  nonce: number
+): [string, string, string, string, string] {
   return [user, job.jobId, bytesToHex(extranonce2), hex32(job.ntime), hex32(nonce)]
 }
 
 /** A u32 as 8 big-endian hex digits. */
-export function hex32 (n: number): string {
+export function hex32(n: number): string {
   return (n >>> 0).toString(16).padStart(8, '0')
 }

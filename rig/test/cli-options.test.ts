@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseRigArgs, parseStratumUrl, RigUsageError } from '../src/cli-options'
 
-function problems (argv: string[]): string[] {
+function problems(argv: string[]): string[] {
   try {
     parseRigArgs(argv)
   } catch (err) {
@@ -14,21 +14,65 @@ function problems (argv: string[]): string[] {
 
 describe('rig command line', () => {
   it('takes -o -u -p -t -a as cpuminer does, with --duty, --scantime and --extranonce-subscribe', () => {
-    const parsed = parseRigArgs(['-o', 'stratum+tcp://127.0.0.1:3333', '-u', 'odev1qaddr.rig1', '-p', 'd=0.001', '-t', '2', '-a', 'scrypt', '--duty', '0.5', '-s', '0', '--extranonce-subscribe'])
+    const parsed = parseRigArgs([
+      '-o',
+      'stratum+tcp://127.0.0.1:3333',
+      '-u',
+      'odev1qaddr.rig1',
+      '-p',
+      'd=0.001',
+      '-t',
+      '2',
+      '-a',
+      'scrypt',
+      '--duty',
+      '0.5',
+      '-s',
+      '0',
+      '--extranonce-subscribe'
+    ])
     expect(parsed).toEqual({
       help: false,
-      options: { endpoint: { host: '127.0.0.1', port: 3333 }, user: 'odev1qaddr.rig1', password: 'd=0.001', threads: 2, algorithm: 'scrypt', dutyCycle: 0.5, scantimeSeconds: 0, extranonceSubscribe: true }
+      options: {
+        endpoint: { host: '127.0.0.1', port: 3333 },
+        user: 'odev1qaddr.rig1',
+        password: 'd=0.001',
+        threads: 2,
+        algorithm: 'scrypt',
+        dutyCycle: 0.5,
+        scantimeSeconds: 0,
+        extranonceSubscribe: true
+      }
     })
     const defaults = parseRigArgs(['--url=stratum+tcp://pool:3333', '--user', 'a'])
-    expect(defaults.help === false && defaults.options.password === 'x' && defaults.options.algorithm === 'sha256d' && defaults.options.dutyCycle === 1).toBe(true)
+    expect(
+      defaults.help === false &&
+        defaults.options.password === 'x' &&
+        defaults.options.algorithm === 'sha256d' &&
+        defaults.options.dutyCycle === 1
+    ).toBe(true)
     expect(parseRigArgs(['-h'])).toEqual({ help: true })
   })
 
   it('-o repeated gives backup pools, in the order given; a bad one is named', () => {
-    const parsed = parseRigArgs(['-o', 'stratum+tcp://relay-a:3333', '-o', 'relay-b:3334', '--url', 'stratum+tcp://relay-c:3335', '-u', 'odev1qaddr.rig1'])
+    const parsed = parseRigArgs([
+      '-o',
+      'stratum+tcp://relay-a:3333',
+      '-o',
+      'relay-b:3334',
+      '--url',
+      'stratum+tcp://relay-c:3335',
+      '-u',
+      'odev1qaddr.rig1'
+    ])
     expect(parsed.help === false && parsed.options.endpoint).toEqual({ host: 'relay-a', port: 3333 })
-    expect(parsed.help === false && parsed.options.fallbacks).toEqual([{ host: 'relay-b', port: 3334 }, { host: 'relay-c', port: 3335 }])
-    expect(problems(['-o', 'relay-a:3333', '-o', 'stratum+ssl://relay-b:3333', '-u', 'a']).join('\n')).toMatch(/relay-b.*only stratum\+tcp/)
+    expect(parsed.help === false && parsed.options.fallbacks).toEqual([
+      { host: 'relay-b', port: 3334 },
+      { host: 'relay-c', port: 3335 }
+    ])
+    expect(problems(['-o', 'relay-a:3333', '-o', 'stratum+ssl://relay-b:3333', '-u', 'a']).join('\n')).toMatch(
+      /relay-b.*only stratum\+tcp/
+    )
   })
 
   it('lists every problem at once', () => {

@@ -36,10 +36,15 @@ let checks: PayoutCheck[]
 
 beforeAll(async () => {
   relay = await startRelayProcess()
-  result = await runFleet(relay, [
-    { address: testAddress(0xa1), threads: 1, dutyCycle: 1 },
-    { address: testAddress(0xb2), threads: 1, dutyCycle: 0.5 }
-  ], 'sha256d', RUN_MS)
+  result = await runFleet(
+    relay,
+    [
+      { address: testAddress(0xa1), threads: 1, dutyCycle: 1 },
+      { address: testAddress(0xb2), threads: 1, dutyCycle: 0.5 }
+    ],
+    'sha256d',
+    RUN_MS
+  )
   checks = checkPayouts(result)
   log.info(describeFleet('devnet', result, checks))
 }, RUN_MS + 60_000)
@@ -66,7 +71,7 @@ describe('rigs on a devnet relay for a minute', () => {
     }
   })
 
-  it('the relay\'s share chain grows', () => {
+  it("the relay's share chain grows", () => {
     const growth = (result.after.height ?? -1) - (result.before.height ?? -1)
     expect(growth).toBeGreaterThanOrEqual(MIN_SHARE_HEIGHT_GROWTH)
   })
@@ -76,9 +81,15 @@ describe('rigs on a devnet relay for a minute', () => {
   })
 
   it('each address is paid in proportion to its hashes', () => {
-    expect(checks.reduce((n, c) => n + c.shares, 0), 'shares of the rigs in the window').toBeGreaterThan(0)
+    expect(
+      checks.reduce((n, c) => n + c.shares, 0),
+      'shares of the rigs in the window'
+    ).toBeGreaterThan(0)
     for (const c of checks) {
-      expect(Math.abs(c.payoutFraction - c.hashFraction), `payout ${c.payoutFraction} vs hashes ${c.hashFraction}`).toBeLessThanOrEqual(c.tolerance)
+      expect(
+        Math.abs(c.payoutFraction - c.hashFraction),
+        `payout ${c.payoutFraction} vs hashes ${c.hashFraction}`
+      ).toBeLessThanOrEqual(c.tolerance)
     }
   })
 })

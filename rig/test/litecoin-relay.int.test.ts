@@ -33,13 +33,28 @@ let blocksAfter = 0
 
 beforeAll(async () => {
   pair = await startLitecoindPair({ initialBlocks: 1 })
-  const addresses: string[] = [await pair.b.call('getnewaddress', ['', 'bech32']), await pair.b.call('getnewaddress', ['', 'bech32'])]
-  relay = await startRelayProcess(['--blockchain', 'litecoin-regtest', '--rpc-url', pair.a.rpcUrl, '--rpc-cookie-file', pair.a.cookieFile])
+  const addresses: string[] = [
+    await pair.b.call('getnewaddress', ['', 'bech32']),
+    await pair.b.call('getnewaddress', ['', 'bech32'])
+  ]
+  relay = await startRelayProcess([
+    '--blockchain',
+    'litecoin-regtest',
+    '--rpc-url',
+    pair.a.rpcUrl,
+    '--rpc-cookie-file',
+    pair.a.cookieFile
+  ])
   blocksBefore = await pair.b.call('getblockcount')
-  result = await runFleet(relay, [
-    { address: addresses[0], threads: 1, dutyCycle: 1 },
-    { address: addresses[1], threads: 1, dutyCycle: 0.5 }
-  ], 'scrypt', RUN_MS)
+  result = await runFleet(
+    relay,
+    [
+      { address: addresses[0], threads: 1, dutyCycle: 1 },
+      { address: addresses[1], threads: 1, dutyCycle: 0.5 }
+    ],
+    'scrypt',
+    RUN_MS
+  )
   await pair.waitSynced()
   blocksAfter = await pair.b.call('getblockcount')
   checks = checkPayouts(result)
@@ -68,7 +83,7 @@ describe('scrypt rigs on a litecoin-regtest relay for a minute', () => {
     }
   })
 
-  it('the relay\'s share chain grows and litecoind takes the rigs\' blocks', () => {
+  it("the relay's share chain grows and litecoind takes the rigs' blocks", () => {
     expect((result.after.height ?? -1) - (result.before.height ?? -1)).toBeGreaterThanOrEqual(MIN_SHARE_HEIGHT_GROWTH)
     // Regtest blocks pass half of all hashes: every share is a block too.
     expect(blocksAfter).toBeGreaterThan(blocksBefore)
@@ -79,9 +94,15 @@ describe('scrypt rigs on a litecoin-regtest relay for a minute', () => {
   })
 
   it('each address is paid in proportion to its hashes', () => {
-    expect(checks.reduce((n, c) => n + c.shares, 0), 'shares of the rigs in the window').toBeGreaterThan(0)
+    expect(
+      checks.reduce((n, c) => n + c.shares, 0),
+      'shares of the rigs in the window'
+    ).toBeGreaterThan(0)
     for (const c of checks) {
-      expect(Math.abs(c.payoutFraction - c.hashFraction), `payout ${c.payoutFraction} vs hashes ${c.hashFraction}`).toBeLessThanOrEqual(c.tolerance)
+      expect(
+        Math.abs(c.payoutFraction - c.hashFraction),
+        `payout ${c.payoutFraction} vs hashes ${c.hashFraction}`
+      ).toBeLessThanOrEqual(c.tolerance)
     }
   })
 })

@@ -26,21 +26,42 @@ export interface RelayProcess {
 }
 
 /** Starts relay/src/main.ts with `flags` (e.g. --blockchain litecoin-regtest --rpc-url …); resolves once its API answers. */
-export async function startRelayProcess (flags: string[] = []): Promise<RelayProcess> {
+export async function startRelayProcess(flags: string[] = []): Promise<RelayProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'otedama-rig-relay-'))
   const [httpPort, p2pPort, wsPort, stratumPort] = await freePorts(4)
-  const child = spawn(process.execPath, [
-    '--import', 'tsx', 'relay/src/main.ts',
-    '--http-port', String(httpPort), '--p2p-port', String(p2pPort), '--ws-port', String(wsPort),
-    '--stratum-port', String(stratumPort), '--data-dir', dataDir, '--bind', '127.0.0.1', ...flags
-  ], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'relay/src/main.ts',
+      '--http-port',
+      String(httpPort),
+      '--p2p-port',
+      String(p2pPort),
+      '--ws-port',
+      String(wsPort),
+      '--stratum-port',
+      String(stratumPort),
+      '--data-dir',
+      dataDir,
+      '--bind',
+      '127.0.0.1',
+      ...flags
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] }
+  )
   let log = ''
-  const keep = (d: Buffer): void => { log = (log + d.toString()).slice(-MAX_LOG_CHARS) }
+  const keep = (d: Buffer): void => {
+    log = (log + d.toString()).slice(-MAX_LOG_CHARS)
+  }
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   // A test process that ends without stop() (a timed-out hook) must not leave the relay running.
-  const killOnExit = (): void => { child.kill('SIGKILL') }
+  const killOnExit = (): void => {
+    child.kill('SIGKILL')
+  }
   process.once('exit', killOnExit)
   void exited.then(() => process.off('exit', killOnExit))
   const httpUrl = `http://127.0.0.1:${httpPort}`

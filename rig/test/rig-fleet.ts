@@ -43,25 +43,37 @@ export interface FleetResult {
   /** API requests that failed or timed out (a relay too busy to answer). */
   apiErrors: string[]
   /** /api/v1/sharechain at the end (newest shares first, and the window's payees). */
-  shareChain: { height?: number; shares: Array<{ payoutAddress?: string; bits: string }>; window: Array<{ payoutAddress?: string; weightPpm: number }> }
+  shareChain: {
+    height?: number
+    shares: Array<{ payoutAddress?: string; bits: string }>
+    window: Array<{ payoutAddress?: string; weightPpm: number }>
+  }
   /** Relay log lines about Stratum connections (its start-up line, drops, bans). */
   relayStratumLog: string[]
   /** Block candidates the relay's Stratum logged (every share is one on regtest). */
   blockCandidates: number
 }
 
-export async function runFleet (relay: RelayProcess, rigs: FleetRig[], algorithm: PowAlgorithm, runMs: number): Promise<FleetResult> {
+export async function runFleet(
+  relay: RelayProcess,
+  rigs: FleetRig[],
+  algorithm: PowAlgorithm,
+  runMs: number
+): Promise<FleetResult> {
   const status = await relay.getJson('/api/v1/status')
   const before = { height: status.shareChain.height as number | undefined, shares: status.shareChain.shares as number }
-  const running = rigs.map((spec, i) => new Rig({
-    endpoint: { host: '127.0.0.1', port: relay.stratumPort },
-    user: `${spec.address}.rig${i}`,
-    password: 'x',
-    threads: spec.threads,
-    dutyCycle: spec.dutyCycle,
-    algorithm,
-    summaryIntervalMs: 10_000
-  }))
+  const running = rigs.map(
+    (spec, i) =>
+      new Rig({
+        endpoint: { host: '127.0.0.1', port: relay.stratumPort },
+        user: `${spec.address}.rig${i}`,
+        password: 'x',
+        threads: spec.threads,
+        dutyCycle: spec.dutyCycle,
+        algorithm,
+        summaryIntervalMs: 10_000
+      })
+  )
   running.forEach((r, i) => r.on('summary', (s) => log.info(`rig${i}: ${formatSummary(s, algorithm)}`)))
   let stats: RigStats[]
   const startedAt = Date.now()
@@ -71,10 +83,15 @@ export async function runFleet (relay: RelayProcess, rigs: FleetRig[], algorithm
     if (sampling) return
     sampling = true
     const t = Math.round((Date.now() - startedAt) / 1000)
-    relay.getJson('/api/v1/status').then(
-      (st) => samples.push({ t, height: st.shareChain.height, shares: st.shareChain.shares }),
-      (err: unknown) => samples.push({ t, error: `status at ${t} s: ${errorMessage(err)}` })
-    ).finally(() => { sampling = false })
+    relay
+      .getJson('/api/v1/status')
+      .then(
+        (st) => samples.push({ t, height: st.shareChain.height, shares: st.shareChain.shares }),
+        (err: unknown) => samples.push({ t, error: `status at ${t} s: ${errorMessage(err)}` })
+      )
+      .finally(() => {
+        sampling = false
+      })
   }, HEIGHT_SAMPLE_MS)
   try {
     await Promise.all(running.map(async (r) => await r.start()))
@@ -89,11 +106,21 @@ export async function runFleet (relay: RelayProcess, rigs: FleetRig[], algorithm
   const end = await retryApi(relay, '/api/v1/status')
   const shareChain = await retryApi(relay, '/api/v1/sharechain?limit=1000')
   clearInterval(poller)
-  const apiErrors = [...samples.filter((x) => 'error' in x).map((x) => (x as { error: string }).error), ...[end, shareChain].filter((x) => 'error' in x).map((x) => x.error as string)]
+  const apiErrors = [
+    ...samples.filter((x) => 'error' in x).map((x) => (x as { error: string }).error),
+    ...[end, shareChain].filter((x) => 'error' in x).map((x) => x.error as string)
+  ]
   return {
-    rigs: rigs.map((spec, i) => ({ ...spec, stats: stats[i], hashes: stats[i].totalHashes.reduce((a, b) => a + b, 0) })),
+    rigs: rigs.map((spec, i) => ({
+      ...spec,
+      stats: stats[i],
+      hashes: stats[i].totalHashes.reduce((a, b) => a + b, 0)
+    })),
     before,
-    after: 'error' in end ? { height: undefined, shares: Number.NaN } : { height: end.shareChain.height, shares: end.shareChain.shares },
+    after:
+      'error' in end
+        ? { height: undefined, shares: Number.NaN }
+        : { height: end.shareChain.height, shares: end.shareChain.shares },
     heights: samples,
     apiErrors,
     shareChain: 'error' in shareChain ? { shares: [], window: [] } : shareChain,
@@ -107,13 +134,14 @@ const API_RECOVERY_MS = 15_000
 /** The relay's share-chain height is sampled this often during a run (ms). */
 const HEIGHT_SAMPLE_MS = 5_000
 
-async function retryApi (relay: RelayProcess, path: string): Promise<any> {
+async function retryApi(relay: RelayProcess, path: string): Promise<any> {
   const deadline = Date.now() + API_RECOVERY_MS
   for (;;) {
     try {
       return await relay.getJson(path)
     } catch (err) {
-      if (Date.now() > deadline) return { error: `${path} unanswered ${API_RECOVERY_MS / 1000} s after the run: ${errorMessage(err)}` }
+      if (Date.now() > deadline)
+        return { error: `${path} unanswered ${API_RECOVERY_MS / 1000} s after the run: ${errorMessage(err)}` }
       log.warn(`relay API ${path}: ${errorMessage(err)}; retrying`)
     }
   }
@@ -136,12 +164,14 @@ export interface PayoutCheck {
  * of unequal work that is binomial over Kish's effective count n_eff = (Σw)² / Σw², so
  * tolerance = PAYOUT_TOLERANCE_SIGMAS · sqrt(p(1 − p) / n_eff).
  */
-export function checkPayouts (result: FleetResult): PayoutCheck[] {
+export function checkPayouts(result: FleetResult): PayoutCheck[] {
   const addresses = result.rigs.map((r) => r.address)
   const totalHashes = result.rigs.reduce((s, r) => s + r.hashes, 0)
-  const ppm = (a: string): number => result.shareChain.window.filter((w) => w.payoutAddress === a).reduce((s, w) => s + w.weightPpm, 0)
+  const ppm = (a: string): number =>
+    result.shareChain.window.filter((w) => w.payoutAddress === a).reduce((s, w) => s + w.weightPpm, 0)
   const totalPpm = addresses.reduce((s, a) => s + ppm(a), 0)
-  const works = result.shareChain.shares.filter((s) => s.payoutAddress !== undefined && addresses.includes(s.payoutAddress))
+  const works = result.shareChain.shares
+    .filter((s) => s.payoutAddress !== undefined && addresses.includes(s.payoutAddress))
     .map((s) => Number(targetToWork(bitsToTarget(Number.parseInt(s.bits, 16)))))
   const sum = works.reduce((a, b) => a + b, 0)
   const sumSquares = works.reduce((a, b) => a + b * b, 0)
@@ -159,17 +189,19 @@ export function checkPayouts (result: FleetResult): PayoutCheck[] {
 }
 
 /** One paragraph on what the relay did, printed by the long-run tests whatever their outcome. */
-export function describeFleet (name: string, result: FleetResult, checks: PayoutCheck[]): string {
+export function describeFleet(name: string, result: FleetResult, checks: PayoutCheck[]): string {
   const lines = [
     `${name}: share chain height ${result.before.height ?? 'none'} -> ${result.after.height ?? 'none'}, shares stored ${result.before.shares} -> ${result.after.shares}, block candidates ${result.blockCandidates}`,
-    `  height over time: ${result.heights.map((h) => 'error' in h ? `${h.t}s:no answer` : `${h.t}s:${h.height ?? '-'}/${h.shares}`).join(' ')}`,
+    `  height over time: ${result.heights.map((h) => ('error' in h ? `${h.t}s:no answer` : `${h.t}s:${h.height ?? '-'}/${h.shares}`)).join(' ')}`,
     ...(result.apiErrors.length > 0 ? [`  relay API errors: ${result.apiErrors.join('; ')}`] : []),
     ...result.rigs.map((r, i) => {
       const s = r.stats
       const c = checks[i]
-      return `  rig${i} ${r.threads} thread(s) duty ${r.dutyCycle}: ${formatHashrate(r.hashes).replace('H/s', 'hashes')}; accepted ${s.accepted} rejected ${s.rejected} ${JSON.stringify(s.rejectReasons)} lost ${s.lost}; ` +
+      return (
+        `  rig${i} ${r.threads} thread(s) duty ${r.dutyCycle}: ${formatHashrate(r.hashes).replace('H/s', 'hashes')}; accepted ${s.accepted} rejected ${s.rejected} ${JSON.stringify(s.rejectReasons)} lost ${s.lost}; ` +
         `sessions ${s.sessions} drops ${s.drops} refusals ${s.refusals}; last disconnect ${s.lastDisconnect?.reason ?? 'none'}; ` +
         `window shares ${c.shares}, payout ${(100 * c.payoutFraction).toFixed(1)} % vs hashes ${(100 * c.hashFraction).toFixed(1)} % (±${(100 * c.tolerance).toFixed(1)} %)`
+      )
     }),
     `  relay Stratum log (${result.relayStratumLog.length} lines):`,
     ...result.relayStratumLog.slice(0, 20).map((l) => `    ${l}`)

@@ -18,21 +18,29 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map(async (s) => await s.stop()))
 })
 
-async function server (opts: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
+async function server(opts: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
   const s = await startTestServer(opts)
   servers.push(s)
   return s
 }
 
-async function rig (port: number, extra: Partial<RigOptions> = {}): Promise<Rig> {
-  const r = new Rig({ endpoint: { host: '127.0.0.1', port }, user: `${testAddress(0x5a)}.rig`, password: 'x', threads: 1, algorithm: 'sha256d', summaryIntervalMs: 200, ...extra })
+async function rig(port: number, extra: Partial<RigOptions> = {}): Promise<Rig> {
+  const r = new Rig({
+    endpoint: { host: '127.0.0.1', port },
+    user: `${testAddress(0x5a)}.rig`,
+    password: 'x',
+    threads: 1,
+    algorithm: 'sha256d',
+    summaryIntervalMs: 200,
+    ...extra
+  })
   rigs.push(r)
   await r.start()
   return r
 }
 
 /** Shares the server received on `work` (pseudo-shares here all meet the share target: max difficulty = share difficulty). */
-function sharesOn (s: TestServer, work: TestWork): number {
+function sharesOn(s: TestServer, work: TestWork): number {
   return s.shares.filter((f) => f.work === work).length
 }
 
@@ -55,7 +63,11 @@ describe('rig against the relay Stratum server', () => {
     const r = await rig(s.port, { threads: 2 })
     await vi.waitFor(() => expect(sharesOn(s, s.work)).toBeGreaterThanOrEqual(4), WAIT)
     const next = nextBlock(s.work)
-    const newJob = new Promise<number>((resolve) => r.on('job', (j) => { if (bytesToHex(j.prevHash) === bytesToHex(next.prevHash)) resolve(j.seq) }))
+    const newJob = new Promise<number>((resolve) =>
+      r.on('job', (j) => {
+        if (bytesToHex(j.prevHash) === bytesToHex(next.prevHash)) resolve(j.seq)
+      })
+    )
     const switched = new Set<number>()
     r.on('switched', (e) => switched.add(e.thread * 1e9 + e.jobSeq))
     s.source.push(next)
@@ -153,15 +165,36 @@ describe('rig against the relay Stratum server', () => {
     expect(s.server.renewExtranonce(session)).toBe(true)
     const fresh = session.extranonce1Hex
     expect(fresh).not.toBe(old)
-    await vi.waitFor(() => expect(s.shares.filter((f) => bytesToHex(f.extranonce).startsWith(fresh)).length).toBeGreaterThanOrEqual(2), WAIT)
+    await vi.waitFor(
+      () => expect(s.shares.filter((f) => bytesToHex(f.extranonce).startsWith(fresh)).length).toBeGreaterThanOrEqual(2),
+      WAIT
+    )
   })
 
   it('npm run rig: prints summaries with accepted shares and exits 0 on SIGINT', async () => {
     const s = await server()
-    const child = spawn(process.execPath, ['--import', 'tsx', 'rig/src/main.ts', '-o', `stratum+tcp://127.0.0.1:${s.port}`, '-u', `${testAddress(0x11)}.cli`, '-t', '1'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'rig/src/main.ts',
+        '-o',
+        `stratum+tcp://127.0.0.1:${s.port}`,
+        '-u',
+        `${testAddress(0x11)}.cli`,
+        '-t',
+        '1'
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] }
+    )
     let output = ''
-    child.stderr.on('data', (d: Buffer) => { output += d.toString() })
-    child.stdout.on('data', (d: Buffer) => { output += d.toString() })
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString()
+    })
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString()
+    })
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
     try {
       await vi.waitFor(() => expect(output).toMatch(/accepted [1-9]\d* rejected 0/), WAIT)

@@ -17,12 +17,12 @@ let server: Server | undefined
 let client: StratumClient | undefined
 afterEach(async () => {
   client?.stop()
-  await new Promise<void>((resolve) => server === undefined ? resolve() : server.close(() => resolve()))
+  await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())))
   server = undefined
 })
 
 /** A pool whose connections the test scripts; resolves with its port and a queue of connections. */
-async function scriptedPool (): Promise<{ port: number; connection: () => Promise<ScriptedConnection> }> {
+async function scriptedPool(): Promise<{ port: number; connection: () => Promise<ScriptedConnection> }> {
   const waiting: Array<(c: ScriptedConnection) => void> = []
   const ready: ScriptedConnection[] = []
   server = createServer((socket) => {
@@ -43,7 +43,7 @@ async function scriptedPool (): Promise<{ port: number; connection: () => Promis
     })
     const conn: ScriptedConnection = {
       socket,
-      next: async () => JSON.parse(lines.shift() ?? await new Promise<string>((resolve) => readers.push(resolve))),
+      next: async () => JSON.parse(lines.shift() ?? (await new Promise<string>((resolve) => readers.push(resolve)))),
       send: (obj) => socket.write(JSON.stringify(obj) + '\n')
     }
     const w = waiting.shift()
@@ -53,13 +53,20 @@ async function scriptedPool (): Promise<{ port: number; connection: () => Promis
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve))
   const address = server.address()
   if (address === null || typeof address === 'string') throw new Error('no port')
-  return { port: address.port, connection: async () => ready.shift() ?? await new Promise((resolve) => waiting.push(resolve)) }
+  return {
+    port: address.port,
+    connection: async () => ready.shift() ?? (await new Promise((resolve) => waiting.push(resolve)))
+  }
 }
 
-const NOTIFY = { id: null, method: 'mining.notify', params: ['j1', '00'.repeat(32), '01', '02', [], '20000000', '1d00ffff', '6553f100', true] }
+const NOTIFY = {
+  id: null,
+  method: 'mining.notify',
+  params: ['j1', '00'.repeat(32), '01', '02', [], '20000000', '1d00ffff', '6553f100', true]
+}
 
 /** Answers the client's authorize (which must follow the subscribe reply). */
-async function authorize (conn: ScriptedConnection): Promise<void> {
+async function authorize(conn: ScriptedConnection): Promise<void> {
   const auth = await conn.next()
   expect(auth.method).toBe('mining.authorize')
   expect(auth.params).toEqual(['addr.w', 'x'])
@@ -81,7 +88,18 @@ describe('Stratum client against a scripted pool', () => {
     const first = await pool.connection()
     const sub = await first.next()
     expect(sub).toEqual({ id: 1, method: 'mining.subscribe', params: [RIG_USER_AGENT] })
-    first.send({ id: 1, result: [[['mining.set_difficulty', 'sess1'], ['mining.notify', 'sess1']], '0a0b0c0d', 4], error: null })
+    first.send({
+      id: 1,
+      result: [
+        [
+          ['mining.set_difficulty', 'sess1'],
+          ['mining.notify', 'sess1']
+        ],
+        '0a0b0c0d',
+        4
+      ],
+      error: null
+    })
     await authorize(first)
     first.send({ id: 's1', method: 'mining.ping', params: [] })
     expect(await first.next()).toEqual({ id: 's1', result: 'pong', error: null })

@@ -7,13 +7,13 @@ import { encodeRequest, parsePoolLine, parseSubscribeResult, type PoolMessage } 
 const PREV = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff'
 const BRANCH = 'ff'.repeat(32)
 
-function message (line: string): PoolMessage {
+function message(line: string): PoolMessage {
   const parsed = parsePoolLine(line)
   if (!parsed.ok) throw new Error(parsed.reason)
   return parsed.message
 }
 
-function reason (line: string): string {
+function reason(line: string): string {
   const parsed = parsePoolLine(line)
   if (parsed.ok) throw new Error(`accepted: ${line}`)
   return parsed.reason
@@ -38,7 +38,11 @@ describe('mining.notify', () => {
   })
 
   it('refuses each malformed field with its name', () => {
-    const with_ = (i: number, v: unknown): string => { const p = goodParams(); p[i] = v; return notify(p) }
+    const with_ = (i: number, v: unknown): string => {
+      const p = goodParams()
+      p[i] = v
+      return notify(p)
+    }
     expect(reason(notify(goodParams().slice(0, 8)))).toMatch(/9 params/)
     expect(reason(with_(0, ''))).toMatch(/job_id/)
     expect(reason(with_(1, PREV.slice(2)))).toMatch(/prevhash/)
@@ -55,29 +59,80 @@ describe('mining.notify', () => {
 
 describe('other pool messages', () => {
   it('set_difficulty below 1 is fine; zero, negative or non-numbers are refused', () => {
-    expect(message('{"id":null,"method":"mining.set_difficulty","params":[0.00015]}')).toEqual({ kind: 'set-difficulty', difficulty: 0.00015 })
-    expect(message('{"id":null,"method":"mining.set_difficulty","params":[5.960464477539063e-8]}')).toEqual({ kind: 'set-difficulty', difficulty: 2 ** -24 })
-    for (const bad of ['0', '-1', '"1"', 'null']) expect(reason(`{"id":null,"method":"mining.set_difficulty","params":[${bad}]}`)).toMatch(/difficulty/)
+    expect(message('{"id":null,"method":"mining.set_difficulty","params":[0.00015]}')).toEqual({
+      kind: 'set-difficulty',
+      difficulty: 0.00015
+    })
+    expect(message('{"id":null,"method":"mining.set_difficulty","params":[5.960464477539063e-8]}')).toEqual({
+      kind: 'set-difficulty',
+      difficulty: 2 ** -24
+    })
+    for (const bad of ['0', '-1', '"1"', 'null'])
+      expect(reason(`{"id":null,"method":"mining.set_difficulty","params":[${bad}]}`)).toMatch(/difficulty/)
   })
 
   it('set_extranonce, client.reconnect (with and without host, port, wait), show_message, ping, get_version', () => {
     const x = message('{"id":null,"method":"mining.set_extranonce","params":["a1b2c3d4",4]}')
-    expect(x.kind === 'set-extranonce' && bytesToHex(x.extranonce1) === 'a1b2c3d4' && x.extranonce2Size === 4).toBe(true)
-    expect(message('{"id":null,"method":"client.reconnect","params":["relay2.example",3334,5]}')).toEqual({ kind: 'reconnect', host: 'relay2.example', port: 3334, waitSeconds: 5 })
-    expect(message('{"id":null,"method":"client.reconnect","params":["", "3334", "0"]}')).toEqual({ kind: 'reconnect', host: undefined, port: 3334, waitSeconds: 0 })
-    expect(message('{"id":null,"method":"client.reconnect","params":[]}')).toEqual({ kind: 'reconnect', host: undefined, port: undefined, waitSeconds: 0 })
+    expect(x.kind === 'set-extranonce' && bytesToHex(x.extranonce1) === 'a1b2c3d4' && x.extranonce2Size === 4).toBe(
+      true
+    )
+    expect(message('{"id":null,"method":"client.reconnect","params":["relay2.example",3334,5]}')).toEqual({
+      kind: 'reconnect',
+      host: 'relay2.example',
+      port: 3334,
+      waitSeconds: 5
+    })
+    expect(message('{"id":null,"method":"client.reconnect","params":["", "3334", "0"]}')).toEqual({
+      kind: 'reconnect',
+      host: undefined,
+      port: 3334,
+      waitSeconds: 0
+    })
+    expect(message('{"id":null,"method":"client.reconnect","params":[]}')).toEqual({
+      kind: 'reconnect',
+      host: undefined,
+      port: undefined,
+      waitSeconds: 0
+    })
     expect(reason('{"id":null,"method":"client.reconnect","params":["h",70000]}')).toMatch(/port/)
-    expect(message('{"id":null,"method":"client.show_message","params":["fee 1 %"]}')).toEqual({ kind: 'show-message', text: 'fee 1 %' })
+    expect(message('{"id":null,"method":"client.show_message","params":["fee 1 %"]}')).toEqual({
+      kind: 'show-message',
+      text: 'fee 1 %'
+    })
     expect(message('{"id":"s1","method":"mining.ping","params":[]}')).toEqual({ kind: 'ping', id: 's1' })
     expect(message('{"id":7,"method":"client.get_version"}')).toEqual({ kind: 'get-version', id: 7 })
-    expect(message('{"id":3,"method":"mining.set_version_mask","params":["1fffe000"]}')).toEqual({ kind: 'other', id: 3, method: 'mining.set_version_mask' })
+    expect(message('{"id":3,"method":"mining.set_version_mask","params":["1fffe000"]}')).toEqual({
+      kind: 'other',
+      id: 3,
+      method: 'mining.set_version_mask'
+    })
   })
 
   it('replies: result, and errors as [code, msg, data], {code, message} or a bare string', () => {
-    expect(message('{"id":4,"result":true,"error":null}')).toEqual({ kind: 'response', id: 4, result: true, error: null })
-    expect(message('{"id":4,"result":null,"error":[23,"Low difficulty share",null]}')).toEqual({ kind: 'response', id: 4, result: null, error: { code: 23, message: 'Low difficulty share' } })
-    expect(message('{"id":4,"result":false,"error":{"code":21,"message":"Job not found"}}')).toEqual({ kind: 'response', id: 4, result: false, error: { code: 21, message: 'Job not found' } })
-    expect(message('{"id":4,"result":false,"error":"stale"}')).toEqual({ kind: 'response', id: 4, result: false, error: { code: undefined, message: 'stale' } })
+    expect(message('{"id":4,"result":true,"error":null}')).toEqual({
+      kind: 'response',
+      id: 4,
+      result: true,
+      error: null
+    })
+    expect(message('{"id":4,"result":null,"error":[23,"Low difficulty share",null]}')).toEqual({
+      kind: 'response',
+      id: 4,
+      result: null,
+      error: { code: 23, message: 'Low difficulty share' }
+    })
+    expect(message('{"id":4,"result":false,"error":{"code":21,"message":"Job not found"}}')).toEqual({
+      kind: 'response',
+      id: 4,
+      result: false,
+      error: { code: 21, message: 'Job not found' }
+    })
+    expect(message('{"id":4,"result":false,"error":"stale"}')).toEqual({
+      kind: 'response',
+      id: 4,
+      result: false,
+      error: { code: undefined, message: 'stale' }
+    })
   })
 
   it('bad lines get a reason: not JSON, not an object, odd ids, params not an array, no method and no result', () => {
@@ -91,7 +146,14 @@ describe('other pool messages', () => {
 
 describe('subscribe reply and requests', () => {
   it('takes the notify subscription id from a list of pairs or from one pair', () => {
-    const r = parseSubscribeResult([[['mining.set_difficulty', 'd1'], ['mining.notify', 'ae6812eb4cd7735a302a8a9dd95cf71f']], '08000002', 4])
+    const r = parseSubscribeResult([
+      [
+        ['mining.set_difficulty', 'd1'],
+        ['mining.notify', 'ae6812eb4cd7735a302a8a9dd95cf71f']
+      ],
+      '08000002',
+      4
+    ])
     if (typeof r === 'string') throw new Error(r)
     expect(r.sessionId).toBe('ae6812eb4cd7735a302a8a9dd95cf71f')
     expect(bytesToHex(r.extranonce1)).toBe('08000002')
@@ -104,6 +166,8 @@ describe('subscribe reply and requests', () => {
   })
 
   it('requests are one JSON object per line', () => {
-    expect(encodeRequest(4, 'mining.submit', ['u', 'j', '00000000', '6553f100', '00001a2b'])).toBe('{"id":4,"method":"mining.submit","params":["u","j","00000000","6553f100","00001a2b"]}\n')
+    expect(encodeRequest(4, 'mining.submit', ['u', 'j', '00000000', '6553f100', '00001a2b'])).toBe(
+      '{"id":4,"method":"mining.submit","params":["u","j","00000000","6553f100","00001a2b"]}\n'
+    )
   })
 })

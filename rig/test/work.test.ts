@@ -10,7 +10,17 @@ import { Job, WorkEpoch, stratumPrevHash } from '../../relay/src/stratum/jobs'
 import { checkSubmit, parseSubmitParams } from '../../relay/src/stratum/submit'
 import { makeTestWork } from '../../relay/test/stratum/work'
 import { parsePoolLine, type NotifyParams } from '../src/stratum-messages'
-import { extranonce2Bytes, extranonce2Space, headerOf, hex32, merkleRootOf, rigJob, stratumDiff1Target, submitParams, type RigJob } from '../src/work'
+import {
+  extranonce2Bytes,
+  extranonce2Space,
+  headerOf,
+  hex32,
+  merkleRootOf,
+  rigJob,
+  stratumDiff1Target,
+  submitParams,
+  type RigJob
+} from '../src/work'
 
 /**
  * Bitcoin block 881 423 (0000…6cdd, 2025-01-30), found through a Stratum pool: its coinbase in the
@@ -24,7 +34,8 @@ const BLOCK_881423 = {
   coinb1: '01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff3d030f730d000469c19a67',
   extranonce1: '04830cee',
   extranonce2: '220cf1ad',
-  coinb2: '9a67b6600000000000000a41706f6c6c6f192f6d696e65642062792032353620466f756e646174696f6e2fffffffff0275aac01200000000160014c64b1b9283ba1ea86bb9e7b696b0c8f68dad04000000000000000000266a24aa21a9edb395560ab72068c2afb1d7e6c7db26b813482089d2c4d2471b9036c5e826140600000000',
+  coinb2:
+    '9a67b6600000000000000a41706f6c6c6f192f6d696e65642062792032353620466f756e646174696f6e2fffffffff0275aac01200000000160014c64b1b9283ba1ea86bb9e7b696b0c8f68dad04000000000000000000266a24aa21a9edb395560ab72068c2afb1d7e6c7db26b813482089d2c4d2471b9036c5e826140600000000',
   coinbaseTxid: 'c43ad0446d8d30d10023e0bfa26fb8f383d61b6bf04bdecf8d164a767d51d234',
   branch: [
     '4282357ab0a2f4e8e562c8c5eae1d63b559068f9072374b72e26b88ac841908f',
@@ -46,29 +57,41 @@ const BLOCK_881423 = {
 }
 
 /** The notify a pool sends for a job: prevhash with each 4-byte word byte-reversed, u32s as BE hex. */
-function notifyLine (jobId: string, b: typeof BLOCK_881423, clean = true): string {
+function notifyLine(jobId: string, b: typeof BLOCK_881423, clean = true): string {
   const prevWords = stratumPrevHash(displayHexToHash(b.prevHash))
-  return JSON.stringify({ id: null, method: 'mining.notify', params: [jobId, prevWords, b.coinb1, b.coinb2, b.branch, hex32(b.version), hex32(b.nbits), hex32(b.ntime), clean] })
+  return JSON.stringify({
+    id: null,
+    method: 'mining.notify',
+    params: [jobId, prevWords, b.coinb1, b.coinb2, b.branch, hex32(b.version), hex32(b.nbits), hex32(b.ntime), clean]
+  })
 }
 
-function parseNotify (line: string): NotifyParams {
+function parseNotify(line: string): NotifyParams {
   const parsed = parsePoolLine(line)
   if (!parsed.ok || parsed.message.kind !== 'notify') throw new Error(`not a notify: ${JSON.stringify(parsed)}`)
   return parsed.message.job
 }
 
 /** The extranonce2 counter value whose little-endian bytes are `hex`. */
-function counterOf (hex: string): number {
+function counterOf(hex: string): number {
   return new DataView(hexToBytes(hex).buffer).getUint32(0, true)
 }
 
 describe('header assembly against Bitcoin block 881423', () => {
-  const job = rigJob(1, parseNotify(notifyLine('b881423', BLOCK_881423)), { extranonce1: hexToBytes(BLOCK_881423.extranonce1), extranonce2Size: 4 }, 1, 'sha256d')
+  const job = rigJob(
+    1,
+    parseNotify(notifyLine('b881423', BLOCK_881423)),
+    { extranonce1: hexToBytes(BLOCK_881423.extranonce1), extranonce2Size: 4 },
+    1,
+    'sha256d'
+  )
   const xn2 = extranonce2Bytes(counterOf(BLOCK_881423.extranonce2), 4)
 
   it('rebuilds the coinbase txid and the merkle root from coinb1 + extranonce1 + extranonce2 + coinb2 and the branch', () => {
     expect(bytesToHex(xn2)).toBe(BLOCK_881423.extranonce2)
-    const coinbase = hexToBytes(BLOCK_881423.coinb1 + BLOCK_881423.extranonce1 + BLOCK_881423.extranonce2 + BLOCK_881423.coinb2)
+    const coinbase = hexToBytes(
+      BLOCK_881423.coinb1 + BLOCK_881423.extranonce1 + BLOCK_881423.extranonce2 + BLOCK_881423.coinb2
+    )
     expect(hashToDisplayHex(sha256d(coinbase))).toBe(BLOCK_881423.coinbaseTxid)
     expect(hashToDisplayHex(merkleRootOf(job, xn2))).toBe(BLOCK_881423.merkleRoot)
   })
@@ -85,7 +108,13 @@ describe('header assembly against Bitcoin block 881423', () => {
   })
 
   it('submits the 5 standard params with big-endian hex ntime and nonce', () => {
-    expect(submitParams('addr.worker', job, xn2, BLOCK_881423.nonce)).toEqual(['addr.worker', 'b881423', '220cf1ad', '679ac169', 'ff05fb02'])
+    expect(submitParams('addr.worker', job, xn2, BLOCK_881423.nonce)).toEqual([
+      'addr.worker',
+      'b881423',
+      '220cf1ad',
+      '679ac169',
+      'ff05fb02'
+    ])
   })
 
   it('a different extranonce2 or nonce gives another header (the nonce sits at bytes 76..79, little-endian)', () => {
@@ -98,14 +127,32 @@ describe('header assembly against Bitcoin block 881423', () => {
 
 describe('header fields against Bitcoin block 125552', () => {
   // Fields as in shared/test/header.test.ts; its coinbase is not needed for the field order.
-  const fields = { version: 1, prevHash: '00000000000008a3a41b85b8b29ad444def299fee21793cd8b9e567eab02cd81', time: 1305998791, bits: 0x1a44b9f2, nonce: 2504433986 }
+  const fields = {
+    version: 1,
+    prevHash: '00000000000008a3a41b85b8b29ad444def299fee21793cd8b9e567eab02cd81',
+    time: 1305998791,
+    bits: 0x1a44b9f2,
+    nonce: 2504433986
+  }
 
   it('reads version, nbits and ntime as big-endian hex and undoes the prevhash word swap', () => {
-    const notify = parseNotify(JSON.stringify({
-      id: null,
-      method: 'mining.notify',
-      params: ['j', stratumPrevHash(displayHexToHash(fields.prevHash)), '', '', [], '00000001', '1a44b9f2', hex32(fields.time), false]
-    }))
+    const notify = parseNotify(
+      JSON.stringify({
+        id: null,
+        method: 'mining.notify',
+        params: [
+          'j',
+          stratumPrevHash(displayHexToHash(fields.prevHash)),
+          '',
+          '',
+          [],
+          '00000001',
+          '1a44b9f2',
+          hex32(fields.time),
+          false
+        ]
+      })
+    )
     expect(notify.version).toBe(1)
     expect(notify.nbits).toBe(fields.bits)
     expect(notify.ntime).toBe(fields.time)
@@ -120,23 +167,43 @@ describe('header fields against Bitcoin block 125552', () => {
   })
 })
 
-describe('against the relay\'s own Stratum job and submit code', () => {
+describe("against the relay's own Stratum job and submit code", () => {
   it('the relay rebuilds exactly our header from our submit, for several extranonce2 and nonce values', () => {
     const work = makeTestWork({ txCount: 7 })
     const epoch = new WorkEpoch(1, work, Date.now(), work.time)
     const job: Job = epoch.jobFor(new Uint8Array(22).fill(7), false, () => 'abc123')
     const extranonce1 = hexToBytes('0a0b0c0d')
-    const rig: RigJob = rigJob(5, parseNotify(job.notifyLine(true).trim()), { extranonce1, extranonce2Size: 4 }, 1, 'sha256d')
-    for (const [counter, nonce] of [[0, 0], [1, 0x12345678], [0x01020304, 0xffffffff], [77, 5]]) {
+    const rig: RigJob = rigJob(
+      5,
+      parseNotify(job.notifyLine(true).trim()),
+      { extranonce1, extranonce2Size: 4 },
+      1,
+      'sha256d'
+    )
+    for (const [counter, nonce] of [
+      [0, 0],
+      [1, 0x12345678],
+      [0x01020304, 0xffffffff],
+      [77, 5]
+    ]) {
       const xn2 = extranonce2Bytes(counter, 4)
       const params = submitParams('u', rig, xn2, nonce)
       const parsed = parseSubmitParams(params, 4)
       if ('error' in parsed) throw new Error(parsed.error)
-      const verdict = checkSubmit({
-        pow: 'sha256d', extranonce1, versionMask: 0, difficulty: 1, target: MAX_TARGET,
-        jobs: new Map([[job.id, { job, difficulty: 1, target: MAX_TARGET, submits: new Set() }]]),
-        shareTipGraceMs: 5000, sameTipJobExpiryMs: 120_000, nowMs: Date.now()
-      }, parsed)
+      const verdict = checkSubmit(
+        {
+          pow: 'sha256d',
+          extranonce1,
+          versionMask: 0,
+          difficulty: 1,
+          target: MAX_TARGET,
+          jobs: new Map([[job.id, { job, difficulty: 1, target: MAX_TARGET, submits: new Set() }]]),
+          shareTipGraceMs: 5000,
+          sameTipJobExpiryMs: 120_000,
+          nowMs: Date.now()
+        },
+        parsed
+      )
       if ('reject' in verdict) throw new Error(verdict.message)
       expect(bytesToHex(verdict.header)).toBe(bytesToHex(headerOf(rig, xn2, nonce)))
     }

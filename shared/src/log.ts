@@ -50,7 +50,8 @@ let sinks: ConsoleSinks = (globalThis as unknown as { console: ConsoleSinks }).c
 
 /** Sets the level for every logger (they read it on each call). */
 export function setLogLevel(level: LogLevel): void {
-  if (!isLogLevel(level)) throw new TypeError(`unknown log level "${String(level)}"; use debug, info, warn, error or silent`)
+  if (!isLogLevel(level))
+    throw new TypeError(`unknown log level "${String(level)}"; use debug, info, warn, error or silent`)
   currentLevel = level
 }
 
@@ -117,7 +118,10 @@ export function createLogger(name: string): Logger {
     const key = `${name} ${level}`
     let limit = limits.get(key)
     if (limit === undefined) {
-      limit = { lines: new TokenBucket(LOG_LINES_PER_SOURCE_PER_SECOND, LOG_LINE_BURST_PER_SOURCE, now), pendingSuppressed: 0 }
+      limit = {
+        lines: new TokenBucket(LOG_LINES_PER_SOURCE_PER_SECOND, LOG_LINE_BURST_PER_SOURCE, now),
+        pendingSuppressed: 0
+      }
       limits.set(key, limit)
     }
     if (!limit.lines.tryTake(now)) {

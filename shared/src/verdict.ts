@@ -13,7 +13,11 @@ export function reject<R extends string>(reason: R, detail?: string): { kind: 'r
   return detail === undefined ? { kind: 'reject', reason } : { kind: 'reject', reason, detail }
 }
 
-export function ignore<I extends string>(reason: I, detail?: string, fetch?: Uint8Array): { kind: 'ignore'; reason: I; detail?: string; fetch?: Uint8Array } {
+export function ignore<I extends string>(
+  reason: I,
+  detail?: string,
+  fetch?: Uint8Array
+): { kind: 'ignore'; reason: I; detail?: string; fetch?: Uint8Array } {
   const v: { kind: 'ignore'; reason: I; detail?: string; fetch?: Uint8Array } = { kind: 'ignore', reason }
   if (detail !== undefined) v.detail = detail
   if (fetch !== undefined) v.fetch = fetch

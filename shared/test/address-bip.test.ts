@@ -117,7 +117,9 @@ describe('BIP350 valid segwit addresses', () => {
       const decoded = decodeAddress(address, prefixesFor(address))
       if (decoded.kind === 'witness-unknown') {
         expect(() => addressToScript(address, prefixesFor(address))).toThrow(expect.objectContaining({ code: 'kind' }))
-        expect(bytesToHex(addressToScript(address, prefixesFor(address), { allowUnknownWitness: true }))).toBe(scriptHex)
+        expect(bytesToHex(addressToScript(address, prefixesFor(address), { allowUnknownWitness: true }))).toBe(
+          scriptHex
+        )
       } else {
         expect(bytesToHex(addressToScript(address, prefixesFor(address)))).toBe(scriptHex)
       }

@@ -5,7 +5,14 @@ import { ADDRESS_PREFIXES, AddressError, addressToScript, decodeAddress, scriptT
 import type { AddressPrefixes } from '../src/address'
 import { bytesToHex, hexToBytes } from '../src/primitives/bytes'
 import { hash160 } from '../src/primitives/hash'
-import { opReturnScript, p2pkhScript, p2shScript, p2trScript, p2wpkhScript, p2wshScript } from '../src/primitives/script'
+import {
+  opReturnScript,
+  p2pkhScript,
+  p2shScript,
+  p2trScript,
+  p2wpkhScript,
+  p2wshScript
+} from '../src/primitives/script'
 
 type Net = keyof typeof ADDRESS_PREFIXES
 const P = ADDRESS_PREFIXES
@@ -21,7 +28,13 @@ function refusal(address: string, prefixes: AddressPrefixes): AddressError {
 }
 
 /** Version bytes 111 (P2PKH) and 196 (P2SH) are shared by every test network: base58 cannot tell them apart. */
-const TEST_BASE58: Net[] = ['bitcoin-testnet4', 'bitcoin-signet', 'bitcoin-regtest', 'litecoin-testnet', 'litecoin-regtest']
+const TEST_BASE58: Net[] = [
+  'bitcoin-testnet4',
+  'bitcoin-signet',
+  'bitcoin-regtest',
+  'litecoin-testnet',
+  'litecoin-regtest'
+]
 
 const BITCOIN_TESTS: Net[] = ['bitcoin-testnet4', 'bitcoin-signet']
 const LITECOIN_TESTS: Net[] = ['litecoin-testnet', 'litecoin-regtest']
@@ -160,7 +173,9 @@ describe('clear refusals', () => {
 
   it('a base58 typo is a checksum error', () => {
     expect(refusal('1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb', P.bitcoin).code).toBe('checksum')
-    expect(refusal('LT2KVaAy1ppRuxRgrS5RNU3vBsy7RibPeB', P.litecoin).message).toBe('bad checksum: the address has a typo')
+    expect(refusal('LT2KVaAy1ppRuxRgrS5RNU3vBsy7RibPeB', P.litecoin).message).toBe(
+      'bad checksum: the address has a typo'
+    )
   })
 
   it('MWEB addresses are an unsupported kind', () => {
@@ -185,7 +200,14 @@ describe('clear refusals', () => {
   })
 
   it('malformed input is a format error', () => {
-    const malformed = ['', ' 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa', 'not an address', '0OIl', 'x'.repeat(300), 'bc1' + 'q'.repeat(88)]
+    const malformed = [
+      '',
+      ' 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa',
+      'not an address',
+      '0OIl',
+      'x'.repeat(300),
+      'bc1' + 'q'.repeat(88)
+    ]
     for (const bad of malformed) {
       expect(refusal(bad, P.bitcoin).code, JSON.stringify(bad)).toBe('format')
     }

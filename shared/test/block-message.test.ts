@@ -17,7 +17,13 @@ describe('block-topic message codec by network', () => {
   it('every other network carries the share as it is, and never builds the coinbase', () => {
     for (const network of NETWORK_NAMES.filter((n) => n !== 'devnet')) {
       const codec = blockMessageCodec(network)
-      const bytes = codec.encode({ header80, share, coinbaseLegacy: () => { throw new Error(`${network} built a coinbase`) } })
+      const bytes = codec.encode({
+        header80,
+        share,
+        coinbaseLegacy: () => {
+          throw new Error(`${network} built a coinbase`)
+        }
+      })
       expect(bytes).toBe(share)
       expect(codec.decode(bytes)).toEqual({ ok: true, message: { carries: 'share', share } })
     }

@@ -27,14 +27,17 @@ const GENESIS: [Exclude<NetworkName, 'devnet'>, string, number, number, number][
 ]
 
 describe('genesis blocks', () => {
-  it.each(GENESIS)('%s: genesisBlockHash is the hash of the published genesis header', (name, merkle, time, bits, nonce) => {
-    const params = getChainParams(name)
-    const merkleRoot = displayHexToHash(merkle)
-    const header = encodeHeader({ version: 1, prevHash: new Uint8Array(32), merkleRoot, time, bits, nonce })
-    expect(hashToDisplayHex(blockHash(header))).toBe(params.genesisBlockHash)
-    // The genesis difficulty is within the chain's powLimit.
-    expect(bitsToTarget(bits) <= params.powLimit).toBe(true)
-  })
+  it.each(GENESIS)(
+    '%s: genesisBlockHash is the hash of the published genesis header',
+    (name, merkle, time, bits, nonce) => {
+      const params = getChainParams(name)
+      const merkleRoot = displayHexToHash(merkle)
+      const header = encodeHeader({ version: 1, prevHash: new Uint8Array(32), merkleRoot, time, bits, nonce })
+      expect(hashToDisplayHex(blockHash(header))).toBe(params.genesisBlockHash)
+      // The genesis difficulty is within the chain's powLimit.
+      expect(bitsToTarget(bits) <= params.powLimit).toBe(true)
+    }
+  )
 
   it('every daemon network has a genesis hash; devnet has genesis fields instead', () => {
     for (const name of NETWORK_NAMES) {

@@ -126,7 +126,9 @@ describe('chain params', () => {
     expect(devnet.ports).toEqual({ p2p: 30303, stratum: 3333, http: 8080 })
     // ~4 096 hashes per share at the floor: a spam floor; miners pick their own harder targets.
     expect((1n << 256n) / (s.minShareTarget + 1n)).toBeLessThanOrEqual(4097n)
-    expect([s.maxUncleDepth, s.unclePenaltyPercent, s.maxRetargetStepPercent, s.retargetTrimPercent]).toEqual([3, 20, 300, 10])
+    expect([s.maxUncleDepth, s.unclePenaltyPercent, s.maxRetargetStepPercent, s.retargetTrimPercent]).toEqual([
+      3, 20, 300, 10
+    ])
   })
 
   it('carry the daemon facts of each coin', () => {
@@ -143,7 +145,11 @@ describe('chain params', () => {
     })
     expect(getChainParams('litecoin-regtest').gbtRules).toEqual(['mweb', 'segwit'])
     expect(getChainParams('bitcoin').gbtRules).toEqual(['segwit'])
-    expect(NETWORK_NAMES.filter((n) => getChainParams(n).mweb)).toEqual(['litecoin', 'litecoin-testnet', 'litecoin-regtest'])
+    expect(NETWORK_NAMES.filter((n) => getChainParams(n).mweb)).toEqual([
+      'litecoin',
+      'litecoin-testnet',
+      'litecoin-regtest'
+    ])
   })
 })
 
@@ -181,9 +187,9 @@ describe('validateChainParams', () => {
   it('refuses a devnet without genesis and MWEB outside litecoin', () => {
     expect(() => validateChainParams({ ...devnet, devnetGenesis: undefined })).toThrow(/devnetGenesis/)
     expect(() => validateChainParams({ ...devnet, mweb: true })).toThrow(/MWEB/)
-    expect(() => validateChainParams({ ...devnet, devnetGenesis: { ...devnet.devnetGenesis!, bits: 0x2100ffff } })).toThrow(
-      /bits/
-    )
+    expect(() =>
+      validateChainParams({ ...devnet, devnetGenesis: { ...devnet.devnetGenesis!, bits: 0x2100ffff } })
+    ).toThrow(/bits/)
   })
 })
 

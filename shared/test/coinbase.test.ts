@@ -182,9 +182,15 @@ describe('buildCoinbaseTx', () => {
 
   it('enforces the consensus scriptSig length of 2..100 bytes', () => {
     expect(() => buildCoinbaseTx({ height: 1, extranonce: new Uint8Array(0), outputs: [payout] })).toThrow(RangeError)
-    expect(buildCoinbaseTx({ height: 1, extranonce: new Uint8Array(1), outputs: [payout] }).inputs[0].scriptSig.length).toBe(2)
+    expect(
+      buildCoinbaseTx({ height: 1, extranonce: new Uint8Array(1), outputs: [payout] }).inputs[0].scriptSig.length
+    ).toBe(2)
     // Height 100 push is 2 bytes: 98 more bytes reach exactly 100.
-    const max = buildCoinbaseTx({ height: 100, extranonce: new Uint8Array(COINBASE_SCRIPTSIG_MAX_BYTES - 2), outputs: [payout] })
+    const max = buildCoinbaseTx({
+      height: 100,
+      extranonce: new Uint8Array(COINBASE_SCRIPTSIG_MAX_BYTES - 2),
+      outputs: [payout]
+    })
     expect(max.inputs[0].scriptSig.length).toBe(COINBASE_SCRIPTSIG_MAX_BYTES)
     expect(() =>
       buildCoinbaseTx({ height: 100, extranonce: new Uint8Array(COINBASE_SCRIPTSIG_MAX_BYTES - 1), outputs: [payout] })

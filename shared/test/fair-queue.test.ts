@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { createFloodGuardParams, GOSSIP_COST_UNIT_BYTES, messageCost, OVERSIZED_FRAME_EXCESS, PeerFloodGuard } from '../src/p2p'
+import {
+  createFloodGuardParams,
+  GOSSIP_COST_UNIT_BYTES,
+  messageCost,
+  OVERSIZED_FRAME_EXCESS,
+  PeerFloodGuard
+} from '../src/p2p'
 import { FairValidationQueue } from '../src/p2p/fair-queue'
 
 describe('FairValidationQueue', () => {
@@ -8,7 +14,11 @@ describe('FairValidationQueue', () => {
     // Each validation "costs" 1 ms of the fake clock; a 2 ms slice, so the queue takes over at once.
     const queue = new FairValidationQueue<string>(1000, 2, () => clock)
     const order: string[] = []
-    const work = (label: string) => () => { clock += 1; order.push(label); return label }
+    const work = (label: string) => () => {
+      clock += 1
+      order.push(label)
+      return label
+    }
     const pending: Array<Promise<string> | undefined> = []
     for (let i = 0; i < 50; i++) pending.push(queue.submit('flooder', work(`f${i}`)))
     pending.push(queue.submit('honest', work('h0')))
@@ -21,7 +31,10 @@ describe('FairValidationQueue', () => {
   it('turns a peer away past its queue bound and keeps others queueing', async () => {
     let clock = 0
     const queue = new FairValidationQueue<number>(3, 1, () => clock)
-    const run = () => { clock += 1; return 1 }
+    const run = () => {
+      clock += 1
+      return 1
+    }
     const results = Array.from({ length: 6 }, () => queue.submit('a', run))
     expect(results.filter((r) => r === undefined).length).toBeGreaterThan(0)
     expect(queue.turnedAway).toBeGreaterThan(0)

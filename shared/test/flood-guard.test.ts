@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { createFloodGuardParams, FloodGuardParamsError, PeerFloodGuard } from '../src/p2p'
 
 function guardAt(clock: { ms: number }, partial = {}): PeerFloodGuard {
-  return new PeerFloodGuard(createFloodGuardParams({ messagesPerSecond: 10, burst: 5, flooderExcessMessages: 3, excessHalfLifeMs: 1000, ...partial }), () => clock.ms)
+  return new PeerFloodGuard(
+    createFloodGuardParams({
+      messagesPerSecond: 10,
+      burst: 5,
+      flooderExcessMessages: 3,
+      excessHalfLifeMs: 1000,
+      ...partial
+    }),
+    () => clock.ms
+  )
 }
 
 describe('PeerFloodGuard', () => {
@@ -55,7 +64,10 @@ describe('GossipRouter with a flood guard', () => {
   it('ignores over-rate messages without running the validator, and reports the flooder once', async () => {
     const { GossipRouter, networkTopics, ACCEPT } = await import('../src/p2p')
     const topics = networkTopics('devnet')
-    const validators = new Map<string, (peer: { toString(): string }, m: { topic: string; data: Uint8Array }) => unknown>()
+    const validators = new Map<
+      string,
+      (peer: { toString(): string }, m: { topic: string; data: Uint8Array }) => unknown
+    >()
     const pubsub = {
       topicValidators: validators,
       subscribe: () => undefined,
@@ -77,7 +89,10 @@ describe('GossipRouter with a flood guard', () => {
     router.start()
     const shareValidator = validators.get(topics.share)!
     const results = []
-    for (let i = 0; i < 10; i++) results.push(await shareValidator({ toString: () => 'flooder' }, { topic: topics.share, data: new Uint8Array(200) }))
+    for (let i = 0; i < 10; i++)
+      results.push(
+        await shareValidator({ toString: () => 'flooder' }, { topic: topics.share, data: new Uint8Array(200) })
+      )
     router.stop()
     expect(results.slice(0, 3)).toEqual(['accept', 'accept', 'accept'])
     expect(results.slice(3).every((r) => r === 'ignore')).toBe(true)

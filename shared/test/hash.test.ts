@@ -10,7 +10,9 @@ describe('sha256 / sha256d', () => {
   it('matches FIPS 180-2 known answers', () => {
     const ascii = (s: string) => new TextEncoder().encode(s)
     expect(bytesToHex(sha256(ascii('abc')))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')
-    expect(bytesToHex(sha256(new Uint8Array(0)))).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')
+    expect(bytesToHex(sha256(new Uint8Array(0)))).toBe(
+      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+    )
   })
 
   it('sha256d equals node:crypto applied twice, on headers and odd lengths', () => {

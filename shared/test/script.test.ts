@@ -76,9 +76,9 @@ describe('output scripts', () => {
       '0014751e76e8199196d454941c45d1b3a323f1433bd6'
     )
     // bc1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3qccfmv3
-    expect(bytesToHex(p2wshScript(hexToBytes('1863143c14c5166804bd19203356da136c985678cd4d27a1b8c6329604903262')))).toBe(
-      '00201863143c14c5166804bd19203356da136c985678cd4d27a1b8c6329604903262'
-    )
+    expect(
+      bytesToHex(p2wshScript(hexToBytes('1863143c14c5166804bd19203356da136c985678cd4d27a1b8c6329604903262')))
+    ).toBe('00201863143c14c5166804bd19203356da136c985678cd4d27a1b8c6329604903262')
     // bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0
     expect(bytesToHex(p2trScript(hexToBytes('79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798')))).toBe(
       '512079be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798'

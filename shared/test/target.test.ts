@@ -78,7 +78,9 @@ describe('compact bits -> target', () => {
   })
 
   it('round-trips canonical bits', () => {
-    for (const bits of [0x1d00ffff, 0x1e0ffff0, 0x207fffff, 0x1a44b9f2, 0x1b04864c, 0x17053894, 0x2100ffff, 0x03008000]) {
+    for (const bits of [
+      0x1d00ffff, 0x1e0ffff0, 0x207fffff, 0x1a44b9f2, 0x1b04864c, 0x17053894, 0x2100ffff, 0x03008000
+    ]) {
       expect(targetToBits(bitsToTarget(bits))).toBe(bits)
     }
     expect(targetToBits(MAX_TARGET)).toBe(0x2100ffff)

@@ -2,15 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ByteWriter, DecodeError, bytesToHex, concatBytes, equalBytes, hexToBytes } from '../src/primitives/bytes'
 import { hashToDisplayHex } from '../src/primitives/header'
 import { pushData } from '../src/primitives/script'
-import {
-  MAX_TX_BYTES,
-  decodeTx,
-  encodeTx,
-  hasWitness,
-  txid,
-  wtxid,
-  type Transaction
-} from '../src/primitives/tx'
+import { MAX_TX_BYTES, decodeTx, encodeTx, hasWitness, txid, wtxid, type Transaction } from '../src/primitives/tx'
 
 // Bitcoin block 0's coinbase ("The Times 03/Jan/2009 ..."); its txid is the genesis merkle root.
 const BITCOIN_GENESIS_COINBASE =
@@ -135,7 +127,13 @@ describe('strict decoding', () => {
     flag2[5] = 0x02
     expect(decodeErrorCode(() => decodeTx(flag2))).toBe('tx-witness-flag')
     const legacy = encodeTx(decodeTx(genesis))
-    const superfluous = concatBytes(legacy.subarray(0, 4), hexToBytes('0001'), legacy.subarray(4, -4), hexToBytes('00'), legacy.subarray(-4))
+    const superfluous = concatBytes(
+      legacy.subarray(0, 4),
+      hexToBytes('0001'),
+      legacy.subarray(4, -4),
+      hexToBytes('00'),
+      legacy.subarray(-4)
+    )
     expect(decodeErrorCode(() => decodeTx(superfluous))).toBe('tx-witness-empty')
   })
 
@@ -159,7 +157,11 @@ describe('strict decoding', () => {
     expect(decodeErrorCode(() => decodeTx(new Uint8Array(MAX_TX_BYTES + 1)))).toBe('tx-size')
     // A witness item that alone exceeds the size limit is refused before it is read.
     const w = new ByteWriter().i32le(1).u8(0).u8(1).varint(1).bytes(new Uint8Array(36)).varint(0).u32le(0)
-    w.varint(1).u64le(0n).varint(0).varint(1).varint(MAX_TX_BYTES + 1)
+    w.varint(1)
+      .u64le(0n)
+      .varint(0)
+      .varint(1)
+      .varint(MAX_TX_BYTES + 1)
     expect(decodeErrorCode(() => decodeTx(w.finish()))).toBe('varint-max')
   })
 })

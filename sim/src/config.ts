@@ -109,7 +109,8 @@ export function defaultSimConfig(): SimConfig {
 export function createSimConfig(partial: Partial<SimConfig> = {}): SimConfig {
   const c = { ...defaultSimConfig(), ...partial }
   const problems: string[] = []
-  if (!Number.isInteger(c.peers) || c.peers < MIN_RELAYS + 1) problems.push(`peers must be an integer >= ${MIN_RELAYS + 1}`)
+  if (!Number.isInteger(c.peers) || c.peers < MIN_RELAYS + 1)
+    problems.push(`peers must be an integer >= ${MIN_RELAYS + 1}`)
   if (!(c.durationSeconds > 0)) problems.push('durationSeconds must be > 0')
   if (!(c.shareIntervalSeconds > 0)) problems.push('shareIntervalSeconds must be > 0')
   if (!(c.extraPacketLoss >= 0 && c.extraPacketLoss < 1)) problems.push('extraPacketLoss must be in [0, 1)')

@@ -26,17 +26,38 @@ function parseArgs(argv: string[]): { base: Partial<SimConfig>; peers: number[];
       return v
     }
     switch (flag) {
-      case '--peers': peers = [value()]; break
-      case '--sweep': peers = SWEEP_PEERS; break
-      case '--hours': base.durationSeconds = value() * 3600; break
-      case '--seed': base.seed = value(); break
-      case '--interval': base.shareIntervalSeconds = value(); break
-      case '--intervals': intervals = (argv[++i] ?? '').split(',').map(Number); break
-      case '--window': base.windowShares = value(); break
-      case '--uncle-depth': base.maxUncleDepth = value(); break
-      case '--loss': base.extraPacketLoss = value(); break
-      case '--session-minutes': base.meanSessionSeconds = value() * 60; break
-      default: throw new RangeError(`unknown option ${flag}; see sim/README.md`)
+      case '--peers':
+        peers = [value()]
+        break
+      case '--sweep':
+        peers = SWEEP_PEERS
+        break
+      case '--hours':
+        base.durationSeconds = value() * 3600
+        break
+      case '--seed':
+        base.seed = value()
+        break
+      case '--interval':
+        base.shareIntervalSeconds = value()
+        break
+      case '--intervals':
+        intervals = (argv[++i] ?? '').split(',').map(Number)
+        break
+      case '--window':
+        base.windowShares = value()
+        break
+      case '--uncle-depth':
+        base.maxUncleDepth = value()
+        break
+      case '--loss':
+        base.extraPacketLoss = value()
+        break
+      case '--session-minutes':
+        base.meanSessionSeconds = value() * 60
+        break
+      default:
+        throw new RangeError(`unknown option ${flag}; see sim/README.md`)
     }
   }
   return { base, peers, intervals }
@@ -53,7 +74,11 @@ function measure(config: SimConfig): Measured {
   const started = performance.now()
   const cpu = process.cpuUsage()
   const sim = new Simulation(config)
-  const report = sim.run((t) => process.stderr.write(`  ${config.peers} peers: ${t} simulated s, ${((performance.now() - started) / 1000).toFixed(0)} s wall\n`))
+  const report = sim.run((t) =>
+    process.stderr.write(
+      `  ${config.peers} peers: ${t} simulated s, ${((performance.now() - started) / 1000).toFixed(0)} s wall\n`
+    )
+  )
   const wallSeconds = (performance.now() - started) / 1000
   const used = process.cpuUsage(cpu)
   const cpuSeconds = (used.user + used.system) / 1e6
@@ -91,7 +116,20 @@ function table(rows: Measured[]): string {
 
 /** How a figure grows per 10x peers: ratio of consecutive runs' values. */
 function growth(rows: Measured[]): Record<string, number[]> {
-  const keys: (keyof Measured)[] = ['orphanRate', 'uncleRate', 'staleRate', 'spreadP50Seconds', 'spreadP95Seconds', 'bytesInPerPeerPerSecond', 'bytesOutPerPeerPerSecond', 'relayBytesOutPerSecond', 'quorumP50Seconds', 'heapBytesPerPeer', 'wallSeconds', 'cpuSeconds']
+  const keys: (keyof Measured)[] = [
+    'orphanRate',
+    'uncleRate',
+    'staleRate',
+    'spreadP50Seconds',
+    'spreadP95Seconds',
+    'bytesInPerPeerPerSecond',
+    'bytesOutPerPeerPerSecond',
+    'relayBytesOutPerSecond',
+    'quorumP50Seconds',
+    'heapBytesPerPeer',
+    'wallSeconds',
+    'cpuSeconds'
+  ]
   const out: Record<string, number[]> = {}
   for (const k of keys) out[k] = rows.slice(1).map((r, i) => Number(r[k]) / Number(rows[i][k]))
   return out
@@ -100,12 +138,17 @@ function growth(rows: Measured[]): Record<string, number[]> {
 const { base, peers, intervals } = parseArgs(process.argv.slice(2))
 const rows: Measured[] = []
 for (const n of peers) {
-  for (const interval of intervals.length ? intervals : [base.shareIntervalSeconds ?? createSimConfig({ peers: n }).shareIntervalSeconds]) {
+  for (const interval of intervals.length
+    ? intervals
+    : [base.shareIntervalSeconds ?? createSimConfig({ peers: n }).shareIntervalSeconds]) {
     const m = measure(createSimConfig({ ...base, peers: n, shareIntervalSeconds: interval }))
     rows.push(m)
     process.stderr.write(`done: ${n} peers, interval ${interval} s, ${m.wallSeconds.toFixed(1)} s wall\n`)
   }
 }
 process.stdout.write(table(rows) + '\n')
-const json = { runs: rows.map(({ payoutsAtTip: _, ...r }) => r), ...(peers.length > 1 && intervals.length <= 1 ? { growthPer10xPeers: growth(rows) } : {}) }
+const json = {
+  runs: rows.map(({ payoutsAtTip: _, ...r }) => r),
+  ...(peers.length > 1 && intervals.length <= 1 ? { growthPer10xPeers: growth(rows) } : {})
+}
 process.stdout.write(JSON.stringify(json) + '\n')

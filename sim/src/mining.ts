@@ -5,7 +5,13 @@
 // peer's real validation (PoW included) judges it unchanged. All consensus math is linear in work
 // (retarget, PPLNS weights, fork choice), so who earns what is the unscaled network's answer.
 import { encodeHeader, sha256d, bigIntToHash } from '@otedama/shared/primitives'
-import { buildShareJob, jobMerkleRoot, jobShare, type ShareChain, type TemplateAnnouncement } from '@otedama/shared/sharechain'
+import {
+  buildShareJob,
+  jobMerkleRoot,
+  jobShare,
+  type ShareChain,
+  type TemplateAnnouncement
+} from '@otedama/shared/sharechain'
 import type { Prng } from './prng'
 
 export interface SimMiner {
@@ -28,7 +34,14 @@ const HEADER_NONCE_OFFSET = 76
 const MAX_NONCES_PER_EXTRANONCE = 0xffffffff
 
 /** Finds a share for `miner` on its view's tip: the real job builder, then real PoW at the job's target. */
-export function mineShare(chain: ShareChain, miner: SimMiner, template: TemplateAnnouncement, templateId: Uint8Array, unixNow: number, rng: Prng): { bytes: Uint8Array; hashes: number } {
+export function mineShare(
+  chain: ShareChain,
+  miner: SimMiner,
+  template: TemplateAnnouncement,
+  templateId: Uint8Array,
+  unixNow: number,
+  rng: Prng
+): { bytes: Uint8Array; hashes: number } {
   const job = buildShareJob({
     chain,
     template,
@@ -42,12 +55,20 @@ export function mineShare(chain: ShareChain, miner: SimMiner, template: Template
   let hashes = 0
   for (;;) {
     const extranonce = rng.bytes(8)
-    const header = encodeHeader({ version: template.version, prevHash: template.prevHash, merkleRoot: jobMerkleRoot(job, extranonce), time: job.time, bits: template.bits, nonce: 0 })
+    const header = encodeHeader({
+      version: template.version,
+      prevHash: template.prevHash,
+      merkleRoot: jobMerkleRoot(job, extranonce),
+      time: job.time,
+      bits: template.bits,
+      nonce: 0
+    })
     const view = new DataView(header.buffer, header.byteOffset, header.byteLength)
     for (let nonce = rng.nextU32(), n = 0; n < MAX_NONCES_PER_EXTRANONCE; n++, nonce = (nonce + 1) >>> 0) {
       view.setUint32(HEADER_NONCE_OFFSET, nonce, true)
       hashes++
-      if (atMostLE(sha256d(header), targetLE)) return { bytes: jobShare(job, chain.rules.networkTag, extranonce, header), hashes }
+      if (atMostLE(sha256d(header), targetLE))
+        return { bytes: jobShare(job, chain.rules.networkTag, extranonce, header), hashes }
     }
   }
 }

@@ -4,7 +4,15 @@
 // one message after another).
 import type { ShareChain } from '@otedama/shared/sharechain'
 import type { TallyVote } from '@otedama/shared/quorum'
-import { GOSSIPSUB_D, GOSSIPSUB_D_HI, RELAYS_PER_BROWSER, RELAY_MESH_D, type LinkClass, type PeerKind, type SimConfig } from './config'
+import {
+  GOSSIPSUB_D,
+  GOSSIPSUB_D_HI,
+  RELAYS_PER_BROWSER,
+  RELAY_MESH_D,
+  type LinkClass,
+  type PeerKind,
+  type SimConfig
+} from './config'
 import type { Prng } from './prng'
 
 /** Packets one message is cut into (a typical path MTU payload, bytes). */
@@ -43,7 +51,10 @@ export function linkClassOf(a: PeerKind, b: PeerKind): LinkClass {
 }
 
 export class LinkModel {
-  constructor(private readonly config: SimConfig, private readonly rng: Prng) {}
+  constructor(
+    private readonly config: SimConfig,
+    private readonly rng: Prng
+  ) {}
 
   /** One-way delay of a new link between peers of these kinds, seconds. */
   drawDelay(a: PeerKind, b: PeerKind): number {
@@ -58,7 +69,8 @@ export class LinkModel {
     let extra = 0
     const packets = Math.ceil(bytes / PACKET_BYTES)
     for (let i = 0; i < packets; i++) {
-      for (let k = 0; this.rng.next() < loss; k++) extra += this.config.retransmitSeconds * 2 ** Math.min(k, MAX_RETRANSMIT_DOUBLINGS)
+      for (let k = 0; this.rng.next() < loss; k++)
+        extra += this.config.retransmitSeconds * 2 ** Math.min(k, MAX_RETRANSMIT_DOUBLINGS)
     }
     return extra
   }
@@ -93,9 +105,17 @@ export function meshRelays(peers: SimPeer[], relays: number[], links: LinkModel,
  * A browser grafts RELAYS_PER_BROWSER relays (which keep every peer that grafts them) and browsers up to
  * gossipsub's D, choosing among browsers whose mesh is below D_hi.
  */
-export function meshBrowser(peers: SimPeer[], b: number, relays: number[], browsers: number[], links: LinkModel, rng: Prng): void {
+export function meshBrowser(
+  peers: SimPeer[],
+  b: number,
+  relays: number[],
+  browsers: number[],
+  links: LinkModel,
+  rng: Prng
+): void {
   let tries = 0
-  while (countKind(peers, b, 'relay') < Math.min(RELAYS_PER_BROWSER, relays.length) && tries++ < 100) connect(peers, links, b, relays[rng.int(relays.length)])
+  while (countKind(peers, b, 'relay') < Math.min(RELAYS_PER_BROWSER, relays.length) && tries++ < 100)
+    connect(peers, links, b, relays[rng.int(relays.length)])
   tries = 0
   while (peers[b].mesh.size < GOSSIPSUB_D && tries++ < 20 * GOSSIPSUB_D) {
     const c = browsers[rng.int(browsers.length)]

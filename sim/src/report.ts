@@ -91,7 +91,10 @@ export function summarize(sim: Simulation): SimReport {
   let agreeing = 0
   for (const p of online) if (p.chain.tip?.key === majorityKey && payoutsOf(p) === reference) agreeing++
 
-  const spread = sim.shares.map((s) => s.spreadSeconds).filter((x): x is number => x !== undefined).sort((a, b) => a - b)
+  const spread = sim.shares
+    .map((s) => s.spreadSeconds)
+    .filter((x): x is number => x !== undefined)
+    .sort((a, b) => a - b)
   const confirm = sim.templates.flatMap((t) => t.confirmSeconds).sort((a, b) => a - b)
   const pairs = sim.templates.reduce((n, t) => n + t.online.size, 0)
   const seconds = sim.config.durationSeconds
@@ -115,7 +118,9 @@ export function summarize(sim: Simulation): SimReport {
     sharesFound: found,
     poolHashrate: sim.miners.reduce((sum, m) => sum + m.hashrate, 0),
     minersWithShares: sim.miners.filter((m) => m.found > 0).length,
-    browserShareFraction: found ? sim.shares.filter((s) => sim.miners[s.miner].scriptSigTag === undefined).length / found : 0,
+    browserShareFraction: found
+      ? sim.shares.filter((s) => sim.miners[s.miner].scriptSigTag === undefined).length / found
+      : 0,
     orphanRate: found ? orphans / found : 0,
     uncleRate: found ? uncled / found : 0,
     staleRate: found ? (orphans + uncled) / found : 0,

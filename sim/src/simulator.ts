@@ -15,7 +15,15 @@ import {
   type ShareChainRules,
   type TemplateAnnouncement
 } from '@otedama/shared/sharechain'
-import { MIN_COMMITTEE_SIZE, committeeSeed, relayBindingTag, relayKeyHex, selectCommittee, tallyVotes, windowRelayWeights } from '@otedama/shared/quorum'
+import {
+  MIN_COMMITTEE_SIZE,
+  committeeSeed,
+  relayBindingTag,
+  relayKeyHex,
+  selectCommittee,
+  tallyVotes,
+  windowRelayWeights
+} from '@otedama/shared/quorum'
 import {
   ATTESTATION_BYTES,
   GOSSIPSUB_D_LAZY,
@@ -113,7 +121,16 @@ export class Simulation {
   private findGen = 0
   private drawnTotal = 0
   private mining = true
-  readonly counters = { hashes: 0, rejected: 0, fetches: 0, duplicates: 0, ihaveBytes: 0, joins: 0, leaves: 0, staleIgnored: 0 }
+  readonly counters = {
+    hashes: 0,
+    rejected: 0,
+    fetches: 0,
+    duplicates: 0,
+    ihaveBytes: 0,
+    joins: 0,
+    leaves: 0,
+    staleIgnored: 0
+  }
 
   constructor(readonly config: SimConfig) {
     this.rng = new Prng(config.seed)
@@ -124,9 +141,11 @@ export class Simulation {
     const rawMiners = this.drawHashrates(config.peers - nRelays)
     const poolHashrate = rawMiners.reduce((s, m) => s + m.hashrate, 0)
     // Scale: the whole pool finds a share per interval at scaledHashesPerShare hashes.
-    const scale = (config.scaledHashesPerShare / config.shareIntervalSeconds) / poolHashrate
+    const scale = config.scaledHashesPerShare / config.shareIntervalSeconds / poolHashrate
     // The floor sits 16x below a steady-state share, so the retarget, not the floor, sets the target.
-    const minShareTarget = bitsToTarget(targetToBits((1n << 256n) / BigInt(Math.max(1, Math.floor(config.scaledHashesPerShare / 16))) - 1n))
+    const minShareTarget = bitsToTarget(
+      targetToBits((1n << 256n) / BigInt(Math.max(1, Math.floor(config.scaledHashesPerShare / 16))) - 1n)
+    )
     const params = withShareChainConstants(getChainParams('devnet'), {
       shareIntervalSeconds: config.shareIntervalSeconds,
       windowShares: config.windowShares,
@@ -148,7 +167,12 @@ export class Simulation {
     }
     this.templateId = templateIdOf(this.template)
     const tplKey = bytesToHex(this.templateId)
-    this.oracle = new ShareLedger({ rules: this.rules, powLimit: params.powLimit, templates: (id) => (id === tplKey ? this.template : undefined), now: () => this.unixNow() })
+    this.oracle = new ShareLedger({
+      rules: this.rules,
+      powLimit: params.powLimit,
+      templates: (id) => (id === tplKey ? this.template : undefined),
+      now: () => this.unixNow()
+    })
     this.oracle.anchor({ hash: checkpoint, height: TEMPLATE_HEIGHT })
     for (let i = 0; i < config.peers; i++) this.peers.push(this.newPeer(i, i < nRelays ? 'relay' : 'browser'))
     for (let i = 0; i < nRelays; i++) {
@@ -162,7 +186,15 @@ export class Simulation {
     let browserNo = 0
     for (const m of rawMiners) {
       const peer = m.rig ? this.relays[rigNo++ % nRelays] : this.browsers[browserNo++]
-      this.miners.push(this.newMiner(this.miners.length, peer, m.hashrate, m.hashrate * scale, m.rig ? relayBindingTag(this.relayIds[peer]) : undefined))
+      this.miners.push(
+        this.newMiner(
+          this.miners.length,
+          peer,
+          m.hashrate,
+          m.hashrate * scale,
+          m.rig ? relayBindingTag(this.relayIds[peer]) : undefined
+        )
+      )
     }
     this.rates = new RateTree(this.miners.length)
     for (const m of this.miners) this.updateRate(m)
@@ -181,7 +213,8 @@ export class Simulation {
     const c = this.config
     let nextProgress = PROGRESS_SECONDS
     this.scheduleFind()
-    if (c.meanSessionSeconds > 0) this.queue.at(this.rng.exponential(this.browsers.length / c.meanSessionSeconds), { k: 'churn' })
+    if (c.meanSessionSeconds > 0)
+      this.queue.at(this.rng.exponential(this.browsers.length / c.meanSessionSeconds), { k: 'churn' })
     this.queue.at(c.templateIntervalSeconds / 2, { k: 'template' })
     for (let e = this.queue.pop(); e; e = this.queue.pop()) {
       if (this.mining && this.queue.now >= c.durationSeconds) this.mining = false
@@ -207,13 +240,22 @@ export class Simulation {
       case 'fetch':
         if (this.peers[e.to].generation === e.gen && this.peers[e.to].online) {
           const bytes = this.shares[e.share].bytes.length + SYNC_REQUEST_BYTES
-          this.send(e.to, e.requester, bytes, { k: 'share', to: e.requester, gen: e.requesterGen, from: e.to, share: e.share, live: false })
+          this.send(e.to, e.requester, bytes, {
+            k: 'share',
+            to: e.requester,
+            gen: e.requesterGen,
+            from: e.to,
+            share: e.share,
+            live: false
+          })
         }
         return
       case 'churn':
         if (!this.mining) return
         this.churn()
-        this.queue.at(this.now + this.rng.exponential(this.browsers.length / this.config.meanSessionSeconds), { k: 'churn' })
+        this.queue.at(this.now + this.rng.exponential(this.browsers.length / this.config.meanSessionSeconds), {
+          k: 'churn'
+        })
         return
       case 'template':
         if (!this.mining) return
@@ -232,7 +274,8 @@ export class Simulation {
   private scheduleFind(): void {
     this.findGen++
     this.drawnTotal = this.rates.total
-    if (this.rates.total > 0) this.queue.at(this.now + this.rngMine.exponential(this.rates.total), { k: 'find', gen: this.findGen })
+    if (this.rates.total > 0)
+      this.queue.at(this.now + this.rngMine.exponential(this.rates.total), { k: 'find', gen: this.findGen })
   }
 
   /** A miner's find rate on its view's tip: its scaled hashrate over the work of its job's target. */
@@ -242,7 +285,8 @@ export class Simulation {
     const chain = peer.chain
     const target = bitsToTarget(ownShareBits(chain.requiredShareTarget(chain.tip), m.ownShareTarget))
     this.rates.set(m.index, m.scaledHashrate / Number(targetToWork(target)))
-    if (this.mining && Math.abs(this.rates.total - this.drawnTotal) > RATE_REDRAW_FRACTION * this.drawnTotal) this.scheduleFind()
+    if (this.mining && Math.abs(this.rates.total - this.drawnTotal) > RATE_REDRAW_FRACTION * this.drawnTotal)
+      this.scheduleFind()
   }
 
   private find(): void {
@@ -258,7 +302,17 @@ export class Simulation {
     } else {
       const index = this.shares.length
       const key = bytesToHex(verdict.id)
-      this.shares.push({ key, id: verdict.id, share: verdict.share, bytes, foundAt: this.now, miner: m.index, onlineAtFound: this.onlineCount(), reached: 0, spreadSeconds: undefined })
+      this.shares.push({
+        key,
+        id: verdict.id,
+        share: verdict.share,
+        bytes,
+        foundAt: this.now,
+        miner: m.index,
+        onlineAtFound: this.onlineCount(),
+        reached: 0,
+        spreadSeconds: undefined
+      })
       this.byKey.set(key, index)
       peer.seen.set(index, this.now)
       this.accept(m.peer, -1, index, true)
@@ -300,7 +354,8 @@ export class Simulation {
       return
     }
     p.seen.set(share, this.now)
-    if (p.kind === 'browser' && this.shares[share].bytes.length >= GOSSIPSUB_IDONTWANT_MIN_BYTES) p.bytesOut += p.mesh.size * IHAVE_ENTRY_BYTES
+    if (p.kind === 'browser' && this.shares[share].bytes.length >= GOSSIPSUB_IDONTWANT_MIN_BYTES)
+      p.bytesOut += p.mesh.size * IHAVE_ENTRY_BYTES
     this.queue.at(this.now + this.config.validationSeconds[p.kind], { k: 'validated', to, gen, from, share, live })
   }
 
@@ -314,7 +369,10 @@ export class Simulation {
     const chain = p.chain
     if (chain.has(s.key)) return
     const info = s.share.info
-    const missing = !isZeroHash(info.prevShareId) && !chain.getById(info.prevShareId) ? info.prevShareId : info.uncles.find((u) => !chain.getById(u))
+    const missing =
+      !isZeroHash(info.prevShareId) && !chain.getById(info.prevShareId)
+        ? info.prevShareId
+        : info.uncles.find((u) => !chain.getById(u))
     if (missing !== undefined) return this.park(to, from, index, live, bytesToHex(missing))
     if (live && chain.tip && chain.parentOf(s.share) !== chain.tip) {
       const resolved = chain.resolveUncles(chain.parentOf(s.share), info.uncles)
@@ -329,11 +387,19 @@ export class Simulation {
     }
     const { tipChanged } = chain.add(s.share, s.id, s.bytes)
     s.reached++
-    if (s.spreadSeconds === undefined && s.reached >= Math.ceil(SPREAD_FRACTION * s.onlineAtFound)) s.spreadSeconds = this.now - s.foundAt
+    if (s.spreadSeconds === undefined && s.reached >= Math.ceil(SPREAD_FRACTION * s.onlineAtFound))
+      s.spreadSeconds = this.now - s.foundAt
     if (live) {
       for (const [q, delay] of p.mesh) {
         if (q === from || this.toldDontWant(q, index, delay)) continue
-        this.send(to, q, s.bytes.length + RPC_OVERHEAD_BYTES, { k: 'share', to: q, gen: this.peers[q].generation, from: to, share: index, live: true })
+        this.send(to, q, s.bytes.length + RPC_OVERHEAD_BYTES, {
+          k: 'share',
+          to: q,
+          gen: this.peers[q].generation,
+          from: to,
+          share: index,
+          live: true
+        })
       }
       // IHAVE: the id goes to D_lazy non-mesh peers in each of the next history_gossip heartbeats (bytes only).
       const ihave = GOSSIPSUB_D_LAZY * GOSSIPSUB_HISTORY_GOSSIP_HEARTBEATS * IHAVE_ENTRY_BYTES
@@ -361,7 +427,14 @@ export class Simulation {
     p.bytesOut += SYNC_REQUEST_BYTES
     const rtt = 2 * (p.mesh.get(from) ?? this.links.drawDelay(p.kind, this.peers[from].kind))
     // The request takes half a round trip; the reply is a synced share: added, not forwarded (history, not news).
-    this.queue.at(this.now + rtt / 2, { k: 'fetch', to: from, gen: this.peers[from].generation, requester: to, requesterGen: p.generation, share: missing })
+    this.queue.at(this.now + rtt / 2, {
+      k: 'fetch',
+      to: from,
+      gen: this.peers[from].generation,
+      requester: to,
+      requesterGen: p.generation,
+      share: missing
+    })
   }
 
   // --- churn -----------------------------------------------------------------------------------------
@@ -374,7 +447,8 @@ export class Simulation {
     this.counters.leaves++
     for (const q of disconnect(this.peers, slot)) {
       const n = this.peers[q]
-      if (n.kind === 'browser' && n.online && n.mesh.size < GOSSIPSUB_D_LO) meshBrowser(this.peers, q, this.relays, this.browsers, this.links, this.rngLinks)
+      if (n.kind === 'browser' && n.online && n.mesh.size < GOSSIPSUB_D_LO)
+        meshBrowser(this.peers, q, this.relays, this.browsers, this.links, this.rngLinks)
     }
     const fresh = this.newPeer(slot, 'browser')
     fresh.generation = old.generation + 1
@@ -422,14 +496,23 @@ export class Simulation {
     const index = this.templates.length
     const online = new Set<number>()
     for (const p of this.peers) if (p.online) online.add(p.index)
-    const t: SimTemplate = { announcedAt: this.now, prevHash: this.rng.bytes(32), online, confirmSeconds: [], unconfirmable: 0 }
+    const t: SimTemplate = {
+      announcedAt: this.now,
+      prevHash: this.rng.bytes(32),
+      online,
+      confirmSeconds: [],
+      unconfirmable: 0
+    }
     this.templates.push(t)
     const publisher = this.relays[this.rng.int(this.relays.length)]
     for (const r of this.relays) {
       const { members } = this.committeeAt(this.peers[r].chain, index)
       if (!members.includes(relayKeyHex(this.relayIds[r]))) continue
       const hear = r === publisher ? 0 : this.links.drawDelay('relay', 'relay')
-      this.queue.at(this.now + hear + this.rng.logNormal(this.config.templateCheck.medianSeconds, this.config.templateCheck.sigma), { k: 'attest', member: r, template: index })
+      this.queue.at(
+        this.now + hear + this.rng.logNormal(this.config.templateCheck.medianSeconds, this.config.templateCheck.sigma),
+        { k: 'attest', member: r, template: index }
+      )
     }
   }
 
@@ -460,7 +543,15 @@ export class Simulation {
     p.attestationsSeen.add(index)
     const a = this.attestations[index]
     const t = this.templates[a.template]
-    for (const q of p.mesh.keys()) if (q !== from) this.send(to, q, ATTESTATION_BYTES + RPC_OVERHEAD_BYTES, { k: 'attestation', to: q, gen: this.peers[q].generation, from: to, attestation: index })
+    for (const q of p.mesh.keys())
+      if (q !== from)
+        this.send(to, q, ATTESTATION_BYTES + RPC_OVERHEAD_BYTES, {
+          k: 'attestation',
+          to: q,
+          gen: this.peers[q].generation,
+          from: to,
+          attestation: index
+        })
     if (!t.online.has(to) || p.confirmedTemplates.has(a.template)) return
     let votes = p.votes.get(a.template)
     if (!votes) p.votes.set(a.template, (votes = []))
@@ -483,14 +574,33 @@ export class Simulation {
     const c = this.config
     const out: { hashrate: number; rig: boolean }[] = []
     const rigs = Math.max(relayCount(c.peers), Math.round(count * c.rigFraction))
-    for (let i = 0; i < rigs; i++) out.push({ hashrate: Math.min(c.rigHashrate.max, this.rng.pareto(c.rigHashrate.min, c.rigHashrate.alpha)), rig: true })
+    for (let i = 0; i < rigs; i++)
+      out.push({
+        hashrate: Math.min(c.rigHashrate.max, this.rng.pareto(c.rigHashrate.min, c.rigHashrate.alpha)),
+        rig: true
+      })
     const { min, max } = c.browserHashrate
     for (let i = 0; i < count; i++) out.push({ hashrate: min * Math.pow(max / min, this.rng.next()), rig: false })
     return out
   }
 
-  private newMiner(index: number, peer: number, hashrate: number, scaledHashrate: number, scriptSigTag: Uint8Array | undefined): SimMiner {
-    return { index, peer, hashrate, scaledHashrate, payoutScript: this.payoutScript(), scriptSigTag, ownShareTarget: shareTargetForHashrate(scaledHashrate, this.config.shareIntervalSeconds), found: 0 }
+  private newMiner(
+    index: number,
+    peer: number,
+    hashrate: number,
+    scaledHashrate: number,
+    scriptSigTag: Uint8Array | undefined
+  ): SimMiner {
+    return {
+      index,
+      peer,
+      hashrate,
+      scaledHashrate,
+      payoutScript: this.payoutScript(),
+      scriptSigTag,
+      ownShareTarget: shareTargetForHashrate(scaledHashrate, this.config.shareIntervalSeconds),
+      found: 0
+    }
   }
 
   private payoutScript(): Uint8Array {

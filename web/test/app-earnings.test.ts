@@ -1,10 +1,16 @@
 // "What will I earn?": the expectation is hashrate × reward / block work, and the 90 % range is the
 // Poisson spread of the shares found, checked against a direct sum and a seeded simulation.
 import { describe, expect, test } from 'vitest'
-import { expectedEarnings, poissonQuantile, RANGE_HIGH_QUANTILE, RANGE_LOW_QUANTILE, secondsPer } from '../src/app/state/earnings'
+import {
+  expectedEarnings,
+  poissonQuantile,
+  RANGE_HIGH_QUANTILE,
+  RANGE_LOW_QUANTILE,
+  secondsPer
+} from '../src/app/state/earnings'
 
 /** P(N <= k) for N ~ Poisson(mean), summed directly in log space (independent of the implementation). */
-function poissonCdf (mean: number, k: number): number {
+function poissonCdf(mean: number, k: number): number {
   let sum = 0
   let logFactorial = 0
   for (let i = 0; i <= k; i++) {
@@ -15,7 +21,7 @@ function poissonCdf (mean: number, k: number): number {
 }
 
 /** A small seeded generator (mulberry32) so the simulation is the same on every run. */
-function seeded (seed: number): () => number {
+function seeded(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0
@@ -31,7 +37,7 @@ describe('expected earnings', () => {
 
   test('the expectation is hashrate × period × reward / block work, whatever the share difficulty', () => {
     const day = expectedEarnings(input, 86_400)!
-    expect(day.expected).toBeCloseTo(3.4e6 * 86_400 * 5e9 / (2 ** 32 * 1000), 6)
+    expect(day.expected).toBeCloseTo((3.4e6 * 86_400 * 5e9) / (2 ** 32 * 1000), 6)
     const harder = expectedEarnings({ ...input, shareWork: input.shareWork * 10 }, 86_400)!
     expect(harder.expected).toBeCloseTo(day.expected, 6)
     // …but harder shares widen the range: fewer, bigger shares.
@@ -56,7 +62,11 @@ describe('expected earnings', () => {
       }
     }
     // Normal approximation: within one count of the exact quantile at the switch-over.
-    const exactAt = (mean: number, p: number): number => { let k = 0; while (poissonCdf(mean, k) < p) k++; return k }
+    const exactAt = (mean: number, p: number): number => {
+      let k = 0
+      while (poissonCdf(mean, k) < p) k++
+      return k
+    }
     expect(Math.abs(poissonQuantile(450, 0.95) - exactAt(450, 0.95))).toBeLessThanOrEqual(1)
     expect(Math.abs(poissonQuantile(450, 0.05) - exactAt(450, 0.05))).toBeLessThanOrEqual(1)
   })
@@ -70,7 +80,12 @@ describe('expected earnings', () => {
     for (let t = 0; t < trials; t++) {
       // Shares arrive as a Poisson process: exponential gaps at rate expectedShares per period.
       let shares = 0
-      for (let at = -Math.log(1 - random()) / hour.expectedShares; at < 1; at += -Math.log(1 - random()) / hour.expectedShares) shares++
+      for (
+        let at = -Math.log(1 - random()) / hour.expectedShares;
+        at < 1;
+        at += -Math.log(1 - random()) / hour.expectedShares
+      )
+        shares++
       const income = shares * perShare
       if (income >= hour.low && income <= hour.high) inside++
     }

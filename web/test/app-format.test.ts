@@ -1,5 +1,15 @@
 import { describe, expect, test } from 'vitest'
-import { formatAgo, formatAmount, formatCoinEstimate, formatDifficulty, formatDuration, formatHashrate, formatPpm, formatWindow, plural } from '../src/app/format'
+import {
+  formatAgo,
+  formatAmount,
+  formatCoinEstimate,
+  formatDifficulty,
+  formatDuration,
+  formatHashrate,
+  formatPpm,
+  formatWindow,
+  plural
+} from '../src/app/format'
 import { routeFromHash } from '../src/app/state/router.svelte'
 
 describe('formatting for the dashboard', () => {

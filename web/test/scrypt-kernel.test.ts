@@ -25,7 +25,7 @@ const LTC_GENESIS = {
   blockHashDisplay: '12a765e31ffd4059bada1e25190f6e98c99d9714d334efa41a195a7e7e04bfe2'
 }
 
-function litecoinGenesisHeader (): Uint8Array {
+function litecoinGenesisHeader(): Uint8Array {
   const header = new Uint8Array(80)
   const view = new DataView(header.buffer)
   view.setUint32(0, LTC_GENESIS.version, true)
@@ -37,27 +37,29 @@ function litecoinGenesisHeader (): Uint8Array {
 }
 
 /** Deterministic bytes (xorshift32) so a failure reproduces. */
-function pseudoRandomBytes (length: number, seed: number): Uint8Array {
+function pseudoRandomBytes(length: number, seed: number): Uint8Array {
   const out = new Uint8Array(length)
   let s = seed >>> 0 || 1
   for (let i = 0; i < length; i++) {
-    s ^= s << 13; s >>>= 0
+    s ^= s << 13
+    s >>>= 0
     s ^= s >>> 17
-    s ^= s << 5; s >>>= 0
+    s ^= s << 5
+    s >>>= 0
     out[i] = s & 0xff
   }
   return out
 }
 
-function withNonce (header: Uint8Array, nonce: number): Uint8Array {
+function withNonce(header: Uint8Array, nonce: number): Uint8Array {
   const copy = header.slice()
   new DataView(copy.buffer).setUint32(NONCE_OFFSET, nonce, true)
   return copy
 }
 
 /** Every nonce in the range whose reference scrypt hash meets the target, with that hash. */
-function referenceScan (header: Uint8Array, target: bigint, start: number, count: number) {
-  const found: Array<{ nonce: number, hash: Uint8Array }> = []
+function referenceScan(header: Uint8Array, target: bigint, start: number, count: number) {
+  const found: Array<{ nonce: number; hash: Uint8Array }> = []
   for (let nonce = start; nonce < start + count; nonce++) {
     const hash = scryptPow(withNonce(header, nonce))
     if (meetsTarget(hash, target)) found.push({ nonce, hash })
@@ -96,7 +98,9 @@ describe.each([
     const header = pseudoRandomBytes(80, 0xabc)
     scanner.setJob(header, (1n << 256n) - 1n)
     const start = 2 ** 32 - 2 * scanner.lanes
-    expect(scanner.scan(start, 2 * scanner.lanes)).toEqual(referenceScan(header, (1n << 256n) - 1n, start, 2 * scanner.lanes))
+    expect(scanner.scan(start, 2 * scanner.lanes)).toEqual(
+      referenceScan(header, (1n << 256n) - 1n, start, 2 * scanner.lanes)
+    )
   })
 
   it('finds the Litecoin genesis nonce at its real target', async () => {

@@ -14,37 +14,47 @@ const KNOWN_NONCE_WINDOW = 1 << 14 // nonces scanned around a known one
 
 // Bitcoin block 125552 (the worked example of the Bitcoin wiki's "Block hashing algorithm").
 const BLOCK_125552 = hexToBytes(
-  '01000000' + '81cd02ab7e569e8bcd9317e2fe99f2de44d49ab2b8851ba4a308000000000000' +
-  'e320b6c2fffc8d750423db8b1eb942ae710e951ed797f7affc8892b0f1fc122b' + 'c7f5d74d' + 'f2b9441a' + '42a14695')
+  '01000000' +
+    '81cd02ab7e569e8bcd9317e2fe99f2de44d49ab2b8851ba4a308000000000000' +
+    'e320b6c2fffc8d750423db8b1eb942ae710e951ed797f7affc8892b0f1fc122b' +
+    'c7f5d74d' +
+    'f2b9441a' +
+    '42a14695'
+)
 const BLOCK_125552_NONCE = 2504433986
 const BLOCK_125552_BITS = 0x1a44b9f2
 // Bitcoin genesis block.
 const GENESIS = hexToBytes(
-  '01000000' + '00'.repeat(32) + '3ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a' +
-  '29ab5f49' + 'ffff001d' + '1dac2b7c')
+  '01000000' +
+    '00'.repeat(32) +
+    '3ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a' +
+    '29ab5f49' +
+    'ffff001d' +
+    '1dac2b7c'
+)
 const GENESIS_NONCE = 2083236893
 const GENESIS_BITS = 0x1d00ffff
 
-function randomBytes (n: number): Uint8Array {
+function randomBytes(n: number): Uint8Array {
   const b = new Uint8Array(n)
   crypto.getRandomValues(b)
   return b
 }
 
-function withNonce (header: Uint8Array, nonce: number): Uint8Array {
+function withNonce(header: Uint8Array, nonce: number): Uint8Array {
   const h = header.slice()
   new DataView(h.buffer).setUint32(76, nonce, true)
   return h
 }
 
 /** Brute force with the reference hash: every nonce in the range that meets the target. */
-function referenceScan (header: Uint8Array, target: bigint, start: number, count: number): number[] {
+function referenceScan(header: Uint8Array, target: bigint, start: number, count: number): number[] {
   const out: number[] = []
   for (let n = start; n < start + count; n++) if (meetsTarget(sha256d(withNonce(header, n)), target)) out.push(n)
   return out
 }
 
-function randomStart (lanes: number, count: number): number {
+function randomStart(lanes: number, count: number): number {
   const r = new DataView(randomBytes(4).buffer).getUint32(0)
   return Math.min(r - (r % lanes), NONCE_SPACE - count)
 }
@@ -56,7 +66,7 @@ describe.each([true, false])('sha256d kernel, simd=%s', (simd) => {
       const header = randomBytes(80)
       // Top word 2^28: about 1 nonce in 16 passes the kernel's check; random low words make the full
       // 256-bit compare in TypeScript reject some of those whose top word equals the target's.
-      const target = (0x0fffffffn << 224n) | hashToBigInt(randomBytes(32)) >> 32n
+      const target = (0x0fffffffn << 224n) | (hashToBigInt(randomBytes(32)) >> 32n)
       const start = i === 0 ? NONCE_SPACE - NONCES_PER_HEADER : randomStart(scanner.lanes, NONCES_PER_HEADER)
       scanner.setJob(header, target)
       const found = scanner.scan(start, NONCES_PER_HEADER)

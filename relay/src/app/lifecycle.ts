@@ -21,14 +21,17 @@ export interface NamedPart {
 
 /** A part failed to start; the parts started before it are stopped again. `cause` is its own error. */
 export class PartStartError extends Error {
-  constructor (readonly part: string, cause: unknown) {
+  constructor(
+    readonly part: string,
+    cause: unknown
+  ) {
     super(`starting ${part}: ${errorMessage(cause)}`, { cause })
     this.name = 'PartStartError'
   }
 }
 
 /** The error a part's start threw (itself for any other error). */
-export function startFailureCause (err: unknown): unknown {
+export function startFailureCause(err: unknown): unknown {
   return err instanceof PartStartError ? err.cause : err
 }
 
@@ -37,7 +40,7 @@ export class PartLifecycle {
   private readonly running: NamedPart[] = []
 
   /** Names of the running parts, in start order. */
-  names (): string[] {
+  names(): string[] {
     return this.running.map((p) => p.name)
   }
 
@@ -46,7 +49,7 @@ export class PartLifecycle {
    * what earlier ones started). If one throws, every running part is stopped, newest first, and a
    * PartStartError naming it is thrown.
    */
-  async start (parts: readonly NamedPart[]): Promise<void> {
+  async start(parts: readonly NamedPart[]): Promise<void> {
     for (const named of parts) {
       try {
         await named.part.start()
@@ -59,7 +62,7 @@ export class PartLifecycle {
   }
 
   /** Stops every running part, newest first; one that fails to stop is logged and the rest still stop. */
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     for (let named = this.running.pop(); named !== undefined; named = this.running.pop()) {
       try {
         await named.part.stop()

@@ -43,44 +43,46 @@ export class RelayNetwork {
     publishTemplate: async (bytes) => await this.node.publish('template', bytes),
     publishHeader: async (bytes) => await this.node.publish('header', bytes),
     publishAttestations: async (items) => await this.node.publishAttestations(items),
-    fetchTemplate: async (publisherId, templateId) => await this.node.fetchTemplate(peerOf(this.node, publisherId), templateId)
+    fetchTemplate: async (publisherId, templateId) =>
+      await this.node.fetchTemplate(peerOf(this.node, publisherId), templateId)
   }
 
-  constructor (private readonly parts: NetworkParts) {
+  constructor(private readonly parts: NetworkParts) {
     this.blockCodec = blockMessageCodec(getChainParams(parts.p2p.network).name)
   }
 
   /** The libp2p node (once started; it stays readable after stop). */
-  get node (): RelayNode {
+  get node(): RelayNode {
     if (this.nodeRef === undefined) throw new Error('the relay network is not started')
     return this.nodeRef
   }
 
   /** A topic's subscribers and mesh peers (both 0 before start): relay-node.ts `topicPeers`. */
-  topicPeers (kind: TopicKind): { subscribers: number, mesh: number } {
+  topicPeers(kind: TopicKind): { subscribers: number; mesh: number } {
     return this.nodeRef?.topicPeers(kind) ?? { subscribers: 0, mesh: 0 }
   }
 
   /** Connected libp2p peers (0 before start). */
-  peerCount (): number {
+  peerCount(): number {
     return this.nodeRef?.libp2p.getPeers().length ?? 0
   }
 
   /** Our libp2p peer id (undefined before start). */
-  peerId (): string | undefined {
+  peerId(): string | undefined {
     return this.nodeRef?.peerId.toString()
   }
 
   /** The addresses we listen on (none before start). */
-  multiaddrs (): string[] {
+  multiaddrs(): string[] {
     return this.nodeRef?.multiaddrs().map((a) => a.toString()) ?? []
   }
 
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     if (this.running) return
     const { pool, devnet } = this.parts
     const blockCodec = this.blockCodec
-    const shareVerdict = async (bytes: Uint8Array): Promise<Verdict> => (await pool.receiveShare(bytes, 'network')).verdict
+    const shareVerdict = async (bytes: Uint8Array): Promise<Verdict> =>
+      (await pool.receiveShare(bytes, 'network')).verdict
     const node = await createRelayNode(this.parts.p2p, {
       validators: {
         share: shareVerdict,
@@ -109,11 +111,20 @@ export class RelayNetwork {
           const from = pool.chain.getById(tip)
           return from === undefined ? undefined : pool.chain.syncPage(from, skip, count)
         },
-        sharesById: (ids) => ids.flatMap((id) => { const n = pool.chain.getById(id); return n === undefined ? [] : [n.bytes] })
+        sharesById: (ids) =>
+          ids.flatMap((id) => {
+            const n = pool.chain.getById(id)
+            return n === undefined ? [] : [n.bytes]
+          })
       },
       templateSource: { fullTemplate: async (id) => await this.parts.duties()?.fullTemplate(id) }
     })
-    node.on('template', (bytes) => { void this.parts.duties()?.onSignedTemplate(bytes).catch((err: unknown) => log.warn(`template check: ${errorMessage(err)}`)) })
+    node.on('template', (bytes) => {
+      void this.parts
+        .duties()
+        ?.onSignedTemplate(bytes)
+        .catch((err: unknown) => log.warn(`template check: ${errorMessage(err)}`))
+    })
     // Where the block message is the share, a local share that meets the block target announces the
     // block. A devnet block is announced by the chain that took it (below): that also covers a rig's find
     // that meets the block target but not its share target.
@@ -123,15 +134,21 @@ export class RelayNetwork {
         if (origin === 'network') return
         void node.publish('share', bytes).catch(() => {})
         if (announcesShareBlocks && meetsBlockTarget(share, pool.rules.pow)) {
-          const message = blockCodec.encode({ header80: share.header80, share: bytes, coinbaseLegacy: () => shareCoinbase(pool.chain, share) })
+          const message = blockCodec.encode({
+            header80: share.header80,
+            share: bytes,
+            coinbaseLegacy: () => shareCoinbase(pool.chain, share)
+          })
           void node.publish('block', message).catch(() => {})
         }
       }),
       ...(devnet !== undefined
-        ? [devnet.onBlock((block, origin) => {
-            if (origin !== 'local') return
-            void node.publish('block', encodeDevnetBlock(block.header80, block.coinbaseLegacy)).catch(() => {})
-          })]
+        ? [
+            devnet.onBlock((block, origin) => {
+              if (origin !== 'local') return
+              void node.publish('block', encodeDevnetBlock(block.header80, block.coinbaseLegacy)).catch(() => {})
+            })
+          ]
         : [])
     ]
     try {
@@ -148,7 +165,7 @@ export class RelayNetwork {
     log.info(`libp2p ${node.peerId.toString()} on ${this.multiaddrs().join(', ')}`)
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     if (!this.running || this.nodeRef === undefined) return
     this.running = false
     for (const off of this.offs) off()
@@ -165,7 +182,7 @@ const DEVNET_BLOCK_SYNC_DEPTH = 1440
  * later, or one arrived before its parent and the parent never came) fetches them back to its chain,
  * instead of mining a fork of its own on which every other relay's shares are `unknown-block`.
  */
-export function devnetBlockSync (devnet: DevnetTemplateSource): DevnetBlockSync {
+export function devnetBlockSync(devnet: DevnetTemplateSource): DevnetBlockSync {
   const chain = devnet.chain
   return {
     source: {
@@ -181,7 +198,11 @@ export function devnetBlockSync (devnet: DevnetTemplateSource): DevnetBlockSync 
         }
         return { shares: blocks, more: false }
       },
-      sharesById: (ids) => ids.flatMap((id) => { const b = chain.get(id); return b === undefined ? [] : [encodeDevnetBlock(b.header80, b.coinbaseLegacy)] })
+      sharesById: (ids) =>
+        ids.flatMap((id) => {
+          const b = chain.get(id)
+          return b === undefined ? [] : [encodeDevnetBlock(b.header80, b.coinbaseLegacy)]
+        })
     },
     missingAncestry: (bytes) => {
       const block = decodeDevnetBlock(bytes)
@@ -198,6 +219,9 @@ export function devnetBlockSync (devnet: DevnetTemplateSource): DevnetBlockSync 
 }
 
 /** The PeerId of peer id bytes: the connected peer when there is one, else built from the bytes (libp2p dials what its peer store knows). */
-function peerOf (node: RelayNode, peerIdBytes: Uint8Array): PeerId {
-  return node.libp2p.getPeers().find((p) => equalBytes(p.toMultihash().bytes, peerIdBytes)) ?? peerIdFromString(base58.encode(peerIdBytes))
+function peerOf(node: RelayNode, peerIdBytes: Uint8Array): PeerId {
+  return (
+    node.libp2p.getPeers().find((p) => equalBytes(p.toMultihash().bytes, peerIdBytes)) ??
+    peerIdFromString(base58.encode(peerIdBytes))
+  )
 }

@@ -7,7 +7,19 @@ import { trustWords, type SubjectStatus, type TrustLevel } from '@otedama/shared
 import { PPM, sharePlace } from '@otedama/shared/sharechain'
 import type { ShareNode } from '@otedama/shared/sharechain'
 import { templateId } from '@otedama/shared/sharechain'
-import type { ApiContext, BlockView, MetricsSnapshot, PayoutsView, QuorumStatusView, RigView, ShareChainView, SharePlaceView, StatusView, TemplateView, WorkView } from '../http/views'
+import type {
+  ApiContext,
+  BlockView,
+  MetricsSnapshot,
+  PayoutsView,
+  QuorumStatusView,
+  RigView,
+  ShareChainView,
+  SharePlaceView,
+  StatusView,
+  TemplateView,
+  WorkView
+} from '../http/views'
 import type { RelayQuorum } from '../quorum/follow'
 import { announce } from '../work/template-book'
 import { IN_CHAIN_STATUSES, type BlockRecordStore, type FoundBlockRecord } from '../store/records'
@@ -29,7 +41,7 @@ export interface RigSource {
 
 /** The block pipeline as the API reads it. */
 export interface BlockPipelineView {
-  tip: () => { hash: string, height: number } | undefined
+  tip: () => { hash: string; height: number } | undefined
   metrics: () => BlockPipelineMetrics
 }
 
@@ -50,14 +62,14 @@ export interface RelayReadModelInit {
   rigs?: RigSource
   peers?: PeerSource
   /** Our libp2p identity, when the network runs (the relay's network part). */
-  self?: { peerId: () => string | undefined, multiaddrs: () => string[] }
+  self?: { peerId: () => string | undefined; multiaddrs: () => string[] }
   /** The quorum follower, when the network runs; `minAttesters` from optimization.validation.minValidators; `self`: our peer id bytes. */
-  quorum?: { follower: RelayQuorum, minAttesters: number, self: Uint8Array }
+  quorum?: { follower: RelayQuorum; minAttesters: number; self: Uint8Array }
   startedAt?: number
 }
 
 /** A libp2p peer id string from peer id bytes (base58btc of the multihash, as libp2p prints it). */
-export function peerIdString (peerIdBytes: Uint8Array): string {
+export function peerIdString(peerIdBytes: Uint8Array): string {
   return base58.encode(peerIdBytes)
 }
 
@@ -72,29 +84,57 @@ export interface QuorumViewContext {
 }
 
 /** The trust level with no subject: by the roster alone (fewer weighted relays than the minimum: ourselves alone). */
-export function rosterTrust (ctx: QuorumViewContext): TrustLevel {
+export function rosterTrust(ctx: QuorumViewContext): TrustLevel {
   return ctx.weightedRelays < ctx.minAttesters ? 'relay-alone' : 'waiting'
 }
 
 /** A follower's tally as the API shows it; an empty, unconfirmed quorum when nothing is tallied. */
-export function quorumStatusView (status: SubjectStatus | undefined, ctx: QuorumViewContext): QuorumStatusView {
+export function quorumStatusView(status: SubjectStatus | undefined, ctx: QuorumViewContext): QuorumStatusView {
   const trust = status?.trust ?? rosterTrust(ctx)
-  const words = trustWords({ level: trust, ...(trust === 'relay-alone' ? { relay: status?.loneRelay ?? ctx.self } : {}), weightedRelays: ctx.weightedRelays, minAttesters: ctx.minAttesters })
+  const words = trustWords({
+    level: trust,
+    ...(trust === 'relay-alone' ? { relay: status?.loneRelay ?? ctx.self } : {}),
+    weightedRelays: ctx.weightedRelays,
+    minAttesters: ctx.minAttesters
+  })
   if (status === undefined) {
-    return { committee: [], minAttesters: ctx.minAttesters, weightedRelays: ctx.weightedRelays, attestations: [], totalWeightHashes: '0', weightByClaimHashes: {}, attestersByClaim: {}, confirmed: false, trust, trustWords: words }
+    return {
+      committee: [],
+      minAttesters: ctx.minAttesters,
+      weightedRelays: ctx.weightedRelays,
+      attestations: [],
+      totalWeightHashes: '0',
+      weightByClaimHashes: {},
+      attestersByClaim: {},
+      confirmed: false,
+      trust,
+      trustWords: words
+    }
   }
   return {
     committee: status.committee.map((m) => {
       const peerId = m.peerId ?? ctx.peerIdOf(m.relayKey)
-      return { relayKey: m.relayKey, ...(peerId !== undefined ? { peerId: peerIdString(peerId) } : {}), weightHashes: m.weight.toString() }
+      return {
+        relayKey: m.relayKey,
+        ...(peerId !== undefined ? { peerId: peerIdString(peerId) } : {}),
+        weightHashes: m.weight.toString()
+      }
     }),
     minAttesters: status.minAttesters,
     weightedRelays: ctx.weightedRelays,
     attestations: status.votes.map((v) => ({
-      attester: peerIdString(v.attesterId), relayKey: v.relayKey, claim: v.claim, time: v.time, weightHashes: v.weight.toString(), reputation: v.reputation, member: v.member
+      attester: peerIdString(v.attesterId),
+      relayKey: v.relayKey,
+      claim: v.claim,
+      time: v.time,
+      weightHashes: v.weight.toString(),
+      reputation: v.reputation,
+      member: v.member
     })),
     totalWeightHashes: status.totalWeight.toString(),
-    weightByClaimHashes: Object.fromEntries(Object.entries(status.weightByClaim).map(([c, w]) => [c, (w ?? 0n).toString()])),
+    weightByClaimHashes: Object.fromEntries(
+      Object.entries(status.weightByClaim).map(([c, w]) => [c, (w ?? 0n).toString()])
+    ),
     attestersByClaim: { ...status.attestersByClaim },
     confirmed: status.confirmed !== undefined,
     ...(status.claim !== undefined ? { claim: status.claim } : {}),
@@ -104,7 +144,7 @@ export function quorumStatusView (status: SubjectStatus | undefined, ctx: Quorum
 }
 
 /** Pool hashrate from share work over the span of the last HASHRATE_SHARES share timestamps (H/s). */
-export function estimateHashrate (tip: ShareNode | undefined): number {
+export function estimateHashrate(tip: ShareNode | undefined): number {
   if (tip === undefined) return 0
   // The oldest share only marks the start of the span; the work done in the span is everyone after it.
   let work = 0n
@@ -128,13 +168,13 @@ export class RelayReadModel implements ApiContext {
   private readonly params: ChainParams
   private readonly pool: SharePool
 
-  constructor (private readonly init: RelayReadModelInit) {
+  constructor(private readonly init: RelayReadModelInit) {
     this.startedAt = init.startedAt ?? Date.now()
     this.params = init.params
     this.pool = init.pool
   }
 
-  status (): StatusView {
+  status(): StatusView {
     const { init, params, pool } = this
     const health = init.source.health()
     const t = init.source.current()
@@ -148,10 +188,23 @@ export class RelayReadModel implements ApiContext {
         kind: init.source.kind,
         healthy: health.healthy,
         ...(health.reason !== undefined ? { reason: health.reason } : {}),
-        ...(t !== undefined ? { height: t.height - 1, prevHash: hashToDisplayHex(t.prevHash), templateHeight: t.height, coinbaseValue: t.coinbaseValue.toString() } : {})
+        ...(t !== undefined
+          ? {
+              height: t.height - 1,
+              prevHash: hashToDisplayHex(t.prevHash),
+              templateHeight: t.height,
+              coinbaseValue: t.coinbaseValue.toString()
+            }
+          : {})
       },
       shareChain: {
-        ...(tip !== undefined ? { height: tip.height, tip: hashToDisplayHex(tip.id), shareTarget: pool.chain.nextShareBits(tip).toString(16) } : {}),
+        ...(tip !== undefined
+          ? {
+              height: tip.height,
+              tip: hashToDisplayHex(tip.id),
+              shareTarget: pool.chain.nextShareBits(tip).toString(16)
+            }
+          : {}),
         shares: pool.chain.size,
         windowShares: pool.rules.windowShares,
         poolHashrate: estimateHashrate(tip)
@@ -165,7 +218,7 @@ export class RelayReadModel implements ApiContext {
   }
 
   /** A template another relay (or we) announced, from the follower; undefined when not followed. */
-  template (idHex: string): TemplateView | undefined {
+  template(idHex: string): TemplateView | undefined {
     const status = this.init.quorum?.follower.templateStatus(idHex)
     const a = status?.announcement
     if (status === undefined || a === undefined) return undefined
@@ -184,73 +237,97 @@ export class RelayReadModel implements ApiContext {
   }
 
   /** Our current template: as followed (with its signed announcement), else from the source alone. */
-  currentTemplate (): TemplateView | undefined {
+  currentTemplate(): TemplateView | undefined {
     const t = this.init.source.current()
     const idHex = this.currentTemplateId()
     if (t === undefined || idHex === undefined) return undefined
-    return this.template(idHex) ?? {
-      templateId: idHex,
-      height: t.height,
-      prevHash: hashToDisplayHex(t.prevHash),
-      version: t.version,
-      bits: t.bits.toString(16).padStart(8, '0'),
-      curtime: Math.max(t.curtime, t.mintime),
-      coinbaseValue: t.coinbaseValue.toString(),
-      quorum: quorumStatusView(undefined, this.viewContext())
-    }
+    return (
+      this.template(idHex) ?? {
+        templateId: idHex,
+        height: t.height,
+        prevHash: hashToDisplayHex(t.prevHash),
+        version: t.version,
+        bits: t.bits.toString(16).padStart(8, '0'),
+        curtime: Math.max(t.curtime, t.mintime),
+        coinbaseValue: t.coinbaseValue.toString(),
+        quorum: quorumStatusView(undefined, this.viewContext())
+      }
+    )
   }
 
-  async work (): Promise<WorkView | undefined> {
+  async work(): Promise<WorkView | undefined> {
     const t = this.init.source.current()
     const idHex = this.currentTemplateId()
     const status = idHex === undefined ? undefined : this.init.quorum?.follower.templateStatus(idHex)
     if (t === undefined || status?.signed === undefined) return undefined
     const prevHeader = await this.init.source.headerOf(t.prevHash).catch(() => undefined)
-    return { signedTemplate: bytesToHex(status.signed), attestations: status.attestations.map(bytesToHex), ...(prevHeader !== undefined ? { prevHeader: bytesToHex(prevHeader) } : {}) }
+    return {
+      signedTemplate: bytesToHex(status.signed),
+      attestations: status.attestations.map(bytesToHex),
+      ...(prevHeader !== undefined ? { prevHeader: bytesToHex(prevHeader) } : {})
+    }
   }
 
-  async blocks (limit: number): Promise<BlockView[]> {
+  async blocks(limit: number): Promise<BlockView[]> {
     const tip = this.tipHeight()
     const records = (await this.init.blocks.listBlocks(limit)).map((r) => this.withMaturity(r, tip))
     const q = this.init.quorum
     if (q === undefined) return records
     const ctx = this.viewContext()
-    return records.map((r) => ({ ...r, quorum: quorumStatusView(q.follower.blockStatus(bytesToHex(displayHexToHash(r.hash))), ctx) }))
+    return records.map((r) => ({
+      ...r,
+      quorum: quorumStatusView(q.follower.blockStatus(bytesToHex(displayHexToHash(r.hash))), ctx)
+    }))
   }
 
-  shareChain (limit: number): ShareChainView {
+  shareChain(limit: number): ShareChainView {
     const { pool } = this
     const tip = pool.chain.tip
-    const shares = tip === undefined ? [] : [...pool.chain.ancestors(tip, limit)].map((n) => {
-      const address = this.addressOf(n.payoutScript)
-      return {
-        id: hashToDisplayHex(n.id), height: n.height, timestamp: n.timestamp, payoutScript: n.payoutKey,
-        ...(address !== undefined ? { payoutAddress: address } : {}), bits: n.bits.toString(16), blockHeight: n.share.info.blockHeight,
-        uncles: n.uncles.map((u) => hashToDisplayHex(u.id))
-      }
-    })
+    const shares =
+      tip === undefined
+        ? []
+        : [...pool.chain.ancestors(tip, limit)].map((n) => {
+            const address = this.addressOf(n.payoutScript)
+            return {
+              id: hashToDisplayHex(n.id),
+              height: n.height,
+              timestamp: n.timestamp,
+              payoutScript: n.payoutKey,
+              ...(address !== undefined ? { payoutAddress: address } : {}),
+              bits: n.bits.toString(16),
+              blockHeight: n.share.info.blockHeight,
+              uncles: n.uncles.map((u) => hashToDisplayHex(u.id))
+            }
+          })
     const basis = pool.chain.payoutBasis(tip)
     const window = basis.weights.map((w) => {
       const address = this.addressOf(w.script)
-      return { payoutScript: w.key, ...(address !== undefined ? { payoutAddress: address } : {}), weightPpm: basis.totalWeight === 0n ? 0 : Number((w.weight * PPM) / basis.totalWeight) }
+      return {
+        payoutScript: w.key,
+        ...(address !== undefined ? { payoutAddress: address } : {}),
+        weightPpm: basis.totalWeight === 0n ? 0 : Number((w.weight * PPM) / basis.totalWeight)
+      }
     })
     return { ...(tip !== undefined ? { tip: hashToDisplayHex(tip.id), height: tip.height } : {}), shares, window }
   }
 
-  share (id: string): SharePlaceView | undefined {
+  share(id: string): SharePlaceView | undefined {
     const { chain } = this.pool
     const node = chain.getById(displayHexToHash(id))
     if (node === undefined) return undefined
     // Two windows deep: past that a share no longer pays whatever its place, and the walk stays bounded.
     const found = sharePlace(chain, node, 2 * this.pool.rules.windowShares)
     return {
-      id: hashToDisplayHex(node.id), height: node.height, place: found.place, tipHeight: chain.tip?.height ?? node.height,
+      id: hashToDisplayHex(node.id),
+      height: node.height,
+      place: found.place,
+      tipHeight: chain.tip?.height ?? node.height,
       ...(found.place === 'uncle' ? { nephew: hashToDisplayHex(found.nephew.id) } : {})
     }
   }
 
   /** Throws AddressError for an address of another network or a typo. */
-  async payouts (address: string): Promise<PayoutsView> {
+  async payouts(address: string): Promise<PayoutsView> {
     const { pool, params } = this
     const script = addressToScript(address.trim(), params.addresses)
     const key = bytesToHex(script)
@@ -258,7 +335,8 @@ export class RelayReadModel implements ApiContext {
     const basis = pool.chain.payoutBasis(tip)
     const weight = basis.weights.find((w) => w.key === key)?.weight ?? 0n
     let sharesInWindow = 0
-    if (tip !== undefined) for (const n of pool.chain.ancestors(tip, pool.rules.windowShares)) if (n.payoutKey === key) sharesInWindow++
+    if (tip !== undefined)
+      for (const n of pool.chain.ancestors(tip, pool.rules.windowShares)) if (n.payoutKey === key) sharesInWindow++
     const value = this.init.source.current()?.coinbaseValue ?? 0n
     const rest = value - (value * BigInt(pool.rules.finderBonusPpm)) / PPM
     const expected = basis.totalWeight === 0n ? 0n : (rest * weight) / basis.totalWeight
@@ -266,26 +344,43 @@ export class RelayReadModel implements ApiContext {
     const tipNow = this.tipHeight()
     let mature = 0n
     let immature = 0n
-    const blocks = (await this.init.blocks.listBlocksByStatus(IN_CHAIN_STATUSES, { limit: PAYOUT_BLOCKS_SCANNED })).flatMap((record) => {
+    const blocks = (
+      await this.init.blocks.listBlocksByStatus(IN_CHAIN_STATUSES, { limit: PAYOUT_BLOCKS_SCANNED })
+    ).flatMap((record) => {
       const amount = record.payouts.filter((p) => p.script === key).reduce((s, p) => s + BigInt(p.value), 0n)
       if (amount === 0n) return []
       const b = this.withMaturity(record, tipNow)
       if (b.status === 'confirmed') mature += amount
       else immature += amount
-      return [{ hash: b.hash, height: b.height, status: b.status, amount: amount.toString(), ...(b.confirmations !== undefined ? { confirmations: b.confirmations } : {}), maturesAtHeight: b.maturesAtHeight }]
+      return [
+        {
+          hash: b.hash,
+          height: b.height,
+          status: b.status,
+          amount: amount.toString(),
+          ...(b.confirmations !== undefined ? { confirmations: b.confirmations } : {}),
+          maturesAtHeight: b.maturesAtHeight
+        }
+      ]
     })
     return {
-      address: address.trim(), payoutScript: key, sharesInWindow,
+      address: address.trim(),
+      payoutScript: key,
+      sharesInWindow,
       weightPpm: basis.totalWeight === 0n ? 0 : Number((weight * PPM) / basis.totalWeight),
-      expectedNextBlock: expected.toString(), coinbaseMaturity: params.coinbaseMaturity, matureAmount: mature.toString(), immatureAmount: immature.toString(), blocks
+      expectedNextBlock: expected.toString(),
+      coinbaseMaturity: params.coinbaseMaturity,
+      matureAmount: mature.toString(),
+      immatureAmount: immature.toString(),
+      blocks
     }
   }
 
-  rigs (): RigView[] {
+  rigs(): RigView[] {
     return this.init.rigs?.rigs() ?? []
   }
 
-  metrics (): MetricsSnapshot {
+  metrics(): MetricsSnapshot {
     const { init, pool } = this
     const t = init.source.current()
     const rigs = init.rigs?.rigs() ?? []
@@ -293,7 +388,9 @@ export class RelayReadModel implements ApiContext {
     const stratumFigures = init.rigs?.metrics?.()
     return {
       t: Date.now(),
-      ...(t !== undefined ? { blockHeight: t.height, templateAgeSeconds: Math.max(0, Math.floor((Date.now() - t.receivedAt) / 1000)) } : {}),
+      ...(t !== undefined
+        ? { blockHeight: t.height, templateAgeSeconds: Math.max(0, Math.floor((Date.now() - t.receivedAt) / 1000)) }
+        : {}),
       ...(pool.chain.tip !== undefined ? { shareHeight: pool.chain.tip.height } : {}),
       sharesAccepted: pool.stats.accepted,
       sharesRejected: pool.stats.rejected,
@@ -311,35 +408,46 @@ export class RelayReadModel implements ApiContext {
   }
 
   /** Our peer id and addresses, once the network runs. */
-  private selfView (): { peerId: string, multiaddrs: string[] } | Record<string, never> {
+  private selfView(): { peerId: string; multiaddrs: string[] } | Record<string, never> {
     const peerId = this.init.self?.peerId()
-    return this.init.self === undefined || peerId === undefined ? {} : { peerId, multiaddrs: this.init.self.multiaddrs() }
+    return this.init.self === undefined || peerId === undefined
+      ? {}
+      : { peerId, multiaddrs: this.init.self.multiaddrs() }
   }
 
-  private addressOf (script: Uint8Array): string | undefined {
+  private addressOf(script: Uint8Array): string | undefined {
     return scriptToAddress(script, this.params.addresses)
   }
 
-  private viewContext (): QuorumViewContext {
+  private viewContext(): QuorumViewContext {
     const q = this.init.quorum
-    if (q === undefined) return { minAttesters: 0, weightedRelays: 0, self: new Uint8Array(0), peerIdOf: () => undefined }
-    return { minAttesters: q.minAttesters, weightedRelays: q.follower.follower.weightedRelays(), self: q.self, peerIdOf: (key) => q.follower.roster.peerIdOf(key) }
+    if (q === undefined)
+      return { minAttesters: 0, weightedRelays: 0, self: new Uint8Array(0), peerIdOf: () => undefined }
+    return {
+      minAttesters: q.minAttesters,
+      weightedRelays: q.follower.follower.weightedRelays(),
+      self: q.self,
+      peerIdOf: (key) => q.follower.roster.peerIdOf(key)
+    }
   }
 
   /** /status's trust: our current template's, else the roster's. */
-  private rosterTrustView (): { trust: TrustLevel, trustWords: string } {
+  private rosterTrustView(): { trust: TrustLevel; trustWords: string } {
     const idHex = this.currentTemplateId()
-    const view = quorumStatusView(idHex === undefined ? undefined : this.init.quorum?.follower.templateStatus(idHex), this.viewContext())
+    const view = quorumStatusView(
+      idHex === undefined ? undefined : this.init.quorum?.follower.templateStatus(idHex),
+      this.viewContext()
+    )
     return { trust: view.trust, trustWords: view.trustWords }
   }
 
-  private currentTemplateId (): string | undefined {
+  private currentTemplateId(): string | undefined {
     const t = this.init.source.current()
     return t === undefined ? undefined : bytesToHex(templateId(announce(t, this.pool.rules.networkTag)))
   }
 
   /** Tip height now: the pipeline's, else the template's parent. */
-  private tipHeight (): number | undefined {
+  private tipHeight(): number | undefined {
     const tip = this.init.pipeline?.tip()
     if (tip !== undefined) return tip.height
     const t = this.init.source.current()
@@ -347,19 +455,31 @@ export class RelayReadModel implements ApiContext {
   }
 
   /** A record with live confirmations while in the best chain, and the height its coinbase matures at. */
-  private withMaturity (r: FoundBlockRecord, tip = this.tipHeight()): FoundBlockRecord & { maturesAtHeight: number } {
+  private withMaturity(r: FoundBlockRecord, tip = this.tipHeight()): FoundBlockRecord & { maturesAtHeight: number } {
     const { confirmations: _stored, ...rest } = r
     const inChain = IN_CHAIN_STATUSES.includes(r.status)
     const live = inChain && tip !== undefined && tip >= r.height ? tip - r.height + 1 : undefined
-    return { ...rest, ...(live !== undefined ? { confirmations: live } : {}), maturesAtHeight: r.height + this.params.coinbaseMaturity - 1 }
+    return {
+      ...rest,
+      ...(live !== undefined ? { confirmations: live } : {}),
+      maturesAtHeight: r.height + this.params.coinbaseMaturity - 1
+    }
   }
 }
 
-function blocksView (m: BlockPipelineMetrics): NonNullable<MetricsSnapshot['blocks']> {
-  return { candidates: m.candidates, submitCalls: m.submitCalls, submitRetries: m.submitRetries, staleUnsent: m.staleUnsent, queued: m.queued, daemonCallsInFlight: m.daemonCallsInFlight, byStatus: m.byStatus }
+function blocksView(m: BlockPipelineMetrics): NonNullable<MetricsSnapshot['blocks']> {
+  return {
+    candidates: m.candidates,
+    submitCalls: m.submitCalls,
+    submitRetries: m.submitRetries,
+    staleUnsent: m.staleUnsent,
+    queued: m.queued,
+    daemonCallsInFlight: m.daemonCallsInFlight,
+    byStatus: m.byStatus
+  }
 }
 
-function stratumView (m: StratumMetrics): NonNullable<MetricsSnapshot['stratum']> {
+function stratumView(m: StratumMetrics): NonNullable<MetricsSnapshot['stratum']> {
   const c = m.counters
   return {
     connections: m.connections,
@@ -378,7 +498,7 @@ function stratumView (m: StratumMetrics): NonNullable<MetricsSnapshot['stratum']
   }
 }
 
-function quorumCounts (q: RelayQuorum): NonNullable<MetricsSnapshot['quorum']> {
+function quorumCounts(q: RelayQuorum): NonNullable<MetricsSnapshot['quorum']> {
   const c = q.follower.counts()
   return {
     templatesConfirmed: c.template.confirmed,

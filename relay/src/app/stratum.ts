@@ -46,35 +46,49 @@ export class RelayStratum {
     metrics: () => this.server.metrics()
   }
 
-  constructor (private readonly parts: StratumParts) {}
+  constructor(private readonly parts: StratumParts) {}
 
   /** The Stratum server (once started; it stays readable after stop). */
-  get server (): StratumServer {
+  get server(): StratumServer {
     if (this.serverRef === undefined) throw new Error('the Stratum server is not started')
     return this.serverRef
   }
 
   /** The bound Stratum port (config port 0 picks a free one). */
-  get port (): number {
+  get port(): number {
     if (this.boundPort === undefined) throw new Error('the Stratum server is not started')
     return this.boundPort
   }
 
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     if (this.running) return
     const { parts } = this
     const { config, params, pool } = parts
     const jobs = new ShareChainJobSource(pool.chain, undefined, parts.scriptSigTag)
     const server = new StratumServer({
-      chain: { name: params.name, pow: params.pow, stratumDiff1Target: params.stratumDiff1Target, addresses: params.addresses, shareIntervalSeconds: params.shareChain.shareIntervalSeconds },
+      chain: {
+        name: params.name,
+        pow: params.pow,
+        stratumDiff1Target: params.stratumDiff1Target,
+        addresses: params.addresses,
+        shareIntervalSeconds: params.shareChain.shareIntervalSeconds
+      },
       jobSource: jobs,
-      shareSink: { submitShare: async (found: FoundShare) => (await pool.receiveShare(encodeFoundShare(found, pool.rules.networkTag), 'stratum')).verdict },
+      shareSink: {
+        submitShare: async (found: FoundShare) =>
+          (await pool.receiveShare(encodeFoundShare(found, pool.rules.networkTag), 'stratum')).verdict
+      },
       blockSink: {
         submitBlock: async (found: FoundShare) => {
           const template = (found.work as { template?: StratumTemplate }).template?.context as BlockTemplate | undefined
           if (template === undefined) return
           const templateId = (found.work as { template?: StratumTemplate }).template?.templateId
-          return await parts.blocks.submit({ template, header80: found.header, coinbaseLegacy: found.coinbaseTx, ...(templateId !== undefined ? { templateId } : {}) })
+          return await parts.blocks.submit({
+            template,
+            header80: found.header,
+            coinbaseLegacy: found.coinbaseTx,
+            ...(templateId !== undefined ? { templateId } : {})
+          })
         }
       },
       ...(parts.bans !== undefined ? { banStore: stratumBans(parts.bans) } : {}),
@@ -91,14 +105,25 @@ export class RelayStratum {
     const offs = [
       parts.book.onAnnouncement((entry) => {
         if (parts.source.current() !== entry.template) return // committee templates are not for our rigs
-        const template: StratumTemplate = { announcement: entry.announcement, templateId: entry.id, minTime: entry.template.mintime, context: entry.template }
+        const template: StratumTemplate = {
+          announcement: entry.announcement,
+          templateId: entry.id,
+          minTime: entry.template.mintime,
+          context: entry.template
+        }
         jobs.setTemplate(template)
       }),
       // A new share-chain tip gives every rig new work at once (clean_jobs), whoever found it.
       pool.onTip(() => jobs.tipChanged())
     ]
     const latest = parts.book.latest()
-    if (latest !== undefined) jobs.setTemplate({ announcement: latest.announcement, templateId: latest.id, minTime: latest.template.mintime, context: latest.template })
+    if (latest !== undefined)
+      jobs.setTemplate({
+        announcement: latest.announcement,
+        templateId: latest.id,
+        minTime: latest.template.mintime,
+        context: latest.template
+      })
     let address: { port: number }
     try {
       address = await server.start()
@@ -107,23 +132,27 @@ export class RelayStratum {
       throw err
     }
     // Rigs keep their last job while the daemon is away; tell them why no new work comes, and when it is back.
-    offs.push(parts.source.onHealth((health) => {
-      if (!health.healthy && !this.toldUnhealthy) {
-        this.toldUnhealthy = true
-        log.warn(`telling rigs the daemon is unavailable: ${health.reason ?? ''}`)
-        server.broadcastMessage(`${config.poolName}: the relay's coin daemon is unavailable (${health.reason ?? 'no answer'}); keep mining, new work follows when it is back`)
-      } else if (health.healthy && this.toldUnhealthy) {
-        this.toldUnhealthy = false
-        server.broadcastMessage(`${config.poolName}: the coin daemon is back`)
-      }
-    }))
+    offs.push(
+      parts.source.onHealth((health) => {
+        if (!health.healthy && !this.toldUnhealthy) {
+          this.toldUnhealthy = true
+          log.warn(`telling rigs the daemon is unavailable: ${health.reason ?? ''}`)
+          server.broadcastMessage(
+            `${config.poolName}: the relay's coin daemon is unavailable (${health.reason ?? 'no answer'}); keep mining, new work follows when it is back`
+          )
+        } else if (health.healthy && this.toldUnhealthy) {
+          this.toldUnhealthy = false
+          server.broadcastMessage(`${config.poolName}: the coin daemon is back`)
+        }
+      })
+    )
     this.serverRef = server
     this.boundPort = address.port
     this.offs = offs
     this.running = true
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     if (!this.running || this.serverRef === undefined) return
     this.running = false
     for (const off of this.offs) off()
@@ -138,17 +167,19 @@ export class RelayStratum {
  * (~16.8 M sha256d hashes, ~1 s for a 13 MH/s CPU miner) and 1/16 on scrypt's 2^16-easier scale
  * (4 096 scrypt hashes, a few a second for a CPU). Vardiff takes each rig to its own pace from there.
  */
-export function defaultStartDifficulty (params: ChainParams): number {
+export function defaultStartDifficulty(params: ChainParams): number {
   const local = params.name === 'devnet' || params.name.endsWith('-regtest')
   if (!local) return 1024
   return params.pow === 'scrypt' ? 1 / 16 : 1 / 256
 }
 
 /** The relay store's ban table in the shape the Stratum server keeps bans. */
-function stratumBans (bans: BanStore) {
+function stratumBans(bans: BanStore) {
   return {
-    loadBans: async () => (await bans.listBans(Date.now())).map((b) => ({ address: b.subject, untilMs: b.until, reason: b.reason })),
-    saveBan: async (b: { address: string, untilMs: number, reason: string }) => await bans.putBan({ subject: b.address, until: b.untilMs, reason: b.reason }),
+    loadBans: async () =>
+      (await bans.listBans(Date.now())).map((b) => ({ address: b.subject, untilMs: b.until, reason: b.reason })),
+    saveBan: async (b: { address: string; untilMs: number; reason: string }) =>
+      await bans.putBan({ subject: b.address, until: b.untilMs, reason: b.reason }),
     deleteBan: async (address: string) => await bans.deleteBan(address)
   }
 }

@@ -13,22 +13,22 @@ export class BestChainView {
   fetched = 0
 
   /** Tip height the view was last moved to. */
-  get height (): number | undefined {
+  get height(): number | undefined {
     return this.tipHeight
   }
 
   /** The best chain's block at `height`, when the view covers it. */
-  hashAt (height: number): string | undefined {
+  hashAt(height: number): string | undefined {
     return this.byHeight.get(height)
   }
 
   /** Height of a block the view holds (a block in the best chain near the tip). */
-  heightOfHash (hashHex: string): number | undefined {
+  heightOfHash(hashHex: string): number | undefined {
     return this.heightOf.get(hashHex)
   }
 
   /** Lowest height the view holds, or undefined when empty. */
-  lowest (): number | undefined {
+  lowest(): number | undefined {
     let low: number | undefined
     for (const h of this.byHeight.keys()) if (low === undefined || h < low) low = h
     return low
@@ -40,7 +40,7 @@ export class BestChainView {
    * (everything below is then unchanged), and extends down when `depth` grew. Returns the headers
    * fetched; stops early (the view shorter) when the daemon does not know a block.
    */
-  async moveTo (tipHash: string, tipHeight: number, depth: number, prevOf: PrevOf): Promise<number> {
+  async moveTo(tipHash: string, tipHeight: number, depth: number, prevOf: PrevOf): Promise<number> {
     const before = this.fetched
     for (const h of [...this.byHeight.keys()]) if (h > tipHeight) this.forget(h)
     this.tipHeight = tipHeight
@@ -70,19 +70,19 @@ export class BestChainView {
   }
 
   /** Lowest height of the unbroken run of held blocks that ends at `from`. */
-  private contiguousBottom (from: number): number {
+  private contiguousBottom(from: number): number {
     let h = from
     while (this.byHeight.has(h - 1)) h--
     return h
   }
 
-  private put (height: number, hash: string): void {
+  private put(height: number, hash: string): void {
     this.forget(height)
     this.byHeight.set(height, hash)
     this.heightOf.set(hash, height)
   }
 
-  private forget (height: number): void {
+  private forget(height: number): void {
     const old = this.byHeight.get(height)
     if (old !== undefined) this.heightOf.delete(old)
     this.byHeight.delete(height)

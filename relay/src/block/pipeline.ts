@@ -9,7 +9,15 @@ import { RpcCallError } from '../rpc/errors'
 import { BLOCK_STATUSES, type BlockRecordStore, type BlockStatus, type FoundBlockRecord } from '../store/records'
 import { assembleBlock } from './assemble'
 import { BestChainView } from './chain-view'
-import { CallGate, SubmissionQueue, couldStillWin, retryDelayMs, MAX_SUBMIT_ATTEMPTS, type QueuedBlock, type TipView } from './queue'
+import {
+  CallGate,
+  SubmissionQueue,
+  couldStillWin,
+  retryDelayMs,
+  MAX_SUBMIT_ATTEMPTS,
+  type QueuedBlock,
+  type TipView
+} from './queue'
 import { NotABlockError, type BlockAttestor, type BlockDaemon, type BlockSubmitter, type FoundBlock } from './submitter'
 import { errorMessage, BoundedMap, ListenerSet } from '@otedama/shared/util'
 
@@ -65,7 +73,6 @@ export interface BlockPipelineMetrics {
   byStatus: Record<BlockStatus, number>
 }
 
-
 /**
  * The one way a found block reaches the daemon, whatever path found it (Stratum, the share pool):
  * one record and at most one submission in flight per block hash (a second hand-in is answered from
@@ -103,14 +110,14 @@ export class BlockPipeline implements BlockSubmitter {
   private checking: Promise<void> | undefined
   private checkQueued: Promise<void> | undefined
 
-  constructor (init: BlockPipelineInit) {
+  constructor(init: BlockPipelineInit) {
     this.init = init
     this.now = init.now ?? Date.now
     this.gate = new CallGate(init.maxDaemonCalls ?? DEFAULT_DAEMON_CALLS)
   }
 
   /** Loads the unsettled blocks from the store, then follows the daemon's tips and health. */
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     if (!this.stopped) return
     this.stopped = false
     Object.assign(this.counts, await this.init.blocks.countBlocksByStatus())
@@ -118,23 +125,34 @@ export class BlockPipeline implements BlockSubmitter {
     if (t !== undefined) this.setTip(hashToDisplayHex(t.prevHash), t.height - 1)
     const tipHeight = this.tipView?.height ?? 0
     const unsettled = [
-      ...await this.init.blocks.listBlocksByStatus(['submitted', 'accepted']),
-      ...(await this.init.blocks.listBlocksByStatus(['orphaned', 'stale'], { minHeight: tipHeight - this.init.coinbaseMaturity })).filter((r) => r.sentAt !== undefined)
+      ...(await this.init.blocks.listBlocksByStatus(['submitted', 'accepted'])),
+      ...(
+        await this.init.blocks.listBlocksByStatus(['orphaned', 'stale'], {
+          minHeight: tipHeight - this.init.coinbaseMaturity
+        })
+      ).filter((r) => r.sentAt !== undefined)
     ]
-    for (const r of unsettled) { this.tracked.add(r.hash); this.live.set(r.hash, r) }
+    for (const r of unsettled) {
+      this.tracked.add(r.hash)
+      this.live.set(r.hash, r)
+    }
     if (unsettled.length > 0) log.info(`following ${unsettled.length} unsettled blocks`)
-    this.offs.push(this.init.source.onTemplate((template, newTip) => {
-      if (!newTip) return
-      this.setTip(hashToDisplayHex(template.prevHash), template.height - 1)
-      this.pump()
-      this.scheduleCheck()
-    }))
-    this.offs.push(this.init.source.onHealth((health) => {
-      if (!health.healthy) return
-      this.queue.unpark(this.now())
-      this.pump()
-      this.scheduleCheck()
-    }))
+    this.offs.push(
+      this.init.source.onTemplate((template, newTip) => {
+        if (!newTip) return
+        this.setTip(hashToDisplayHex(template.prevHash), template.height - 1)
+        this.pump()
+        this.scheduleCheck()
+      })
+    )
+    this.offs.push(
+      this.init.source.onHealth((health) => {
+        if (!health.healthy) return
+        this.queue.unpark(this.now())
+        this.pump()
+        this.scheduleCheck()
+      })
+    )
     this.scheduleCheck()
   }
 
@@ -144,14 +162,17 @@ export class BlockPipeline implements BlockSubmitter {
    * next start, when its parent is no longer the tip); then it waits for calls under way. Blocks left
    * queued (daemon away, retry not due in time) keep their `submitted` record.
    */
-  async stop (flushMs = STOP_FLUSH_MS): Promise<void> {
+  async stop(flushMs = STOP_FLUSH_MS): Promise<void> {
     if (this.stopped) return
     const deadline = this.now() + flushMs
     while (this.pending.size > 0 && this.now() < deadline && this.init.source.health().healthy) {
       const due = this.queue.nextDueAt()
       if (this.sends.size === 0 && (due === undefined || due > deadline)) break
       this.pump()
-      await Promise.race([Promise.allSettled([...this.sends]), new Promise((resolve) => setTimeout(resolve, STOP_FLUSH_STEP_MS))])
+      await Promise.race([
+        Promise.allSettled([...this.sends]),
+        new Promise((resolve) => setTimeout(resolve, STOP_FLUSH_STEP_MS))
+      ])
     }
     this.stopped = true
     for (const off of this.offs.splice(0)) off()
@@ -161,20 +182,26 @@ export class BlockPipeline implements BlockSubmitter {
     for (const b of this.queue.drain()) this.decide(b.hash)
   }
 
-  onChange (listener: (record: FoundBlockRecord) => void): () => void {
+  onChange(listener: (record: FoundBlockRecord) => void): () => void {
     return this.changes.add(listener)
   }
 
   /** The daemon's tip as the pipeline knows it (display hex). */
-  tip (): { hash: string, height: number } | undefined {
+  tip(): { hash: string; height: number } | undefined {
     return this.tipView === undefined ? undefined : { hash: this.tipView.hash, height: this.tipView.height }
   }
 
-  metrics (): BlockPipelineMetrics {
-    return { ...this.counters, queued: this.queue.size, daemonCallsInFlight: this.gate.inFlight, daemonCallsPeak: this.gate.peak, byStatus: { ...this.counts } }
+  metrics(): BlockPipelineMetrics {
+    return {
+      ...this.counters,
+      queued: this.queue.size,
+      daemonCallsInFlight: this.gate.inFlight,
+      daemonCallsPeak: this.gate.peak,
+      byStatus: { ...this.counts }
+    }
   }
 
-  submit (found: FoundBlock): Promise<FoundBlockRecord> {
+  submit(found: FoundBlock): Promise<FoundBlockRecord> {
     this.counters.candidates++
     const hash = hashToDisplayHex(blockHash(found.header80))
     const known = this.recent.get(hash)
@@ -184,38 +211,48 @@ export class BlockPipeline implements BlockSubmitter {
     }
     const decided = this.admit(hash, found)
     this.recent.set(hash, decided)
-    decided.catch(() => { if (this.recent.get(hash) === decided) this.recent.delete(hash) })
+    decided.catch(() => {
+      if (this.recent.get(hash) === decided) this.recent.delete(hash)
+    })
     return decided
   }
 
   /** Reads every unsettled block's status from the daemon's chain now (also done on each new tip). */
-  async updateStatuses (): Promise<void> {
+  async updateStatuses(): Promise<void> {
     // One check at a time; a request during a check queues one more, which sees the newest tip.
     if (this.checkQueued !== undefined) return await this.checkQueued
     const previous = this.checking ?? Promise.resolve()
-    const next: Promise<void> = previous.catch(() => {}).then(async () => {
-      this.checkQueued = undefined
-      await this.checkOnce()
-    })
+    const next: Promise<void> = previous
+      .catch(() => {})
+      .then(async () => {
+        this.checkQueued = undefined
+        await this.checkOnce()
+      })
     this.checkQueued = next
-    const guarded = next.finally(() => { if (this.checking === guarded) this.checking = undefined })
+    const guarded = next.finally(() => {
+      if (this.checking === guarded) this.checking = undefined
+    })
     // The caller sees next's failure; this derived promise only tracks the check in flight.
     guarded.catch(() => {})
     this.checking = guarded
     await next
   }
 
-  private scheduleCheck (): void {
+  private scheduleCheck(): void {
     if (this.stopped) return
     this.updateStatuses().catch((err: unknown) => log.debug(`block status check: ${errorMessage(err)}`))
   }
 
-  private async admit (hash: string, found: FoundBlock): Promise<FoundBlockRecord> {
+  private async admit(hash: string, found: FoundBlock): Promise<FoundBlockRecord> {
     const { template, header80, coinbaseLegacy } = found
-    if (!meetsTarget(powHash(this.init.pow, header80), template.target)) throw new NotABlockError('the header does not meet the block target')
+    if (!meetsTarget(powHash(this.init.pow, header80), template.target))
+      throw new NotABlockError('the header does not meet the block target')
     const block = assembleBlock(template, header80, coinbaseLegacy)
     const stored = await this.init.blocks.getBlock(hash)
-    if (stored !== undefined) { this.lateIds.delete(hash); return stored } // found before this run (or beyond what memory holds)
+    if (stored !== undefined) {
+      this.lateIds.delete(hash)
+      return stored
+    } // found before this run (or beyond what memory holds)
     const now = this.now()
     const record: FoundBlockRecord = {
       hash,
@@ -225,7 +262,9 @@ export class BlockPipeline implements BlockSubmitter {
       ...(found.shareId !== undefined ? { shareId: hashToDisplayHex(found.shareId) } : {}),
       ...(found.templateId !== undefined ? { templateId: bytesToHex(found.templateId) } : {}),
       coinbaseValue: template.coinbaseValue.toString(),
-      payouts: decodeTx(coinbaseLegacy).outputs.filter((o) => o.value > 0n).map((o) => ({ script: bytesToHex(o.script), value: o.value.toString() })),
+      payouts: decodeTx(coinbaseLegacy)
+        .outputs.filter((o) => o.value > 0n)
+        .map((o) => ({ script: bytesToHex(o.script), value: o.value.toString() })),
       foundAt: now,
       status: 'submitted',
       updatedAt: now
@@ -233,26 +272,34 @@ export class BlockPipeline implements BlockSubmitter {
     const late = this.lateIds.get(hash)
     this.lateIds.delete(hash)
     if (late?.shareId !== undefined && record.shareId === undefined) record.shareId = hashToDisplayHex(late.shareId)
-    if (late?.templateId !== undefined && record.templateId === undefined) record.templateId = bytesToHex(late.templateId)
+    if (late?.templateId !== undefined && record.templateId === undefined)
+      record.templateId = bytesToHex(late.templateId)
     this.counters.blocksFound++
     // Judged before anything is written: a block that can no longer win is written once, as stale.
     const tip = this.tipView
     if (tip !== undefined && !couldStillWin(record.prevHash, tip)) {
       this.counters.staleUnsent++
-      return await this.save(undefined, { ...record, status: 'stale', reason: 'not sent: its parent is no longer the daemon\'s tip' })
+      return await this.save(undefined, {
+        ...record,
+        status: 'stale',
+        reason: "not sent: its parent is no longer the daemon's tip"
+      })
     }
     const refused = this.queue.add({ hash, prevHash: record.prevHash, height: record.height }, now)
     if (refused !== undefined) {
       return await this.save(undefined, {
         ...record,
         status: 'stale',
-        reason: refused === 'parent-full'
-          ? 'not sent: enough blocks on the same parent already wait for the daemon (only one can win)'
-          : 'not sent: the queue toward the daemon is full'
+        reason:
+          refused === 'parent-full'
+            ? 'not sent: enough blocks on the same parent already wait for the daemon (only one can win)'
+            : 'not sent: the queue toward the daemon is full'
       })
     }
     let resolve!: (r: FoundBlockRecord) => void
-    const decided = new Promise<FoundBlockRecord>((res) => { resolve = res })
+    const decided = new Promise<FoundBlockRecord>((res) => {
+      resolve = res
+    })
     this.pending.set(hash, block)
     this.waiters.set(hash, resolve)
     // Written before the call, so a crash after submitting still leaves the record (the chain then decides it).
@@ -262,7 +309,7 @@ export class BlockPipeline implements BlockSubmitter {
   }
 
   /** A later hand-in of the same block may know its share and template: keep them. */
-  private mergeIds (hash: string, found: FoundBlock): void {
+  private mergeIds(hash: string, found: FoundBlock): void {
     const record = this.live.get(hash)
     if (record === undefined) {
       // The first hand-in has not written its record yet: it takes these when it does.
@@ -270,23 +317,32 @@ export class BlockPipeline implements BlockSubmitter {
       return
     }
     const extra: Partial<FoundBlockRecord> = {
-      ...(record.shareId === undefined && found.shareId !== undefined ? { shareId: hashToDisplayHex(found.shareId) } : {}),
-      ...(record.templateId === undefined && found.templateId !== undefined ? { templateId: bytesToHex(found.templateId) } : {})
+      ...(record.shareId === undefined && found.shareId !== undefined
+        ? { shareId: hashToDisplayHex(found.shareId) }
+        : {}),
+      ...(record.templateId === undefined && found.templateId !== undefined
+        ? { templateId: bytesToHex(found.templateId) }
+        : {})
     }
     if (Object.keys(extra).length === 0) return
     const updated = { ...record, ...extra }
-    if (this.pending.has(hash)) this.live.set(hash, updated) // written with its next status
+    if (this.pending.has(hash))
+      this.live.set(hash, updated) // written with its next status
     else this.background(this.save(record.status, updated), hash)
   }
 
   /** A write nobody awaits: logged if it fails, awaited by stop(). */
-  private background (work: Promise<unknown>, hash: string): void {
-    const tracked: Promise<void> = work.then(() => {}, (err: unknown) => log.warn(`block ${hash}: ${errorMessage(err)}`))
+  private background(work: Promise<unknown>, hash: string): void {
+    const tracked: Promise<void> = work
+      .then(
+        () => {},
+        (err: unknown) => log.warn(`block ${hash}: ${errorMessage(err)}`)
+      )
       .finally(() => this.sends.delete(tracked))
     this.sends.add(tracked)
   }
 
-  private setTip (hash: string, height: number): void {
+  private setTip(hash: string, height: number): void {
     const own = this.live.has(hash) || this.recent.has(hash)
     const known = this.tipView?.hash === hash ? this.tipView.parent : undefined
     const parent = known ?? (this.view.height === height ? this.view.hashAt(height - 1) : undefined)
@@ -294,20 +350,20 @@ export class BlockPipeline implements BlockSubmitter {
   }
 
   /** One pass over the queue: stale blocks recorded, due blocks sent; then a timer for the next due one. */
-  private pump (): void {
+  private pump(): void {
     if (this.stopped) return
     clearTimeout(this.timer)
     this.timer = undefined
     const tip = this.tipView
     if (tip === undefined) {
-      for (const hash of this.pending.keys()) this.decide(hash, 'waiting for the daemon\'s first template')
+      for (const hash of this.pending.keys()) this.decide(hash, "waiting for the daemon's first template")
       return
     }
     const now = this.now()
     const { send, stale } = this.queue.take(now, tip, this.parentsInFlight)
     for (const b of stale) {
       this.counters.staleUnsent++
-      this.background(this.finishStale(b.hash, 'not sent: its parent is no longer the daemon\'s tip'), b.hash)
+      this.background(this.finishStale(b.hash, "not sent: its parent is no longer the daemon's tip"), b.hash)
     }
     for (const b of send) {
       this.parentsInFlight.add(b.prevHash)
@@ -327,14 +383,14 @@ export class BlockPipeline implements BlockSubmitter {
     }
   }
 
-  private async send (queued: QueuedBlock): Promise<void> {
+  private async send(queued: QueuedBlock): Promise<void> {
     const block = this.pending.get(queued.hash)
     if (block === undefined) return
     await this.gate.run(PRIORITY_SUBMIT, async () => {
       // The tip may have moved while this waited for a slot.
       if (this.tipView === undefined || !couldStillWin(queued.prevHash, this.tipView)) {
         this.counters.staleUnsent++
-        return await this.finishStale(queued.hash, 'not sent: its parent is no longer the daemon\'s tip')
+        return await this.finishStale(queued.hash, "not sent: its parent is no longer the daemon's tip")
       }
       const health = this.init.source.health()
       if (!health.healthy || this.stopped) {
@@ -343,7 +399,11 @@ export class BlockPipeline implements BlockSubmitter {
       }
       const attempt = { ...queued, attempts: queued.attempts + 1 }
       const record = this.liveRecord(queued.hash)
-      const sent: FoundBlockRecord = { ...record, sentAt: record.sentAt ?? this.now(), submitAttempts: attempt.attempts }
+      const sent: FoundBlockRecord = {
+        ...record,
+        sentAt: record.sentAt ?? this.now(),
+        submitAttempts: attempt.attempts
+      }
       this.live.set(queued.hash, sent)
       this.counters.submitCalls++
       if (attempt.attempts > 1) this.counters.submitRetries++
@@ -351,18 +411,20 @@ export class BlockPipeline implements BlockSubmitter {
       try {
         outcome = await this.init.source.submitBlock(block)
       } catch (err) {
-        if (err instanceof RpcCallError) return await this.finish(queued.hash, 'rejected', `${err.daemonMessage} (RPC error ${err.code})`)
+        if (err instanceof RpcCallError)
+          return await this.finish(queued.hash, 'rejected', `${err.daemonMessage} (RPC error ${err.code})`)
         return await this.sendFailed(attempt, err as Error)
       }
       if (outcome.accepted) return await this.finishAccepted(attempt)
-      if (SIDE_BLOCK_ANSWERS.has(outcome.reason)) return await this.finish(queued.hash, 'stale', `the daemon keeps it off its best chain (${outcome.reason})`)
+      if (SIDE_BLOCK_ANSWERS.has(outcome.reason))
+        return await this.finish(queued.hash, 'stale', `the daemon keeps it off its best chain (${outcome.reason})`)
       log.warn(`block ${queued.hash} at height ${queued.height} rejected: ${outcome.reason}`)
       return await this.finish(queued.hash, 'rejected', outcome.reason)
     })
   }
 
   /** A transport failure: try again after the backoff while attempts are left (and the block could still win). */
-  private async sendFailed (attempt: QueuedBlock, err: Error): Promise<void> {
+  private async sendFailed(attempt: QueuedBlock, err: Error): Promise<void> {
     const record = this.liveRecord(attempt.hash)
     if (this.queue.failed(attempt, this.now())) {
       const reason = `submit failed (attempt ${attempt.attempts} of ${MAX_SUBMIT_ATTEMPTS}, next in ${retryDelayMs(attempt.attempts)} ms): ${err.message}`
@@ -378,23 +440,34 @@ export class BlockPipeline implements BlockSubmitter {
     this.decide(attempt.hash)
   }
 
-  private async finishAccepted (attempt: QueuedBlock): Promise<void> {
+  private async finishAccepted(attempt: QueuedBlock): Promise<void> {
     // A block on the tip that the daemon connected is the new tip: blocks queued on the old one are stale now.
-    if (this.tipView?.hash === attempt.prevHash) this.tipView = { hash: attempt.hash, height: attempt.height, parent: attempt.prevHash, own: true }
+    if (this.tipView?.hash === attempt.prevHash)
+      this.tipView = { hash: attempt.hash, height: attempt.height, parent: attempt.prevHash, own: true }
     log.info(`block ${attempt.hash} at height ${attempt.height} accepted`)
     await this.finish(attempt.hash, 'accepted', undefined, 1)
   }
 
-  private async finishStale (hash: string, reason: string): Promise<void> {
+  private async finishStale(hash: string, reason: string): Promise<void> {
     await this.finish(hash, 'stale', reason)
   }
 
   /** The block leaves the queue with `status`; it stays followed while its status can change. */
-  private async finish (hash: string, status: BlockStatus, reason: string | undefined, confirmations?: number): Promise<void> {
+  private async finish(
+    hash: string,
+    status: BlockStatus,
+    reason: string | undefined,
+    confirmations?: number
+  ): Promise<void> {
     const record = this.liveRecord(hash)
     this.pending.delete(hash)
     const { reason: _old, confirmations: _c, ...rest } = record
-    const next: FoundBlockRecord = { ...rest, status, ...(reason !== undefined ? { reason } : {}), ...(confirmations !== undefined ? { confirmations } : {}) }
+    const next: FoundBlockRecord = {
+      ...rest,
+      status,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(confirmations !== undefined ? { confirmations } : {})
+    }
     if (status === 'accepted' || (status === 'stale' && next.sentAt !== undefined)) this.tracked.add(hash)
     else this.tracked.delete(hash)
     const row = await this.save(record.status, next)
@@ -403,20 +476,22 @@ export class BlockPipeline implements BlockSubmitter {
   }
 
   /** Answers the hand-in of a block with its record as it is now (once; later changes go to onChange). */
-  private decide (hash: string, waitingReason?: string, record = this.live.get(hash)): void {
+  private decide(hash: string, waitingReason?: string, record = this.live.get(hash)): void {
     const resolve = this.waiters.get(hash)
     if (resolve === undefined || record === undefined) return
     this.waiters.delete(hash)
-    resolve(waitingReason !== undefined && record.status === 'submitted' ? { ...record, reason: waitingReason } : record)
+    resolve(
+      waitingReason !== undefined && record.status === 'submitted' ? { ...record, reason: waitingReason } : record
+    )
   }
 
-  private liveRecord (hash: string): FoundBlockRecord {
+  private liveRecord(hash: string): FoundBlockRecord {
     const record = this.live.get(hash)
     if (record === undefined) throw new Error(`block ${hash} has no record in memory`)
     return record
   }
 
-  private async save (previous: BlockStatus | undefined, record: FoundBlockRecord): Promise<FoundBlockRecord> {
+  private async save(previous: BlockStatus | undefined, record: FoundBlockRecord): Promise<FoundBlockRecord> {
     const row = { ...record, updatedAt: this.now() }
     if (this.pending.has(row.hash) || this.tracked.has(row.hash)) this.live.set(row.hash, row)
     else this.live.delete(row.hash)
@@ -429,7 +504,7 @@ export class BlockPipeline implements BlockSubmitter {
 
   // --- statuses from the daemon's chain ----------------------------------------------------------
 
-  private async checkOnce (): Promise<void> {
+  private async checkOnce(): Promise<void> {
     const source = this.init.source
     const best = hashToDisplayHex(await this.gate.run(PRIORITY_STATUS, async () => await source.bestBlockHash()))
     const height = await this.heightOf(best)
@@ -449,12 +524,15 @@ export class BlockPipeline implements BlockSubmitter {
   }
 
   private readonly prevOf = async (hashHex: string): Promise<string | undefined> => {
-    const header = await this.gate.run(PRIORITY_STATUS, async () => await this.init.source.headerOf(displayHexToHash(hashHex)))
+    const header = await this.gate.run(
+      PRIORITY_STATUS,
+      async () => await this.init.source.headerOf(displayHexToHash(hashHex))
+    )
     return header === undefined ? undefined : hashToDisplayHex(decodeHeader(header).prevHash)
   }
 
   /** Height of the daemon's best block: from the template, the view, our records, or a short walk back. */
-  private async heightOf (best: string): Promise<number | undefined> {
+  private async heightOf(best: string): Promise<number | undefined> {
     const known = (hash: string): number | undefined => {
       const t = this.init.source.current()
       if (t !== undefined && hashToDisplayHex(t.prevHash) === hash) return t.height - 1
@@ -471,14 +549,17 @@ export class BlockPipeline implements BlockSubmitter {
   }
 
   /** One block's status from the chain, written when it changed; it stops being followed once settled. */
-  private async follow (record: FoundBlockRecord, tipHeight: number): Promise<void> {
+  private async follow(record: FoundBlockRecord, tipHeight: number): Promise<void> {
     let inChain: boolean
     let confirmations = tipHeight - record.height + 1
     const atHeight = this.view.hashAt(record.height)
     if (atHeight !== undefined) inChain = atHeight === record.hash
     else if (record.height > tipHeight) inChain = false
     else {
-      const position = await this.gate.run(PRIORITY_STATUS, async () => await this.init.source.chainPosition(displayHexToHash(record.hash)))
+      const position = await this.gate.run(
+        PRIORITY_STATUS,
+        async () => await this.init.source.chainPosition(displayHexToHash(record.hash))
+      )
       inChain = position.state === 'in-chain'
       if (position.state === 'in-chain') confirmations = position.confirmations
     }
@@ -490,20 +571,32 @@ export class BlockPipeline implements BlockSubmitter {
     } else if (status === 'accepted' || status === 'confirmed') {
       status = 'orphaned'
       reason = 'a reorganisation took it out of the best chain'
-    } else if (status === 'submitted' && (this.tipView === undefined || !couldStillWin(record.prevHash, this.tipView))) {
+    } else if (
+      status === 'submitted' &&
+      (this.tipView === undefined || !couldStillWin(record.prevHash, this.tipView))
+    ) {
       status = 'stale'
       reason = 'the best chain moved on without it'
     }
-    const settled = status === 'confirmed' || status === 'rejected' ||
-      ((status === 'orphaned' || status === 'stale') && (record.sentAt === undefined || tipHeight - record.height >= this.init.coinbaseMaturity))
+    const settled =
+      status === 'confirmed' ||
+      status === 'rejected' ||
+      ((status === 'orphaned' || status === 'stale') &&
+        (record.sentAt === undefined || tipHeight - record.height >= this.init.coinbaseMaturity))
     if (settled) this.tracked.delete(record.hash)
     if (status === record.status) {
       if (settled) this.live.delete(record.hash)
       return
     }
     const { reason: _r, confirmations: _c, ...rest } = record
-    await this.save(record.status, { ...rest, status, ...(reason !== undefined ? { reason } : {}), ...(inChain ? { confirmations } : {}) })
+    await this.save(record.status, {
+      ...rest,
+      status,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(inChain ? { confirmations } : {})
+    })
     log.info(`block ${record.hash} at height ${record.height} is now ${status}`)
-    if (status === 'accepted' || status === 'orphaned' || status === 'confirmed') this.init.attestor?.attestBlock(displayHexToHash(record.hash), record.height, status)
+    if (status === 'accepted' || status === 'orphaned' || status === 'confirmed')
+      this.init.attestor?.attestBlock(displayHexToHash(record.hash), record.height, status)
   }
 }

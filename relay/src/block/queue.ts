@@ -42,13 +42,13 @@ export interface QueuedBlock {
 }
 
 /** Whether a block on `prevHash` could still enter the best chain of a daemon whose tip is `tip`. */
-export function couldStillWin (prevHash: string, tip: TipView): boolean {
+export function couldStillWin(prevHash: string, tip: TipView): boolean {
   if (prevHash === tip.hash) return true
   return !tip.own && tip.parent !== undefined && prevHash === tip.parent
 }
 
 /** Wait before the next try after `attempts` failed calls (ms). */
-export function retryDelayMs (attempts: number): number {
+export function retryDelayMs(attempts: number): number {
   return Math.min(SUBMIT_RETRY_MAX_MS, SUBMIT_RETRY_MIN_MS * 2 ** Math.max(0, attempts - 1))
 }
 
@@ -58,18 +58,18 @@ export class SubmissionQueue {
   private readonly waiting = new Map<string, QueuedBlock>()
   private seq = 0
 
-  constructor (private readonly limits = { maxQueued: MAX_QUEUED_BLOCKS, maxPerParent: MAX_QUEUED_PER_PARENT }) {}
+  constructor(private readonly limits = { maxQueued: MAX_QUEUED_BLOCKS, maxPerParent: MAX_QUEUED_PER_PARENT }) {}
 
-  get size (): number {
+  get size(): number {
     return this.waiting.size
   }
 
-  has (hash: string): boolean {
+  has(hash: string): boolean {
     return this.waiting.has(hash)
   }
 
   /** Queues a block to send now; refuses when the queue or its parent's share of it is full. */
-  add (block: { hash: string, prevHash: string, height: number }, now: number): QueueRefusal | undefined {
+  add(block: { hash: string; prevHash: string; height: number }, now: number): QueueRefusal | undefined {
     if (this.waiting.has(block.hash)) return undefined
     if (this.waiting.size >= this.limits.maxQueued) return 'queue-full'
     let sameParent = 0
@@ -84,7 +84,7 @@ export class SubmissionQueue {
    * whose parent has no submission in flight are taken to `send` (the newest per parent), and leave
    * the queue until `failed()` puts them back.
    */
-  take (now: number, tip: TipView, parentsInFlight: ReadonlySet<string>): { send: QueuedBlock[], stale: QueuedBlock[] } {
+  take(now: number, tip: TipView, parentsInFlight: ReadonlySet<string>): { send: QueuedBlock[]; stale: QueuedBlock[] } {
     const send: QueuedBlock[] = []
     const stale: QueuedBlock[] = []
     const parentsTaken = new Set(parentsInFlight)
@@ -106,31 +106,32 @@ export class SubmissionQueue {
    * Puts back a block whose call failed on transport, to try after the backoff; false (and not
    * queued) once it has had MAX_SUBMIT_ATTEMPTS calls.
    */
-  failed (block: QueuedBlock, now: number): boolean {
+  failed(block: QueuedBlock, now: number): boolean {
     if (block.attempts >= MAX_SUBMIT_ATTEMPTS) return false
     this.waiting.set(block.hash, { ...block, notBefore: now + retryDelayMs(block.attempts) })
     return true
   }
 
   /** Puts back a block that was not sent (the daemon is unhealthy): parked until `unpark()`. */
-  park (block: QueuedBlock): void {
+  park(block: QueuedBlock): void {
     this.waiting.set(block.hash, { ...block, notBefore: Number.POSITIVE_INFINITY })
   }
 
   /** The daemon is back: parked blocks are due now (their backoff is kept otherwise). */
-  unpark (now: number): void {
+  unpark(now: number): void {
     for (const b of this.waiting.values()) if (b.notBefore === Number.POSITIVE_INFINITY) b.notBefore = now
   }
 
   /** Earliest time a waiting block is due (ms), or undefined when none waits on a timer. */
-  nextDueAt (): number | undefined {
+  nextDueAt(): number | undefined {
     let next: number | undefined
-    for (const b of this.waiting.values()) if (Number.isFinite(b.notBefore) && (next === undefined || b.notBefore < next)) next = b.notBefore
+    for (const b of this.waiting.values())
+      if (Number.isFinite(b.notBefore) && (next === undefined || b.notBefore < next)) next = b.notBefore
     return next
   }
 
   /** Everything still waiting (for stop). */
-  drain (): QueuedBlock[] {
+  drain(): QueuedBlock[] {
     const all = [...this.waiting.values()]
     this.waiting.clear()
     return all
@@ -143,21 +144,22 @@ export class SubmissionQueue {
  */
 export class CallGate {
   private busy = 0
-  private readonly waiting: Array<{ priority: number, seq: number, start: () => void }> = []
+  private readonly waiting: Array<{ priority: number; seq: number; start: () => void }> = []
   private seq = 0
   /** Highest number of calls seen in flight at once. */
   peak = 0
 
-  constructor (readonly slots: number) {
-    if (!Number.isSafeInteger(slots) || slots < 1) throw new RangeError(`the daemon call bound must be a whole number ≥ 1, got ${slots}`)
+  constructor(readonly slots: number) {
+    if (!Number.isSafeInteger(slots) || slots < 1)
+      throw new RangeError(`the daemon call bound must be a whole number ≥ 1, got ${slots}`)
   }
 
-  get inFlight (): number {
+  get inFlight(): number {
     return this.busy
   }
 
   /** Runs `call` when a slot is free; priority 0 goes first. */
-  async run<T> (priority: number, call: () => Promise<T>): Promise<T> {
+  async run<T>(priority: number, call: () => Promise<T>): Promise<T> {
     await this.acquire(priority)
     try {
       return await call()
@@ -166,7 +168,7 @@ export class CallGate {
     }
   }
 
-  private async acquire (priority: number): Promise<void> {
+  private async acquire(priority: number): Promise<void> {
     if (this.busy < this.slots) {
       this.busy++
       this.peak = Math.max(this.peak, this.busy)
@@ -178,9 +180,10 @@ export class CallGate {
     })
   }
 
-  private release (): void {
+  private release(): void {
     const next = this.waiting.shift()
-    if (next !== undefined) next.start() // the slot passes on
+    if (next !== undefined)
+      next.start() // the slot passes on
     else this.busy--
   }
 }

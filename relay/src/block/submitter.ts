@@ -35,4 +35,7 @@ export interface BlockSubmitter {
 }
 
 /** What the block pipeline needs of a template source (a coin daemon or the embedded devnet). */
-export type BlockDaemon = Pick<TemplateSource, 'submitBlock' | 'bestBlockHash' | 'headerOf' | 'chainPosition' | 'current' | 'onTemplate' | 'health' | 'onHealth'>
+export type BlockDaemon = Pick<
+  TemplateSource,
+  'submitBlock' | 'bestBlockHash' | 'headerOf' | 'chainPosition' | 'current' | 'onTemplate' | 'health' | 'onHealth'
+>

@@ -49,7 +49,7 @@ export interface RelayConfig {
     tlsKey?: string
   }
   /** A sibling relay's Stratum server: rigs are sent there by client.reconnect when this relay stops. */
-  stratumSibling?: { host: string, port: number }
+  stratumSibling?: { host: string; port: number }
   /** Directory of the relay's database and peer key. */
   dataDir: string
   daemon?: DaemonConfig
@@ -81,31 +81,31 @@ export interface AlertRuleConfig {
 
 export interface AlertsConfig {
   /** A rig with no accepted pseudo-share (disconnected or silent) for `offlineSeconds`. */
-  rigOffline: { enabled: boolean, offlineSeconds: number }
+  rigOffline: { enabled: boolean; offlineSeconds: number }
   /** A payout address with no share in the share chain and no pseudo-share from its rigs for `offlineSeconds`. */
-  addressOffline: { enabled: boolean, offlineSeconds: number, addresses: string[] }
+  addressOffline: { enabled: boolean; offlineSeconds: number; addresses: string[] }
   /** A rig's (or all rigs') short hashrate average `percent` below its own long average. */
   hashrateDrop: AlertRuleConfig & { percent: number }
   /** Stratum submits rejected (any reason but stale) above `percent` over the last `windowSeconds`. */
-  rejectRate: AlertRuleConfig & { percent: number, windowSeconds: number }
+  rejectRate: AlertRuleConfig & { percent: number; windowSeconds: number }
   /** Stratum submits rejected as stale above `percent` over the last `windowSeconds`. */
-  staleRate: AlertRuleConfig & { percent: number, windowSeconds: number }
+  staleRate: AlertRuleConfig & { percent: number; windowSeconds: number }
   noPeers: AlertRuleConfig
   daemonUnhealthy: AlertRuleConfig
   /** A block found here was orphaned; firing until it is back in the best chain or `keepFiringSeconds` passed. */
-  blockOrphaned: { enabled: boolean, keepFiringSeconds: number }
+  blockOrphaned: { enabled: boolean; keepFiringSeconds: number }
   /** Resident memory of the relay above `limitMiB`. */
   memory: AlertRuleConfig & { limitMiB: number }
   /** Generic JSON POST targets, Discord webhooks ({content}), and a Telegram bot (sendMessage). */
   webhooks: string[]
   discordWebhooks: string[]
-  telegram?: { apiUrl: string, botToken: string, chatId: string }
+  telegram?: { apiUrl: string; botToken: string; chatId: string }
 }
 
 /** The file, env or flags broke a rule; `problems` lists every one, each a sentence an operator can act on. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
-  constructor (readonly problems: string[]) {
+  constructor(readonly problems: string[]) {
     super(`invalid configuration:\n  - ${problems.join('\n  - ')}`)
   }
 }

@@ -1,6 +1,14 @@
 import {
-  checkDevnetBlockInContext, describeDevnetVerdict, devnetAncestorsNeeded, devnetMedianTimePast, nextDevnetBits, parseDevnetBlock,
-  type DevnetAncestor, type DevnetParentContext, type DevnetVerdict, type ParsedDevnetBlock
+  checkDevnetBlockInContext,
+  describeDevnetVerdict,
+  devnetAncestorsNeeded,
+  devnetMedianTimePast,
+  nextDevnetBits,
+  parseDevnetBlock,
+  type DevnetAncestor,
+  type DevnetParentContext,
+  type DevnetVerdict,
+  type ParsedDevnetBlock
 } from '@otedama/shared/chain'
 import type { ChainParams } from '@otedama/shared/chain'
 import { createLogger } from '@otedama/shared/log'
@@ -64,28 +72,41 @@ export class DevnetChain {
   /** Accepts run one at a time: each sees the index the previous one left, store writes keep order. */
   private queue: Promise<unknown> = Promise.resolve()
 
-  constructor (readonly params: ChainParams, genesis: DevnetGenesisBlock, opts: DevnetChainOptions = {}) {
+  constructor(
+    readonly params: ChainParams,
+    genesis: DevnetGenesisBlock,
+    opts: DevnetChainOptions = {}
+  ) {
     this.store = opts.store
     this.now = opts.now ?? Date.now
     this.orphans = new DevnetOrphanPool(opts.maxOrphans ?? MAX_DEVNET_ORPHANS)
     const parsed = parseDevnetBlock(params, genesis.header80, genesis.coinbaseLegacy)
     if (!parsed.ok) {
-      throw new Error(`${params.name} genesis is invalid (${parsed.verdict.reason}): the genesis params changed; recompute DEVNET_GENESIS_NONCE with findDevnetGenesisNonce()`)
+      throw new Error(
+        `${params.name} genesis is invalid (${parsed.verdict.reason}): the genesis params changed; recompute DEVNET_GENESIS_NONCE with findDevnetGenesisNonce()`
+      )
     }
     const block = parsed.block
-    const genesisBlock: DevnetBlock = { ...block, hashHex: bytesToHex(block.hash), height: 0, chainWork: workOf(block.header.bits), parent: undefined }
+    const genesisBlock: DevnetBlock = {
+      ...block,
+      hashHex: bytesToHex(block.hash),
+      height: 0,
+      chainWork: workOf(block.header.bits),
+      parent: undefined
+    }
     this.byHash.set(genesisBlock.hashHex, genesisBlock)
     this.mainChain.push(genesisBlock)
   }
 
   /** Replays the store (parents first), re-checking every block; returns how many were restored. */
-  async load (): Promise<number> {
+  async load(): Promise<number> {
     if (this.store === undefined) return 0
     let restored = 0
     for (const stored of await this.store.loadDevnetBlocks()) {
       const checked = this.check(stored.header80, stored.coinbaseLegacy)
       // A stored block was within the future bound when accepted; a clock set back since does not undo it.
-      const ok = checked.verdict.kind === 'accept' || (checked.verdict.kind === 'ignore' && checked.verdict.reason === 'future')
+      const ok =
+        checked.verdict.kind === 'accept' || (checked.verdict.kind === 'ignore' && checked.verdict.reason === 'future')
       if (ok && checked.block !== undefined && checked.parent !== undefined) {
         this.insert(checked.block, checked.parent)
         restored++
@@ -96,49 +117,49 @@ export class DevnetChain {
     return restored
   }
 
-  tip (): DevnetBlock {
+  tip(): DevnetBlock {
     return this.mainChain[this.mainChain.length - 1]
   }
 
-  genesis (): DevnetBlock {
+  genesis(): DevnetBlock {
     return this.mainChain[0]
   }
 
-  get (hash: Uint8Array): DevnetBlock | undefined {
+  get(hash: Uint8Array): DevnetBlock | undefined {
     return this.byHash.get(bytesToHex(hash))
   }
 
   /** The best chain's block at `height`. */
-  atHeight (height: number): DevnetBlock | undefined {
+  atHeight(height: number): DevnetBlock | undefined {
     return this.mainChain[height]
   }
 
   /** Confirmations of a block on the best chain (1 = tip), 0 when it is off the best chain. */
-  confirmations (block: DevnetBlock): number {
+  confirmations(block: DevnetBlock): number {
     return this.mainChain[block.height] === block ? this.tip().height - block.height + 1 : 0
   }
 
   /** Blocks known, genesis included (orphans excluded). */
-  size (): number {
+  size(): number {
     return this.byHash.size
   }
 
-  orphanCount (): number {
+  orphanCount(): number {
     return this.orphans.size
   }
 
   /** Bits the block after `parent` must carry. */
-  nextBits (parent: DevnetBlock): number {
+  nextBits(parent: DevnetBlock): number {
     return nextDevnetBits(this.params, this.contextOf(parent).ancestors)
   }
 
   /** The lowest time a block after `parent` may carry (median time past + 1). */
-  minTime (parent: DevnetBlock): number {
+  minTime(parent: DevnetBlock): number {
     return devnetMedianTimePast(this.contextOf(parent).ancestors) + 1
   }
 
   /** Called with the new best tip and the one it replaced (a reorg when the old one is not its parent). */
-  onTip (listener: (tip: DevnetBlock, previous: DevnetBlock) => void): () => void {
+  onTip(listener: (tip: DevnetBlock, previous: DevnetBlock) => void): () => void {
     return this.tips.add(listener)
   }
 
@@ -146,13 +167,21 @@ export class DevnetChain {
    * Every rule, without changing anything. `checkPow: false` is proposal mode (all but the PoW).
    * Unknown parents are `ignore unknown-parent` with the parent hash to fetch.
    */
-  check (header80: Uint8Array, coinbaseLegacy: Uint8Array, checkPow = true): { verdict: DevnetVerdict, block?: ParsedDevnetBlock, parent?: DevnetBlock } {
+  check(
+    header80: Uint8Array,
+    coinbaseLegacy: Uint8Array,
+    checkPow = true
+  ): { verdict: DevnetVerdict; block?: ParsedDevnetBlock; parent?: DevnetBlock } {
     const parsed = parseDevnetBlock(this.params, header80, coinbaseLegacy, checkPow)
     if (!parsed.ok) return { verdict: parsed.verdict }
     const block = parsed.block
     if (this.byHash.has(bytesToHex(block.hash))) return { verdict: ignore('duplicate') }
     const parent = this.byHash.get(bytesToHex(block.header.prevHash))
-    if (parent === undefined) return { verdict: ignore('unknown-parent', `parent ${hashToDisplayHex(block.header.prevHash)}`, block.header.prevHash), block }
+    if (parent === undefined)
+      return {
+        verdict: ignore('unknown-parent', `parent ${hashToDisplayHex(block.header.prevHash)}`, block.header.prevHash),
+        block
+      }
     const verdict = checkDevnetBlockInContext(this.params, block, this.contextOf(parent), Math.floor(this.now() / 1000))
     return { verdict, block, parent }
   }
@@ -162,17 +191,19 @@ export class DevnetChain {
    * branch becomes the best chain. A block with an unknown parent is kept (bounded) and ignored with
    * the parent to fetch; it is connected when the parent arrives. Store failures throw.
    */
-  async acceptBlock (header80: Uint8Array, coinbaseLegacy: Uint8Array): Promise<DevnetAcceptResult> {
+  async acceptBlock(header80: Uint8Array, coinbaseLegacy: Uint8Array): Promise<DevnetAcceptResult> {
     const run = this.queue.then(async () => await this.acceptNow(header80, coinbaseLegacy))
     this.queue = run.catch(() => {})
     return await run
   }
 
-  private async acceptNow (header80: Uint8Array, coinbaseLegacy: Uint8Array): Promise<DevnetAcceptResult> {
+  private async acceptNow(header80: Uint8Array, coinbaseLegacy: Uint8Array): Promise<DevnetAcceptResult> {
     const checked = this.check(header80, coinbaseLegacy)
     const { verdict } = checked
-    if (verdict.kind === 'ignore' && verdict.reason === 'unknown-parent' && checked.block !== undefined) this.orphans.add(checked.block)
-    if (verdict.kind !== 'accept' || checked.block === undefined || checked.parent === undefined) return { verdict, connected: [], newTip: false }
+    if (verdict.kind === 'ignore' && verdict.reason === 'unknown-parent' && checked.block !== undefined)
+      this.orphans.add(checked.block)
+    if (verdict.kind !== 'accept' || checked.block === undefined || checked.parent === undefined)
+      return { verdict, connected: [], newTip: false }
     const previousTip = this.tip()
     const connected = [await this.save(checked.block, checked.parent)]
     // Orphans waiting for what was just connected, breadth first; each is re-checked in full.
@@ -191,14 +222,18 @@ export class DevnetChain {
     return { verdict, block: connected[0], connected, newTip: tip !== previousTip }
   }
 
-  private async save (block: ParsedDevnetBlock, parent: DevnetBlock): Promise<DevnetBlock> {
+  private async save(block: ParsedDevnetBlock, parent: DevnetBlock): Promise<DevnetBlock> {
     await this.store?.putDevnetBlock(parent.height + 1, bytesToHex(block.hash), block.header80, block.coinbaseLegacy)
     return this.insert(block, parent)
   }
 
-  private insert (parsed: ParsedDevnetBlock, parent: DevnetBlock): DevnetBlock {
+  private insert(parsed: ParsedDevnetBlock, parent: DevnetBlock): DevnetBlock {
     const block: DevnetBlock = {
-      ...parsed, hashHex: bytesToHex(parsed.hash), height: parent.height + 1, chainWork: parent.chainWork + workOf(parsed.header.bits), parent
+      ...parsed,
+      hashHex: bytesToHex(parsed.hash),
+      height: parent.height + 1,
+      chainWork: parent.chainWork + workOf(parsed.header.bits),
+      parent
     }
     this.byHash.set(block.hashHex, block)
     // Most work wins; equal work keeps the first seen.
@@ -215,7 +250,7 @@ export class DevnetChain {
   }
 
   /** The parent and as many ancestors as the rules read, newest first. */
-  private contextOf (parent: DevnetBlock): DevnetParentContext {
+  private contextOf(parent: DevnetBlock): DevnetParentContext {
     const ancestors: DevnetAncestor[] = []
     const needed = devnetAncestorsNeeded(this.params)
     for (let at: DevnetBlock | undefined = parent; at !== undefined && ancestors.length < needed; at = at.parent) {
@@ -225,6 +260,6 @@ export class DevnetChain {
   }
 }
 
-function workOf (bits: number): bigint {
+function workOf(bits: number): bigint {
   return targetToWork(bitsToTarget(bits))
 }

@@ -26,34 +26,52 @@ export interface DevnetGenesisBlock {
   coinbaseLegacy: Uint8Array
 }
 
-function genesisFields (params: ChainParams): NonNullable<ChainParams['devnetGenesis']> {
+function genesisFields(params: ChainParams): NonNullable<ChainParams['devnetGenesis']> {
   const g = params.devnetGenesis
   if (g === undefined) throw new TypeError(`${params.name} has no devnet genesis`)
   return g
 }
 
 /** The genesis coinbase: one input pushing the params' message, one output, a bare OP_RETURN of value 0 (pays nobody). */
-export function devnetGenesisCoinbase (params: ChainParams): Transaction {
+export function devnetGenesisCoinbase(params: ChainParams): Transaction {
   const message = new TextEncoder().encode(genesisFields(params).coinbaseMessage)
   return {
     version: 1,
-    inputs: [{ prevTxid: NULL_TXID.slice(), vout: COINBASE_VOUT, scriptSig: pushData(message), sequence: FINAL_SEQUENCE, witness: [] }],
+    inputs: [
+      {
+        prevTxid: NULL_TXID.slice(),
+        vout: COINBASE_VOUT,
+        scriptSig: pushData(message),
+        sequence: FINAL_SEQUENCE,
+        witness: []
+      }
+    ],
     outputs: [{ value: 0n, script: Uint8Array.of(OP_RETURN) }],
     locktime: 0
   }
 }
 
-export function devnetGenesisHeader (params: ChainParams, nonce = DEVNET_GENESIS_NONCE): BlockHeader {
+export function devnetGenesisHeader(params: ChainParams, nonce = DEVNET_GENESIS_NONCE): BlockHeader {
   const g = genesisFields(params)
-  return { version: g.version, prevHash: new Uint8Array(32), merkleRoot: txid(devnetGenesisCoinbase(params)), time: g.time, bits: g.bits, nonce }
+  return {
+    version: g.version,
+    prevHash: new Uint8Array(32),
+    merkleRoot: txid(devnetGenesisCoinbase(params)),
+    time: g.time,
+    bits: g.bits,
+    nonce
+  }
 }
 
-export function devnetGenesisBlock (params: ChainParams, nonce = DEVNET_GENESIS_NONCE): DevnetGenesisBlock {
-  return { header80: encodeHeader(devnetGenesisHeader(params, nonce)), coinbaseLegacy: encodeTx(devnetGenesisCoinbase(params), { witness: false }) }
+export function devnetGenesisBlock(params: ChainParams, nonce = DEVNET_GENESIS_NONCE): DevnetGenesisBlock {
+  return {
+    header80: encodeHeader(devnetGenesisHeader(params, nonce)),
+    coinbaseLegacy: encodeTx(devnetGenesisCoinbase(params), { witness: false })
+  }
 }
 
 /** Scans nonces from..to (inclusive) for the first whose sha256d meets the genesis bits; undefined if none. */
-export function findDevnetGenesisNonce (params: ChainParams, from = 0, to = 0xffffffff): number | undefined {
+export function findDevnetGenesisNonce(params: ChainParams, from = 0, to = 0xffffffff): number | undefined {
   const header80 = encodeHeader(devnetGenesisHeader(params, 0))
   const view = new DataView(header80.buffer, header80.byteOffset, HEADER_BYTES)
   const target = bitsToTarget(genesisFields(params).bits)

@@ -4,11 +4,21 @@ import { DevnetTemplateSource, type DevnetSourceOptions } from './source'
 import type { DevnetBlockStore } from './store'
 
 export { DevnetChain, type DevnetAcceptResult, type DevnetBlock, type DevnetChainOptions } from './chain'
-export { DEVNET_GENESIS_HASH_HEX, DEVNET_GENESIS_NONCE, devnetGenesisBlock, findDevnetGenesisNonce, type DevnetGenesisBlock } from './genesis'
+export {
+  DEVNET_GENESIS_HASH_HEX,
+  DEVNET_GENESIS_NONCE,
+  devnetGenesisBlock,
+  findDevnetGenesisNonce,
+  type DevnetGenesisBlock
+} from './genesis'
 export { DevnetOrphanPool, MAX_DEVNET_ORPHANS } from './orphans'
 export {
-  DEVNET_BLOCK_VERSION, DEVNET_CURTIME_REFRESH_MS, DEVNET_SIGOP_LIMIT, DevnetTemplateSource,
-  type BlockOrigin, type DevnetSourceOptions
+  DEVNET_BLOCK_VERSION,
+  DEVNET_CURTIME_REFRESH_MS,
+  DEVNET_SIGOP_LIMIT,
+  DevnetTemplateSource,
+  type BlockOrigin,
+  type DevnetSourceOptions
 } from './source'
 export { FileDevnetBlockStore, MemoryDevnetBlockStore, type DevnetBlockStore, type StoredDevnetBlock } from './store'
 
@@ -18,7 +28,7 @@ export interface DevnetInit extends DevnetSourceOptions {
 }
 
 /** The devnet chain and the template source on it; call `source.start()` to load the store and begin. */
-export function createDevnet (init: DevnetInit = {}): { chain: DevnetChain, source: DevnetTemplateSource } {
+export function createDevnet(init: DevnetInit = {}): { chain: DevnetChain; source: DevnetTemplateSource } {
   const { store, ...opts } = init
   const source = new DevnetTemplateSource(store, opts)
   return { chain: source.chain, source }

@@ -16,26 +16,26 @@ export class DevnetOrphanPool {
   /** Insertion order is age: Map iteration yields the oldest first. */
   private readonly byHash: BoundedMap<string, ParsedDevnetBlock>
 
-  constructor (capacity = MAX_DEVNET_ORPHANS) {
+  constructor(capacity = MAX_DEVNET_ORPHANS) {
     this.byHash = new BoundedMap(capacity)
   }
 
-  get size (): number {
+  get size(): number {
     return this.byHash.size
   }
 
-  has (hashHex: string): boolean {
+  has(hashHex: string): boolean {
     return this.byHash.has(hashHex)
   }
 
-  add (block: ParsedDevnetBlock): void {
+  add(block: ParsedDevnetBlock): void {
     const key = bytesToHex(block.hash)
     if (this.byHash.has(key)) return
     this.byHash.set(key, block)
   }
 
   /** Removes and returns the orphans whose parent is `parentHashHex`, oldest first. */
-  takeChildren (parentHashHex: string): ParsedDevnetBlock[] {
+  takeChildren(parentHashHex: string): ParsedDevnetBlock[] {
     const children: ParsedDevnetBlock[] = []
     for (const [key, block] of this.byHash) {
       if (bytesToHex(block.header.prevHash) !== parentHashHex) continue

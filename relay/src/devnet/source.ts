@@ -1,13 +1,18 @@
 import { getChainParams } from '@otedama/shared/chain'
-import {
-  decodeDevnetBlock, DEVNET_MAX_BLOCK_WEIGHT_WU, type DevnetVerdict
-} from '@otedama/shared/chain'
+import { decodeDevnetBlock, DEVNET_MAX_BLOCK_WEIGHT_WU, type DevnetVerdict } from '@otedama/shared/chain'
 import type { ChainParams } from '@otedama/shared/chain'
 import { blockSubsidy } from '@otedama/shared/chain'
 import { createLogger } from '@otedama/shared/log'
 import { hashToDisplayHex } from '@otedama/shared/primitives'
 import { bitsToTarget } from '@otedama/shared/primitives'
-import type { BlockTemplate, ChainPosition, ProposalVerdict, SourceHealth, SubmitOutcome, TemplateSource } from '../template/types'
+import type {
+  BlockTemplate,
+  ChainPosition,
+  ProposalVerdict,
+  SourceHealth,
+  SubmitOutcome,
+  TemplateSource
+} from '../template/types'
 import { DevnetChain, type DevnetBlock } from './chain'
 import { devnetGenesisBlock } from './genesis'
 import type { DevnetBlockStore } from './store'
@@ -51,93 +56,106 @@ export class DevnetTemplateSource implements TemplateSource {
   private readonly startedAt: number
   private refreshTimer: ReturnType<typeof setInterval> | undefined
 
-  constructor (store?: DevnetBlockStore, opts: DevnetSourceOptions = {}) {
+  constructor(store?: DevnetBlockStore, opts: DevnetSourceOptions = {}) {
     const params = opts.params ?? getChainParams('devnet')
     this.now = opts.now ?? Date.now
     this.startedAt = this.now()
-    this.chain = new DevnetChain(params, devnetGenesisBlock(params, opts.genesisNonce), { ...(store !== undefined ? { store } : {}), now: this.now })
+    this.chain = new DevnetChain(params, devnetGenesisBlock(params, opts.genesisNonce), {
+      ...(store !== undefined ? { store } : {}),
+      now: this.now
+    })
     this.chain.onTip((tip, previous) => {
-      const how = tip.parent === previous ? '' : ` (reorg from ${hashToDisplayHex(previous.hash)} at height ${previous.height})`
+      const how =
+        tip.parent === previous ? '' : ` (reorg from ${hashToDisplayHex(previous.hash)} at height ${previous.height})`
       log.info(`devnet tip ${hashToDisplayHex(tip.hash)} at height ${tip.height}${how}`)
       this.refreshTemplate(true)
     })
   }
 
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     if (this.refreshTimer !== undefined) return
     const restored = await this.chain.load()
     if (restored > 0) log.info(`resumed devnet at height ${this.chain.tip().height} (${restored} stored blocks)`)
     this.refreshTemplate(true)
-    this.refreshTimer = setInterval(() => { this.refreshTemplate(false) }, DEVNET_CURTIME_REFRESH_MS)
+    this.refreshTimer = setInterval(() => {
+      this.refreshTemplate(false)
+    }, DEVNET_CURTIME_REFRESH_MS)
     this.refreshTimer.unref()
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     clearInterval(this.refreshTimer)
     this.refreshTimer = undefined
   }
 
-  current (): BlockTemplate | undefined {
+  current(): BlockTemplate | undefined {
     return this.latest
   }
 
-  onTemplate (listener: (template: BlockTemplate, newTip: boolean) => void): () => void {
+  onTemplate(listener: (template: BlockTemplate, newTip: boolean) => void): () => void {
     return this.templates.add(listener)
   }
 
   /** Each block accepted into the index, with where it came from (the network gossips local ones). */
-  onBlock (listener: (block: DevnetBlock, origin: BlockOrigin) => void): () => void {
+  onBlock(listener: (block: DevnetBlock, origin: BlockOrigin) => void): () => void {
     return this.blocks.add(listener)
   }
 
-  health (): SourceHealth {
+  health(): SourceHealth {
     return { healthy: true, since: this.startedAt }
   }
 
-  onHealth (listener: (health: SourceHealth) => void): () => void {
+  onHealth(listener: (health: SourceHealth) => void): () => void {
     return this.healthListeners.add(listener)
   }
 
   /** The one entry point for devnet blocks: found here, or received from other relays. */
-  async acceptBlock (header80: Uint8Array, coinbaseLegacy: Uint8Array, origin: BlockOrigin = 'network'): Promise<DevnetVerdict> {
+  async acceptBlock(
+    header80: Uint8Array,
+    coinbaseLegacy: Uint8Array,
+    origin: BlockOrigin = 'network'
+  ): Promise<DevnetVerdict> {
     const result = await this.chain.acceptBlock(header80, coinbaseLegacy)
     // Orphans connected behind a block came from the network earlier, whatever brought their parent.
-    result.connected.forEach((block, i) => { this.blocks.emit(block, i === 0 ? origin : 'network') })
+    result.connected.forEach((block, i) => {
+      this.blocks.emit(block, i === 0 ? origin : 'network')
+    })
     return result.verdict
   }
 
-  async submitBlock (block: Uint8Array): Promise<SubmitOutcome> {
+  async submitBlock(block: Uint8Array): Promise<SubmitOutcome> {
     const parts = decodeDevnetBlock(block)
     if (!parts.ok) return { accepted: false, reason: parts.verdict.reason }
     const verdict = await this.acceptBlock(parts.header80, parts.coinbaseLegacy, 'local')
     // As a daemon's submitblock: a block already held is not a failure of the submitter.
-    if (verdict.kind === 'accept' || (verdict.kind === 'ignore' && verdict.reason === 'duplicate')) return { accepted: true }
+    if (verdict.kind === 'accept' || (verdict.kind === 'ignore' && verdict.reason === 'duplicate'))
+      return { accepted: true }
     return { accepted: false, reason: verdict.reason }
   }
 
-  async checkProposal (block: Uint8Array): Promise<ProposalVerdict> {
+  async checkProposal(block: Uint8Array): Promise<ProposalVerdict> {
     const parts = decodeDevnetBlock(block)
     if (!parts.ok) return { valid: false, reason: parts.verdict.reason }
     const { verdict } = this.chain.check(parts.header80, parts.coinbaseLegacy, false)
     return verdict.kind === 'accept' ? { valid: true } : { valid: false, reason: verdict.reason }
   }
 
-  async bestBlockHash (): Promise<Uint8Array> {
+  async bestBlockHash(): Promise<Uint8Array> {
     return this.chain.tip().hash
   }
 
-  async chainPosition (blockHash: Uint8Array): Promise<ChainPosition> {
+  async chainPosition(blockHash: Uint8Array): Promise<ChainPosition> {
     const block = this.chain.get(blockHash)
     if (block === undefined) return { state: 'unknown' }
     const confirmations = this.chain.confirmations(block)
     return confirmations > 0 ? { state: 'in-chain', confirmations } : { state: 'orphaned' }
   }
 
-  async headerOf (blockHash: Uint8Array): Promise<Uint8Array | undefined> {
+  async headerOf(blockHash: Uint8Array): Promise<Uint8Array | undefined> {
     return this.chain.get(blockHash)?.header80
   }
 
-  private refreshTemplate (newTip: boolean): void {
+  private refreshTemplate(newTip: boolean): void {
     const tip = this.chain.tip()
     const height = tip.height + 1
     const bits = this.chain.nextBits(tip)

@@ -27,11 +27,16 @@ export interface DevnetBlockStore {
 export class MemoryDevnetBlockStore implements DevnetBlockStore {
   private readonly blocks: StoredDevnetBlock[] = []
 
-  async loadDevnetBlocks (): Promise<StoredDevnetBlock[]> {
+  async loadDevnetBlocks(): Promise<StoredDevnetBlock[]> {
     return [...this.blocks]
   }
 
-  async putDevnetBlock (_height: number, _hashHex: string, header80: Uint8Array, coinbaseLegacy: Uint8Array): Promise<void> {
+  async putDevnetBlock(
+    _height: number,
+    _hashHex: string,
+    header80: Uint8Array,
+    coinbaseLegacy: Uint8Array
+  ): Promise<void> {
     this.blocks.push({ header80: header80.slice(), coinbaseLegacy: coinbaseLegacy.slice() })
   }
 }
@@ -48,9 +53,9 @@ const MAX_PAYLOAD_BYTES = HEADER_BYTES + DEVNET_MAX_COINBASE_BYTES
  * at start: ~200 B a block, ~100 MB for a year of one-minute blocks.
  */
 export class FileDevnetBlockStore implements DevnetBlockStore {
-  constructor (readonly path: string) {}
+  constructor(readonly path: string) {}
 
-  async loadDevnetBlocks (): Promise<StoredDevnetBlock[]> {
+  async loadDevnetBlocks(): Promise<StoredDevnetBlock[]> {
     let bytes: Uint8Array
     try {
       bytes = new Uint8Array(await readFile(this.path))
@@ -68,13 +73,20 @@ export class FileDevnetBlockStore implements DevnetBlockStore {
       at = record.next
     }
     if (at < bytes.length) {
-      log.warn(`${this.path}: ${bytes.length - at} bytes after block ${blocks.length} are not a whole record (interrupted write?); cutting them off`)
+      log.warn(
+        `${this.path}: ${bytes.length - at} bytes after block ${blocks.length} are not a whole record (interrupted write?); cutting them off`
+      )
       await truncate(this.path, at)
     }
     return blocks
   }
 
-  async putDevnetBlock (_height: number, _hashHex: string, header80: Uint8Array, coinbaseLegacy: Uint8Array): Promise<void> {
+  async putDevnetBlock(
+    _height: number,
+    _hashHex: string,
+    header80: Uint8Array,
+    coinbaseLegacy: Uint8Array
+  ): Promise<void> {
     const payload = concatBytes(header80, coinbaseLegacy)
     const record = new Uint8Array(LENGTH_BYTES + payload.length + CHECKSUM_BYTES)
     new DataView(record.buffer).setUint32(0, payload.length, true)
@@ -91,12 +103,17 @@ export class FileDevnetBlockStore implements DevnetBlockStore {
   }
 }
 
-function readRecord (bytes: Uint8Array, view: DataView, at: number): { block: StoredDevnetBlock, next: number } | undefined {
+function readRecord(
+  bytes: Uint8Array,
+  view: DataView,
+  at: number
+): { block: StoredDevnetBlock; next: number } | undefined {
   if (bytes.length - at < LENGTH_BYTES) return undefined
   const length = view.getUint32(at, true)
   const end = at + LENGTH_BYTES + length + CHECKSUM_BYTES
   if (length <= HEADER_BYTES || length > MAX_PAYLOAD_BYTES || end > bytes.length) return undefined
   const payload = bytes.subarray(at + LENGTH_BYTES, at + LENGTH_BYTES + length)
-  if (!equalBytes(sha256d(payload).subarray(0, CHECKSUM_BYTES), bytes.subarray(end - CHECKSUM_BYTES, end))) return undefined
+  if (!equalBytes(sha256d(payload).subarray(0, CHECKSUM_BYTES), bytes.subarray(end - CHECKSUM_BYTES, end)))
+    return undefined
   return { block: { header80: payload.slice(0, HEADER_BYTES), coinbaseLegacy: payload.slice(HEADER_BYTES) }, next: end }
 }

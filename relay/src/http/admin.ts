@@ -23,28 +23,37 @@ export interface AdminControls {
   /** Lifts every ban on `subject`; resolves to the bans lifted (none: nothing was banned). */
   liftBan: (subject: string) => Promise<BanView[]>
   /** An online snapshot of the store into `target` (default: <dataDir>/backups/...). */
-  snapshot: (target?: string) => Promise<{ dir: string, entries: number, bytes: number, digest: string }>
+  snapshot: (target?: string) => Promise<{ dir: string; entries: number; bytes: number; digest: string }>
 }
 
-function send (res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' })
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store'
+  })
   res.end(text)
 }
 
-function authorized (req: IncomingMessage, token: string): boolean {
+function authorized(req: IncomingMessage, token: string): boolean {
   const given = Buffer.from(req.headers.authorization ?? '')
   const wanted = Buffer.from(`Bearer ${token}`)
   return given.length === wanted.length && timingSafeEqual(given, wanted)
 }
 
 /** Answers /admin/v1/ requests; false for any other path. */
-export function createAdminHandler (controls: AdminControls, token: string) {
-  return async function handleAdmin (req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+export function createAdminHandler(controls: AdminControls, token: string) {
+  return async function handleAdmin(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const url = new URL(req.url ?? '/', 'http://relay')
     if (!url.pathname.startsWith(ADMIN_PREFIX)) return false
     if (!authorized(req, token)) {
-      send(res, 401, { error: { code: 'unauthorized', message: 'admin endpoints need "authorization: Bearer <token>" from <dataDir>/admin.json' } })
+      send(res, 401, {
+        error: {
+          code: 'unauthorized',
+          message: 'admin endpoints need "authorization: Bearer <token>" from <dataDir>/admin.json'
+        }
+      })
       return true
     }
     const path = url.pathname.slice(ADMIN_PREFIX.length)
@@ -62,11 +71,17 @@ export function createAdminHandler (controls: AdminControls, token: string) {
         return true
       }
       if (subject.length > MAX_SUBJECT_CHARS) {
-        send(res, 400, { error: { code: 'bad-subject', message: `a ban subject is at most ${MAX_SUBJECT_CHARS} characters` } })
+        send(res, 400, {
+          error: { code: 'bad-subject', message: `a ban subject is at most ${MAX_SUBJECT_CHARS} characters` }
+        })
         return true
       }
       const lifted = await controls.liftBan(subject)
-      send(res, lifted.length > 0 ? 200 : 404, lifted.length > 0 ? { lifted } : { error: { code: 'not-banned', message: `${subject} is not banned` } })
+      send(
+        res,
+        lifted.length > 0 ? 200 : 404,
+        lifted.length > 0 ? { lifted } : { error: { code: 'not-banned', message: `${subject} is not banned` } }
+      )
       return true
     }
     if (path === 'snapshot' && req.method === 'POST') {
@@ -74,7 +89,9 @@ export function createAdminHandler (controls: AdminControls, token: string) {
       send(res, 200, await controls.snapshot(to))
       return true
     }
-    send(res, 404, { error: { code: 'not-found', message: 'admin endpoints: GET bans, DELETE bans/<subject>, POST snapshot?to=<dir>' } })
+    send(res, 404, {
+      error: { code: 'not-found', message: 'admin endpoints: GET bans, DELETE bans/<subject>, POST snapshot?to=<dir>' }
+    })
     return true
   }
 }

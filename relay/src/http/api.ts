@@ -20,7 +20,7 @@ export const DEFAULT_LIST_LIMIT = 50
 export const MAX_LIST_LIMIT = 1000
 export { MAX_STREAM_CLIENTS, STREAM_INTERVAL_MS } from './stream'
 
-function sendJson (res: ServerResponse, status: number, body: unknown, head = false): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, head = false): void {
   const text = JSON.stringify(body, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -31,12 +31,18 @@ function sendJson (res: ServerResponse, status: number, body: unknown, head = fa
   res.end(head ? undefined : text)
 }
 
-export function sendError (res: ServerResponse, status: number, code: string, message: string, extra: Record<string, string> = {}): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, string> = {}
+): void {
   if (Object.keys(extra).length > 0) for (const [k, v] of Object.entries(extra)) res.setHeader(k, v)
   sendJson(res, status, { error: { code, message } })
 }
 
-function limitOf (url: URL): number | string {
+function limitOf(url: URL): number | string {
   const raw = url.searchParams.get('limit')
   if (raw === null) return DEFAULT_LIST_LIMIT
   if (!/^\d{1,7}$/.test(raw)) return `limit must be a whole number 1..${MAX_LIST_LIMIT}`
@@ -58,18 +64,28 @@ export interface ApiHandlerExtras {
  * The JSON API under /api/v1/, the live stream (SSE), and Prometheus /metrics. Returns false when
  * the path is not ours (the caller serves the PWA).
  */
-export function createApiHandler (ctx: ApiContext, extras: ApiHandlerExtras = {}) {
+export function createApiHandler(ctx: ApiContext, extras: ApiHandlerExtras = {}) {
   const extraRoutes = extras.routes ?? []
   const stream = new LiveStream(() => ctx.metrics())
   const prometheus = createPrometheusExporter()
 
-  async function handle (req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const rawUrl = req.url ?? '/'
-    const isApi = rawUrl.startsWith(API_PREFIX) || rawUrl === '/api/v1' || rawUrl === '/metrics' || rawUrl.startsWith('/metrics?')
+    const isApi =
+      rawUrl.startsWith(API_PREFIX) || rawUrl === '/api/v1' || rawUrl === '/metrics' || rawUrl.startsWith('/metrics?')
     if (!isApi) return false
-    if (rawUrl.length > MAX_URL_CHARS) { sendError(res, 414, 'uri-too-long', `request URL longer than ${MAX_URL_CHARS} characters`); return true }
+    if (rawUrl.length > MAX_URL_CHARS) {
+      sendError(res, 414, 'uri-too-long', `request URL longer than ${MAX_URL_CHARS} characters`)
+      return true
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendError(res, 405, 'method-not-allowed', `${req.method ?? '?'} is not allowed; the API is read-only (GET, HEAD)`, { allow: 'GET, HEAD' })
+      sendError(
+        res,
+        405,
+        'method-not-allowed',
+        `${req.method ?? '?'} is not allowed; the API is read-only (GET, HEAD)`,
+        { allow: 'GET, HEAD' }
+      )
       return true
     }
     const declared = Number(req.headers['content-length'] ?? 0)
@@ -91,10 +107,15 @@ export function createApiHandler (ctx: ApiContext, extras: ApiHandlerExtras = {}
     return true
   }
 
-  async function route (url: URL, req: IncomingMessage, res: ServerResponse, head: boolean): Promise<void> {
+  async function route(url: URL, req: IncomingMessage, res: ServerResponse, head: boolean): Promise<void> {
     const path = url.pathname
     if (path === '/metrics') {
-      const text = await prometheus.render(ctx.metrics(), ctx.status(), extras.extraMetrics?.() ?? [], extras.prometheusRegistries ?? [])
+      const text = await prometheus.render(
+        ctx.metrics(),
+        ctx.status(),
+        extras.extraMetrics?.() ?? [],
+        extras.prometheusRegistries ?? []
+      )
       res.writeHead(200, { 'content-type': prometheus.contentType, 'cache-control': 'no-store' })
       res.end(head ? undefined : text)
       return
@@ -104,16 +125,27 @@ export function createApiHandler (ctx: ApiContext, extras: ApiHandlerExtras = {}
     if (path === '/api/v1/rigs') return sendJson(res, 200, { rigs: ctx.rigs() }, head)
     if (path === '/api/v1/templates/current') {
       const template = ctx.currentTemplate()
-      return template === undefined ? sendError(res, 404, 'no-template', 'the relay has no template yet; its source is starting or unhealthy (see /api/v1/status)') : sendJson(res, 200, template, head)
+      return template === undefined
+        ? sendError(
+            res,
+            404,
+            'no-template',
+            'the relay has no template yet; its source is starting or unhealthy (see /api/v1/status)'
+          )
+        : sendJson(res, 200, template, head)
     }
     const byId = /^\/api\/v1\/templates\/([0-9a-f]{64})$/.exec(path)
     if (byId !== null) {
       const template = ctx.template(byId[1])
-      return template === undefined ? sendError(res, 404, 'unknown-template', `no signed announcement of template ${byId[1]} seen recently`) : sendJson(res, 200, template, head)
+      return template === undefined
+        ? sendError(res, 404, 'unknown-template', `no signed announcement of template ${byId[1]} seen recently`)
+        : sendJson(res, 200, template, head)
     }
     if (path === '/api/v1/template') {
       const work = await ctx.work()
-      return work === undefined ? sendError(res, 404, 'no-template', 'the relay has not announced a template yet; retry in a few seconds') : sendJson(res, 200, work, head)
+      return work === undefined
+        ? sendError(res, 404, 'no-template', 'the relay has not announced a template yet; retry in a few seconds')
+        : sendJson(res, 200, work, head)
     }
     if (path === '/api/v1/sharechain' || path === '/api/v1/blocks') {
       const limit = limitOf(url)
@@ -124,7 +156,14 @@ export function createApiHandler (ctx: ApiContext, extras: ApiHandlerExtras = {}
     const shareId = /^\/api\/v1\/sharechain\/share\/([0-9a-f]{64})$/.exec(path)
     if (shareId !== null) {
       const place = ctx.share(shareId[1])
-      return place === undefined ? sendError(res, 404, 'unknown-share', `this relay holds no share ${shareId[1]} (never received, or pruned below the window)`) : sendJson(res, 200, place, head)
+      return place === undefined
+        ? sendError(
+            res,
+            404,
+            'unknown-share',
+            `this relay holds no share ${shareId[1]} (never received, or pruned below the window)`
+          )
+        : sendJson(res, 200, place, head)
     }
     const payout = /^\/api\/v1\/payouts\/([^/]{1,256})$/.exec(path)
     if (payout !== null) {
@@ -137,10 +176,15 @@ export function createApiHandler (ctx: ApiContext, extras: ApiHandlerExtras = {}
       return sendJson(res, 200, await ctx.payouts(address), head)
     }
     for (const extra of extraRoutes) if (await extra(url, res, head)) return
-    sendError(res, 404, 'not-found', `no API endpoint ${path}; see /api/v1/status, sharechain, payouts/:address, blocks, rigs, templates/current, templates/:id, template, stream`)
+    sendError(
+      res,
+      404,
+      'not-found',
+      `no API endpoint ${path}; see /api/v1/status, sharechain, payouts/:address, blocks, rigs, templates/current, templates/:id, template, stream`
+    )
   }
 
-  function openStream (req: IncomingMessage, res: ServerResponse): void {
+  function openStream(req: IncomingMessage, res: ServerResponse): void {
     const refusal = stream.open(req, res)
     if (refusal !== undefined) sendError(res, refusal.status, refusal.code, refusal.message, { 'retry-after': '10' })
   }
@@ -148,7 +192,7 @@ export function createApiHandler (ctx: ApiContext, extras: ApiHandlerExtras = {}
   return {
     handle,
     /** Ends every stream and the push timer. */
-    close (): void {
+    close(): void {
       stream.close()
     },
     streamClients: () => stream.size,

@@ -41,7 +41,8 @@ export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = {
 }
 
 /** Paths whose answers are computed from the share chain, the store or the quorum (cached, budgeted). */
-const HEAVY_PATH = /^\/(metrics|api\/v1\/(status|sharechain|sharechain\/share\/[^/]+|blocks|rigs|template|templates\/[^/]+|payouts\/[^/]+|monitor\/history))$/
+const HEAVY_PATH =
+  /^\/(metrics|api\/v1\/(status|sharechain|sharechain\/share\/[^/]+|blocks|rigs|template|templates\/[^/]+|payouts\/[^/]+|monitor\/history))$/
 /** Budget key of the global heavy-render bucket (PeerRateLimiter keys buckets by name). */
 const HEAVY_BUDGET_KEY = 'all'
 
@@ -73,21 +74,31 @@ interface SocketState {
 }
 
 /** IPv4-mapped IPv6 addresses are one client with their IPv4 form. */
-export function clientIp (socket: Socket): string {
+export function clientIp(socket: Socket): string {
   const address = socket.remoteAddress ?? 'unknown'
   return address.startsWith('::ffff:') ? address.slice(7) : address
 }
 
 export class HttpGuard {
   readonly limits: HttpLimits
-  readonly counters: GuardCounters = { refusedPerIp: 0, refusedFull: 0, evictedSlow: 0, rateLimited: 0, heavyBusy: 0, heavyCacheHits: 0 }
+  readonly counters: GuardCounters = {
+    refusedPerIp: 0,
+    refusedFull: 0,
+    evictedSlow: 0,
+    rateLimited: 0,
+    heavyBusy: 0,
+    heavyCacheHits: 0
+  }
   private readonly sockets = new Map<Socket, SocketState>()
   private readonly perIp = new Map<string, number>()
   private readonly requests: PeerRateLimiter
   private readonly heavyBudget: PeerRateLimiter
   private readonly cache: BoundedMap<string, CachedAnswer>
 
-  constructor (limits: Partial<HttpLimits> = {}, private readonly now: () => number = Date.now) {
+  constructor(
+    limits: Partial<HttpLimits> = {},
+    private readonly now: () => number = Date.now
+  ) {
     this.limits = { ...DEFAULT_HTTP_LIMITS, ...limits }
     for (const [name, value] of Object.entries(this.limits)) {
       if (!(value > 0)) throw new RangeError(`HTTP limit ${name} must be > 0, got ${value}`)
@@ -98,7 +109,7 @@ export class HttpGuard {
   }
 
   /** Installs the connection accounting on a server (before it listens). */
-  attach (server: Server): void {
+  attach(server: Server): void {
     server.on('connection', (socket: Socket) => this.admitConnection(socket))
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const state = this.sockets.get(req.socket)
@@ -111,15 +122,15 @@ export class HttpGuard {
     })
   }
 
-  connections (): number {
+  connections(): number {
     return this.sockets.size
   }
 
-  connectionsOf (ip: string): number {
+  connectionsOf(ip: string): number {
     return this.perIp.get(ip) ?? 0
   }
 
-  private admitConnection (socket: Socket): void {
+  private admitConnection(socket: Socket): void {
     const ip = clientIp(socket)
     if ((this.perIp.get(ip) ?? 0) >= this.limits.maxConnectionsPerIp) {
       this.counters.refusedPerIp++
@@ -144,7 +155,7 @@ export class HttpGuard {
   }
 
   /** Closes the connection that has waited longest for request headers; false when every one is busy. */
-  private evictSlowest (): boolean {
+  private evictSlowest(): boolean {
     let oldest: [Socket, SocketState] | undefined
     for (const entry of this.sockets) {
       if (!entry[1].busy && (oldest === undefined || entry[1].waitingSince < oldest[1].waitingSince)) oldest = entry
@@ -164,11 +175,16 @@ export class HttpGuard {
    * Runs `handler` for `req` unless the client is over its request rate (429) or the heavy budget is
    * spent with nothing cached (503); heavy GET answers are served from, and stored in, the cache.
    */
-  async handle (req: IncomingMessage, res: ServerResponse, handler: () => Promise<void>): Promise<void> {
+  async handle(req: IncomingMessage, res: ServerResponse, handler: () => Promise<void>): Promise<void> {
     const ip = clientIp(req.socket)
     if (!this.requests.tryTake(ip)) {
       this.counters.rateLimited++
-      return tooMany(res, 429, 'rate-limited', `more than ${this.limits.requestsPerIpPerSecond} requests a second from ${ip}; slow down`)
+      return tooMany(
+        res,
+        429,
+        'rate-limited',
+        `more than ${this.limits.requestsPerIpPerSecond} requests a second from ${ip}; slow down`
+      )
     }
     const path = (req.url ?? '/').split('?')[0]
     const cacheable = (req.method === 'GET' || req.method === 'HEAD') && HEAVY_PATH.test(path)
@@ -187,14 +203,14 @@ export class HttpGuard {
     await handler()
   }
 
-  private serveCached (req: IncomingMessage, res: ServerResponse, cached: CachedAnswer): void {
+  private serveCached(req: IncomingMessage, res: ServerResponse, cached: CachedAnswer): void {
     this.counters.heavyCacheHits++
     res.writeHead(cached.status, cached.headers)
     res.end(req.method === 'HEAD' ? undefined : cached.body)
   }
 
   /** Keeps a 200 answer's head and body as the handler writes them (sendJson and /metrics write once). */
-  private capture (key: string, res: ServerResponse): void {
+  private capture(key: string, res: ServerResponse): void {
     const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse
     const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse
     let headers: Record<string, string | number | string[]> = {}
@@ -213,20 +229,25 @@ export class HttpGuard {
     }
   }
 
-  private remember (key: string, answer: CachedAnswer): void {
+  private remember(key: string, answer: CachedAnswer): void {
     this.cache.delete(key)
     this.cache.set(key, answer)
   }
 }
 
-function headersOf (res: ServerResponse): Record<string, string | number | string[]> {
+function headersOf(res: ServerResponse): Record<string, string | number | string[]> {
   const out: Record<string, string | number | string[]> = {}
   for (const [k, v] of Object.entries(res.getHeaders())) if (v !== undefined) out[k] = v
   return out
 }
 
-function tooMany (res: ServerResponse, status: 429 | 503, code: string, message: string): void {
+function tooMany(res: ServerResponse, status: 429 | 503, code: string, message: string): void {
   const text = JSON.stringify({ error: { code, message } })
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'retry-after': '1', 'cache-control': 'no-store' })
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'retry-after': '1',
+    'cache-control': 'no-store'
+  })
   res.end(text)
 }

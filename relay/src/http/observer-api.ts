@@ -2,7 +2,14 @@
 // rig, and the hashrate charts). api.ts checks method, URL length and bodies before a route runs here.
 import type { ServerResponse } from 'node:http'
 import { AddressError } from '@otedama/shared/address'
-import { BLOCKS_PAGE_DEFAULT, BLOCKS_PAGE_MAX, HISTORY_RANGES, PAYEES_PAGE_DEFAULT, PAYEES_PAGE_MAX, type ObserverModel } from './observer-model'
+import {
+  BLOCKS_PAGE_DEFAULT,
+  BLOCKS_PAGE_MAX,
+  HISTORY_RANGES,
+  PAYEES_PAGE_DEFAULT,
+  PAYEES_PAGE_MAX,
+  type ObserverModel
+} from './observer-model'
 
 /** One extra API route: answers and returns true when the path is its own. */
 export type ApiRoute = (url: URL, res: ServerResponse, head: boolean) => Promise<boolean>
@@ -10,7 +17,7 @@ export type ApiRoute = (url: URL, res: ServerResponse, head: boolean) => Promise
 /** Largest offset a paged list accepts (items). */
 export const MAX_PAGE_OFFSET = 100_000
 
-function send (res: ServerResponse, status: number, body: unknown, head: boolean): void {
+function send(res: ServerResponse, status: number, body: unknown, head: boolean): void {
   const text = JSON.stringify(body)
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -21,17 +28,18 @@ function send (res: ServerResponse, status: number, body: unknown, head: boolean
   res.end(head ? undefined : text)
 }
 
-const fail = (res: ServerResponse, status: number, code: string, message: string, head: boolean): void => send(res, status, { error: { code, message } }, head)
+const fail = (res: ServerResponse, status: number, code: string, message: string, head: boolean): void =>
+  send(res, status, { error: { code, message } }, head)
 
 /** A whole number query parameter in [min, max], its default when absent, or a message saying what is wrong. */
-function intParam (url: URL, name: string, fallback: number, min: number, max: number): number | string {
+function intParam(url: URL, name: string, fallback: number, min: number, max: number): number | string {
   const raw = url.searchParams.get(name)
   if (raw === null) return fallback
   const n = /^\d{1,7}$/.test(raw) ? Number(raw) : NaN
   return n >= min && n <= max ? n : `${name} must be a whole number ${min}..${max}`
 }
 
-export function createObserverRoutes (model: ObserverModel): ApiRoute {
+export function createObserverRoutes(model: ObserverModel): ApiRoute {
   return async (url, res, head) => {
     const path = url.pathname
     if (path === '/api/v1/pool') {
@@ -66,7 +74,8 @@ export function createObserverRoutes (model: ObserverModel): ApiRoute {
     if (path === '/api/v1/history') {
       const range = url.searchParams.get('range') ?? '1h'
       const history = model.history(range)
-      if (history === undefined) fail(res, 400, 'bad-range', `range must be one of ${Object.keys(HISTORY_RANGES).join(', ')}`, head)
+      if (history === undefined)
+        fail(res, 400, 'bad-range', `range must be one of ${Object.keys(HISTORY_RANGES).join(', ')}`, head)
       else send(res, 200, history, head)
       return true
     }

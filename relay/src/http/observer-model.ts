@@ -38,7 +38,7 @@ export const POW_HASHES_PER_REQUEST = 64
 /** Stratum sessions remembered as "this relay's rig" (extranonce1 of shares that came in over Stratum). */
 export const STRATUM_SESSIONS_REMEMBERED = 4096
 /** History ranges the charts offer, with the bucket each uses (seconds). */
-export const HISTORY_RANGES: Readonly<Record<string, { seconds: number, bucketSeconds: number }>> = {
+export const HISTORY_RANGES: Readonly<Record<string, { seconds: number; bucketSeconds: number }>> = {
   '10m': { seconds: 600, bucketSeconds: 30 },
   '1h': { seconds: 3600, bucketSeconds: 120 },
   '24h': { seconds: 86_400, bucketSeconds: 1800 }
@@ -50,25 +50,30 @@ export interface ObserverInit {
   chain: ShareChain
   headers: () => HeaderChain | undefined
   /** The current template's block height, bits and coinbase value, when there is one. */
-  template: () => { height: number, bits: number, coinbaseValue: bigint } | undefined
+  template: () => { height: number; bits: number; coinbaseValue: bigint } | undefined
   blocks: (limit: number) => Promise<FoundBlockRecord[]>
   rigs: () => RigView[]
   /** Each share the relay accepts, with where it came from (to tell this relay's rigs from others). */
   onShare?: (listener: (id: Uint8Array, origin: string) => void) => () => void
   poolFee: number
-  stratum?: { host: string, port: number }
+  stratum?: { host: string; port: number }
   /** Unix seconds; the relay's clock. */
   now?: () => number
 }
 
 /** Which miner session a share came from: the 4 per-session bytes of its coinbase extranonce (hex). */
-export function sessionOf (node: ShareNode): string {
+export function sessionOf(node: ShareNode): string {
   const sig = node.share.coinbase.scriptSig
   return bytesToHex(sig.subarray(sig.length - EXTRANONCE_BYTES, sig.length - EXTRANONCE_BYTES + EXTRANONCE1_BYTES))
 }
 
 /** A page of the Pool screen: found blocks and PPLNS payees, each from an offset. */
-export interface PoolPage { blocksOffset: number, blocksLimit: number, payeesOffset: number, payeesLimit: number }
+export interface PoolPage {
+  blocksOffset: number
+  blocksLimit: number
+  payeesOffset: number
+  payeesLimit: number
+}
 
 /**
  * The observer screens' read model. `start` follows accepted shares to remember which sessions are
@@ -84,27 +89,29 @@ export class ObserverModel {
   private readonly stratumSessions = new Set<string>()
   private offShare: (() => void) | undefined
 
-  constructor (private readonly init: ObserverInit) {
+  constructor(private readonly init: ObserverInit) {
     this.params = init.params
     this.rules = init.rules
     this.chain = init.chain
     this.now = init.now ?? (() => Math.floor(Date.now() / 1000))
   }
 
-  start (): void {
-    this.offShare ??= this.init.onShare?.((id, origin) => { if (origin === 'stratum') this.rememberStratumSession(id) })
+  start(): void {
+    this.offShare ??= this.init.onShare?.((id, origin) => {
+      if (origin === 'stratum') this.rememberStratumSession(id)
+    })
   }
 
-  stop (): void {
+  stop(): void {
     this.offShare?.()
     this.offShare = undefined
   }
 
-  close (): void {
+  close(): void {
     this.stop()
   }
 
-  async pool (page: PoolPage): Promise<PoolObserverView> {
+  async pool(page: PoolPage): Promise<PoolObserverView> {
     const { chain, rules, params } = this
     const nodes = this.windowNodes()
     const tip = chain.tip
@@ -128,7 +135,8 @@ export class ObserverModel {
         shareIntervalSeconds: rules.shareIntervalSeconds,
         windowShares: rules.windowShares,
         windowCount: nodes.length,
-        windowSpanSeconds: nodes.length > 1 ? (nodes[0] as ShareNode).timestamp - (nodes.at(-1) as ShareNode).timestamp : 0,
+        windowSpanSeconds:
+          nodes.length > 1 ? (nodes[0] as ShareNode).timestamp - (nodes.at(-1) as ShareNode).timestamp : 0,
         finderBonusPpm: rules.finderBonusPpm,
         lastShareAt: tip?.timestamp
       },
@@ -143,13 +151,17 @@ export class ObserverModel {
         hashrate: this.networkRate(blockWork)
       },
       recentBlocks: recentPoolBlocks(this.init.headers(), records),
-      payees: { total: payees.length, offset: page.payeesOffset, items: payees.slice(page.payeesOffset, page.payeesOffset + page.payeesLimit) },
+      payees: {
+        total: payees.length,
+        offset: page.payeesOffset,
+        items: payees.slice(page.payeesOffset, page.payeesOffset + page.payeesLimit)
+      },
       blocks: this.blocksPage(records, page)
     }
   }
 
   /** Throws AddressError for an address of another network or a typo. */
-  async miner (address: string): Promise<MinerView> {
+  async miner(address: string): Promise<MinerView> {
     const { chain, rules, params } = this
     const trimmed = address.trim()
     const key = bytesToHex(addressToScript(trimmed, params.addresses))
@@ -162,9 +174,24 @@ export class ObserverModel {
     const records = await this.init.blocks(BLOCKS_SCANNED)
     const blocks = records.flatMap((b) => {
       const amount = b.payouts.filter((p) => p.script === key).reduce((s, p) => s + BigInt(p.value), 0n)
-      return amount > 0n ? [{ hash: b.hash, height: b.height, foundAt: b.foundAt, status: b.status, amount: amount.toString(), ...(b.reason !== undefined ? { reason: b.reason } : {}) }] : []
+      return amount > 0n
+        ? [
+            {
+              hash: b.hash,
+              height: b.height,
+              foundAt: b.foundAt,
+              status: b.status,
+              amount: amount.toString(),
+              ...(b.reason !== undefined ? { reason: b.reason } : {})
+            }
+          ]
+        : []
     })
-    const sum = (statuses: string[]): string => blocks.filter((b) => statuses.includes(b.status)).reduce((s, b) => s + BigInt(b.amount), 0n).toString()
+    const sum = (statuses: string[]): string =>
+      blocks
+        .filter((b) => statuses.includes(b.status))
+        .reduce((s, b) => s + BigInt(b.amount), 0n)
+        .toString()
     return {
       address: trimmed,
       payoutScript: key,
@@ -180,12 +207,17 @@ export class ObserverModel {
       workers,
       rigs: this.init.rigs().filter((r) => r.address === trimmed),
       blocks,
-      totals: { confirmed: sum(['confirmed']), accepted: sum(['accepted']), submitted: sum(['submitted']), unpaid: sum(['orphaned', 'stale', 'rejected']) }
+      totals: {
+        confirmed: sum(['confirmed']),
+        accepted: sum(['accepted']),
+        submitted: sum(['submitted']),
+        unpaid: sum(['orphaned', 'stale', 'rejected'])
+      }
     }
   }
 
   /** The pool's hashrate in buckets over one of HISTORY_RANGES; undefined for any other range. */
-  history (range: string): HashrateHistoryView | undefined {
+  history(range: string): HashrateHistoryView | undefined {
     const r = HISTORY_RANGES[range]
     if (r === undefined) return undefined
     const t = this.now()
@@ -213,7 +245,7 @@ export class ObserverModel {
     return { range, seconds: r.seconds, bucketSeconds: r.bucketSeconds, now: t, points }
   }
 
-  connect (): RigConnectView {
+  connect(): RigConnectView {
     const { params, init } = this
     const shareTarget = bitsToTarget(this.chain.nextShareBits(this.chain.tip))
     return {
@@ -226,30 +258,34 @@ export class ObserverModel {
     }
   }
 
-  private difficulty (target: bigint): number {
+  private difficulty(target: bigint): number {
     return targetToDifficulty(target, this.params.stratumDiff1Target)
   }
 
-  private addressOf (script: Uint8Array): string | undefined {
+  private addressOf(script: Uint8Array): string | undefined {
     return scriptToAddress(script, this.params.addresses)
   }
 
   /** A share that came in over Stratum marks its session as this relay's rig (the oldest is forgotten first). */
-  private rememberStratumSession (id: Uint8Array): void {
+  private rememberStratumSession(id: Uint8Array): void {
     const node = this.chain.getById(id)
     if (node === undefined) return
     this.stratumSessions.add(`${node.payoutKey}/${sessionOf(node)}`)
-    if (this.stratumSessions.size > STRATUM_SESSIONS_REMEMBERED) this.stratumSessions.delete(this.stratumSessions.values().next().value as string)
+    if (this.stratumSessions.size > STRATUM_SESSIONS_REMEMBERED)
+      this.stratumSessions.delete(this.stratumSessions.values().next().value as string)
   }
 
   /** The shares of the best chain, newest first, at most the window plus one. */
-  private windowNodes (): ShareNode[] {
+  private windowNodes(): ShareNode[] {
     const tip = this.chain.tip
     return tip === undefined ? [] : [...this.chain.ancestors(tip, this.rules.windowShares)]
   }
 
   /** Share work found in the last `seconds`, over the seconds actually covered by the shares held. */
-  private rateSince (nodes: ShareNode[], seconds: number): { hashesPerSecond: number, windowSeconds: number, shares: number } {
+  private rateSince(
+    nodes: ShareNode[],
+    seconds: number
+  ): { hashesPerSecond: number; windowSeconds: number; shares: number } {
     const t = this.now()
     const since = t - seconds
     let work = 0n
@@ -261,11 +297,14 @@ export class ObserverModel {
     }
     // A chain younger than the window covers less time: divide by what it covers, never by less than a share interval.
     const oldest = nodes.at(-1)
-    const covered = oldest === undefined || oldest.timestamp <= since ? seconds : Math.max(t - oldest.timestamp, this.rules.shareIntervalSeconds)
+    const covered =
+      oldest === undefined || oldest.timestamp <= since
+        ? seconds
+        : Math.max(t - oldest.timestamp, this.rules.shareIntervalSeconds)
     return { hashesPerSecond: Number(work) / covered, windowSeconds: covered, shares }
   }
 
-  private networkRate (blockWork: number): PoolObserverView['chain']['hashrate'] {
+  private networkRate(blockWork: number): PoolObserverView['chain']['hashrate'] {
     const headers = this.init.headers()
     if (headers !== undefined) {
       const tip = headers.tip
@@ -273,37 +312,54 @@ export class ObserverModel {
         const hash = headers.hashAtHeight(tip.height - back)
         const from = hash === undefined ? undefined : headers.get(hash)
         if (from === undefined || from.time <= 0 || tip.time <= from.time) continue
-        return { hashesPerSecond: Number(tip.cumulativeWork - from.cumulativeWork) / (tip.time - from.time), blocks: back, spanSeconds: tip.time - from.time, from: 'block-times' }
+        return {
+          hashesPerSecond: Number(tip.cumulativeWork - from.cumulativeWork) / (tip.time - from.time),
+          blocks: back,
+          spanSeconds: tip.time - from.time,
+          from: 'block-times'
+        }
       }
     }
-    return { hashesPerSecond: blockWork / this.params.targetBlockSeconds, blocks: 0, spanSeconds: 0, from: 'difficulty' }
+    return {
+      hashesPerSecond: blockWork / this.params.targetBlockSeconds,
+      blocks: 0,
+      spanSeconds: 0,
+      from: 'difficulty'
+    }
   }
 
   /** Every payee of the window, heaviest first, with its shares and expected part of a block worth `value`. */
-  private payees (nodes: ShareNode[], value: bigint): PoolObserverView['payees']['items'] {
+  private payees(nodes: ShareNode[], value: bigint): PoolObserverView['payees']['items'] {
     const basis = this.chain.payoutBasis(this.chain.tip)
     const rest = value - (value * BigInt(this.rules.finderBonusPpm)) / PPM
     const sharesByKey = new Map<string, number>()
     for (const n of nodes) sharesByKey.set(n.payoutKey, (sharesByKey.get(n.payoutKey) ?? 0) + 1)
-    return [...basis.weights].sort((a, b) => (a.weight === b.weight ? 0 : a.weight > b.weight ? -1 : 1)).map((w) => {
-      const address = this.addressOf(w.script)
-      return {
-        payoutScript: w.key, ...(address !== undefined ? { address } : {}),
-        shares: sharesByKey.get(w.key) ?? 0,
-        weightPpm: basis.totalWeight === 0n ? 0 : Number((w.weight * PPM) / basis.totalWeight),
-        expectedNextBlock: (basis.totalWeight === 0n ? 0n : (rest * w.weight) / basis.totalWeight).toString()
-      }
-    })
+    return [...basis.weights]
+      .sort((a, b) => (a.weight === b.weight ? 0 : a.weight > b.weight ? -1 : 1))
+      .map((w) => {
+        const address = this.addressOf(w.script)
+        return {
+          payoutScript: w.key,
+          ...(address !== undefined ? { address } : {}),
+          shares: sharesByKey.get(w.key) ?? 0,
+          weightPpm: basis.totalWeight === 0n ? 0 : Number((w.weight * PPM) / basis.totalWeight),
+          expectedNextBlock: (basis.totalWeight === 0n ? 0n : (rest * w.weight) / basis.totalWeight).toString()
+        }
+      })
   }
 
   /** One page of found blocks, each with its effort where the share chain still holds it. */
-  private blocksPage (records: FoundBlockRecord[], page: PoolPage): PoolObserverView['blocks'] {
+  private blocksPage(records: FoundBlockRecord[], page: PoolPage): PoolObserverView['blocks'] {
     const effort = this.effortOf(records)
     return {
       total: records.length,
       offset: page.blocksOffset,
       items: records.slice(page.blocksOffset, page.blocksOffset + page.blocksLimit).map((r) => ({
-        hash: r.hash, height: r.height, foundAt: r.foundAt, reward: r.coinbaseValue, status: r.status,
+        hash: r.hash,
+        height: r.height,
+        foundAt: r.foundAt,
+        reward: r.coinbaseValue,
+        status: r.status,
         ...(r.reason !== undefined ? { reason: r.reason } : {}),
         ...(r.confirmations !== undefined ? { confirmations: r.confirmations } : {}),
         ...(effort.has(r.hash) ? { effort: effort.get(r.hash) } : {})
@@ -312,7 +368,10 @@ export class ObserverModel {
   }
 
   /** The window's shares of one payout script (the newest listed) and its workers, one per miner session; hashrate from shares after `since` (unix s). */
-  private minerShares (key: string, since: number): { shares: MinerView['shares'], workers: WorkerView[], sharesInWindow: number } {
+  private minerShares(
+    key: string,
+    since: number
+  ): { shares: MinerView['shares']; workers: WorkerView[]; sharesInWindow: number } {
     const budget = { left: POW_HASHES_PER_REQUEST }
     const sessions = new Map<string, WorkerView & { recentWork: bigint }>()
     const shares: MinerView['shares'] = []
@@ -322,23 +381,38 @@ export class ObserverModel {
       sharesInWindow++
       const best = this.bestDifficultyOf(n, budget)
       if (shares.length < MINER_SHARES_LISTED) {
-        shares.push({ id: hashToDisplayHex(n.id), height: n.height, timestamp: n.timestamp, difficulty: this.difficulty(n.target), ...(best !== undefined ? { bestDifficulty: best } : {}) })
+        shares.push({
+          id: hashToDisplayHex(n.id),
+          height: n.height,
+          timestamp: n.timestamp,
+          difficulty: this.difficulty(n.target),
+          ...(best !== undefined ? { bestDifficulty: best } : {})
+        })
       }
       const session = sessionOf(n)
       const worker = sessions.get(session) ?? {
-        session, kind: this.stratumSessions.has(`${key}/${session}`) ? 'stratum' : 'peer', shares: 0, hashesPerSecond: 0, lastShareAt: n.timestamp, recentWork: 0n
+        session,
+        kind: this.stratumSessions.has(`${key}/${session}`) ? 'stratum' : 'peer',
+        shares: 0,
+        hashesPerSecond: 0,
+        lastShareAt: n.timestamp,
+        recentWork: 0n
       }
       worker.shares++
       if (n.timestamp > since) worker.recentWork += n.work
-      if (best !== undefined && (worker.bestDifficulty === undefined || best > worker.bestDifficulty)) worker.bestDifficulty = best
+      if (best !== undefined && (worker.bestDifficulty === undefined || best > worker.bestDifficulty))
+        worker.bestDifficulty = best
       sessions.set(session, worker)
     }
-    const workers = [...sessions.values()].map(({ recentWork, ...w }) => ({ ...w, hashesPerSecond: Number(recentWork) / POOL_HASHRATE_WINDOW_SECONDS }))
+    const workers = [...sessions.values()].map(({ recentWork, ...w }) => ({
+      ...w,
+      hashesPerSecond: Number(recentWork) / POOL_HASHRATE_WINDOW_SECONDS
+    }))
     return { shares, workers, sharesInWindow }
   }
 
   /** Difficulty of the share's own PoW hash (what it actually met), cached; undefined when the budget is spent. */
-  private bestDifficultyOf (node: ShareNode, budget: { left: number }): number | undefined {
+  private bestDifficultyOf(node: ShareNode, budget: { left: number }): number | undefined {
     const { rules } = this
     const cached = this.powCache.get(node.key)
     if (cached !== undefined) return cached
@@ -354,7 +428,7 @@ export class ObserverModel {
   }
 
   /** Work of the share chain between consecutive found blocks (by share id) over the block's own work. */
-  private effortOf (records: FoundBlockRecord[]): Map<string, number> {
+  private effortOf(records: FoundBlockRecord[]): Map<string, number> {
     const effort = new Map<string, number>()
     const sorted = records.filter((r) => r.shareId !== undefined).sort((a, b) => a.foundAt - b.foundAt)
     let previous: ShareNode | undefined
@@ -371,14 +445,17 @@ export class ObserverModel {
 }
 
 /** An observer model following accepted shares from now on. */
-export function createObserverModel (init: ObserverInit): ObserverModel {
+export function createObserverModel(init: ObserverInit): ObserverModel {
   const model = new ObserverModel(init)
   model.start()
   return model
 }
 
 /** Of the last blocks in the header chain, how many this relay's pool found (by hash). */
-function recentPoolBlocks (headers: HeaderChain | undefined, records: FoundBlockRecord[]): { found: number, of: number } {
+function recentPoolBlocks(
+  headers: HeaderChain | undefined,
+  records: FoundBlockRecord[]
+): { found: number; of: number } {
   if (headers === undefined) return { found: 0, of: 0 }
   const ours = new Set(records.filter((r) => r.status !== 'rejected').map((r) => r.hash))
   const tip = headers.tip
@@ -394,6 +471,6 @@ function recentPoolBlocks (headers: HeaderChain | undefined, records: FoundBlock
 }
 
 /** Display hex (explorer order) back to internal order hex (the share chain's keys). */
-function reverseHex (hex: string): string {
+function reverseHex(hex: string): string {
   return (hex.match(/../g) ?? []).reverse().join('')
 }

@@ -37,7 +37,7 @@ export interface PoolObserverView {
   /** Share work found over the last POOL_HASHRATE_WINDOW_SECONDS: 0 when nobody mines. */
   poolHashrate: MeasuredRate
   /** This relay's Stratum rigs, from their pseudo-shares. */
-  rigs: { count: number, hashesPerSecond: number }
+  rigs: { count: number; hashesPerSecond: number }
   /** The coin's chain (the "network" miners compare with). */
   chain: {
     height?: number
@@ -48,15 +48,34 @@ export interface PoolObserverView {
     targetBlockSeconds: number
     coinbaseMaturity: number
     /** Header-chain work over block times when enough headers are held, else the difficulty over the target block time. */
-    hashrate: { hashesPerSecond: number, blocks: number, spanSeconds: number, from: 'block-times' | 'difficulty' }
+    hashrate: { hashesPerSecond: number; blocks: number; spanSeconds: number; from: 'block-times' | 'difficulty' }
   }
   /** Of the last `of` blocks of the coin's chain, how many this pool found. */
-  recentBlocks: { found: number, of: number }
-  payees: { total: number, offset: number, items: Array<{ payoutScript: string, address?: string, shares: number, weightPpm: number, expectedNextBlock: string }> }
+  recentBlocks: { found: number; of: number }
+  payees: {
+    total: number
+    offset: number
+    items: Array<{
+      payoutScript: string
+      address?: string
+      shares: number
+      weightPpm: number
+      expectedNextBlock: string
+    }>
+  }
   blocks: {
     total: number
     offset: number
-    items: Array<{ hash: string, height: number, foundAt: number, reward: string, status: BlockStatus, reason?: string, confirmations?: number, effort?: number }>
+    items: Array<{
+      hash: string
+      height: number
+      foundAt: number
+      reward: string
+      status: BlockStatus
+      reason?: string
+      confirmations?: number
+      effort?: number
+    }>
   }
 }
 
@@ -86,13 +105,13 @@ export interface MinerView {
   weightPpm: number
   expectedNextBlock: string
   hashrateWindowSeconds: number
-  shares: Array<{ id: string, height: number, timestamp: number, difficulty: number, bestDifficulty?: number }>
+  shares: Array<{ id: string; height: number; timestamp: number; difficulty: number; bestDifficulty?: number }>
   workers: WorkerView[]
   /** This relay's Stratum connections for the address. */
   rigs: RigView[]
-  blocks: Array<{ hash: string, height: number, foundAt: number, status: BlockStatus, amount: string, reason?: string }>
+  blocks: Array<{ hash: string; height: number; foundAt: number; status: BlockStatus; amount: string; reason?: string }>
   /** Sums by status: only accepted and confirmed blocks pay; orphaned, stale and rejected pay nothing. */
-  totals: { confirmed: string, accepted: string, submitted: string, unpaid: string }
+  totals: { confirmed: string; accepted: string; submitted: string; unpaid: string }
 }
 
 /** GET /api/v1/history?range=10m|1h|24h: pool hashrate per bucket from share timestamps and work. */

@@ -41,7 +41,7 @@ export interface HttpInit {
   /** Per-client limits (guard.ts defaults); tests lower them. */
   limits?: Partial<HttpLimits>
   /** The operator's endpoints (/admin/v1/), guarded by this bearer token. */
-  admin?: { controls: AdminControls, token: string }
+  admin?: { controls: AdminControls; token: string }
   /** Further read-only API routes (the observer endpoints). */
   routes?: ApiRoute[]
   /** prom-client registries appended to /metrics (the monitor's). */
@@ -58,7 +58,7 @@ export interface RelayHttpServer {
 }
 
 /** One port for the PWA, the JSON API, the live stream and /metrics; HTTPS when a cert and key are given. */
-export async function createRelayHttpServer (init: HttpInit): Promise<RelayHttpServer> {
+export async function createRelayHttpServer(init: HttpInit): Promise<RelayHttpServer> {
   const guard = new HttpGuard(init.limits)
   const api = createApiHandler(init.api, {
     routes: init.routes,
@@ -68,15 +68,18 @@ export async function createRelayHttpServer (init: HttpInit): Promise<RelayHttpS
   const serveStatic = createStaticHandler(init.staticRoot)
   const admin = init.admin === undefined ? undefined : createAdminHandler(init.admin.controls, init.admin.token)
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    guard.handle(req, res, async () => {
-      if (admin !== undefined && await admin(req, res)) return
-      if (await api.handle(req, res)) return
-      if (!(await serveStatic(req, res))) sendError(res, 405, 'method-not-allowed', `${req.method ?? '?'} is not allowed here`, { allow: 'GET, HEAD' })
-    }).catch((err: unknown) => {
-      log.error(`${req.url ?? ''}: ${errorMessage(err)}`)
-      if (!res.headersSent) sendError(res, 500, 'internal', 'the relay failed to answer; see its log')
-      else res.destroy()
-    })
+    guard
+      .handle(req, res, async () => {
+        if (admin !== undefined && (await admin(req, res))) return
+        if (await api.handle(req, res)) return
+        if (!(await serveStatic(req, res)))
+          sendError(res, 405, 'method-not-allowed', `${req.method ?? '?'} is not allowed here`, { allow: 'GET, HEAD' })
+      })
+      .catch((err: unknown) => {
+        log.error(`${req.url ?? ''}: ${errorMessage(err)}`)
+        if (!res.headersSent) sendError(res, 500, 'internal', 'the relay failed to answer; see its log')
+        else res.destroy()
+      })
   }
   const options = {
     maxHeaderSize: MAX_HEADER_BYTES,
@@ -87,7 +90,10 @@ export async function createRelayHttpServer (init: HttpInit): Promise<RelayHttpS
   }
   const tls = init.tlsCert !== undefined && init.tlsKey !== undefined
   const server: Server = tls
-    ? createHttpsServer({ ...options, cert: await readFile(init.tlsCert as string), key: await readFile(init.tlsKey as string) }, handler)
+    ? createHttpsServer(
+        { ...options, cert: await readFile(init.tlsCert as string), key: await readFile(init.tlsKey as string) },
+        handler
+      )
     : createHttpServer(options, handler)
   // The guard caps connections (in all and per IP) itself: server.maxConnections would refuse new
   // clients while slow ones hold every place.
@@ -97,17 +103,20 @@ export async function createRelayHttpServer (init: HttpInit): Promise<RelayHttpS
   return {
     server,
     guard,
-    async listen () {
+    async listen() {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject)
-        server.listen(init.port, init.host, () => { server.off('error', reject); resolve() })
+        server.listen(init.port, init.host, () => {
+          server.off('error', reject)
+          resolve()
+        })
       })
       const address = server.address()
       port = typeof address === 'object' && address !== null ? address.port : init.port
       log.info(`serving on ${tls ? 'https' : 'http'}://${init.host}:${port}/`)
       return port
     },
-    async close () {
+    async close() {
       api.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -116,30 +125,101 @@ export async function createRelayHttpServer (init: HttpInit): Promise<RelayHttpS
   }
 }
 
-function guardMetrics (guard: HttpGuard, stream: { slowDropped: number, refusedPerIp: number, refusedFull: number }): PrometheusSample[] {
+function guardMetrics(
+  guard: HttpGuard,
+  stream: { slowDropped: number; refusedPerIp: number; refusedFull: number }
+): PrometheusSample[] {
   const c = guard.counters
   const refused = 'HTTP connections refused or closed by the per-client limits, by reason.'
   const requests = 'HTTP requests answered without running their handler, by reason.'
   const streams = 'Live stream clients refused or dropped, by reason.'
   return [
     { name: 'otedama_http_connections', help: 'Open HTTP connections.', type: 'gauge', value: guard.connections() },
-    { name: 'otedama_http_connections_refused_total', help: refused, type: 'counter', value: c.refusedPerIp, labels: { reason: 'per-ip' } },
-    { name: 'otedama_http_connections_refused_total', help: refused, type: 'counter', value: c.refusedFull, labels: { reason: 'full' } },
-    { name: 'otedama_http_connections_refused_total', help: refused, type: 'counter', value: c.evictedSlow, labels: { reason: 'slow-headers-evicted' } },
-    { name: 'otedama_http_requests_limited_total', help: requests, type: 'counter', value: c.rateLimited, labels: { reason: 'per-ip-rate' } },
-    { name: 'otedama_http_requests_limited_total', help: requests, type: 'counter', value: c.heavyBusy, labels: { reason: 'heavy-budget' } },
-    { name: 'otedama_http_requests_limited_total', help: requests, type: 'counter', value: c.heavyCacheHits, labels: { reason: 'cached' } },
-    { name: 'otedama_stream_clients_refused_total', help: streams, type: 'counter', value: stream.refusedPerIp, labels: { reason: 'per-ip' } },
-    { name: 'otedama_stream_clients_refused_total', help: streams, type: 'counter', value: stream.refusedFull, labels: { reason: 'full' } },
-    { name: 'otedama_stream_clients_refused_total', help: streams, type: 'counter', value: stream.slowDropped, labels: { reason: 'slow-reader' } }
+    {
+      name: 'otedama_http_connections_refused_total',
+      help: refused,
+      type: 'counter',
+      value: c.refusedPerIp,
+      labels: { reason: 'per-ip' }
+    },
+    {
+      name: 'otedama_http_connections_refused_total',
+      help: refused,
+      type: 'counter',
+      value: c.refusedFull,
+      labels: { reason: 'full' }
+    },
+    {
+      name: 'otedama_http_connections_refused_total',
+      help: refused,
+      type: 'counter',
+      value: c.evictedSlow,
+      labels: { reason: 'slow-headers-evicted' }
+    },
+    {
+      name: 'otedama_http_requests_limited_total',
+      help: requests,
+      type: 'counter',
+      value: c.rateLimited,
+      labels: { reason: 'per-ip-rate' }
+    },
+    {
+      name: 'otedama_http_requests_limited_total',
+      help: requests,
+      type: 'counter',
+      value: c.heavyBusy,
+      labels: { reason: 'heavy-budget' }
+    },
+    {
+      name: 'otedama_http_requests_limited_total',
+      help: requests,
+      type: 'counter',
+      value: c.heavyCacheHits,
+      labels: { reason: 'cached' }
+    },
+    {
+      name: 'otedama_stream_clients_refused_total',
+      help: streams,
+      type: 'counter',
+      value: stream.refusedPerIp,
+      labels: { reason: 'per-ip' }
+    },
+    {
+      name: 'otedama_stream_clients_refused_total',
+      help: streams,
+      type: 'counter',
+      value: stream.refusedFull,
+      labels: { reason: 'full' }
+    },
+    {
+      name: 'otedama_stream_clients_refused_total',
+      help: streams,
+      type: 'counter',
+      value: stream.slowDropped,
+      labels: { reason: 'slow-reader' }
+    }
   ]
 }
 
 /** Lines the logger dropped or cut, per source (@otedama/shared src/log.ts). */
-function logMetrics (): PrometheusSample[] {
+function logMetrics(): PrometheusSample[] {
   const out: PrometheusSample[] = []
   const counters = Object.entries(logCounters())
-  for (const [source, c] of counters) out.push({ name: 'otedama_log_lines_suppressed_total', help: 'Log lines dropped over their source\'s rate limit.', type: 'counter', value: c.suppressed, labels: { source } })
-  for (const [source, c] of counters) out.push({ name: 'otedama_log_lines_truncated_total', help: 'Log lines cut to the longest message written.', type: 'counter', value: c.truncated, labels: { source } })
+  for (const [source, c] of counters)
+    out.push({
+      name: 'otedama_log_lines_suppressed_total',
+      help: "Log lines dropped over their source's rate limit.",
+      type: 'counter',
+      value: c.suppressed,
+      labels: { source }
+    })
+  for (const [source, c] of counters)
+    out.push({
+      name: 'otedama_log_lines_truncated_total',
+      help: 'Log lines cut to the longest message written.',
+      type: 'counter',
+      value: c.truncated,
+      labels: { source }
+    })
   return out
 }

@@ -24,9 +24,9 @@ const IMMUTABLE_MAX_AGE_S = 365 * 24 * 3600 // hashed asset names never change c
  * Serves the built PWA from `root`, falling back to index.html for client-side routes.
  * Returns false when the request is not a GET/HEAD, so the caller can answer it.
  */
-export function createStaticHandler (root: string) {
+export function createStaticHandler(root: string) {
   const base = resolve(root)
-  return async function serveStatic (req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  return async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false
     let urlPath: string
     try {
@@ -60,9 +60,12 @@ export function createStaticHandler (root: string) {
       servedPath = '/index.html'
     }
     const body = await readFile(file)
-    const cache = NO_CACHE.has(servedPath) || servedPath === '/'
-      ? 'no-cache'
-      : servedPath.startsWith('/assets/') ? `public, max-age=${IMMUTABLE_MAX_AGE_S}, immutable` : 'public, max-age=3600'
+    const cache =
+      NO_CACHE.has(servedPath) || servedPath === '/'
+        ? 'no-cache'
+        : servedPath.startsWith('/assets/')
+          ? `public, max-age=${IMMUTABLE_MAX_AGE_S}, immutable`
+          : 'public, max-age=3600'
     res.writeHead(200, {
       'content-type': MIME_TYPES[extname(file)] ?? 'application/octet-stream',
       'content-length': body.length,

@@ -30,7 +30,7 @@ interface Client {
   ip: string
 }
 
-type Refusal = { status: 429 | 503, code: string, message: string }
+type Refusal = { status: 429 | 503; code: string; message: string }
 
 export class LiveStream {
   readonly counters: StreamCounters = { slowDropped: 0, refusedPerIp: 0, refusedFull: 0 }
@@ -38,27 +38,40 @@ export class LiveStream {
   private readonly perIp = new Map<string, number>()
   private readonly timer: ReturnType<typeof setInterval>
 
-  constructor (private readonly frame: () => unknown, private readonly maxClients = MAX_STREAM_CLIENTS, private readonly maxPerIp = MAX_STREAM_CLIENTS_PER_IP) {
+  constructor(
+    private readonly frame: () => unknown,
+    private readonly maxClients = MAX_STREAM_CLIENTS,
+    private readonly maxPerIp = MAX_STREAM_CLIENTS_PER_IP
+  ) {
     this.timer = setInterval(() => this.push(), STREAM_INTERVAL_MS)
     this.timer.unref()
   }
 
-  get size (): number {
+  get size(): number {
     return this.clients.size
   }
 
   /** Opens a stream on `res`, or returns why not (the caller answers with that). */
-  open (req: IncomingMessage, res: ServerResponse): Refusal | undefined {
+  open(req: IncomingMessage, res: ServerResponse): Refusal | undefined {
     const ip = clientIp(req.socket)
     if ((this.perIp.get(ip) ?? 0) >= this.maxPerIp) {
       this.counters.refusedPerIp++
-      return { status: 429, code: 'too-many-streams', message: `at most ${this.maxPerIp} live streams per address; close one first` }
+      return {
+        status: 429,
+        code: 'too-many-streams',
+        message: `at most ${this.maxPerIp} live streams per address; close one first`
+      }
     }
     if (this.clients.size >= this.maxClients) {
       this.counters.refusedFull++
       return { status: 503, code: 'busy', message: `the live stream is full (${this.maxClients} clients); retry later` }
     }
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' })
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no'
+    })
     res.write(`retry: ${STREAM_INTERVAL_MS * 3}\n\ndata: ${JSON.stringify(this.frame())}\n\n`)
     const client: Client = { res, ip }
     this.clients.add(client)
@@ -78,7 +91,7 @@ export class LiveStream {
     return undefined
   }
 
-  private push (): void {
+  private push(): void {
     if (this.clients.size === 0) return
     const frame = `data: ${JSON.stringify(this.frame())}\n\n`
     for (const client of this.clients) {
@@ -93,7 +106,7 @@ export class LiveStream {
   }
 
   /** Ends every stream and the push timer. */
-  close (): void {
+  close(): void {
     clearInterval(this.timer)
     for (const client of this.clients) client.res.end()
     this.clients.clear()

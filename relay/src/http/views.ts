@@ -13,8 +13,23 @@ export interface StatusView {
    * `height` and `prevHash` are the source's tip (its best block); `templateHeight` is the height of
    * the block being mined on it (tip + 1), with its `coinbaseValue`.
    */
-  source: { kind: 'daemon' | 'devnet', healthy: boolean, reason?: string, height?: number, prevHash?: string, templateHeight?: number, coinbaseValue?: string }
-  shareChain: { height?: number, tip?: string, shares: number, windowShares: number, shareTarget?: string, poolHashrate: number }
+  source: {
+    kind: 'daemon' | 'devnet'
+    healthy: boolean
+    reason?: string
+    height?: number
+    prevHash?: string
+    templateHeight?: number
+    coinbaseValue?: string
+  }
+  shareChain: {
+    height?: number
+    tip?: string
+    shares: number
+    windowShares: number
+    shareTarget?: string
+    poolHashrate: number
+  }
   poolFee: number
   peers: number
   rigs: number
@@ -110,7 +125,7 @@ export interface WorkView {
  * A found block with the quorum's view of it. For blocks in the best chain `confirmations` is live
  * (from the tip now); `maturesAtHeight` is the tip height at which its coinbase becomes spendable.
  */
-export type BlockView = FoundBlockRecord & { quorum?: QuorumStatusView, maturesAtHeight: number }
+export type BlockView = FoundBlockRecord & { quorum?: QuorumStatusView; maturesAtHeight: number }
 
 export interface ShareView {
   id: string
@@ -142,7 +157,7 @@ export interface ShareChainView {
   height?: number
   shares: ShareView[]
   /** Payees of the window at the tip with their share of its work, in parts per million. */
-  window: Array<{ payoutScript: string, payoutAddress?: string, weightPpm: number }>
+  window: Array<{ payoutScript: string; payoutAddress?: string; weightPpm: number }>
 }
 
 export interface PayoutsView {
@@ -160,7 +175,14 @@ export interface PayoutsView {
   matureAmount: string
   immatureAmount: string
   /** Blocks in the best chain (`accepted` or `confirmed`) that paid it, highest first; no other block pays anyone. */
-  blocks: Array<{ hash: string, height: number, status: BlockStatus, amount: string, confirmations?: number, maturesAtHeight: number }>
+  blocks: Array<{
+    hash: string
+    height: number
+    status: BlockStatus
+    amount: string
+    confirmations?: number
+    maturesAtHeight: number
+  }>
 }
 
 /** A Stratum rig as the API shows it: one per address and worker, across reconnects (units in the names). */
@@ -215,7 +237,13 @@ export interface MetricsSnapshot {
     sinkErrors: number
   }
   /** Subjects the quorum follower tallies now, confirmed or not (absent without the network). */
-  quorum?: { templatesConfirmed: number, templatesUnconfirmed: number, blocksConfirmed: number, blocksUnconfirmed: number, relays: number }
+  quorum?: {
+    templatesConfirmed: number
+    templatesUnconfirmed: number
+    blocksConfirmed: number
+    blocksUnconfirmed: number
+    relays: number
+  }
 }
 
 /** Everything the HTTP face reads; the relay composes it from its parts (app/read-model.ts). */
@@ -238,4 +266,10 @@ export interface ApiContext {
 }
 
 /** One Prometheus series. */
-export interface PrometheusSample { name: string, help: string, type: 'gauge' | 'counter', value: number | undefined, labels?: Record<string, string> }
+export interface PrometheusSample {
+  name: string
+  help: string
+  type: 'gauge' | 'counter'
+  value: number | undefined
+  labels?: Record<string, string>
+}

@@ -6,8 +6,18 @@ import { ListenerSet } from '@otedama/shared/util'
 // `since`, when a rule knows it (a rig's last share), is when the condition began; a later `since`
 // is a break (a new share), so a rig that mines again resolves even before it is checked as quiet.
 
-export const ALERT_RULES = ['rigOffline', 'addressOffline', 'hashrateDrop', 'rejectRate', 'staleRate', 'noPeers', 'daemonUnhealthy', 'blockOrphaned', 'memory'] as const
-export type AlertRule = typeof ALERT_RULES[number]
+export const ALERT_RULES = [
+  'rigOffline',
+  'addressOffline',
+  'hashrateDrop',
+  'rejectRate',
+  'staleRate',
+  'noPeers',
+  'daemonUnhealthy',
+  'blockOrphaned',
+  'memory'
+] as const
+export type AlertRule = (typeof ALERT_RULES)[number]
 export type AlertSeverity = 'warning' | 'critical'
 
 /** Subjects one rule tracks at most (a flood of rigs cannot grow the alert state without end). */
@@ -62,34 +72,39 @@ export class AlertEngine {
   /** Observations past MAX_SUBJECTS_PER_RULE, ignored (metrics). */
   dropped = 0
 
-  constructor (private seq = 0) {}
+  constructor(private seq = 0) {}
 
-  onEvent (listener: (event: AlertEvent) => void): () => void {
+  onEvent(listener: (event: AlertEvent) => void): () => void {
     return this.listeners.add(listener)
   }
 
   /** Alerts that were firing when the relay stopped: firing again until an evaluation says otherwise. */
-  restore (alerts: readonly ActiveAlert[]): void {
+  restore(alerts: readonly ActiveAlert[]): void {
     for (const a of alerts) this.rule(a.rule).set(a.subject, { pendingSince: a.conditionSinceMs, firing: a })
   }
 
-  firing (): ActiveAlert[] {
+  firing(): ActiveAlert[] {
     const out: ActiveAlert[] = []
-    for (const subjects of this.states.values()) for (const s of subjects.values()) if (s.firing !== undefined) out.push(s.firing)
+    for (const subjects of this.states.values())
+      for (const s of subjects.values()) if (s.firing !== undefined) out.push(s.firing)
     return out.sort((a, b) => a.firingSinceMs - b.firingSinceMs || (a.key < b.key ? -1 : 1))
   }
 
   /** One rule's observations at `now`; subjects it watched before and no longer reports resolve. */
-  evaluate (spec: RuleSpec, observations: readonly Observation[], now: number): void {
+  evaluate(spec: RuleSpec, observations: readonly Observation[], now: number): void {
     const subjects = this.rule(spec.rule)
     const seen = new Set<string>()
     for (const o of observations) {
-      if (!subjects.has(o.subject) && subjects.size >= MAX_SUBJECTS_PER_RULE) { this.dropped++; continue }
+      if (!subjects.has(o.subject) && subjects.size >= MAX_SUBJECTS_PER_RULE) {
+        this.dropped++
+        continue
+      }
       seen.add(o.subject)
       const state = subjects.get(o.subject) ?? {}
       subjects.set(o.subject, state)
       if (!o.active) {
-        if (state.firing !== undefined) this.emit('resolved', { ...state.firing, value: o.value, message: o.message }, now)
+        if (state.firing !== undefined)
+          this.emit('resolved', { ...state.firing, value: o.value, message: o.message }, now)
         subjects.delete(o.subject)
         continue
       }
@@ -106,30 +121,39 @@ export class AlertEngine {
       }
       if (now - since < spec.holdMs) continue
       state.firing = {
-        key: `${spec.rule}/${o.subject}`, rule: spec.rule, subject: o.subject, severity: spec.severity,
-        conditionSinceMs: since, firingSinceMs: now, value: o.value, threshold: o.threshold, unit: o.unit, message: o.message
+        key: `${spec.rule}/${o.subject}`,
+        rule: spec.rule,
+        subject: o.subject,
+        severity: spec.severity,
+        conditionSinceMs: since,
+        firingSinceMs: now,
+        value: o.value,
+        threshold: o.threshold,
+        unit: o.unit,
+        message: o.message
       }
       this.emit('firing', state.firing, now)
     }
     for (const [subject, state] of subjects) {
       if (seen.has(subject)) continue
-      if (state.firing !== undefined) this.emit('resolved', { ...state.firing, message: `${state.firing.message} (no longer watched)` }, now)
+      if (state.firing !== undefined)
+        this.emit('resolved', { ...state.firing, message: `${state.firing.message} (no longer watched)` }, now)
       subjects.delete(subject)
     }
   }
 
   /** A rule switched off: its firing alerts resolve. */
-  clear (rule: AlertRule, now: number): void {
+  clear(rule: AlertRule, now: number): void {
     this.evaluate({ rule, severity: 'warning', holdMs: 0 }, [], now)
   }
 
-  private rule (rule: AlertRule): Map<string, SubjectState> {
+  private rule(rule: AlertRule): Map<string, SubjectState> {
     let subjects = this.states.get(rule)
-    if (subjects === undefined) this.states.set(rule, subjects = new Map())
+    if (subjects === undefined) this.states.set(rule, (subjects = new Map()))
     return subjects
   }
 
-  private emit (state: 'firing' | 'resolved', alert: ActiveAlert, now: number): void {
+  private emit(state: 'firing' | 'resolved', alert: ActiveAlert, now: number): void {
     const event: AlertEvent = { ...alert, seq: ++this.seq, state, atMs: now }
     this.listeners.emit(event)
   }

@@ -20,10 +20,10 @@ export interface RigSlot {
 }
 
 export interface HistoryWrite {
-  put?: Array<{ tier: TierKey, point: HistoryPoint }>
-  del?: Array<{ tier: TierKey, t: number }>
+  put?: Array<{ tier: TierKey; point: HistoryPoint }>
+  del?: Array<{ tier: TierKey; t: number }>
   rigs?: readonly RigSlot[]
-  events?: { put: Array<{ t: number, seq: number, json: string }>, delBefore?: { t: number, seq: number } }
+  events?: { put: Array<{ t: number; seq: number; json: string }>; delBefore?: { t: number; seq: number } }
 }
 
 const timeHex = (ms: number): string => Math.max(0, Math.floor(ms)).toString(16).padStart(TIME_KEY_HEX_DIGITS, '0')
@@ -33,17 +33,17 @@ const utf8 = new TextEncoder()
 const fromUtf8 = new TextDecoder()
 
 type Db = ClassicLevel<string, string>
-type Op = { type: 'put', key: string, value: Uint8Array } | { type: 'del', key: string }
+type Op = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string }
 
 export class HistoryStore {
   private readonly table
 
-  constructor (db: Db) {
+  constructor(db: Db) {
     this.table = db.sublevel<string, Uint8Array>('monitor', { valueEncoding: 'view' })
   }
 
   /** Every stored point of a tier, oldest first; a point that does not decode is skipped (and deleted on the next prune). */
-  async loadTier (tier: TierKey): Promise<HistoryPoint[]> {
+  async loadTier(tier: TierKey): Promise<HistoryPoint[]> {
     const out: HistoryPoint[] = []
     for await (const [key, value] of this.table.iterator({ gt: `${tier}:`, lt: `${tier};` })) {
       const t = parseInt(key.slice(2), 16)
@@ -56,38 +56,44 @@ export class HistoryStore {
     return out
   }
 
-  async loadRigs (): Promise<RigSlot[]> {
+  async loadRigs(): Promise<RigSlot[]> {
     const raw = await this.table.get(RIG_DIRECTORY_KEY)
     if (raw === undefined) return []
     try {
       const parsed = JSON.parse(fromUtf8.decode(raw)) as unknown
-      return Array.isArray(parsed) ? parsed.filter((s): s is RigSlot => typeof s?.rig === 'string' && typeof s?.lastSeenMs === 'number') : []
+      return Array.isArray(parsed)
+        ? parsed.filter((s): s is RigSlot => typeof s?.rig === 'string' && typeof s?.lastSeenMs === 'number')
+        : []
     } catch {
       return []
     }
   }
 
   /** Alert events (JSON) oldest first. */
-  async loadEvents (): Promise<string[]> {
+  async loadEvents(): Promise<string[]> {
     const values = await this.table.values({ gt: EVENT_PREFIX, lt: 'e;' }).all()
     return values.map((v) => fromUtf8.decode(v))
   }
 
-  async write (w: HistoryWrite): Promise<void> {
+  async write(w: HistoryWrite): Promise<void> {
     const ops: Op[] = []
-    for (const { tier, point } of w.put ?? []) ops.push({ type: 'put', key: pointKey(tier, point.t), value: encodePoint(point) })
+    for (const { tier, point } of w.put ?? [])
+      ops.push({ type: 'put', key: pointKey(tier, point.t), value: encodePoint(point) })
     for (const { tier, t } of w.del ?? []) ops.push({ type: 'del', key: pointKey(tier, t) })
-    if (w.rigs !== undefined) ops.push({ type: 'put', key: RIG_DIRECTORY_KEY, value: utf8.encode(JSON.stringify(w.rigs)) })
-    for (const e of w.events?.put ?? []) ops.push({ type: 'put', key: eventKey(e.t, e.seq), value: utf8.encode(e.json) })
+    if (w.rigs !== undefined)
+      ops.push({ type: 'put', key: RIG_DIRECTORY_KEY, value: utf8.encode(JSON.stringify(w.rigs)) })
+    for (const e of w.events?.put ?? [])
+      ops.push({ type: 'put', key: eventKey(e.t, e.seq), value: utf8.encode(e.json) })
     const before = w.events?.delBefore
     if (before !== undefined) {
-      for (const key of await this.table.keys({ gt: EVENT_PREFIX, lt: eventKey(before.t, before.seq) }).all()) ops.push({ type: 'del', key })
+      for (const key of await this.table.keys({ gt: EVENT_PREFIX, lt: eventKey(before.t, before.seq) }).all())
+        ops.push({ type: 'del', key })
     }
     if (ops.length > 0) await this.table.batch(ops)
   }
 
   /** Keys and values held now, in bytes (what the bound in history.ts limits; LevelDB's own overhead aside). */
-  async liveBytes (): Promise<{ bytes: number, entries: number }> {
+  async liveBytes(): Promise<{ bytes: number; entries: number }> {
     let bytes = 0
     let entries = 0
     for await (const [key, value] of this.table.iterator()) {

@@ -5,7 +5,15 @@
 // folds); queries of a coarse range end with the open span folded so far, so charts do not lag.
 import { FIELD_INDEX, FIELDS, isFieldName, type FieldName } from './fields'
 import { HistoryStore, type TierKey } from './history-store'
-import { emptyValues, foldPoints, POINT_BYTES_PER_RIG, POINT_HEADER_BYTES, rigValueOf, valueOf, type HistoryPoint } from './point'
+import {
+  emptyValues,
+  foldPoints,
+  POINT_BYTES_PER_RIG,
+  POINT_HEADER_BYTES,
+  rigValueOf,
+  valueOf,
+  type HistoryPoint
+} from './point'
 import { MAX_RIG_SERIES, RigDirectory } from './rig-directory'
 
 export interface Tier {
@@ -37,7 +45,16 @@ export const MAX_QUERY_SERIES = 16
 /** The rig directory is written with its last-seen times at least this often (ms). */
 export const RIG_DIRECTORY_SAVE_MS = 60_000
 /** Series answered when a query names none. */
-export const DEFAULT_SERIES: readonly FieldName[] = ['poolHashrate', 'rigHashrate', 'rigsOnline', 'peers', 'sharesAccepted', 'pseudoSharesAccepted', 'pseudoSharesRejected', 'pseudoSharesStale']
+export const DEFAULT_SERIES: readonly FieldName[] = [
+  'poolHashrate',
+  'rigHashrate',
+  'rigsOnline',
+  'peers',
+  'sharesAccepted',
+  'pseudoSharesAccepted',
+  'pseudoSharesRejected',
+  'pseudoSharesStale'
+]
 export const RIG_SERIES_PREFIX = 'rig:'
 /** Longest key of a stored point (tier char, ':' and 12 hex digits). */
 const POINT_KEY_BYTES = 14
@@ -49,9 +66,13 @@ const RIG_SLOT_JSON_BYTES = 40
  * Most bytes the history's points and rig directory hold in the store (keys and values): every tier full,
  * every point with every rig slot. With 10 rigs it is ~0.9 MB; 1 000 rigs ~35 MB; the bound ~71 MB.
  */
-export function historyBoundBytes (maxRigs = MAX_RIG_SERIES): number {
+export function historyBoundBytes(maxRigs = MAX_RIG_SERIES): number {
   const points = TIERS.reduce((s, t) => s + t.keep, 0)
-  return points * (POINT_KEY_BYTES + POINT_HEADER_BYTES + POINT_BYTES_PER_RIG * maxRigs) + maxRigs * (RIG_KEY_MAX_BYTES + RIG_SLOT_JSON_BYTES) + 4
+  return (
+    points * (POINT_KEY_BYTES + POINT_HEADER_BYTES + POINT_BYTES_PER_RIG * maxRigs) +
+    maxRigs * (RIG_KEY_MAX_BYTES + RIG_SLOT_JSON_BYTES) +
+    4
+  )
 }
 
 /** One second's figures (NaN or absent where not measured) and each rig's hashrate (H/s). */
@@ -85,7 +106,11 @@ export class History {
   private writes: Promise<void> = Promise.resolve()
   private lastDirectorySave = 0
 
-  private constructor (private readonly store: HistoryStore, tiers: HistoryPoint[][], readonly rigs: RigDirectory) {
+  private constructor(
+    private readonly store: HistoryStore,
+    tiers: HistoryPoint[][],
+    readonly rigs: RigDirectory
+  ) {
     this.tiers = tiers
     this.open = TIERS.map((tier, i) => {
       const finer = tiers[i - 1]
@@ -94,29 +119,30 @@ export class History {
     })
   }
 
-  static async open (store: HistoryStore, maxRigs = MAX_RIG_SERIES): Promise<History> {
+  static async open(store: HistoryStore, maxRigs = MAX_RIG_SERIES): Promise<History> {
     const tiers = await Promise.all(TIERS.map(async (t) => await store.loadTier(t.key)))
     const longest = TIERS[TIERS.length - 1] as Tier
     return new History(store, tiers, new RigDirectory(await store.loadRigs(), longest.stepMs * longest.keep, maxRigs))
   }
 
   /** Points held in each tier now (finest first). */
-  counts (): number[] {
+  counts(): number[] {
     return this.tiers.map((t) => t.length)
   }
 
-  newest (): HistoryPoint | undefined {
+  newest(): HistoryPoint | undefined {
     const s = this.tiers[0] as HistoryPoint[]
     return s[s.length - 1]
   }
 
   /** Adds one second; a second already held (or older) is ignored. Writes are serialized; await to know it is stored. */
-  async add (sample: Sample): Promise<void> {
+  async add(sample: Sample): Promise<void> {
     const t = Math.floor(sample.t / 1000) * 1000
     const newest = this.newest()
     if (newest !== undefined && t <= newest.t) return
     const values = emptyValues()
-    for (const [name, v] of Object.entries(sample.values)) if (isFieldName(name) && v !== undefined) values[FIELD_INDEX[name]] = v
+    for (const [name, v] of Object.entries(sample.values))
+      if (isFieldName(name) && v !== undefined) values[FIELD_INDEX[name]] = v
     values[FIELD_INDEX.samples] = 1
     let untracked = 0
     const byRig: Array<[number, number]> = []
@@ -128,25 +154,36 @@ export class History {
     }
     values[FIELD_INDEX.untrackedRigHashrate] = untracked
     byRig.sort((a, b) => a[0] - b[0])
-    const point: HistoryPoint = { t, values, rigSlots: Uint16Array.from(byRig, (r) => r[0]), rigHashrates: Float32Array.from(byRig, (r) => r[1]) }
+    const point: HistoryPoint = {
+      t,
+      values,
+      rigSlots: Uint16Array.from(byRig, (r) => r[0]),
+      rigHashrates: Float32Array.from(byRig, (r) => r[1])
+    }
     const write = this.append(0, point)
     const rigs = this.rigs.takeChanges(t - this.lastDirectorySave >= RIG_DIRECTORY_SAVE_MS)
     if (rigs !== undefined) this.lastDirectorySave = t
-    const job = this.writes.then(async () => await this.store.write({ ...write, ...(rigs !== undefined ? { rigs } : {}) }))
+    const job = this.writes.then(
+      async () => await this.store.write({ ...write, ...(rigs !== undefined ? { rigs } : {}) })
+    )
     this.writes = job.catch(() => undefined)
     await job
   }
 
   /** Puts a point into tier i, closes coarser spans it ends, drops what fell out; returns the store write. */
-  private append (i: number, point: HistoryPoint): { put: Array<{ tier: TierKey, point: HistoryPoint }>, del: Array<{ tier: TierKey, t: number }> } {
+  private append(
+    i: number,
+    point: HistoryPoint
+  ): { put: Array<{ tier: TierKey; point: HistoryPoint }>; del: Array<{ tier: TierKey; t: number }> } {
     const tier = TIERS[i] as Tier
     const points = this.tiers[i] as HistoryPoint[]
     const put = [{ tier: tier.key, point }]
-    const del: Array<{ tier: TierKey, t: number }> = []
+    const del: Array<{ tier: TierKey; t: number }> = []
     points.push(point)
     const oldestKept = point.t - (tier.keep - 1) * tier.stepMs
     let drop = 0
-    while (drop < points.length && (points[drop] as HistoryPoint).t < oldestKept) del.push({ tier: tier.key, t: (points[drop++] as HistoryPoint).t })
+    while (drop < points.length && (points[drop] as HistoryPoint).t < oldestKept)
+      del.push({ tier: tier.key, t: (points[drop++] as HistoryPoint).t })
     if (drop > 0) points.splice(0, drop)
     const coarser = TIERS[i + 1]
     if (coarser === undefined) return { put, del }
@@ -160,12 +197,12 @@ export class History {
     return { put: [...put, ...up.put], del: [...del, ...up.del] }
   }
 
-  private finerIn (i: number, from: number, to: number): HistoryPoint[] {
+  private finerIn(i: number, from: number, to: number): HistoryPoint[] {
     return (this.tiers[i] as HistoryPoint[]).filter((p) => p.t >= from && p.t < to)
   }
 
   /** The open span of tier i folded from its finer points so far (undefined for the finest tier or an empty span). */
-  private provisional (i: number): HistoryPoint | undefined {
+  private provisional(i: number): HistoryPoint | undefined {
     const open = this.open[i]
     if (i === 0 || open === undefined) return undefined
     const finer = this.finerIn(i - 1, open, open + (TIERS[i] as Tier).stepMs)
@@ -175,18 +212,21 @@ export class History {
   }
 
   /** Columns of `series` over `range` ending at `now`; throws HistoryQueryError for a bad range or series. */
-  query (range: string, series: readonly string[] | undefined, now: number): HistoryAnswer {
-    if (!Object.hasOwn(HISTORY_RANGES, range)) throw new HistoryQueryError(`range must be one of ${Object.keys(HISTORY_RANGES).join(', ')}`)
+  query(range: string, series: readonly string[] | undefined, now: number): HistoryAnswer {
+    if (!Object.hasOwn(HISTORY_RANGES, range))
+      throw new HistoryQueryError(`range must be one of ${Object.keys(HISTORY_RANGES).join(', ')}`)
     const r = HISTORY_RANGES[range as HistoryRange]
     const names = series === undefined || series.length === 0 ? DEFAULT_SERIES : series
     if (names.length > MAX_QUERY_SERIES) throw new HistoryQueryError(`at most ${MAX_QUERY_SERIES} series per query`)
-    const columns: Array<{ name: string, read: (p: HistoryPoint) => number }> = names.map((name) => {
+    const columns: Array<{ name: string; read: (p: HistoryPoint) => number }> = names.map((name) => {
       if (isFieldName(name)) return { name, read: (p) => valueOf(p, name) }
       if (name.startsWith(RIG_SERIES_PREFIX)) {
         const slot = this.rigs.lookup(name.slice(RIG_SERIES_PREFIX.length))
         return { name, read: (p) => (slot === undefined ? 0 : rigValueOf(p, slot)) }
       }
-      throw new HistoryQueryError(`unknown series "${name.slice(0, 80)}"; known: ${Object.keys(FIELDS).join(', ')}, and ${RIG_SERIES_PREFIX}<address.worker>`)
+      throw new HistoryQueryError(
+        `unknown series "${name.slice(0, 80)}"; known: ${Object.keys(FIELDS).join(', ')}, and ${RIG_SERIES_PREFIX}<address.worker>`
+      )
     })
     const tier = TIERS[r.tier] as Tier
     const from = now - r.spanMs
@@ -195,9 +235,19 @@ export class History {
     const last = points[points.length - 1]
     const withOpen = partial !== undefined && partial.t >= from && (last === undefined || partial.t > last.t)
     if (withOpen) points.push(partial)
-    const answer: HistoryAnswer = { range: range as HistoryRange, stepSeconds: tier.stepMs / 1000, t: points.map((p) => p.t), series: {}, units: {}, lastPointPartial: withOpen }
+    const answer: HistoryAnswer = {
+      range: range as HistoryRange,
+      stepSeconds: tier.stepMs / 1000,
+      t: points.map((p) => p.t),
+      series: {},
+      units: {},
+      lastPointPartial: withOpen
+    }
     for (const c of columns) {
-      answer.series[c.name] = points.map((p) => { const v = c.read(p); return Number.isNaN(v) ? null : v })
+      answer.series[c.name] = points.map((p) => {
+        const v = c.read(p)
+        return Number.isNaN(v) ? null : v
+      })
       answer.units[c.name] = isFieldName(c.name) ? FIELDS[c.name].unit : 'H/s'
     }
     return answer
@@ -211,13 +261,16 @@ export class History {
       const p = seconds[i] as HistoryPoint
       if (p.t <= now - windowMs) break
       if (p.t > now) continue
-      for (const f of fields) { const v = valueOf(p, f); if (!Number.isNaN(v)) out[f] += v }
+      for (const f of fields) {
+        const v = valueOf(p, f)
+        if (!Number.isNaN(v)) out[f] += v
+      }
     }
     return out
   }
 
   /** Resolves once every write so far is stored. */
-  async flush (): Promise<void> {
+  async flush(): Promise<void> {
     await this.writes
     const rigs = this.rigs.takeChanges(true)
     if (rigs !== undefined) await this.store.write({ rigs })

@@ -25,7 +25,7 @@ export interface MonitorInputs {
   /** The 1-second figures the live stream and /metrics also show. */
   metrics: () => MetricsSnapshot
   rigs: () => RigView[]
-  health: () => { healthy: boolean, reason?: string }
+  health: () => { healthy: boolean; reason?: string }
   /** True when the libp2p network runs (then no peers is a fault). */
   network: boolean
   /** Every change of a found block's record (the block pipeline's). */
@@ -36,5 +36,5 @@ export interface MonitorInputs {
   /** The address's place in the window; throws AddressError for an address of another network. */
   minerWindow?: (address: string) => MinerWindow | undefined
   /** Bytes received and sent since start, where a part counts them. */
-  bandwidth?: () => { bytesIn: number, bytesOut: number }
+  bandwidth?: () => { bytesIn: number; bytesOut: number }
 }

@@ -13,9 +13,9 @@ export class LatencyRecorder {
   private sumMs = 0
   private maxMs = 0
 
-  constructor (private readonly histogram?: Histogram) {}
+  constructor(private readonly histogram?: Histogram) {}
 
-  observe (ms: number): void {
+  observe(ms: number): void {
     this.count++
     this.sumMs += ms
     if (ms > this.maxMs) this.maxMs = ms
@@ -40,8 +40,12 @@ export class LatencyRecorder {
   }
 
   /** What was observed since the last call (NaN mean and max when nothing was). */
-  takeSecond (): LatencySecond {
-    const out = { count: this.count, meanMs: this.count > 0 ? this.sumMs / this.count : Number.NaN, maxMs: this.count > 0 ? this.maxMs : Number.NaN }
+  takeSecond(): LatencySecond {
+    const out = {
+      count: this.count,
+      meanMs: this.count > 0 ? this.sumMs / this.count : Number.NaN,
+      maxMs: this.count > 0 ? this.maxMs : Number.NaN
+    }
     this.count = 0
     this.sumMs = 0
     this.maxMs = 0

@@ -11,7 +11,9 @@ export const MAX_PROMETHEUS_RIGS = 100
 /** Addresses with their own labelled series at most (count). */
 export const MAX_PROMETHEUS_ADDRESSES = 100
 /** Share validation takes microseconds; a slow one (a coinbase rebuild on a cold cache) milliseconds (s). */
-export const VALIDATION_BUCKETS_SECONDS = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1]
+export const VALIDATION_BUCKETS_SECONDS = [
+  0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1
+]
 /** submitblock round trips: a few ms on a local daemon, seconds on a loaded one (s). */
 export const SUBMIT_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
@@ -25,8 +27,10 @@ export interface MonitorMetricsView {
 }
 
 /** Rigs that get labels: the longest-known MAX_PROMETHEUS_RIGS (a flood of new rigs cannot add series). */
-export function labelledRigs (rigs: readonly RigView[]): RigView[] {
-  return [...rigs].sort((a, b) => a.firstSeenAtMs - b.firstSeenAtMs || (a.rig < b.rig ? -1 : 1)).slice(0, MAX_PROMETHEUS_RIGS)
+export function labelledRigs(rigs: readonly RigView[]): RigView[] {
+  return [...rigs]
+    .sort((a, b) => a.firstSeenAtMs - b.firstSeenAtMs || (a.rig < b.rig ? -1 : 1))
+    .slice(0, MAX_PROMETHEUS_RIGS)
 }
 
 /**
@@ -40,26 +44,36 @@ export class MonitorMetrics {
   /** submitblock round trips (instrumented around the source's submitBlock). */
   readonly blockSubmit: Histogram
 
-  constructor (view: MonitorMetricsView) {
+  constructor(view: MonitorMetricsView) {
     const registers = [this.registry]
-    this.validation = new Histogram({ name: 'otedama_share_validation_seconds', help: 'Time to validate one share (Stratum and gossip), seconds.', buckets: VALIDATION_BUCKETS_SECONDS, registers })
-    this.blockSubmit = new Histogram({ name: 'otedama_block_submit_seconds', help: 'submitblock round trip to the template source, seconds.', buckets: SUBMIT_BUCKETS_SECONDS, registers })
+    this.validation = new Histogram({
+      name: 'otedama_share_validation_seconds',
+      help: 'Time to validate one share (Stratum and gossip), seconds.',
+      buckets: VALIDATION_BUCKETS_SECONDS,
+      registers
+    })
+    this.blockSubmit = new Histogram({
+      name: 'otedama_block_submit_seconds',
+      help: 'submitblock round trip to the template source, seconds.',
+      buckets: SUBMIT_BUCKETS_SECONDS,
+      registers
+    })
     new Gauge({
       name: 'otedama_stratum_rig_hashrate',
       help: `Hashrate of one Stratum rig (address.worker), hashes per second; the ${MAX_PROMETHEUS_RIGS} longest-known rigs.`,
       labelNames: ['rig'],
       registers,
-      collect () {
+      collect() {
         this.reset()
         for (const r of labelledRigs(view.rigs())) this.set({ rig: r.rig }, r.hashrateHashesPerSecond)
       }
     })
     new Gauge({
       name: 'otedama_stratum_rig_last_share_timestamp_seconds',
-      help: 'Unix time of the rig\'s last accepted pseudo-share (first seen, before any).',
+      help: "Unix time of the rig's last accepted pseudo-share (first seen, before any).",
       labelNames: ['rig'],
       registers,
-      collect () {
+      collect() {
         this.reset()
         for (const r of labelledRigs(view.rigs())) this.set({ rig: r.rig }, (r.lastShareAtMs ?? r.firstSeenAtMs) / 1000)
       }
@@ -68,31 +82,39 @@ export class MonitorMetrics {
       name: 'otedama_stratum_rigs_unlabelled',
       help: 'Rigs known beyond the labelled ones (in the totals, without a series of their own).',
       registers,
-      collect () { this.set(Math.max(0, view.rigs().length - MAX_PROMETHEUS_RIGS)) }
+      collect() {
+        this.set(Math.max(0, view.rigs().length - MAX_PROMETHEUS_RIGS))
+      }
     })
     new Gauge({
       name: 'otedama_address_last_share_timestamp_seconds',
-      help: 'Unix time of a watched payout address\'s last share or pseudo-share.',
+      help: "Unix time of a watched payout address's last share or pseudo-share.",
       labelNames: ['address'],
       registers,
-      collect () {
+      collect() {
         this.reset()
         let n = 0
-        for (const [address, ms] of view.addressLastShareMs()) { if (n++ >= MAX_PROMETHEUS_ADDRESSES) break; this.set({ address }, ms / 1000) }
+        for (const [address, ms] of view.addressLastShareMs()) {
+          if (n++ >= MAX_PROMETHEUS_ADDRESSES) break
+          this.set({ address }, ms / 1000)
+        }
       }
     })
     new Counter({
       name: 'otedama_blocks_orphaned_total',
       help: 'Blocks found here that a reorganisation took out of the best chain, since start.',
       registers,
-      collect () { this.reset(); this.inc(view.orphaned()) }
+      collect() {
+        this.reset()
+        this.inc(view.orphaned())
+      }
     })
     new Gauge({
       name: 'otedama_alerts_firing',
       help: 'Alerts firing now, by rule.',
       labelNames: ['rule'],
       registers,
-      collect () {
+      collect() {
         const firing = view.firing()
         for (const rule of ALERT_RULES) this.set({ rule }, firing.filter((a) => a.rule === rule).length)
       }
@@ -102,7 +124,7 @@ export class MonitorMetrics {
       help: 'Webhook requests carrying alert events, by result.',
       labelNames: ['result'],
       registers,
-      collect () {
+      collect() {
         const c = view.delivery()
         this.reset()
         this.inc({ result: 'sent' }, c.sent)
@@ -113,14 +135,17 @@ export class MonitorMetrics {
       name: 'otedama_alert_events_dropped_total',
       help: 'Alert events a webhook target lost (queue full or every try failed).',
       registers,
-      collect () { this.reset(); this.inc(view.delivery().dropped) }
+      collect() {
+        this.reset()
+        this.inc(view.delivery().dropped)
+      }
     })
     new Gauge({
       name: 'otedama_monitor_history_points',
       help: 'History points held, by tier (second, minute, hour).',
       labelNames: ['tier'],
       registers,
-      collect () {
+      collect() {
         const [s, m, h] = view.historyPoints()
         this.set({ tier: 'second' }, s ?? 0)
         this.set({ tier: 'minute' }, m ?? 0)

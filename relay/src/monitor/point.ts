@@ -20,16 +20,16 @@ export interface HistoryPoint {
   rigHashrates: Float32Array
 }
 
-export function emptyValues (): Float32Array {
+export function emptyValues(): Float32Array {
   return new Float32Array(FIELD_COUNT).fill(Number.NaN)
 }
 
-export function valueOf (p: HistoryPoint, field: FieldName): number {
+export function valueOf(p: HistoryPoint, field: FieldName): number {
   return p.values[FIELD_INDEX[field]] as number
 }
 
 /** A rig's hashrate in a point (0 where the point has none for it). */
-export function rigValueOf (p: HistoryPoint, slot: number): number {
+export function rigValueOf(p: HistoryPoint, slot: number): number {
   let lo = 0
   let hi = p.rigSlots.length - 1
   while (lo <= hi) {
@@ -42,7 +42,7 @@ export function rigValueOf (p: HistoryPoint, slot: number): number {
   return 0
 }
 
-export function encodePoint (p: HistoryPoint): Uint8Array {
+export function encodePoint(p: HistoryPoint): Uint8Array {
   const n = p.rigSlots.length
   const out = new Uint8Array(POINT_HEADER_BYTES + POINT_BYTES_PER_RIG * n)
   const view = new DataView(out.buffer)
@@ -59,15 +59,17 @@ export function encodePoint (p: HistoryPoint): Uint8Array {
 }
 
 /** Decodes a stored point; throws on a value of another format or size (the caller skips it). */
-export function decodePoint (t: number, bytes: Uint8Array): HistoryPoint {
-  if (bytes.length < POINT_HEADER_BYTES || bytes[0] !== POINT_FORMAT) throw new Error(`history point at ${t}: unknown format`)
+export function decodePoint(t: number, bytes: Uint8Array): HistoryPoint {
+  if (bytes.length < POINT_HEADER_BYTES || bytes[0] !== POINT_FORMAT)
+    throw new Error(`history point at ${t}: unknown format`)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const values = new Float32Array(FIELD_COUNT)
   let at = 1
   for (let i = 0; i < FIELD_COUNT; i++, at += 4) values[i] = view.getFloat32(at, true)
   const n = view.getUint16(at, true)
   at += 2
-  if (bytes.length !== POINT_HEADER_BYTES + POINT_BYTES_PER_RIG * n) throw new Error(`history point at ${t}: ${bytes.length} bytes for ${n} rigs`)
+  if (bytes.length !== POINT_HEADER_BYTES + POINT_BYTES_PER_RIG * n)
+    throw new Error(`history point at ${t}: ${bytes.length} bytes for ${n} rigs`)
   const rigSlots = new Uint16Array(n)
   const rigHashrates = new Float32Array(n)
   for (let i = 0; i < n; i++, at += POINT_BYTES_PER_RIG) {
@@ -81,7 +83,7 @@ export function decodePoint (t: number, bytes: Uint8Array): HistoryPoint {
  * Folds finer points (all within one coarser span) into one point at `t`, field by field (fields.ts).
  * A rig's mean counts the seconds it had no hashrate as 0, so a rig online half a minute shows half.
  */
-export function foldPoints (t: number, points: readonly HistoryPoint[]): HistoryPoint {
+export function foldPoints(t: number, points: readonly HistoryPoint[]): HistoryPoint {
   const values = emptyValues()
   const samplesAt = FIELD_INDEX.samples
   const weightOf = (p: HistoryPoint): number => {
@@ -98,13 +100,27 @@ export function foldPoints (t: number, points: readonly HistoryPoint[]): History
       const v = p.values[i] as number
       if (Number.isNaN(v)) continue
       switch (fold.kind) {
-        case 'sum': acc += v; seen = true; break
-        case 'max': acc = seen ? Math.max(acc, v) : v; seen = true; break
-        case 'mean': { const w = weightOf(p); acc += v * w; weight += w; seen = w > 0 || seen; break }
+        case 'sum':
+          acc += v
+          seen = true
+          break
+        case 'max':
+          acc = seen ? Math.max(acc, v) : v
+          seen = true
+          break
+        case 'mean': {
+          const w = weightOf(p)
+          acc += v * w
+          weight += w
+          seen = w > 0 || seen
+          break
+        }
         case 'mean-per': {
           const w = p.values[FIELD_INDEX[fold.weight]] as number
           if (Number.isNaN(w) || w <= 0) break
-          acc += v * w; weight += w; seen = true
+          acc += v * w
+          weight += w
+          seen = true
           break
         }
       }
@@ -121,6 +137,8 @@ export function foldPoints (t: number, points: readonly HistoryPoint[]): History
     }
   }
   const slots = [...rigSums.keys()].sort((a, b) => a - b)
-  const rigHashrates = new Float32Array(slots.map((s) => totalSamples > 0 ? (rigSums.get(s) as number) / totalSamples : 0))
+  const rigHashrates = new Float32Array(
+    slots.map((s) => (totalSamples > 0 ? (rigSums.get(s) as number) / totalSamples : 0))
+  )
   return { t, values, rigSlots: Uint16Array.from(slots), rigHashrates }
 }

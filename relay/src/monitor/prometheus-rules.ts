@@ -15,43 +15,121 @@ export interface PrometheusRule {
 const ratio = (percent: number): string => String(percent / 100)
 
 /** The enabled rules as PromQL. Per-rig rules see the rigs /metrics labels (the busiest ones; see http/prometheus.ts). */
-export function prometheusRules (cfg: AlertsConfig): PrometheusRule[] {
+export function prometheusRules(cfg: AlertsConfig): PrometheusRule[] {
   const rules: PrometheusRule[] = []
   if (cfg.rigOffline.enabled) {
-    rules.push({ alert: 'OtedamaRigOffline', expr: `time() - otedama_stratum_rig_last_share_timestamp_seconds > ${cfg.rigOffline.offlineSeconds}`, forSeconds: 0, severity: 'warning', summary: `Rig {{ $labels.rig }}: no accepted share for ${cfg.rigOffline.offlineSeconds} s` })
+    rules.push({
+      alert: 'OtedamaRigOffline',
+      expr: `time() - otedama_stratum_rig_last_share_timestamp_seconds > ${cfg.rigOffline.offlineSeconds}`,
+      forSeconds: 0,
+      severity: 'warning',
+      summary: `Rig {{ $labels.rig }}: no accepted share for ${cfg.rigOffline.offlineSeconds} s`
+    })
   }
   if (cfg.addressOffline.enabled) {
-    rules.push({ alert: 'OtedamaAddressOffline', expr: `time() - otedama_address_last_share_timestamp_seconds > ${cfg.addressOffline.offlineSeconds}`, forSeconds: 0, severity: 'warning', summary: `Address {{ $labels.address }}: no share for ${cfg.addressOffline.offlineSeconds} s` })
+    rules.push({
+      alert: 'OtedamaAddressOffline',
+      expr: `time() - otedama_address_last_share_timestamp_seconds > ${cfg.addressOffline.offlineSeconds}`,
+      forSeconds: 0,
+      severity: 'warning',
+      summary: `Address {{ $labels.address }}: no share for ${cfg.addressOffline.offlineSeconds} s`
+    })
   }
   if (cfg.hashrateDrop.enabled) {
     const keep = ratio(100 - cfg.hashrateDrop.percent)
-    rules.push({ alert: 'OtedamaRigsHashrateDrop', expr: `avg_over_time(otedama_rig_hashrate[1m]) < ${keep} * avg_over_time(otedama_rig_hashrate[30m])`, forSeconds: cfg.hashrateDrop.holdSeconds, severity: 'warning', summary: `Hashrate of this relay's rigs ${cfg.hashrateDrop.percent} % below its 30-min average` })
-    rules.push({ alert: 'OtedamaRigHashrateDrop', expr: `avg_over_time(otedama_stratum_rig_hashrate[1m]) < ${keep} * avg_over_time(otedama_stratum_rig_hashrate[30m])`, forSeconds: cfg.hashrateDrop.holdSeconds, severity: 'warning', summary: `Rig {{ $labels.rig }}: hashrate ${cfg.hashrateDrop.percent} % below its 30-min average` })
+    rules.push({
+      alert: 'OtedamaRigsHashrateDrop',
+      expr: `avg_over_time(otedama_rig_hashrate[1m]) < ${keep} * avg_over_time(otedama_rig_hashrate[30m])`,
+      forSeconds: cfg.hashrateDrop.holdSeconds,
+      severity: 'warning',
+      summary: `Hashrate of this relay's rigs ${cfg.hashrateDrop.percent} % below its 30-min average`
+    })
+    rules.push({
+      alert: 'OtedamaRigHashrateDrop',
+      expr: `avg_over_time(otedama_stratum_rig_hashrate[1m]) < ${keep} * avg_over_time(otedama_stratum_rig_hashrate[30m])`,
+      forSeconds: cfg.hashrateDrop.holdSeconds,
+      severity: 'warning',
+      summary: `Rig {{ $labels.rig }}: hashrate ${cfg.hashrateDrop.percent} % below its 30-min average`
+    })
   }
-  const submits = (w: number): string => `(sum(increase(otedama_stratum_pseudo_shares_accepted_total[${w}s])) + sum(increase(otedama_stratum_pseudo_shares_rejected_total[${w}s])))`
+  const submits = (w: number): string =>
+    `(sum(increase(otedama_stratum_pseudo_shares_accepted_total[${w}s])) + sum(increase(otedama_stratum_pseudo_shares_rejected_total[${w}s])))`
   if (cfg.rejectRate.enabled) {
     const w = cfg.rejectRate.windowSeconds
-    rules.push({ alert: 'OtedamaRejectRate', expr: `sum(increase(otedama_stratum_pseudo_shares_rejected_total{reason!="stale"}[${w}s])) / ${submits(w)} > ${ratio(cfg.rejectRate.percent)}`, forSeconds: cfg.rejectRate.holdSeconds, severity: 'warning', summary: `More than ${cfg.rejectRate.percent} % of Stratum submits rejected` })
+    rules.push({
+      alert: 'OtedamaRejectRate',
+      expr: `sum(increase(otedama_stratum_pseudo_shares_rejected_total{reason!="stale"}[${w}s])) / ${submits(w)} > ${ratio(cfg.rejectRate.percent)}`,
+      forSeconds: cfg.rejectRate.holdSeconds,
+      severity: 'warning',
+      summary: `More than ${cfg.rejectRate.percent} % of Stratum submits rejected`
+    })
   }
   if (cfg.staleRate.enabled) {
     const w = cfg.staleRate.windowSeconds
-    rules.push({ alert: 'OtedamaStaleRate', expr: `sum(increase(otedama_stratum_pseudo_shares_rejected_total{reason="stale"}[${w}s])) / ${submits(w)} > ${ratio(cfg.staleRate.percent)}`, forSeconds: cfg.staleRate.holdSeconds, severity: 'warning', summary: `More than ${cfg.staleRate.percent} % of Stratum submits stale` })
+    rules.push({
+      alert: 'OtedamaStaleRate',
+      expr: `sum(increase(otedama_stratum_pseudo_shares_rejected_total{reason="stale"}[${w}s])) / ${submits(w)} > ${ratio(cfg.staleRate.percent)}`,
+      forSeconds: cfg.staleRate.holdSeconds,
+      severity: 'warning',
+      summary: `More than ${cfg.staleRate.percent} % of Stratum submits stale`
+    })
   }
-  if (cfg.noPeers.enabled) rules.push({ alert: 'OtedamaNoPeers', expr: 'otedama_peers == 0', forSeconds: cfg.noPeers.holdSeconds, severity: 'critical', summary: 'No libp2p peer connected' })
-  if (cfg.daemonUnhealthy.enabled) rules.push({ alert: 'OtedamaDaemonUnhealthy', expr: 'otedama_source_healthy == 0', forSeconds: cfg.daemonUnhealthy.holdSeconds, severity: 'critical', summary: 'The template source (coin daemon) is unhealthy' })
-  if (cfg.blockOrphaned.enabled) rules.push({ alert: 'OtedamaBlockOrphaned', expr: `increase(otedama_blocks_orphaned_total[${cfg.blockOrphaned.keepFiringSeconds}s]) > 0`, forSeconds: 0, severity: 'critical', summary: 'A block found here was orphaned' })
-  if (cfg.memory.enabled) rules.push({ alert: 'OtedamaMemory', expr: `process_resident_memory_bytes > ${cfg.memory.limitMiB * 1024 * 1024}`, forSeconds: cfg.memory.holdSeconds, severity: 'critical', summary: `Relay resident memory above ${cfg.memory.limitMiB} MiB` })
+  if (cfg.noPeers.enabled)
+    rules.push({
+      alert: 'OtedamaNoPeers',
+      expr: 'otedama_peers == 0',
+      forSeconds: cfg.noPeers.holdSeconds,
+      severity: 'critical',
+      summary: 'No libp2p peer connected'
+    })
+  if (cfg.daemonUnhealthy.enabled)
+    rules.push({
+      alert: 'OtedamaDaemonUnhealthy',
+      expr: 'otedama_source_healthy == 0',
+      forSeconds: cfg.daemonUnhealthy.holdSeconds,
+      severity: 'critical',
+      summary: 'The template source (coin daemon) is unhealthy'
+    })
+  if (cfg.blockOrphaned.enabled)
+    rules.push({
+      alert: 'OtedamaBlockOrphaned',
+      expr: `increase(otedama_blocks_orphaned_total[${cfg.blockOrphaned.keepFiringSeconds}s]) > 0`,
+      forSeconds: 0,
+      severity: 'critical',
+      summary: 'A block found here was orphaned'
+    })
+  if (cfg.memory.enabled)
+    rules.push({
+      alert: 'OtedamaMemory',
+      expr: `process_resident_memory_bytes > ${cfg.memory.limitMiB * 1024 * 1024}`,
+      forSeconds: cfg.memory.holdSeconds,
+      severity: 'critical',
+      summary: `Relay resident memory above ${cfg.memory.limitMiB} MiB`
+    })
   return rules
 }
 
 const q = (s: string): string => JSON.stringify(s)
 
 /** The rules file (Prometheus `rule_files` format: groups → rules). */
-export function renderPrometheusRules (cfg: AlertsConfig): string {
+export function renderPrometheusRules(cfg: AlertsConfig): string {
   const rules = prometheusRules(cfg)
-  const lines = ['# Generated by the Otedama relay from its alert settings; regenerate after changing them.', 'groups:', '  - name: "otedama-relay"', rules.length === 0 ? '    rules: []' : '    rules:']
+  const lines = [
+    '# Generated by the Otedama relay from its alert settings; regenerate after changing them.',
+    'groups:',
+    '  - name: "otedama-relay"',
+    rules.length === 0 ? '    rules: []' : '    rules:'
+  ]
   for (const r of rules) {
-    lines.push(`      - alert: ${q(r.alert)}`, `        expr: ${q(r.expr)}`, `        for: ${q(`${r.forSeconds}s`)}`, '        labels:', `          severity: ${q(r.severity)}`, '        annotations:', `          summary: ${q(r.summary)}`)
+    lines.push(
+      `      - alert: ${q(r.alert)}`,
+      `        expr: ${q(r.expr)}`,
+      `        for: ${q(`${r.forSeconds}s`)}`,
+      '        labels:',
+      `          severity: ${q(r.severity)}`,
+      '        annotations:',
+      `          summary: ${q(r.summary)}`
+    )
   }
   return lines.join('\n') + '\n'
 }

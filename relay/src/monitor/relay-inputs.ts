@@ -22,7 +22,7 @@ export interface RelayParts {
   network: boolean
 }
 
-export function relayMonitorInputs (parts: RelayParts): MonitorInputs {
+export function relayMonitorInputs(parts: RelayParts): MonitorInputs {
   const { pool, source, params } = parts
   const scripts = new Map<string, string | null>()
   const scriptOf = (address: string): string | undefined => {
@@ -52,8 +52,8 @@ export function relayMonitorInputs (parts: RelayParts): MonitorInputs {
   }
 
   /** Newest share time (ms) per payout script in the window, for the scripts asked for. */
-  const lastShares = (wanted: ReadonlySet<string>): Map<string, { atMs: number, height: number, count: number }> => {
-    const out = new Map<string, { atMs: number, height: number, count: number }>()
+  const lastShares = (wanted: ReadonlySet<string>): Map<string, { atMs: number; height: number; count: number }> => {
+    const out = new Map<string, { atMs: number; height: number; count: number }>()
     const tip = pool.chain.tip
     if (tip === undefined || wanted.size === 0) return out
     for (const node of pool.chain.ancestors(tip, pool.rules.windowShares)) {
@@ -72,13 +72,16 @@ export function relayMonitorInputs (parts: RelayParts): MonitorInputs {
     network: parts.network,
     ...(parts.onBlockChange !== undefined ? { onBlockChange: parts.onBlockChange } : {}),
     chain,
-    addressLastShares (addresses) {
+    addressLastShares(addresses) {
       const byScript = new Map<string, string>()
-      for (const a of addresses) { const s = scriptOf(a); if (s !== undefined) byScript.set(s, a) }
+      for (const a of addresses) {
+        const s = scriptOf(a)
+        if (s !== undefined) byScript.set(s, a)
+      }
       const found = lastShares(new Set(byScript.keys()))
       return new Map([...found].map(([script, v]) => [byScript.get(script) as string, v.atMs]))
     },
-    minerWindow (address): MinerWindow | undefined {
+    minerWindow(address): MinerWindow | undefined {
       const script = bytesToHex(addressToScript(address.trim(), params.addresses))
       const v = lastShares(new Set([script])).get(script)
       return v === undefined ? undefined : { sharesInWindow: v.count, lastShareHeight: v.height, lastShareAtMs: v.atMs }

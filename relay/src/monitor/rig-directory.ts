@@ -11,17 +11,21 @@ export class RigDirectory {
   private readonly slotOf = new Map<string, number>()
   private dirty = false
 
-  constructor (private readonly slots: RigSlot[], private readonly reuseAfterMs: number, private readonly maxSlots = MAX_RIG_SERIES) {
+  constructor(
+    private readonly slots: RigSlot[],
+    private readonly reuseAfterMs: number,
+    private readonly maxSlots = MAX_RIG_SERIES
+  ) {
     slots.splice(maxSlots)
     slots.forEach((s, i) => this.slotOf.set(s.rig, i))
   }
 
-  get size (): number {
+  get size(): number {
     return this.slots.length
   }
 
   /** The rig's slot, marking it seen at `now`; undefined when every slot is held by a rig seen within the reuse age. */
-  slotFor (rig: string, now: number): number | undefined {
+  slotFor(rig: string, now: number): number | undefined {
     const known = this.slotOf.get(rig)
     if (known !== undefined) {
       const slot = this.slots[known] as RigSlot
@@ -41,26 +45,29 @@ export class RigDirectory {
   }
 
   /** The slot of a rig known to the directory (no update). */
-  lookup (rig: string): number | undefined {
+  lookup(rig: string): number | undefined {
     return this.slotOf.get(rig)
   }
 
-  rigs (): string[] {
+  rigs(): string[] {
     return this.slots.map((s) => s.rig)
   }
 
   /** The directory to store when a slot changed, else undefined; `always` forces it (last-seen times). */
-  takeChanges (always = false): RigSlot[] | undefined {
+  takeChanges(always = false): RigSlot[] | undefined {
     if (!this.dirty && !always) return undefined
     this.dirty = false
     return this.slots.map((s) => ({ ...s }))
   }
 
-  private oldestReusable (now: number): number {
+  private oldestReusable(now: number): number {
     let best = -1
     let bestSeen = Number.POSITIVE_INFINITY
     this.slots.forEach((s, i) => {
-      if (now - s.lastSeenMs > this.reuseAfterMs && s.lastSeenMs < bestSeen) { best = i; bestSeen = s.lastSeenMs }
+      if (now - s.lastSeenMs > this.reuseAfterMs && s.lastSeenMs < bestSeen) {
+        best = i
+        bestSeen = s.lastSeenMs
+      }
     })
     return best
   }

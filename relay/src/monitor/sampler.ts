@@ -13,16 +13,33 @@ export interface SecondReading {
   rssBytes: number
 }
 
-type CounterName = 'sharesAccepted' | 'sharesRejected' | 'pseudoSharesAccepted' | 'pseudoSharesRejected' | 'pseudoSharesStale' | 'blocksFound' | 'bytesIn' | 'bytesOut'
+type CounterName =
+  | 'sharesAccepted'
+  | 'sharesRejected'
+  | 'pseudoSharesAccepted'
+  | 'pseudoSharesRejected'
+  | 'pseudoSharesStale'
+  | 'blocksFound'
+  | 'bytesIn'
+  | 'bytesOut'
 
-function counters (m: MetricsSnapshot, bandwidth: { bytesIn: number, bytesOut: number } | undefined): Partial<Record<CounterName, number>> {
+function counters(
+  m: MetricsSnapshot,
+  bandwidth: { bytesIn: number; bytesOut: number } | undefined
+): Partial<Record<CounterName, number>> {
   const rejected = m.stratum?.rejectedPseudoShares ?? {}
   const stale = rejected.stale ?? 0
   const allRejected = Object.values(rejected).reduce((s, n) => s + n, 0)
   return {
     sharesAccepted: m.sharesAccepted,
     sharesRejected: m.sharesRejected,
-    ...(m.stratum !== undefined ? { pseudoSharesAccepted: m.stratum.acceptedPseudoShares, pseudoSharesRejected: allRejected - stale, pseudoSharesStale: stale } : {}),
+    ...(m.stratum !== undefined
+      ? {
+          pseudoSharesAccepted: m.stratum.acceptedPseudoShares,
+          pseudoSharesRejected: allRejected - stale,
+          pseudoSharesStale: stale
+        }
+      : {}),
     blocksFound: m.blocksFound,
     ...(bandwidth !== undefined ? { bytesIn: bandwidth.bytesIn, bytesOut: bandwidth.bytesOut } : {})
   }
@@ -33,9 +50,12 @@ export class Sampler {
   private cpu = process.cpuUsage()
   private cpuAt = performance.now()
 
-  constructor (private readonly inputs: MonitorInputs, private readonly latency: { validation: LatencyRecorder, blockSubmit: LatencyRecorder }) {}
+  constructor(
+    private readonly inputs: MonitorInputs,
+    private readonly latency: { validation: LatencyRecorder; blockSubmit: LatencyRecorder }
+  ) {}
 
-  read (now: number): SecondReading {
+  read(now: number): SecondReading {
     const metrics = this.inputs.metrics()
     const rigs = this.inputs.rigs()
     const current = counters(metrics, this.inputs.bandwidth?.())
@@ -54,7 +74,14 @@ export class Sampler {
     this.previous = current
     const v = this.latency.validation.takeSecond()
     const b = this.latency.blockSubmit.takeSecond()
-    Object.assign(values, { validations: v.count, validationMeanMs: v.meanMs, validationMaxMs: v.maxMs, blockSubmits: b.count, blockSubmitMeanMs: b.meanMs, blockSubmitMaxMs: b.maxMs })
+    Object.assign(values, {
+      validations: v.count,
+      validationMeanMs: v.meanMs,
+      validationMaxMs: v.maxMs,
+      blockSubmits: b.count,
+      blockSubmitMeanMs: b.meanMs,
+      blockSubmitMaxMs: b.maxMs
+    })
     const cpu = process.cpuUsage(this.cpu)
     const at = performance.now()
     this.cpu = process.cpuUsage()

@@ -17,7 +17,7 @@ export const RANGE_LOW_QUANTILE = 0.05
 export const RANGE_HIGH_QUANTILE = 0.95
 
 /** Weight of a new value after `dtSeconds` for time constant `tauSeconds`: 1 − e^(−dt/τ). */
-export function ewmaWeight (dtSeconds: number, tauSeconds: number): number {
+export function ewmaWeight(dtSeconds: number, tauSeconds: number): number {
   return 1 - Math.exp(-Math.max(0, dtSeconds) / tauSeconds)
 }
 
@@ -31,7 +31,7 @@ export class HashrateTrend {
   private at: number | undefined
   private startedAt: number | undefined
 
-  add (tMs: number, hashesPerSecond: number): void {
+  add(tMs: number, hashesPerSecond: number): void {
     if (this.at === undefined) {
       this.short = this.long = this.level = hashesPerSecond
       this.at = this.startedAt = tMs
@@ -50,17 +50,17 @@ export class HashrateTrend {
   }
 
   /** Seconds of data behind the averages. */
-  ageSeconds (tMs: number): number {
+  ageSeconds(tMs: number): number {
     return this.startedAt === undefined ? 0 : (tMs - this.startedAt) / 1000
   }
 
   /** Fraction the short average is below the long one (0.3 = 30 % down); undefined before the warm-up or without a trend. */
-  drop (tMs: number): number | undefined {
+  drop(tMs: number): number | undefined {
     if (this.ageSeconds(tMs) < TREND_WARMUP_SECONDS || !(this.long > 0)) return undefined
     return Math.max(0, 1 - this.short / this.long)
   }
 
-  view (tMs: number): TrendView {
+  view(tMs: number): TrendView {
     return {
       shortHashesPerSecond: this.short,
       longHashesPerSecond: this.long,
@@ -94,7 +94,7 @@ export interface WaitView {
 }
 
 /** P(T ≤ t) for the time T of the k-th event of a Poisson process with mean μ = λt events by t: P(N(t) ≥ k). */
-export function erlangCdf (k: number, mu: number): number {
+export function erlangCdf(k: number, mu: number): number {
   if (mu <= 0) return 0
   // 1 − Σ_{i<k} e^−μ μ^i / i!, the sum in log space (e^−μ underflows beyond μ ≈ 745).
   let logTerm = -mu
@@ -111,7 +111,7 @@ export function erlangCdf (k: number, mu: number): number {
 }
 
 /** The time by which the k-th event has come with probability p, at `ratePerSecond` (bisection on erlangCdf). */
-export function erlangQuantile (k: number, ratePerSecond: number, p: number): number {
+export function erlangQuantile(k: number, ratePerSecond: number, p: number): number {
   if (k === 1) return -Math.log(1 - p) / ratePerSecond
   // The mean is k/λ; the quantiles we quote lie well within [0, mean × 4 + 10/λ].
   let lo = 0
@@ -125,7 +125,7 @@ export function erlangQuantile (k: number, ratePerSecond: number, p: number): nu
 }
 
 /** Waiting time for `events` more events at `ratePerSecond`: mean k/λ and the 90 % range of the Erlang(k, λ) law. */
-export function waitFor (events: number, ratePerSecond: number): WaitView | undefined {
+export function waitFor(events: number, ratePerSecond: number): WaitView | undefined {
   if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond) || events < 1) return undefined
   const k = Math.ceil(events)
   return {
@@ -135,4 +135,3 @@ export function waitFor (events: number, ratePerSecond: number): WaitView | unde
     events: k
   }
 }
-

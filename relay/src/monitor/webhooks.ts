@@ -44,23 +44,24 @@ export interface DeliveryCounters {
 }
 
 /** One line an operator reads at a glance. */
-export function eventLine (e: AlertEvent): string {
+export function eventLine(e: AlertEvent): string {
   return `[${e.state === 'firing' ? 'FIRING' : 'RESOLVED'}] ${e.rule} ${e.subject}: ${e.message}`
 }
 
 /** Lines until `maxChars`, then how many were left out. */
-function joinLines (events: readonly AlertEvent[], header: string, maxChars: number): string {
+function joinLines(events: readonly AlertEvent[], header: string, maxChars: number): string {
   let text = header
   for (let i = 0; i < events.length; i++) {
     const line = eventLine(events[i] as AlertEvent)
     const tail = `\n… and ${events.length - i} more`
-    if (text.length + 1 + line.length + (i < events.length - 1 ? tail.length : 0) > maxChars) return (text + tail).slice(0, maxChars)
+    if (text.length + 1 + line.length + (i < events.length - 1 ? tail.length : 0) > maxChars)
+      return (text + tail).slice(0, maxChars)
     text += `\n${line}`
   }
   return text
 }
 
-function labelOf (url: string): string {
+function labelOf(url: string): string {
   try {
     const u = new URL(url)
     return `${u.protocol}//${u.host}`
@@ -70,15 +71,31 @@ function labelOf (url: string): string {
 }
 
 /** The targets the config names, each with the body its service accepts. */
-export function webhookTargets (cfg: AlertsConfig, relayName: string): WebhookTarget[] {
+export function webhookTargets(cfg: AlertsConfig, relayName: string): WebhookTarget[] {
   const header = `${relayName}:`
   const targets: WebhookTarget[] = []
-  for (const url of cfg.webhooks) targets.push({ kind: 'json', url, label: labelOf(url), body: (events) => ({ relay: relayName, events }) })
-  for (const url of cfg.discordWebhooks) targets.push({ kind: 'discord', url, label: labelOf(url), body: (events) => ({ content: joinLines(events, header, DISCORD_CONTENT_MAX_CHARS) }) })
+  for (const url of cfg.webhooks)
+    targets.push({ kind: 'json', url, label: labelOf(url), body: (events) => ({ relay: relayName, events }) })
+  for (const url of cfg.discordWebhooks)
+    targets.push({
+      kind: 'discord',
+      url,
+      label: labelOf(url),
+      body: (events) => ({ content: joinLines(events, header, DISCORD_CONTENT_MAX_CHARS) })
+    })
   const t = cfg.telegram
   if (t !== undefined) {
     const url = `${t.apiUrl.replace(/\/+$/, '')}/bot${t.botToken}/sendMessage`
-    targets.push({ kind: 'telegram', url, label: labelOf(t.apiUrl), body: (events) => ({ chat_id: t.chatId, text: joinLines(events, header, TELEGRAM_TEXT_MAX_CHARS), disable_web_page_preview: true }) })
+    targets.push({
+      kind: 'telegram',
+      url,
+      label: labelOf(t.apiUrl),
+      body: (events) => ({
+        chat_id: t.chatId,
+        text: joinLines(events, header, TELEGRAM_TEXT_MAX_CHARS),
+        disable_web_page_preview: true
+      })
+    })
   }
   return targets
 }
@@ -97,7 +114,10 @@ export class WebhookDelivery {
   private readonly timer: ReturnType<typeof setInterval> | undefined
   private readonly requests = new Set<Promise<void>>()
 
-  constructor (targets: readonly WebhookTarget[], private readonly now: () => number = Date.now) {
+  constructor(
+    targets: readonly WebhookTarget[],
+    private readonly now: () => number = Date.now
+  ) {
     this.queues = targets.map((target) => ({ target, queue: [], inFlight: false, attempts: 0, retryAt: 0 }))
     if (this.queues.length > 0) {
       this.timer = setInterval(() => this.deliver(), DELIVERY_INTERVAL_MS)
@@ -105,11 +125,11 @@ export class WebhookDelivery {
     }
   }
 
-  get targets (): Array<{ kind: WebhookKind, target: string, queued: number }> {
+  get targets(): Array<{ kind: WebhookKind; target: string; queued: number }> {
     return this.queues.map((q) => ({ kind: q.target.kind, target: q.target.label, queued: q.queue.length }))
   }
 
-  enqueue (event: AlertEvent): void {
+  enqueue(event: AlertEvent): void {
     for (const q of this.queues) {
       q.queue.push(event)
       if (q.queue.length > MAX_QUEUED_EVENTS) {
@@ -120,7 +140,7 @@ export class WebhookDelivery {
   }
 
   /** Sends what is due now (the timer calls it every DELIVERY_INTERVAL_MS). */
-  deliver (): void {
+  deliver(): void {
     const now = this.now()
     for (const q of this.queues) {
       if (q.inFlight || q.queue.length === 0 || now < q.retryAt) continue
@@ -138,7 +158,9 @@ export class WebhookDelivery {
         this.counters.failed++
         q.attempts++
         if (q.attempts >= MAX_DELIVERY_ATTEMPTS) {
-          log.warn(`${q.target.kind} webhook ${q.target.label}: ${batch.length} alert events dropped after ${q.attempts} failed tries`)
+          log.warn(
+            `${q.target.kind} webhook ${q.target.label}: ${batch.length} alert events dropped after ${q.attempts} failed tries`
+          )
           q.queue.splice(0, batch.length)
           this.counters.dropped += batch.length
           q.attempts = 0
@@ -152,7 +174,7 @@ export class WebhookDelivery {
     }
   }
 
-  private async post (target: WebhookTarget, events: readonly AlertEvent[]): Promise<boolean> {
+  private async post(target: WebhookTarget, events: readonly AlertEvent[]): Promise<boolean> {
     try {
       const res = await fetch(target.url, {
         method: 'POST',
@@ -171,7 +193,7 @@ export class WebhookDelivery {
   }
 
   /** Sends what is queued once more, stops the timer, and waits for requests in flight (each ends within DELIVERY_TIMEOUT_MS). */
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer)
     this.deliver()
     await Promise.allSettled([...this.requests])

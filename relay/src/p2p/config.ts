@@ -77,7 +77,8 @@ export class RelayP2pConfigError extends Error {
 
 export function validateRelayP2pConfig(config: RelayP2pConfig): void {
   const port = (name: string, value: number): void => {
-    if (!Number.isInteger(value) || value < 0 || value > 65_535) throw new RelayP2pConfigError(`${name} must be a port 0..65535, got ${value}`)
+    if (!Number.isInteger(value) || value < 0 || value > 65_535)
+      throw new RelayP2pConfigError(`${name} must be a port 0..65535, got ${value}`)
   }
   port('tcpPort', config.tcpPort)
   port('wsPort', config.wsPort)
@@ -89,7 +90,8 @@ export function validateRelayP2pConfig(config: RelayP2pConfig): void {
     } catch (err) {
       throw new RelayP2pConfigError(`bootstrap address "${addr}" is not a multiaddr: ${(err as Error).message}`)
     }
-    if (parsed.getComponents().at(-1)?.code !== CODE_P2P) throw new RelayP2pConfigError(`bootstrap address "${addr}" does not end in /p2p/<peer id>`)
+    if (parsed.getComponents().at(-1)?.code !== CODE_P2P)
+      throw new RelayP2pConfigError(`bootstrap address "${addr}" does not end in /p2p/<peer id>`)
   }
   listenAddrs(config)
 }
@@ -98,7 +100,9 @@ export function validateRelayP2pConfig(config: RelayP2pConfig): void {
  * The TCP and WebSocket listen addresses for `host` (IPv4 or IPv6; `localhost`, which the config allows
  * as a bind address, listens on 127.0.0.1).
  */
-export function listenAddrs(config: Pick<RelayP2pConfig, 'host' | 'tcpPort' | 'wsPort'>): [tcp: Multiaddr, ws: Multiaddr] {
+export function listenAddrs(
+  config: Pick<RelayP2pConfig, 'host' | 'tcpPort' | 'wsPort'>
+): [tcp: Multiaddr, ws: Multiaddr] {
   const ip = config.host === 'localhost' ? '127.0.0.1' : config.host
   try {
     return [ipPortToMultiaddr(ip, config.tcpPort), ipPortToMultiaddr(ip, config.wsPort).encapsulate('/ws')]

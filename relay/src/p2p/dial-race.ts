@@ -14,7 +14,7 @@ const log = createLogger('p2p:dial-race')
  * Keeps the relay alive through that race: orphaned dial errors are logged at debug level; any other
  * uncaught exception is logged and ends the process, as Node would have.
  */
-export function installDialRaceGuard (): void {
+export function installDialRaceGuard(): void {
   process.on('uncaughtException', (err) => {
     if (isOrphanedDialError(err)) {
       log.debug(`ignored a refused dial that libp2p had already given up: ${err.message}`)

@@ -31,7 +31,9 @@ export async function loadOrCreatePeerKey(dataDir: string): Promise<PrivateKey> 
     try {
       return privateKeyFromProtobuf(bytes)
     } catch (err) {
-      throw new PeerKeyError(`${path} is not a libp2p private key (${errorMessage(err)}); move it away to create a new identity`)
+      throw new PeerKeyError(
+        `${path} is not a libp2p private key (${errorMessage(err)}); move it away to create a new identity`
+      )
     }
   }
   const key = await generateKeyPair('Ed25519')

@@ -31,7 +31,9 @@ export function walkChainsOnRelayLinks(node: Libp2p, walks: RelayLinkWalk[]): vo
       for (const walk of walks) {
         if (!spoken.includes(walk.protocol)) continue
         const r = await walk.fetcher.walkBranch(peerId, undefined)
-        log.info(`synced ${walk.what} with relay ${id}: ${r.fetched} fetched, ${r.accept} accepted${r.connected ? '' : ' (its chain does not connect to ours)'}`)
+        log.info(
+          `synced ${walk.what} with relay ${id}: ${r.fetched} fetched, ${r.accept} accepted${r.connected ? '' : ' (its chain does not connect to ours)'}`
+        )
       }
     })().catch((err: unknown) => log.debug(`sync with relay ${id} failed: ${errorMessage(err)}`))
   })

@@ -172,7 +172,10 @@ export interface RelayNode extends SharePeerNode {
  */
 export const RELAY_IDONTWANT_MIN_DATA_BYTES = MAX_GOSSIP_DATA_BYTES + 1
 
-type RelayServices = { pubsub: ReturnType<ReturnType<typeof gossipsub>>; relay: CircuitRelayService } & Record<string, unknown>
+type RelayServices = { pubsub: ReturnType<ReturnType<typeof gossipsub>>; relay: CircuitRelayService } & Record<
+  string,
+  unknown
+>
 
 export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNodeHandlers): Promise<RelayNode> {
   validateRelayP2pConfig(config)
@@ -185,7 +188,8 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
   const peerDiscovery: Array<(components: any) => PeerDiscovery> = []
   if ((config.bootstrap ?? []).length > 0) peerDiscovery.push(bootstrap({ list: config.bootstrap ?? [] }))
   if (config.mdns === true) peerDiscovery.push(mdns())
-  if (config.pubsubDiscovery !== false) peerDiscovery.push(pubsubPeerDiscovery({ topics: [topics.discovery], interval: DISCOVERY_ANNOUNCE_INTERVAL_MS }))
+  if (config.pubsubDiscovery !== false)
+    peerDiscovery.push(pubsubPeerDiscovery({ topics: [topics.discovery], interval: DISCOVERY_ANNOUNCE_INTERVAL_MS }))
 
   const node = await createLibp2p({
     start: false,
@@ -202,7 +206,8 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
     connectionManager: {
       maxConnections: config.maxConnections ?? RELAY_MAX_CONNECTIONS,
       maxIncomingPendingConnections: RELAY_MAX_PENDING_INBOUND,
-      inboundConnectionThreshold: config.inboundConnectionsPerHostPerSecond ?? RELAY_INBOUND_CONNECTIONS_PER_HOST_PER_SECOND
+      inboundConnectionThreshold:
+        config.inboundConnectionsPerHostPerSecond ?? RELAY_INBOUND_CONNECTIONS_PER_HOST_PER_SECOND
     },
     connectionGater: {
       denyInboundEncryptedConnection: (peer) => bans.has(peer.toString()),
@@ -244,7 +249,8 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
     topics,
     validators: handlers.validators,
     graylistThreshold: policy.graylistThreshold,
-    onFetchNeeded: (id, from, kind) => (kind === 'block' && blockParents !== undefined ? blockParents : parents).request(id, from),
+    onFetchNeeded: (id, from, kind) =>
+      (kind === 'block' && blockParents !== undefined ? blockParents : parents).request(id, from),
     floodGuard: config.floodGuard,
     onGraylisted: (peer, score) => {
       banAndHangUp(peer)
@@ -262,7 +268,8 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
   const gossip = services.pubsub as unknown as { handlePeerReadStreamError(err: Error, peer: PeerId): void }
   const dropStream = gossip.handlePeerReadStreamError.bind(gossip)
   gossip.handlePeerReadStreamError = (err: Error, peer: PeerId): void => {
-    if (err?.name === 'InvalidDataLengthError' || err?.name === 'InvalidDataLengthLengthError') router.oversizedFrame(peer)
+    if (err?.name === 'InvalidDataLengthError' || err?.name === 'InvalidDataLengthLengthError')
+      router.oversizedFrame(peer)
     dropStream(err, peer)
   }
   node.addEventListener('peer:disconnect', (event) => router.forgetPeer(event.detail))
@@ -279,29 +286,51 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
       return 'ignore'
     }
   }
-  const fetchAncestors = async (peer: PeerId, tip: Uint8Array | undefined, skip: number, count: number): Promise<AncestorPage> =>
-    await fetchAncestorPage(open(peer, protocols.sync), tip, skip, count)
+  const fetchAncestors = async (
+    peer: PeerId,
+    tip: Uint8Array | undefined,
+    skip: number,
+    count: number
+  ): Promise<AncestorPage> => await fetchAncestorPage(open(peer, protocols.sync), tip, skip, count)
   const parents = new ParentFetcher<PeerId>({
     fetchById,
     ingest: ingestSynced,
-    ...(handlers.shareMissingAncestry !== undefined ? { fetchAncestors, missingAncestry: handlers.shareMissingAncestry } : {}),
+    ...(handlers.shareMissingAncestry !== undefined
+      ? { fetchAncestors, missingAncestry: handlers.shareMissingAncestry }
+      : {}),
     ...(handlers.branchDepth !== undefined ? { maxDepth: handlers.branchDepth } : {})
   })
   const devnetBlocks = handlers.devnetBlocks
-  const blockParents: ParentFetcher<PeerId> | undefined = devnetBlocks === undefined
-    ? undefined
-    : new ParentFetcher<PeerId>({
-        fetchById: async (peer, ids) => (await requestSync(await open(peer, protocols.devnetBlocks)(), { kind: 'byId', ids }, MAX_BLOCK_MESSAGE_BYTES)).shares,
-        fetchAncestors: async (peer, tip, skip, count) => await fetchAncestorPage(open(peer, protocols.devnetBlocks), tip, skip, count, MAX_BLOCK_MESSAGE_BYTES),
-        missingAncestry: (block) => devnetBlocks.missingAncestry(block),
-        idOf: (block) => sha256d(block.subarray(0, 80)),
-        maxDepth: devnetBlocks.maxDepth,
-        ingest: async (block, from) => await devnetBlocks.ingest(block, from)
-      })
-  const devnetBlockServer = devnetBlocks === undefined ? undefined : new SyncServer(devnetBlocks.source, { maxItemBytes: MAX_BLOCK_MESSAGE_BYTES })
+  const blockParents: ParentFetcher<PeerId> | undefined =
+    devnetBlocks === undefined
+      ? undefined
+      : new ParentFetcher<PeerId>({
+          fetchById: async (peer, ids) =>
+            (
+              await requestSync(
+                await open(peer, protocols.devnetBlocks)(),
+                { kind: 'byId', ids },
+                MAX_BLOCK_MESSAGE_BYTES
+              )
+            ).shares,
+          fetchAncestors: async (peer, tip, skip, count) =>
+            await fetchAncestorPage(open(peer, protocols.devnetBlocks), tip, skip, count, MAX_BLOCK_MESSAGE_BYTES),
+          missingAncestry: (block) => devnetBlocks.missingAncestry(block),
+          idOf: (block) => sha256d(block.subarray(0, 80)),
+          maxDepth: devnetBlocks.maxDepth,
+          ingest: async (block, from) => await devnetBlocks.ingest(block, from)
+        })
+  const devnetBlockServer =
+    devnetBlocks === undefined
+      ? undefined
+      : new SyncServer(devnetBlocks.source, { maxItemBytes: MAX_BLOCK_MESSAGE_BYTES })
   walkChainsOnRelayLinks(node, [
-    ...(blockParents !== undefined ? [{ what: 'devnet blocks', protocol: protocols.devnetBlocks, fetcher: blockParents }] : []),
-    ...(handlers.shareMissingAncestry !== undefined ? [{ what: 'shares', protocol: protocols.sync, fetcher: parents }] : [])
+    ...(blockParents !== undefined
+      ? [{ what: 'devnet blocks', protocol: protocols.devnetBlocks, fetcher: blockParents }]
+      : []),
+    ...(handlers.shareMissingAncestry !== undefined
+      ? [{ what: 'shares', protocol: protocols.sync, fetcher: parents }]
+      : [])
   ])
   const syncServer = handlers.syncSource === undefined ? undefined : new SyncServer(handlers.syncSource)
   const templateServer = handlers.templateSource === undefined ? undefined : new TemplateServer(handlers.templateSource)
@@ -315,14 +344,22 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
       await node.start()
       router.start()
       if (syncServer !== undefined) {
-        await node.handle(protocols.sync, (stream, connection) => syncServer.handle(frameStream(stream), connection.remotePeer.toString()), {
-          maxInboundStreams: RELAY_MAX_SYNC_STREAMS_PER_PEER
-        })
+        await node.handle(
+          protocols.sync,
+          (stream, connection) => syncServer.handle(frameStream(stream), connection.remotePeer.toString()),
+          {
+            maxInboundStreams: RELAY_MAX_SYNC_STREAMS_PER_PEER
+          }
+        )
       }
       if (devnetBlockServer !== undefined) {
-        await node.handle(protocols.devnetBlocks, (stream, connection) => devnetBlockServer.handle(frameStream(stream), connection.remotePeer.toString()), {
-          maxInboundStreams: RELAY_MAX_SYNC_STREAMS_PER_PEER
-        })
+        await node.handle(
+          protocols.devnetBlocks,
+          (stream, connection) => devnetBlockServer.handle(frameStream(stream), connection.remotePeer.toString()),
+          {
+            maxInboundStreams: RELAY_MAX_SYNC_STREAMS_PER_PEER
+          }
+        )
       }
       if (templateServer !== undefined) {
         await node.handle(

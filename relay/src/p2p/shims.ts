@@ -4,7 +4,11 @@
 import { WebSocket as NodeWebSocket } from 'ws'
 
 interface PromiseWithResolversShim {
-  withResolvers?<T>(): { promise: Promise<T>; resolve: (value: T | PromiseLike<T>) => void; reject: (reason?: unknown) => void }
+  withResolvers?<T>(): {
+    promise: Promise<T>
+    resolve: (value: T | PromiseLike<T>) => void
+    reject: (reason?: unknown) => void
+  }
 }
 
 const PromiseCtor = Promise as unknown as PromiseWithResolversShim

@@ -4,8 +4,20 @@ import { bytesToHex, equalBytes } from '@otedama/shared/primitives'
 import { sha256d } from '@otedama/shared/primitives'
 import { encodeTemplateAnnouncement } from '@otedama/shared/sharechain'
 import {
-  committeeSeed, decodeSignedTemplate, encodeAttestation, encodeSignedTemplate, relayKeyHex, selectCommittee, signAttestation, signTemplate,
-  verifySignedTemplate, DEFAULT_COMMITTEE_SIZE, type Attestation, type BlockClaim, type RelayWeights, type TemplateClaim
+  committeeSeed,
+  decodeSignedTemplate,
+  encodeAttestation,
+  encodeSignedTemplate,
+  relayKeyHex,
+  selectCommittee,
+  signAttestation,
+  signTemplate,
+  verifySignedTemplate,
+  DEFAULT_COMMITTEE_SIZE,
+  type Attestation,
+  type BlockClaim,
+  type RelayWeights,
+  type TemplateClaim
 } from '@otedama/shared/quorum'
 import type { TemplateAnnouncement } from '@otedama/shared/sharechain'
 import type { BlockAttestationKind, BlockAttestor } from '../block/submitter'
@@ -79,62 +91,76 @@ export class QuorumDuties implements BlockAttestor {
   /** Template ids being checked now: relays on one tip may announce the same template. */
   private readonly inFlight = new Set<string>()
   /** Signed templates whose prev block our source does not have as its tip yet, by template id hex. */
-  private readonly awaitingTip = new BoundedMap<string, { prevHashHex: string, bytes: Uint8Array }>(MAX_TEMPLATES_AWAITING_TIP)
-  private lastSigned: { templateId: Uint8Array, bytes: Uint8Array } | undefined
+  private readonly awaitingTip = new BoundedMap<string, { prevHashHex: string; bytes: Uint8Array }>(
+    MAX_TEMPLATES_AWAITING_TIP
+  )
+  private lastSigned: { templateId: Uint8Array; bytes: Uint8Array } | undefined
   private offs: Array<() => void> = []
   private readonly now: () => number
   private readonly selfKey: string
 
-  constructor (private readonly init: QuorumDutiesInit) {
+  constructor(private readonly init: QuorumDutiesInit) {
     this.now = init.now ?? (() => Math.floor(Date.now() / 1000))
     this.selfKey = relayKeyHex(init.selfId)
   }
 
   /** Whether we sit on the committee of a template on `template.prevHash`, by the weights now. */
-  onCommittee (template: Pick<TemplateAnnouncement, 'prevHash'>): boolean {
-    const committee = selectCommittee(this.init.weights().byKey, committeeSeed('template', template.prevHash), this.init.committeeSize ?? DEFAULT_COMMITTEE_SIZE)
+  onCommittee(template: Pick<TemplateAnnouncement, 'prevHash'>): boolean {
+    const committee = selectCommittee(
+      this.init.weights().byKey,
+      committeeSeed('template', template.prevHash),
+      this.init.committeeSize ?? DEFAULT_COMMITTEE_SIZE
+    )
     return committee.includes(this.selfKey)
   }
 
   /** Publishes each own template announcement, signed (the current one at once). */
-  start (): void {
-    this.offs.push(this.init.book.onAnnouncement((entry) => {
-      if (this.init.source.current() !== entry.template) return // committee templates are not ours to announce
-      void this.publishTemplate(entry.announcement).catch((err: unknown) => log.warn(`publish template: ${errorMessage(err)}`))
-    }))
+  start(): void {
+    this.offs.push(
+      this.init.book.onAnnouncement((entry) => {
+        if (this.init.source.current() !== entry.template) return // committee templates are not ours to announce
+        void this.publishTemplate(entry.announcement).catch((err: unknown) =>
+          log.warn(`publish template: ${errorMessage(err)}`)
+        )
+      })
+    )
     // A template that arrived before our source reached its prev block is checked once it has.
-    this.offs.push(this.init.source.onTemplate((template, newTip) => {
-      if (newTip) this.retryAwaiting(bytesToHex(template.prevHash))
-    }))
+    this.offs.push(
+      this.init.source.onTemplate((template, newTip) => {
+        if (newTip) this.retryAwaiting(bytesToHex(template.prevHash))
+      })
+    )
     const latest = this.init.book.latest()
     if (latest !== undefined && latest.template === this.init.source.current()) {
-      void this.publishTemplate(latest.announcement).catch((err: unknown) => log.warn(`publish template: ${errorMessage(err)}`))
+      void this.publishTemplate(latest.announcement).catch((err: unknown) =>
+        log.warn(`publish template: ${errorMessage(err)}`)
+      )
     }
   }
 
   /** Our current template's signed announcement as last published (served to joining browsers). */
-  currentSigned (): { templateId: Uint8Array, bytes: Uint8Array } | undefined {
+  currentSigned(): { templateId: Uint8Array; bytes: Uint8Array } | undefined {
     return this.lastSigned
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     for (const off of this.offs) off()
     this.offs = []
     this.flush()
   }
 
   /** Serves our full templates to committee members (the template protocol's source). */
-  async fullTemplate (templateId: Uint8Array): Promise<Uint8Array | undefined> {
+  async fullTemplate(templateId: Uint8Array): Promise<Uint8Array | undefined> {
     const t = await this.init.book.template(bytesToHex(templateId))
     return t === undefined ? undefined : encodeFullTemplate(t)
   }
 
-  publishHeader (header80: Uint8Array): void {
+  publishHeader(header80: Uint8Array): void {
     this.init.transport.publishHeader(header80)
   }
 
   /** BlockAttestor: signed and batched. */
-  attestBlock (blockHash: Uint8Array, _height: number, kind: BlockAttestationKind): void {
+  attestBlock(blockHash: Uint8Array, _height: number, kind: BlockAttestationKind): void {
     void this.attest('block', kind, blockHash)
   }
 
@@ -142,7 +168,7 @@ export class QuorumDuties implements BlockAttestor {
    * A signed template from the network (its signature already checked by the topic validator, or
    * checked here). When we are on its committee: fetch, check in proposal mode, attest, keep.
    */
-  async onSignedTemplate (bytes: Uint8Array): Promise<TemplateClaim | 'skipped' | 'not-member'> {
+  async onSignedTemplate(bytes: Uint8Array): Promise<TemplateClaim | 'skipped' | 'not-member'> {
     const signed = decodeSignedTemplate(bytes)
     const check = await verifySignedTemplate(signed, this.init.networkTag)
     if (!check.ok) return 'skipped'
@@ -172,7 +198,11 @@ export class QuorumDuties implements BlockAttestor {
     }
   }
 
-  private async checkTemplate (publisherId: Uint8Array, templateId: Uint8Array, announcementBytes: Uint8Array): Promise<TemplateClaim | 'skipped' | 'awaiting-tip'> {
+  private async checkTemplate(
+    publisherId: Uint8Array,
+    templateId: Uint8Array,
+    announcementBytes: Uint8Array
+  ): Promise<TemplateClaim | 'skipped' | 'awaiting-tip'> {
     let fetched: Uint8Array
     try {
       fetched = await this.init.transport.fetchTemplate(publisherId, templateId)
@@ -185,11 +215,14 @@ export class QuorumDuties implements BlockAttestor {
     try {
       full = decodeFullTemplate(fetched, this.init.source.network)
     } catch (err) {
-      log.info(`template ${bytesToHex(templateId).slice(0, 16)}: publisher sent a malformed template: ${errorMessage(err)}`)
+      log.info(
+        `template ${bytesToHex(templateId).slice(0, 16)}: publisher sent a malformed template: ${errorMessage(err)}`
+      )
       return 'invalid'
     }
     // The full template must be exactly what was announced (same id), else the publisher lied.
-    if (!equalBytes(encodeTemplateAnnouncement(announce(full, this.init.networkTag)), announcementBytes)) return 'invalid'
+    if (!equalBytes(encodeTemplateAnnouncement(announce(full, this.init.networkTag)), announcementBytes))
+      return 'invalid'
     const tip = await this.init.source.bestBlockHash().catch(() => undefined)
     if (tip === undefined) return 'skipped'
     // Our source is elsewhere: no opinion now; checked again when it reaches the template's prev block.
@@ -203,7 +236,7 @@ export class QuorumDuties implements BlockAttestor {
     return 'valid'
   }
 
-  private async publishTemplate (announcement: Parameters<typeof signTemplate>[0]): Promise<void> {
+  private async publishTemplate(announcement: Parameters<typeof signTemplate>[0]): Promise<void> {
     const signed = await signTemplate(announcement, this.init.key)
     const bytes = encodeSignedTemplate(signed)
     const templateId = sha256d(signed.announcement)
@@ -214,16 +247,25 @@ export class QuorumDuties implements BlockAttestor {
     if (this.onCommittee(announcement)) await this.attest('template', 'valid', templateId)
   }
 
-  private retryAwaiting (prevHashHex: string): void {
+  private retryAwaiting(prevHashHex: string): void {
     for (const [id, waiting] of this.awaitingTip) {
       if (waiting.prevHashHex !== prevHashHex) continue
       this.awaitingTip.delete(id)
-      void this.onSignedTemplate(waiting.bytes).catch((err: unknown) => log.warn(`template check: ${errorMessage(err)}`))
+      void this.onSignedTemplate(waiting.bytes).catch((err: unknown) =>
+        log.warn(`template check: ${errorMessage(err)}`)
+      )
     }
   }
 
-  private async attest (subjectKind: 'template' | 'block', claim: TemplateClaim | BlockClaim, subjectId: Uint8Array): Promise<void> {
-    const a = await signAttestation({ networkTag: this.init.networkTag, subjectKind, claim, subjectId, time: this.now() }, this.init.key)
+  private async attest(
+    subjectKind: 'template' | 'block',
+    claim: TemplateClaim | BlockClaim,
+    subjectId: Uint8Array
+  ): Promise<void> {
+    const a = await signAttestation(
+      { networkTag: this.init.networkTag, subjectKind, claim, subjectId, time: this.now() },
+      this.init.key
+    )
     this.init.observer?.attested?.(a)
     this.pending.push(a)
     if (this.pending.length > MAX_PENDING_ATTESTATIONS) this.pending.shift()
@@ -232,7 +274,7 @@ export class QuorumDuties implements BlockAttestor {
   }
 
   /** Sends what is pending now. */
-  flush (): void {
+  flush(): void {
     if (this.flushTimer !== undefined) clearTimeout(this.flushTimer)
     this.flushTimer = undefined
     while (this.pending.length > 0) {
@@ -241,7 +283,7 @@ export class QuorumDuties implements BlockAttestor {
     }
   }
 
-  private remember (key: string, claim: TemplateClaim | 'skipped'): void {
+  private remember(key: string, claim: TemplateClaim | 'skipped'): void {
     this.checked.set(key, claim)
   }
 }

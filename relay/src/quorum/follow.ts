@@ -2,8 +2,16 @@ import { createLogger } from '@otedama/shared/log'
 import { ACCEPT, ignore, type Verdict } from '@otedama/shared/p2p'
 import { bytesToHex } from '@otedama/shared/primitives'
 import {
-  QuorumFollower, checkAttestationMessage, checkSignedTemplateMessage, encodeAttestation, relayKeyHex,
-  type Attestation, type BlockClaim, type Judge, type RelayWeights, type SubjectStatus
+  QuorumFollower,
+  checkAttestationMessage,
+  checkSignedTemplateMessage,
+  encodeAttestation,
+  relayKeyHex,
+  type Attestation,
+  type BlockClaim,
+  type Judge,
+  type RelayWeights,
+  type SubjectStatus
 } from '@otedama/shared/quorum'
 import type { BlockAttestationKind } from '../block/submitter'
 import type { ChainPosition, TemplateSource } from '../template/types'
@@ -47,7 +55,7 @@ interface KeptTemplate {
   signed: Uint8Array
   publisherId: Uint8Array
   /** Each attester's latest encoded attestation, by attester hex, with its relay key. */
-  attestations: Map<string, { time: number, bytes: Uint8Array, relayKey: string }>
+  attestations: Map<string, { time: number; bytes: Uint8Array; relayKey: string }>
 }
 
 /**
@@ -66,7 +74,7 @@ export class RelayQuorum {
   private readonly selfHex: string
   private offTip: (() => void) | undefined
 
-  constructor (private readonly init: RelayQuorumInit) {
+  constructor(private readonly init: RelayQuorumInit) {
     this.selfHex = bytesToHex(init.selfId)
     this.roster = new RelayRoster(init.selfId, init.weights)
     this.follower = new QuorumFollower({
@@ -79,30 +87,38 @@ export class RelayQuorum {
   }
 
   /** Re-judges block attestations against our chain on each new tip. */
-  start (): void {
+  start(): void {
     this.offTip ??= this.init.source.onTemplate((_t, newTip) => {
       if (!newTip) return
       for (const id of this.follower.unjudged('block', MAX_BLOCK_RECHECKS_PER_TIP)) void this.judgeBlock(id)
     })
   }
 
-  stop (): void {
+  stop(): void {
     this.offTip?.()
     this.offTip = undefined
   }
 
   /** What our duties do, counted as our own word (gossip never echoes our messages to us). */
-  observer (): QuorumDutiesObserver {
+  observer(): QuorumDutiesObserver {
     return {
-      published: (bytes) => { void this.takeSignedTemplate(bytes).then((v) => { if (v.kind !== 'accept') log.warn(`own template not taken: ${v.kind}`) }) },
-      attested: (a) => { this.count(this.init.selfId, a) },
+      published: (bytes) => {
+        void this.takeSignedTemplate(bytes).then((v) => {
+          if (v.kind !== 'accept') log.warn(`own template not taken: ${v.kind}`)
+        })
+      },
+      attested: (a) => {
+        this.count(this.init.selfId, a)
+      },
       // Our daemon's proposal check is the truth we can know about a template.
-      checked: (templateId, claim) => { this.follower.proveClaim('template', templateId, claim) }
+      checked: (templateId, claim) => {
+        this.follower.proveClaim('template', templateId, claim)
+      }
     }
   }
 
   /** Template-topic validator: a verified signed template of our network; its publisher is heard (roster). */
-  async takeSignedTemplate (bytes: Uint8Array): Promise<Verdict> {
+  async takeSignedTemplate(bytes: Uint8Array): Promise<Verdict> {
     const message = await checkSignedTemplateMessage(bytes, this.init.networkTag)
     if (!message.ok) return message.verdict
     const { check } = message
@@ -117,7 +133,7 @@ export class RelayQuorum {
 
   /** Attest-topic validator, one item of a batch. Verified attestations are forwarded even when the
    *  attester is not on the committee by our roster: another relay's roster may differ. */
-  async takeAttestation (bytes: Uint8Array): Promise<Verdict> {
+  async takeAttestation(bytes: Uint8Array): Promise<Verdict> {
     const message = await checkAttestationMessage(bytes, this.init.networkTag)
     if (!message.ok) return message.verdict
     const { attestation: a, attesterId } = message
@@ -128,11 +144,13 @@ export class RelayQuorum {
   }
 
   /** A block found on `templateId` was accepted by our daemon: the template was valid. */
-  blockAccepted (templateId: Uint8Array): void {
+  blockAccepted(templateId: Uint8Array): void {
     this.follower.proveClaim('template', templateId, 'valid')
   }
 
-  templateStatus (templateIdHex: string): (SubjectStatus & { signed?: Uint8Array, publisherId?: Uint8Array, attestations: Uint8Array[] }) | undefined {
+  templateStatus(
+    templateIdHex: string
+  ): (SubjectStatus & { signed?: Uint8Array; publisherId?: Uint8Array; attestations: Uint8Array[] }) | undefined {
     const status = this.follower.status(templateIdHex)
     if (status === undefined) return undefined
     const kept = this.templates.get(templateIdHex)
@@ -140,15 +158,22 @@ export class RelayQuorum {
     return {
       ...status,
       ...(kept !== undefined ? { signed: kept.signed, publisherId: kept.publisherId } : {}),
-      attestations: kept === undefined ? [] : [...kept.attestations.values()].filter((a) => members.has(a.relayKey)).map((a) => a.bytes)
+      attestations:
+        kept === undefined
+          ? []
+          : [...kept.attestations.values()].filter((a) => members.has(a.relayKey)).map((a) => a.bytes)
     }
   }
 
-  blockStatus (blockHashHex: string): SubjectStatus | undefined {
+  blockStatus(blockHashHex: string): SubjectStatus | undefined {
     return this.follower.status(blockHashHex)
   }
 
-  private count (attesterId: Uint8Array, a: Attestation, bytes?: Uint8Array): ReturnType<QuorumFollower['addAttestation']> {
+  private count(
+    attesterId: Uint8Array,
+    a: Attestation,
+    bytes?: Uint8Array
+  ): ReturnType<QuorumFollower['addAttestation']> {
     const outcome = this.follower.addAttestation(attesterId, a)
     const idHex = bytesToHex(a.subjectId)
     // Kept for non-members too (the committee is redrawn when the weights move): a browser fetching the
@@ -156,16 +181,25 @@ export class RelayQuorum {
     const kept = a.subjectKind === 'template' ? this.templates.get(idHex) : undefined
     const attester = bytesToHex(attesterId)
     const previous = kept?.attestations.get(attester)
-    if (kept !== undefined && outcome !== 'full' && (previous === undefined ? kept.attestations.size < MAX_ATTESTATIONS_KEPT_PER_TEMPLATE : previous.time < a.time)) {
-      kept.attestations.set(attester, { time: a.time, bytes: bytes ?? encodeAttestation(a), relayKey: relayKeyHex(attesterId) })
+    if (
+      kept !== undefined &&
+      outcome !== 'full' &&
+      (previous === undefined ? kept.attestations.size < MAX_ATTESTATIONS_KEPT_PER_TEMPLATE : previous.time < a.time)
+    ) {
+      kept.attestations.set(attester, {
+        time: a.time,
+        bytes: bytes ?? encodeAttestation(a),
+        relayKey: relayKeyHex(attesterId)
+      })
     }
-    if (a.subjectKind === 'block' && bytesToHex(attesterId) === this.selfHex) this.markAttested(idHex, a.claim as BlockClaim)
+    if (a.subjectKind === 'block' && bytesToHex(attesterId) === this.selfHex)
+      this.markAttested(idHex, a.claim as BlockClaim)
     if (a.subjectKind === 'block' && outcome !== 'stale') void this.judgeBlock(a.subjectId)
     return outcome
   }
 
   /** Relays on one tip may announce the very same template (devnet always can): we serve our own signature when we made one. */
-  private keep (idHex: string, signed: Uint8Array, publisherId: Uint8Array, own: boolean): void {
+  private keep(idHex: string, signed: Uint8Array, publisherId: Uint8Array, own: boolean): void {
     const kept = this.templates.get(idHex)
     if (kept !== undefined) {
       if (own) Object.assign(kept, { signed, publisherId })
@@ -178,7 +212,7 @@ export class RelayQuorum {
    * Our own chain is the truth about a block: judge its attestations, and, as a committee member,
    * attest what our chain shows (once per state).
    */
-  private async judgeBlock (blockHash: Uint8Array): Promise<void> {
+  private async judgeBlock(blockHash: Uint8Array): Promise<void> {
     let position: ChainPosition
     try {
       position = await this.init.source.chainPosition(blockHash)
@@ -196,14 +230,14 @@ export class RelayQuorum {
     this.init.attestBlock(blockHash, state)
   }
 
-  private markAttested (blockHashHex: string, state: BlockAttestationKind): void {
+  private markAttested(blockHashHex: string, state: BlockAttestationKind): void {
     this.attestedBlocks.delete(blockHashHex)
     this.attestedBlocks.set(blockHashHex, state)
   }
 }
 
 /** What our chain says of a block's claims. Unknown blocks prove nothing (our daemon may lag). */
-export function blockJudge (position: ChainPosition, coinbaseMaturity: number): Judge {
+export function blockJudge(position: ChainPosition, coinbaseMaturity: number): Judge {
   return (claim) => {
     if (position.state === 'unknown') return undefined
     if (position.state === 'orphaned') {
@@ -213,14 +247,15 @@ export function blockJudge (position: ChainPosition, coinbaseMaturity: number): 
     }
     const c = position.confirmations
     if (claim === 'accepted') return 'right'
-    if (claim === 'confirmed') return c >= coinbaseMaturity ? 'right' : c + CONFIRMED_SLACK_BLOCKS < coinbaseMaturity ? 'wrong' : undefined
+    if (claim === 'confirmed')
+      return c >= coinbaseMaturity ? 'right' : c + CONFIRMED_SLACK_BLOCKS < coinbaseMaturity ? 'wrong' : undefined
     if (claim === 'orphaned') return c >= ORPHAN_DISPROOF_CONFIRMATIONS ? 'wrong' : undefined
     return undefined
   }
 }
 
 /** The claim our own chain supports now, if any. */
-export function ourBlockClaim (position: ChainPosition, coinbaseMaturity: number): BlockClaim | undefined {
+export function ourBlockClaim(position: ChainPosition, coinbaseMaturity: number): BlockClaim | undefined {
   if (position.state === 'unknown') return undefined
   if (position.state === 'orphaned') return 'orphaned'
   return position.confirmations >= coinbaseMaturity ? 'confirmed' : 'accepted'

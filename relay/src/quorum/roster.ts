@@ -24,12 +24,15 @@ export class RelayRoster {
   private weightsVersion: string | undefined
   private readonly selfKey: string
 
-  constructor (private readonly selfId: Uint8Array, private readonly weights: () => RelayWeights) {
+  constructor(
+    private readonly selfId: Uint8Array,
+    private readonly weights: () => RelayWeights
+  ) {
     this.selfKey = relayKeyHex(selfId)
   }
 
   /** A relay proved itself one (a verified signed template or attestation of our network). */
-  add (peerIdBytes: Uint8Array): void {
+  add(peerIdBytes: Uint8Array): void {
     const key = relayKeyHex(peerIdBytes)
     if (key === this.selfKey || this.weighted.has(key)) return
     this.refresh()
@@ -44,33 +47,35 @@ export class RelayRoster {
   }
 
   /** Peer id of a relay key, when known (ourselves included). */
-  peerIdOf (relayKey: string): Uint8Array | undefined {
+  peerIdOf(relayKey: string): Uint8Array | undefined {
     if (relayKey === this.selfKey) return this.selfId
     this.refresh()
     return this.weighted.get(relayKey) ?? this.pending.get(relayKey)
   }
 
   /** Weighted relays known by peer id, ourselves included when we have work: [peer id, work], heaviest first. */
-  relays (): Array<{ peerId: Uint8Array, weight: bigint }> {
+  relays(): Array<{ peerId: Uint8Array; weight: bigint }> {
     this.refresh()
     const byKey = this.weights().byKey
     const out = [...this.weighted].map(([key, peerId]) => ({ peerId, weight: byKey.get(key) ?? 0n }))
     const own = byKey.get(this.selfKey) ?? 0n
     if (own > 0n) out.push({ peerId: this.selfId, weight: own })
-    return out.sort((a, b) => (a.weight > b.weight ? -1 : a.weight < b.weight ? 1 : bytesToHex(a.peerId) < bytesToHex(b.peerId) ? -1 : 1))
+    return out.sort((a, b) =>
+      a.weight > b.weight ? -1 : a.weight < b.weight ? 1 : bytesToHex(a.peerId) < bytesToHex(b.peerId) ? -1 : 1
+    )
   }
 
   /** Weighted relays known by peer id (ourselves included when we have work). */
-  get size (): number {
+  get size(): number {
     return this.relays().length
   }
 
-  get pendingSize (): number {
+  get pendingSize(): number {
     return this.pending.size
   }
 
   /** On new weights: pending relays that gained work move in, weighted ones that lost it move out. */
-  private refresh (): void {
+  private refresh(): void {
     const w = this.weights()
     if (w.version === this.weightsVersion) return
     this.weightsVersion = w.version
@@ -88,7 +93,7 @@ export class RelayRoster {
   }
 
   /** Keeps the MAX_ROSTER_RELAYS heaviest. */
-  private trim (): void {
+  private trim(): void {
     if (this.weighted.size <= MAX_ROSTER_RELAYS) return
     const byKey = this.weights().byKey
     const ranked = [...this.weighted.keys()].sort((a, b) => {

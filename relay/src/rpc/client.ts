@@ -22,9 +22,7 @@ export const RPC_MAX_IN_FLIGHT = 3
 export const RPC_MAX_WAITING = 256
 
 export type RpcAuth =
-  | { kind: 'cookie', cookieFile: string }
-  | { kind: 'userpass', user: string, password: string }
-  | { kind: 'none' }
+  { kind: 'cookie'; cookieFile: string } | { kind: 'userpass'; user: string; password: string } | { kind: 'none' }
 
 /** Sees each call as it is sent to the daemon (tests count calls; metrics may). */
 export interface RpcCallObserver {
@@ -70,7 +68,7 @@ export class RpcClient {
   private inFlight = 0
   private readonly waiting: Array<() => void> = []
 
-  constructor (init: RpcClientInit) {
+  constructor(init: RpcClientInit) {
     this.url = new URL(init.url)
     if (this.url.protocol !== 'http:' && this.url.protocol !== 'https:') {
       throw new TypeError(`RPC url must be http:// or https://, got ${init.url}`)
@@ -79,20 +77,26 @@ export class RpcClient {
     this.timeoutMs = init.timeoutMs ?? RPC_TIMEOUT_MS
     this.maxResponseBytes = init.maxResponseBytes ?? RPC_MAX_RESPONSE_BYTES
     this.maxInFlight = init.maxInFlight ?? RPC_MAX_IN_FLIGHT
-    if (!Number.isSafeInteger(this.maxInFlight) || this.maxInFlight < 1) throw new RangeError(`maxInFlight must be a whole number ≥ 1, got ${this.maxInFlight}`)
+    if (!Number.isSafeInteger(this.maxInFlight) || this.maxInFlight < 1)
+      throw new RangeError(`maxInFlight must be a whole number ≥ 1, got ${this.maxInFlight}`)
     this.observer = init.observer
-    this.agent = this.url.protocol === 'https:'
-      ? new HttpsAgent({ keepAlive: false, maxSockets: this.maxInFlight })
-      : new HttpAgent({ keepAlive: false, maxSockets: this.maxInFlight })
+    this.agent =
+      this.url.protocol === 'https:'
+        ? new HttpsAgent({ keepAlive: false, maxSockets: this.maxInFlight })
+        : new HttpAgent({ keepAlive: false, maxSockets: this.maxInFlight })
   }
 
   /** Calls at the daemon now, and calls waiting for a slot. */
-  load (): { inFlight: number, waiting: number } {
+  load(): { inFlight: number; waiting: number } {
     return { inFlight: this.inFlight, waiting: this.waiting.length }
   }
 
   /** Calls `method`; resolves to its `result`, or throws one of the three RPC error classes. */
-  async call (method: string, params: unknown[] | Record<string, unknown> = [], opts: CallOptions = {}): Promise<unknown> {
+  async call(
+    method: string,
+    params: unknown[] | Record<string, unknown> = [],
+    opts: CallOptions = {}
+  ): Promise<unknown> {
     const id = this.nextId++
     const body = JSON.stringify({ jsonrpc: '1.0', id, method, params })
     if (body.length > RPC_MAX_REQUEST_BYTES) {
@@ -113,10 +117,17 @@ export class RpcClient {
   }
 
   /** Waits for one of `maxInFlight` slots (at most timeoutMs, and never with RPC_MAX_WAITING already waiting). */
-  private async acquire (method: string, opts: CallOptions): Promise<void> {
-    if (this.inFlight < this.maxInFlight) { this.inFlight++; return }
+  private async acquire(method: string, opts: CallOptions): Promise<void> {
+    if (this.inFlight < this.maxInFlight) {
+      this.inFlight++
+      return
+    }
     if (this.waiting.length >= RPC_MAX_WAITING) {
-      throw new RpcTransportError('overloaded', `${method}: ${RPC_MAX_WAITING} calls already wait for the daemon at ${this.url.host} (${this.inFlight} at it); the daemon answers slower than the relay asks`, method)
+      throw new RpcTransportError(
+        'overloaded',
+        `${method}: ${RPC_MAX_WAITING} calls already wait for the daemon at ${this.url.host} (${this.inFlight} at it); the daemon answers slower than the relay asks`,
+        method
+      )
     }
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs
     await new Promise<void>((resolve, reject) => {
@@ -133,26 +144,36 @@ export class RpcClient {
         resolve()
       }
       const onAbort = (): void => fail(`${method}: aborted`)
-      const timer = setTimeout(() => fail(`${method}: waited ${timeoutMs} ms for one of ${this.maxInFlight} RPC slots to ${this.url.host}; the daemon answers slower than the relay asks`), timeoutMs)
-      if (opts.signal?.aborted === true) { onAbort(); return }
+      const timer = setTimeout(
+        () =>
+          fail(
+            `${method}: waited ${timeoutMs} ms for one of ${this.maxInFlight} RPC slots to ${this.url.host}; the daemon answers slower than the relay asks`
+          ),
+        timeoutMs
+      )
+      if (opts.signal?.aborted === true) {
+        onAbort()
+        return
+      }
       opts.signal?.addEventListener('abort', onAbort, { once: true })
       this.waiting.push(grant)
     })
   }
 
   /** Hands the slot to the first waiting call, or frees it. */
-  private release (): void {
+  private release(): void {
     const next = this.waiting.shift()
-    if (next !== undefined) next() // the slot passes on: inFlight stays
+    if (next !== undefined)
+      next() // the slot passes on: inFlight stays
     else this.inFlight--
   }
 
   /** Closes the client's sockets. */
-  close (): void {
+  close(): void {
     this.agent.destroy()
   }
 
-  private async authorization (): Promise<string | undefined> {
+  private async authorization(): Promise<string | undefined> {
     if (this.authHeader !== undefined) return this.authHeader
     if (this.auth.kind === 'none') return undefined
     let credentials: string
@@ -162,14 +183,22 @@ export class RpcClient {
       try {
         credentials = (await readFile(this.auth.cookieFile, 'utf8')).trim()
       } catch (err) {
-        throw new RpcTransportError('auth', `cannot read RPC cookie file ${this.auth.cookieFile}: ${errorMessage(err)} (is the daemon running with this datadir?)`)
+        throw new RpcTransportError(
+          'auth',
+          `cannot read RPC cookie file ${this.auth.cookieFile}: ${errorMessage(err)} (is the daemon running with this datadir?)`
+        )
       }
     }
     this.authHeader = 'Basic ' + Buffer.from(credentials).toString('base64')
     return this.authHeader
   }
 
-  private async post (method: string, body: string, opts: CallOptions, isRetry: boolean): Promise<{ status: number, body: Buffer }> {
+  private async post(
+    method: string,
+    body: string,
+    opts: CallOptions,
+    isRetry: boolean
+  ): Promise<{ status: number; body: Buffer }> {
     const authorization = await this.authorization()
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs
     const request = this.url.protocol === 'https:' ? httpsRequest : httpRequest
@@ -183,46 +212,81 @@ export class RpcClient {
         req.destroy()
         reject(err)
       }
-      const req = request(this.url, {
-        method: 'POST',
-        agent: this.agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          ...(authorization !== undefined ? { authorization } : {})
-        }
-      }, (res) => {
-        const declared = Number(res.headers['content-length'] ?? 0)
-        if (declared > this.maxResponseBytes) {
-          fail(new RpcTransportError('too-large', `${method}: answer of ${declared} bytes exceeds the ${this.maxResponseBytes}-byte limit`, method))
-          return
-        }
-        const chunks: Buffer[] = []
-        let size = 0
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length
-          if (size > this.maxResponseBytes) {
-            fail(new RpcTransportError('too-large', `${method}: answer exceeds the ${this.maxResponseBytes}-byte limit`, method))
+      const req = request(
+        this.url,
+        {
+          method: 'POST',
+          agent: this.agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            ...(authorization !== undefined ? { authorization } : {})
+          }
+        },
+        (res) => {
+          const declared = Number(res.headers['content-length'] ?? 0)
+          if (declared > this.maxResponseBytes) {
+            fail(
+              new RpcTransportError(
+                'too-large',
+                `${method}: answer of ${declared} bytes exceeds the ${this.maxResponseBytes}-byte limit`,
+                method
+              )
+            )
             return
           }
-          chunks.push(chunk)
-        })
-        res.on('error', (err) => fail(new RpcTransportError('unreachable', `${method}: ${err.message}`, method)))
-        res.on('end', () => {
-          if (settled) return
-          settled = true
-          clearTimeout(timer)
-          opts.signal?.removeEventListener('abort', onAbort)
-          if (res.statusCode === 401 && (this.auth.kind !== 'cookie' || isRetry)) {
-            reject(new RpcTransportError('auth', `${method}: the daemon refused our RPC credentials (401); check rpcuser/rpcpassword or the cookie file`, method))
-            return
-          }
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) })
-        })
-      })
-      const timer = setTimeout(() => fail(new RpcTransportError('timeout', `${method}: no answer within ${timeoutMs} ms from ${this.url.host}`, method)), timeoutMs)
+          const chunks: Buffer[] = []
+          let size = 0
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length
+            if (size > this.maxResponseBytes) {
+              fail(
+                new RpcTransportError(
+                  'too-large',
+                  `${method}: answer exceeds the ${this.maxResponseBytes}-byte limit`,
+                  method
+                )
+              )
+              return
+            }
+            chunks.push(chunk)
+          })
+          res.on('error', (err) => fail(new RpcTransportError('unreachable', `${method}: ${err.message}`, method)))
+          res.on('end', () => {
+            if (settled) return
+            settled = true
+            clearTimeout(timer)
+            opts.signal?.removeEventListener('abort', onAbort)
+            if (res.statusCode === 401 && (this.auth.kind !== 'cookie' || isRetry)) {
+              reject(
+                new RpcTransportError(
+                  'auth',
+                  `${method}: the daemon refused our RPC credentials (401); check rpcuser/rpcpassword or the cookie file`,
+                  method
+                )
+              )
+              return
+            }
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) })
+          })
+        }
+      )
+      const timer = setTimeout(
+        () =>
+          fail(
+            new RpcTransportError(
+              'timeout',
+              `${method}: no answer within ${timeoutMs} ms from ${this.url.host}`,
+              method
+            )
+          ),
+        timeoutMs
+      )
       const onAbort = (): void => fail(new RpcTransportError('timeout', `${method}: aborted`, method))
-      if (opts.signal?.aborted === true) { onAbort(); return }
+      if (opts.signal?.aborted === true) {
+        onAbort()
+        return
+      }
       opts.signal?.addEventListener('abort', onAbort, { once: true })
       req.on('error', (err: NodeJS.ErrnoException) => {
         fail(new RpcTransportError('unreachable', `${method}: ${connectionFailure(this.url.host, err)}`, method))
@@ -236,16 +300,21 @@ export class RpcClient {
 const QUOTED_BODY_CHARS = 120
 
 /** What a failed connection means for an operator, from the socket error code. */
-function connectionFailure (host: string, err: NodeJS.ErrnoException): string {
+function connectionFailure(host: string, err: NodeJS.ErrnoException): string {
   switch (err.code) {
-    case 'ECONNREFUSED': return `nothing listens at ${host} (ECONNREFUSED): is the daemon running, and is its -rpcport this port?`
+    case 'ECONNREFUSED':
+      return `nothing listens at ${host} (ECONNREFUSED): is the daemon running, and is its -rpcport this port?`
     case 'ECONNRESET':
-    case 'EPIPE': return `the daemon at ${host} closed the connection (${err.code}): it is shutting down, or refuses this client (-rpcallowip)`
+    case 'EPIPE':
+      return `the daemon at ${host} closed the connection (${err.code}): it is shutting down, or refuses this client (-rpcallowip)`
     case 'ENOTFOUND':
-    case 'EAI_AGAIN': return `cannot resolve the daemon's host ${host} (${err.code})`
+    case 'EAI_AGAIN':
+      return `cannot resolve the daemon's host ${host} (${err.code})`
     case 'EHOSTUNREACH':
-    case 'ENETUNREACH': return `no route to the daemon at ${host} (${err.code})`
-    default: return `cannot reach the daemon at ${host}: ${err.code ?? err.message}`
+    case 'ENETUNREACH':
+      return `no route to the daemon at ${host} (${err.code})`
+    default:
+      return `cannot reach the daemon at ${host}: ${err.code ?? err.message}`
   }
 }
 
@@ -254,19 +323,38 @@ function connectionFailure (host: string, err: NodeJS.ErrnoException): string {
  * "Work queue depth exceeded" (HTTP 500 in 0.21, 503 in later versions) when -rpcworkqueue is full,
  * 503 while warming up or stopping, 403 to an address outside -rpcallowip, 404 for a wrong path.
  */
-function httpFailure (method: string, status: number, body: string, host: string): RpcTransportError {
+function httpFailure(method: string, status: number, body: string, host: string): RpcTransportError {
   if (/work queue depth exceeded/i.test(body)) {
-    return new RpcTransportError('overloaded', `${method}: the daemon at ${host} is overloaded (HTTP ${status}: its RPC work queue is full); raise -rpcworkqueue / -rpcthreads, or send it fewer calls at once`, method)
+    return new RpcTransportError(
+      'overloaded',
+      `${method}: the daemon at ${host} is overloaded (HTTP ${status}: its RPC work queue is full); raise -rpcworkqueue / -rpcthreads, or send it fewer calls at once`,
+      method
+    )
   }
-  if (status === 503) return new RpcTransportError('http-status', `${method}: the daemon is starting or shutting down (HTTP 503)`, method)
-  if (status === 403) return new RpcTransportError('http-status', `${method}: the daemon at ${host} refuses this client's address (HTTP 403); allow it with -rpcallowip`, method)
-  if (status === 404) return new RpcTransportError('http-status', `${method}: no RPC endpoint at this URL path on ${host} (HTTP 404); use the root path, or /wallet/<name> for a wallet`, method)
+  if (status === 503)
+    return new RpcTransportError('http-status', `${method}: the daemon is starting or shutting down (HTTP 503)`, method)
+  if (status === 403)
+    return new RpcTransportError(
+      'http-status',
+      `${method}: the daemon at ${host} refuses this client's address (HTTP 403); allow it with -rpcallowip`,
+      method
+    )
+  if (status === 404)
+    return new RpcTransportError(
+      'http-status',
+      `${method}: no RPC endpoint at this URL path on ${host} (HTTP 404); use the root path, or /wallet/<name> for a wallet`,
+      method
+    )
   const quoted = body.replace(/\s+/g, ' ').trim().slice(0, QUOTED_BODY_CHARS)
-  return new RpcTransportError('http-status', `${method}: HTTP ${status} from ${host} without a JSON-RPC answer${quoted === '' ? '' : ` ("${quoted}")`}; is the URL the daemon's RPC port?`, method)
+  return new RpcTransportError(
+    'http-status',
+    `${method}: HTTP ${status} from ${host} without a JSON-RPC answer${quoted === '' ? '' : ` ("${quoted}")`}; is the URL the daemon's RPC port?`,
+    method
+  )
 }
 
 /** Strict JSON-RPC reply parsing: the envelope must be an object with our id and exactly one of result/error. */
-function parseReply (method: string, id: number, status: number, raw: Buffer, host: string): unknown {
+function parseReply(method: string, id: number, status: number, raw: Buffer, host: string): unknown {
   let reply: unknown
   const text = raw.toString('utf8')
   try {
@@ -279,16 +367,22 @@ function parseReply (method: string, id: number, status: number, raw: Buffer, ho
     throw new RpcProtocolError(`${method}: the answer is not a JSON-RPC object`, method)
   }
   const envelope = reply as Record<string, unknown>
-  if (envelope.id !== id) throw new RpcProtocolError(`${method}: the answer's id ${JSON.stringify(envelope.id)} is not ours (${id})`, method)
+  if (envelope.id !== id)
+    throw new RpcProtocolError(`${method}: the answer's id ${JSON.stringify(envelope.id)} is not ours (${id})`, method)
   const error = envelope.error
   if (error !== null && error !== undefined) {
-    if (typeof error !== 'object' || typeof (error as { code?: unknown }).code !== 'number' || typeof (error as { message?: unknown }).message !== 'string') {
+    if (
+      typeof error !== 'object' ||
+      typeof (error as { code?: unknown }).code !== 'number' ||
+      typeof (error as { message?: unknown }).message !== 'string'
+    ) {
       throw new RpcProtocolError(`${method}: malformed error object in the answer`, method)
     }
-    const { code, message } = error as { code: number, message: string }
+    const { code, message } = error as { code: number; message: string }
     throw new RpcCallError(code, message.slice(0, 500), method)
   }
-  if (status !== 200) throw new RpcTransportError('http-status', `${method}: HTTP ${status} without an error object`, method)
+  if (status !== 200)
+    throw new RpcTransportError('http-status', `${method}: HTTP ${status} without an error object`, method)
   if (!('result' in envelope)) throw new RpcProtocolError(`${method}: the answer has neither result nor error`, method)
   return envelope.result
 }

@@ -10,21 +10,32 @@ export type RpcTransportCode = 'unreachable' | 'timeout' | 'auth' | 'http-status
 
 export class RpcTransportError extends Error {
   override readonly name = 'RpcTransportError'
-  constructor (readonly code: RpcTransportCode, message: string, readonly method?: string) {
+  constructor(
+    readonly code: RpcTransportCode,
+    message: string,
+    readonly method?: string
+  ) {
     super(message)
   }
 }
 
 export class RpcProtocolError extends Error {
   override readonly name = 'RpcProtocolError'
-  constructor (message: string, readonly method?: string) {
+  constructor(
+    message: string,
+    readonly method?: string
+  ) {
     super(message)
   }
 }
 
 export class RpcCallError extends Error {
   override readonly name = 'RpcCallError'
-  constructor (readonly code: number, readonly daemonMessage: string, readonly method: string) {
+  constructor(
+    readonly code: number,
+    readonly daemonMessage: string,
+    readonly method: string
+  ) {
     super(`${method}: daemon error ${code}: ${daemonMessage}`)
   }
 }

@@ -4,7 +4,13 @@
 import { createLogger } from '@otedama/shared/log'
 import { sleep } from '../util/listeners'
 import { RpcClient, type CallOptions, type RpcClientInit } from './client'
-import { RpcCallError, RpcTransportError, RPC_CLIENT_IN_INITIAL_DOWNLOAD, RPC_CLIENT_NOT_CONNECTED, RPC_IN_WARMUP } from './errors'
+import {
+  RpcCallError,
+  RpcTransportError,
+  RPC_CLIENT_IN_INITIAL_DOWNLOAD,
+  RPC_CLIENT_NOT_CONNECTED,
+  RPC_IN_WARMUP
+} from './errors'
 import { ListenerSet } from '@otedama/shared/util'
 
 const log = createLogger('rpc/failover')
@@ -39,7 +45,7 @@ export interface DaemonEndpointHealth {
 }
 
 /** Whether an error means the daemon is away (so another daemon should answer), not that it refused the call. */
-export function isDaemonUnavailable (err: unknown): boolean {
+export function isDaemonUnavailable(err: unknown): boolean {
   if (err instanceof RpcTransportError) return err.code !== 'too-large'
   return err instanceof RpcCallError && UNAVAILABLE_CODES.has(err.code)
 }
@@ -71,7 +77,7 @@ export class RpcFailover {
   private probing: Promise<void> | undefined
   private abort: AbortController | undefined
 
-  constructor (init: RpcFailoverInit) {
+  constructor(init: RpcFailoverInit) {
     if (init.endpoints.length === 0) throw new RangeError('at least one daemon RPC endpoint is needed')
     this.endpoints = init.endpoints.map((e) => ({
       rpc: new RpcClient(e),
@@ -84,30 +90,30 @@ export class RpcFailover {
   }
 
   /** The client calls go to now. */
-  get active (): RpcClient {
+  get active(): RpcClient {
     return this.endpoints[this.activeIndex].rpc
   }
 
   /** Index (in preference order) of the daemon calls go to now. */
-  get activeEndpoint (): number {
+  get activeEndpoint(): number {
     return this.activeIndex
   }
 
-  get size (): number {
+  get size(): number {
     return this.endpoints.length
   }
 
-  health (): DaemonEndpointHealth[] {
+  health(): DaemonEndpointHealth[] {
     return this.endpoints.map((e) => ({ ...e.health }))
   }
 
   /** Called when calls move to another daemon (indexes in preference order). */
-  onSwitch (listener: (from: number, to: number) => void): () => void {
+  onSwitch(listener: (from: number, to: number) => void): () => void {
     return this.switchListeners.add(listener)
   }
 
   /** Starts probing every daemon (only useful with more than one). */
-  start (): void {
+  start(): void {
     if (this.abort !== undefined || this.endpoints.length < 2) return
     const abort = new AbortController()
     this.abort = abort
@@ -120,11 +126,14 @@ export class RpcFailover {
     })()
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     this.abort?.abort()
     await this.probing
     this.abort = undefined
-    for (const e of this.endpoints) { e.rpc.close(); e.longpoll.close() }
+    for (const e of this.endpoints) {
+      e.rpc.close()
+      e.longpoll.close()
+    }
   }
 
   /**
@@ -133,7 +142,11 @@ export class RpcFailover {
    * daemon's own refusal (any other RpcCallError) is returned as is: another daemon would refuse the
    * same call.
    */
-  async call (method: string, params: unknown[] | Record<string, unknown> = [], opts: CallOptions = {}): Promise<unknown> {
+  async call(
+    method: string,
+    params: unknown[] | Record<string, unknown> = [],
+    opts: CallOptions = {}
+  ): Promise<unknown> {
     let lastError: unknown
     for (const index of this.order()) {
       const e = this.endpoints[index]
@@ -142,7 +155,8 @@ export class RpcFailover {
         await this.ensureChain(e)
         const result = await e.rpc.call(method, params, opts)
         this.markOk(e, Date.now() - started)
-        if (index !== this.activeIndex && !this.endpoints[this.activeIndex].health.healthy) this.switchTo(index, `${this.endpoints[this.activeIndex].health.host} is down`)
+        if (index !== this.activeIndex && !this.endpoints[this.activeIndex].health.healthy)
+          this.switchTo(index, `${this.endpoints[this.activeIndex].health.host} is down`)
         return result
       } catch (err) {
         if (opts.signal?.aborted === true || !isDaemonUnavailable(err)) throw err
@@ -158,7 +172,11 @@ export class RpcFailover {
    * nothing to another daemon. When the daemon is away it is marked down (calls move on) and the error
    * is thrown; the caller takes a fresh template with `call`.
    */
-  async longpollCall (method: string, params: unknown[] | Record<string, unknown> = [], opts: CallOptions = {}): Promise<unknown> {
+  async longpollCall(
+    method: string,
+    params: unknown[] | Record<string, unknown> = [],
+    opts: CallOptions = {}
+  ): Promise<unknown> {
     const e = this.endpoints[this.activeIndex]
     try {
       const result = await e.longpoll.call(method, params, opts)
@@ -173,48 +191,61 @@ export class RpcFailover {
   }
 
   /** Probes every daemon now (the timer does this every probeIntervalMs); switches back to a recovered preferred one. */
-  async probeAll (signal?: AbortSignal): Promise<void> {
-    await Promise.all(this.endpoints.map(async (e) => {
-      const started = Date.now()
-      try {
-        await this.ensureChain(e)
-        await e.rpc.call('getbestblockhash', [], { timeoutMs: DAEMON_PROBE_TIMEOUT_MS, ...(signal !== undefined ? { signal } : {}) })
-        this.markOk(e, Date.now() - started)
-        e.health.okStreak++
-      } catch (err) {
-        if (signal?.aborted === true) return
-        this.markDown(e, err)
-      }
-    }))
+  async probeAll(signal?: AbortSignal): Promise<void> {
+    await Promise.all(
+      this.endpoints.map(async (e) => {
+        const started = Date.now()
+        try {
+          await this.ensureChain(e)
+          await e.rpc.call('getbestblockhash', [], {
+            timeoutMs: DAEMON_PROBE_TIMEOUT_MS,
+            ...(signal !== undefined ? { signal } : {})
+          })
+          this.markOk(e, Date.now() - started)
+          e.health.okStreak++
+        } catch (err) {
+          if (signal?.aborted === true) return
+          this.markDown(e, err)
+        }
+      })
+    )
     if (signal?.aborted === true) return
     const preferred = this.endpoints.findIndex((e) => e.health.healthy && e.health.okStreak >= DAEMON_RECOVER_PROBES)
     const active = this.endpoints[this.activeIndex]
-    if (preferred !== -1 && (preferred < this.activeIndex || !active.health.healthy)) this.switchTo(preferred, 'it answers again')
+    if (preferred !== -1 && (preferred < this.activeIndex || !active.health.healthy))
+      this.switchTo(preferred, 'it answers again')
   }
 
   /** The active daemon first, then the others healthy ones in preference order, then the ones known down. */
-  private order (): number[] {
+  private order(): number[] {
     const rest = this.endpoints.map((_, i) => i).filter((i) => i !== this.activeIndex)
-    return [this.activeIndex, ...rest.filter((i) => this.endpoints[i].health.healthy), ...rest.filter((i) => !this.endpoints[i].health.healthy)]
+    return [
+      this.activeIndex,
+      ...rest.filter((i) => this.endpoints[i].health.healthy),
+      ...rest.filter((i) => !this.endpoints[i].health.healthy)
+    ]
   }
 
-  private async ensureChain (e: Endpoint): Promise<void> {
+  private async ensureChain(e: Endpoint): Promise<void> {
     if (e.chainChecked || this.checkChain === undefined) return
     await this.checkChain(e.rpc)
     e.chainChecked = true
   }
 
-  private markOk (e: Endpoint, latencyMs?: number): void {
+  private markOk(e: Endpoint, latencyMs?: number): void {
     if (!e.health.healthy) log.info(`daemon ${e.health.host} answers again`)
     e.health.healthy = true
     e.health.lastOkAt = Date.now()
     delete e.health.lastError
     if (latencyMs !== undefined) {
-      e.health.latencyMs = e.health.latencyMs === undefined ? latencyMs : Math.round(e.health.latencyMs * (1 - LATENCY_EWMA_WEIGHT) + latencyMs * LATENCY_EWMA_WEIGHT)
+      e.health.latencyMs =
+        e.health.latencyMs === undefined
+          ? latencyMs
+          : Math.round(e.health.latencyMs * (1 - LATENCY_EWMA_WEIGHT) + latencyMs * LATENCY_EWMA_WEIGHT)
     }
   }
 
-  private markDown (e: Endpoint, err: unknown): void {
+  private markDown(e: Endpoint, err: unknown): void {
     const reason = err instanceof Error ? err.message : String(err)
     if (e.health.healthy && this.endpoints.length > 1) log.warn(`daemon ${e.health.host} is down: ${reason}`)
     e.health.healthy = false
@@ -228,11 +259,13 @@ export class RpcFailover {
     }
   }
 
-  private switchTo (index: number, why: string): void {
+  private switchTo(index: number, why: string): void {
     if (index === this.activeIndex) return
     const from = this.activeIndex
     this.activeIndex = index
-    log.warn(`daemon calls move from ${this.endpoints[from].health.host} to ${this.endpoints[index].health.host}: ${why}`)
+    log.warn(
+      `daemon calls move from ${this.endpoints[from].health.host} to ${this.endpoints[index].health.host}: ${why}`
+    )
     this.switchListeners.emit(from, index)
   }
 }

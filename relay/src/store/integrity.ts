@@ -56,13 +56,13 @@ const CRC32C_TABLE = (() => {
   return table
 })()
 
-export function crc32c (bytes: Uint8Array, seed = 0): number {
+export function crc32c(bytes: Uint8Array, seed = 0): number {
   let c = ~seed >>> 0
   for (let i = 0; i < bytes.length; i++) c = CRC32C_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8)
   return ~c >>> 0
 }
 
-function unmask (masked: number): number {
+function unmask(masked: number): number {
   const rot = (masked - CRC_MASK_DELTA) >>> 0
   return ((rot >>> 17) | (rot << 15)) >>> 0
 }
@@ -74,27 +74,39 @@ interface LogScan {
 }
 
 /** Reads a LevelDB log file (write-ahead log or MANIFEST) record by record, checking every checksum. */
-export function scanLogFile (bytes: Uint8Array, name: string): LogScan {
+export function scanLogFile(bytes: Uint8Array, name: string): LogScan {
   const records: Uint8Array[] = []
   const problems: string[] = []
   let pending: Uint8Array[] | undefined
   let offset = 0
   while (offset < bytes.length && problems.length < MAX_PROBLEMS_PER_FILE) {
     const leftInBlock = LOG_BLOCK_BYTES - (offset % LOG_BLOCK_BYTES)
-    if (leftInBlock < LOG_HEADER_BYTES) { offset += leftInBlock; continue } // block trailer (zeros)
-    if (bytes.length - offset < LOG_HEADER_BYTES) return { records, problems, tornTail: `${name}: ${bytes.length - offset} bytes of a record header cut off at the end` }
+    if (leftInBlock < LOG_HEADER_BYTES) {
+      offset += leftInBlock
+      continue
+    } // block trailer (zeros)
+    if (bytes.length - offset < LOG_HEADER_BYTES)
+      return {
+        records,
+        problems,
+        tornTail: `${name}: ${bytes.length - offset} bytes of a record header cut off at the end`
+      }
     const view = new DataView(bytes.buffer, bytes.byteOffset + offset, LOG_HEADER_BYTES)
     const stored = view.getUint32(0, true)
     const length = view.getUint16(4, true)
     const type = view.getUint8(6)
-    if (type === RECORD_ZERO && length === 0 && stored === 0) { offset += LOG_HEADER_BYTES; continue } // preallocated zeros
+    if (type === RECORD_ZERO && length === 0 && stored === 0) {
+      offset += LOG_HEADER_BYTES
+      continue
+    } // preallocated zeros
     const end = offset + LOG_HEADER_BYTES + length
     if (LOG_HEADER_BYTES + length > leftInBlock) {
       problems.push(`${name}: record at byte ${offset} claims ${length} bytes, past its 32 KiB block`)
       offset += leftInBlock
       continue
     }
-    if (end > bytes.length) return { records, problems, tornTail: `${name}: last record (byte ${offset}) cut off at the end` }
+    if (end > bytes.length)
+      return { records, problems, tornTail: `${name}: last record (byte ${offset}) cut off at the end` }
     const typed = bytes.subarray(offset + 6, end) // the checksum covers the type byte and the data
     if (crc32c(typed) !== unmask(stored) || type > RECORD_LAST) {
       problems.push(`${name}: record at byte ${offset} (${length} bytes) fails its checksum`)
@@ -111,21 +123,25 @@ export function scanLogFile (bytes: Uint8Array, name: string): LogScan {
         records.push(concat(pending))
         pending = undefined
       }
-    } else if (type === RECORD_MIDDLE || type === RECORD_LAST) problems.push(`${name}: record at byte ${offset} continues a record that is missing`)
+    } else if (type === RECORD_MIDDLE || type === RECORD_LAST)
+      problems.push(`${name}: record at byte ${offset} continues a record that is missing`)
     offset = end
   }
   return { records, problems }
 }
 
-function concat (parts: Uint8Array[]): Uint8Array {
+function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
   let at = 0
-  for (const p of parts) { out.set(p, at); at += p.length }
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
   return out
 }
 
 /** Live table files (number -> size) after replaying the MANIFEST's version edits. */
-export function liveTables (manifestRecords: Uint8Array[]): Map<number, number> {
+export function liveTables(manifestRecords: Uint8Array[]): Map<number, number> {
   const live = new Map<number, number>()
   for (const edit of manifestRecords) {
     let at = 0
@@ -140,23 +156,41 @@ export function liveTables (manifestRecords: Uint8Array[]): Map<number, number> 
         scale *= 128
       }
     }
-    const skipBytes = (): void => { const length = varint(); at += length }
+    const skipBytes = (): void => {
+      const length = varint()
+      at += length
+    }
     while (at < edit.length) {
       const tag = varint()
       switch (tag) {
-        case TAG_COMPARATOR: skipBytes(); break
-        case TAG_LOG_NUMBER: case TAG_NEXT_FILE_NUMBER: case TAG_LAST_SEQUENCE: case TAG_PREV_LOG_NUMBER: varint(); break
-        case TAG_COMPACT_POINTER: varint(); skipBytes(); break
-        case TAG_DELETED_FILE: varint(); live.delete(varint()); break
+        case TAG_COMPARATOR:
+          skipBytes()
+          break
+        case TAG_LOG_NUMBER:
+        case TAG_NEXT_FILE_NUMBER:
+        case TAG_LAST_SEQUENCE:
+        case TAG_PREV_LOG_NUMBER:
+          varint()
+          break
+        case TAG_COMPACT_POINTER:
+          varint()
+          skipBytes()
+          break
+        case TAG_DELETED_FILE:
+          varint()
+          live.delete(varint())
+          break
         case TAG_NEW_FILE: {
           varint() // level
           const number = varint()
           const size = varint()
-          skipBytes(); skipBytes() // smallest, largest keys
+          skipBytes()
+          skipBytes() // smallest, largest keys
           live.set(number, size)
           break
         }
-        default: throw new RangeError(`unknown version edit tag ${tag}`)
+        default:
+          throw new RangeError(`unknown version edit tag ${tag}`)
       }
     }
   }
@@ -164,7 +198,7 @@ export function liveTables (manifestRecords: Uint8Array[]): Map<number, number> 
 }
 
 /** Looks at a database directory without opening it; never writes. */
-export function inspectStore (location: string): StoreInspection {
+export function inspectStore(location: string): StoreInspection {
   if (!existsSync(location)) return { state: 'absent', problems: [] }
   const names = readdirSync(location)
   const ours = names.filter((n) => LEVELDB_FILE.test(n))
@@ -173,15 +207,19 @@ export function inspectStore (location: string): StoreInspection {
   const fail = (problem: string): StoreInspection => ({ state: 'present', problems: [...problems, problem] })
   if (!names.includes('CURRENT')) {
     const manifests = names.filter((n) => n.startsWith('MANIFEST-'))
-    return fail(`CURRENT is missing (LevelDB's pointer to its MANIFEST${manifests.length > 0 ? `, here ${manifests.join(', ')}` : ''}); opening would start an empty database and delete the tables`)
+    return fail(
+      `CURRENT is missing (LevelDB's pointer to its MANIFEST${manifests.length > 0 ? `, here ${manifests.join(', ')}` : ''}); opening would start an empty database and delete the tables`
+    )
   }
   const current = readFileSync(join(location, 'CURRENT'), 'utf8')
   const manifestName = current.trim()
-  if (!/^MANIFEST-\d+$/.test(manifestName) || !current.endsWith('\n')) return fail(`CURRENT does not name a MANIFEST (holds ${JSON.stringify(current.slice(0, 40))})`)
+  if (!/^MANIFEST-\d+$/.test(manifestName) || !current.endsWith('\n'))
+    return fail(`CURRENT does not name a MANIFEST (holds ${JSON.stringify(current.slice(0, 40))})`)
   if (!names.includes(manifestName)) return fail(`CURRENT names ${manifestName}, which is missing`)
   const manifest = scanLogFile(readFileSync(join(location, manifestName)), manifestName)
   problems.push(...manifest.problems)
-  if (manifest.tornTail !== undefined) problems.push(`${manifest.tornTail} (the MANIFEST is written before it is used: it must be whole)`)
+  if (manifest.tornTail !== undefined)
+    problems.push(`${manifest.tornTail} (the MANIFEST is written before it is used: it must be whole)`)
   let tables = new Map<number, number>()
   try {
     tables = liveTables(manifest.records)

@@ -15,7 +15,7 @@ import type { BlockTemplate } from '../template/types'
  * A block counts toward anyone's payout only while `accepted` or `confirmed`.
  */
 export const BLOCK_STATUSES = ['submitted', 'accepted', 'confirmed', 'orphaned', 'stale', 'rejected'] as const
-export type BlockStatus = typeof BLOCK_STATUSES[number]
+export type BlockStatus = (typeof BLOCK_STATUSES)[number]
 /** Statuses of blocks in the best chain (the ones that pay). */
 export const IN_CHAIN_STATUSES: readonly BlockStatus[] = ['accepted', 'confirmed']
 
@@ -32,7 +32,7 @@ export interface FoundBlockRecord {
   templateId?: string
   /** Coinbase value and outputs, base units as decimal strings. */
   coinbaseValue: string
-  payouts: Array<{ script: string, value: string }>
+  payouts: Array<{ script: string; value: string }>
   foundAt: number
   status: BlockStatus
   /** Daemon's reason for a rejection, or how a status was decided. */
@@ -66,7 +66,15 @@ export interface StoredTemplate {
   curtime: number
   mintime: number
   coinbaseValue: string
-  transactions: Array<{ data: string, txid: string, wtxid: string, fee: string, weight: number, sigops: number, depends: number[] }>
+  transactions: Array<{
+    data: string
+    txid: string
+    wtxid: string
+    fee: string
+    weight: number
+    sigops: number
+    depends: number[]
+  }>
   witnessCommitment?: string
   mweb?: string
   rules: string[]
@@ -75,7 +83,7 @@ export interface StoredTemplate {
   receivedAt: number
 }
 
-export function templateToStored (t: BlockTemplate): StoredTemplate {
+export function templateToStored(t: BlockTemplate): StoredTemplate {
   return {
     network: t.network,
     height: t.height,
@@ -86,7 +94,13 @@ export function templateToStored (t: BlockTemplate): StoredTemplate {
     mintime: t.mintime,
     coinbaseValue: t.coinbaseValue.toString(),
     transactions: t.transactions.map((tx) => ({
-      data: bytesToHex(tx.data), txid: bytesToHex(tx.txid), wtxid: bytesToHex(tx.wtxid), fee: tx.fee.toString(), weight: tx.weight, sigops: tx.sigops, depends: tx.depends
+      data: bytesToHex(tx.data),
+      txid: bytesToHex(tx.txid),
+      wtxid: bytesToHex(tx.wtxid),
+      fee: tx.fee.toString(),
+      weight: tx.weight,
+      sigops: tx.sigops,
+      depends: tx.depends
     })),
     ...(t.witnessCommitment !== undefined ? { witnessCommitment: bytesToHex(t.witnessCommitment) } : {}),
     ...(t.mweb !== undefined ? { mweb: bytesToHex(t.mweb) } : {}),
@@ -97,7 +111,7 @@ export function templateToStored (t: BlockTemplate): StoredTemplate {
   }
 }
 
-export function storedToTemplate (s: StoredTemplate, target: (bits: number) => bigint): BlockTemplate {
+export function storedToTemplate(s: StoredTemplate, target: (bits: number) => bigint): BlockTemplate {
   return {
     network: s.network,
     height: s.height,
@@ -109,7 +123,13 @@ export function storedToTemplate (s: StoredTemplate, target: (bits: number) => b
     mintime: s.mintime,
     coinbaseValue: BigInt(s.coinbaseValue),
     transactions: s.transactions.map((tx) => ({
-      data: hexToBytes(tx.data), txid: hexToBytes(tx.txid), wtxid: hexToBytes(tx.wtxid), fee: BigInt(tx.fee), weight: tx.weight, sigops: tx.sigops, depends: tx.depends
+      data: hexToBytes(tx.data),
+      txid: hexToBytes(tx.txid),
+      wtxid: hexToBytes(tx.wtxid),
+      fee: BigInt(tx.fee),
+      weight: tx.weight,
+      sigops: tx.sigops,
+      depends: tx.depends
     })),
     ...(s.witnessCommitment !== undefined ? { witnessCommitment: hexToBytes(s.witnessCommitment) } : {}),
     ...(s.mweb !== undefined ? { mweb: hexToBytes(s.mweb) } : {}),
@@ -132,7 +152,10 @@ export interface BlockRecordStore {
   /** Newest found first, at most `limit`. */
   listBlocks: (limit: number) => Promise<FoundBlockRecord[]>
   /** Records in any of `statuses`, highest first, at heights ≥ `minHeight`, at most `limit` (default all). */
-  listBlocksByStatus: (statuses: readonly BlockStatus[], opts?: { minHeight?: number, limit?: number }) => Promise<FoundBlockRecord[]>
+  listBlocksByStatus: (
+    statuses: readonly BlockStatus[],
+    opts?: { minHeight?: number; limit?: number }
+  ) => Promise<FoundBlockRecord[]>
   /** How many records are in each status. */
   countBlocksByStatus: () => Promise<Record<BlockStatus, number>>
 }

@@ -82,7 +82,10 @@ export class BanList {
     recent.push(now)
     this.strikes.delete(address) // re-insert: Map order = least recently struck first
     if (recent.length >= this.init.strikesBeforeBan) {
-      return this.ban(address, `${recent.length} drops within ${Math.round(this.init.strikeWindowMs / 1000)} s, last: ${reason}`)
+      return this.ban(
+        address,
+        `${recent.length} drops within ${Math.round(this.init.strikeWindowMs / 1000)} s, last: ${reason}`
+      )
     }
     this.strikes.set(address, recent)
     return undefined

@@ -20,7 +20,7 @@ export class WorkEpoch {
   readonly notifyFields: string
   private readonly jobs = new BoundedMap<string, Job>(MAX_JOBS_PER_EPOCH)
 
-  constructor (
+  constructor(
     readonly seq: number,
     readonly work: StratumWork,
     readonly createdAt: number,
@@ -35,7 +35,7 @@ export class WorkEpoch {
   }
 
   /** The job paying `payoutScript` at a rig's own share target, built on first use and shared by rigs alike. */
-  jobFor (payoutScript: Uint8Array, operatorFee: boolean, nextId: () => string, ownShareTarget?: bigint): Job {
+  jobFor(payoutScript: Uint8Array, operatorFee: boolean, nextId: () => string, ownShareTarget?: bigint): Job {
     const own = ownShareTarget !== undefined && ownShareTarget < this.work.shareTarget ? ownShareTarget : undefined
     const key = `${operatorFee ? 'fee:' : ''}${bytesToHex(payoutScript)}:${own?.toString(16) ?? ''}`
     let job = this.jobs.get(key)
@@ -46,7 +46,7 @@ export class WorkEpoch {
     return job
   }
 
-  get jobCount (): number {
+  get jobCount(): number {
     return this.jobs.size
   }
 }
@@ -59,7 +59,7 @@ export class Job {
   /** Headers at or below this are shares (the own target the coinbase commits to). */
   readonly shareTarget: bigint
 
-  constructor (
+  constructor(
     readonly id: string,
     readonly epoch: WorkEpoch,
     readonly coinbase: CoinbaseParts,
@@ -72,17 +72,17 @@ export class Job {
   }
 
   /** The same coinbase under a fresh id (a difficulty change that left the own target alone: ESP-Miner ignores repeated ids). */
-  reissue (id: string): Job {
+  reissue(id: string): Job {
     return new Job(id, this.epoch, this.coinbase, this.payoutScript, this.operatorFee)
   }
 
   /** mining.notify [job_id, prevhash, coinb1, coinb2, branches, version, nbits, ntime, clean_jobs]. */
-  notifyLine (clean: boolean): string {
+  notifyLine(clean: boolean): string {
     if (clean) return (this.lineClean ??= this.encode(true))
     return (this.lineContinue ??= this.encode(false))
   }
 
-  private encode (clean: boolean): string {
+  private encode(clean: boolean): string {
     return `{"id":null,"method":"mining.notify","params":["${this.id}","${this.epoch.prevHashStratum}","${this.coinb1Hex}","${this.coinb2Hex}",${this.epoch.notifyFields},${clean}]}\n`
   }
 }
@@ -90,7 +90,7 @@ export class Job {
 export type JobState = 'current' | 'stale-tip' | 'stale'
 
 /** Where a job stands now: current, on a replaced share tip but within the grace, or stale. */
-export function jobState (job: Job, now: number, shareTipGraceMs: number, sameTipExpiryMs: number): JobState {
+export function jobState(job: Job, now: number, shareTipGraceMs: number, sameTipExpiryMs: number): JobState {
   const e = job.epoch
   if (e.blockReplacedAt !== undefined) return 'stale'
   if (e.tipReplacedAt !== undefined) return now - e.tipReplacedAt <= shareTipGraceMs ? 'stale-tip' : 'stale'
@@ -109,7 +109,7 @@ export class JobBook {
   private seq = 0
   private jobCounter: number
 
-  constructor (private readonly now: () => number = Date.now) {
+  constructor(private readonly now: () => number = Date.now) {
     // Start ids at a random point so a restarted relay does not repeat ids a rig still holds.
     this.jobCounter = Math.floor(Math.random() * 0x7fffffff)
   }
@@ -119,7 +119,7 @@ export class JobBook {
     return this.jobCounter.toString(16)
   }
 
-  get current (): WorkEpoch | undefined {
+  get current(): WorkEpoch | undefined {
     return this.epochs[this.epochs.length - 1]
   }
 
@@ -127,16 +127,19 @@ export class JobBook {
    * Starts a new epoch for `work` and marks older epochs by what changed. Returns the epoch and
    * whether rigs must drop older work (a new block: clean_jobs).
    */
-  advance (work: StratumWork): { epoch: WorkEpoch; replacedBy: ReplacedBy | undefined } {
+  advance(work: StratumWork): { epoch: WorkEpoch; replacedBy: ReplacedBy | undefined } {
     const now = this.now()
     const ntime = Math.max(work.time, work.minTime, Math.floor(now / 1000))
     const epoch = new WorkEpoch(++this.seq, work, now, ntime)
     const previous = this.current
     let replacedBy: ReplacedBy | undefined
     if (previous !== undefined) {
-      replacedBy = previous.prevHashHex !== epoch.prevHashHex
-        ? 'block'
-        : previous.shareParentHex !== epoch.shareParentHex ? 'share-tip' : 'refresh'
+      replacedBy =
+        previous.prevHashHex !== epoch.prevHashHex
+          ? 'block'
+          : previous.shareParentHex !== epoch.shareParentHex
+            ? 'share-tip'
+            : 'refresh'
       for (const old of this.epochs) {
         old.replacedAt ??= now
         if (old.prevHashHex !== epoch.prevHashHex) old.blockReplacedAt ??= now
@@ -150,7 +153,7 @@ export class JobBook {
 }
 
 /** Stratum's prevhash: the internal-order hash with each 4-byte word byte-reversed (what cgminer's flip32 undoes). */
-export function stratumPrevHash (prevHash: Uint8Array): string {
+export function stratumPrevHash(prevHash: Uint8Array): string {
   const swapped = new Uint8Array(32)
   for (let i = 0; i < 32; i += 4) {
     swapped[i] = prevHash[i + 3]
@@ -162,6 +165,6 @@ export function stratumPrevHash (prevHash: Uint8Array): string {
 }
 
 /** A u32 as 8 big-endian hex digits (version, nbits, ntime in notify). */
-export function hex32 (n: number): string {
+export function hex32(n: number): string {
   return (n >>> 0).toString(16).padStart(8, '0')
 }

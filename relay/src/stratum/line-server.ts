@@ -78,7 +78,7 @@ export class LineConnection {
   private lineTookToken = false
   handler: LineHandler | undefined
 
-  constructor (
+  constructor(
     readonly id: number,
     readonly remoteAddress: string,
     readonly remotePort: number,
@@ -90,7 +90,7 @@ export class LineConnection {
   }
 
   /** Queues text for the client; false (and the connection dropped) when it is a slow reader. */
-  send (text: string): boolean {
+  send(text: string): boolean {
     if (this.closed) return false
     this.socket.write(text)
     if (this.socket.writableLength > this.server.limits.writeHighWaterBytes) {
@@ -101,14 +101,14 @@ export class LineConnection {
   }
 
   /** The line being handled does not count toward the rate limit (an accepted submit). */
-  refundLine (): void {
+  refundLine(): void {
     if (this.lineRefunded) return
     this.lineRefunded = true
     if (this.lineTookToken) this.lineBucket.giveBack()
   }
 
   /** Counts an invalid line; drops the connection at the limit. Returns false once dropped. */
-  invalidMessage (detail: string): boolean {
+  invalidMessage(detail: string): boolean {
     this.invalidMessages++
     if (this.invalidMessages >= this.server.limits.maxInvalidMessages) {
       this.drop('invalid-messages', `${this.invalidMessages} invalid lines, last: ${detail}`)
@@ -118,7 +118,7 @@ export class LineConnection {
   }
 
   /** Closes the connection; misbehaviour reasons add a strike against the IP (maybe a ban). */
-  drop (reason: DropReason, detail = ''): void {
+  drop(reason: DropReason, detail = ''): void {
     if (this.closed) return
     this.closed = true
     this.server.onDropped(this, reason, detail)
@@ -126,13 +126,13 @@ export class LineConnection {
   }
 
   /** Ends the connection after flushing what is queued (graceful). */
-  end (): void {
+  end(): void {
     if (this.closed) return
     this.socket.end()
   }
 
   /** @internal */
-  onData (chunk: Buffer): void {
+  onData(chunk: Buffer): void {
     const max = this.server.limits.maxLineBytes
     let start = 0
     for (;;) {
@@ -157,7 +157,11 @@ export class LineConnection {
       this.lineRefunded = false
       this.handler?.onLine(line.toString('utf8', 0, end))
       if (this.closed) return
-      if (!this.lineTookToken && !this.lineRefunded) return this.drop('rate-limit', `more than ${this.server.limits.messageRatePerSecond} lines/s besides accepted shares`)
+      if (!this.lineTookToken && !this.lineRefunded)
+        return this.drop(
+          'rate-limit',
+          `more than ${this.server.limits.messageRatePerSecond} lines/s besides accepted shares`
+        )
     }
     if (start < chunk.length) {
       const rest = chunk.subarray(start)
@@ -173,8 +177,15 @@ export class LineServer {
     accepted: 0,
     refused: { banned: 0, 'per-ip-limit': 0, 'server-full': 0, draining: 0 },
     dropped: {
-      'client-closed': 0, 'socket-error': 0, 'oversize-line': 0, 'invalid-messages': 0, 'rate-limit': 0,
-      'bad-submits': 0, 'slow-reader': 0, idle: 0, shutdown: 0
+      'client-closed': 0,
+      'socket-error': 0,
+      'oversize-line': 0,
+      'invalid-messages': 0,
+      'rate-limit': 0,
+      'bad-submits': 0,
+      'slow-reader': 0,
+      idle: 0,
+      shutdown: 0
     },
     bans: 0
   }
@@ -187,7 +198,7 @@ export class LineServer {
   private ticker: NodeJS.Timeout | undefined
   private closed: Promise<void> = Promise.resolve()
 
-  constructor (
+  constructor(
     readonly limits: LineServerLimits,
     readonly bans: BanList,
     private readonly createHandler: (conn: LineConnection) => LineHandler
@@ -196,7 +207,7 @@ export class LineServer {
     this.server.on('error', (err) => log.error('listener error', err))
   }
 
-  async listen (): Promise<{ host: string; port: number }> {
+  async listen(): Promise<{ host: string; port: number }> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject)
       // Large backlog: thousands of rigs reconnect at once after a relay restart (ckpool uses 8192).
@@ -212,16 +223,16 @@ export class LineServer {
     return { host: address.address, port: address.port }
   }
 
-  connections (): IterableIterator<LineConnection> {
+  connections(): IterableIterator<LineConnection> {
     return this.live.values()
   }
 
-  get size (): number {
+  get size(): number {
     return this.live.size
   }
 
   /** Stops accepting; live connections stay until closed by the caller or their clients. */
-  stopAccepting (): void {
+  stopAccepting(): void {
     this.draining = true
     if (this.ticker !== undefined) clearInterval(this.ticker)
     if (this.server.listening) {
@@ -231,14 +242,14 @@ export class LineServer {
   }
 
   /** Destroys every live connection and resolves when the listener is fully closed. */
-  async closeAll (reason: DropReason = 'shutdown'): Promise<void> {
+  async closeAll(reason: DropReason = 'shutdown'): Promise<void> {
     this.stopAccepting()
     for (const conn of [...this.live]) conn.drop(reason)
     await this.closed
   }
 
   /** @internal: bookkeeping for a connection that ended (dropped by us or closed by the client). */
-  onDropped (conn: LineConnection, reason: DropReason, detail: string): void {
+  onDropped(conn: LineConnection, reason: DropReason, detail: string): void {
     if (!this.live.delete(conn)) return
     const n = (this.perIp.get(conn.remoteAddress) ?? 1) - 1
     if (n <= 0) this.perIp.delete(conn.remoteAddress)
@@ -250,7 +261,8 @@ export class LineServer {
         this.counters.bans++
         // Banned: new connections from the IP are refused; its other connections that have not set
         // up a rig are closed, rigs already mining behind the same address keep going.
-        for (const other of [...this.live]) if (other.remoteAddress === conn.remoteAddress && !other.ready) other.drop('shutdown', 'IP banned')
+        for (const other of [...this.live])
+          if (other.remoteAddress === conn.remoteAddress && !other.ready) other.drop('shutdown', 'IP banned')
       }
     } else if (reason !== 'client-closed' && reason !== 'shutdown') {
       log.debug(`dropped ${conn.remoteAddress}:${conn.remotePort} (${reason}): ${detail}`)
@@ -262,7 +274,7 @@ export class LineServer {
     }
   }
 
-  private onSocket (socket: Socket): void {
+  private onSocket(socket: Socket): void {
     const address = socket.remoteAddress ?? 'unknown'
     const refuse = this.refusal(address)
     if (refuse !== undefined) {
@@ -289,7 +301,7 @@ export class LineServer {
     conn.handler = this.createHandler(conn)
   }
 
-  private refusal (address: string): RefuseReason | undefined {
+  private refusal(address: string): RefuseReason | undefined {
     if (this.draining) return 'draining'
     if (this.bans.banOf(address) !== undefined) return 'banned'
     if (this.live.size >= this.limits.maxConnections) return 'server-full'
@@ -297,7 +309,7 @@ export class LineServer {
     return undefined
   }
 
-  private checkIdle (): void {
+  private checkIdle(): void {
     const now = Date.now()
     for (const conn of [...this.live]) {
       if (!conn.ready && now - conn.acceptedAt > this.limits.idleBeforeReadyMs) {

@@ -22,7 +22,7 @@ export interface StratumCounters {
   sinkErrors: number
 }
 
-export function createCounters (): StratumCounters {
+export function createCounters(): StratumCounters {
   return {
     accepted: 0,
     acceptedDifficulty: 0,
@@ -115,7 +115,7 @@ export class RigLedger {
   private readonly closedTotals = new BoundedMap<string, ClosedTotals>(MAX_RIG_RECORDS)
 
   /** A connection of an authorized rig closed: its counts join the rig's totals. */
-  closed (info: RigInfo, now: number): void {
+  closed(info: RigInfo, now: number): void {
     if (info.address === '') return
     const key = rigKey(info)
     const t = this.closedTotals.get(key)
@@ -127,7 +127,7 @@ export class RigLedger {
       accepted: (t?.accepted ?? 0) + info.accepted,
       rejected: (t?.rejected ?? 0) + info.rejected,
       shares: (t?.shares ?? 0) + info.shares,
-      userAgent: info.userAgent !== '' ? info.userAgent : t?.userAgent ?? '',
+      userAgent: info.userAgent !== '' ? info.userAgent : (t?.userAgent ?? ''),
       firstSeenAtMs: Math.min(t?.firstSeenAtMs ?? info.connectedAt, info.connectedAt),
       lastSeenAtMs: now,
       lastShareAtMs: lastShare
@@ -135,22 +135,45 @@ export class RigLedger {
   }
 
   /** Every rig seen within RIG_RECORD_KEPT_MS: the open connections `live` merged with the closed totals. */
-  records (live: readonly RigInfo[], now: number): RigRecord[] {
-    for (const [key, t] of this.closedTotals) if (now - t.lastSeenAtMs > RIG_RECORD_KEPT_MS) this.closedTotals.delete(key)
+  records(live: readonly RigInfo[], now: number): RigRecord[] {
+    for (const [key, t] of this.closedTotals)
+      if (now - t.lastSeenAtMs > RIG_RECORD_KEPT_MS) this.closedTotals.delete(key)
     const byRig = new Map<string, RigRecord>()
     for (const [key, t] of this.closedTotals) {
       byRig.set(key, {
-        rig: key, address: t.address, worker: t.worker, online: false, connections: 0, hashrateHashesPerSecond: 0, stratumDifficulty: 0,
-        acceptedPseudoShares: t.accepted, rejectedPseudoShares: t.rejected, sharesFound: t.shares, userAgent: t.userAgent,
-        firstSeenAtMs: t.firstSeenAtMs, lastSeenAtMs: t.lastSeenAtMs, ...(t.lastShareAtMs !== undefined ? { lastShareAtMs: t.lastShareAtMs } : {})
+        rig: key,
+        address: t.address,
+        worker: t.worker,
+        online: false,
+        connections: 0,
+        hashrateHashesPerSecond: 0,
+        stratumDifficulty: 0,
+        acceptedPseudoShares: t.accepted,
+        rejectedPseudoShares: t.rejected,
+        sharesFound: t.shares,
+        userAgent: t.userAgent,
+        firstSeenAtMs: t.firstSeenAtMs,
+        lastSeenAtMs: t.lastSeenAtMs,
+        ...(t.lastShareAtMs !== undefined ? { lastShareAtMs: t.lastShareAtMs } : {})
       })
     }
     for (const info of live) {
       if (info.address === '') continue
       const key = rigKey(info)
       const r = byRig.get(key) ?? {
-        rig: key, address: info.address, worker: info.worker, online: true, connections: 0, hashrateHashesPerSecond: 0, stratumDifficulty: 0,
-        acceptedPseudoShares: 0, rejectedPseudoShares: 0, sharesFound: 0, userAgent: '', firstSeenAtMs: info.connectedAt, lastSeenAtMs: now
+        rig: key,
+        address: info.address,
+        worker: info.worker,
+        online: true,
+        connections: 0,
+        hashrateHashesPerSecond: 0,
+        stratumDifficulty: 0,
+        acceptedPseudoShares: 0,
+        rejectedPseudoShares: 0,
+        sharesFound: 0,
+        userAgent: '',
+        firstSeenAtMs: info.connectedAt,
+        lastSeenAtMs: now
       }
       const lastShare = maxDefined(r.lastShareAtMs, info.lastShareAt)
       byRig.set(key, {
@@ -172,10 +195,10 @@ export class RigLedger {
   }
 }
 
-function rigKey (info: { address: string, worker: string }): string {
+function rigKey(info: { address: string; worker: string }): string {
   return info.worker === '' ? info.address : `${info.address}.${info.worker}`
 }
 
-function maxDefined (a: number | undefined, b: number | undefined): number | undefined {
+function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined ? b : b === undefined ? a : Math.max(a, b)
 }

@@ -20,18 +20,18 @@ interface FeeAccount {
 export class OperatorFee {
   private readonly accounts = new BoundedMap<string, FeeAccount>(MAX_FEE_ACCOUNTS)
 
-  constructor (
+  constructor(
     /** 0 <= fee < 1. */
     readonly fee: number,
     readonly operatorScript: Uint8Array | undefined
   ) {}
 
-  get enabled (): boolean {
+  get enabled(): boolean {
     return this.fee > 0 && this.operatorScript !== undefined
   }
 
   /** Should the next job of this rig name the operator's script? */
-  chooseOperator (rigScriptHex: string): boolean {
+  chooseOperator(rigScriptHex: string): boolean {
     if (!this.enabled) return false
     const account = this.account(rigScriptHex)
     const total = account.rigWork + account.operatorWork
@@ -39,7 +39,7 @@ export class OperatorFee {
   }
 
   /** Credits accepted pseudo-share work to the rig's account. */
-  credit (rigScriptHex: string, difficulty: number, onOperatorJob: boolean): void {
+  credit(rigScriptHex: string, difficulty: number, onOperatorJob: boolean): void {
     if (!this.enabled) return
     const account = this.account(rigScriptHex)
     if (onOperatorJob) account.operatorWork += difficulty
@@ -47,14 +47,14 @@ export class OperatorFee {
   }
 
   /** The fraction of this rig's work done for the operator so far (for tests and the rigs list). */
-  paidFraction (rigScriptHex: string): number {
+  paidFraction(rigScriptHex: string): number {
     const a = this.accounts.get(rigScriptHex)
     if (a === undefined) return 0
     const total = a.rigWork + a.operatorWork
     return total === 0 ? 0 : a.operatorWork / total
   }
 
-  private account (key: string): FeeAccount {
+  private account(key: string): FeeAccount {
     let a = this.accounts.get(key)
     if (a !== undefined) {
       this.accounts.delete(key) // re-insert to mark as recently used
@@ -67,7 +67,7 @@ export class OperatorFee {
 }
 
 /** The client.show_message text announcing the fee. */
-export function feeMessage (poolName: string, fee: number, operatorAddress: string): string {
+export function feeMessage(poolName: string, fee: number, operatorAddress: string): string {
   const percent = Number((fee * 100).toPrecision(3))
   return `${poolName}: operator fee ${percent}% - about ${percent}% of your work is done on jobs whose shares pay the operator (${operatorAddress}); all other shares pay you.`
 }

@@ -92,7 +92,7 @@ export function defaultStratumParams(): StratumParams {
 }
 
 export class StratumConfigError extends Error {
-  constructor (message: string) {
+  constructor(message: string) {
     super(message)
     this.name = 'StratumConfigError'
   }
@@ -117,11 +117,15 @@ export function validateStratumParams(p: StratumParams): void {
       throw new StratumConfigError(`stratum.${name} must be an integer in ${min}..${max}, got ${String(v)}`)
     }
   }
-  if (typeof p.host !== 'string' || p.host.length === 0) throw new StratumConfigError('stratum.host must be an interface address such as 127.0.0.1')
+  if (typeof p.host !== 'string' || p.host.length === 0)
+    throw new StratumConfigError('stratum.host must be an interface address such as 127.0.0.1')
   integer('port', 0, 65535)
-  for (const name of ['startDifficulty', 'minDifficulty', 'maxDifficulty', 'targetShareSeconds'] as const) positive(name)
+  for (const name of ['startDifficulty', 'minDifficulty', 'maxDifficulty', 'targetShareSeconds'] as const)
+    positive(name)
   if (p.minDifficulty > p.maxDifficulty) {
-    throw new StratumConfigError(`stratum.minDifficulty (${p.minDifficulty}) is above stratum.maxDifficulty (${p.maxDifficulty})`)
+    throw new StratumConfigError(
+      `stratum.minDifficulty (${p.minDifficulty}) is above stratum.maxDifficulty (${p.maxDifficulty})`
+    )
   }
   integer('maxConnections', 1, 1_000_000)
   integer('maxConnectionsPerIp', 1, 1_000_000)
@@ -131,16 +135,34 @@ export function validateStratumParams(p: StratumParams): void {
   integer('messageBurst', 1, 1_000_000)
   integer('maxInvalidMessages', 1, 1_000_000)
   integer('maxConsecutiveBadSubmits', 1, 1_000_000)
-  for (const name of ['idleBeforeAuthorizeMs', 'idleAfterAuthorizeMs', 'strikeWindowMs', 'banDurationMs', 'shareTipGraceMs', 'sameTipJobExpiryMs', 'jobRefreshIntervalMs', 'tickMs'] as const) positive(name)
+  for (const name of [
+    'idleBeforeAuthorizeMs',
+    'idleAfterAuthorizeMs',
+    'strikeWindowMs',
+    'banDurationMs',
+    'shareTipGraceMs',
+    'sameTipJobExpiryMs',
+    'jobRefreshIntervalMs',
+    'tickMs'
+  ] as const)
+    positive(name)
   integer('strikesBeforeBan', 1, 1_000)
   if (typeof p.operatorFee !== 'number' || !(p.operatorFee >= 0 && p.operatorFee < 1)) {
-    throw new StratumConfigError(`stratum.operatorFee is a fraction 0 <= fee < 1 (0.01 = 1 %), got ${String(p.operatorFee)}`)
+    throw new StratumConfigError(
+      `stratum.operatorFee is a fraction 0 <= fee < 1 (0.01 = 1 %), got ${String(p.operatorFee)}`
+    )
   }
   if (p.operatorFee > 0 && (typeof p.operatorAddress !== 'string' || p.operatorAddress.length === 0)) {
     throw new StratumConfigError('stratum.operatorFee > 0 needs stratum.operatorAddress (the operator payout address)')
   }
-  if (p.sibling !== undefined && (typeof p.sibling.host !== 'string' || !Number.isInteger(p.sibling.port) || p.sibling.port < 1 || p.sibling.port > 65535)) {
-    throw new StratumConfigError('stratum.sibling must be { host, port } of another relay\'s Stratum port')
+  if (
+    p.sibling !== undefined &&
+    (typeof p.sibling.host !== 'string' ||
+      !Number.isInteger(p.sibling.port) ||
+      p.sibling.port < 1 ||
+      p.sibling.port > 65535)
+  ) {
+    throw new StratumConfigError("stratum.sibling must be { host, port } of another relay's Stratum port")
   }
 }
 

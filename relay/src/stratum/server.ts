@@ -9,7 +9,14 @@ import { BanList, type BanStore } from './ban-list'
 import { DRAIN_TIMEOUT_MS, MAX_RESUMABLE_SESSIONS, RECONNECT_WAIT_SECONDS, SESSION_RESUME_WINDOW_MS } from './constants'
 import { JobBook, type WorkEpoch } from './jobs'
 import { LineServer, type DropReason } from './line-server'
-import { createCounters, RigLedger, type RigInfo, type RigRecord, type StratumCounters, type StratumMetrics } from './metrics'
+import {
+  createCounters,
+  RigLedger,
+  type RigInfo,
+  type RigRecord,
+  type StratumCounters,
+  type StratumMetrics
+} from './metrics'
 import { feeMessage, OperatorFee } from './operator-fee'
 import { createStratumParams, StratumConfigError, type StratumChain, type StratumParams } from './params'
 import { StratumSession, type SessionHost } from './session'
@@ -29,16 +36,23 @@ export interface StratumServerInit {
   params?: Partial<StratumParams>
 }
 
-interface Resumable { value: number; difficulty: number; closedAt: number }
+interface Resumable {
+  value: number
+  difficulty: number
+  closedAt: number
+}
 
 /** Share interval assumed when the chain does not say (devnet and regtests: 10 s). */
 const DEFAULT_SHARE_INTERVAL_SECONDS = 10
 
 /** Hashes as text with an SI prefix (the start-up line). */
-function formatHashes (h: number): string {
+function formatHashes(h: number): string {
   const units = ['', 'k', 'M', 'G', 'T', 'P', 'E']
   let i = 0
-  while (h >= 1000 && i < units.length - 1) { h /= 1000; i++ }
+  while (h >= 1000 && i < units.length - 1) {
+    h /= 1000
+    i++
+  }
   return `${h.toPrecision(3)} ${units[i]}hashes`
 }
 
@@ -74,14 +88,18 @@ export class StratumServer implements SessionHost {
   private ticker: NodeJS.Timeout | undefined
   private unsubscribe: (() => void) | undefined
 
-  constructor (private readonly init: StratumServerInit) {
+  constructor(private readonly init: StratumServerInit) {
     this.params = createStratumParams(init.params)
     this.chain = init.chain
     this.shareSink = init.shareSink
     this.blockSink = init.blockSink
     this.hashesPerDifficulty = Number((1n << 256n) / (init.chain.stratumDiff1Target + 1n))
     // Own targets aim at OWN_SHARES_PER_INTERVAL shares per interval (the required target binds in steady state).
-    this.ownShareRatio = Math.max(1, (init.chain.shareIntervalSeconds ?? DEFAULT_SHARE_INTERVAL_SECONDS) / (OWN_SHARES_PER_INTERVAL * this.params.targetShareSeconds))
+    this.ownShareRatio = Math.max(
+      1,
+      (init.chain.shareIntervalSeconds ?? DEFAULT_SHARE_INTERVAL_SECONDS) /
+        (OWN_SHARES_PER_INTERVAL * this.params.targetShareSeconds)
+    )
     if (this.params.operatorFee > 0) {
       const operator = parseStratumUser(this.params.operatorAddress as string, init.chain.addresses, init.chain.name)
       if ('error' in operator) throw new StratumConfigError(`stratum.operatorAddress: ${operator.error}`)
@@ -90,29 +108,38 @@ export class StratumServer implements SessionHost {
     }
     this.fee = new OperatorFee(this.params.operatorFee, this.operatorScript)
     const p = this.params
-    this.bans = new BanList({ store: init.banStore, strikesBeforeBan: p.strikesBeforeBan, strikeWindowMs: p.strikeWindowMs, banDurationMs: p.banDurationMs })
-    this.lines = new LineServer({
-      host: p.host,
-      port: p.port,
-      maxLineBytes: p.maxLineBytes,
-      maxConnections: p.maxConnections,
-      maxConnectionsPerIp: p.maxConnectionsPerIp,
-      writeHighWaterBytes: p.writeHighWaterBytes,
-      messageRatePerSecond: p.messageRatePerSecond,
-      messageBurst: p.messageBurst,
-      maxInvalidMessages: p.maxInvalidMessages,
-      idleBeforeReadyMs: p.idleBeforeAuthorizeMs,
-      idleAfterReadyMs: p.idleAfterAuthorizeMs,
-      tickMs: p.tickMs
-    }, this.bans, (conn) => {
-      const session = new StratumSession(conn, this)
-      this.sessions.add(session)
-      return session
+    this.bans = new BanList({
+      store: init.banStore,
+      strikesBeforeBan: p.strikesBeforeBan,
+      strikeWindowMs: p.strikeWindowMs,
+      banDurationMs: p.banDurationMs
     })
+    this.lines = new LineServer(
+      {
+        host: p.host,
+        port: p.port,
+        maxLineBytes: p.maxLineBytes,
+        maxConnections: p.maxConnections,
+        maxConnectionsPerIp: p.maxConnectionsPerIp,
+        writeHighWaterBytes: p.writeHighWaterBytes,
+        messageRatePerSecond: p.messageRatePerSecond,
+        messageBurst: p.messageBurst,
+        maxInvalidMessages: p.maxInvalidMessages,
+        idleBeforeReadyMs: p.idleBeforeAuthorizeMs,
+        idleAfterReadyMs: p.idleAfterAuthorizeMs,
+        tickMs: p.tickMs
+      },
+      this.bans,
+      (conn) => {
+        const session = new StratumSession(conn, this)
+        this.sessions.add(session)
+        return session
+      }
+    )
   }
 
   /** Loads bans, subscribes to work, listens. Returns the bound address. */
-  async start (): Promise<{ host: string; port: number }> {
+  async start(): Promise<{ host: string; port: number }> {
     await this.bans.load()
     this.unsubscribe = this.init.jobSource.onWork((work) => this.onWork(work))
     const first = this.init.jobSource.current()
@@ -121,7 +148,9 @@ export class StratumServer implements SessionHost {
     this.ticker = setInterval(() => this.tick(), this.params.tickMs)
     this.ticker.unref()
     const start = this.clampDifficulty(this.params.startDifficulty, undefined)
-    log.info(`Stratum on ${address.host}:${address.port} (${this.chain.name}): rigs start at difficulty ${start} (~${formatHashes(start * this.hashesPerDifficulty)} a pseudo-share), vardiff toward one per ${this.params.targetShareSeconds} s; each rig's own share target follows at ${this.ownShareRatio}x its difficulty`)
+    log.info(
+      `Stratum on ${address.host}:${address.port} (${this.chain.name}): rigs start at difficulty ${start} (~${formatHashes(start * this.hashesPerDifficulty)} a pseudo-share), vardiff toward one per ${this.params.targetShareSeconds} s; each rig's own share target follows at ${this.ownShareRatio}x its difficulty`
+    )
     return address
   }
 
@@ -129,7 +158,7 @@ export class StratumServer implements SessionHost {
    * Graceful shutdown: stop accepting, send client.reconnect to the sibling relay (when one is
    * configured or given), wait up to DRAIN_TIMEOUT_MS for rigs to leave, then close the rest.
    */
-  async stop (reconnectTo = this.params.sibling, timeoutMs = DRAIN_TIMEOUT_MS): Promise<void> {
+  async stop(reconnectTo = this.params.sibling, timeoutMs = DRAIN_TIMEOUT_MS): Promise<void> {
     this.unsubscribe?.()
     if (this.ticker !== undefined) clearInterval(this.ticker)
     this.lines.stopAccepting()
@@ -141,7 +170,7 @@ export class StratumServer implements SessionHost {
     await this.lines.closeAll('shutdown')
   }
 
-  metrics (): StratumMetrics {
+  metrics(): StratumMetrics {
     const rigs = this.rigs()
     return {
       connections: this.lines.size,
@@ -153,28 +182,28 @@ export class StratumServer implements SessionHost {
     }
   }
 
-  rigs (): RigInfo[] {
+  rigs(): RigInfo[] {
     const now = Date.now()
     return [...this.started].map((s) => s.rigInfo(now))
   }
 
   /** Every rig (address.worker) with its figures over all its connections since start. */
-  rigRecords (): RigRecord[] {
+  rigRecords(): RigRecord[] {
     return this.rigLedger.records(this.rigs(), Date.now())
   }
 
   /** Changes the version-rolling mask of every rig that negotiated one (mining.set_version_mask). */
-  setVersionMask (mask: number): void {
+  setVersionMask(mask: number): void {
     for (const s of this.started) if (s.versionMask !== 0) s.setVersionMask((s.versionMask & mask) >>> 0)
   }
 
   /** Sends a message to every rig (client.show_message). */
-  broadcastMessage (text: string): void {
+  broadcastMessage(text: string): void {
     for (const s of this.started) s.showMessage(text)
   }
 
   /** Gives a rig a new extranonce1 via mining.set_extranonce (rigs that subscribed to it only). */
-  renewExtranonce (session: StratumSession): boolean {
+  renewExtranonce(session: StratumSession): boolean {
     if (!session.extranonceSubscribed) return false
     const old = session.extranonce1Value
     const value = this.freshExtranonce()
@@ -184,18 +213,18 @@ export class StratumServer implements SessionHost {
   }
 
   /** Sessions that are subscribed and authorized (for tests and the API). */
-  activeSessions (): StratumSession[] {
+  activeSessions(): StratumSession[] {
     return [...this.started]
   }
 
   // --- SessionHost -----------------------------------------------------------------------------
   readonly nextJobId = (): string => this.book.nextJobId()
 
-  currentEpoch (): WorkEpoch | undefined {
+  currentEpoch(): WorkEpoch | undefined {
     return this.book.current
   }
 
-  targetFor (difficulty: number): bigint {
+  targetFor(difficulty: number): bigint {
     let target = this.targets.get(difficulty)
     if (target === undefined) {
       if (this.targets.size >= MAX_TARGET_CACHE_ENTRIES) this.targets.clear()
@@ -205,21 +234,25 @@ export class StratumServer implements SessionHost {
     return target
   }
 
-  maxDifficultyNow (): number {
+  maxDifficultyNow(): number {
     return this.params.maxDifficulty
   }
 
-  clampDifficulty (difficulty: number, sessionFloor: number | undefined): number {
+  clampDifficulty(difficulty: number, sessionFloor: number | undefined): number {
     const max = this.maxDifficultyNow()
     const min = Math.min(Math.max(this.params.minDifficulty, sessionFloor ?? 0), max)
     return clampDifficulty(difficulty, min, max)
   }
 
-  allocateExtranonce1 (resumeId: string | undefined): { value: number; resumedDifficulty: number | undefined } {
+  allocateExtranonce1(resumeId: string | undefined): { value: number; resumedDifficulty: number | undefined } {
     if (resumeId !== undefined) {
       const key = resumeId.toLowerCase()
       const old = this.resumable.get(key)
-      if (old !== undefined && Date.now() - old.closedAt < SESSION_RESUME_WINDOW_MS && !this.activeExtranonces.has(old.value)) {
+      if (
+        old !== undefined &&
+        Date.now() - old.closedAt < SESSION_RESUME_WINDOW_MS &&
+        !this.activeExtranonces.has(old.value)
+      ) {
         this.resumable.delete(key)
         this.activeExtranonces.add(old.value)
         return { value: old.value, resumedDifficulty: old.difficulty }
@@ -230,11 +263,11 @@ export class StratumServer implements SessionHost {
     return { value, resumedDifficulty: undefined }
   }
 
-  onSessionStarted (session: StratumSession): void {
+  onSessionStarted(session: StratumSession): void {
     this.started.add(session)
   }
 
-  onSessionClosed (session: StratumSession, _reason: DropReason): void {
+  onSessionClosed(session: StratumSession, _reason: DropReason): void {
     this.sessions.delete(session)
     if (this.started.delete(session)) this.rigLedger.closed(session.rigInfo(Date.now()), Date.now())
     if (!session.subscribed) return
@@ -244,7 +277,7 @@ export class StratumServer implements SessionHost {
   }
 
   // --- work and time ---------------------------------------------------------------------------
-  private onWork (work: StratumWork): void {
+  private onWork(work: StratumWork): void {
     const { epoch, replacedBy } = this.book.advance(work)
     this.counters.epochs[replacedBy ?? 'first']++
     // A new block or a new share-chain tip: rigs drop their old work at once (a share on the old
@@ -259,7 +292,7 @@ export class StratumServer implements SessionHost {
    * waiting in the event loop are answered while thousands of notifies go out. A newer epoch
    * stops an older broadcast (its own broadcast reaches everyone).
    */
-  private broadcast (epoch: WorkEpoch, clean: boolean, sessions: StratumSession[], from: number): void {
+  private broadcast(epoch: WorkEpoch, clean: boolean, sessions: StratumSession[], from: number): void {
     if (this.book.current !== epoch) return
     const end = Math.min(from + BROADCAST_CHUNK_SESSIONS, sessions.length)
     for (let i = from; i < end; i++) {
@@ -270,7 +303,7 @@ export class StratumServer implements SessionHost {
     if (end < sessions.length) setImmediate(() => this.broadcast(epoch, clean, sessions, end))
   }
 
-  private tick (): void {
+  private tick(): void {
     const now = Date.now()
     const current = this.book.current
     if (current !== undefined && now - this.lastNotifyAt >= this.params.jobRefreshIntervalMs) this.onWork(current.work)
@@ -286,7 +319,7 @@ export class StratumServer implements SessionHost {
     }
   }
 
-  private freshExtranonce (): number {
+  private freshExtranonce(): number {
     for (;;) {
       this.extranonceCounter = (this.extranonceCounter + 1) >>> 0
       const value = this.extranonceCounter

@@ -12,10 +12,13 @@ const HEX_TARGET = /^[0-9a-fA-F]{1,64}$/
  * AND the rig's (Q5; 1fffe000 for the usual ffffffff). minimum-difficulty: a floor for vardiff.
  * Unknown extensions answer false. cgminer VMASK builds do not connect without this reply.
  */
-export function handleConfigure (session: SessionContext, id: RpcId, params: unknown[]): void {
+export function handleConfigure(session: SessionContext, id: RpcId, params: unknown[]): void {
   const [extensions, options] = params
-  if (!Array.isArray(extensions) || !extensions.every((e) => typeof e === 'string') ||
-      (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options)))) {
+  if (
+    !Array.isArray(extensions) ||
+    !extensions.every((e) => typeof e === 'string') ||
+    (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options)))
+  ) {
     return session.invalidParams(id, 'mining.configure takes [[extensions], {parameters}]')
   }
   const opts = (options ?? {}) as Record<string, unknown>
@@ -48,7 +51,7 @@ export function handleConfigure (session: SessionContext, id: RpcId, params: unk
  * [difficulty] at any time (Q2), clamped into the floor/ceiling. A rig repeating the same value as a
  * keepalive (NerdMiner every 30 s) does not reset vardiff: only a changed suggestion applies.
  */
-export function handleSuggestDifficulty (session: SessionContext, id: RpcId, params: unknown[]): void {
+export function handleSuggestDifficulty(session: SessionContext, id: RpcId, params: unknown[]): void {
   const raw = params[0]
   const value = typeof raw === 'string' ? Number(raw) : raw
   if (params.length < 1 || typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
@@ -59,7 +62,7 @@ export function handleSuggestDifficulty (session: SessionContext, id: RpcId, par
 }
 
 /** ["target hex"] (bfgminer, often id null, often before subscribe). */
-export function handleSuggestTarget (session: SessionContext, id: RpcId, params: unknown[]): void {
+export function handleSuggestTarget(session: SessionContext, id: RpcId, params: unknown[]): void {
   const raw = params[0]
   if (typeof raw !== 'string' || !HEX_TARGET.test(raw) || /^0+$/.test(raw)) {
     return session.invalidParams(id, 'mining.suggest_target takes ["target as hex"]')
@@ -69,7 +72,7 @@ export function handleSuggestTarget (session: SessionContext, id: RpcId, params:
   session.reply(id, true)
 }
 
-function applySuggestion (session: SessionContext, value: number): void {
+function applySuggestion(session: SessionContext, value: number): void {
   if (value === session.lastSuggestion) return
   session.lastSuggestion = value
   session.changeDifficulty(session.host.clampDifficulty(value, session.minDifficulty))

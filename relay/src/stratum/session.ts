@@ -2,8 +2,25 @@
 // job delivery. Quirks from docs/field-notes.md (Stratum) are marked (Q1..Q10).
 import { createLogger } from '@otedama/shared/log'
 import { BoundedMap } from '@otedama/shared/util'
-import { MAX_AUTHORIZED_WORKERS_PER_CONNECTION, MAX_JOBS_PER_CONNECTION, MAX_PENDING_SERVER_REQUESTS, MAX_SUBMITS_TRACKED_PER_JOB, MAX_USER_AGENT_CHARS, ERROR_NOT_SUBSCRIBED, ERROR_OTHER, ERROR_UNAUTHORIZED } from './constants'
-import { encodeCall, encodeError, encodeResult, parseLine, stratumError, type RpcId, type StratumError } from './json-rpc'
+import {
+  MAX_AUTHORIZED_WORKERS_PER_CONNECTION,
+  MAX_JOBS_PER_CONNECTION,
+  MAX_PENDING_SERVER_REQUESTS,
+  MAX_SUBMITS_TRACKED_PER_JOB,
+  MAX_USER_AGENT_CHARS,
+  ERROR_NOT_SUBSCRIBED,
+  ERROR_OTHER,
+  ERROR_UNAUTHORIZED
+} from './constants'
+import {
+  encodeCall,
+  encodeError,
+  encodeResult,
+  parseLine,
+  stratumError,
+  type RpcId,
+  type StratumError
+} from './json-rpc'
 import type { WorkEpoch } from './jobs'
 import type { DropReason, LineConnection, LineHandler } from './line-server'
 import type { RigInfo } from './metrics'
@@ -55,7 +72,10 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
   private nextRequestId = 1
   private readonly pending = new BoundedMap<string, 'get_version' | 'ping'>(MAX_PENDING_SERVER_REQUESTS)
 
-  constructor (readonly conn: LineConnection, readonly host: SessionHost) {
+  constructor(
+    readonly conn: LineConnection,
+    readonly host: SessionHost
+  ) {
     const now = Date.now()
     this.difficulty = host.clampDifficulty(host.params.startDifficulty, undefined)
     this.target = host.targetFor(this.difficulty)
@@ -63,21 +83,22 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
     this.hashrate = new HashrateMeter(host.hashesPerDifficulty, now)
   }
 
-  get remoteAddress (): string {
+  get remoteAddress(): string {
     return this.conn.remoteAddress
   }
 
   /** extranonce1 as a u32 (big-endian bytes). */
-  get extranonce1Value (): number {
+  get extranonce1Value(): number {
     const x = this.extranonce1
     return ((x[0] << 24) | (x[1] << 16) | (x[2] << 8) | x[3]) >>> 0
   }
 
   // --- LineHandler -----------------------------------------------------------------------------
-  onLine (line: string): void {
+  onLine(line: string): void {
     const parsed = parseLine(line)
     if (!parsed.ok) {
-      if (this.conn.invalidMessage(parsed.reason)) this.send(encodeError(null, stratumError(ERROR_OTHER, parsed.reason)))
+      if (this.conn.invalidMessage(parsed.reason))
+        this.send(encodeError(null, stratumError(ERROR_OTHER, parsed.reason)))
       return
     }
     const msg = parsed.message
@@ -90,24 +111,32 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
     }
   }
 
-  onClose (reason: DropReason): void {
+  onClose(reason: DropReason): void {
     this.host.onSessionClosed(this, reason)
   }
 
   // --- requests --------------------------------------------------------------------------------
-  private dispatch (id: RpcId, method: string, params: unknown[]): void {
+  private dispatch(id: RpcId, method: string, params: unknown[]): void {
     switch (method) {
-      case 'mining.subscribe': return this.onSubscribe(id, params)
-      case 'mining.authorize': return this.onAuthorize(id, params)
-      case 'mining.configure': return handleConfigure(this, id, params)
-      case 'mining.submit': return this.onSubmit(id, params)
-      case 'mining.suggest_difficulty': return handleSuggestDifficulty(this, id, params)
-      case 'mining.suggest_target': return handleSuggestTarget(this, id, params)
+      case 'mining.subscribe':
+        return this.onSubscribe(id, params)
+      case 'mining.authorize':
+        return this.onAuthorize(id, params)
+      case 'mining.configure':
+        return handleConfigure(this, id, params)
+      case 'mining.submit':
+        return this.onSubmit(id, params)
+      case 'mining.suggest_difficulty':
+        return handleSuggestDifficulty(this, id, params)
+      case 'mining.suggest_target':
+        return handleSuggestTarget(this, id, params)
       case 'mining.extranonce.subscribe':
         this.extranonceSubscribed = true
         return this.reply(id, true)
-      case 'mining.capabilities': return this.reply(id, true) // bfgminer (id null): nothing to negotiate
-      case 'mining.ping': return this.reply(id, 'pong')
+      case 'mining.capabilities':
+        return this.reply(id, true) // bfgminer (id null): nothing to negotiate
+      case 'mining.ping':
+        return this.reply(id, 'pong')
       case 'mining.pong':
       case 'pong': // ESP-Miner answers our mining.ping with {"id":X,"method":"pong"}
         this.pending.delete(String(id))
@@ -117,13 +146,13 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
     }
   }
 
-  private onSubmit (id: RpcId, params: unknown[]): void {
+  private onSubmit(id: RpcId, params: unknown[]): void {
     const now = Date.now()
     this.settleSubmit(id, judgeSubmit(this, params, now), now)
   }
 
   /** Applies a judged submit: the reply, then the accounting and the hand-off of what it found. */
-  private settleSubmit (id: RpcId, outcome: SubmitOutcome, now: number): void {
+  private settleSubmit(id: RpcId, outcome: SubmitOutcome, now: number): void {
     const host = this.host
     if (outcome.kind === 'malformed') {
       host.counters.rejected.malformed++
@@ -138,12 +167,16 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
       if (NOT_THE_RIGS_FAULT.has(outcome.reason)) return
       this.consecutiveBadSubmits++
       if (this.consecutiveBadSubmits >= host.params.maxConsecutiveBadSubmits) {
-        this.conn.drop('bad-submits', `${this.consecutiveBadSubmits} rejected submits in a row, last: ${outcome.reason}`)
+        this.conn.drop(
+          'bad-submits',
+          `${this.consecutiveBadSubmits} rejected submits in a row, last: ${outcome.reason}`
+        )
       }
       return
     }
     const { sessionJob, difficulty, found } = outcome
-    if (sessionJob.submits.size >= MAX_SUBMITS_TRACKED_PER_JOB) sessionJob.submits.delete(sessionJob.submits.values().next().value as string)
+    if (sessionJob.submits.size >= MAX_SUBMITS_TRACKED_PER_JOB)
+      sessionJob.submits.delete(sessionJob.submits.values().next().value as string)
     sessionJob.submits.add(outcome.key)
     this.reply(id, true)
 
@@ -177,7 +210,7 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
   }
 
   /** Calls a sink; its errors (sync or async) are logged and counted, never sent to the rig. */
-  private handOff (call: () => unknown): void {
+  private handOff(call: () => unknown): void {
     const failed = (err: unknown): void => {
       this.host.counters.sinkErrors++
       log.error('share/block sink failed', err)
@@ -190,14 +223,18 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
     }
   }
 
-  private onSubscribe (id: RpcId, params: unknown[]): void {
+  private onSubscribe(id: RpcId, params: unknown[]): void {
     const [agent, resumeId] = params
-    if ((agent !== undefined && agent !== null && typeof agent !== 'string') ||
-        (resumeId !== undefined && resumeId !== null && typeof resumeId !== 'string')) {
+    if (
+      (agent !== undefined && agent !== null && typeof agent !== 'string') ||
+      (resumeId !== undefined && resumeId !== null && typeof resumeId !== 'string')
+    ) {
       return this.invalidParams(id, 'mining.subscribe takes [user_agent?, session_id?]')
     }
     if (!this.subscribed) {
-      const { value, resumedDifficulty } = this.host.allocateExtranonce1(typeof resumeId === 'string' ? resumeId : undefined)
+      const { value, resumedDifficulty } = this.host.allocateExtranonce1(
+        typeof resumeId === 'string' ? resumeId : undefined
+      )
       this.extranonce1 = new Uint8Array([value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff])
       this.extranonce1Hex = Buffer.from(this.extranonce1).toString('hex')
       if (resumedDifficulty !== undefined) this.changeDifficulty(resumedDifficulty)
@@ -206,11 +243,18 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
     if (typeof agent === 'string') this.userAgent = agent.slice(0, MAX_USER_AGENT_CHARS)
     // Q1: this reply is the first line after subscribe; nothing else is sent before authorize.
     // The subscription id is extranonce1: cpuminer/cgminer send it back to resume it.
-    this.reply(id, [[['mining.set_difficulty', this.extranonce1Hex], ['mining.notify', this.extranonce1Hex]], this.extranonce1Hex, this.host.extranonce2Bytes])
+    this.reply(id, [
+      [
+        ['mining.set_difficulty', this.extranonce1Hex],
+        ['mining.notify', this.extranonce1Hex]
+      ],
+      this.extranonce1Hex,
+      this.host.extranonce2Bytes
+    ])
     this.maybeStart()
   }
 
-  private onAuthorize (id: RpcId, params: unknown[]): void {
+  private onAuthorize(id: RpcId, params: unknown[]): void {
     const [user, password] = params
     if (typeof user !== 'string' || (password !== undefined && password !== null && typeof password !== 'string')) {
       return this.invalidParams(id, 'mining.authorize takes [user, password]')
@@ -219,11 +263,15 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
     if ('error' in parsed) {
       // Rate-limited and cut by the logger; a refused authorize counts as an invalid line toward a drop.
       log.info(`${this.conn.remoteAddress}: authorize refused: ${parsed.error}`)
-      if (this.conn.invalidMessage(`authorize refused: ${parsed.error}`)) this.replyError(id, stratumError(ERROR_UNAUTHORIZED, parsed.error))
+      if (this.conn.invalidMessage(`authorize refused: ${parsed.error}`))
+        this.replyError(id, stratumError(ERROR_UNAUTHORIZED, parsed.error))
       return
     }
     if (!this.users.has(user) && this.users.size >= MAX_AUTHORIZED_WORKERS_PER_CONNECTION) {
-      return this.replyError(id, stratumError(ERROR_UNAUTHORIZED, `at most ${MAX_AUTHORIZED_WORKERS_PER_CONNECTION} workers per connection`))
+      return this.replyError(
+        id,
+        stratumError(ERROR_UNAUTHORIZED, `at most ${MAX_AUTHORIZED_WORKERS_PER_CONNECTION} workers per connection`)
+      )
     }
     this.users.set(user, parsed)
     this.payee ??= parsed
@@ -233,7 +281,7 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
     this.maybeStart()
   }
 
-  private onResponse (id: RpcId, result: unknown): void {
+  private onResponse(id: RpcId, result: unknown): void {
     const kind = this.pending.get(String(id))
     if (kind === undefined) return // a reply to nothing we asked: harmless, ignored
     this.pending.delete(String(id))
@@ -242,7 +290,7 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
 
   // --- mining ----------------------------------------------------------------------------------
   /** Once subscribed and authorized: difficulty, the fee message, then the first job (Q1). */
-  private maybeStart (): void {
+  private maybeStart(): void {
     if (this.started || !this.subscribed || this.payee === undefined) return
     this.started = true
     this.conn.ready = true
@@ -255,10 +303,10 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
   }
 
   /** Sends this rig its job on `epoch` (shared job object per payout script). */
-  sendJob (epoch: WorkEpoch, clean: boolean): void {
+  sendJob(epoch: WorkEpoch, clean: boolean): void {
     if (!this.started || this.payee === undefined) return
     const operator = this.host.fee.chooseOperator(this.payee.payoutScriptHex)
-    const script = operator ? this.host.operatorScript as Uint8Array : this.payee.payoutScript
+    const script = operator ? (this.host.operatorScript as Uint8Array) : this.payee.payoutScript
     let job = epoch.jobFor(script, operator, this.host.nextJobId, this.ownShareTarget())
     // Ids never repeat on a connection (Q8), and each id keeps the difficulty it was sent with (Q4).
     if (this.jobs.has(job.id)) job = job.reissue(this.host.nextJobId())
@@ -270,11 +318,11 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
    * ratio, so it finds at most about two shares per share interval however fast it is; the job commits to the
    * harder of this and the chain's required target, and its pseudo-share target is never harder.
    */
-  ownShareTarget (): bigint {
+  ownShareTarget(): bigint {
     return this.host.targetFor(this.difficulty * this.host.ownShareRatio)
   }
 
-  private deliver (job: SessionJob['job'], clean: boolean): void {
+  private deliver(job: SessionJob['job'], clean: boolean): void {
     const sessionJob: SessionJob = { job, difficulty: this.difficulty, target: this.target, submits: new Set() }
     // Older jobs stay (bounded) even when clean: a late submit on one is answered "Stale job".
     this.jobs.set(job.id, sessionJob)
@@ -288,7 +336,7 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
    * job under a fresh id (Q4: applies from the next notify; Q8: ids never repeat). Older jobs keep
    * the difficulty they were sent with.
    */
-  changeDifficulty (next: number, resendJob = true): void {
+  changeDifficulty(next: number, resendJob = true): void {
     if (next === this.difficulty) return
     this.difficulty = next
     this.target = this.host.targetFor(next)
@@ -301,7 +349,7 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
     if (resendJob && this.currentJob !== undefined && epoch !== undefined) this.sendJob(epoch, false)
   }
 
-  vardiffBounds (): { min: number; max: number; targetShareSeconds: number } {
+  vardiffBounds(): { min: number; max: number; targetShareSeconds: number } {
     return {
       min: Math.max(this.host.params.minDifficulty, this.minDifficulty ?? 0),
       max: this.host.maxDifficultyNow(),
@@ -310,21 +358,21 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
   }
 
   // --- server-initiated ------------------------------------------------------------------------
-  showMessage (text: string): void {
+  showMessage(text: string): void {
     this.send(encodeCall(null, 'client.show_message', [text]))
   }
 
-  reconnect (host: string, port: number, waitSeconds: number): void {
+  reconnect(host: string, port: number, waitSeconds: number): void {
     this.send(encodeCall(null, 'client.reconnect', [host, port, waitSeconds]))
   }
 
-  setVersionMask (mask: number): void {
+  setVersionMask(mask: number): void {
     this.versionMask = mask
     this.send(encodeCall(null, 'mining.set_version_mask', [mask.toString(16).padStart(8, '0')]))
   }
 
   /** New extranonce1 (only to rigs that sent mining.extranonce.subscribe), then a clean job. */
-  setExtranonce (value: number): boolean {
+  setExtranonce(value: number): boolean {
     if (!this.extranonceSubscribed) return false
     this.extranonce1 = new Uint8Array([value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff])
     this.extranonce1Hex = Buffer.from(this.extranonce1).toString('hex')
@@ -335,11 +383,11 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
     return true
   }
 
-  ping (): void {
+  ping(): void {
     this.request('mining.ping', [], 'ping')
   }
 
-  rigInfo (now: number): RigInfo {
+  rigInfo(now: number): RigInfo {
     return {
       connectionId: this.conn.id,
       remoteAddress: this.conn.remoteAddress,
@@ -358,29 +406,29 @@ export class StratumSession implements LineHandler, SessionContext, SubmitView {
   }
 
   // --- plumbing --------------------------------------------------------------------------------
-  send (line: string): boolean {
+  send(line: string): boolean {
     return this.conn.send(line)
   }
 
-  reply (id: RpcId, result: unknown): void {
+  reply(id: RpcId, result: unknown): void {
     // JSON-RPC 1.0: a request with id null is a notification and gets no reply (bfgminer's suggest_target).
     if (id !== null) this.send(encodeResult(id, result))
   }
 
-  replyError (id: RpcId, error: StratumError): void {
+  replyError(id: RpcId, error: StratumError): void {
     if (id !== null) this.send(encodeError(id, error))
   }
 
   /** Wrong parameter types: an error reply, counted like invalid JSON toward a drop. */
-  invalidParams (id: RpcId, message: string): void {
+  invalidParams(id: RpcId, message: string): void {
     if (this.conn.invalidMessage(message)) this.replyError(id, stratumError(ERROR_OTHER, message))
   }
 
-  notSubscribedError (): StratumError {
+  notSubscribedError(): StratumError {
     return stratumError(ERROR_NOT_SUBSCRIBED, 'Not subscribed')
   }
 
-  private request (method: string, params: unknown[], kind: 'get_version' | 'ping'): void {
+  private request(method: string, params: unknown[], kind: 'get_version' | 'ping'): void {
     const id = `s${this.nextRequestId++}`
     this.pending.set(id, kind)
     this.send(encodeCall(id, method, params))

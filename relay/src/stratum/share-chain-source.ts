@@ -5,8 +5,14 @@
 import { createLogger } from '@otedama/shared/log'
 import { bitsToTarget } from '@otedama/shared/primitives'
 import {
-  buildShareJob, jobShare, templateId as computeTemplateId, type ShareChain, type ShareJob, type ShareValidator,
-  type ShareVerdict, type TemplateAnnouncement
+  buildShareJob,
+  jobShare,
+  templateId as computeTemplateId,
+  type ShareChain,
+  type ShareJob,
+  type ShareValidator,
+  type ShareVerdict,
+  type TemplateAnnouncement
 } from '@otedama/shared/sharechain'
 import type { ShareNode } from '@otedama/shared/sharechain'
 import type { FoundShare, JobSource, ShareSink, StratumWork } from './types'
@@ -30,7 +36,13 @@ export interface ShareChainWork extends StratumWork {
 }
 
 /** Work on `template` building on `parent` (the chain's tip unless given). */
-export function shareChainWork (chain: ShareChain, template: StratumTemplate, parent = chain.tip, nowSeconds = (): number => Math.floor(Date.now() / 1000), scriptSigTag?: Uint8Array): ShareChainWork {
+export function shareChainWork(
+  chain: ShareChain,
+  template: StratumTemplate,
+  parent = chain.tip,
+  nowSeconds = (): number => Math.floor(Date.now() / 1000),
+  scriptSigTag?: Uint8Array
+): ShareChainWork {
   const a = template.announcement
   const templateId = template.templateId ?? computeTemplateId(a)
   return {
@@ -50,8 +62,14 @@ export function shareChainWork (chain: ShareChain, template: StratumTemplate, pa
     parent,
     buildCoinbase: (payoutScript, ownShareTarget) => {
       const job: ShareJob = buildShareJob({
-        chain, template: a, templateId, payoutScript, parent, now: nowSeconds(),
-        ...(ownShareTarget !== undefined ? { ownShareTarget } : {}), ...(scriptSigTag !== undefined ? { scriptSigTag } : {})
+        chain,
+        template: a,
+        templateId,
+        payoutScript,
+        parent,
+        now: nowSeconds(),
+        ...(ownShareTarget !== undefined ? { ownShareTarget } : {}),
+        ...(scriptSigTag !== undefined ? { scriptSigTag } : {})
       })
       return { coinb1: job.coinb1, coinb2: job.coinb2, context: job, shareTarget: job.shareTarget }
     }
@@ -68,7 +86,11 @@ export class ShareChainJobSource implements JobSource {
   private readonly listeners = new ListenerSet<[work: StratumWork]>('stratum work')
 
   /** `scriptSigTag`: bytes after the BIP34 height in every coinbase (the relay's key binding, quorum/binding.ts). */
-  constructor (private readonly chain: ShareChain, private readonly nowSeconds?: () => number, private readonly scriptSigTag?: Uint8Array) {}
+  constructor(
+    private readonly chain: ShareChain,
+    private readonly nowSeconds?: () => number,
+    private readonly scriptSigTag?: Uint8Array
+  ) {}
 
   current = (): StratumWork | undefined => this.work
 
@@ -76,19 +98,19 @@ export class ShareChainJobSource implements JobSource {
     return this.listeners.add(listener)
   }
 
-  setTemplate (template: StratumTemplate): void {
+  setTemplate(template: StratumTemplate): void {
     this.template = template
     this.emit()
   }
 
   /** The share chain's tip moved (a share of ours or a peer's): new work, sent with clean_jobs. */
-  tipChanged (): void {
+  tipChanged(): void {
     if (this.template === undefined) return
     if (this.work !== undefined && this.work.parent === this.chain.tip) return
     this.emit()
   }
 
-  private emit (): void {
+  private emit(): void {
     if (this.template === undefined) return
     this.work = shareChainWork(this.chain, this.template, this.chain.tip, this.nowSeconds, this.scriptSigTag)
     this.listeners.emit(this.work)
@@ -96,9 +118,10 @@ export class ShareChainJobSource implements JobSource {
 }
 
 /** The encoded share (shared share codec) for a header a rig found on share-chain work. */
-export function encodeFoundShare (found: FoundShare, networkTag: Uint8Array): Uint8Array {
+export function encodeFoundShare(found: FoundShare, networkTag: Uint8Array): Uint8Array {
   const job = found.coinbase.context as ShareJob | undefined
-  if (job === undefined || job.coinb1 === undefined) throw new TypeError('found share was not built by the share-chain coinbase builder')
+  if (job === undefined || job.coinb1 === undefined)
+    throw new TypeError('found share was not built by the share-chain coinbase builder')
   return jobShare(job, networkTag, found.extranonce, found.header)
 }
 
@@ -114,14 +137,16 @@ export interface ShareChainSinkInit {
 
 /** A ShareSink that validates a found share with the shared validator and adds it to the chain. */
 export class ShareChainSink implements ShareSink {
-  constructor (private readonly init: ShareChainSinkInit) {}
+  constructor(private readonly init: ShareChainSinkInit) {}
 
-  submitShare (found: FoundShare): ShareVerdict {
+  submitShare(found: FoundShare): ShareVerdict {
     const bytes = encodeFoundShare(found, this.init.networkTag)
     const { verdict, share, id } = this.init.validator.validate(bytes, 'live')
     this.init.onVerdict?.(verdict, found)
     if (verdict.kind !== 'accept' || share === undefined || id === undefined) {
-      log.info(`share from ${found.rig.address}.${found.rig.worker} not taken: ${verdict.kind} ${'reason' in verdict ? String(verdict.reason) : ''}`)
+      log.info(
+        `share from ${found.rig.address}.${found.rig.worker} not taken: ${verdict.kind} ${'reason' in verdict ? String(verdict.reason) : ''}`
+      )
       return verdict
     }
     const added = this.init.chain.add(share, id, bytes)

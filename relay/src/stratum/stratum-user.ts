@@ -17,7 +17,11 @@ export interface StratumUser {
 
 const WORKER_NAME = /^[A-Za-z0-9_\-.:@+]*$/
 
-export function parseStratumUser (user: string, prefixes: AddressPrefixes, networkName: string): StratumUser | { error: string } {
+export function parseStratumUser(
+  user: string,
+  prefixes: AddressPrefixes,
+  networkName: string
+): StratumUser | { error: string } {
   const dot = user.indexOf('.')
   const address = dot === -1 ? user : user.slice(0, dot)
   const worker = dot === -1 ? '' : user.slice(dot + 1)
@@ -29,12 +33,14 @@ export function parseStratumUser (user: string, prefixes: AddressPrefixes, netwo
     return { user, address, worker, payoutScript, payoutScriptHex: bytesToHex(payoutScript) }
   } catch (err) {
     const reason = err instanceof AddressError ? err.message : String(err)
-    return { error: `user must be a ${networkName} payout address, optionally followed by .worker ("${address}": ${reason})` }
+    return {
+      error: `user must be a ${networkName} payout address, optionally followed by .worker ("${address}": ${reason})`
+    }
   }
 }
 
 /** A difficulty from a password such as "d=0.001" or "x,d=512"; undefined when none or invalid. */
-export function passwordDifficulty (password: unknown): number | undefined {
+export function passwordDifficulty(password: unknown): number | undefined {
   if (typeof password !== 'string') return undefined
   for (const word of password.split(/[,;\s]+/)) {
     const m = /^d=([0-9]*\.?[0-9]+(?:e-?[0-9]+)?)$/i.exec(word)

@@ -19,8 +19,15 @@ export type RejectReason =
   | 'low-difficulty'
 
 export const REJECT_REASONS: readonly RejectReason[] = [
-  'malformed', 'unauthorized', 'not-subscribed', 'unknown-job', 'stale', 'duplicate',
-  'ntime-out-of-range', 'bad-version-bits', 'low-difficulty'
+  'malformed',
+  'unauthorized',
+  'not-subscribed',
+  'unknown-job',
+  'stale',
+  'duplicate',
+  'ntime-out-of-range',
+  'bad-version-bits',
+  'low-difficulty'
 ]
 
 export interface ParsedSubmit {
@@ -43,8 +50,9 @@ const HEX_BYTES = /^(?:[0-9a-fA-F]{2})+$/
  * big-endian hex of up to 8 digits in either case; shorter ones are left-padded (NerdMiner sends
  * "1A2B" for 0x00001a2b). extranonce2 must be exactly `extranonce2Bytes` bytes.
  */
-export function parseSubmitParams (params: unknown[], extranonce2Bytes: number): ParsedSubmit | { error: string } {
-  if (params.length !== 5 && params.length !== 6) return { error: `mining.submit takes 5 or 6 params, got ${params.length}` }
+export function parseSubmitParams(params: unknown[], extranonce2Bytes: number): ParsedSubmit | { error: string } {
+  if (params.length !== 5 && params.length !== 6)
+    return { error: `mining.submit takes 5 or 6 params, got ${params.length}` }
   const [worker, jobId, xn2, ntime, nonce, versionBits] = params
   if (typeof worker !== 'string' || typeof jobId !== 'string') return { error: 'worker and job_id must be strings' }
   if (typeof xn2 !== 'string' || xn2.length !== 2 * extranonce2Bytes || !HEX_BYTES.test(xn2)) {
@@ -104,11 +112,11 @@ export type SubmitVerdict =
     }
   | { reject: true; reason: RejectReason; message: string }
 
-function reject (reason: RejectReason, message: string): SubmitVerdict {
+function reject(reason: RejectReason, message: string): SubmitVerdict {
   return { reject: true, reason, message }
 }
 
-export function checkSubmit (ctx: SubmitContext, s: ParsedSubmit): SubmitVerdict {
+export function checkSubmit(ctx: SubmitContext, s: ParsedSubmit): SubmitVerdict {
   const sessionJob = ctx.jobs.get(s.jobId)
   if (sessionJob === undefined) return reject('unknown-job', 'Job not found')
   const { job } = sessionJob
@@ -148,5 +156,15 @@ export function checkSubmit (ctx: SubmitContext, s: ParsedSubmit): SubmitVerdict
 
   const easier = sessionJob.target >= ctx.target ? sessionJob : { target: ctx.target, difficulty: ctx.difficulty }
   if (hashValue > easier.target) return reject('low-difficulty', 'Low difficulty share')
-  return { accept: true, sessionJob, state, difficulty: easier.difficulty, header, hash, hashValue, extranonce, coinbaseTx }
+  return {
+    accept: true,
+    sessionJob,
+    state,
+    difficulty: easier.difficulty,
+    header,
+    hash,
+    hashValue,
+    extranonce,
+    coinbaseTx
+  }
 }

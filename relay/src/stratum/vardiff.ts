@@ -1,8 +1,12 @@
 // Per-connection variable difficulty toward one pseudo-share per `targetShareSeconds`, plus the
 // decayed hashrate estimate shown in the rigs list. Pure arithmetic on times passed in: testable.
 import {
-  HASHRATE_DECAY_MS, VARDIFF_FAST_RETARGET_SHARES, VARDIFF_MAX_STEP_DOWN, VARDIFF_MAX_STEP_UP,
-  VARDIFF_RETARGET_INTERVAL_MS, VARDIFF_TOLERANCE_FACTOR
+  HASHRATE_DECAY_MS,
+  VARDIFF_FAST_RETARGET_SHARES,
+  VARDIFF_MAX_STEP_DOWN,
+  VARDIFF_MAX_STEP_UP,
+  VARDIFF_RETARGET_INTERVAL_MS,
+  VARDIFF_TOLERANCE_FACTOR
 } from './constants'
 
 export interface VardiffBounds {
@@ -16,12 +20,15 @@ export class Vardiff {
   private windowShares = 0
   private windowDifficulty = 0
 
-  constructor (private readonly bounds: () => VardiffBounds, now: number) {
+  constructor(
+    private readonly bounds: () => VardiffBounds,
+    now: number
+  ) {
     this.windowStart = now
   }
 
   /** Starts a fresh measurement (after any difficulty change, ours or the rig's suggestion). */
-  reset (now: number): void {
+  reset(now: number): void {
     this.windowStart = now
     this.windowShares = 0
     this.windowDifficulty = 0
@@ -31,24 +38,27 @@ export class Vardiff {
    * Records an accepted pseudo-share credited at `difficulty`; returns a new difficulty when the
    * rig is far too fast (VARDIFF_FAST_RETARGET_SHARES shares at over twice the target rate).
    */
-  onShare (current: number, difficulty: number, now: number): number | undefined {
+  onShare(current: number, difficulty: number, now: number): number | undefined {
     this.windowShares++
     this.windowDifficulty += difficulty
     const { targetShareSeconds } = this.bounds()
     const expectedMs = this.windowShares * targetShareSeconds * 1000
-    if (this.windowShares >= VARDIFF_FAST_RETARGET_SHARES && (now - this.windowStart) * VARDIFF_TOLERANCE_FACTOR < expectedMs) {
+    if (
+      this.windowShares >= VARDIFF_FAST_RETARGET_SHARES &&
+      (now - this.windowStart) * VARDIFF_TOLERANCE_FACTOR < expectedMs
+    ) {
       return this.retarget(current, now)
     }
     return undefined
   }
 
   /** Called on the server tick: re-evaluates once per VARDIFF_RETARGET_INTERVAL_MS. */
-  onTick (current: number, now: number): number | undefined {
+  onTick(current: number, now: number): number | undefined {
     if (now - this.windowStart < VARDIFF_RETARGET_INTERVAL_MS) return undefined
     return this.retarget(current, now)
   }
 
-  private retarget (current: number, now: number): number | undefined {
+  private retarget(current: number, now: number): number | undefined {
     const { min, max, targetShareSeconds } = this.bounds()
     const elapsedSeconds = Math.max((now - this.windowStart) / 1000, 0.001)
     let next: number
@@ -71,7 +81,7 @@ export class Vardiff {
 }
 
 /** Clamps into [min, max] (max wins when they cross). */
-export function clampDifficulty (d: number, min: number, max: number): number {
+export function clampDifficulty(d: number, min: number, max: number): number {
   return Math.min(Math.max(d, min), max)
 }
 
@@ -79,7 +89,7 @@ export function clampDifficulty (d: number, min: number, max: number): number {
  * The power of two nearest to `d` (in log scale). Vardiff moves in powers of two: targets stay
  * exact (difficultyToTarget is exact for them) and set_difficulty lines short.
  */
-export function nearestPowerOfTwo (d: number): number {
+export function nearestPowerOfTwo(d: number): number {
   return 2 ** Math.round(Math.log2(d))
 }
 
@@ -89,24 +99,27 @@ export class HashrateMeter {
   private lastAt: number
   private readonly startedAt: number
 
-  constructor (private readonly hashesPerDifficulty: number, now: number) {
+  constructor(
+    private readonly hashesPerDifficulty: number,
+    now: number
+  ) {
     this.lastAt = this.startedAt = now
   }
 
-  add (difficulty: number, now: number): void {
+  add(difficulty: number, now: number): void {
     this.decay(now)
     this.decayedDifficulty += difficulty
   }
 
   /** Hashes per second; early on divides by the time observed so far instead of the full time constant. */
-  hashrate (now: number): number {
+  hashrate(now: number): number {
     this.decay(now)
     const observedMs = Math.max(now - this.startedAt, 1000)
     const effectiveMs = HASHRATE_DECAY_MS * (1 - Math.exp(-observedMs / HASHRATE_DECAY_MS))
     return (this.decayedDifficulty * this.hashesPerDifficulty) / (effectiveMs / 1000)
   }
 
-  private decay (now: number): void {
+  private decay(now: number): void {
     const dt = now - this.lastAt
     if (dt > 0) {
       this.decayedDifficulty *= Math.exp(-dt / HASHRATE_DECAY_MS)

@@ -34,8 +34,11 @@ export interface CoinbaseBudget {
 }
 
 /** Upper bound of a coinbase with `payoutOutputs` payouts, a share commitment and (segwit) a witness commitment. */
-export function coinbaseBudget (payoutOutputs: number, segwit: boolean): CoinbaseBudget {
-  const baseBytes = COINBASE_FIXED_BYTES + payoutOutputs * MAX_PAYOUT_OUTPUT_BYTES + MAX_SHARE_COMMITMENT_OUTPUT_BYTES +
+export function coinbaseBudget(payoutOutputs: number, segwit: boolean): CoinbaseBudget {
+  const baseBytes =
+    COINBASE_FIXED_BYTES +
+    payoutOutputs * MAX_PAYOUT_OUTPUT_BYTES +
+    MAX_SHARE_COMMITMENT_OUTPUT_BYTES +
     (segwit ? WITNESS_COMMITMENT_OUTPUT_BYTES : 0)
   return { weight: baseBytes * 4 + (segwit ? COINBASE_WITNESS_WU : 0), sigops: payoutOutputs * MAX_PAYOUT_SIGOP_COST }
 }
@@ -48,7 +51,7 @@ export interface FitResult {
   fits: boolean
 }
 
-function roomLeft (template: BlockTemplate, txs: TemplateTx[]): CoinbaseBudget {
+function roomLeft(template: BlockTemplate, txs: TemplateTx[]): CoinbaseBudget {
   const overheadWu = (HEADER_BYTES + compactSizeLength(txs.length + 1)) * 4
   let weight = template.weightLimit - overheadWu
   let sigops = template.sigopLimit
@@ -60,7 +63,7 @@ function roomLeft (template: BlockTemplate, txs: TemplateTx[]): CoinbaseBudget {
 }
 
 /** Returns the template, with the fewest lowest-fee-rate transactions removed so that `needs` fits. */
-export function fitCoinbase (template: BlockTemplate, needs: CoinbaseBudget): FitResult {
+export function fitCoinbase(template: BlockTemplate, needs: CoinbaseBudget): FitResult {
   const txs = template.transactions
   let room = roomLeft(template, txs)
   if (room.weight >= needs.weight && room.sigops >= needs.sigops) return { template, dropped: [], fits: true }
@@ -70,7 +73,9 @@ export function fitCoinbase (template: BlockTemplate, needs: CoinbaseBudget): Fi
   const hogExIndex = template.mweb !== undefined ? txs.length - 1 : -1
   const removed = new Array<boolean>(txs.length).fill(false)
   // Cheapest first: fee per weight unit, compared exactly as fee_a * weight_b < fee_b * weight_a.
-  const order = txs.map((_, i) => i).filter((i) => i !== hogExIndex)
+  const order = txs
+    .map((_, i) => i)
+    .filter((i) => i !== hogExIndex)
     .sort((a, b) => {
       const lhs = txs[a].fee * BigInt(txs[b].weight)
       const rhs = txs[b].fee * BigInt(txs[a].weight)
@@ -93,7 +98,10 @@ export function fitCoinbase (template: BlockTemplate, needs: CoinbaseBudget): Fi
   const dropped: TemplateTx[] = []
   const newIndex = new Array<number>(txs.length).fill(-1)
   txs.forEach((tx, i) => {
-    if (removed[i]) { dropped.push(tx); return }
+    if (removed[i]) {
+      dropped.push(tx)
+      return
+    }
     newIndex[i] = kept.length
     kept.push({ ...tx, depends: tx.depends.map((d) => newIndex[d]) })
   })

@@ -8,7 +8,14 @@ import { RpcFailover, type DaemonEndpointHealth } from '../rpc/failover'
 import { sleep } from '../util/listeners'
 import { fitCoinbase, type CoinbaseBudget } from './coinbase-room'
 import { parseBlockTemplate } from './parse-gbt'
-import type { BlockTemplate, ChainPosition, ProposalVerdict, SourceHealth, SubmitOutcome, TemplateSource } from './types'
+import type {
+  BlockTemplate,
+  ChainPosition,
+  ProposalVerdict,
+  SourceHealth,
+  SubmitOutcome,
+  TemplateSource
+} from './types'
 import { ListenerSet } from '@otedama/shared/util'
 
 const log = createLogger('template/daemon')
@@ -73,7 +80,7 @@ export class DaemonTemplateSource implements TemplateSource {
   private switched = new AbortController()
   private loop: Promise<void> | undefined
 
-  constructor (init: DaemonSourceInit) {
+  constructor(init: DaemonSourceInit) {
     this.network = init.network
     this.rpc = new RpcFailover({
       endpoints: [init.rpc, ...(init.backups ?? [])],
@@ -90,14 +97,14 @@ export class DaemonTemplateSource implements TemplateSource {
   }
 
   /** Takes the first template (waiting for the daemon if need be) and starts watching for new ones. */
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     if (this.loop !== undefined) return
     this.abort = new AbortController()
     this.rpc.start()
     this.loop = this.run(this.abort.signal)
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     this.abort.abort()
     await this.loop
     this.loop = undefined
@@ -105,54 +112,66 @@ export class DaemonTemplateSource implements TemplateSource {
   }
 
   /** Every configured daemon with its health, in order of preference, and which one calls go to. */
-  daemons (): { active: number, endpoints: DaemonEndpointHealth[] } {
+  daemons(): { active: number; endpoints: DaemonEndpointHealth[] } {
     return { active: this.rpc.activeEndpoint, endpoints: this.rpc.health() }
   }
 
   /** Resolves once a template is there (or rejects after `timeoutMs`). */
-  async ready (timeoutMs: number): Promise<BlockTemplate> {
+  async ready(timeoutMs: number): Promise<BlockTemplate> {
     const have = this.current()
     if (have !== undefined) return have
     return await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { off(); reject(new Error(`no template within ${timeoutMs} ms: ${this.state.reason ?? ''}`)) }, timeoutMs)
-      const off = this.templates.add((t) => { clearTimeout(timer); off(); resolve(t) })
+      const timer = setTimeout(() => {
+        off()
+        reject(new Error(`no template within ${timeoutMs} ms: ${this.state.reason ?? ''}`))
+      }, timeoutMs)
+      const off = this.templates.add((t) => {
+        clearTimeout(timer)
+        off()
+        resolve(t)
+      })
     })
   }
 
-  current (): BlockTemplate | undefined {
+  current(): BlockTemplate | undefined {
     return this.state.healthy ? this.latest : undefined
   }
 
-  onTemplate (listener: (template: BlockTemplate, newTip: boolean) => void): () => void {
+  onTemplate(listener: (template: BlockTemplate, newTip: boolean) => void): () => void {
     return this.templates.add(listener)
   }
 
-  health (): SourceHealth {
+  health(): SourceHealth {
     return this.state
   }
 
-  onHealth (listener: (health: SourceHealth) => void): () => void {
+  onHealth(listener: (health: SourceHealth) => void): () => void {
     return this.healthListeners.add(listener)
   }
 
-  async submitBlock (block: Uint8Array): Promise<SubmitOutcome> {
+  async submitBlock(block: Uint8Array): Promise<SubmitOutcome> {
     const answer = await this.rpc.call('submitblock', [bytesToHex(block)])
     // null = accepted; 'duplicate' = the daemon already has this very block (e.g. from a peer).
     if (answer === null || answer === 'duplicate') return { accepted: true }
-    return { accepted: false, reason: typeof answer === 'string' ? answer.slice(0, 200) : 'unexpected submitblock answer' }
+    return {
+      accepted: false,
+      reason: typeof answer === 'string' ? answer.slice(0, 200) : 'unexpected submitblock answer'
+    }
   }
 
-  async checkProposal (block: Uint8Array): Promise<ProposalVerdict> {
-    const answer = await this.rpc.call('getblocktemplate', [{ mode: 'proposal', data: bytesToHex(block), rules: this.rules }])
+  async checkProposal(block: Uint8Array): Promise<ProposalVerdict> {
+    const answer = await this.rpc.call('getblocktemplate', [
+      { mode: 'proposal', data: bytesToHex(block), rules: this.rules }
+    ])
     if (answer === null) return { valid: true }
     return { valid: false, reason: typeof answer === 'string' ? answer.slice(0, 200) : 'unexpected proposal answer' }
   }
 
-  async bestBlockHash (): Promise<Uint8Array> {
+  async bestBlockHash(): Promise<Uint8Array> {
     return parseHash(await this.rpc.call('getbestblockhash'), 'getbestblockhash')
   }
 
-  async chainPosition (blockHash: Uint8Array): Promise<ChainPosition> {
+  async chainPosition(blockHash: Uint8Array): Promise<ChainPosition> {
     let header: unknown
     try {
       header = await this.rpc.call('getblockheader', [hashToDisplayHex(blockHash), true])
@@ -161,12 +180,13 @@ export class DaemonTemplateSource implements TemplateSource {
       throw err
     }
     const confirmations = (header as { confirmations?: unknown } | null)?.confirmations
-    if (typeof confirmations !== 'number' || !Number.isSafeInteger(confirmations)) throw new TypeError('getblockheader: confirmations missing')
+    if (typeof confirmations !== 'number' || !Number.isSafeInteger(confirmations))
+      throw new TypeError('getblockheader: confirmations missing')
     // Bitcoin Core reports -1 confirmations for a block off the main chain.
     return confirmations < 0 ? { state: 'orphaned' } : { state: 'in-chain', confirmations }
   }
 
-  async headerOf (blockHash: Uint8Array): Promise<Uint8Array | undefined> {
+  async headerOf(blockHash: Uint8Array): Promise<Uint8Array | undefined> {
     let raw: unknown
     try {
       raw = await this.rpc.call('getblockheader', [hashToDisplayHex(blockHash), false])
@@ -174,30 +194,35 @@ export class DaemonTemplateSource implements TemplateSource {
       if (err instanceof RpcCallError && err.code === RPC_INVALID_ADDRESS_OR_KEY) return undefined
       throw err
     }
-    if (typeof raw !== 'string' || !/^[0-9a-fA-F]{160}$/.test(raw)) throw new TypeError('getblockheader: expected 80 bytes of hex')
+    if (typeof raw !== 'string' || !/^[0-9a-fA-F]{160}$/.test(raw))
+      throw new TypeError('getblockheader: expected 80 bytes of hex')
     return hexToBytes(raw)
   }
 
   /** Takes a fresh template now (e.g. after a block was found here). */
-  async refresh (): Promise<BlockTemplate> {
+  async refresh(): Promise<BlockTemplate> {
     return this.accept(await this.rpc.call('getblocktemplate', [{ rules: this.rules }]))
   }
 
   /** Refuses a daemon on another chain than configured (its block 0 differs from the params'). */
-  private async checkChain (rpc: RpcClient): Promise<void> {
+  private async checkChain(rpc: RpcClient): Promise<void> {
     const expected = this.genesisHash
     if (expected === undefined) return
     const genesis = await rpc.call('getblockhash', [0])
     if (genesis !== expected) {
-      throw new WrongChainError(`the daemon at ${rpc.url.host} is on another chain: its block 0 is ${String(genesis).slice(0, 64)}, ${this.network} has ${expected}; point the relay at the right daemon or set blockchain`)
+      throw new WrongChainError(
+        `the daemon at ${rpc.url.host} is on another chain: its block 0 is ${String(genesis).slice(0, 64)}, ${this.network} has ${expected}; point the relay at the right daemon or set blockchain`
+      )
     }
   }
 
-  private accept (raw: unknown): BlockTemplate {
+  private accept(raw: unknown): BlockTemplate {
     const parsed = parseBlockTemplate(raw, this.network)
     const fit = fitCoinbase(parsed, this.budget)
     if (fit.dropped.length > 0) {
-      log.info(`dropped ${fit.dropped.length} lowest-fee transactions to make room for the coinbase${fit.fits ? '' : ' (still short of room)'}`)
+      log.info(
+        `dropped ${fit.dropped.length} lowest-fee transactions to make room for the coinbase${fit.fits ? '' : ' (still short of room)'}`
+      )
     }
     const previous = this.latest
     const template = fit.template
@@ -208,16 +233,20 @@ export class DaemonTemplateSource implements TemplateSource {
     return template
   }
 
-  private setHealth (healthy: boolean, reason?: string): void {
+  private setHealth(healthy: boolean, reason?: string): void {
     if (this.state.healthy === healthy && this.state.reason === reason) return
     const wasHealthy = this.state.healthy
-    this.state = { healthy, since: healthy === wasHealthy ? this.state.since : Date.now(), ...(reason !== undefined ? { reason } : {}) }
+    this.state = {
+      healthy,
+      since: healthy === wasHealthy ? this.state.since : Date.now(),
+      ...(reason !== undefined ? { reason } : {})
+    }
     if (healthy) log.info(`daemon healthy at height ${this.latest?.height ?? '?'}`)
     else log.warn(`daemon unhealthy: ${reason ?? ''}`)
     this.healthListeners.emit(this.state)
   }
 
-  private async run (signal: AbortSignal): Promise<void> {
+  private async run(signal: AbortSignal): Promise<void> {
     let backoff = RETRY_MIN_MS
     let lastRefresh = 0
     let lastTip: string | undefined
@@ -232,7 +261,11 @@ export class DaemonTemplateSource implements TemplateSource {
           lastRefresh = Date.now()
           lastTip = hashToDisplayHex(t.prevHash)
         } else if (this.useLongpoll && this.latest.longpollId !== undefined) {
-          const raw = await this.rpc.longpollCall('getblocktemplate', [{ rules: this.rules, longpollid: this.latest.longpollId }], { signal: AbortSignal.any([signal, this.switched.signal]) })
+          const raw = await this.rpc.longpollCall(
+            'getblocktemplate',
+            [{ rules: this.rules, longpollid: this.latest.longpollId }],
+            { signal: AbortSignal.any([signal, this.switched.signal]) }
+          )
           if (signal.aborted) break
           if (servedBy !== this.rpc.activeEndpoint) continue // another daemon took over: take its template
           this.accept(raw)
@@ -250,7 +283,8 @@ export class DaemonTemplateSource implements TemplateSource {
       } catch (err) {
         if (signal.aborted) break
         if (servedBy !== this.rpc.activeEndpoint) continue // another daemon took over: take its template at once
-        if (err instanceof RpcTransportError && err.code === 'timeout' && this.state.healthy && this.useLongpoll) continue // idle long poll
+        if (err instanceof RpcTransportError && err.code === 'timeout' && this.state.healthy && this.useLongpoll)
+          continue // idle long poll
         this.setHealth(false, describe(err))
         await sleep(backoff, signal)
         backoff = Math.min(backoff * 2, RETRY_MAX_MS)
@@ -259,11 +293,12 @@ export class DaemonTemplateSource implements TemplateSource {
   }
 }
 
-function parseHash (v: unknown, method: string): Uint8Array {
-  if (typeof v !== 'string' || !/^[0-9a-fA-F]{64}$/.test(v)) throw new TypeError(`${method}: expected a 64-hex block hash`)
+function parseHash(v: unknown, method: string): Uint8Array {
+  if (typeof v !== 'string' || !/^[0-9a-fA-F]{64}$/.test(v))
+    throw new TypeError(`${method}: expected a 64-hex block hash`)
   return displayHexToHash(v)
 }
 
-function describe (err: unknown): string {
+function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }

@@ -26,24 +26,30 @@ export const DEFAULT_SIGOP_LIMIT = 80_000
 /** A getblocktemplate answer that is not what a daemon sends: refuse it as a whole. */
 export class TemplateFormatError extends Error {
   override readonly name = 'TemplateFormatError'
-  constructor (readonly field: string, problem: string) {
+  constructor(
+    readonly field: string,
+    problem: string
+  ) {
     super(`getblocktemplate answer: ${field} ${problem}`)
   }
 }
 
 type Json = Record<string, unknown>
 
-function obj (v: unknown, field: string): Json {
+function obj(v: unknown, field: string): Json {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new TemplateFormatError(field, 'must be an object')
   return v as Json
 }
-function int (v: unknown, field: string, min: number, max: number): number {
+function int(v: unknown, field: string, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
-    throw new TemplateFormatError(field, `must be an integer in [${min}, ${max}], got ${JSON.stringify(v)?.slice(0, 40)}`)
+    throw new TemplateFormatError(
+      field,
+      `must be an integer in [${min}, ${max}], got ${JSON.stringify(v)?.slice(0, 40)}`
+    )
   }
   return v
 }
-function hex (v: unknown, field: string, maxBytes: number): Uint8Array {
+function hex(v: unknown, field: string, maxBytes: number): Uint8Array {
   if (typeof v !== 'string') throw new TemplateFormatError(field, 'must be a hex string')
   if (v.length > maxBytes * 2) throw new TemplateFormatError(field, `exceeds ${maxBytes} bytes`)
   try {
@@ -52,8 +58,9 @@ function hex (v: unknown, field: string, maxBytes: number): Uint8Array {
     throw new TemplateFormatError(field, `is not valid hex: ${errorMessage(err)}`)
   }
 }
-function hash (v: unknown, field: string): Uint8Array {
-  if (typeof v !== 'string' || !/^[0-9a-fA-F]{64}$/.test(v)) throw new TemplateFormatError(field, 'must be 64 hex characters')
+function hash(v: unknown, field: string): Uint8Array {
+  if (typeof v !== 'string' || !/^[0-9a-fA-F]{64}$/.test(v))
+    throw new TemplateFormatError(field, 'must be 64 hex characters')
   return displayHexToHash(v)
 }
 
@@ -63,7 +70,7 @@ function hash (v: unknown, field: string): Uint8Array {
  * fees fit in the coinbase value, target matches bits, the witness commitment matches the transactions,
  * and the rules are ones we support (else UnsupportedRuleError).
  */
-export function parseBlockTemplate (raw: unknown, network: NetworkName, now = Date.now()): BlockTemplate {
+export function parseBlockTemplate(raw: unknown, network: NetworkName, now = Date.now()): BlockTemplate {
   const t = obj(raw, 'result')
   if (!Array.isArray(t.rules) || !t.rules.every((r) => typeof r === 'string' && r.length <= 64)) {
     throw new TemplateFormatError('rules', 'must be an array of strings')
@@ -75,7 +82,8 @@ export function parseBlockTemplate (raw: unknown, network: NetworkName, now = Da
   const height = int(t.height, 'height', 1, 0x7fffffff)
   const version = int(t.version, 'version', 0, 0xffffffff) | 0
   const prevHash = hash(t.previousblockhash, 'previousblockhash')
-  if (typeof t.bits !== 'string' || !/^[0-9a-fA-F]{8}$/.test(t.bits)) throw new TemplateFormatError('bits', 'must be 8 hex characters')
+  if (typeof t.bits !== 'string' || !/^[0-9a-fA-F]{8}$/.test(t.bits))
+    throw new TemplateFormatError('bits', 'must be 8 hex characters')
   const bits = Number.parseInt(t.bits, 16)
   let target: bigint
   try {
@@ -96,45 +104,64 @@ export function parseBlockTemplate (raw: unknown, network: NetworkName, now = Da
   const sigopLimit = t.sigoplimit === undefined ? DEFAULT_SIGOP_LIMIT : int(t.sigoplimit, 'sigoplimit', 1, 1e9)
   let longpollId: string | undefined
   if (t.longpollid !== undefined) {
-    if (typeof t.longpollid !== 'string' || t.longpollid.length > MAX_LONGPOLLID_CHARS) throw new TemplateFormatError('longpollid', `must be a string of at most ${MAX_LONGPOLLID_CHARS} characters`)
+    if (typeof t.longpollid !== 'string' || t.longpollid.length > MAX_LONGPOLLID_CHARS)
+      throw new TemplateFormatError('longpollid', `must be a string of at most ${MAX_LONGPOLLID_CHARS} characters`)
     longpollId = t.longpollid
   }
 
   if (!Array.isArray(t.transactions)) throw new TemplateFormatError('transactions', 'must be an array')
-  if (t.transactions.length > MAX_TEMPLATE_TXS) throw new TemplateFormatError('transactions', `lists more than ${MAX_TEMPLATE_TXS} entries`)
+  if (t.transactions.length > MAX_TEMPLATE_TXS)
+    throw new TemplateFormatError('transactions', `lists more than ${MAX_TEMPLATE_TXS} entries`)
   const mwebActive = hasRule(rules, 'mweb')
   const transactions: TemplateTx[] = t.transactions.map((entry, i) => parseTx(entry, i, mwebActive))
   const fees = transactions.reduce((sum, tx) => sum + tx.fee, 0n)
-  if (fees > coinbaseValue) throw new TemplateFormatError('coinbasevalue', `is below the sum of transaction fees (${fees})`)
+  if (fees > coinbaseValue)
+    throw new TemplateFormatError('coinbasevalue', `is below the sum of transaction fees (${fees})`)
   const totalWeight = transactions.reduce((sum, tx) => sum + tx.weight, 0)
-  if (totalWeight > weightLimit) throw new TemplateFormatError('transactions', `weigh ${totalWeight} WU, above weightlimit ${weightLimit}`)
+  if (totalWeight > weightLimit)
+    throw new TemplateFormatError('transactions', `weigh ${totalWeight} WU, above weightlimit ${weightLimit}`)
 
   let commitment: Uint8Array | undefined
   if (hasRule(rules, 'segwit')) {
     const script = hex(t.default_witness_commitment, 'default_witness_commitment', 38)
     commitment = witnessCommitment(transactions.map((tx) => tx.wtxid))
     if (!equalBytes(script, witnessCommitmentScript(commitment))) {
-      throw new TemplateFormatError('default_witness_commitment', `does not commit to the listed transactions (expected ${bytesToHex(witnessCommitmentScript(commitment))})`)
+      throw new TemplateFormatError(
+        'default_witness_commitment',
+        `does not commit to the listed transactions (expected ${bytesToHex(witnessCommitmentScript(commitment))})`
+      )
     }
   }
   let mweb: Uint8Array | undefined
   if (mwebActive) {
     mweb = hex(t.mweb, 'mweb', MAX_MWEB_BYTES)
     if (mweb.length === 0) throw new TemplateFormatError('mweb', 'is empty while the mweb rule is active')
-    if (transactions.length === 0) throw new TemplateFormatError('transactions', 'lack the HogEx (last transaction) while the mweb rule is active')
+    if (transactions.length === 0)
+      throw new TemplateFormatError('transactions', 'lack the HogEx (last transaction) while the mweb rule is active')
   }
 
   return {
-    network, height, version, prevHash, bits, target, curtime, mintime, coinbaseValue, transactions,
+    network,
+    height,
+    version,
+    prevHash,
+    bits,
+    target,
+    curtime,
+    mintime,
+    coinbaseValue,
+    transactions,
     ...(commitment !== undefined ? { witnessCommitment: commitment } : {}),
     ...(mweb !== undefined ? { mweb } : {}),
-    rules, weightLimit, sigopLimit,
+    rules,
+    weightLimit,
+    sigopLimit,
     ...(longpollId !== undefined ? { longpollId } : {}),
     receivedAt: now
   }
 }
 
-function parseTx (entry: unknown, index: number, mweb: boolean): TemplateTx {
+function parseTx(entry: unknown, index: number, mweb: boolean): TemplateTx {
   const at = `transactions[${index}]`
   const e = obj(entry, at)
   const data = hex(e.data, `${at}.data`, MAX_TEMPLATE_TX_BYTES)
@@ -145,11 +172,13 @@ function parseTx (entry: unknown, index: number, mweb: boolean): TemplateTx {
     // Litecoin's MWEB serialization (the HogEx): marker 0x00, flag 0x08, an MWEB tx field before the
     // locktime; its txid and hash cover the plain form, so the bytes do not hash to them. Proposal mode
     // on the committee checks these transactions.
-    if (!equalBytes(txid, wtxid)) throw new TemplateFormatError(`${at}.hash`, 'differs from txid for an MWEB-flagged transaction')
+    if (!equalBytes(txid, wtxid))
+      throw new TemplateFormatError(`${at}.hash`, 'differs from txid for an MWEB-flagged transaction')
   } else {
     if (!equalBytes(sha256d(data), wtxid)) throw new TemplateFormatError(`${at}.hash`, 'is not the hash of its data')
     // Without the extended-serialization marker (byte 4 = 0x00) the bytes hash to the txid too.
-    if (data[4] !== 0 && !equalBytes(txid, wtxid)) throw new TemplateFormatError(`${at}.txid`, 'differs from hash for a transaction without witness')
+    if (data[4] !== 0 && !equalBytes(txid, wtxid))
+      throw new TemplateFormatError(`${at}.txid`, 'differs from hash for a transaction without witness')
   }
   if (!Array.isArray(e.depends)) throw new TemplateFormatError(`${at}.depends`, 'must be an array')
   // getblocktemplate numbers transactions from 1 (0 would be the coinbase); a tx can only spend earlier ones.

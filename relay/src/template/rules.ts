@@ -17,21 +17,23 @@ export const SUPPORTED_RULES: ReadonlySet<string> = new Set(['csv', 'segwit', 't
 
 export class UnsupportedRuleError extends Error {
   override readonly name = 'UnsupportedRuleError'
-  constructor (readonly rules: string[]) {
-    super(`the daemon's template needs rule(s) ${rules.join(', ')} that this relay does not support ` +
-      `(supported: ${[...SUPPORTED_RULES].join(', ')}); upgrade Otedama or point it at a supported chain`)
+  constructor(readonly rules: string[]) {
+    super(
+      `the daemon's template needs rule(s) ${rules.join(', ')} that this relay does not support ` +
+        `(supported: ${[...SUPPORTED_RULES].join(', ')}); upgrade Otedama or point it at a supported chain`
+    )
   }
 }
 
 /** Rule name without the '!' must-understand marker. */
-export function ruleName (rule: string): string {
+export function ruleName(rule: string): string {
   return rule.startsWith('!') ? rule.slice(1) : rule
 }
 
-export function unsupportedRules (rules: readonly string[]): string[] {
+export function unsupportedRules(rules: readonly string[]): string[] {
   return rules.filter((r) => !SUPPORTED_RULES.has(ruleName(r)))
 }
 
-export function hasRule (rules: readonly string[], name: string): boolean {
+export function hasRule(rules: readonly string[], name: string): boolean {
   return rules.some((r) => ruleName(r) === name)
 }

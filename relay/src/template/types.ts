@@ -52,13 +52,9 @@ export interface BlockTemplate {
   receivedAt: number
 }
 
-export type SubmitOutcome =
-  | { accepted: true }
-  | { accepted: false, reason: string }
+export type SubmitOutcome = { accepted: true } | { accepted: false; reason: string }
 
-export type ProposalVerdict =
-  | { valid: true }
-  | { valid: false, reason: string }
+export type ProposalVerdict = { valid: true } | { valid: false; reason: string }
 
 export interface SourceHealth {
   healthy: boolean
@@ -69,10 +65,7 @@ export interface SourceHealth {
 }
 
 /** What a block's place on the daemon's chain looks like now. */
-export type ChainPosition =
-  | { state: 'unknown' }
-  | { state: 'orphaned' }
-  | { state: 'in-chain', confirmations: number }
+export type ChainPosition = { state: 'unknown' } | { state: 'orphaned' } | { state: 'in-chain'; confirmations: number }
 
 /**
  * Where templates come from: a coin daemon or the embedded devnet. One interface so the rest of the

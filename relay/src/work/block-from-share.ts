@@ -8,7 +8,7 @@ import type { TemplateBook } from './template-book'
 import type { FoundBlock } from '../block/submitter'
 
 /** True when the share's header also meets the block target its header names. */
-export function meetsBlockTarget (share: Share, pow: PowAlgorithm): boolean {
+export function meetsBlockTarget(share: Share, pow: PowAlgorithm): boolean {
   return meetsTarget(powHash(pow, share.header80), bitsToTarget(share.header.bits))
 }
 
@@ -16,7 +16,7 @@ export function meetsBlockTarget (share: Share, pow: PowAlgorithm): boolean {
  * The coinbase of an accepted share, rebuilt from the share chain exactly as validation did: payouts
  * of the window ending at its parent, the share commitment, the witness commitment.
  */
-export function shareCoinbase (chain: ShareChain, share: Share): Uint8Array {
+export function shareCoinbase(chain: ShareChain, share: Share): Uint8Array {
   const parent = chain.parentOf(share)
   const payouts = chain.payouts(parent, share.info.coinbaseValue, share.info.payoutScript)
   return serializeShareCoinbase({
@@ -34,9 +34,20 @@ export function shareCoinbase (chain: ShareChain, share: Share): Uint8Array {
  * A block from a share that meets the block target, when this relay holds its template (its own, or
  * one it cross-checked); undefined when it does not (another relay will submit it).
  */
-export async function foundBlockFromShare (share: Share, shareId: Uint8Array, chain: ShareChain, book: TemplateBook): Promise<FoundBlock | undefined> {
+export async function foundBlockFromShare(
+  share: Share,
+  shareId: Uint8Array,
+  chain: ShareChain,
+  book: TemplateBook
+): Promise<FoundBlock | undefined> {
   const templateIdHex = bytesToHex(share.info.templateId)
   const template = await book.template(templateIdHex)
   if (template === undefined) return undefined
-  return { template, header80: share.header80, coinbaseLegacy: shareCoinbase(chain, share), shareId, templateId: share.info.templateId }
+  return {
+    template,
+    header80: share.header80,
+    coinbaseLegacy: shareCoinbase(chain, share),
+    shareId,
+    templateId: share.info.templateId
+  }
 }

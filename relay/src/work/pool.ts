@@ -67,7 +67,7 @@ export class SharePool {
   private off: (() => void) | undefined
   private readonly pruner: StorePruner | undefined
 
-  constructor (private readonly init: PoolInit) {
+  constructor(private readonly init: PoolInit) {
     this.rules = shareChainRules(init.params)
     this.ledger = new ShareLedger<ShareOrigin>({
       rules: this.rules,
@@ -79,48 +79,59 @@ export class SharePool {
     this.pruner = init.store === undefined ? undefined : new StorePruner(this.ledger.chain, init.store)
   }
 
-  get chain (): ShareChain {
+  get chain(): ShareChain {
     return this.ledger.chain
   }
 
-  get headers (): HeaderChain | undefined {
+  get headers(): HeaderChain | undefined {
     return this.ledger.headers
   }
 
   /** The share chain's tip moved (a share of ours, a rig's or a peer's): every miner needs new work at once. */
-  onTip (listener: () => void): () => void {
+  onTip(listener: () => void): () => void {
     return this.tipMoved.add(listener)
   }
 
   /** Restores stored shares, anchors the header chain at the source's tip, and follows new tips. */
-  async start (): Promise<void> {
+  async start(): Promise<void> {
     if (this.init.store !== undefined) {
       const { added, skipped } = await restoreShareChain(this.init.store, this.chain)
-      if (added + skipped > 0) log.info(`restored ${added} shares (${skipped} skipped), tip height ${this.chain.tip?.height ?? '-'}`)
+      if (added + skipped > 0)
+        log.info(`restored ${added} shares (${skipped} skipped), tip height ${this.chain.tip?.height ?? '-'}`)
     }
-    this.off = this.init.source.onTemplate((template, newTip) => { if (newTip) void this.followTip(template.prevHash, template.height - 1) })
+    this.off = this.init.source.onTemplate((template, newTip) => {
+      if (newTip) void this.followTip(template.prevHash, template.height - 1)
+    })
     const current = this.init.source.current()
     if (current !== undefined) await this.followTip(current.prevHash, current.height - 1)
   }
 
-  stop (): void {
+  stop(): void {
     this.off?.()
   }
 
   /** Each accepted share, with its id and where it came from (the network gossips local and Stratum ones). */
-  onShare (listener: (accepted: AcceptedShare) => void): () => void {
+  onShare(listener: (accepted: AcceptedShare) => void): () => void {
     return this.accepted.add(listener)
   }
 
   /** Each new block header of the coin's chain, from our source or the network (the relay publishes its source's). */
-  onHeader (listener: (header80: Uint8Array, origin: 'source' | 'network') => void): () => void {
+  onHeader(listener: (header80: Uint8Array, origin: 'source' | 'network') => void): () => void {
     return this.headerAdded.add(listener)
   }
 
   /** Validates, keeps and (if it is a block) submits a share. Never throws on bad input: see the verdict. */
-  async receiveShare (bytes: Uint8Array, origin: ShareOrigin, mode: ShareMode = 'live'): Promise<ShareValidation & { block?: FoundBlockRecord }> {
+  async receiveShare(
+    bytes: Uint8Array,
+    origin: ShareOrigin,
+    mode: ShareMode = 'live'
+  ): Promise<ShareValidation & { block?: FoundBlockRecord }> {
     const entry = this.ledger.add(bytes, mode, origin)
-    const result: ShareValidation = { verdict: entry.verdict, ...(entry.id !== undefined ? { id: entry.id } : {}), ...(entry.share !== undefined ? { share: entry.share } : {}) }
+    const result: ShareValidation = {
+      verdict: entry.verdict,
+      ...(entry.id !== undefined ? { id: entry.id } : {}),
+      ...(entry.share !== undefined ? { share: entry.share } : {})
+    }
     if (entry.verdict.kind === 'reject') this.stats.rejected++
     if (entry.verdict.kind === 'ignore') this.stats.ignored++
     if (entry.verdict.kind !== 'accept') {
@@ -145,7 +156,7 @@ export class SharePool {
   }
 
   /** Deletes stored shares the chain pruned (below the window and its margin): disk stays bounded like memory. */
-  private async pruneStore (): Promise<void> {
+  private async pruneStore(): Promise<void> {
     try {
       await this.pruner?.afterAdd()
     } catch (err) {
@@ -154,21 +165,21 @@ export class SharePool {
   }
 
   /** Adds a header from our template source; starts the header chain at the first one seen. */
-  addHeader (header80: Uint8Array, height: number): HeaderVerdict {
+  addHeader(header80: Uint8Array, height: number): HeaderVerdict {
     const verdict = this.ledger.addHeader(header80, height)
     if (verdict.kind === 'accept') this.headerAdded.emit(header80, 'source')
     return verdict
   }
 
   /** A header from the network: added only when it links to the header chain (never re-anchors it). */
-  addRemoteHeader (header80: Uint8Array): HeaderVerdict {
+  addRemoteHeader(header80: Uint8Array): HeaderVerdict {
     if (this.headers === undefined) return { kind: 'ignore', reason: 'unknown-prev', detail: 'no header chain yet' }
     const verdict = this.ledger.addHeader(header80)
     if (verdict.kind === 'accept') this.headerAdded.emit(header80, 'network')
     return verdict
   }
 
-  private async followTip (tipHash: Uint8Array, tipHeight: number): Promise<void> {
+  private async followTip(tipHash: Uint8Array, tipHeight: number): Promise<void> {
     if (this.headers !== undefined && equalBytes(this.headers.tip.hash, tipHash)) return
     const missing: Uint8Array[] = []
     let hash = tipHash
@@ -186,7 +197,11 @@ export class SharePool {
       return
     }
     const oldest = missing[missing.length - 1]
-    if (oldest !== undefined && this.headers !== undefined && this.headers.get(decodeHeader(oldest).prevHash) === undefined) {
+    if (
+      oldest !== undefined &&
+      this.headers !== undefined &&
+      this.headers.get(decodeHeader(oldest).prevHash) === undefined
+    ) {
       // A gap deeper than the backfill (the relay was away, or a long reorg): our own daemon's
       // headers are trusted, so re-anchor the header chain at the new tip.
       log.info(`header chain re-anchored at height ${tipHeight}`)

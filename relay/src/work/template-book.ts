@@ -21,7 +21,7 @@ export interface BookEntry {
 }
 
 /** The announcement of a template (docs/design.md, Work and shares step 2): no transaction bodies. */
-export function announce (template: BlockTemplate, networkTag: Uint8Array): TemplateAnnouncement {
+export function announce(template: BlockTemplate, networkTag: Uint8Array): TemplateAnnouncement {
   return {
     networkTag,
     prevHash: template.prevHash,
@@ -45,25 +45,30 @@ export class TemplateBook {
   private readonly added = new ListenerSet<[BookEntry, boolean]>()
   private off: (() => void) | undefined
 
-  constructor (private readonly networkTag: Uint8Array, private readonly store?: TemplateStore) {}
+  constructor(
+    private readonly networkTag: Uint8Array,
+    private readonly store?: TemplateStore
+  ) {}
 
   /** Announces every template the source yields. */
-  follow (source: TemplateSource): void {
-    this.off = source.onTemplate((template, newTip) => { void this.add(template, newTip) })
+  follow(source: TemplateSource): void {
+    this.off = source.onTemplate((template, newTip) => {
+      void this.add(template, newTip)
+    })
     const current = source.current()
     if (current !== undefined) void this.add(current, true)
   }
 
-  stop (): void {
+  stop(): void {
     this.off?.()
   }
 
   /** Called with each template added and whether it builds on a new tip. */
-  onAnnouncement (listener: (entry: BookEntry, newTip: boolean) => void): () => void {
+  onAnnouncement(listener: (entry: BookEntry, newTip: boolean) => void): () => void {
     return this.added.add(listener)
   }
 
-  async add (template: BlockTemplate, newTip = false): Promise<BookEntry> {
+  async add(template: BlockTemplate, newTip = false): Promise<BookEntry> {
     const announcement = announce(template, this.networkTag)
     const id = templateId(announcement)
     const entry: BookEntry = { id, idHex: bytesToHex(id), announcement, template }
@@ -79,18 +84,18 @@ export class TemplateBook {
     return entry
   }
 
-  announcement (idHex: string): TemplateAnnouncement | undefined {
+  announcement(idHex: string): TemplateAnnouncement | undefined {
     return this.entries.get(idHex)?.announcement
   }
 
   /** The full template for an id, from memory or the store. */
-  async template (idHex: string): Promise<BlockTemplate | undefined> {
+  async template(idHex: string): Promise<BlockTemplate | undefined> {
     const entry = this.entries.get(idHex)
     if (entry !== undefined) return entry.template
     return await this.store?.getTemplate(idHex)
   }
 
-  latest (): BookEntry | undefined {
+  latest(): BookEntry | undefined {
     let last: BookEntry | undefined
     for (const e of this.entries.values()) last = e
     return last

@@ -12,11 +12,11 @@ import { blockOn, failPow, grind, MINER_SCRIPT, parts, type BlockParts } from '.
 const params = getChainParams('devnet')
 const POW_LIMIT_BITS = 0x1f00ffff
 
-function newChain (nowMs = Date.now()): DevnetChain {
+function newChain(nowMs = Date.now()): DevnetChain {
   return new DevnetChain(params, devnetGenesisBlock(params), { now: () => nowMs })
 }
 
-async function verdictOf (chain: DevnetChain, b: BlockParts): Promise<string> {
+async function verdictOf(chain: DevnetChain, b: BlockParts): Promise<string> {
   return describeDevnetVerdict((await chain.acceptBlock(b.header80, b.coinbaseLegacy)).verdict)
 }
 
@@ -46,10 +46,16 @@ describe('DevnetChain', () => {
     // Valid PoW at bits other than the retarget's: harder (0x1f00fffe) and easier than powLimit.
     expect(await verdictOf(chain, blockOn(chain, g, { bits: 0x1f00fffe }))).toBe('reject bits')
     expect(await verdictOf(chain, blockOn(chain, g, { bits: 0x2000ffff, grind: false }))).toBe('reject bits')
-    expect(await verdictOf(chain, blockOn(chain, g, { merkleRoot: new Uint8Array(32).fill(3) }))).toBe('reject merkle-root')
-    expect(await verdictOf(chain, blockOn(chain, g, { outputs: [{ value: 50n * 100_000_000n + 1n, script: MINER_SCRIPT }] }))).toBe('reject bad-cb-amount')
+    expect(await verdictOf(chain, blockOn(chain, g, { merkleRoot: new Uint8Array(32).fill(3) }))).toBe(
+      'reject merkle-root'
+    )
+    expect(
+      await verdictOf(chain, blockOn(chain, g, { outputs: [{ value: 50n * 100_000_000n + 1n, script: MINER_SCRIPT }] }))
+    ).toBe('reject bad-cb-amount')
     expect(await verdictOf(chain, blockOn(chain, g, { scriptSigHeight: 2 }))).toBe('reject bad-cb-height')
-    expect(await verdictOf(chain, blockOn(chain, g, { scriptSig: pushData(new TextEncoder().encode('no height')) }))).toBe('reject bad-cb-height')
+    expect(
+      await verdictOf(chain, blockOn(chain, g, { scriptSig: pushData(new TextEncoder().encode('no height')) }))
+    ).toBe('reject bad-cb-height')
     expect(await verdictOf(chain, blockOn(chain, g, { time: g.header.time }))).toBe('reject time-too-old')
     // Still nothing accepted; then a block two hours and a bit ahead of the clock is only ignored.
     const now = newChain((g.header.time + 1000) * 1000)
@@ -66,7 +72,9 @@ describe('DevnetChain', () => {
     const chain = newChain()
     const early = await chain.acceptBlock(b2.header80, b2.coinbaseLegacy)
     expect(early.verdict).toMatchObject({ kind: 'ignore', reason: 'unknown-parent' })
-    expect(early.verdict.kind === 'ignore' && early.verdict.fetch !== undefined && bytesToHex(early.verdict.fetch)).toBe(source.atHeight(1)!.hashHex)
+    expect(
+      early.verdict.kind === 'ignore' && early.verdict.fetch !== undefined && bytesToHex(early.verdict.fetch)
+    ).toBe(source.atHeight(1)!.hashHex)
     expect(chain.orphanCount()).toBe(1)
     const late = await chain.acceptBlock(b1.header80, b1.coinbaseLegacy)
     expect(late.connected.map((b) => b.height)).toEqual([1, 2])
@@ -102,7 +110,9 @@ describe('DevnetChain', () => {
     for (let tag = 0; tag < 2; tag++) {
       const b = blockOn(chain, chain.tip(), { tag, grind: false })
       const header = grind({ ...b.header, prevHash: unknownParent.hash })
-      expect((await chain.acceptBlock(encodeHeader(header), b.coinbaseLegacy)).verdict).toMatchObject({ reason: 'unknown-parent' })
+      expect((await chain.acceptBlock(encodeHeader(header), b.coinbaseLegacy)).verdict).toMatchObject({
+        reason: 'unknown-parent'
+      })
     }
     expect(chain.orphanCount()).toBe(1)
   })

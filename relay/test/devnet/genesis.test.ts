@@ -5,7 +5,12 @@ import { sha256d } from '@otedama/shared/primitives'
 import { decodeHeader, encodeHeader, hashToDisplayHex } from '@otedama/shared/primitives'
 import { bitsToTarget, meetsTarget } from '@otedama/shared/primitives'
 import { decodeTx, txid } from '@otedama/shared/primitives'
-import { DEVNET_GENESIS_HASH_HEX, DEVNET_GENESIS_NONCE, devnetGenesisBlock, findDevnetGenesisNonce } from '../../src/devnet/genesis'
+import {
+  DEVNET_GENESIS_HASH_HEX,
+  DEVNET_GENESIS_NONCE,
+  devnetGenesisBlock,
+  findDevnetGenesisNonce
+} from '../../src/devnet/genesis'
 
 const params = getChainParams('devnet')
 const fields = params.devnetGenesis!
@@ -40,6 +45,8 @@ describe('devnet genesis', () => {
 
   it('the nonces just below the pinned one do not meet the bits (the full scan is genesis.int.test.ts)', () => {
     expect(findDevnetGenesisNonce(params, DEVNET_GENESIS_NONCE - 2000, DEVNET_GENESIS_NONCE)).toBe(DEVNET_GENESIS_NONCE)
-    expect(meetsTarget(sha256d(encodeHeader({ ...header, nonce: DEVNET_GENESIS_NONCE - 1 })), bitsToTarget(fields.bits))).toBe(false)
+    expect(
+      meetsTarget(sha256d(encodeHeader({ ...header, nonce: DEVNET_GENESIS_NONCE - 1 })), bitsToTarget(fields.bits))
+    ).toBe(false)
   })
 })

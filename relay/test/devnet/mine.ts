@@ -41,7 +41,7 @@ export interface BlockOptions {
 const foundNonces = new Map<string, number>()
 
 /** Grinds the nonce until the header meets its own bits. */
-export function grind (header: BlockHeader): BlockHeader {
+export function grind(header: BlockHeader): BlockHeader {
   const target = bitsToTarget(header.bits)
   const header80 = encodeHeader(header)
   const key = bytesToHex(header80.subarray(0, 76))
@@ -58,19 +58,19 @@ export function grind (header: BlockHeader): BlockHeader {
 }
 
 /** A nonce that fails the bits (for the bad-PoW case). */
-export function failPow (header: BlockHeader): BlockHeader {
+export function failPow(header: BlockHeader): BlockHeader {
   const target = bitsToTarget(header.bits)
   let nonce = header.nonce
   while (meetsTarget(sha256d(encodeHeader({ ...header, nonce })), target)) nonce++
   return { ...header, nonce }
 }
 
-export function parts (header: BlockHeader, coinbase: Transaction): BlockParts {
+export function parts(header: BlockHeader, coinbase: Transaction): BlockParts {
   return { header, coinbase, header80: encodeHeader(header), coinbaseLegacy: encodeTx(coinbase, { witness: false }) }
 }
 
 /** A block on `parent` in `chain`, valid unless options break a rule. */
-export function blockOn (chain: DevnetChain, parent: DevnetBlock, opts: BlockOptions = {}): BlockParts {
+export function blockOn(chain: DevnetChain, parent: DevnetBlock, opts: BlockOptions = {}): BlockParts {
   const height = parent.height + 1
   const extranonce = new Uint8Array(8)
   new DataView(extranonce.buffer).setUint32(0, opts.tag ?? 0, true)

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { getChainParams } from '@otedama/shared/chain'
 import {
-  decodeDevnetBlock, devnetBootstrapBlocks, devnetMedianTimePast, encodeDevnetBlock, nextDevnetBits, type DevnetAncestor
+  decodeDevnetBlock,
+  devnetBootstrapBlocks,
+  devnetMedianTimePast,
+  encodeDevnetBlock,
+  nextDevnetBits,
+  type DevnetAncestor
 } from '@otedama/shared/chain'
 import { bitsToTarget, targetToBits } from '@otedama/shared/primitives'
 
@@ -10,19 +15,21 @@ const POW_LIMIT_BITS = 0x1f00ffff
 const START_BITS = 0x1e00ffff
 
 /** A target as compact bits keep it (3 significant bytes). */
-function compact (target: bigint): bigint {
+function compact(target: bigint): bigint {
   return bitsToTarget(targetToBits(target))
 }
 
 /** The parent at `tipHeight` and 20 ancestors, `spacing` seconds apart, all at `bits`. */
-function chainOf (tipHeight: number, spacing: number, bits = START_BITS): DevnetAncestor[] {
+function chainOf(tipHeight: number, spacing: number, bits = START_BITS): DevnetAncestor[] {
   return Array.from({ length: 21 }, (_, i) => ({ height: tipHeight - i, time: 1_800_000_000 - i * spacing, bits }))
 }
 
 describe('devnet block retarget', () => {
   it('blocks 1..21 (a window that would reach genesis) carry powLimit bits, whatever the genesis bits', () => {
     expect(devnetBootstrapBlocks(params)).toBe(21)
-    expect(nextDevnetBits(params, [{ height: 0, time: params.devnetGenesis!.time, bits: START_BITS }])).toBe(POW_LIMIT_BITS)
+    expect(nextDevnetBits(params, [{ height: 0, time: params.devnetGenesis!.time, bits: START_BITS }])).toBe(
+      POW_LIMIT_BITS
+    )
     expect(nextDevnetBits(params, chainOf(20, 1).slice(0, 21))).toBe(POW_LIMIT_BITS)
   })
 
@@ -64,7 +71,13 @@ describe('devnet block framing', () => {
     const two = block.slice()
     two[80] = 2
     expect(decodeDevnetBlock(two)).toMatchObject({ ok: false, verdict: { kind: 'reject', reason: 'tx-count' } })
-    expect(decodeDevnetBlock(block.subarray(0, 50))).toMatchObject({ ok: false, verdict: { kind: 'reject', reason: 'decode' } })
-    expect(decodeDevnetBlock(encodeDevnetBlock(header80, new Uint8Array(9000)))).toMatchObject({ ok: false, verdict: { reason: 'size' } })
+    expect(decodeDevnetBlock(block.subarray(0, 50))).toMatchObject({
+      ok: false,
+      verdict: { kind: 'reject', reason: 'decode' }
+    })
+    expect(decodeDevnetBlock(encodeDevnetBlock(header80, new Uint8Array(9000)))).toMatchObject({
+      ok: false,
+      verdict: { reason: 'size' }
+    })
   })
 })

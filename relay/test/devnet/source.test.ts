@@ -14,15 +14,31 @@ const params = getChainParams('devnet')
 const SUBSIDY = 50n * 100_000_000n
 
 /** A serialized block on a template, paying `value`; ground unless `pow` is false. */
-function blockOn (t: BlockTemplate, opts: { value?: bigint, pow?: boolean, tag?: number } = {}): { bytes: Uint8Array, hash: Uint8Array } {
-  const coinbase = buildCoinbaseTx({ height: t.height, extranonce: Uint8Array.of(opts.tag ?? 0, 0, 0, 0), outputs: [{ value: opts.value ?? t.coinbaseValue, script: MINER_SCRIPT }] })
-  let header: BlockHeader = { version: t.version, prevHash: t.prevHash, merkleRoot: txid(coinbase), time: t.curtime, bits: t.bits, nonce: 0 }
+function blockOn(
+  t: BlockTemplate,
+  opts: { value?: bigint; pow?: boolean; tag?: number } = {}
+): { bytes: Uint8Array; hash: Uint8Array } {
+  const coinbase = buildCoinbaseTx({
+    height: t.height,
+    extranonce: Uint8Array.of(opts.tag ?? 0, 0, 0, 0),
+    outputs: [{ value: opts.value ?? t.coinbaseValue, script: MINER_SCRIPT }]
+  })
+  let header: BlockHeader = {
+    version: t.version,
+    prevHash: t.prevHash,
+    merkleRoot: txid(coinbase),
+    time: t.curtime,
+    bits: t.bits,
+    nonce: 0
+  }
   if (opts.pow !== false) header = grind(header)
   const header80 = encodeHeader(header)
   return { bytes: encodeDevnetBlock(header80, encodeTx(coinbase, { witness: false })), hash: sha256d(header80) }
 }
 
-afterEach(() => { vi.useRealTimers() })
+afterEach(() => {
+  vi.useRealTimers()
+})
 
 describe('DevnetTemplateSource', () => {
   it('offers a template on the tip: height, version, prev hash, retarget bits, curtime, subsidy, no transactions', async () => {
@@ -31,7 +47,15 @@ describe('DevnetTemplateSource', () => {
     expect(asSource.current()).toBeUndefined()
     await asSource.start()
     const t = asSource.current()!
-    expect(t).toMatchObject({ network: 'devnet', height: 1, version: 0x20000000, bits: 0x1f00ffff, coinbaseValue: SUBSIDY, transactions: [], rules: [] })
+    expect(t).toMatchObject({
+      network: 'devnet',
+      height: 1,
+      version: 0x20000000,
+      bits: 0x1f00ffff,
+      coinbaseValue: SUBSIDY,
+      transactions: [],
+      rules: []
+    })
     expect(t.prevHash).toEqual(chain.genesis().hash)
     expect(t.target).toBe(params.powLimit)
     expect(t.witnessCommitment).toBeUndefined()
@@ -50,7 +74,10 @@ describe('DevnetTemplateSource', () => {
     source.onTemplate((t, newTip) => seen.push([t.height, newTip]))
     source.onBlock((b, origin) => origins.push(`${b.height}:${origin}`))
     const t1 = source.current()!
-    expect(await source.submitBlock(blockOn(t1, { value: SUBSIDY + 1n }).bytes)).toEqual({ accepted: false, reason: 'bad-cb-amount' })
+    expect(await source.submitBlock(blockOn(t1, { value: SUBSIDY + 1n }).bytes)).toEqual({
+      accepted: false,
+      reason: 'bad-cb-amount'
+    })
     const block = blockOn(t1)
     const twoTx = block.bytes.slice()
     twoTx[80] = 2
@@ -71,8 +98,14 @@ describe('DevnetTemplateSource', () => {
     await source.start()
     const t = source.current()!
     expect(await source.checkProposal(blockOn(t, { pow: false }).bytes)).toEqual({ valid: true })
-    expect(await source.checkProposal(blockOn(t, { pow: false, value: SUBSIDY + 1n }).bytes)).toEqual({ valid: false, reason: 'bad-cb-amount' })
-    expect(await source.checkProposal(blockOn({ ...t, bits: 0x1f00fffe }, { pow: false }).bytes)).toEqual({ valid: false, reason: 'bits' })
+    expect(await source.checkProposal(blockOn(t, { pow: false, value: SUBSIDY + 1n }).bytes)).toEqual({
+      valid: false,
+      reason: 'bad-cb-amount'
+    })
+    expect(await source.checkProposal(blockOn({ ...t, bits: 0x1f00fffe }, { pow: false }).bytes)).toEqual({
+      valid: false,
+      reason: 'bits'
+    })
     expect(await source.checkProposal(new Uint8Array(40))).toEqual({ valid: false, reason: 'decode' })
     expect(source.chain.tip().height).toBe(0)
     await source.stop()

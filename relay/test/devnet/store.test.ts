@@ -7,17 +7,21 @@ import type { DevnetTemplateSource } from '../../src/devnet/source'
 import { blockOn } from './mine'
 
 let dir: string
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'otedama-devnet-store-')) })
-afterEach(async () => { await rm(dir, { recursive: true, force: true }) })
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'otedama-devnet-store-'))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
 
-async function mineTwo (source: DevnetTemplateSource): Promise<void> {
+async function mineTwo(source: DevnetTemplateSource): Promise<void> {
   for (let i = 0; i < 2; i++) {
     const b = blockOn(source.chain, source.chain.tip())
     expect(await source.acceptBlock(b.header80, b.coinbaseLegacy)).toEqual({ kind: 'accept' })
   }
 }
 
-async function restartKeepsChain (store: () => DevnetBlockStore): Promise<void> {
+async function restartKeepsChain(store: () => DevnetBlockStore): Promise<void> {
   const first = createDevnet({ store: store() })
   await first.source.start()
   await mineTwo(first.source)

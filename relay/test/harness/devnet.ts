@@ -18,7 +18,7 @@ const MAX_SHARE_NONCES = 1_000_000
  * the real retarget would (rightly) make each share 4 times harder until one takes seconds.
  * Everything else is the real devnet (its own network id, as any test network).
  */
-export function easyDevnetParams (): { params: ChainParams, genesisNonce: number } {
+export function easyDevnetParams(): { params: ChainParams; genesisNonce: number } {
   const real = getChainParams('devnet')
   const params: ChainParams = {
     ...real,
@@ -40,9 +40,19 @@ export interface MinedShare {
  * Mines one share on `entry` for `payoutScript` with the share chain's job builder (extranonce varies per
  * call); `scriptSigTag` binds it to a relay key (@otedama/shared src/quorum/binding.ts), as the relay's Stratum jobs do.
  */
-export function mineShare (pool: SharePool, entry: BookEntry, payoutScript: Uint8Array, extranonceSeed: number, scriptSigTag?: Uint8Array): MinedShare {
+export function mineShare(
+  pool: SharePool,
+  entry: BookEntry,
+  payoutScript: Uint8Array,
+  extranonceSeed: number,
+  scriptSigTag?: Uint8Array
+): MinedShare {
   const job = buildShareJob({
-    chain: pool.chain, template: entry.announcement, templateId: entry.id, payoutScript, now: Math.floor(Date.now() / 1000),
+    chain: pool.chain,
+    template: entry.announcement,
+    templateId: entry.id,
+    payoutScript,
+    now: Math.floor(Date.now() / 1000),
     ...(scriptSigTag !== undefined ? { scriptSigTag } : {})
   })
   const extranonce = new Uint8Array(EXTRANONCE_BYTES)
@@ -51,7 +61,12 @@ export function mineShare (pool: SharePool, entry: BookEntry, payoutScript: Uint
   for (let nonce = 0; nonce < MAX_SHARE_NONCES; nonce++) {
     const header80 = jobHeader(job, extranonce, nonce)
     if (!meetsTarget(powHash(pool.rules.pow, header80), target)) continue
-    return { job, header80, bytes: jobShare(job, pool.rules.networkTag, extranonce, header80), coinbaseLegacy: jobCoinbase(job, extranonce) }
+    return {
+      job,
+      header80,
+      bytes: jobShare(job, pool.rules.networkTag, extranonce, header80),
+      coinbaseLegacy: jobCoinbase(job, extranonce)
+    }
   }
   throw new Error('no share found')
 }

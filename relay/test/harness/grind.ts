@@ -9,10 +9,13 @@ import type { BlockTemplate } from '../../src/template/types'
 /** Most nonces tried before giving up: at regtest/devnet difficulty half (or more) of them pass. */
 const MAX_GRIND_NONCES = 100_000
 
-export interface Payout { script: Uint8Array, value: bigint }
+export interface Payout {
+  script: Uint8Array
+  value: bigint
+}
 
 /** A legacy-serialized coinbase paying `payouts` (+ witness commitment) for `template`. */
-export function coinbaseFor (template: BlockTemplate, payouts: Payout[], extranonce = new Uint8Array(8)): Uint8Array {
+export function coinbaseFor(template: BlockTemplate, payouts: Payout[], extranonce = new Uint8Array(8)): Uint8Array {
   const tx = buildCoinbaseTx({
     height: template.height,
     scriptSigPrefix: new TextEncoder().encode('/otedama-test/'),
@@ -24,11 +27,23 @@ export function coinbaseFor (template: BlockTemplate, payouts: Payout[], extrano
 }
 
 /** Finds a nonce whose PoW meets `target` (default: the block target); returns the 80-byte header. */
-export function grindHeader (template: BlockTemplate, coinbaseLegacy: Uint8Array, pow: PowAlgorithm, target = template.target): Uint8Array {
+export function grindHeader(
+  template: BlockTemplate,
+  coinbaseLegacy: Uint8Array,
+  pow: PowAlgorithm,
+  target = template.target
+): Uint8Array {
   const root = merkleRoot([sha256d(coinbaseLegacy), ...template.transactions.map((tx) => tx.txid)])
   const time = Math.max(template.curtime, template.mintime)
   for (let nonce = 0; nonce < MAX_GRIND_NONCES; nonce++) {
-    const header = encodeHeader({ version: template.version, prevHash: template.prevHash, merkleRoot: root, time, bits: template.bits, nonce })
+    const header = encodeHeader({
+      version: template.version,
+      prevHash: template.prevHash,
+      merkleRoot: root,
+      time,
+      bits: template.bits,
+      nonce
+    })
     if (meetsTarget(powHash(pow, header), target)) return header
   }
   throw new Error(`no nonce below ${MAX_GRIND_NONCES} meets the target`)

@@ -46,12 +46,18 @@ export interface LitecoindPair {
 }
 
 /** `count` distinct free ports: every listener stays open until all are chosen, so none repeats. */
-export async function freePorts (count: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: count }, async () => await new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => resolve(srv))
-  })))
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      async () =>
+        await new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const srv = createServer()
+          srv.once('error', reject)
+          srv.listen(0, '127.0.0.1', () => resolve(srv))
+        })
+    )
+  )
   const ports = servers.map((srv) => {
     const addr = srv.address()
     if (typeof addr !== 'object' || addr === null) throw new Error('no port')
@@ -61,27 +67,39 @@ export async function freePorts (count: number): Promise<number[]> {
   return ports
 }
 
-export async function freePort (): Promise<number> {
+export async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
     const srv = createServer()
     srv.once('error', reject)
     srv.listen(0, '127.0.0.1', () => {
       const addr = srv.address()
-      srv.close(() => { typeof addr === 'object' && addr !== null ? resolve(addr.port) : reject(new Error('no port')) })
+      srv.close(() => {
+        typeof addr === 'object' && addr !== null ? resolve(addr.port) : reject(new Error('no port'))
+      })
     })
   })
 }
 
-function nodeArgs (datadir: string, p2pPort: number, rpcPort: number, extra: string[]): string[] {
+function nodeArgs(datadir: string, p2pPort: number, rpcPort: number, extra: string[]): string[] {
   return [
-    '-regtest', `-datadir=${datadir}`, `-port=${p2pPort}`, `-rpcport=${rpcPort}`,
-    '-rpcbind=127.0.0.1', '-rpcallowip=127.0.0.1', '-dnsseed=0', '-discover=0', '-listenonion=0',
-    '-upnp=0', '-fallbackfee=0.0001', `-rpcthreads=${HARNESS_RPC_THREADS}`, '-printtoconsole=0',
+    '-regtest',
+    `-datadir=${datadir}`,
+    `-port=${p2pPort}`,
+    `-rpcport=${rpcPort}`,
+    '-rpcbind=127.0.0.1',
+    '-rpcallowip=127.0.0.1',
+    '-dnsseed=0',
+    '-discover=0',
+    '-listenonion=0',
+    '-upnp=0',
+    '-fallbackfee=0.0001',
+    `-rpcthreads=${HARNESS_RPC_THREADS}`,
+    '-printtoconsole=0',
     ...extra
   ]
 }
 
-async function createNode (name: string, extraArgs: () => string[]): Promise<LitecoindNode> {
+async function createNode(name: string, extraArgs: () => string[]): Promise<LitecoindNode> {
   const datadir = await mkdtemp(join(tmpdir(), `otedama-ltc-${name}-`))
   const [p2pPort, rpcPort] = await freePorts(2)
   const rpcUrl = `http://127.0.0.1:${rpcPort}`
@@ -91,22 +109,39 @@ async function createNode (name: string, extraArgs: () => string[]): Promise<Lit
   let walletCreated = false
   let exited: Promise<void> = Promise.resolve()
 
-  const call = async (method: string, params: unknown[] | Record<string, unknown> = []): Promise<any> => await rpc.call(method, params)
+  const call = async (method: string, params: unknown[] | Record<string, unknown> = []): Promise<any> =>
+    await rpc.call(method, params)
 
   const node: LitecoindNode = {
-    name, datadir, p2pPort, rpcPort, rpcUrl, cookieFile, rpc, call,
+    name,
+    datadir,
+    p2pPort,
+    rpcPort,
+    rpcUrl,
+    cookieFile,
+    rpc,
+    call,
     running: () => child !== undefined,
-    async createWallet () {
+    async createWallet() {
       await call('createwallet', ['w'])
       walletCreated = true
     },
-    async start () {
+    async start() {
       if (child !== undefined) return
-      const proc = spawn(LITECOIND_BIN, nodeArgs(datadir, p2pPort, rpcPort, extraArgs()), { stdio: ['ignore', 'ignore', 'pipe'] })
+      const proc = spawn(LITECOIND_BIN, nodeArgs(datadir, p2pPort, rpcPort, extraArgs()), {
+        stdio: ['ignore', 'ignore', 'pipe']
+      })
       let stderr = ''
-      proc.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000) })
+      proc.stderr?.on('data', (d: Buffer) => {
+        stderr = (stderr + d.toString()).slice(-4000)
+      })
       child = proc
-      exited = new Promise((resolve) => proc.once('exit', () => { if (child === proc) child = undefined; resolve() }))
+      exited = new Promise((resolve) =>
+        proc.once('exit', () => {
+          if (child === proc) child = undefined
+          resolve()
+        })
+      )
       const deadline = Date.now() + READY_TIMEOUT_MS
       for (;;) {
         if (child !== proc) throw new Error(`litecoind ${name} exited during start: ${stderr}`)
@@ -115,13 +150,14 @@ async function createNode (name: string, extraArgs: () => string[]): Promise<Lit
           if (walletCreated) await call('loadwallet', ['w']) // wallets made by createwallet do not load at start
           return
         } catch (err) {
-          const starting = (err instanceof RpcTransportError) || (err instanceof RpcCallError && err.code === RPC_IN_WARMUP)
+          const starting =
+            err instanceof RpcTransportError || (err instanceof RpcCallError && err.code === RPC_IN_WARMUP)
           if (!starting || Date.now() > deadline) throw err
         }
         await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS))
       }
     },
-    async stop () {
+    async stop() {
       const proc = child
       if (proc === undefined) return
       proc.kill('SIGTERM')
@@ -141,7 +177,7 @@ export interface PairOptions {
 }
 
 /** Starts node A and B, connects them, creates a wallet on each and mines `initialBlocks`. */
-export async function startLitecoindPair (opts: PairOptions = {}): Promise<LitecoindPair> {
+export async function startLitecoindPair(opts: PairOptions = {}): Promise<LitecoindPair> {
   const extra = opts.extraArgs ?? []
   const a = await createNode('a', () => ['-bind=127.0.0.1', ...extra])
   const b = await createNode('b', () => [`-connect=127.0.0.1:${a.p2pPort}`, '-listen=0', ...extra])
@@ -149,15 +185,20 @@ export async function startLitecoindPair (opts: PairOptions = {}): Promise<Litec
     await Promise.allSettled([a.stop(), b.stop()])
     a.rpc.close()
     b.rpc.close()
-    await Promise.allSettled([rm(a.datadir, { recursive: true, force: true }), rm(b.datadir, { recursive: true, force: true })])
+    await Promise.allSettled([
+      rm(a.datadir, { recursive: true, force: true }),
+      rm(b.datadir, { recursive: true, force: true })
+    ])
   }
   try {
     await Promise.all([a.start(), b.start()])
     await Promise.all([a.createWallet(), b.createWallet()])
     const minerAddress: string = await a.call('getnewaddress', ['', 'bech32'])
     const pair: LitecoindPair = {
-      a, b, minerAddress,
-      async waitSynced () {
+      a,
+      b,
+      minerAddress,
+      async waitSynced() {
         const deadline = Date.now() + READY_TIMEOUT_MS
         for (;;) {
           const [ha, hb] = await Promise.all([a.call('getbestblockhash'), b.call('getbestblockhash')])
@@ -166,7 +207,7 @@ export async function startLitecoindPair (opts: PairOptions = {}): Promise<Litec
           await new Promise((resolve) => setTimeout(resolve, 50))
         }
       },
-      async generate (n: number) {
+      async generate(n: number) {
         const hashes: string[] = await a.call('generatetoaddress', [n, minerAddress])
         await pair.waitSynced()
         return hashes
@@ -182,7 +223,7 @@ export async function startLitecoindPair (opts: PairOptions = {}): Promise<Litec
   }
 }
 
-async function waitPeers (node: LitecoindNode): Promise<void> {
+async function waitPeers(node: LitecoindNode): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS
   while ((await node.call('getconnectioncount')) < 1) {
     if (Date.now() > deadline) throw new Error(`litecoind ${node.name} has no peer`)

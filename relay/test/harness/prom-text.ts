@@ -3,14 +3,23 @@
 // breaks the format, a sample before its family's TYPE, a family declared twice, a duplicate series,
 // and a histogram whose buckets are not cumulative or do not end in +Inf = _count.
 
-export interface PromSample { name: string, labels: Record<string, string>, value: number }
-export interface PromFamily { name: string, type: string, help: string, samples: PromSample[] }
+export interface PromSample {
+  name: string
+  labels: Record<string, string>
+  value: number
+}
+export interface PromFamily {
+  name: string
+  type: string
+  help: string
+  samples: PromSample[]
+}
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
 const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped'])
 
-function parseValue (text: string, line: string): number {
+function parseValue(text: string, line: string): number {
   if (text === '+Inf') return Number.POSITIVE_INFINITY
   if (text === '-Inf') return Number.NEGATIVE_INFINITY
   if (text === 'NaN') return Number.NaN
@@ -19,7 +28,7 @@ function parseValue (text: string, line: string): number {
 }
 
 /** Labels from `{a="x",b="y"}` (escapes \\, \", \n), the rest of the line after it. */
-function parseLabels (text: string, line: string): { labels: Record<string, string>, rest: string } {
+function parseLabels(text: string, line: string): { labels: Record<string, string>; rest: string } {
   const labels: Record<string, string> = {}
   let i = 1
   while (text[i] !== '}') {
@@ -46,7 +55,7 @@ function parseLabels (text: string, line: string): { labels: Record<string, stri
   return { labels, rest: text.slice(i + 1) }
 }
 
-function familyOf (sample: string, families: Map<string, PromFamily>): PromFamily | undefined {
+function familyOf(sample: string, families: Map<string, PromFamily>): PromFamily | undefined {
   if (families.has(sample)) return families.get(sample)
   for (const suffix of ['_bucket', '_sum', '_count']) {
     if (sample.endsWith(suffix)) {
@@ -57,7 +66,7 @@ function familyOf (sample: string, families: Map<string, PromFamily>): PromFamil
   return undefined
 }
 
-export function parsePrometheusText (text: string): Map<string, PromFamily> {
+export function parsePrometheusText(text: string): Map<string, PromFamily> {
   if (!text.endsWith('\n')) throw new Error('exposition must end with a newline')
   const families = new Map<string, PromFamily>()
   const helps = new Map<string, string>()
@@ -98,7 +107,7 @@ export function parsePrometheusText (text: string): Map<string, PromFamily> {
   return families
 }
 
-function checkHistogram (f: PromFamily): void {
+function checkHistogram(f: PromFamily): void {
   const groups = new Map<string, PromSample[]>()
   for (const s of f.samples) {
     if (s.name !== `${f.name}_bucket`) continue
@@ -111,11 +120,15 @@ function checkHistogram (f: PromFamily): void {
     let previous = 0
     for (const b of buckets) {
       const le = parseValue(b.labels.le ?? '', `${f.name} le`)
-      if (!(le > previousLe) || b.value < previous) throw new Error(`${f.name}${key}: buckets not ascending and cumulative`)
+      if (!(le > previousLe) || b.value < previous)
+        throw new Error(`${f.name}${key}: buckets not ascending and cumulative`)
       previousLe = le
       previous = b.value
     }
-    const count = f.samples.find((s) => s.name === `${f.name}_count` && JSON.stringify(Object.entries(s.labels).sort()) === key)
-    if (previousLe !== Number.POSITIVE_INFINITY || count?.value !== previous) throw new Error(`${f.name}${key}: +Inf bucket must equal _count`)
+    const count = f.samples.find(
+      (s) => s.name === `${f.name}_count` && JSON.stringify(Object.entries(s.labels).sort()) === key
+    )
+    if (previousLe !== Number.POSITIVE_INFINITY || count?.value !== previous)
+      throw new Error(`${f.name}${key}: +Inf bucket must equal _count`)
   }
 }

@@ -13,26 +13,34 @@ const MAX_OUTPUT_CHARS = Number(process.env.OTEDAMA_RELAY_OUTPUT_CHARS ?? 20_000
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url))
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
-export interface RelayPorts { http: number, p2p: number, ws: number, stratum: number }
+export interface RelayPorts {
+  http: number
+  p2p: number
+  ws: number
+  stratum: number
+}
 
 export interface RelayProcess {
   readonly url: string
   readonly ports: RelayPorts
   readonly child: ChildProcess
   /** Resolves with the exit code (null when killed by a signal) and the signal. */
-  readonly exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
   output: () => string
   get: <T>(path: string) => Promise<T>
 }
 
-export async function relayPorts (): Promise<RelayPorts> {
+export async function relayPorts(): Promise<RelayPorts> {
   const [http, p2p, ws, stratum] = await freePorts(4)
   return { http, p2p, ws, stratum }
 }
 
 /** Spawns a relay on `dataDir` with `ports` (fresh ones by default) and extra OTEDAMA_* env; resolves once its API answers. */
-export async function spawnRelay (dataDir: string, opts: { ports?: RelayPorts, env?: Record<string, string> } = {}): Promise<RelayProcess> {
-  const ports = opts.ports ?? await relayPorts()
+export async function spawnRelay(
+  dataDir: string,
+  opts: { ports?: RelayPorts; env?: Record<string, string> } = {}
+): Promise<RelayProcess> {
+  const ports = opts.ports ?? (await relayPorts())
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: REPO_ROOT,
     env: {
@@ -48,22 +56,33 @@ export async function spawnRelay (dataDir: string, opts: { ports?: RelayPorts, e
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''
-  const keep = (d: Buffer): void => { output = (output + d.toString()).slice(-MAX_OUTPUT_CHARS) }
+  const keep = (d: Buffer): void => {
+    output = (output + d.toString()).slice(-MAX_OUTPUT_CHARS)
+  }
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)
-  const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal }))
+  )
   const url = `http://127.0.0.1:${ports.http}`
   const get = async <T>(path: string): Promise<T> => {
     const res = await fetch(url + path)
     if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status}`)
-    return await res.json() as T
+    return (await res.json()) as T
   }
   // Ready once the API answers, polled with a deadline. Not vi.waitFor: the benches (bench/failover.bench.ts)
   // spawn relays through this harness outside vitest, where vi.waitFor does not run.
   const deadline = Date.now() + RELAY_READY_TIMEOUT_MS
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`relay exited (${child.exitCode ?? child.signalCode}) during start:\n${output}`)
-    if (await fetch(`${url}/api/v1/status`).then((r) => r.ok, () => false)) return { url, ports, child, exited, output: () => output, get }
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`relay exited (${child.exitCode ?? child.signalCode}) during start:\n${output}`)
+    if (
+      await fetch(`${url}/api/v1/status`).then(
+        (r) => r.ok,
+        () => false
+      )
+    )
+      return { url, ports, child, exited, output: () => output, get }
     await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS))
   }
   child.kill('SIGKILL')

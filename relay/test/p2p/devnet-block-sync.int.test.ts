@@ -20,7 +20,7 @@ const miner = p2wpkhScript(new Uint8Array(20).fill(7))
 let extranonce = 0
 
 /** Mines one block on the source's current template and adds it as the source's own. */
-async function mineBlock (source: DevnetTemplateSource): Promise<Uint8Array> {
+async function mineBlock(source: DevnetTemplateSource): Promise<Uint8Array> {
   const height = source.chain.tip().height
   const template = source.current()!
   expect(template.height).toBe(height + 1)
@@ -33,9 +33,13 @@ async function mineBlock (source: DevnetTemplateSource): Promise<Uint8Array> {
   return encodeDevnetBlock(header, coinbase)
 }
 
-interface DevnetRelay { source: DevnetTemplateSource; node: RelayNode; dataDir: string }
+interface DevnetRelay {
+  source: DevnetTemplateSource
+  node: RelayNode
+  dataDir: string
+}
 
-async function startDevnetRelay (bootstrap: string[] = []): Promise<DevnetRelay> {
+async function startDevnetRelay(bootstrap: string[] = []): Promise<DevnetRelay> {
   const source = new DevnetTemplateSource(undefined, { params, genesisNonce })
   await source.start()
   const dataDir = await mkdtemp(join(tmpdir(), 'otedama-devnet-sync-'))
@@ -71,7 +75,11 @@ describe('devnet block sync between relays', () => {
     for (let i = 0; i < 12; i++) await mineBlock(a.source)
     const b = await startDevnetRelay([tcpAddr(a.node)])
     started.push(b)
-    await waitFor('the new relay follows the blocks it missed', () => bytesToHex(b.source.chain.tip().hash) === bytesToHex(a.source.chain.tip().hash), 20_000)
+    await waitFor(
+      'the new relay follows the blocks it missed',
+      () => bytesToHex(b.source.chain.tip().hash) === bytesToHex(a.source.chain.tip().hash),
+      20_000
+    )
     expect(b.source.chain.tip().height).toBe(12)
 
     // A third relay links to b after b mined three more blocks of its own (published nowhere): it walks
@@ -81,7 +89,11 @@ describe('devnet block sync between relays', () => {
     started.push(c)
     for (let i = 0; i < 3; i++) await mineBlock(b.source)
     await c.node.libp2p.dial(b.node.multiaddrs()[0])
-    await waitFor('c on b\'s tip', () => bytesToHex(c.source.chain.tip().hash) === bytesToHex(b.source.chain.tip().hash), 20_000)
+    await waitFor(
+      "c on b's tip",
+      () => bytesToHex(c.source.chain.tip().hash) === bytesToHex(b.source.chain.tip().hash),
+      20_000
+    )
     expect(c.source.chain.tip().height).toBe(15)
     await mineBlock(b.source)
     const newest = await mineBlock(b.source)

@@ -8,7 +8,15 @@ import type { PeerId } from '@libp2p/interface'
 import { vi } from 'vitest'
 import { bytesToHex } from '@otedama/shared/primitives'
 import { sha256d } from '@otedama/shared/primitives'
-import { ACCEPT, reject, ignore, SHARE_HEADER_OFFSET, type ShareSyncSource, type Verdict, type WindowPage } from '@otedama/shared/p2p'
+import {
+  ACCEPT,
+  reject,
+  ignore,
+  SHARE_HEADER_OFFSET,
+  type ShareSyncSource,
+  type Verdict,
+  type WindowPage
+} from '@otedama/shared/p2p'
 import { createRelayNode, type RelayNode } from '../../src/p2p'
 
 const TEST_SHARE_VERSION = 1
@@ -24,7 +32,11 @@ export function parentIdOf(share: Uint8Array): Uint8Array {
 }
 
 /** A share with real PoW on its header: prev = parent id, merkle root = sha256d(label). */
-export function mineTestShare(label: string, parentId: Uint8Array = new Uint8Array(32), payloadBytes = 300): Uint8Array {
+export function mineTestShare(
+  label: string,
+  parentId: Uint8Array = new Uint8Array(32),
+  payloadBytes = 300
+): Uint8Array {
   const share = new Uint8Array(SHARE_HEADER_OFFSET + HEADER_BYTES + payloadBytes)
   share[0] = TEST_SHARE_VERSION
   const header = share.subarray(SHARE_HEADER_OFFSET, SHARE_HEADER_OFFSET + HEADER_BYTES)
@@ -130,12 +142,23 @@ export interface TestNode {
   rejectedFrom: string[]
 }
 
-export async function startTestNode(options: { bootstrap?: string[]; dataDir?: string; validate?: boolean } = {}): Promise<TestNode> {
+export async function startTestNode(
+  options: { bootstrap?: string[]; dataDir?: string; validate?: boolean } = {}
+): Promise<TestNode> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'otedama-p2p-')))
   const store = new TestShareStore()
   const rejectedFrom: string[] = []
   const node = await createRelayNode(
-    { network: 'devnet', dataDir, host: '127.0.0.1', tcpPort: 0, wsPort: 0, bootstrap: options.bootstrap, allowPrivateAddresses: true, inboundConnectionsPerHostPerSecond: 1000 },
+    {
+      network: 'devnet',
+      dataDir,
+      host: '127.0.0.1',
+      tcpPort: 0,
+      wsPort: 0,
+      bootstrap: options.bootstrap,
+      allowPrivateAddresses: true,
+      inboundConnectionsPerHostPerSecond: 1000
+    },
     {
       validators: {
         share: (bytes, from) => {
@@ -156,7 +179,7 @@ export async function startTestNode(options: { bootstrap?: string[]; dataDir?: s
 /** What a miner does with its own share: add it to its chain, then gossip it. */
 export async function publishOwnShare(n: TestNode, share: Uint8Array): Promise<void> {
   if (n.store.validate(share).kind === 'accept') await n.node.publish('share', share)
-  else throw new Error('test share does not extend the publisher\'s chain')
+  else throw new Error("test share does not extend the publisher's chain")
 }
 
 export async function stopTestNodes(nodes: TestNode[], removeData = true): Promise<void> {
@@ -178,5 +201,10 @@ export function wsAddr(node: RelayNode): string {
 
 /** Waits (vi.waitFor, checking every 25 ms) until `check` is true; after `timeoutMs` it throws with `what`. */
 export async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  await vi.waitFor(() => { if (!check()) throw new Error(`timed out waiting for ${what}`) }, { timeout: timeoutMs, interval: 25 })
+  await vi.waitFor(
+    () => {
+      if (!check()) throw new Error(`timed out waiting for ${what}`)
+    },
+    { timeout: timeoutMs, interval: 25 }
+  )
 }

@@ -81,7 +81,11 @@ describe('frame stream', () => {
     const frames = frameStream(b)
     const reading = frames.read(1024)
     const bytes = concat(prefix(500), payload(500, 3))
-    for (const [from, to] of [[0, 2], [2, 200], [200, bytes.length]]) {
+    for (const [from, to] of [
+      [0, 2],
+      [2, 200],
+      [200, bytes.length]
+    ]) {
       const arrived = delivered(b)
       a.send(bytes.subarray(from, to))
       await arrived
@@ -111,7 +115,9 @@ describe('frame stream', () => {
   it('refuses a frame above the read bound on its length alone, with the size and the limit', async () => {
     const [a, b] = await pair()
     a.send(prefix(1025)) // no payload follows: the refusal cannot have waited for it
-    const err = await frameStream(b).read(1024).catch((e: unknown) => e)
+    const err = await frameStream(b)
+      .read(1024)
+      .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(FrameError)
     expect(err).toMatchObject({ code: 'too-large', message: 'frame of 1025 bytes above the 1024-byte limit' })
   })
@@ -154,11 +160,13 @@ describe('frame stream', () => {
     expect(reply).toEqual({ status: 'ok', tip, shares, more: false })
   })
 
-  it('carries a template of the largest size a reply may hold (above libp2p\'s default 4 MiB read buffer)', async () => {
+  it("carries a template of the largest size a reply may hold (above libp2p's default 4 MiB read buffer)", async () => {
     const [a, b] = await pair()
     const id = new Uint8Array(TEMPLATE_ID_BYTES).fill(4)
     const template = payload(MAX_TEMPLATE_REPLY_BYTES, 6)
-    const served = new TemplateServer({ fullTemplate: (asked) => (asked.every((x, i) => x === id[i]) ? template : undefined) }).handle(frameStream(b), 'peer-b')
+    const served = new TemplateServer({
+      fullTemplate: (asked) => (asked.every((x, i) => x === id[i]) ? template : undefined)
+    }).handle(frameStream(b), 'peer-b')
     const got = await requestTemplate(frameStream(a), id)
     await served
     expect(got.length).toBe(template.length)

@@ -37,10 +37,15 @@ function meshOf(n: TestNode): Set<string> {
 function meshSettled(nodes: TestNode[]): boolean {
   const ids = nodes.map((n) => n.node.peerId.toString())
   const meshes = new Map(nodes.map((n, i) => [ids[i], meshOf(n)]))
-  for (const [id, mesh] of meshes) for (const other of mesh) if (meshes.has(other) && !meshes.get(other)!.has(id)) return false
+  for (const [id, mesh] of meshes)
+    for (const other of mesh) if (meshes.has(other) && !meshes.get(other)!.has(id)) return false
   const reached = new Set([ids[0]])
   for (const frontier = [ids[0]]; frontier.length > 0;) {
-    for (const next of meshes.get(frontier.pop()!) ?? []) if (meshes.has(next) && !reached.has(next)) { reached.add(next); frontier.push(next) }
+    for (const next of meshes.get(frontier.pop()!) ?? [])
+      if (meshes.has(next) && !reached.has(next)) {
+        reached.add(next)
+        frontier.push(next)
+      }
   }
   return reached.size === ids.length
 }
@@ -62,7 +67,11 @@ describe('relay gossip network (3 relays, Node peers, loopback)', () => {
     // Peers attach over WebSockets, as browsers do: one per relay.
     peers = await Promise.all(relays.map((r) => startTestNode({ bootstrap: [wsAddr(r.node)] })))
     await waitFor('share-topic meshes', () => all().every((n) => meshSize(n) >= 1))
-    await waitFor('the share mesh to settle (links held from both ends, one connected graph)', () => meshSettled(all()), 15_000)
+    await waitFor(
+      'the share mesh to settle (links held from both ends, one connected graph)',
+      () => meshSettled(all()),
+      15_000
+    )
   })
 
   afterAll(async () => {
@@ -97,7 +106,10 @@ describe('relay gossip network (3 relays, Node peers, loopback)', () => {
       for (let i = 0; scores.at(-1)! >= defaultGossipScorePolicy.graylistThreshold; i++) {
         expect(i).toBeLessThan(6)
         await hostile.node.publish('share', forgedShare(`forged ${i}`))
-        await waitFor('rejection at the entry relay', () => entry.node.metrics().gossip.share.rejected > rejectedBefore + i)
+        await waitFor(
+          'rejection at the entry relay',
+          () => entry.node.metrics().gossip.share.rejected > rejectedBefore + i
+        )
         const previous = scores.at(-1)!
         await waitFor('score to fall', () => entry.node.scoreOf(hostileId) < previous, 5_000)
         scores.push(entry.node.scoreOf(hostileId))
@@ -121,7 +133,11 @@ describe('relay gossip network (3 relays, Node peers, loopback)', () => {
       // finish its side of the upgrade first, so its end going down (or the dial failing) is the barrier.
       // A relay that let it back in would leave that connection open, and this wait would time out.
       const redial = await hostile.node.libp2p.dial(entry.node.multiaddrs()[0]).catch(() => undefined)
-      await waitFor('the entry relay to refuse the forger again', () => redial?.status !== 'open' && hostile.node.libp2p.getConnections(entry.node.peerId).length === 0, 5_000)
+      await waitFor(
+        'the entry relay to refuse the forger again',
+        () => redial?.status !== 'open' && hostile.node.libp2p.getConnections(entry.node.peerId).length === 0,
+        5_000
+      )
       expect(entry.node.libp2p.getConnections(hostileId)).toHaveLength(0)
     } finally {
       await stopTestNodes([hostile])
@@ -136,7 +152,11 @@ describe('relay gossip network (3 relays, Node peers, loopback)', () => {
       chain.push(share)
       parent = shareIdOf(share)
       await publishOwnShare(peers[0], share)
-      await waitFor('chain share everywhere', () => all().filter((n) => n !== peers[0]).every((n) => hasShare(n, share)))
+      await waitFor('chain share everywhere', () =>
+        all()
+          .filter((n) => n !== peers[0])
+          .every((n) => hasShare(n, share))
+      )
     }
     const source = relays[1]
     const joiner = await startTestNode({ bootstrap: [wsAddr(source.node)] })
@@ -154,7 +174,11 @@ describe('relay gossip network (3 relays, Node peers, loopback)', () => {
         await waitFor('second joiner in the mesh', () => meshSize(second) >= 1)
         const child = mineTestShare('child after joining', parent)
         await publishOwnShare(peers[0], child)
-        await waitFor('parents fetched back to the first share', () => [...chain, child].every((s) => second.store.byId.has(bytesToHex(shareIdOf(s)))), 15_000)
+        await waitFor(
+          'parents fetched back to the first share',
+          () => [...chain, child].every((s) => second.store.byId.has(bytesToHex(shareIdOf(s)))),
+          15_000
+        )
         expect(bytesToHex(second.store.bestTip()!)).toBe(bytesToHex(shareIdOf(child)))
       } finally {
         await stopTestNodes([second])

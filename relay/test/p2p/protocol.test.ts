@@ -32,14 +32,26 @@ describe('p2p protocol names', () => {
 describe('sync codec', () => {
   it('round-trips window and by-id requests and replies', () => {
     const tip = new Uint8Array(32).fill(9)
-    expect(decodeSyncRequest(encodeSyncRequest({ kind: 'window', tip, skip: 512, count: 100 }))).toEqual({ kind: 'window', tip, skip: 512, count: 100 })
-    expect(decodeSyncRequest(encodeSyncRequest({ kind: 'window', skip: 0, count: 1 }))).toEqual({ kind: 'window', tip: undefined, skip: 0, count: 1 })
+    expect(decodeSyncRequest(encodeSyncRequest({ kind: 'window', tip, skip: 512, count: 100 }))).toEqual({
+      kind: 'window',
+      tip,
+      skip: 512,
+      count: 100
+    })
+    expect(decodeSyncRequest(encodeSyncRequest({ kind: 'window', skip: 0, count: 1 }))).toEqual({
+      kind: 'window',
+      tip: undefined,
+      skip: 0,
+      count: 1
+    })
     const reply = { status: 'ok' as const, tip, shares: [new Uint8Array(620).fill(1), new Uint8Array(300)], more: true }
     expect(decodeSyncReply(encodeSyncReply(reply))).toEqual(reply)
   })
 
   it('refuses requests above the bounds', () => {
-    expect(() => decodeSyncRequest(encodeSyncRequest({ kind: 'window', skip: 0, count: SYNC_MAX_SHARES_PER_REPLY + 1 }))).toThrow(DecodeError)
+    expect(() =>
+      decodeSyncRequest(encodeSyncRequest({ kind: 'window', skip: 0, count: SYNC_MAX_SHARES_PER_REPLY + 1 }))
+    ).toThrow(DecodeError)
     const ids = Array.from({ length: SYNC_MAX_IDS_PER_REQUEST + 1 }, () => new Uint8Array(32))
     expect(() => decodeSyncRequest(encodeSyncRequest({ kind: 'byId', ids }))).toThrow(DecodeError)
     const bytes = encodeSyncRequest({ kind: 'byId', ids: [new Uint8Array(32)] })
@@ -58,7 +70,9 @@ describe('gossip score policy', () => {
   it('maps onto gossipsub parameters for every validated topic', () => {
     const topics = networkTopics('devnet')
     const { scoreParams, scoreThresholds } = toGossipsubScoring(defaultGossipScorePolicy, topics)
-    expect(Object.keys(scoreParams.topics).sort()).toEqual([topics.attest, topics.block, topics.header, topics.share, topics.template].sort())
+    expect(Object.keys(scoreParams.topics).sort()).toEqual(
+      [topics.attest, topics.block, topics.header, topics.share, topics.template].sort()
+    )
     expect(scoreParams.topics[topics.share].invalidMessageDeliveriesWeight).toBe(-10)
     expect(scoreThresholds.graylistThreshold).toBe(-80)
   })

@@ -8,14 +8,25 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { bytesToHex } from '@otedama/shared/primitives'
 import type { ShareSyncSource, WindowPage } from '@otedama/shared/p2p'
 import { ShareLedger, syncDepthShares, type ShareNode } from '@otedama/shared/sharechain'
-import { CHECKPOINT_HEIGHT, addShare, fakeHash, mineShare, payoutScriptOf, testNet, type Net } from '../../../shared/test/sharechain/fixtures'
+import {
+  CHECKPOINT_HEIGHT,
+  addShare,
+  fakeHash,
+  mineShare,
+  payoutScriptOf,
+  testNet,
+  type Net
+} from '../../../shared/test/sharechain/fixtures'
 import { createRelayNode, type RelayNode } from '../../src/p2p'
 import { waitFor } from './fixtures'
 
 const WINDOW_SHARES_TO_MINE = 12
 
 /** A node's share chain behind the P2P interfaces: validator (adds accepted shares) and sync source. */
-function chainPeer(net: Net): { validate: (bytes: Uint8Array, from: PeerId) => ReturnType<Net['validator']['validate']>['verdict']; source: ShareSyncSource } {
+function chainPeer(net: Net): {
+  validate: (bytes: Uint8Array, from: PeerId) => ReturnType<Net['validator']['validate']>['verdict']
+  source: ShareSyncSource
+} {
   const validate = (bytes: Uint8Array) => {
     const v = net.validator.validate(bytes)
     if (v.verdict.kind === 'accept') net.chain.add(v.share!, v.id!, bytes)
@@ -53,7 +64,10 @@ async function startChainNode(net: Net, bootstrap: string[] = []): Promise<{ nod
  * A relay's share handling as the relay app wires it (relay/src/app/network.ts): a ShareLedger judging
  * gossip live and fetched shares as synced history, walking missing branches back to its chain.
  */
-async function startLedgerNode(ledger: ShareLedger, bootstrap: string[] = []): Promise<{ node: RelayNode; dataDir: string }> {
+async function startLedgerNode(
+  ledger: ShareLedger,
+  bootstrap: string[] = []
+): Promise<{ node: RelayNode; dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'otedama-p2p-ledger-'))
   const node = await createRelayNode(
     { network: 'devnet', dataDir, host: '127.0.0.1', tcpPort: 0, wsPort: 0, bootstrap, allowPrivateAddresses: true },
@@ -68,7 +82,11 @@ async function startLedgerNode(ledger: ShareLedger, bootstrap: string[] = []): P
           const from = ledger.chain.getById(tip)
           return from === undefined ? undefined : ledger.chain.syncPage(from, skip, count)
         },
-        sharesById: (ids) => ids.flatMap((id) => { const n = ledger.chain.getById(id); return n === undefined ? [] : [n.bytes] })
+        sharesById: (ids) =>
+          ids.flatMap((id) => {
+            const n = ledger.chain.getById(id)
+            return n === undefined ? [] : [n.bytes]
+          })
       }
     }
   )
@@ -104,7 +122,10 @@ describe('share-chain sync over libp2p', () => {
     const miner = await startChainNode(minerNet, [relayAddr])
     started.push(miner)
     await waitFor('miner linked to the relay', () => miner.node.libp2p.getConnections(relay.node.peerId).length > 0)
-    await waitFor('share mesh grafted both ways', () => relay.node.metrics().shareMeshPeers > 0 && miner.node.metrics().shareMeshPeers > 0)
+    await waitFor(
+      'share mesh grafted both ways',
+      () => relay.node.metrics().shareMeshPeers > 0 && miner.node.metrics().shareMeshPeers > 0
+    )
 
     // The miner mines on its own chain (two payees alternate) and gossips each share.
     for (let i = 0; i < WINDOW_SHARES_TO_MINE; i++) {

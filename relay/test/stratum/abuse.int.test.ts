@@ -30,7 +30,7 @@ afterEach(async () => {
   ts = undefined
 })
 
-async function setup (extra: Record<string, unknown> = {}, banStore?: BanStore): Promise<TestServer> {
+async function setup(extra: Record<string, unknown> = {}, banStore?: BanStore): Promise<TestServer> {
   ts = await startTestServer({ params: { ...LIMITS, ...extra }, banStore })
   good = await TestRig.connect(ts.port, 'esp-miner', { user: `${testAddress(1)}.good` })
   await good.handshake()
@@ -38,13 +38,16 @@ async function setup (extra: Record<string, unknown> = {}, banStore?: BanStore):
   return ts
 }
 
-async function expectGoodRigMines (): Promise<void> {
+async function expectGoodRigMines(): Promise<void> {
   const { reply } = await good!.mineOne()
   expect(reply.result).toBe(true)
 }
 
-async function rawSocket (localAddress: string): Promise<Socket & { closedPromise: Promise<void>; data: string[] }> {
-  const socket = connect({ host: '127.0.0.1', port: ts!.port, localAddress }) as Socket & { closedPromise: Promise<void>; data: string[] }
+async function rawSocket(localAddress: string): Promise<Socket & { closedPromise: Promise<void>; data: string[] }> {
+  const socket = connect({ host: '127.0.0.1', port: ts!.port, localAddress }) as Socket & {
+    closedPromise: Promise<void>
+    data: string[]
+  }
   socket.data = []
   socket.on('data', (d) => socket.data.push(d.toString()))
   socket.on('error', () => {})
@@ -54,7 +57,7 @@ async function rawSocket (localAddress: string): Promise<Socket & { closedPromis
   return socket
 }
 
-async function badRig (profile: Profile, localAddress: string): Promise<TestRig> {
+async function badRig(profile: Profile, localAddress: string): Promise<TestRig> {
   const r = await TestRig.connect(ts!.port, profile, { user: testAddress(2) }, localAddress)
   sockets.push(r)
   return r
@@ -90,8 +93,16 @@ describe('stratum: limits and bans', () => {
   it('wrong param types are answered with errors and count toward the drop', async () => {
     await setup()
     const r = await badRig('cpuminer', '127.0.0.2')
-    expect((await r.call('mining.subscribe', [42], 1)).error).toEqual([20, 'mining.subscribe takes [user_agent?, session_id?]', null])
-    expect((await r.call('mining.authorize', [{ user: 'x' }, 'x'], 2)).error).toEqual([20, 'mining.authorize takes [user, password]', null])
+    expect((await r.call('mining.subscribe', [42], 1)).error).toEqual([
+      20,
+      'mining.subscribe takes [user_agent?, session_id?]',
+      null
+    ])
+    expect((await r.call('mining.authorize', [{ user: 'x' }, 'x'], 2)).error).toEqual([
+      20,
+      'mining.authorize takes [user, password]',
+      null
+    ])
     r.sendJson({ id: 3, method: 'mining.submit', params: [1, 2, 3, 4, 5] })
     await r.waitClosed()
     await expectGoodRigMines()
@@ -130,10 +141,13 @@ describe('stratum: limits and bans', () => {
     // let more or fewer in never shows 20 refusals, and the wait fails. (The 10 let in are silent: the
     // idle drop closes them only after 300 ms, so none of them is among the closed yet.)
     const closed = (): number => flood.filter((s) => s.destroyed || s.readyState === 'closed').length
-    await vi.waitFor(() => {
-      expect(ts!.server.metrics().network.refused['per-ip-limit']).toBe(20)
-      expect(closed()).toBe(20)
-    }, { timeout: 5_000, interval: 10 })
+    await vi.waitFor(
+      () => {
+        expect(ts!.server.metrics().network.refused['per-ip-limit']).toBe(20)
+        expect(closed()).toBe(20)
+      },
+      { timeout: 5_000, interval: 10 }
+    )
     expect(ts!.server.metrics().network.dropped.idle ?? 0).toBe(0) // every close so far was a refusal
     await expectGoodRigMines()
   })
@@ -149,7 +163,13 @@ describe('stratum: limits and bans', () => {
 
   it('repeated bad shares drop the rig alone: no IP strike, so other rigs behind the address keep mining', async () => {
     const saved: BanRecord[] = []
-    const store: BanStore = { loadBans: () => [], saveBan: (b) => { saved.push(b) }, deleteBan: () => {} }
+    const store: BanStore = {
+      loadBans: () => [],
+      saveBan: (b) => {
+        saved.push(b)
+      },
+      deleteBan: () => {}
+    }
     await setup({}, store)
     const neighbour = await badRig('cpuminer', '127.0.0.4')
     await neighbour.handshake()
@@ -158,7 +178,11 @@ describe('stratum: limits and bans', () => {
       await r.handshake()
       const job = r.currentJob!
       for (let i = 0; i < 5; i++) {
-        r.sendJson({ id: 4, method: 'mining.submit', params: [testAddress(2), job.id, `0000000${i}`, job.ntime.toString(16), 'ffffffff'] })
+        r.sendJson({
+          id: 4,
+          method: 'mining.submit',
+          params: [testAddress(2), job.id, `0000000${i}`, job.ntime.toString(16), 'ffffffff']
+        })
       }
       await r.waitClosed()
     }
@@ -170,7 +194,13 @@ describe('stratum: limits and bans', () => {
 
   it('repeated protocol abuse bans the IP (stored, with a reason); a rig already mining behind it keeps mining', async () => {
     const saved: BanRecord[] = []
-    const store: BanStore = { loadBans: () => [], saveBan: (b) => { saved.push(b) }, deleteBan: () => {} }
+    const store: BanStore = {
+      loadBans: () => [],
+      saveBan: (b) => {
+        saved.push(b)
+      },
+      deleteBan: () => {}
+    }
     await setup({}, store)
     const neighbour = await badRig('cpuminer', '127.0.0.6')
     await neighbour.handshake()
@@ -201,8 +231,16 @@ describe('stratum: limits and bans', () => {
     const r = await badRig('cpuminer', '127.0.0.7')
     await r.handshake()
     for (let i = 0; i < 5; i++) {
-      r.sendJson({ id: 100 + i, method: 'mining.submit', params: ['someone.else', 'deadbeef', `0000000${i}`, '00000000', '00000000'] })
-      r.sendJson({ id: 200 + i, method: 'mining.submit', params: [testAddress(2), 'deadbeef', `0000000${i}`, '00000000', '00000000'] })
+      r.sendJson({
+        id: 100 + i,
+        method: 'mining.submit',
+        params: ['someone.else', 'deadbeef', `0000000${i}`, '00000000', '00000000']
+      })
+      r.sendJson({
+        id: 200 + i,
+        method: 'mining.submit',
+        params: [testAddress(2), 'deadbeef', `0000000${i}`, '00000000', '00000000']
+      })
     }
     expect((await r.mineOne()).reply.result).toBe(true)
     expect(ts!.server.metrics().network.dropped['bad-submits']).toBe(0)

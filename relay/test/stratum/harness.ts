@@ -19,7 +19,7 @@ export const TEST_PARAMS: Partial<StratumParams> = {
 }
 
 /** A valid P2WPKH address of `chain` (default devnet) whose key hash is 20 bytes of `fill`. */
-export function testAddress (fill: number, chain: ChainParams = devnet): string {
+export function testAddress(fill: number, chain: ChainParams = devnet): string {
   return encodeSegwitAddress(chain.addresses.bech32Hrp, 0, new Uint8Array(20).fill(fill))
 }
 
@@ -33,7 +33,9 @@ export interface TestServer {
   stop: () => Promise<void>
 }
 
-export async function startTestServer (opts: { params?: Partial<StratumParams>; work?: TestWork; chain?: ChainParams; banStore?: BanStore } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { params?: Partial<StratumParams>; work?: TestWork; chain?: ChainParams; banStore?: BanStore } = {}
+): Promise<TestServer> {
   const work = opts.work ?? makeTestWork()
   const source = new TestJobSource(work)
   const shares: FoundShare[] = []
@@ -41,8 +43,16 @@ export async function startTestServer (opts: { params?: Partial<StratumParams>; 
   const server = new StratumServer({
     chain: opts.chain ?? devnet,
     jobSource: source,
-    shareSink: { submitShare: (s) => { shares.push(s) } },
-    blockSink: { submitBlock: (b) => { blocks.push(b) } },
+    shareSink: {
+      submitShare: (s) => {
+        shares.push(s)
+      }
+    },
+    blockSink: {
+      submitBlock: (b) => {
+        blocks.push(b)
+      }
+    },
     banStore: opts.banStore,
     params: { ...TEST_PARAMS, ...opts.params }
   })

@@ -6,12 +6,27 @@ import { getChainParams } from '@otedama/shared/chain'
 import { bytesToHex, hexToBytes } from '@otedama/shared/primitives'
 import { blockHash, hashToDisplayHex } from '@otedama/shared/primitives'
 import { coinbaseMerkleBranch } from '@otedama/shared/primitives'
-import { HeaderChain, ShareChain, ShareValidator, shareChainRules, type ShareJob, type ShareVerdict } from '@otedama/shared/sharechain'
+import {
+  HeaderChain,
+  ShareChain,
+  ShareValidator,
+  shareChainRules,
+  type ShareJob,
+  type ShareVerdict
+} from '@otedama/shared/sharechain'
 import { assembleBlock } from '../../src/block/assemble'
 import { coinbaseBudget } from '../../src/template/coinbase-room'
 import { DaemonTemplateSource } from '../../src/template/daemon-source'
 import type { BlockTemplate } from '../../src/template/types'
-import { ShareChainJobSource, ShareChainSink, StratumServer, stratumPrevHash, type FoundShare, type ShareChainWork, type StratumTemplate } from '../../src/stratum'
+import {
+  ShareChainJobSource,
+  ShareChainSink,
+  StratumServer,
+  stratumPrevHash,
+  type FoundShare,
+  type ShareChainWork,
+  type StratumTemplate
+} from '../../src/stratum'
 import { startLitecoindPair, type LitecoindPair } from '../harness/litecoind'
 import { TestRig } from './clients'
 
@@ -30,11 +45,18 @@ const submitted: Array<{ found: FoundShare; hash: string; outcome: { accepted: b
 let inflight: Promise<void> = Promise.resolve()
 const verdicts: ShareVerdict[] = []
 
-function stratumTemplate (t: BlockTemplate): StratumTemplate {
+function stratumTemplate(t: BlockTemplate): StratumTemplate {
   return {
     announcement: {
-      networkTag: rules.networkTag, prevHash: t.prevHash, height: t.height, version: t.version, bits: t.bits, curtime: t.curtime,
-      coinbaseValue: t.coinbaseValue, witnessCommitment: t.witnessCommitment, merkleBranch: coinbaseMerkleBranch(t.transactions.map((tx) => tx.txid))
+      networkTag: rules.networkTag,
+      prevHash: t.prevHash,
+      height: t.height,
+      version: t.version,
+      bits: t.bits,
+      curtime: t.curtime,
+      coinbaseValue: t.coinbaseValue,
+      witnessCommitment: t.witnessCommitment,
+      merkleBranch: coinbaseMerkleBranch(t.transactions.map((tx) => tx.txid))
     },
     minTime: t.mintime,
     context: t
@@ -50,7 +72,11 @@ beforeAll(async () => {
   })
   await source.start()
   const first = await source.ready(TEMPLATE_WAIT_MS)
-  headers = new HeaderChain({ pow: 'scrypt', powLimit: params.powLimit, checkpoint: { hash: first.prevHash, height: first.height - 1 } })
+  headers = new HeaderChain({
+    pow: 'scrypt',
+    powLimit: params.powLimit,
+    checkpoint: { hash: first.prevHash, height: first.height - 1 }
+  })
   const chain = new ShareChain(rules)
   const validator = new ShareValidator({ rules, chain, headers })
   const jobs = new ShareChainJobSource(chain)
@@ -59,7 +85,15 @@ beforeAll(async () => {
   server = new StratumServer({
     chain: params,
     jobSource: jobs,
-    shareSink: new ShareChainSink({ chain, validator, networkTag: rules.networkTag, onVerdict: (v) => verdicts.push(v), onAccepted: (_b, _f, tipChanged) => { if (tipChanged) jobs.tipChanged() } }),
+    shareSink: new ShareChainSink({
+      chain,
+      validator,
+      networkTag: rules.networkTag,
+      onVerdict: (v) => verdicts.push(v),
+      onAccepted: (_b, _f, tipChanged) => {
+        if (tipChanged) jobs.tipChanged()
+      }
+    }),
     blockSink: {
       submitBlock: (found) => {
         inflight = (async () => {
@@ -87,7 +121,7 @@ afterAll(async () => {
   await pair?.stop()
 })
 
-async function mineUntilBlock (rig: TestRig, afterCount: number): Promise<(typeof submitted)[number]> {
+async function mineUntilBlock(rig: TestRig, afterCount: number): Promise<(typeof submitted)[number]> {
   const deadline = Date.now() + 60_000
   while (Date.now() < deadline) {
     const { reply } = await rig.mineOne()
@@ -120,9 +154,12 @@ describe('stratum against litecoind regtest', () => {
 
     // Wait for the template on top of our block, then the second rig finds the next block.
     const oldPrev = stratumPrevHash(first.found.work.prevHash)
-    await vi.waitFor(() => {
-      if (b.currentJob === undefined || b.currentJob.prevHash === oldPrev) throw new Error('no job on the new block')
-    }, { timeout: TEMPLATE_WAIT_MS, interval: 50 })
+    await vi.waitFor(
+      () => {
+        if (b.currentJob === undefined || b.currentJob.prevHash === oldPrev) throw new Error('no job on the new block')
+      },
+      { timeout: TEMPLATE_WAIT_MS, interval: 50 }
+    )
     const second = await mineUntilBlock(b, submitted.length)
     await pair.waitSynced()
     expect(await pair.a.call('getbestblockhash')).toBe(second.hash)
@@ -131,7 +168,9 @@ describe('stratum against litecoind regtest', () => {
     expect(verdicts.filter((v) => v.kind === 'accept').length).toBeGreaterThanOrEqual(2)
     const block = await pair.b.call('getblock', [second.hash, 2])
     const outputs = block.tx[0].vout as Array<{ value: number; scriptPubKey: { hex: string } }>
-    const paid = outputs.filter((o) => o.value > 0).map((o) => ({ script: o.scriptPubKey.hex, sats: BigInt(Math.round(o.value * 1e8)) }))
+    const paid = outputs
+      .filter((o) => o.value > 0)
+      .map((o) => ({ script: o.scriptPubKey.hex, sats: BigInt(Math.round(o.value * 1e8)) }))
     const job = second.found.coinbase.context as ShareJob
     expect(paid).toEqual(job.payouts.map((p) => ({ script: bytesToHex(p.script), sats: p.value })))
     const scripts = paid.map((p) => p.script)
@@ -139,6 +178,8 @@ describe('stratum against litecoind regtest', () => {
       const info = await pair.b.call('getaddressinfo', [addr])
       expect(scripts).toContain(bytesToHex(hexToBytes(info.scriptPubKey)))
     }
-    expect(job.payouts.reduce((s, p) => s + p.value, 0n)).toBe(BigInt(Math.round(block.tx[0].vout.reduce((s: number, o: { value: number }) => s + o.value, 0) * 1e8)))
+    expect(job.payouts.reduce((s, p) => s + p.value, 0n)).toBe(
+      BigInt(Math.round(block.tx[0].vout.reduce((s: number, o: { value: number }) => s + o.value, 0) * 1e8))
+    )
   })
 })

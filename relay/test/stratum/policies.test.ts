@@ -13,12 +13,28 @@ import { devnet, makeTestWork, nextBlock, nextShareTip } from './work'
 
 describe('json-rpc parsing', () => {
   it('accepts null, number and string ids; missing params mean []', () => {
-    expect(parseLine('{"id":null,"method":"mining.suggest_target","params":["ff"]}')).toMatchObject({ ok: true, message: { id: null } })
-    expect(parseLine('{"id":"xnsub","method":"mining.extranonce.subscribe"}')).toMatchObject({ ok: true, message: { id: 'xnsub', params: [] } })
-    expect(parseLine('{"id":4,"result":"pong","error":null}')).toMatchObject({ ok: true, message: { kind: 'response' } })
+    expect(parseLine('{"id":null,"method":"mining.suggest_target","params":["ff"]}')).toMatchObject({
+      ok: true,
+      message: { id: null }
+    })
+    expect(parseLine('{"id":"xnsub","method":"mining.extranonce.subscribe"}')).toMatchObject({
+      ok: true,
+      message: { id: 'xnsub', params: [] }
+    })
+    expect(parseLine('{"id":4,"result":"pong","error":null}')).toMatchObject({
+      ok: true,
+      message: { kind: 'response' }
+    })
   })
   it('refuses non-objects, bad ids, bad methods, non-array params', () => {
-    for (const bad of ['x', '[]', '{"id":[1],"method":"a"}', '{"id":1,"method":7}', '{"id":1,"method":"a","params":{}}', '{"id":1}']) {
+    for (const bad of [
+      'x',
+      '[]',
+      '{"id":[1],"method":"a"}',
+      '{"id":1,"method":7}',
+      '{"id":1,"method":"a","params":{}}',
+      '{"id":1}'
+    ]) {
       expect(parseLine(bad).ok).toBe(false)
     }
   })
@@ -47,7 +63,11 @@ describe('job states', () => {
 })
 
 describe('vardiff', () => {
-  const bounds = (): { min: number; max: number; targetShareSeconds: number } => ({ min: 2 ** -30, max: 2 ** 40, targetShareSeconds: 10 })
+  const bounds = (): { min: number; max: number; targetShareSeconds: number } => ({
+    min: 2 ** -30,
+    max: 2 ** 40,
+    targetShareSeconds: 10
+  })
   it('a rig 100x too fast is retargeted after 16 shares, toward one share per 10 s, in powers of two', () => {
     const v = new Vardiff(bounds, 0)
     let next: number | undefined

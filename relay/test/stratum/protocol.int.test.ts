@@ -16,9 +16,14 @@ afterEach(async () => {
   ts = undefined
 })
 
-async function rig (profile: Profile, opts: Partial<RigOptions> = {}, localAddress?: string): Promise<TestRig> {
+async function rig(profile: Profile, opts: Partial<RigOptions> = {}, localAddress?: string): Promise<TestRig> {
   if (ts === undefined) throw new Error('server not started')
-  const r = await TestRig.connect(ts.port, profile, { user: opts.user ?? `${testAddress(7)}.rig1`, ...opts }, localAddress)
+  const r = await TestRig.connect(
+    ts.port,
+    profile,
+    { user: opts.user ?? `${testAddress(7)}.rig1`, ...opts },
+    localAddress
+  )
   rigs.push(r)
   return r
 }
@@ -90,7 +95,11 @@ describe('stratum: ordering quirks', () => {
     expect(r.received).toHaveLength(0)
     r.sendJson({ id: 2, method: 'mining.authorize', params: [testAddress(7), 'x'] })
     const order = [await r.waitFor(() => true), await r.waitFor(() => true), await r.waitFor(() => true)]
-    expect(order.map((m) => m.method ?? `reply:${String(m.id)}`)).toEqual(['reply:2', 'mining.set_difficulty', 'mining.notify'])
+    expect(order.map((m) => m.method ?? `reply:${String(m.id)}`)).toEqual([
+      'reply:2',
+      'mining.set_difficulty',
+      'mining.notify'
+    ])
     expect((order[2].params as unknown[])[8]).toBe(true) // first job is clean
   })
 
@@ -112,7 +121,9 @@ describe('stratum: ordering quirks', () => {
     expect(String((reply.error as unknown[])[1])).toMatch(/devnet payout address/)
     expect((reply.error as unknown[])[2]).toBeNull()
     expect((await r.call('mining.ping', [], 'barrier')).result).toBe('pong') // the refused authorize is behind us
-    expect(r.received.filter((m) => m.method === 'mining.notify' || m.method === 'mining.set_difficulty')).toHaveLength(0)
+    expect(r.received.filter((m) => m.method === 'mining.notify' || m.method === 'mining.set_difficulty')).toHaveLength(
+      0
+    )
   })
 
   it('unknown methods get an array-shaped error; mining.ping gets pong; id null gets no reply', async () => {
@@ -135,9 +146,13 @@ describe('stratum: difficulty', () => {
     ts = await startTestServer({ work: makeTestWork({ shareTarget: 0xffffn << 208n }) }) // share difficulty 1, far above the ceiling
     const r = await rig('esp-miner', { suggestDifficulty: 1000 })
     await r.handshake()
-    const set = await r.waitFor((m) => m.method === 'mining.set_difficulty' && (m.params as number[])[0] !== TEST_START_DIFFICULTY)
+    const set = await r.waitFor(
+      (m) => m.method === 'mining.set_difficulty' && (m.params as number[])[0] !== TEST_START_DIFFICULTY
+    )
     expect((set.params as number[])[0]).toBe(TEST_MAX_DIFFICULTY)
-    const notify = await r.waitFor((m) => m.method === 'mining.notify' && r.currentJob?.difficulty === TEST_MAX_DIFFICULTY)
+    const notify = await r.waitFor(
+      (m) => m.method === 'mining.notify' && r.currentJob?.difficulty === TEST_MAX_DIFFICULTY
+    )
     expect((notify.params as unknown[])[8]).toBe(false)
     const jobIds = [...r.jobs.keys()]
     expect(new Set(jobIds).size).toBe(jobIds.length) // unique ids (Q8)
@@ -173,7 +188,10 @@ describe('stratum: jobs', () => {
     const graceMs = 1500
     const tipReplacedAt = Date.now()
     vi.setSystemTime(tipReplacedAt)
-    ts = await startTestServer({ params: { shareTipGraceMs: graceMs }, work: makeTestWork({ shareTarget: 1n << 255n }) })
+    ts = await startTestServer({
+      params: { shareTipGraceMs: graceMs },
+      work: makeTestWork({ shareTarget: 1n << 255n })
+    })
     const r = await rig('cgminer')
     await r.handshake()
     const first = r.currentJob!
@@ -237,11 +255,21 @@ describe('stratum: submit checks', () => {
     const params = r.submitParams(job, found)
     expect(errorCode(await r.call('mining.submit', [params[0], 'deadbeef', ...params.slice(2)]))).toBe(21)
     const farNtime = (job.ntime + 8000).toString(16)
-    expect((await r.call('mining.submit', [params[0], params[1], params[2], farNtime, params[4], params[5]])).error).toEqual([20, 'Ntime out of range', null])
-    expect((await r.call('mining.submit', [params[0], params[1], params[2], params[3], params[4], '00000001'])).error).toEqual([20, 'Version bits outside the negotiated mask', null])
+    expect(
+      (await r.call('mining.submit', [params[0], params[1], params[2], farNtime, params[4], params[5]])).error
+    ).toEqual([20, 'Ntime out of range', null])
+    expect(
+      (await r.call('mining.submit', [params[0], params[1], params[2], params[3], params[4], '00000001'])).error
+    ).toEqual([20, 'Version bits outside the negotiated mask', null])
     const low = await r.call('mining.submit', [params[0], params[1], '000000ff', params[3], '00000000', '00000000'])
     expect(low.error).toEqual([23, 'Low difficulty share', null])
-    expect(ts.server.counters.rejected).toMatchObject({ duplicate: 1, 'unknown-job': 1, 'ntime-out-of-range': 1, 'bad-version-bits': 1, 'low-difficulty': 1 })
+    expect(ts.server.counters.rejected).toMatchObject({
+      duplicate: 1,
+      'unknown-job': 1,
+      'ntime-out-of-range': 1,
+      'bad-version-bits': 1,
+      'low-difficulty': 1
+    })
   })
 
   it('a rig without mining.configure may not send version bits; unauthorized worker names are refused', async () => {
@@ -278,7 +306,12 @@ describe('stratum: session services', () => {
     const id = a.subscriptionId
     a.close()
     // The id is free to resume once the server has closed the session.
-    await vi.waitFor(() => { expect(ts!.server.activeSessions()).toHaveLength(0) }, { timeout: 10_000 })
+    await vi.waitFor(
+      () => {
+        expect(ts!.server.activeSessions()).toHaveLength(0)
+      },
+      { timeout: 10_000 }
+    )
     const b = await rig('cpuminer', { resumeId: id })
     await b.handshake()
     expect(b.extranonce1).toBe(a.extranonce1)
@@ -295,12 +328,21 @@ describe('stratum: session services', () => {
     vi.setSystemTime(pongAt)
     session.ping()
     const ping = await esp.waitFor((m) => m.method === 'mining.ping')
-    await vi.waitFor(() => { expect(session.conn.lastLineAt).toBe(pongAt) }, { timeout: 10_000 })
+    await vi.waitFor(
+      () => {
+        expect(session.conn.lastLineAt).toBe(pongAt)
+      },
+      { timeout: 10_000 }
+    )
     expect((await esp.call('mining.ping', [], 'after-pong')).result).toBe('pong')
     expect(esp.received.filter((m) => m.id === ping.id)).toEqual([]) // the pong itself gets no reply (no "Method not found")
 
     const cg = await rig('cgminer')
-    cg.sendJson({ id: 0, method: 'mining.configure', params: [['version-rolling'], { 'version-rolling.mask': '1fffe000' }] })
+    cg.sendJson({
+      id: 0,
+      method: 'mining.configure',
+      params: [['version-rolling'], { 'version-rolling.mask': '1fffe000' }]
+    })
     cg.sendJson({ id: 1, method: 'mining.subscribe', params: [] }) // no user agent -> server asks
     cg.sendJson({ id: 2, method: 'mining.authorize', params: [testAddress(8), 'x'] })
     await cg.waitFor((m) => m.method === 'client.get_version')
@@ -315,7 +357,10 @@ describe('stratum: session services', () => {
 
   it('operator fee: announced with client.show_message; a fair share of jobs names the operator script', async () => {
     const operator = testAddress(0x42)
-    ts = await startTestServer({ params: { operatorFee: 0.25, operatorAddress: operator, jobRefreshIntervalMs: 60_000 }, work: makeTestWork({ shareTarget: 1n << 255n }) })
+    ts = await startTestServer({
+      params: { operatorFee: 0.25, operatorAddress: operator, jobRefreshIntervalMs: 60_000 },
+      work: makeTestWork({ shareTarget: 1n << 255n })
+    })
     const r = await rig('cpuminer')
     await r.handshake()
     const msg = await r.waitFor((m) => m.method === 'client.show_message')
@@ -330,7 +375,8 @@ describe('stratum: session services', () => {
     const operatorShares = ts.shares.filter((s) => s.operatorFee).length
     expect(operatorShares).toBeGreaterThanOrEqual(8)
     expect(operatorShares).toBeLessThanOrEqual(12)
-    for (const s of ts.shares.filter((x) => x.operatorFee)) expect(bytesToHex(s.payoutScript)).toBe(bytesToHex(ts.server.operatorScript!))
+    for (const s of ts.shares.filter((x) => x.operatorFee))
+      expect(bytesToHex(s.payoutScript)).toBe(bytesToHex(ts.server.operatorScript!))
   })
 
   it('graceful drain sends client.reconnect to the sibling relay', async () => {

@@ -6,7 +6,14 @@ import { randomBytes } from 'node:crypto'
 import { getChainParams } from '@otedama/shared/chain'
 import { addressToScript } from '@otedama/shared/address'
 import { bytesToHex } from '@otedama/shared/primitives'
-import { HeaderChain, ShareChain, ShareValidator, shareChainRules, type ShareJob, type ShareVerdict } from '@otedama/shared/sharechain'
+import {
+  HeaderChain,
+  ShareChain,
+  ShareValidator,
+  shareChainRules,
+  type ShareJob,
+  type ShareVerdict
+} from '@otedama/shared/sharechain'
 import { ShareChainJobSource, ShareChainSink, StratumServer } from '../../src/stratum'
 import { TestRig } from './clients'
 import { testAddress, TEST_PARAMS } from './harness'
@@ -25,24 +32,44 @@ describe('stratum on the share chain (devnet)', () => {
     const rules = shareChainRules(devnet)
     const chain = new ShareChain(rules)
     const prevHash = new Uint8Array(randomBytes(32))
-    const headers = new HeaderChain({ pow: 'sha256d', powLimit: devnet.powLimit, checkpoint: { hash: prevHash, height: 99 } })
+    const headers = new HeaderChain({
+      pow: 'sha256d',
+      powLimit: devnet.powLimit,
+      checkpoint: { hash: prevHash, height: 99 }
+    })
     const validator = new ShareValidator({ rules, chain, headers })
     const source = new ShareChainJobSource(chain)
     const now = Math.floor(Date.now() / 1000)
     source.setTemplate({
       announcement: {
-        networkTag: rules.networkTag, prevHash, height: 100, version: 0x20000000, bits: 0x1d00ffff, curtime: now,
-        coinbaseValue: 50_0000_0000n, witnessCommitment: undefined, merkleBranch: [new Uint8Array(randomBytes(32))]
+        networkTag: rules.networkTag,
+        prevHash,
+        height: 100,
+        version: 0x20000000,
+        bits: 0x1d00ffff,
+        curtime: now,
+        coinbaseValue: 50_0000_0000n,
+        witnessCommitment: undefined,
+        merkleBranch: [new Uint8Array(randomBytes(32))]
       },
       minTime: now - 600
     })
     const verdicts: ShareVerdict[] = []
     const sink = new ShareChainSink({
-      chain, validator, networkTag: rules.networkTag,
+      chain,
+      validator,
+      networkTag: rules.networkTag,
       onVerdict: (v) => verdicts.push(v),
-      onAccepted: (_bytes, _found, tipChanged) => { if (tipChanged) source.tipChanged() }
+      onAccepted: (_bytes, _found, tipChanged) => {
+        if (tipChanged) source.tipChanged()
+      }
     })
-    server = new StratumServer({ chain: devnet, jobSource: source, shareSink: sink, params: { ...TEST_PARAMS, minDifficulty: 2 ** -30 } })
+    server = new StratumServer({
+      chain: devnet,
+      jobSource: source,
+      shareSink: sink,
+      params: { ...TEST_PARAMS, minDifficulty: 2 ** -30 }
+    })
     const { port } = await server.start()
 
     const a = await TestRig.connect(port, 'esp-miner', { user: `${testAddress(0xa1)}.a` })
@@ -54,7 +81,11 @@ describe('stratum on the share chain (devnet)', () => {
       for (const r of [a, b]) {
         // Wait for the previous share's notify, so this rig builds on the new tip.
         const worker = r === a ? 'a' : 'b'
-        await vi.waitFor(() => expect(r.currentJob?.id).toBe(server!.activeSessions().find((x) => x.payee?.worker === worker)?.currentJob?.job.id))
+        await vi.waitFor(() =>
+          expect(r.currentJob?.id).toBe(
+            server!.activeSessions().find((x) => x.payee?.worker === worker)?.currentJob?.job.id
+          )
+        )
         const before = chain.size
         while (chain.size === before) {
           const { reply } = await r.mineOne()

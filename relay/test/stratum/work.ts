@@ -34,7 +34,7 @@ export interface TestWork extends StratumWork {
   builds: number
 }
 
-export function makeTestWork (init: TestWorkInit = {}): TestWork {
+export function makeTestWork(init: TestWorkInit = {}): TestWork {
   const height = init.height ?? 1000
   const txids = Array.from({ length: init.txCount ?? 5 }, () => new Uint8Array(randomBytes(32)))
   const bits = init.bits ?? 0x1d00ffff
@@ -53,7 +53,7 @@ export function makeTestWork (init: TestWorkInit = {}): TestWork {
     merkleBranch: coinbaseMerkleBranch(txids),
     txids,
     builds: 0,
-    buildCoinbase (payoutScript: Uint8Array): CoinbaseParts {
+    buildCoinbase(payoutScript: Uint8Array): CoinbaseParts {
       work.builds++
       const outputs = [
         { value: 50_0000_0000n, script: payoutScript },
@@ -73,33 +73,44 @@ export function makeTestWork (init: TestWorkInit = {}): TestWork {
 }
 
 /** Work on the same block with a new share-chain parent. */
-export function nextShareTip (work: TestWork): TestWork {
-  return makeTestWork({ prevHash: work.prevHash, height: work.height, bits: work.bits, shareTarget: work.shareTarget, txCount: work.txids.length })
+export function nextShareTip(work: TestWork): TestWork {
+  return makeTestWork({
+    prevHash: work.prevHash,
+    height: work.height,
+    bits: work.bits,
+    shareTarget: work.shareTarget,
+    txCount: work.txids.length
+  })
 }
 
 /** Work on a new block. */
-export function nextBlock (work: TestWork): TestWork {
-  return makeTestWork({ height: work.height + 1, bits: work.bits, shareTarget: work.shareTarget, txCount: work.txids.length })
+export function nextBlock(work: TestWork): TestWork {
+  return makeTestWork({
+    height: work.height + 1,
+    bits: work.bits,
+    shareTarget: work.shareTarget,
+    txCount: work.txids.length
+  })
 }
 
 /** A JobSource the test drives by hand. */
 export class TestJobSource implements JobSource {
   private listeners = new Set<(work: StratumWork) => void>()
-  constructor (public work: TestWork | undefined) {}
+  constructor(public work: TestWork | undefined) {}
   current = (): StratumWork | undefined => this.work
   onWork = (listener: (work: StratumWork) => void): (() => void) => {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
   }
 
-  push (work: TestWork): void {
+  push(work: TestWork): void {
     this.work = work
     for (const l of this.listeners) l(work)
   }
 }
 
 /** Independent check of a found header: the coinbase txid folded with the txids gives the header's merkle root. */
-export function headerMerkleMatches (header: Uint8Array, coinbaseTx: Uint8Array, txids: Uint8Array[]): boolean {
+export function headerMerkleMatches(header: Uint8Array, coinbaseTx: Uint8Array, txids: Uint8Array[]): boolean {
   const root = merkleRoot([sha256d(coinbaseTx), ...txids])
   return Buffer.from(header.subarray(36, 68)).equals(Buffer.from(root))
 }

@@ -41,7 +41,10 @@ const DEVNET_BLOCK_CODEC: BlockMessageCodec = Object.freeze({
   decode(bytes: Uint8Array): BlockMessageDecode {
     const block = decodeDevnetBlock(bytes)
     if (!block.ok) return block
-    return { ok: true, message: { carries: 'devnet-block', header80: block.header80, coinbaseLegacy: block.coinbaseLegacy } }
+    return {
+      ok: true,
+      message: { carries: 'devnet-block', header80: block.header80, coinbaseLegacy: block.coinbaseLegacy }
+    }
   }
 })
 

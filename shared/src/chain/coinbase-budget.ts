@@ -32,8 +32,16 @@ function outputBytes(scriptBytes: number): number {
  */
 export function coinbaseFixedWeightWu(): number {
   const nonWitnessBytes =
-    4 + 1 + 36 + 1 + MAX_COINBASE_SCRIPTSIG_BYTES + 4 + 1 +
-    outputBytes(MAX_SHARE_COMMITMENT_SCRIPT_BYTES) + outputBytes(WITNESS_COMMITMENT_SCRIPT_BYTES) + 4
+    4 +
+    1 +
+    36 +
+    1 +
+    MAX_COINBASE_SCRIPTSIG_BYTES +
+    4 +
+    1 +
+    outputBytes(MAX_SHARE_COMMITMENT_SCRIPT_BYTES) +
+    outputBytes(WITNESS_COMMITMENT_SCRIPT_BYTES) +
+    4
   const witnessBytes = 1 + 1 + 1 + 1 + 32
   return nonWitnessBytes * WITNESS_SCALE_FACTOR + witnessBytes
 }

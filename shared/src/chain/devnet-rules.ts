@@ -106,7 +106,9 @@ export function nextDevnetBits(params: ChainParams, ancestors: readonly DevnetAn
   if (parent.height < devnetBootstrapBlocks(params)) return targetToBits(params.powLimit)
   const first = ancestors[windowBlocks]
   if (first === undefined || first.height !== parent.height - windowBlocks) {
-    throw new RangeError(`devnet retarget needs the parent and ${windowBlocks} ancestors, got ${ancestors.length} blocks`)
+    throw new RangeError(
+      `devnet retarget needs the parent and ${windowBlocks} ancestors, got ${ancestors.length} blocks`
+    )
   }
   const expected = BigInt(windowBlocks * params.targetBlockSeconds)
   const step = BigInt(100 + maxStepPercent)
@@ -123,7 +125,10 @@ export function nextDevnetBits(params: ChainParams, ancestors: readonly DevnetAn
 
 /** Median time of the parent and up to DEVNET_MEDIAN_TIME_BLOCKS - 1 ancestors; a child must exceed it. */
 export function devnetMedianTimePast(ancestors: readonly DevnetAncestor[]): number {
-  const times = ancestors.slice(0, DEVNET_MEDIAN_TIME_BLOCKS).map((a) => a.time).sort((a, b) => a - b)
+  const times = ancestors
+    .slice(0, DEVNET_MEDIAN_TIME_BLOCKS)
+    .map((a) => a.time)
+    .sort((a, b) => a - b)
   return times[Math.floor(times.length / 2)]
 }
 
@@ -137,7 +142,8 @@ export function parseDevnetHeader(
   header80: Uint8Array,
   checkPow = true
 ): { ok: true; header: BlockHeader; hash: Uint8Array } | { ok: false; verdict: DevnetRefusal } {
-  if (header80.length !== HEADER_BYTES) return { ok: false, verdict: reject('size', `header of ${header80.length} bytes`) }
+  if (header80.length !== HEADER_BYTES)
+    return { ok: false, verdict: reject('size', `header of ${header80.length} bytes`) }
   const header = decodeHeader(header80)
   let target: bigint
   try {
@@ -155,9 +161,17 @@ export function parseDevnetHeader(
  * Everything about a block that needs no chain, cheapest first: sizes, decoding, coinbase shape, claimed
  * bits, PoW (skipped in proposal mode), merkle root = coinbase txid (one transaction: the root is its txid).
  */
-export function parseDevnetBlock(params: ChainParams, header80: Uint8Array, coinbaseLegacy: Uint8Array, checkPow = true): DevnetParse {
+export function parseDevnetBlock(
+  params: ChainParams,
+  header80: Uint8Array,
+  coinbaseLegacy: Uint8Array,
+  checkPow = true
+): DevnetParse {
   if (coinbaseLegacy.length > DEVNET_MAX_COINBASE_BYTES) {
-    return { ok: false, verdict: reject('size', `coinbase of ${coinbaseLegacy.length} bytes, limit ${DEVNET_MAX_COINBASE_BYTES}`) }
+    return {
+      ok: false,
+      verdict: reject('size', `coinbase of ${coinbaseLegacy.length} bytes, limit ${DEVNET_MAX_COINBASE_BYTES}`)
+    }
   }
   let coinbase: Transaction
   try {
@@ -166,7 +180,12 @@ export function parseDevnetBlock(params: ChainParams, header80: Uint8Array, coin
     return { ok: false, verdict: reject('decode', decodeMessage(err)) }
   }
   const input = coinbase.inputs[0]
-  if (coinbase.inputs.length !== 1 || input.vout !== 0xffffffff || !input.prevTxid.every((b) => b === 0) || input.witness.length > 0) {
+  if (
+    coinbase.inputs.length !== 1 ||
+    input.vout !== 0xffffffff ||
+    !input.prevTxid.every((b) => b === 0) ||
+    input.witness.length > 0
+  ) {
     return { ok: false, verdict: reject('not-coinbase') }
   }
   const scriptSigBytes = input.scriptSig.length
@@ -176,7 +195,8 @@ export function parseDevnetBlock(params: ChainParams, header80: Uint8Array, coin
   const parsed = parseDevnetHeader(params, header80, checkPow)
   if (!parsed.ok) return parsed
   // No witness anywhere (checked above), so the given bytes are the legacy serialization: txid = sha256d.
-  if (!equalBytes(sha256d(coinbaseLegacy), parsed.header.merkleRoot)) return { ok: false, verdict: reject('merkle-root') }
+  if (!equalBytes(sha256d(coinbaseLegacy), parsed.header.merkleRoot))
+    return { ok: false, verdict: reject('merkle-root') }
   return { ok: true, block: { header80, header: parsed.header, hash: parsed.hash, coinbaseLegacy, coinbase } }
 }
 
@@ -194,14 +214,16 @@ export function checkDevnetHeaderInContext(
   }
   const median = devnetMedianTimePast(parent.ancestors)
   if (header.time <= median) return reject('time-too-old', `time ${header.time}, median time past ${median}`)
-  if (header.time > nowSeconds + DEVNET_MAX_FUTURE_SECONDS) return ignore('future', `time ${header.time}, now ${nowSeconds}`)
+  if (header.time > nowSeconds + DEVNET_MAX_FUTURE_SECONDS)
+    return ignore('future', `time ${header.time}, now ${nowSeconds}`)
   return ACCEPT
 }
 
 /** Coinbase rules at `height`: BIP34 height push first in the scriptSig; outputs pay at most the subsidy. */
 export function checkDevnetCoinbase(params: ChainParams, coinbase: Transaction, height: number): DevnetVerdict {
   const push = bip34HeightPush(height)
-  if (!equalBytes(coinbase.inputs[0].scriptSig.subarray(0, push.length), push)) return reject('bad-cb-height', `height ${height}`)
+  if (!equalBytes(coinbase.inputs[0].scriptSig.subarray(0, push.length), push))
+    return reject('bad-cb-height', `height ${height}`)
   const paid = coinbase.outputs.reduce((sum, o) => sum + o.value, 0n)
   const subsidy = blockSubsidy(params, height)
   if (paid > subsidy) return reject('bad-cb-amount', `pays ${paid}, subsidy ${subsidy}`)
@@ -228,14 +250,19 @@ export function describeDevnetVerdict(verdict: DevnetVerdict): string {
 
 /** A devnet block as it travels and is submitted: header, tx count 1, coinbase (legacy serialization). */
 export function encodeDevnetBlock(header80: Uint8Array, coinbaseLegacy: Uint8Array): Uint8Array {
-  return new ByteWriter(HEADER_BYTES + 1 + coinbaseLegacy.length).bytes(header80).varint(DEVNET_BLOCK_TX_COUNT).bytes(coinbaseLegacy).finish()
+  return new ByteWriter(HEADER_BYTES + 1 + coinbaseLegacy.length)
+    .bytes(header80)
+    .varint(DEVNET_BLOCK_TX_COUNT)
+    .bytes(coinbaseLegacy)
+    .finish()
 }
 
 /** Splits a serialized devnet block; the parts are checked by parseDevnetBlock. */
 export function decodeDevnetBlock(
   block: Uint8Array
 ): { ok: true; header80: Uint8Array; coinbaseLegacy: Uint8Array } | { ok: false; verdict: DevnetRefusal } {
-  if (block.length > DEVNET_MAX_BLOCK_BYTES) return { ok: false, verdict: reject('size', `block of ${block.length} bytes, limit ${DEVNET_MAX_BLOCK_BYTES}`) }
+  if (block.length > DEVNET_MAX_BLOCK_BYTES)
+    return { ok: false, verdict: reject('size', `block of ${block.length} bytes, limit ${DEVNET_MAX_BLOCK_BYTES}`) }
   try {
     const r = new ByteReader(block)
     const header80 = r.bytes(HEADER_BYTES)

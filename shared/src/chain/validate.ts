@@ -44,9 +44,11 @@ function shareChainProblems(s: ShareChainConstants): string[] {
   if (!isInt(s.maxRetargetStepPercent, 1, MAX_RETARGET_STEP_PERCENT)) {
     p.push(`maxRetargetStepPercent must be an integer in 1..${MAX_RETARGET_STEP_PERCENT}`)
   }
-  if (!isInt(s.retargetTrimPercent, 0, MAX_RETARGET_TRIM_PERCENT)) p.push(`retargetTrimPercent must be an integer in 0..${MAX_RETARGET_TRIM_PERCENT}`)
+  if (!isInt(s.retargetTrimPercent, 0, MAX_RETARGET_TRIM_PERCENT))
+    p.push(`retargetTrimPercent must be an integer in 0..${MAX_RETARGET_TRIM_PERCENT}`)
   if (!isInt(s.maxUncleDepth, 0, MAX_UNCLE_DEPTH)) p.push(`maxUncleDepth must be an integer in 0..${MAX_UNCLE_DEPTH}`)
-  if (!isInt(s.maxUnclesPerShare, 0, MAX_UNCLES_PER_SHARE)) p.push(`maxUnclesPerShare must be an integer in 0..${MAX_UNCLES_PER_SHARE}`)
+  if (!isInt(s.maxUnclesPerShare, 0, MAX_UNCLES_PER_SHARE))
+    p.push(`maxUnclesPerShare must be an integer in 0..${MAX_UNCLES_PER_SHARE}`)
   if (!isInt(s.unclePenaltyPercent, 0, 100)) p.push('unclePenaltyPercent must be an integer in 0..100')
   if (!isInt(s.maxSiblingsPerHeight, 0)) p.push('maxSiblingsPerHeight must be an integer >= 0')
   if (!isInt(s.medianTimeSpan, 1) || s.medianTimeSpan % 2 === 0) p.push('medianTimeSpan must be an odd integer >= 1')
@@ -86,7 +88,8 @@ function devnetProblems(params: ChainParams): string[] {
   if (!g) return ['devnet needs devnetGenesis']
   if (!isInt(g.version, 0, 0x7fffffff)) p.push('devnetGenesis.version must be a positive int32')
   if (!isInt(g.time, 0, 0xffffffff)) p.push('devnetGenesis.time must be a uint32 (unix seconds)')
-  if (!/^[\x20-\x7e]{1,64}$/.test(g.coinbaseMessage)) p.push('devnetGenesis.coinbaseMessage must be 1..64 printable ASCII')
+  if (!/^[\x20-\x7e]{1,64}$/.test(g.coinbaseMessage))
+    p.push('devnetGenesis.coinbaseMessage must be 1..64 printable ASCII')
   let genesisTarget: bigint | undefined
   try {
     genesisTarget = bitsToTarget(g.bits)

@@ -9,7 +9,8 @@ export function encodeBatch(items: readonly Uint8Array[]): Uint8Array {
   const w = new ByteWriter()
   w.varint(items.length)
   for (const item of items) {
-    if (item.length > BATCH_MAX_ITEM_BYTES) throw new RangeError(`batch item of ${item.length} bytes above ${BATCH_MAX_ITEM_BYTES}`)
+    if (item.length > BATCH_MAX_ITEM_BYTES)
+      throw new RangeError(`batch item of ${item.length} bytes above ${BATCH_MAX_ITEM_BYTES}`)
     w.varBytes(item)
   }
   return w.finish()

@@ -17,7 +17,10 @@ export class Batcher {
   private readonly maxItems: number
   private readonly maxBytes: number
 
-  constructor(private readonly flushTo: (items: Uint8Array[]) => void, options: BatcherOptions = {}) {
+  constructor(
+    private readonly flushTo: (items: Uint8Array[]) => void,
+    options: BatcherOptions = {}
+  ) {
     this.windowMs = options.windowMs ?? BATCH_WINDOW_MS
     this.maxItems = options.maxItems ?? BATCH_MAX_ITEMS
     this.maxBytes = options.maxBytes ?? BATCH_MAX_BYTES

@@ -58,7 +58,10 @@ export class FairValidationQueue<T> {
       }
       if (this.windowSpentMs < this.sliceMs) {
         const job = { run, resolve: (_: T) => {}, reject: (_: unknown) => {} }
-        const promise = new Promise<T>((resolve, reject) => { job.resolve = resolve; job.reject = reject })
+        const promise = new Promise<T>((resolve, reject) => {
+          job.resolve = resolve
+          job.reject = reject
+        })
         this.runJob(job)
         this.windowSpentMs += this.clock() - now
         return promise

@@ -120,7 +120,11 @@ export class PeerFloodGuard {
     let state = this.peers.get(peer)
     if (state === undefined) {
       this.evict(now)
-      state = { bucket: new TokenBucket(this.params.messagesPerSecond, this.params.burst, now), excess: 0, reported: false }
+      state = {
+        bucket: new TokenBucket(this.params.messagesPerSecond, this.params.burst, now),
+        excess: 0,
+        reported: false
+      }
     } else {
       this.peers.delete(peer) // re-inserted below: Map order = least recently seen first
       const elapsedMs = state.bucket.refill(now)

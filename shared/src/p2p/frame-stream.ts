@@ -53,7 +53,8 @@ export function frameStream(stream: MessageStream, maxFrameBytes: number = MAX_F
   })
   return {
     async read(maxBytes) {
-      if (maxBytes > maxFrameBytes) throw new RangeError(`read bound ${maxBytes} above the stream's ${maxFrameBytes}-byte frame limit`)
+      if (maxBytes > maxFrameBytes)
+        throw new RangeError(`read bound ${maxBytes} above the stream's ${maxFrameBytes}-byte frame limit`)
       bound = maxBytes
       try {
         return (await lp.read()).subarray()
@@ -74,7 +75,10 @@ function encodeLength(length: number): Uint8Array {
 }
 
 /** The u32 big-endian length; a RangeError until all 4 bytes are there (lpStream then reads another byte). */
-function decodeLength(bytes: { byteLength: number; getUint32(offset: number, littleEndian?: boolean): number }): number {
+function decodeLength(bytes: {
+  byteLength: number
+  getUint32(offset: number, littleEndian?: boolean): number
+}): number {
   if (bytes.byteLength < FRAME_PREFIX_BYTES) throw new RangeError('length prefix incomplete')
   return bytes.getUint32(0, false)
 }
@@ -82,7 +86,9 @@ function decodeLength(bytes: { byteLength: number; getUint32(offset: number, lit
 /** The stream ending mid-frame, or a peer overrunning the read buffer, in our terms; anything else as is. */
 function asFrameError(err: unknown, maxFrameBytes: number): unknown {
   if (!(err instanceof Error) || err instanceof FrameError) return err
-  if (err.name === 'UnexpectedEOFError') return new FrameError('truncated', `stream ended before a whole frame arrived (${err.message})`)
-  if (err.name === 'StreamBufferError') return new FrameError('too-large', `peer sent more than one ${maxFrameBytes}-byte frame unread (${err.message})`)
+  if (err.name === 'UnexpectedEOFError')
+    return new FrameError('truncated', `stream ended before a whole frame arrived (${err.message})`)
+  if (err.name === 'StreamBufferError')
+    return new FrameError('too-large', `peer sent more than one ${maxFrameBytes}-byte frame unread (${err.message})`)
   return err
 }

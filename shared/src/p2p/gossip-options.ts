@@ -19,7 +19,15 @@ export interface SharedGossipOptions extends GossipsubScoring {
   ignoreDuplicatePublishError: true
   /** Messages above this are dropped before decoding. */
   maxInboundDataLength: number
-  decodeRpcLimits: { maxSubscriptions: number; maxMessages: number; maxIhaveMessageIDs: number; maxIwantMessageIDs: number; maxIdontwantMessageIDs: number; maxControlMessages: number; maxPeerInfos: number }
+  decodeRpcLimits: {
+    maxSubscriptions: number
+    maxMessages: number
+    maxIhaveMessageIDs: number
+    maxIwantMessageIDs: number
+    maxIdontwantMessageIDs: number
+    maxControlMessages: number
+    maxPeerInfos: number
+  }
   /** Subscriptions to other topics are ignored: nobody can make us track arbitrary topics. */
   allowedTopics: string[]
   /** Per-RPC byte bound on what we buffer towards one peer. */
@@ -29,7 +37,9 @@ export interface SharedGossipOptions extends GossipsubScoring {
 /** gossipsub message id: the share id on share and block topics, a content hash elsewhere. */
 export function otedamaMessageId(topics: NetworkTopics): SharedGossipOptions['msgIdFn'] {
   return (message) =>
-    message.topic === topics.share || message.topic === topics.block ? shareMessageId(message.data) : contentMessageId(message.data)
+    message.topic === topics.share || message.topic === topics.block
+      ? shareMessageId(message.data)
+      : contentMessageId(message.data)
 }
 
 export function sharedGossipOptions(

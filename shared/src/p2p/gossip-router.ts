@@ -11,7 +11,13 @@ import { createLogger } from '../log'
 import { decodeBatch, encodeBatch } from './batch-codec'
 import { Batcher, type BatcherOptions } from './batcher'
 import { FairValidationQueue } from './fair-queue'
-import { createFloodGuardParams, messageCost, OVERSIZED_FRAME_EXCESS, PeerFloodGuard, type FloodGuardParams } from './flood-guard'
+import {
+  createFloodGuardParams,
+  messageCost,
+  OVERSIZED_FRAME_EXCESS,
+  PeerFloodGuard,
+  type FloodGuardParams
+} from './flood-guard'
 import { MAX_DISCOVERY_MESSAGE_BYTES } from './gossip-options'
 import { MAX_MESSAGE_BYTES_BY_TOPIC } from './limits'
 import { clearRepeating, setRepeating, type TimerHandle } from './runtime'
@@ -34,7 +40,10 @@ export type GossipResult = 'accept' | 'reject' | 'ignore'
 
 /** The subset of @libp2p/gossipsub's GossipSub the router drives. */
 export interface PubSubLike<P extends PeerLike = PeerLike> {
-  topicValidators: Map<string, (peer: P, message: { topic: string; data: Uint8Array }) => GossipResult | Promise<GossipResult>>
+  topicValidators: Map<
+    string,
+    (peer: P, message: { topic: string; data: Uint8Array }) => GossipResult | Promise<GossipResult>
+  >
   subscribe(topic: string): void
   unsubscribe(topic: string): void
   publish(topic: string, data: Uint8Array): Promise<{ recipients: unknown[] }>
@@ -104,7 +113,9 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
     for (const kind of VALIDATED_TOPIC_KINDS) {
       const validator = validators[kind]
       if (validator === undefined) continue
-      pubsub.topicValidators.set(topics[kind], (peer, message) => this.validateGossip(kind, validator, peer, message.data))
+      pubsub.topicValidators.set(topics[kind], (peer, message) =>
+        this.validateGossip(kind, validator, peer, message.data)
+      )
       pubsub.subscribe(topics[kind])
     }
     // Peer-discovery announcements are libp2p's format; we only bound their size.
@@ -160,7 +171,8 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
 
   private async publishNow(kind: ValidatedTopicKind, bytes: Uint8Array): Promise<number> {
     const limit = MAX_MESSAGE_BYTES_BY_TOPIC[kind]
-    if (bytes.length > limit) throw new RangeError(`${kind} message of ${bytes.length} bytes above the ${limit}-byte limit`)
+    if (bytes.length > limit)
+      throw new RangeError(`${kind} message of ${bytes.length} bytes above the ${limit}-byte limit`)
     this.metrics[kind].published++
     try {
       const result = await this.options.pubsub.publish(this.options.topics[kind], bytes)
@@ -179,7 +191,9 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
     this.oversizedFrames++
     const decision = this.floodGuard.charge(peer.toString(), OVERSIZED_FRAME_EXCESS)
     if (decision === 'flooder') {
-      log.warn(`peer ${peer.toString()} keeps sending gossip frames over the size limit${bytes !== undefined ? ` (last ${bytes} bytes)` : ''}: disconnecting`)
+      log.warn(
+        `peer ${peer.toString()} keeps sending gossip frames over the size limit${bytes !== undefined ? ` (last ${bytes} bytes)` : ''}: disconnecting`
+      )
       this.options.onFlooder?.(peer)
     }
   }
@@ -199,7 +213,12 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
    * Gossip path, cheapest first: the sender's rate (O(1), priced by size, before any decoding or
    * hashing), the topic's size limit, then the sender's fair share of validation time.
    */
-  private validateGossip(kind: ValidatedTopicKind, validator: MessageValidator<P>, peer: P, data: Uint8Array): GossipResult | Promise<GossipResult> {
+  private validateGossip(
+    kind: ValidatedTopicKind,
+    validator: MessageValidator<P>,
+    peer: P,
+    data: Uint8Array
+  ): GossipResult | Promise<GossipResult> {
     const counters = this.metrics[kind]
     const decision = this.floodGuard.check(peer.toString(), messageCost(data.length))
     if (decision !== 'admit') {
@@ -207,7 +226,9 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
       counters.overRate++
       counters.ignored++
       if (decision === 'flooder') {
-        log.warn(`peer ${peer.toString()} floods gossip (${kind}) past ${this.floodParams.messagesPerSecond} msg/s: disconnecting`)
+        log.warn(
+          `peer ${peer.toString()} floods gossip (${kind}) past ${this.floodParams.messagesPerSecond} msg/s: disconnecting`
+        )
         this.options.onFlooder?.(peer)
       }
       return 'ignore'
@@ -227,7 +248,12 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
     return 'ignore'
   }
 
-  private async validate(kind: ValidatedTopicKind, validator: MessageValidator<P>, peer: P, data: Uint8Array): Promise<GossipResult> {
+  private async validate(
+    kind: ValidatedTopicKind,
+    validator: MessageValidator<P>,
+    peer: P,
+    data: Uint8Array
+  ): Promise<GossipResult> {
     const counters = this.metrics[kind]
     counters.received++
     if (data.length > MAX_MESSAGE_BYTES_BY_TOPIC[kind]) {
@@ -265,7 +291,11 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
    * A batch is rejected when any attestation in it is invalid (honest nodes forward only batches they
    * accepted, so an invalid item proves its sender bad), accepted when at least one is new and valid.
    */
-  private async validateBatch(validator: MessageValidator<P>, peer: P, data: Uint8Array): Promise<{ verdict: VerdictKind; accepted: Uint8Array[] }> {
+  private async validateBatch(
+    validator: MessageValidator<P>,
+    peer: P,
+    data: Uint8Array
+  ): Promise<{ verdict: VerdictKind; accepted: Uint8Array[] }> {
     let items: Uint8Array[]
     try {
       items = decodeBatch(data)
@@ -309,5 +339,15 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
 }
 
 function zeroCounters(): TopicCounters {
-  return { received: 0, accepted: 0, rejected: 0, ignored: 0, oversize: 0, overRate: 0, queueFull: 0, validatorErrors: 0, published: 0 }
+  return {
+    received: 0,
+    accepted: 0,
+    rejected: 0,
+    ignored: 0,
+    oversize: 0,
+    overRate: 0,
+    queueFull: 0,
+    validatorErrors: 0,
+    published: 0
+  }
 }

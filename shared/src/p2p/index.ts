@@ -16,4 +16,11 @@ export { frameStream, FrameError, FRAME_PREFIX_BYTES, type FrameStream } from '.
 export * from './gossip-options'
 export * from './gossip-router'
 export * from './sync-service'
-export { ParentFetcher, MAX_PARENT_FETCHES_IN_FLIGHT, DEFAULT_BRANCH_DEPTH, type AncestorPage, type BranchResult, type ParentFetcherDeps } from './parent-fetcher'
+export {
+  ParentFetcher,
+  MAX_PARENT_FETCHES_IN_FLIGHT,
+  DEFAULT_BRANCH_DEPTH,
+  type AncestorPage,
+  type BranchResult,
+  type ParentFetcherDeps
+} from './parent-fetcher'

@@ -109,7 +109,8 @@ export class ParentFetcher<P extends PeerLike> {
    */
   async walkBranch(peer: P, tip: Uint8Array | undefined): Promise<BranchResult> {
     const { fetchAncestors, missingAncestry } = this.deps
-    if (fetchAncestors === undefined || missingAncestry === undefined) throw new Error('branch walks need fetchAncestors and missingAncestry')
+    if (fetchAncestors === undefined || missingAncestry === undefined)
+      throw new Error('branch walks need fetchAncestors and missingAncestry')
     const maxDepth = this.deps.maxDepth ?? DEFAULT_BRANCH_DEPTH
     const branch: Uint8Array[] = []
     /** Ids the branch references that we do not hold and the walk has not fetched yet; fetched ids. */
@@ -119,7 +120,11 @@ export class ParentFetcher<P extends PeerLike> {
     let deadEnd = false
     while (branch.length < maxDepth && !connected && !deadEnd) {
       // Small first pages: most walks end within a few shares (a missed parent, a dead end).
-      const count = Math.min(SYNC_MAX_SHARES_PER_REPLY, maxDepth - branch.length, Math.max(FIRST_PAGE_SHARES, branch.length * 4))
+      const count = Math.min(
+        SYNC_MAX_SHARES_PER_REPLY,
+        maxDepth - branch.length,
+        Math.max(FIRST_PAGE_SHARES, branch.length * 4)
+      )
       const page = await fetchAncestors(peer, tip, branch.length, count)
       tip ??= page.tip
       for (const share of page.shares) {
@@ -150,7 +155,9 @@ export class ParentFetcher<P extends PeerLike> {
       // Nothing on it can join our chain: remember it, ingest nothing (the ledger would ignore each one).
       this.unconnected++
       for (const share of branch) this.deadEnds.set(bytesToHex(this.idOf(share)), true)
-      log.info(`a branch of ${branch.length} shares from ${peer.toString()} does not connect to our chain${deadEnd ? ' (it leads into one seen before)' : ''}`)
+      log.info(
+        `a branch of ${branch.length} shares from ${peer.toString()} does not connect to our chain${deadEnd ? ' (it leads into one seen before)' : ''}`
+      )
       return result
     }
     for (let i = branch.length - 1; i >= 0; i--) result[await this.ingest(branch[i], peer)]++

@@ -62,6 +62,8 @@ const NETWORK_LABEL = /^[a-z0-9][a-z0-9-]{0,39}$/
 
 function assertNetworkLabel(network: string): void {
   if (!NETWORK_LABEL.test(network)) {
-    throw new TypeError(`invalid network name "${network}": expected lowercase letters, digits and dashes, e.g. "devnet"`)
+    throw new TypeError(
+      `invalid network name "${network}": expected lowercase letters, digits and dashes, e.g. "devnet"`
+    )
   }
 }

@@ -134,7 +134,8 @@ export function validateGossipScorePolicy(p: GossipScorePolicy): void {
   if (!(p.banMs >= 0)) fail('banMs', '>= 0', p.banMs)
   if (!(p.gossipThreshold <= 0)) fail('gossipThreshold', '<= 0', p.gossipThreshold)
   if (!(p.publishThreshold <= p.gossipThreshold)) fail('publishThreshold', '<= gossipThreshold', p.publishThreshold)
-  if (!(p.graylistThreshold <= p.publishThreshold)) fail('graylistThreshold', '<= publishThreshold', p.graylistThreshold)
+  if (!(p.graylistThreshold <= p.publishThreshold))
+    fail('graylistThreshold', '<= publishThreshold', p.graylistThreshold)
   if (!(p.acceptPXThreshold >= 0)) fail('acceptPXThreshold', '>= 0', p.acceptPXThreshold)
   if (!(p.opportunisticGraftThreshold >= 0)) fail('opportunisticGraftThreshold', '>= 0', p.opportunisticGraftThreshold)
 }

@@ -17,8 +17,7 @@ const NO_TIP = new Uint8Array(SHARE_ID_BYTES) // all zero = "your best tip"
  * `byId`: these shares (unknown parents, gaps).
  */
 export type SyncRequest =
-  | { kind: 'window'; tip?: Uint8Array; skip: number; count: number }
-  | { kind: 'byId'; ids: Uint8Array[] }
+  { kind: 'window'; tip?: Uint8Array; skip: number; count: number } | { kind: 'byId'; ids: Uint8Array[] }
 
 export type SyncStatus = 'ok' | 'rate-limited' | 'bad-request' | 'unknown-tip' | 'unavailable'
 const STATUS_CODES: readonly SyncStatus[] = ['ok', 'rate-limited', 'bad-request', 'unknown-tip', 'unavailable']
@@ -41,7 +40,10 @@ export const SYNC_MAX_SKIP = 1_000_000
 export function encodeSyncRequest(request: SyncRequest): Uint8Array {
   const w = new ByteWriter()
   if (request.kind === 'window') {
-    w.u8(KIND_WINDOW).bytes(request.tip ?? NO_TIP).u32le(request.skip).u32le(request.count)
+    w.u8(KIND_WINDOW)
+      .bytes(request.tip ?? NO_TIP)
+      .u32le(request.skip)
+      .u32le(request.count)
   } else {
     w.u8(KIND_BY_ID).varint(request.ids.length)
     for (const id of request.ids) w.bytes(id)
@@ -76,7 +78,10 @@ export function decodeSyncRequest(bytes: Uint8Array): SyncRequest {
 
 export function encodeSyncReply(reply: SyncReply): Uint8Array {
   const w = new ByteWriter()
-  w.u8(STATUS_CODES.indexOf(reply.status)).bytes(reply.tip).u8(reply.more ? 1 : 0).varint(reply.shares.length)
+  w.u8(STATUS_CODES.indexOf(reply.status))
+    .bytes(reply.tip)
+    .u8(reply.more ? 1 : 0)
+    .varint(reply.shares.length)
   for (const share of reply.shares) w.varBytes(share)
   return w.finish()
 }
@@ -112,7 +117,10 @@ export function encodeTemplateRequest(templateId: Uint8Array): Uint8Array {
 
 export function decodeTemplateRequest(bytes: Uint8Array): Uint8Array {
   if (bytes.length !== TEMPLATE_ID_BYTES) {
-    throw new DecodeError('template-request', `template request must be ${TEMPLATE_ID_BYTES} bytes, got ${bytes.length}`)
+    throw new DecodeError(
+      'template-request',
+      `template request must be ${TEMPLATE_ID_BYTES} bytes, got ${bytes.length}`
+    )
   }
   return bytes
 }

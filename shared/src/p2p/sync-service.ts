@@ -72,7 +72,10 @@ export class SyncServer {
     private readonly source: ShareSyncSource,
     limits: { ratePerSecond?: number; burst?: number; maxItemBytes?: number } = {}
   ) {
-    this.limiter = new PeerRateLimiter(limits.ratePerSecond ?? SYNC_REQUESTS_PER_SECOND, limits.burst ?? SYNC_REQUEST_BURST)
+    this.limiter = new PeerRateLimiter(
+      limits.ratePerSecond ?? SYNC_REQUESTS_PER_SECOND,
+      limits.burst ?? SYNC_REQUEST_BURST
+    )
     this.maxItemBytes = limits.maxItemBytes ?? MAX_SHARE_MESSAGE_BYTES
   }
 
@@ -106,7 +109,10 @@ export class SyncServer {
     }
     this.served++
     if (request.kind === 'byId') {
-      return { ...emptySyncReply('ok'), shares: boundShares(await this.source.sharesById(request.ids), this.maxItemBytes).shares }
+      return {
+        ...emptySyncReply('ok'),
+        shares: boundShares(await this.source.sharesById(request.ids), this.maxItemBytes).shares
+      }
     }
     const tip = request.tip ?? this.source.bestTip()
     if (tip === undefined) return emptySyncReply('ok') // empty chain: nothing to send
@@ -133,7 +139,11 @@ function boundShares(shares: Uint8Array[], maxItemBytes: number): { shares: Uint
 }
 
 /** One request over an opened stream. Throws SyncError on a refusal or a malformed reply. */
-export async function requestSync(stream: FrameStream, request: SyncRequest, maxItemBytes: number = MAX_SHARE_MESSAGE_BYTES): Promise<SyncReply> {
+export async function requestSync(
+  stream: FrameStream,
+  request: SyncRequest,
+  maxItemBytes: number = MAX_SHARE_MESSAGE_BYTES
+): Promise<SyncReply> {
   const signal = timeoutSignal(SYNC_TIMEOUT_MS)
   const deadline = abortAfter(stream, SYNC_TIMEOUT_MS)
   try {
@@ -169,11 +179,19 @@ export class SyncError extends Error {
  * Fetches the window from a peer's best tip backwards, up to `maxShares`, one page per stream.
  * Shares come back tip first; the caller validates them (oldest first) with the share chain.
  */
-export async function fetchWindow(openStream: () => Promise<FrameStream>, maxShares: number): Promise<{ tip?: Uint8Array; shares: Uint8Array[] }> {
+export async function fetchWindow(
+  openStream: () => Promise<FrameStream>,
+  maxShares: number
+): Promise<{ tip?: Uint8Array; shares: Uint8Array[] }> {
   const shares: Uint8Array[] = []
   let tip: Uint8Array | undefined
   while (shares.length < maxShares) {
-    const page = await fetchAncestorPage(openStream, tip, shares.length, Math.min(SYNC_MAX_SHARES_PER_REPLY, maxShares - shares.length))
+    const page = await fetchAncestorPage(
+      openStream,
+      tip,
+      shares.length,
+      Math.min(SYNC_MAX_SHARES_PER_REPLY, maxShares - shares.length)
+    )
     tip ??= page.tip
     shares.push(...page.shares)
     if (!page.more || page.shares.length === 0) break
@@ -200,7 +218,12 @@ export class TemplateServer {
           if (err instanceof FrameError && err.code === 'truncated') throw err
         }
         const template = id === undefined ? undefined : await this.source.fullTemplate(id)
-        reply = id === undefined ? { status: 'bad-request' } : template === undefined ? { status: 'unavailable' } : { status: 'ok', template }
+        reply =
+          id === undefined
+            ? { status: 'bad-request' }
+            : template === undefined
+              ? { status: 'unavailable' }
+              : { status: 'ok', template }
       }
       await stream.write(encodeTemplateReply(reply), { signal })
       await stream.close({ signal })
@@ -242,6 +265,7 @@ export async function fetchAncestorPage(
   maxItemBytes: number = MAX_SHARE_MESSAGE_BYTES
 ): Promise<{ shares: Uint8Array[]; more: boolean; tip?: Uint8Array }> {
   const reply = await requestSync(await openStream(), { kind: 'window', tip, skip, count }, maxItemBytes)
-  return reply.shares.length > 0 ? { shares: reply.shares, more: reply.more, tip: reply.tip } : { shares: [], more: false }
+  return reply.shares.length > 0
+    ? { shares: reply.shares, more: reply.more, tip: reply.tip }
+    : { shares: [], more: false }
 }
-

@@ -196,7 +196,10 @@ export class ByteReader {
 
   private need(n: number): void {
     if (n > this.buf.length - this.pos) {
-      throw new DecodeError('eof', `unexpected end of data: need ${n} bytes at offset ${this.pos}, have ${this.remaining}`)
+      throw new DecodeError(
+        'eof',
+        `unexpected end of data: need ${n} bytes at offset ${this.pos}, have ${this.remaining}`
+      )
     }
   }
 

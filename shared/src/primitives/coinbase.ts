@@ -38,7 +38,8 @@ export function bip34HeightPush(height: number): Uint8Array {
 
 /** OP_RETURN OP_PUSHBYTES_36 aa21a9ed <commitment32>. */
 export function witnessCommitmentScript(commitment32: Uint8Array): Uint8Array {
-  if (commitment32.length !== 32) throw new RangeError(`witness commitment must be 32 bytes, got ${commitment32.length}`)
+  if (commitment32.length !== 32)
+    throw new RangeError(`witness commitment must be 32 bytes, got ${commitment32.length}`)
   return concatBytes(WITNESS_COMMITMENT_PREFIX, commitment32)
 }
 
@@ -95,7 +96,13 @@ export function buildCoinbaseTx(init: CoinbaseInit): Transaction {
   return {
     version: init.version ?? DEFAULT_VERSION,
     inputs: [
-      { prevTxid: NULL_TXID.slice(), vout: COINBASE_VOUT, scriptSig, sequence: init.sequence ?? DEFAULT_SEQUENCE, witness }
+      {
+        prevTxid: NULL_TXID.slice(),
+        vout: COINBASE_VOUT,
+        scriptSig,
+        sequence: init.sequence ?? DEFAULT_SEQUENCE,
+        witness
+      }
     ],
     outputs,
     locktime: init.locktime ?? 0
@@ -106,10 +113,15 @@ export function buildCoinbaseTx(init: CoinbaseInit): Transaction {
  * Stratum v1 split of the legacy (txid) serialization around the extranonce, which must be the last
  * `extranonceBytes` of the scriptSig: coinb1 || extranonce || coinb2 is the serialized coinbase.
  */
-export function coinbaseStratumParts(tx: Transaction, extranonceBytes: number): { coinb1: Uint8Array; coinb2: Uint8Array } {
+export function coinbaseStratumParts(
+  tx: Transaction,
+  extranonceBytes: number
+): { coinb1: Uint8Array; coinb2: Uint8Array } {
   const scriptSig = tx.inputs[0]?.scriptSig
   if (tx.inputs.length !== 1 || !scriptSig || scriptSig.length > COINBASE_SCRIPTSIG_MAX_BYTES) {
-    throw new RangeError(`not a single-input coinbase with a scriptSig of at most ${COINBASE_SCRIPTSIG_MAX_BYTES} bytes`)
+    throw new RangeError(
+      `not a single-input coinbase with a scriptSig of at most ${COINBASE_SCRIPTSIG_MAX_BYTES} bytes`
+    )
   }
   if (!Number.isInteger(extranonceBytes) || extranonceBytes < 0 || extranonceBytes > scriptSig.length) {
     throw new RangeError(`extranonce of ${extranonceBytes} bytes does not fit the ${scriptSig.length}-byte scriptSig`)

@@ -79,7 +79,9 @@ export function witnessProgramScript(version: number, program: Uint8Array): Uint
   }
   const n = program.length
   if (n < WITNESS_PROGRAM_MIN_BYTES || n > WITNESS_PROGRAM_MAX_BYTES) {
-    throw new RangeError(`witness program must be ${WITNESS_PROGRAM_MIN_BYTES}..${WITNESS_PROGRAM_MAX_BYTES} bytes, got ${n}`)
+    throw new RangeError(
+      `witness program must be ${WITNESS_PROGRAM_MIN_BYTES}..${WITNESS_PROGRAM_MAX_BYTES} bytes, got ${n}`
+    )
   }
   if (version === 0 && n !== 20 && n !== 32) throw new RangeError(`witness v0 program must be 20 or 32 bytes, got ${n}`)
   return concatBytes(Uint8Array.of(version === 0 ? OP_0 : OP_1 + version - 1, n), program)

@@ -137,7 +137,8 @@ export function fastSha256dInto(m: Uint8Array, out: Uint8Array, at: number): voi
 
 /** state = the 8 big-endian words of a 32-byte hash (a merkle node between steps). */
 function loadState(hash: Uint8Array): void {
-  for (let i = 0, j = 0; i < 8; i++, j += 4) state[i] = (hash[j] << 24) | (hash[j + 1] << 16) | (hash[j + 2] << 8) | hash[j + 3]
+  for (let i = 0, j = 0; i < 8; i++, j += 4)
+    state[i] = (hash[j] << 24) | (hash[j + 1] << 16) | (hash[j + 2] << 8) | hash[j + 3]
 }
 
 /** state = sha256d(state as 32 bytes || sibling): one merkle node, three compressions. */
@@ -149,7 +150,8 @@ function hashNode(sibling: Uint8Array): void {
 
 /** sha256d(left || right) of two 32-byte hashes: one merkle node. */
 export function fastSha256dPair(left: Uint8Array, right: Uint8Array): Uint8Array {
-  if (left.length !== DIGEST_BYTES || right.length !== DIGEST_BYTES) throw new RangeError('merkle node halves must be 32 bytes')
+  if (left.length !== DIGEST_BYTES || right.length !== DIGEST_BYTES)
+    throw new RangeError('merkle node halves must be 32 bytes')
   loadState(left)
   hashNode(right)
   return digest()
@@ -178,7 +180,8 @@ export interface Sha256Midstate {
 }
 
 export function sha256Midstate(prefix: Uint8Array): Sha256Midstate {
-  if (prefix.length % BLOCK_BYTES !== 0) throw new RangeError(`midstate prefix must be a multiple of ${BLOCK_BYTES} bytes, got ${prefix.length}`)
+  if (prefix.length % BLOCK_BYTES !== 0)
+    throw new RangeError(`midstate prefix must be a multiple of ${BLOCK_BYTES} bytes, got ${prefix.length}`)
   resetState()
   const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength)
   for (let off = 0; off < prefix.length; off += BLOCK_BYTES) sha256CompressView(state, view, off)

@@ -138,7 +138,8 @@ export function decodeTxPartial(r: ByteReader): Transaction {
 
 /** Decodes exactly one transaction; trailing bytes are an error. */
 export function decodeTx(b: Uint8Array): Transaction {
-  if (b.length > MAX_TX_BYTES) throw new DecodeError('tx-size', `transaction of ${b.length} bytes exceeds ${MAX_TX_BYTES}`)
+  if (b.length > MAX_TX_BYTES)
+    throw new DecodeError('tx-size', `transaction of ${b.length} bytes exceeds ${MAX_TX_BYTES}`)
   const r = new ByteReader(b)
   const tx = decodeTxPartial(r)
   r.expectEnd()

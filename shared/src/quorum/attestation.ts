@@ -6,7 +6,13 @@
 import type { PrivateKey } from '@libp2p/interface'
 import { ByteReader, ByteWriter, DecodeError, concatBytes } from '../primitives/bytes'
 import { HASH_BYTES, NETWORK_TAG_BYTES } from '../sharechain/constants'
-import { ATTESTATION_DOMAIN, MAX_ATTESTATION_BYTES, MAX_PUBLIC_KEY_BYTES, MAX_SIGNATURE_BYTES, QUORUM_CODEC_VERSION } from './constants'
+import {
+  ATTESTATION_DOMAIN,
+  MAX_ATTESTATION_BYTES,
+  MAX_PUBLIC_KEY_BYTES,
+  MAX_SIGNATURE_BYTES,
+  QUORUM_CODEC_VERSION
+} from './constants'
 import { parsePublicKey, peerIdBytesOf, publicKeyBytes, verifySignature } from './keys'
 
 export type SubjectKind = 'template' | 'block'
@@ -16,7 +22,10 @@ export type Claim = TemplateClaim | BlockClaim
 
 const SUBJECT_CODES: Record<SubjectKind, number> = { template: 1, block: 2 }
 const CLAIM_CODES: Record<Claim, number> = { valid: 1, invalid: 2, accepted: 3, orphaned: 4, confirmed: 5 }
-const CLAIMS_OF: Record<SubjectKind, readonly Claim[]> = { template: ['valid', 'invalid'], block: ['accepted', 'orphaned', 'confirmed'] }
+const CLAIMS_OF: Record<SubjectKind, readonly Claim[]> = {
+  template: ['valid', 'invalid'],
+  block: ['accepted', 'orphaned', 'confirmed']
+}
 
 export interface AttestationBody {
   networkTag: Uint8Array
@@ -37,7 +46,8 @@ export interface Attestation extends AttestationBody {
 function writeBody(w: ByteWriter, a: AttestationBody, publicKey: Uint8Array): void {
   if (a.networkTag.length !== NETWORK_TAG_BYTES) throw new RangeError(`network tag must be ${NETWORK_TAG_BYTES} bytes`)
   if (a.subjectId.length !== HASH_BYTES) throw new RangeError('subject id must be 32 bytes')
-  if (!CLAIMS_OF[a.subjectKind]?.includes(a.claim)) throw new RangeError(`claim ${a.claim} does not apply to a ${a.subjectKind}`)
+  if (!CLAIMS_OF[a.subjectKind]?.includes(a.claim))
+    throw new RangeError(`claim ${a.claim} does not apply to a ${a.subjectKind}`)
   if (publicKey.length > MAX_PUBLIC_KEY_BYTES) throw new RangeError(`public key over ${MAX_PUBLIC_KEY_BYTES} bytes`)
   w.u8(QUORUM_CODEC_VERSION).bytes(a.networkTag).u8(SUBJECT_CODES[a.subjectKind]).u8(CLAIM_CODES[a.claim])
   w.bytes(a.subjectId).u32le(a.time).varBytes(publicKey)
@@ -56,14 +66,17 @@ export async function signAttestation(body: AttestationBody, key: PrivateKey): P
   return { ...body, publicKey, signature }
 }
 
-export type AttestationCheck = { ok: true; attesterId: Uint8Array } | { ok: false; reason: 'network' | 'key' | 'signature' }
+export type AttestationCheck =
+  { ok: true; attesterId: Uint8Array } | { ok: false; reason: 'network' | 'key' | 'signature' }
 
 /** Checks the network and the signature; on success returns the attester's peer id bytes. */
 export async function verifyAttestation(a: Attestation, networkTag: Uint8Array): Promise<AttestationCheck> {
-  if (a.networkTag.length !== networkTag.length || !a.networkTag.every((b, i) => b === networkTag[i])) return { ok: false, reason: 'network' }
+  if (a.networkTag.length !== networkTag.length || !a.networkTag.every((b, i) => b === networkTag[i]))
+    return { ok: false, reason: 'network' }
   const key = parsePublicKey(a.publicKey)
   if (!key) return { ok: false, reason: 'key' }
-  if (!(await verifySignature(key, signedMessage(a, a.publicKey), a.signature))) return { ok: false, reason: 'signature' }
+  if (!(await verifySignature(key, signedMessage(a, a.publicKey), a.signature)))
+    return { ok: false, reason: 'signature' }
   return { ok: true, attesterId: peerIdBytesOf(key) }
 }
 
@@ -101,7 +114,8 @@ export function encodeAttestation(a: Attestation): Uint8Array {
 }
 
 export function decodeAttestation(b: Uint8Array): Attestation {
-  if (b.length > MAX_ATTESTATION_BYTES) throw new DecodeError('size', `attestation is ${b.length} bytes, limit ${MAX_ATTESTATION_BYTES}`)
+  if (b.length > MAX_ATTESTATION_BYTES)
+    throw new DecodeError('size', `attestation is ${b.length} bytes, limit ${MAX_ATTESTATION_BYTES}`)
   const r = new ByteReader(b)
   const a = readAttestation(r)
   r.expectEnd()

@@ -6,7 +6,8 @@ import { MAX_ATTESTATIONS_PER_BATCH, MAX_ATTESTATION_BYTES, QUORUM_CODEC_VERSION
 export const MAX_ATTESTATION_BATCH_BYTES = 1 + 1 + MAX_ATTESTATIONS_PER_BATCH * MAX_ATTESTATION_BYTES
 
 export function encodeAttestationBatch(items: Attestation[]): Uint8Array {
-  if (items.length > MAX_ATTESTATIONS_PER_BATCH) throw new RangeError(`batch of ${items.length}, limit ${MAX_ATTESTATIONS_PER_BATCH}`)
+  if (items.length > MAX_ATTESTATIONS_PER_BATCH)
+    throw new RangeError(`batch of ${items.length}, limit ${MAX_ATTESTATIONS_PER_BATCH}`)
   const w = new ByteWriter(items.length * 180 + 2)
   w.u8(QUORUM_CODEC_VERSION).varint(items.length)
   for (const a of items) writeAttestation(w, a)
@@ -14,7 +15,8 @@ export function encodeAttestationBatch(items: Attestation[]): Uint8Array {
 }
 
 export function decodeAttestationBatch(b: Uint8Array): Attestation[] {
-  if (b.length > MAX_ATTESTATION_BATCH_BYTES) throw new DecodeError('size', `batch is ${b.length} bytes, limit ${MAX_ATTESTATION_BATCH_BYTES}`)
+  if (b.length > MAX_ATTESTATION_BATCH_BYTES)
+    throw new DecodeError('size', `batch is ${b.length} bytes, limit ${MAX_ATTESTATION_BATCH_BYTES}`)
   const r = new ByteReader(b)
   const version = r.u8()
   if (version !== QUORUM_CODEC_VERSION) throw new DecodeError('version', `unknown batch version ${version}`)

@@ -21,21 +21,21 @@ const OP_16 = 0x60
 const MAX_HEIGHT_PUSH_BYTES = 8
 
 /** The relay key of a peer id: sha256(peer id bytes), first RELAY_KEY_BYTES bytes. */
-export function relayKeyOf (peerIdBytes: Uint8Array): Uint8Array {
+export function relayKeyOf(peerIdBytes: Uint8Array): Uint8Array {
   return sha256(peerIdBytes).subarray(0, RELAY_KEY_BYTES)
 }
 
-export function relayKeyHex (peerIdBytes: Uint8Array): string {
+export function relayKeyHex(peerIdBytes: Uint8Array): string {
   return bytesToHex(relayKeyOf(peerIdBytes))
 }
 
 /** The scriptSig bytes after the height push that bind a share to `peerIdBytes` (job.ts `scriptSigTag`). */
-export function relayBindingTag (peerIdBytes: Uint8Array): Uint8Array {
+export function relayBindingTag(peerIdBytes: Uint8Array): Uint8Array {
   return concatBytes(TAG_PUSH, pushData(relayKeyOf(peerIdBytes)))
 }
 
 /** Bytes taken by the height push at the start of a scriptSig; undefined when it is not a push. */
-function heightPushLength (scriptSig: Uint8Array): number | undefined {
+function heightPushLength(scriptSig: Uint8Array): number | undefined {
   const op = scriptSig[0]
   if (op === OP_0 || op === OP_1NEGATE || (op >= OP_1 && op <= OP_16)) return 1
   if (op >= 1 && op <= MAX_HEIGHT_PUSH_BYTES) return 1 + op
@@ -43,7 +43,7 @@ function heightPushLength (scriptSig: Uint8Array): number | undefined {
 }
 
 /** The relay key (hex) a share's scriptSig binds to; undefined for an unbound share. */
-export function boundRelayKey (scriptSig: Uint8Array): string | undefined {
+export function boundRelayKey(scriptSig: Uint8Array): string | undefined {
   const start = heightPushLength(scriptSig)
   if (start === undefined) return undefined
   const keyAt = start + TAG_PUSH.length + 1

@@ -23,13 +23,13 @@ const LOG2_PRECISION_BITS = 64n
 const SUBJECT_CODES: Record<SubjectKind, number> = { template: 1, block: 2 }
 
 /** The seed of a subject's committee: a template's prev block hash, a block's hash. */
-export function committeeSeed (kind: SubjectKind, seedHash: Uint8Array): Uint8Array {
+export function committeeSeed(kind: SubjectKind, seedHash: Uint8Array): Uint8Array {
   if (seedHash.length !== 32) throw new RangeError('committee seed hash must be 32 bytes')
   return sha256(concatBytes(COMMITTEE_DOMAIN, Uint8Array.of(SUBJECT_CODES[kind]), seedHash))
 }
 
 /** floor(log2(x) * 2^LOG2_FRACTION_BITS) for x >= 1, integers only (the same on every engine). */
-export function log2Fixed (x: bigint): bigint {
+export function log2Fixed(x: bigint): bigint {
   if (x < 1n) throw new RangeError('log2 of a number below 1')
   const n = x.toString(2).length - 1
   const p = LOG2_PRECISION_BITS
@@ -49,7 +49,7 @@ export function log2Fixed (x: bigint): bigint {
 
 const LOG2_2_256 = 256n << BigInt(LOG2_FRACTION_BITS)
 
-function clock (seed: Uint8Array, keyHex: string): bigint {
+function clock(seed: Uint8Array, keyHex: string): bigint {
   const h = BigInt('0x' + bytesToHex(sha256(concatBytes(seed, hexToBytes(keyHex)))))
   return LOG2_2_256 - log2Fixed(h + 1n)
 }
@@ -60,10 +60,16 @@ function clock (seed: Uint8Array, keyHex: string): bigint {
  * this seed's per-key clocks (they do not depend on the weights, so a redraw after the weights moved
  * only sorts again).
  */
-export function selectCommittee (weights: ReadonlyMap<string, bigint>, seed: Uint8Array, k = DEFAULT_COMMITTEE_SIZE, clocks?: Map<string, bigint>): string[] {
-  if (!Number.isInteger(k) || k < MIN_COMMITTEE_SIZE) throw new RangeError(`committee size must be an integer >= ${MIN_COMMITTEE_SIZE}, got ${k}`)
+export function selectCommittee(
+  weights: ReadonlyMap<string, bigint>,
+  seed: Uint8Array,
+  k = DEFAULT_COMMITTEE_SIZE,
+  clocks?: Map<string, bigint>
+): string[] {
+  if (!Number.isInteger(k) || k < MIN_COMMITTEE_SIZE)
+    throw new RangeError(`committee size must be an integer >= ${MIN_COMMITTEE_SIZE}, got ${k}`)
   if (seed.length !== 32) throw new RangeError('committee seed must be 32 bytes')
-  const ranked: Array<{ key: string, clock: bigint, weight: bigint }> = []
+  const ranked: Array<{ key: string; clock: bigint; weight: bigint }> = []
   for (const [key, weight] of weights) {
     if (weight <= 0n) continue
     let c = clocks?.get(key)
@@ -74,7 +80,8 @@ export function selectCommittee (weights: ReadonlyMap<string, bigint>, seed: Uin
     ranked.push({ key, clock: c, weight })
   }
   // Keys that left the window leave the cache too, so it stays bounded by the weighted roster.
-  if (clocks !== undefined && clocks.size > ranked.length) for (const key of clocks.keys()) if (!weights.has(key)) clocks.delete(key)
+  if (clocks !== undefined && clocks.size > ranked.length)
+    for (const key of clocks.keys()) if (!weights.has(key)) clocks.delete(key)
   // score a < score b  <=>  clock_a / w_a < clock_b / w_b  <=>  clock_a * w_b < clock_b * w_a
   ranked.sort((a, b) => {
     const l = a.clock * b.weight

@@ -137,12 +137,12 @@ export class QuorumFollower {
   readonly committeeSize: number
   readonly minAttesters: number
   private readonly subjects = new BoundedMap<string, Followed>(MAX_FOLLOWED_SUBJECTS)
-  private readonly results = new BoundedMap<string, { kind: SubjectKind, claim: Claim }>(MAX_CONFIRMED_RESULTS)
+  private readonly results = new BoundedMap<string, { kind: SubjectKind; claim: Claim }>(MAX_CONFIRMED_RESULTS)
   private readonly listeners = new ListenerSet<Parameters<DecisionListener>>('quorum decision')
   private loneHex: string | undefined
   private loneRelay: Uint8Array | undefined
 
-  constructor (private readonly init: QuorumFollowerInit) {
+  constructor(private readonly init: QuorumFollowerInit) {
     this.reputation = init.reputation ?? new Reputation()
     this.committeeSize = init.committeeSize ?? DEFAULT_COMMITTEE_SIZE
     this.minAttesters = init.minAttesters ?? MIN_COMMITTEE_SIZE
@@ -151,18 +151,24 @@ export class QuorumFollower {
     if (!Number.isInteger(this.committeeSize) || this.committeeSize < MIN_COMMITTEE_SIZE) {
       throw new RangeError(`committee size must be an integer >= ${MIN_COMMITTEE_SIZE}, got ${this.committeeSize}`)
     }
-    if (!Number.isInteger(this.minAttesters) || this.minAttesters < MIN_COMMITTEE_SIZE || this.minAttesters > this.committeeSize) {
-      throw new RangeError(`minAttesters must be an integer in ${MIN_COMMITTEE_SIZE}..${this.committeeSize} (the committee size), got ${this.minAttesters}`)
+    if (
+      !Number.isInteger(this.minAttesters) ||
+      this.minAttesters < MIN_COMMITTEE_SIZE ||
+      this.minAttesters > this.committeeSize
+    ) {
+      throw new RangeError(
+        `minAttesters must be an integer in ${MIN_COMMITTEE_SIZE}..${this.committeeSize} (the committee size), got ${this.minAttesters}`
+      )
     }
   }
 
   /** Called when what this peer believes of a subject changes (a quorum confirms; a lone relay's word). */
-  onDecided (listener: DecisionListener): () => void {
+  onDecided(listener: DecisionListener): () => void {
     return this.listeners.add(listener)
   }
 
   /** A verified signed template: its announcement seeds the committee; the signature is not a vote. */
-  addTemplate (templateId: Uint8Array, publisherId: Uint8Array, announcement: TemplateAnnouncement): void {
+  addTemplate(templateId: Uint8Array, publisherId: Uint8Array, announcement: TemplateAnnouncement): void {
     const s = this.subject('template', templateId)
     if (s.announcement === undefined) {
       s.announcement = announcement
@@ -174,12 +180,12 @@ export class QuorumFollower {
   }
 
   /** A verified attestation (its signature checked by the caller, `attesterId` from that check). */
-  addAttestation (attesterId: Uint8Array, a: AttestationBody): AttestationOutcome {
+  addAttestation(attesterId: Uint8Array, a: AttestationBody): AttestationOutcome {
     return this.vote(this.subject(a.subjectKind, a.subjectId), attesterId, a.claim, a.time)
   }
 
   /** Verifies and adds; undefined when the attestation is not of `networkTag` or badly signed. */
-  async takeAttestation (a: Attestation, networkTag: Uint8Array): Promise<AttestationOutcome | undefined> {
+  async takeAttestation(a: Attestation, networkTag: Uint8Array): Promise<AttestationOutcome | undefined> {
     const check = await verifyAttestation(a, networkTag)
     return check.ok ? this.addAttestation(check.attesterId, a) : undefined
   }
@@ -189,7 +195,7 @@ export class QuorumFollower {
    * once per attester and claim; right ones earn reputation, wrong ones lose it. A later call
    * replaces the judge (a block's truth grows: accepted, then confirmed) and judges what is left.
    */
-  prove (kind: SubjectKind, id: Uint8Array, judge: Judge): void {
+  prove(kind: SubjectKind, id: Uint8Array, judge: Judge): void {
     const s = this.subject(kind, id)
     s.judge = judge
     for (const v of s.votes.values()) this.judgeVote(s, v)
@@ -197,7 +203,7 @@ export class QuorumFollower {
   }
 
   /** Convenience for a single true claim (a template valid or invalid by our own check). */
-  proveClaim (kind: SubjectKind, id: Uint8Array, truth: Claim): void {
+  proveClaim(kind: SubjectKind, id: Uint8Array, truth: Claim): void {
     this.prove(kind, id, (claim) => (claim === truth ? 'right' : 'wrong'))
   }
 
@@ -207,31 +213,31 @@ export class QuorumFollower {
    * died moves on to a relay it is still linked to); the newest subjects are re-decided under it. A
    * quorum, where one can exist, still decides alone.
    */
-  setLoneRelay (relayId: Uint8Array | undefined, limit = MAX_FOLLOWED_SUBJECTS): void {
+  setLoneRelay(relayId: Uint8Array | undefined, limit = MAX_FOLLOWED_SUBJECTS): void {
     this.loneRelay = relayId
     this.loneHex = relayId === undefined ? undefined : bytesToHex(relayId)
     this.reevaluate(limit)
   }
 
   /** The relay believed alone where no quorum can exist (peer id bytes). */
-  get loneRelayId (): Uint8Array | undefined {
+  get loneRelayId(): Uint8Array | undefined {
     return this.loneRelay
   }
 
-  reevaluate (limit = MAX_FOLLOWED_SUBJECTS): void {
+  reevaluate(limit = MAX_FOLLOWED_SUBJECTS): void {
     const recent = [...this.subjects.values()].slice(-limit)
     for (const s of recent) this.evaluate(s)
   }
 
   /** The tally of a subject now; undefined when it is not followed. */
-  status (id: Uint8Array | string): SubjectStatus | undefined {
+  status(id: Uint8Array | string): SubjectStatus | undefined {
     const idHex = typeof id === 'string' ? id : bytesToHex(id)
     const s = this.subjects.get(idHex)
     return s === undefined ? undefined : this.evaluate(s)
   }
 
   /** The confirmed claim of a subject, from its tally or the LRU of results. */
-  confirmedClaim (idHex: string): Claim | undefined {
+  confirmedClaim(idHex: string): Claim | undefined {
     const s = this.subjects.get(idHex)
     if (s !== undefined) return this.evaluate(s).confirmed
     const r = this.results.get(idHex)
@@ -242,43 +248,45 @@ export class QuorumFollower {
   }
 
   /** Whether `peerIdBytes` sits on the committee of `id` now (false while a template's seed is unknown). */
-  isMember (kind: SubjectKind, id: Uint8Array, peerIdBytes: Uint8Array): boolean {
+  isMember(kind: SubjectKind, id: Uint8Array, peerIdBytes: Uint8Array): boolean {
     const s = this.subject(kind, id)
     this.refreshCommittee(s)
     return s.members.has(relayKeyHex(peerIdBytes))
   }
 
   /** Weighted relays now (keys with work in the window): fewer than minAttesters means no quorum can exist. */
-  weightedRelays (): number {
+  weightedRelays(): number {
     return this.init.weights().byKey.size
   }
 
   /** Followed subjects by kind, confirmed or not (for gauges). */
-  counts (): Record<SubjectKind, { confirmed: number, unconfirmed: number }> {
+  counts(): Record<SubjectKind, { confirmed: number; unconfirmed: number }> {
     const out = { template: { confirmed: 0, unconfirmed: 0 }, block: { confirmed: 0, unconfirmed: 0 } }
-    for (const s of this.subjects.values()) out[s.kind][this.evaluate(s).confirmed !== undefined ? 'confirmed' : 'unconfirmed']++
+    for (const s of this.subjects.values())
+      out[s.kind][this.evaluate(s).confirmed !== undefined ? 'confirmed' : 'unconfirmed']++
     return out
   }
 
   /** Followed subjects whose votes are not all judged yet (blocks waiting for the own chain). */
-  unjudged (kind: SubjectKind, limit: number): Uint8Array[] {
+  unjudged(kind: SubjectKind, limit: number): Uint8Array[] {
     const out: Uint8Array[] = []
     for (const s of this.subjects.values()) {
       if (out.length >= limit) break
-      if (s.kind === kind && [...s.votes.values()].some((v) => this.judgeable(s, v) && !s.judged.has(judgedKey(v)))) out.push(s.id)
+      if (s.kind === kind && [...s.votes.values()].some((v) => this.judgeable(s, v) && !s.judged.has(judgedKey(v))))
+        out.push(s.id)
     }
     return out
   }
 
-  get size (): number {
+  get size(): number {
     return this.subjects.size
   }
 
-  get resultCount (): number {
+  get resultCount(): number {
     return this.results.size
   }
 
-  private subject (kind: SubjectKind, id: Uint8Array): Followed {
+  private subject(kind: SubjectKind, id: Uint8Array): Followed {
     const idHex = bytesToHex(id)
     let s = this.subjects.get(idHex)
     if (s !== undefined) {
@@ -287,7 +295,15 @@ export class QuorumFollower {
       return s
     }
     s = {
-      kind, id, idHex, committee: [], members: new Set(), clocks: new Map(), weightsVersion: undefined, votes: new Map(), judged: new Set(),
+      kind,
+      id,
+      idHex,
+      committee: [],
+      members: new Set(),
+      clocks: new Map(),
+      weightsVersion: undefined,
+      votes: new Map(),
+      judged: new Set(),
       // A block's hash is its seed: choosing it means redoing the block's PoW.
       ...(kind === 'block' ? { seed: committeeSeed('block', id) } : {})
     }
@@ -296,7 +312,7 @@ export class QuorumFollower {
   }
 
   /** Redraws the committee when the weights moved and nothing is confirmed yet. */
-  private refreshCommittee (s: Followed): RelayWeights {
+  private refreshCommittee(s: Followed): RelayWeights {
     const weights = this.init.weights()
     if (s.seed === undefined || s.weightsVersion === weights.version || s.confirmed !== undefined) return weights
     s.weightsVersion = weights.version
@@ -305,7 +321,7 @@ export class QuorumFollower {
     return weights
   }
 
-  private vote (s: Followed, attesterId: Uint8Array, claim: Claim, time: number): AttestationOutcome {
+  private vote(s: Followed, attesterId: Uint8Array, claim: Claim, time: number): AttestationOutcome {
     this.refreshCommittee(s)
     const attesterHex = bytesToHex(attesterId)
     const prev = s.votes.get(attesterHex)
@@ -325,7 +341,7 @@ export class QuorumFollower {
     return member ? 'counted' : 'not-member'
   }
 
-  private judgeVote (s: Followed, v: Vote): void {
+  private judgeVote(s: Followed, v: Vote): void {
     if (s.judge === undefined) return
     const key = judgedKey(v)
     if (s.judged.has(key) || !this.judgeable(s, v)) return
@@ -337,14 +353,19 @@ export class QuorumFollower {
   }
 
   /** Reputation moves for committee members only (the map stays bounded by the weighted relays), never for ourselves. */
-  private judgeable (s: Followed, v: Vote): boolean {
+  private judgeable(s: Followed, v: Vote): boolean {
     return s.members.has(v.relayKey) && this.init.isSelf?.(v.attesterHex) !== true
   }
 
-  private evaluate (s: Followed): SubjectStatus {
+  private evaluate(s: Followed): SubjectStatus {
     const weights = this.refreshCommittee(s)
     const weightOf = (key: string): bigint => weights.byKey.get(key) ?? 0n
-    const votes: TallyVote[] = [...s.votes.values()].map((v) => ({ relayKey: v.relayKey, claim: v.claim, time: v.time, believed: this.reputation.weightOf(v.attesterHex) > 0 }))
+    const votes: TallyVote[] = [...s.votes.values()].map((v) => ({
+      relayKey: v.relayKey,
+      claim: v.claim,
+      time: v.time,
+      believed: this.reputation.weightOf(v.attesterHex) > 0
+    }))
     const tally = tallyVotes(s.committee, weightOf, votes, this.minAttesters)
     // Once confirmed, a subject stays confirmed unless the committee confirms another claim
     // (a block moving from accepted to confirmed or orphaned).
@@ -371,12 +392,21 @@ export class QuorumFollower {
         return { relayKey: key, weight: weightOf(key), ...(peerId !== undefined ? { peerId } : {}) }
       }),
       votes: [...s.votes.values()].map((v) => ({
-        attesterId: v.attesterId, relayKey: v.relayKey, claim: v.claim, time: v.time, weight: weightOf(v.relayKey),
-        reputation: this.reputation.weightOf(v.attesterHex), member: s.members.has(v.relayKey)
+        attesterId: v.attesterId,
+        relayKey: v.relayKey,
+        claim: v.claim,
+        time: v.time,
+        weight: weightOf(v.relayKey),
+        reputation: this.reputation.weightOf(v.attesterHex),
+        member: s.members.has(v.relayKey)
       })),
       totalWeight: tally.totalWeight,
-      weightByClaim: Object.fromEntries([...tally.byClaim].map(([c, t]) => [c, t.weight])) as Partial<Record<Claim, bigint>>,
-      attestersByClaim: Object.fromEntries([...tally.byClaim].map(([c, t]) => [c, t.attesters])) as Partial<Record<Claim, number>>,
+      weightByClaim: Object.fromEntries([...tally.byClaim].map(([c, t]) => [c, t.weight])) as Partial<
+        Record<Claim, bigint>
+      >,
+      attestersByClaim: Object.fromEntries([...tally.byClaim].map(([c, t]) => [c, t.attesters])) as Partial<
+        Record<Claim, number>
+      >,
       ...(s.confirmed !== undefined ? { confirmed: s.confirmed } : {}),
       trust,
       ...(claim !== undefined ? { claim } : {}),
@@ -394,19 +424,20 @@ export class QuorumFollower {
   }
 
   /** The lone relay's word: its latest attestation, or for a template, that it published it. */
-  private loneClaim (s: Followed): Claim | undefined {
+  private loneClaim(s: Followed): Claim | undefined {
     const own = this.loneHex === undefined ? undefined : s.votes.get(this.loneHex)
     if (own !== undefined) return own.claim
-    if (s.kind === 'template' && s.publisherId !== undefined && bytesToHex(s.publisherId) === this.loneHex) return 'valid'
+    if (s.kind === 'template' && s.publisherId !== undefined && bytesToHex(s.publisherId) === this.loneHex)
+      return 'valid'
     return undefined
   }
 
-  private remember (idHex: string, kind: SubjectKind, claim: Claim): void {
+  private remember(idHex: string, kind: SubjectKind, claim: Claim): void {
     this.results.delete(idHex)
     this.results.set(idHex, { kind, claim })
   }
 }
 
-function judgedKey (v: Vote): string {
+function judgedKey(v: Vote): string {
   return `${v.attesterHex}/${v.claim}`
 }

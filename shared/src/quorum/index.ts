@@ -46,4 +46,9 @@ export {
   MAX_CONFIRMED_RESULTS,
   MAX_VOTES_PER_SUBJECT
 } from './follower'
-export { checkSignedTemplateMessage, checkAttestationMessage, type SignedTemplateMessage, type AttestationMessage } from './gossip-checks'
+export {
+  checkSignedTemplateMessage,
+  checkAttestationMessage,
+  type SignedTemplateMessage,
+  type AttestationMessage
+} from './gossip-checks'

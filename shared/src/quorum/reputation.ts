@@ -28,7 +28,8 @@ export class Reputation {
 
   static fromJSON(data: Record<string, number>): Reputation {
     const r = new Reputation()
-    for (const [k, v] of Object.entries(data)) if (Number.isInteger(v) && v >= 0 && v <= MAX_REPUTATION) r.scores.set(k, v)
+    for (const [k, v] of Object.entries(data))
+      if (Number.isInteger(v) && v >= 0 && v <= MAX_REPUTATION) r.scores.set(k, v)
     return r
   }
 }

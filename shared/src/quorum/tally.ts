@@ -17,12 +17,17 @@ export interface TallyVote {
 
 export interface TallyResult {
   totalWeight: bigint
-  byClaim: Map<Claim, { weight: bigint, attesters: number }>
+  byClaim: Map<Claim, { weight: bigint; attesters: number }>
   confirmed?: Claim
 }
 
 /** `committee`: relay keys (hex) from selectCommittee; `weightOf`: their work now. */
-export function tallyVotes (committee: readonly string[], weightOf: (relayKey: string) => bigint, votes: Iterable<TallyVote>, minAttesters: number): TallyResult {
+export function tallyVotes(
+  committee: readonly string[],
+  weightOf: (relayKey: string) => bigint,
+  votes: Iterable<TallyVote>,
+  minAttesters: number
+): TallyResult {
   const members = new Set(committee)
   let totalWeight = 0n
   for (const m of members) totalWeight += weightOf(m)
@@ -32,7 +37,7 @@ export function tallyVotes (committee: readonly string[], weightOf: (relayKey: s
     const prev = latest.get(v.relayKey)
     if (prev === undefined || prev.time < v.time) latest.set(v.relayKey, v)
   }
-  const byClaim = new Map<Claim, { weight: bigint, attesters: number }>()
+  const byClaim = new Map<Claim, { weight: bigint; attesters: number }>()
   for (const [key, v] of latest) {
     if (!v.believed) continue
     const t = byClaim.get(v.claim) ?? { weight: 0n, attesters: 0 }
@@ -42,7 +47,8 @@ export function tallyVotes (committee: readonly string[], weightOf: (relayKey: s
   }
   let confirmed: Claim | undefined
   if (totalWeight > 0n) {
-    for (const [claim, t] of byClaim) if (3n * t.weight > 2n * totalWeight && t.attesters >= minAttesters) confirmed = claim
+    for (const [claim, t] of byClaim)
+      if (3n * t.weight > 2n * totalWeight && t.attesters >= minAttesters) confirmed = claim
   }
   return { totalWeight, byClaim, ...(confirmed !== undefined ? { confirmed } : {}) }
 }

@@ -20,16 +20,17 @@ export interface TrustState {
 }
 
 /** A peer id as libp2p prints it (base58btc of the multihash bytes). */
-export function peerIdText (peerIdBytes: Uint8Array): string {
+export function peerIdText(peerIdBytes: Uint8Array): string {
   return base58.encode(peerIdBytes)
 }
 
 /** The plain sentence for a trust state, the same on every screen and in the relay's API. */
-export function trustWords (t: TrustState): string {
+export function trustWords(t: TrustState): string {
   if (t.level === 'relay-alone') {
     const who = t.relay === undefined ? 'one relay' : `relay ${peerIdText(t.relay)}`
     return `trusting ${who} alone: no quorum of weighted relays yet (${t.weightedRelays} of the ${t.minAttesters} needed)`
   }
-  if (t.level === 'quorum') return `confirmed by a quorum of weighted relays (more than 2/3 of the committee's work, at least ${t.minAttesters} relays)`
+  if (t.level === 'quorum')
+    return `confirmed by a quorum of weighted relays (more than 2/3 of the committee's work, at least ${t.minAttesters} relays)`
   return `waiting for a quorum of weighted relays (${t.weightedRelays} known, at least ${t.minAttesters} must agree)`
 }

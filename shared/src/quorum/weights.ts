@@ -22,7 +22,7 @@ export const NO_WEIGHTS: RelayWeights = { version: 'empty', byKey: new Map(), wi
 /** Cache of each node's bound key: a node's scriptSig never changes (null: unbound). */
 const keyOfNode = new WeakMap<ShareNode, string | null>()
 
-function boundKeyOf (node: ShareNode): string | undefined {
+function boundKeyOf(node: ShareNode): string | undefined {
   let key = keyOfNode.get(node)
   if (key === undefined) {
     key = boundRelayKey(node.share.coinbase.scriptSig) ?? null
@@ -32,7 +32,11 @@ function boundKeyOf (node: ShareNode): string | undefined {
 }
 
 /** The weights of the window ending at `tip` (windowShares main-chain shares and their uncles). */
-export function windowRelayWeights (tip: ShareNode | undefined, windowShares: number, unclePenaltyPercent: number): RelayWeights {
+export function windowRelayWeights(
+  tip: ShareNode | undefined,
+  windowShares: number,
+  unclePenaltyPercent: number
+): RelayWeights {
   if (tip === undefined) return NO_WEIGHTS
   const byKey = new Map<string, bigint>()
   const credit = (key: string | undefined, work: bigint): void => {
@@ -57,18 +61,22 @@ export function windowRelayWeights (tip: ShareNode | undefined, windowShares: nu
 export class RelayWeightBook {
   private cached: RelayWeights = NO_WEIGHTS
 
-  constructor (private readonly chain: ShareChain) {}
+  constructor(private readonly chain: ShareChain) {}
 
-  current (): RelayWeights {
+  current(): RelayWeights {
     const tip = this.chain.tip
     if (tip === undefined) return NO_WEIGHTS
-    if (this.cached.version !== tip.key) this.cached = windowRelayWeights(tip, this.chain.rules.windowShares, this.chain.rules.unclePenaltyPercent)
+    if (this.cached.version !== tip.key)
+      this.cached = windowRelayWeights(tip, this.chain.rules.windowShares, this.chain.rules.unclePenaltyPercent)
     return this.cached
   }
 }
 
 /** Weights given outright (tests, tools): peer id bytes with their work. */
-export function fixedRelayWeights (entries: ReadonlyArray<readonly [Uint8Array, bigint]>, version = 'fixed'): RelayWeights {
+export function fixedRelayWeights(
+  entries: ReadonlyArray<readonly [Uint8Array, bigint]>,
+  version = 'fixed'
+): RelayWeights {
   const byKey = new Map<string, bigint>()
   let windowWork = 0n
   for (const [peerId, work] of entries) {

@@ -47,13 +47,21 @@ export interface CoinbaseFields {
 /** Bytes of the coinbase's legacy serialization. */
 export function shareCoinbaseBytes(f: CoinbaseFields): number {
   const sigLen = f.scriptSig.length
-  if (sigLen > MAX_COINBASE_SCRIPTSIG_BYTES) throw new RangeError(`scriptSig over ${MAX_COINBASE_SCRIPTSIG_BYTES} bytes`)
+  if (sigLen > MAX_COINBASE_SCRIPTSIG_BYTES)
+    throw new RangeError(`scriptSig over ${MAX_COINBASE_SCRIPTSIG_BYTES} bytes`)
   const outCount = f.payouts.count + 1 + (f.witnessCommitment ? 1 : 0)
   if (outCount > MAX_SINGLE_BYTE_COUNT) throw new RangeError(`too many coinbase outputs: ${outCount}`)
-  if (f.witnessCommitment && f.witnessCommitment.length !== HASH_BYTES) throw new RangeError(`witness commitment must be ${HASH_BYTES} bytes`)
+  if (f.witnessCommitment && f.witnessCommitment.length !== HASH_BYTES)
+    throw new RangeError(`witness commitment must be ${HASH_BYTES} bytes`)
   return (
-    COINBASE_SCRIPTSIG_OFFSET + sigLen + 4 + 1 + f.payouts.bytes.length + COMMITMENT_OUTPUT_BYTES +
-    (f.witnessCommitment ? WITNESS_OUTPUT_BYTES : 0) + 4
+    COINBASE_SCRIPTSIG_OFFSET +
+    sigLen +
+    4 +
+    1 +
+    f.payouts.bytes.length +
+    COMMITMENT_OUTPUT_BYTES +
+    (f.witnessCommitment ? WITNESS_OUTPUT_BYTES : 0) +
+    4
   )
 }
 
@@ -114,7 +122,11 @@ export function shareCoinbaseTxid(f: CoinbaseFields): Uint8Array {
  * Stratum's split: coinb1 || extranonce || coinb2 == the serialized coinbase, where the extranonce
  * is the last `extranonceBytes` of the scriptSig.
  */
-export function splitForStratum(serialized: Uint8Array, scriptSigLength: number, extranonceBytes: number): { coinb1: Uint8Array; coinb2: Uint8Array } {
+export function splitForStratum(
+  serialized: Uint8Array,
+  scriptSigLength: number,
+  extranonceBytes: number
+): { coinb1: Uint8Array; coinb2: Uint8Array } {
   const extranonceStart = COINBASE_SCRIPTSIG_OFFSET + scriptSigLength - extranonceBytes
   return {
     coinb1: serialized.slice(0, extranonceStart),

@@ -46,14 +46,21 @@ export const MAX_ENCODED_UNCLES = 8
 
 // --- sizes of the share encoding (version, tag, header, ShareInfo, coinbase parts, branch) ---------
 /** ShareInfo: prev id 32, script (1 + <=34), bits 4, share height 4, block height 4, value 8, template id 32, uncles (1 + 32 each). */
-export const MAX_SHARE_INFO_BYTES = 32 + 1 + MAX_PAYOUT_SCRIPT_BYTES + 4 + 4 + 4 + 8 + 32 + 1 + MAX_ENCODED_UNCLES * HASH_BYTES
+export const MAX_SHARE_INFO_BYTES =
+  32 + 1 + MAX_PAYOUT_SCRIPT_BYTES + 4 + 4 + 4 + 8 + 32 + 1 + MAX_ENCODED_UNCLES * HASH_BYTES
 /** ShareInfo without uncles and with the shortest payout script. */
 const MIN_SHARE_INFO_BYTES = 32 + 1 + 1 + 4 + 4 + 4 + 8 + 32 + 1
 /** Coinbase parts: version 4, scriptSig (1 + <=100), flags 1, witness commitment 32, locktime 4. */
 export const MAX_COINBASE_PARTS_BYTES = 4 + 1 + MAX_COINBASE_SCRIPTSIG_BYTES + 1 + HASH_BYTES + 4
 /** The whole encoded share; with an 11-step branch and no uncles a typical share is ~612 bytes (+32 per uncle). */
 export const MAX_SHARE_BYTES =
-  1 + NETWORK_TAG_BYTES + 80 + MAX_SHARE_INFO_BYTES + MAX_COINBASE_PARTS_BYTES + 1 + MAX_MERKLE_BRANCH_STEPS * HASH_BYTES
+  1 +
+  NETWORK_TAG_BYTES +
+  80 +
+  MAX_SHARE_INFO_BYTES +
+  MAX_COINBASE_PARTS_BYTES +
+  1 +
+  MAX_MERKLE_BRANCH_STEPS * HASH_BYTES
 /** Smallest possible encoding (empty branch, shortest script and scriptSig): anything shorter is truncated. */
 export const MIN_SHARE_BYTES = 1 + NETWORK_TAG_BYTES + 80 + MIN_SHARE_INFO_BYTES + (4 + 1 + 2 + 1 + 4) + 1
 

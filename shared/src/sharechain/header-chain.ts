@@ -55,7 +55,16 @@ export class HeaderChain {
     this.keepDepth = init.keepDepth ?? DEFAULT_HEADER_KEEP_DEPTH
     const cp = init.checkpoint
     const key = bytesToHex(cp.hash)
-    this.tipEntry = { hash: cp.hash, key, prevKey: undefined, height: cp.height, bits: 0, time: 0, cumulativeWork: 0n, header80: undefined }
+    this.tipEntry = {
+      hash: cp.hash,
+      key,
+      prevKey: undefined,
+      height: cp.height,
+      bits: 0,
+      time: 0,
+      cumulativeWork: 0n,
+      header80: undefined
+    }
     this.entries.set(key, this.tipEntry)
     this.best.set(cp.height, key)
     this.lowestHeight = cp.height
@@ -118,7 +127,8 @@ export class HeaderChain {
     } catch (e) {
       return reject('bits', e instanceof DecodeError ? e.message : 'invalid bits')
     }
-    if (target > this.init.powLimit) return reject('bits', `bits 0x${header.bits.toString(16)} easier than the pow limit`)
+    if (target > this.init.powLimit)
+      return reject('bits', `bits 0x${header.bits.toString(16)} easier than the pow limit`)
     const pow = this.init.pow === 'sha256d' ? hash : powHash(this.init.pow, header80)
     if (!meetsTarget(pow, target)) return reject('pow', 'header hash above its own bits')
     const entry: HeaderEntry = {

@@ -29,11 +29,29 @@ export {
   lotterySeed
 } from './payouts'
 export { type SerializedPayouts, serializePayouts, serializeShareCoinbase, splitForStratum } from './coinbase-bytes'
-export { type ShareJob, type ShareJobInit, buildShareJob, jobCoinbase, jobMerkleRoot, jobHeader, jobShare, ownShareBits, shareTargetForHashrate, OWN_SHARES_PER_INTERVAL, DEFAULT_COINBASE_VERSION } from './job'
+export {
+  type ShareJob,
+  type ShareJobInit,
+  buildShareJob,
+  jobCoinbase,
+  jobMerkleRoot,
+  jobHeader,
+  jobShare,
+  ownShareBits,
+  shareTargetForHashrate,
+  OWN_SHARES_PER_INTERVAL,
+  DEFAULT_COINBASE_VERSION
+} from './job'
 export type { ShareNode } from './node'
 export { PplnsWindow } from './window'
 export { nextShareBits, requiredShareTarget, medianTimePast, ancestor } from './retarget'
-export { ShareChain, ShareChainError, syncDepthShares, type ShareChainOptions, type AddShareResult } from './share-chain'
+export {
+  ShareChain,
+  ShareChainError,
+  syncDepthShares,
+  type ShareChainOptions,
+  type AddShareResult
+} from './share-chain'
 export { sharePlace, type SharePlace } from './share-place'
 export { OrphanPool, type OrphanShare, DEFAULT_MAX_ORPHANS } from './orphans'
 export {
@@ -46,7 +64,15 @@ export {
   type HeaderIgnoreReason,
   DEFAULT_HEADER_KEEP_DEPTH
 } from './header-chain'
-export { ACCEPT, ignore, reject, type Verdict, type ShareVerdict, type ShareRejectReason, type ShareIgnoreReason } from './verdict'
+export {
+  ACCEPT,
+  ignore,
+  reject,
+  type Verdict,
+  type ShareVerdict,
+  type ShareRejectReason,
+  type ShareIgnoreReason
+} from './verdict'
 export { type ShareWorkInput, verifyShareWork, verifyShareWorkBatch, shareIdOf, checkSharePow } from './share-work'
 export {
   ShareValidator,

@@ -83,7 +83,8 @@ export function buildShareJob(init: ShareJobInit): ShareJob {
   const infoBytes = encodeShareInfo(info)
   const scriptSigPrefix = concatBytes(bip34HeightPush(template.height), init.scriptSigTag ?? pushData(COINBASE_TAG))
   const scriptSigLength = scriptSigPrefix.length + EXTRANONCE_BYTES
-  if (scriptSigLength > MAX_COINBASE_SCRIPTSIG_BYTES) throw new RangeError(`scriptSig of ${scriptSigLength} bytes exceeds ${MAX_COINBASE_SCRIPTSIG_BYTES}`)
+  if (scriptSigLength > MAX_COINBASE_SCRIPTSIG_BYTES)
+    throw new RangeError(`scriptSig of ${scriptSigLength} bytes exceeds ${MAX_COINBASE_SCRIPTSIG_BYTES}`)
   const payouts = chain.payouts(parent, template.coinbaseValue, init.payoutScript)
   const coinbaseVersion = init.coinbaseVersion ?? DEFAULT_COINBASE_VERSION
   const locktime = init.locktime ?? 0
@@ -149,12 +150,30 @@ export function jobMerkleRoot(job: ShareJob, extranonce: Uint8Array): Uint8Array
 }
 
 /** The 80-byte header a miner grinds (nonce and ntime vary; version may roll inside the BIP310 mask). */
-export function jobHeader(job: ShareJob, extranonce: Uint8Array, nonce: number, time = job.time, version = job.template.version): Uint8Array {
-  return encodeHeader({ version, prevHash: job.template.prevHash, merkleRoot: jobMerkleRoot(job, extranonce), time, bits: job.template.bits, nonce })
+export function jobHeader(
+  job: ShareJob,
+  extranonce: Uint8Array,
+  nonce: number,
+  time = job.time,
+  version = job.template.version
+): Uint8Array {
+  return encodeHeader({
+    version,
+    prevHash: job.template.prevHash,
+    merkleRoot: jobMerkleRoot(job, extranonce),
+    time,
+    bits: job.template.bits,
+    nonce
+  })
 }
 
 /** The encoded share for a header found on this job. */
-export function jobShare(job: ShareJob, networkTag: Uint8Array, extranonce: Uint8Array, header80: Uint8Array): Uint8Array {
+export function jobShare(
+  job: ShareJob,
+  networkTag: Uint8Array,
+  extranonce: Uint8Array,
+  header80: Uint8Array
+): Uint8Array {
   return encodeShare({
     networkTag,
     header80,

@@ -102,7 +102,8 @@ export class ShareLedger<Origin extends string = string> {
    */
   add(bytes: Uint8Array, mode: ShareMode, origin: Origin): LedgerEntry {
     const validator = this.validator
-    if (validator === undefined) return { verdict: { kind: 'ignore', reason: 'unknown-block', detail: 'no block header yet' } }
+    if (validator === undefined)
+      return { verdict: { kind: 'ignore', reason: 'unknown-block', detail: 'no block header yet' } }
     const { verdict, id, share } = validator.validate(bytes, mode)
     if (id === undefined || share === undefined) return { verdict }
     if (verdict.kind === 'accept') return this.insert(share, id, bytes, false, origin)

@@ -47,7 +47,12 @@ interface Payee {
   amount: bigint
 }
 
-export function computePayouts(basis: PayoutBasis, value: bigint, finderScript: Uint8Array, policy: PayoutPolicy): PayoutOutput[] {
+export function computePayouts(
+  basis: PayoutBasis,
+  value: bigint,
+  finderScript: Uint8Array,
+  policy: PayoutPolicy
+): PayoutOutput[] {
   if (value < 0n) throw new RangeError(`coinbase value must be >= 0, got ${value}`)
   if (basis.parentId === undefined || basis.totalWeight === 0n) return [{ script: finderScript, value }]
   const bonus = (value * BigInt(policy.finderBonusPpm)) / PPM
@@ -118,7 +123,10 @@ export function lotterySeed(parentId: Uint8Array): bigint {
  * Picks one pooled payee with probability amount / total (payees sorted by key, amounts > 0).
  * Bias from `seed mod total` is below 2^-190 for any total under 2^64.
  */
-export function drawLotteryWinner<T extends { amount: bigint }>(pooled: T[], parentId: Uint8Array): { winner: T; total: bigint } {
+export function drawLotteryWinner<T extends { amount: bigint }>(
+  pooled: T[],
+  parentId: Uint8Array
+): { winner: T; total: bigint } {
   let total = 0n
   for (const p of pooled) total += p.amount
   const draw = lotterySeed(parentId) % total

@@ -54,7 +54,8 @@ export function requiredShareWork(parent: ShareNode | undefined, rules: Retarget
 
 function computeRequiredTarget(parent: ShareNode, rules: RetargetRules): bigint {
   const shares: ShareNode[] = []
-  for (let n: ShareNode | undefined = parent; n && shares.length < rules.retargetWindowShares; n = n.parent) shares.push(n)
+  for (let n: ShareNode | undefined = parent; n && shares.length < rules.retargetWindowShares; n = n.parent)
+    shares.push(n)
   const count = shares.length
   if (count < 2) return parent.requiredTarget
   // Oldest first, then a stable sort by timestamp: equal timestamps keep chain order.

@@ -59,15 +59,19 @@ export function validateShareChainRules(r: ShareChainRules): void {
     problems.push('finderBonusPpm must be 0..1000000')
   }
   if (r.maxShareTarget <= 0n || r.maxShareTarget >= 1n << 256n) problems.push('maxShareTarget must be 1..2^256-1')
-  if (!Number.isInteger(r.retargetWindowShares) || r.retargetWindowShares < 1) problems.push('retargetWindowShares must be >= 1')
+  if (!Number.isInteger(r.retargetWindowShares) || r.retargetWindowShares < 1)
+    problems.push('retargetWindowShares must be >= 1')
   if (!(r.maxRetargetStepPercent > 0)) problems.push('maxRetargetStepPercent must be > 0')
-  if (!Number.isInteger(r.retargetTrimPercent) || r.retargetTrimPercent < 0 || r.retargetTrimPercent > 40) problems.push('retargetTrimPercent must be 0..40')
+  if (!Number.isInteger(r.retargetTrimPercent) || r.retargetTrimPercent < 0 || r.retargetTrimPercent > 40)
+    problems.push('retargetTrimPercent must be 0..40')
   if (!Number.isInteger(r.maxUncleDepth) || r.maxUncleDepth < 0) problems.push('maxUncleDepth must be >= 0')
   if (!Number.isInteger(r.maxUnclesPerShare) || r.maxUnclesPerShare < 0 || r.maxUnclesPerShare > MAX_ENCODED_UNCLES) {
     problems.push(`maxUnclesPerShare must be 0..${MAX_ENCODED_UNCLES}`)
   }
-  if (!Number.isInteger(r.unclePenaltyPercent) || r.unclePenaltyPercent < 0 || r.unclePenaltyPercent > 100) problems.push('unclePenaltyPercent must be 0..100')
-  if (!Number.isInteger(r.maxSiblingsPerHeight) || r.maxSiblingsPerHeight < 0) problems.push('maxSiblingsPerHeight must be >= 0')
+  if (!Number.isInteger(r.unclePenaltyPercent) || r.unclePenaltyPercent < 0 || r.unclePenaltyPercent > 100)
+    problems.push('unclePenaltyPercent must be 0..100')
+  if (!Number.isInteger(r.maxSiblingsPerHeight) || r.maxSiblingsPerHeight < 0)
+    problems.push('maxSiblingsPerHeight must be >= 0')
   if (!Number.isInteger(r.medianTimeSpan) || r.medianTimeSpan < 1) problems.push('medianTimeSpan must be >= 1')
   if (!(r.maxFutureSeconds >= 0)) problems.push('maxFutureSeconds must be >= 0')
   if (problems.length) throw new RangeError(`invalid share-chain rules: ${problems.join('; ')}`)

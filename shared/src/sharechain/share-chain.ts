@@ -29,7 +29,9 @@ export interface ShareChainOptions {
  * every rule: the window and its uncles twice over (each share's payouts need the window below it),
  * plus the retarget and median spans for the oldest shares' targets (README "Sync").
  */
-export function syncDepthShares(rules: Pick<ShareChainRules, 'windowShares' | 'maxUncleDepth' | 'retargetWindowShares' | 'medianTimeSpan'>): number {
+export function syncDepthShares(
+  rules: Pick<ShareChainRules, 'windowShares' | 'maxUncleDepth' | 'retargetWindowShares' | 'medianTimeSpan'>
+): number {
   return 2 * (rules.windowShares + rules.maxUncleDepth) + Math.max(rules.retargetWindowShares, rules.medianTimeSpan)
 }
 
@@ -37,7 +39,10 @@ const DEFAULT_BASIS_CACHE_ENTRIES = 64
 const DEFAULT_PAYOUT_CACHE_ENTRIES = 1024
 
 export class ShareChainError extends Error {
-  constructor(readonly code: 'duplicate' | 'unknown-parent' | 'unknown-uncle' | 'height', message: string) {
+  constructor(
+    readonly code: 'duplicate' | 'unknown-parent' | 'unknown-uncle' | 'height',
+    message: string
+  ) {
     super(message)
     this.name = 'ShareChainError'
   }
@@ -65,9 +70,13 @@ export class ShareChain {
   private readonly basisCache: LruCache<string, PayoutBasis>
   private readonly payoutCache: LruCache<string, SerializedPayouts>
   private lastLookup: ShareNode | undefined
-  private lastPayouts: { parent: ShareNode | undefined; value: bigint; finderScript: Uint8Array; result: SerializedPayouts } | undefined
+  private lastPayouts:
+    { parent: ShareNode | undefined; value: bigint; finderScript: Uint8Array; result: SerializedPayouts } | undefined
 
-  constructor(readonly rules: ShareChainRules, opts: ShareChainOptions = {}) {
+  constructor(
+    readonly rules: ShareChainRules,
+    opts: ShareChainOptions = {}
+  ) {
     this.window = new PplnsWindow(rules.windowShares, rules.unclePenaltyPercent)
     this.pruneMargin = opts.pruneMarginShares ?? rules.windowShares
     this.basisCache = new LruCache(opts.basisCacheEntries ?? DEFAULT_BASIS_CACHE_ENTRIES)
@@ -146,10 +155,14 @@ export class ShareChain {
    * ascending ids, each held, within maxUncleDepth below the child, not an ancestor, its parent an
    * ancestor, named by no ancestor. Returns the resolved nodes, the first missing id, or the problem.
    */
-  resolveUncles(parent: ShareNode | undefined, uncleIds: Uint8Array[]): { uncles: ShareNode[] } | { missing: Uint8Array } | { invalid: string } {
+  resolveUncles(
+    parent: ShareNode | undefined,
+    uncleIds: Uint8Array[]
+  ): { uncles: ShareNode[] } | { missing: Uint8Array } | { invalid: string } {
     if (uncleIds.length === 0) return { uncles: [] }
     if (!parent) return { invalid: 'a first share has no uncles' }
-    if (uncleIds.length > this.rules.maxUnclesPerShare) return { invalid: `${uncleIds.length} uncles, limit ${this.rules.maxUnclesPerShare}` }
+    if (uncleIds.length > this.rules.maxUnclesPerShare)
+      return { invalid: `${uncleIds.length} uncles, limit ${this.rules.maxUnclesPerShare}` }
     const childHeight = parent.height + 1
     const uncles: ShareNode[] = []
     let previousKey = ''
@@ -160,7 +173,9 @@ export class ShareChain {
       const uncle = this.nodes.get(key)
       if (!uncle) return { missing: id }
       if (uncle.height >= childHeight || uncle.height < childHeight - this.rules.maxUncleDepth) {
-        return { invalid: `uncle at height ${uncle.height} is not within ${this.rules.maxUncleDepth} below ${childHeight}` }
+        return {
+          invalid: `uncle at height ${uncle.height} is not within ${this.rules.maxUncleDepth} below ${childHeight}`
+        }
       }
       const sameHeight = ancestor(parent, parent.height - uncle.height)
       if (sameHeight === uncle) return { invalid: 'uncle is an ancestor' }
@@ -182,7 +197,8 @@ export class ShareChain {
     if (!parent || this.rules.maxUnclesPerShare === 0) return []
     const childHeight = parent.height + 1
     const named = new Set<ShareNode>()
-    for (let a: ShareNode | undefined = parent, i = 0; a && i < this.rules.maxUncleDepth; a = a.parent, i++) for (const u of a.uncles) named.add(u)
+    for (let a: ShareNode | undefined = parent, i = 0; a && i < this.rules.maxUncleDepth; a = a.parent, i++)
+      for (const u of a.uncles) named.add(u)
     const found: ShareNode[] = []
     for (let a: ShareNode | undefined = parent; a && a.height >= childHeight - this.rules.maxUncleDepth; a = a.parent) {
       if (!a.parent) break
@@ -222,16 +238,27 @@ export class ShareChain {
   }
 
   /** Payout outputs of a coinbase on `parent` with `value` found by `finderScript`, serialized; cached. */
-  payouts(parent: ShareNode | undefined, value: bigint, finderScript: Uint8Array, finderKey?: string): SerializedPayouts {
+  payouts(
+    parent: ShareNode | undefined,
+    value: bigint,
+    finderScript: Uint8Array,
+    finderKey?: string
+  ): SerializedPayouts {
     // Shares arrive in bursts on one parent: the last answer is checked before building a cache key.
     const last = this.lastPayouts
-    if (last && last.parent === parent && last.value === value && equalBytes(last.finderScript, finderScript)) return last.result
+    if (last && last.parent === parent && last.value === value && equalBytes(last.finderScript, finderScript))
+      return last.result
     const result = this.payoutsByKey(parent, value, finderScript, finderKey ?? bytesToHex(finderScript))
     this.lastPayouts = { parent, value, finderScript: finderScript.slice(), result }
     return result
   }
 
-  private payoutsByKey(parent: ShareNode | undefined, value: bigint, finderScript: Uint8Array, finderKey: string): SerializedPayouts {
+  private payoutsByKey(
+    parent: ShareNode | undefined,
+    value: bigint,
+    finderScript: Uint8Array,
+    finderKey: string
+  ): SerializedPayouts {
     const cacheKey = `${parent?.key ?? ''}:${value}:${finderKey}`
     const cached = this.payoutCache.get(cacheKey)
     if (cached) return cached
@@ -267,10 +294,14 @@ export class ShareChain {
     // asRoot: a restore from storage starts at the oldest kept share, whose parent was pruned (a first
     // share restored "as root" is still a first share: its history is complete).
     const root = opts.asRoot === true && !first && !parent
-    if (parentKey !== undefined && !parent && !opts.asRoot) throw new ShareChainError('unknown-parent', `parent ${parentKey} of share ${key} is unknown`)
+    if (parentKey !== undefined && !parent && !opts.asRoot)
+      throw new ShareChainError('unknown-parent', `parent ${parentKey} of share ${key} is unknown`)
     const height = parent ? parent.height + 1 : root ? share.info.shareHeight : 0
     if (share.info.shareHeight !== height) {
-      throw new ShareChainError('height', `share ${key} claims height ${share.info.shareHeight}, parent gives ${height}`)
+      throw new ShareChainError(
+        'height',
+        `share ${key} claims height ${share.info.shareHeight}, parent gives ${height}`
+      )
     }
     // Uncles below a restored root (or in history too shallow to judge) may be missing: they are
     // dropped there, which only changes payouts nobody judges from this history (README "Sync").
@@ -278,11 +309,16 @@ export class ShareChain {
     for (const uncleId of share.info.uncles) {
       const uncle = this.nodes.get(bytesToHex(uncleId))
       if (uncle) uncles.push(uncle)
-      else if (parent && this.targetsJudgeable(parent)) throw new ShareChainError('unknown-uncle', `uncle ${bytesToHex(uncleId)} of share ${key} is unknown`)
+      else if (parent && this.targetsJudgeable(parent))
+        throw new ShareChainError('unknown-uncle', `uncle ${bytesToHex(uncleId)} of share ${key} is unknown`)
     }
     const target = bitsToTarget(share.info.shareBits)
     const work = targetToWork(target)
-    const requiredTarget = parent ? this.requiredShareTarget(parent) : root ? target : this.requiredShareTarget(undefined)
+    const requiredTarget = parent
+      ? this.requiredShareTarget(parent)
+      : root
+        ? target
+        : this.requiredShareTarget(undefined)
     const chainWork = parent ? requiredShareWork(parent, this.rules) : targetToWork(requiredTarget)
     let poolWork = work
     let cumulativeWork = (parent?.cumulativeWork ?? 0n) + chainWork
@@ -318,7 +354,8 @@ export class ShareChain {
     level.push(node)
     if (height < this.lowestHeight) this.lowestHeight = height
     // Fork choice: strictly more cumulative work moves the tip; ties keep the first seen.
-    if (this.tipNode && node.cumulativeWork <= this.tipNode.cumulativeWork) return { node, tipChanged: false, reorgDepth: 0 }
+    if (this.tipNode && node.cumulativeWork <= this.tipNode.cumulativeWork)
+      return { node, tipChanged: false, reorgDepth: 0 }
     const reorgDepth = this.setTip(node)
     this.prune()
     return { node, tipChanged: true, reorgDepth }

@@ -57,14 +57,20 @@ export function encodeShare(s: ShareFields): Uint8Array {
   if (s.header80.length !== HEADER_BYTES) throw new RangeError(`header must be ${HEADER_BYTES} bytes`)
   const { scriptSig, witnessCommitment } = s.coinbase
   if (scriptSig.length < MIN_COINBASE_SCRIPTSIG_BYTES || scriptSig.length > MAX_COINBASE_SCRIPTSIG_BYTES) {
-    throw new RangeError(`coinbase scriptSig must be ${MIN_COINBASE_SCRIPTSIG_BYTES}..${MAX_COINBASE_SCRIPTSIG_BYTES} bytes`)
+    throw new RangeError(
+      `coinbase scriptSig must be ${MIN_COINBASE_SCRIPTSIG_BYTES}..${MAX_COINBASE_SCRIPTSIG_BYTES} bytes`
+    )
   }
-  if (witnessCommitment && witnessCommitment.length !== HASH_BYTES) throw new RangeError('witness commitment must be 32 bytes')
-  if (s.merkleBranch.length > MAX_MERKLE_BRANCH_STEPS) throw new RangeError(`merkle branch longer than ${MAX_MERKLE_BRANCH_STEPS}`)
+  if (witnessCommitment && witnessCommitment.length !== HASH_BYTES)
+    throw new RangeError('witness commitment must be 32 bytes')
+  if (s.merkleBranch.length > MAX_MERKLE_BRANCH_STEPS)
+    throw new RangeError(`merkle branch longer than ${MAX_MERKLE_BRANCH_STEPS}`)
   const w = new ByteWriter(MAX_SHARE_BYTES)
   w.u8(SHARE_CODEC_VERSION).bytes(s.networkTag).bytes(s.header80)
   writeShareInfo(w, s.info)
-  w.u32le(s.coinbase.version >>> 0).varBytes(scriptSig).u8(witnessCommitment ? FLAG_WITNESS_COMMITMENT : 0)
+  w.u32le(s.coinbase.version >>> 0)
+    .varBytes(scriptSig)
+    .u8(witnessCommitment ? FLAG_WITNESS_COMMITMENT : 0)
   if (witnessCommitment) w.bytes(witnessCommitment)
   w.u32le(s.coinbase.locktime).u8(s.merkleBranch.length)
   for (const step of s.merkleBranch) {
@@ -79,8 +85,10 @@ export function encodeShare(s: ShareFields): Uint8Array {
  * The share's byte fields are views into `bytes`: do not modify `bytes` afterwards.
  */
 export function decodeShare(bytes: Uint8Array): Share {
-  if (bytes.length > MAX_SHARE_BYTES) throw new DecodeError('size', `share is ${bytes.length} bytes, limit ${MAX_SHARE_BYTES}`)
-  if (bytes.length < MIN_SHARE_BYTES) throw new DecodeError('eof', `share is ${bytes.length} bytes, minimum ${MIN_SHARE_BYTES}`)
+  if (bytes.length > MAX_SHARE_BYTES)
+    throw new DecodeError('size', `share is ${bytes.length} bytes, limit ${MAX_SHARE_BYTES}`)
+  if (bytes.length < MIN_SHARE_BYTES)
+    throw new DecodeError('eof', `share is ${bytes.length} bytes, minimum ${MIN_SHARE_BYTES}`)
   // Decoded on every validation, so read in place: every byte field is a view into `bytes`, not a
   // copy (Node 20: a copy over 64 bytes costs ~1 µs, a view ~25 ns). Callers hand over a buffer they
   // no longer modify (the chain keeps it as the share's bytes anyway). MIN_SHARE_BYTES covers
@@ -113,11 +121,21 @@ export function decodeShare(bytes: Uint8Array): Share {
   const templateId = view(buffer, base + at + 20, HASH_BYTES)
   const uncleCount = b[at + 20 + HASH_BYTES]
   at += SHARE_INFO_FIXED_TAIL_BYTES
-  if (uncleCount > MAX_ENCODED_UNCLES) throw new DecodeError('uncles', `${uncleCount} uncles, limit ${MAX_ENCODED_UNCLES}`)
+  if (uncleCount > MAX_ENCODED_UNCLES)
+    throw new DecodeError('uncles', `${uncleCount} uncles, limit ${MAX_ENCODED_UNCLES}`)
   need(b, at, uncleCount * HASH_BYTES)
   const uncles: Uint8Array[] = new Array(uncleCount)
   for (let i = 0; i < uncleCount; i++, at += HASH_BYTES) uncles[i] = view(buffer, base + at, HASH_BYTES)
-  const info: ShareInfo = { prevShareId, payoutScript, shareBits, shareHeight, blockHeight, coinbaseValue, templateId, uncles }
+  const info: ShareInfo = {
+    prevShareId,
+    payoutScript,
+    shareBits,
+    shareHeight,
+    blockHeight,
+    coinbaseValue,
+    templateId,
+    uncles
+  }
   const infoBytes = view(buffer, base + infoStart, at - infoStart)
   need(b, at, 4 + 1)
   const coinbaseVersion = u32le(b, at)
@@ -127,7 +145,10 @@ export function decodeShare(bytes: Uint8Array): Share {
   const scriptSig = view(buffer, base + at, sigBytes)
   at += sigBytes
   if (sigBytes < MIN_COINBASE_SCRIPTSIG_BYTES) {
-    throw new DecodeError('scriptsig', `coinbase scriptSig is ${sigBytes} bytes, minimum ${MIN_COINBASE_SCRIPTSIG_BYTES}`)
+    throw new DecodeError(
+      'scriptsig',
+      `coinbase scriptSig is ${sigBytes} bytes, minimum ${MIN_COINBASE_SCRIPTSIG_BYTES}`
+    )
   }
   need(b, at, 1)
   const flags = b[at++]
@@ -142,7 +163,8 @@ export function decodeShare(bytes: Uint8Array): Share {
   const locktime = u32le(b, at)
   const steps = b[at + 4]
   at += 5
-  if (steps > MAX_MERKLE_BRANCH_STEPS) throw new DecodeError('branch', `merkle branch of ${steps} steps, limit ${MAX_MERKLE_BRANCH_STEPS}`)
+  if (steps > MAX_MERKLE_BRANCH_STEPS)
+    throw new DecodeError('branch', `merkle branch of ${steps} steps, limit ${MAX_MERKLE_BRANCH_STEPS}`)
   need(b, at, steps * HASH_BYTES)
   const merkleBranch: Uint8Array[] = new Array(steps)
   for (let i = 0; i < steps; i++, at += HASH_BYTES) merkleBranch[i] = view(buffer, base + at, HASH_BYTES)
@@ -179,7 +201,11 @@ function u32le(b: Uint8Array, at: number): number {
 }
 
 function need(b: Uint8Array, at: number, n: number): void {
-  if (n > b.length - at) throw new DecodeError('eof', `unexpected end of data: need ${n} bytes at offset ${at}, have ${Math.max(0, b.length - at)}`)
+  if (n > b.length - at)
+    throw new DecodeError(
+      'eof',
+      `unexpected end of data: need ${n} bytes at offset ${at}, have ${Math.max(0, b.length - at)}`
+    )
 }
 
 /**

@@ -2,7 +2,14 @@
 // into the coinbase: OP_RETURN PUSH40 <network tag 8 bytes> <sha256d(ShareInfo) 32 bytes>.
 import { ByteReader, ByteWriter, DecodeError } from '../primitives/bytes'
 import { fastSha256dInto } from '../primitives/sha256-fast'
-import { HASH_BYTES, MAX_ENCODED_UNCLES, MAX_PAYOUT_SCRIPT_BYTES, MAX_SHARE_INFO_BYTES, NETWORK_TAG_BYTES, SHARE_COMMITMENT_PAYLOAD_BYTES } from './constants'
+import {
+  HASH_BYTES,
+  MAX_ENCODED_UNCLES,
+  MAX_PAYOUT_SCRIPT_BYTES,
+  MAX_SHARE_INFO_BYTES,
+  NETWORK_TAG_BYTES,
+  SHARE_COMMITMENT_PAYLOAD_BYTES
+} from './constants'
 
 export interface ShareInfo {
   /** Parent share id (internal byte order); 32 zero bytes for the first share of a chain. */
@@ -142,7 +149,13 @@ export function writeShareInfoDigest(shareInfoBytes: Uint8Array, out: Uint8Array
  * Writes the commitment script into `out` at `at` (hot path: no allocation). `shareInfoDigest`, when
  * given, is sha256d(ShareInfo) computed by the caller (benchmarks hash it with another implementation).
  */
-export function writeShareCommitmentScript(out: Uint8Array, at: number, networkTag: Uint8Array, shareInfoBytes: Uint8Array, shareInfoDigest?: Uint8Array): void {
+export function writeShareCommitmentScript(
+  out: Uint8Array,
+  at: number,
+  networkTag: Uint8Array,
+  shareInfoBytes: Uint8Array,
+  shareInfoDigest?: Uint8Array
+): void {
   if (networkTag.length !== NETWORK_TAG_BYTES) throw new RangeError(`network tag must be ${NETWORK_TAG_BYTES} bytes`)
   out[at] = OP_RETURN
   out[at + 1] = SHARE_COMMITMENT_PAYLOAD_BYTES // a direct push of 40 bytes

@@ -67,7 +67,11 @@ function startsWith(b: Uint8Array, prefix: Uint8Array): boolean {
 }
 
 /** The coinbase parts and the header agree with the derived payouts and commitment. */
-export function checkShareCoinbase(share: Share, networkTag: Uint8Array, payouts: Pick<SerializedPayouts, 'count' | 'bytes'>): ShareVerdict {
+export function checkShareCoinbase(
+  share: Share,
+  networkTag: Uint8Array,
+  payouts: Pick<SerializedPayouts, 'count' | 'bytes'>
+): ShareVerdict {
   const sig = share.coinbase.scriptSig
   if (!startsWith(sig, heightPushOf(share.info.blockHeight))) {
     return reject('scriptsig', 'coinbase scriptSig does not start with the BIP34 height push')
@@ -82,12 +86,19 @@ export function checkShareCoinbase(share: Share, networkTag: Uint8Array, payouts
     locktime: share.coinbase.locktime
   })
   const root = fastFoldMerkleBranch(txid, share.merkleBranch)
-  if (!equalBytes(root, share.header.merkleRoot)) return reject('merkle-root', 'rebuilt coinbase does not fold to the header merkle root')
+  if (!equalBytes(root, share.header.merkleRoot))
+    return reject('merkle-root', 'rebuilt coinbase does not fold to the header merkle root')
   return ACCEPT
 }
 
 /** PoW, then coinbase + merkle; `id` is sha256d(header). */
-export function verifyShareWork(share: Share, id: Uint8Array, networkTag: Uint8Array, pow: PowAlgorithm, payouts: Pick<SerializedPayouts, 'count' | 'bytes'> | undefined): ShareVerdict {
+export function verifyShareWork(
+  share: Share,
+  id: Uint8Array,
+  networkTag: Uint8Array,
+  pow: PowAlgorithm,
+  payouts: Pick<SerializedPayouts, 'count' | 'bytes'> | undefined
+): ShareVerdict {
   if (!checkSharePow(share, id, pow)) return reject('pow', 'header hash above the share target')
   return payouts === undefined ? ACCEPT : checkShareCoinbase(share, networkTag, payouts)
 }

@@ -37,11 +37,17 @@ const FLAG_WITNESS_COMMITMENT = 0x01
 export function encodeTemplateAnnouncement(t: TemplateAnnouncement): Uint8Array {
   if (t.networkTag.length !== NETWORK_TAG_BYTES) throw new RangeError(`network tag must be ${NETWORK_TAG_BYTES} bytes`)
   if (t.prevHash.length !== HASH_BYTES) throw new RangeError('prevHash must be 32 bytes')
-  if (t.witnessCommitment && t.witnessCommitment.length !== HASH_BYTES) throw new RangeError('witness commitment must be 32 bytes')
-  if (t.merkleBranch.length > MAX_MERKLE_BRANCH_STEPS) throw new RangeError(`merkle branch longer than ${MAX_MERKLE_BRANCH_STEPS}`)
+  if (t.witnessCommitment && t.witnessCommitment.length !== HASH_BYTES)
+    throw new RangeError('witness commitment must be 32 bytes')
+  if (t.merkleBranch.length > MAX_MERKLE_BRANCH_STEPS)
+    throw new RangeError(`merkle branch longer than ${MAX_MERKLE_BRANCH_STEPS}`)
   const w = new ByteWriter(MAX_TEMPLATE_ANNOUNCEMENT_BYTES)
   w.u8(TEMPLATE_CODEC_VERSION).bytes(t.networkTag).bytes(t.prevHash)
-  w.u32le(t.height).i32le(t.version | 0).u32le(t.bits).u32le(t.curtime).u64le(t.coinbaseValue)
+  w.u32le(t.height)
+    .i32le(t.version | 0)
+    .u32le(t.bits)
+    .u32le(t.curtime)
+    .u64le(t.coinbaseValue)
   w.u8(t.witnessCommitment ? FLAG_WITNESS_COMMITMENT : 0)
   if (t.witnessCommitment) w.bytes(t.witnessCommitment)
   w.u8(t.merkleBranch.length)
@@ -54,11 +60,15 @@ export function encodeTemplateAnnouncement(t: TemplateAnnouncement): Uint8Array 
 
 export function decodeTemplateAnnouncement(b: Uint8Array): TemplateAnnouncement {
   if (b.length > MAX_TEMPLATE_ANNOUNCEMENT_BYTES) {
-    throw new DecodeError('size', `template announcement is ${b.length} bytes, limit ${MAX_TEMPLATE_ANNOUNCEMENT_BYTES}`)
+    throw new DecodeError(
+      'size',
+      `template announcement is ${b.length} bytes, limit ${MAX_TEMPLATE_ANNOUNCEMENT_BYTES}`
+    )
   }
   const r = new ByteReader(b)
   const version = r.u8()
-  if (version !== TEMPLATE_CODEC_VERSION) throw new DecodeError('version', `unknown template encoding version ${version}`)
+  if (version !== TEMPLATE_CODEC_VERSION)
+    throw new DecodeError('version', `unknown template encoding version ${version}`)
   const networkTag = r.bytes(NETWORK_TAG_BYTES)
   const prevHash = r.bytes(HASH_BYTES)
   const height = r.u32le()
@@ -67,14 +77,26 @@ export function decodeTemplateAnnouncement(b: Uint8Array): TemplateAnnouncement 
   const curtime = r.u32le()
   const coinbaseValue = r.u64le()
   const flags = r.u8()
-  if ((flags & ~FLAG_WITNESS_COMMITMENT) !== 0) throw new DecodeError('flags', `unknown template flags 0x${flags.toString(16)}`)
+  if ((flags & ~FLAG_WITNESS_COMMITMENT) !== 0)
+    throw new DecodeError('flags', `unknown template flags 0x${flags.toString(16)}`)
   const witnessCommitment = flags & FLAG_WITNESS_COMMITMENT ? r.bytes(HASH_BYTES) : undefined
   const steps = r.u8()
-  if (steps > MAX_MERKLE_BRANCH_STEPS) throw new DecodeError('branch', `merkle branch of ${steps} steps, limit ${MAX_MERKLE_BRANCH_STEPS}`)
+  if (steps > MAX_MERKLE_BRANCH_STEPS)
+    throw new DecodeError('branch', `merkle branch of ${steps} steps, limit ${MAX_MERKLE_BRANCH_STEPS}`)
   const merkleBranch: Uint8Array[] = []
   for (let i = 0; i < steps; i++) merkleBranch.push(r.bytes(HASH_BYTES))
   r.expectEnd()
-  return { networkTag, prevHash, height, version: blockVersion, bits, curtime, coinbaseValue, witnessCommitment, merkleBranch }
+  return {
+    networkTag,
+    prevHash,
+    height,
+    version: blockVersion,
+    bits,
+    curtime,
+    coinbaseValue,
+    witnessCommitment,
+    merkleBranch
+  }
 }
 
 /** Template id: sha256d of the canonical encoding (internal byte order). */

@@ -114,7 +114,8 @@ export class ShareValidator {
     }
     const ownTarget = this.lastBoundedTarget
     if (info.blockHeight > MAX_BLOCK_HEIGHT) return done(reject('bounds', 'block height out of range'))
-    if (info.uncles.length > rules.maxUnclesPerShare) return done(reject('bounds', `${info.uncles.length} uncles, limit ${rules.maxUnclesPerShare}`))
+    if (info.uncles.length > rules.maxUnclesPerShare)
+      return done(reject('bounds', `${info.uncles.length} uncles, limit ${rules.maxUnclesPerShare}`))
     if (!equalBytes(share.networkTag, rules.networkTag)) return done(reject('network', 'share of another network'))
     const first = isZeroHash(info.prevShareId)
     const parent = first ? undefined : chain.getById(info.prevShareId)
@@ -126,33 +127,61 @@ export class ShareValidator {
     if (!first && !parent) return done(this.orphan(key, share, id, info.prevShareId), id, share)
     const expectedHeight = parent ? parent.height + 1 : 0
     if (info.shareHeight !== expectedHeight) {
-      return done(this.remember(key, reject('height', `share height ${info.shareHeight}, expected ${expectedHeight}`)), id, share)
+      return done(
+        this.remember(key, reject('height', `share height ${info.shareHeight}, expected ${expectedHeight}`)),
+        id,
+        share
+      )
     }
     // A parent whose history is too short cannot judge the rules that need ancestors (retarget,
     // median and uncles; the window's payouts): synced shares there are history, checked as far as
     // the history reaches; live shares wait until sync has filled the history in (README "Sync").
     const judged = chain.historyComplete(parent)
-    if (!judged && mode === 'live') return done(ignore('incomplete-history', 'parent history too short to judge; sync older shares'), id, share)
+    if (!judged && mode === 'live')
+      return done(ignore('incomplete-history', 'parent history too short to judge; sync older shares'), id, share)
     const targetsJudged = judged || chain.targetsJudgeable(parent)
     let uncles: ShareNode[] = []
     if (targetsJudged) {
       const required = chain.requiredShareTarget(parent)
       if (ownTarget > required) {
-        return done(this.remember(key, reject('share-target', `share target 0x${info.shareBits.toString(16)} easier than the required 0x${chain.nextShareBits(parent).toString(16)}`)), id, share)
+        return done(
+          this.remember(
+            key,
+            reject(
+              'share-target',
+              `share target 0x${info.shareBits.toString(16)} easier than the required 0x${chain.nextShareBits(parent).toString(16)}`
+            )
+          ),
+          id,
+          share
+        )
       }
       const resolved = chain.resolveUncles(parent, info.uncles)
       if ('invalid' in resolved) return done(this.remember(key, reject('uncle', resolved.invalid)), id, share)
       if ('missing' in resolved) return done(this.orphan(key, share, id, resolved.missing), id, share)
       uncles = resolved.uncles
     }
-    if (!judged) return { pending: { id, key, share, parent, mode, targetsJudged, work: { shareBytes: bytes, networkTag: rules.networkTag, pow: rules.pow, payouts: undefined } } }
+    if (!judged)
+      return {
+        pending: {
+          id,
+          key,
+          share,
+          parent,
+          mode,
+          targetsJudged,
+          work: { shareBytes: bytes, networkTag: rules.networkTag, pow: rules.pow, payouts: undefined }
+        }
+      }
     if (mode === 'live' && parent !== chain.tip) {
       // A child of the tip always becomes the tip; only side branches need the work comparison.
       const tip = chain.tip
       if (tip && chain.cumulativeWorkOf(parent, uncles) <= tip.cumulativeWork) {
         // Not a new tip: keep it only as a close side branch, a future uncle (README "Uncles").
-        if (expectedHeight + rules.maxUncleDepth <= tip.height) return done(ignore('stale-share', `height ${expectedHeight}, tip ${tip.height}`), id, share)
-        if (chain.sharesAtHeight(expectedHeight) > rules.maxSiblingsPerHeight) return done(ignore('siblings', `height ${expectedHeight} holds enough shares`), id, share)
+        if (expectedHeight + rules.maxUncleDepth <= tip.height)
+          return done(ignore('stale-share', `height ${expectedHeight}, tip ${tip.height}`), id, share)
+        if (chain.sharesAtHeight(expectedHeight) > rules.maxSiblingsPerHeight)
+          return done(ignore('siblings', `height ${expectedHeight} holds enough shares`), id, share)
       }
     }
     const template = this.templateOf(info.templateId)
@@ -160,13 +189,19 @@ export class ShareValidator {
       return done(this.remember(key, reject('template', 'share disagrees with its template announcement')), id, share)
     }
     const payouts = chain.payouts(parent, info.coinbaseValue, info.payoutScript)
-    const work: ShareWorkInput = { shareBytes: bytes, networkTag: rules.networkTag, pow: rules.pow, payouts: { count: payouts.count, bytes: payouts.bytes } }
+    const work: ShareWorkInput = {
+      shareBytes: bytes,
+      networkTag: rules.networkTag,
+      pow: rules.pow,
+      payouts: { count: payouts.count, bytes: payouts.bytes }
+    }
     return { pending: { id, key, share, parent, mode, targetsJudged, work } }
   }
 
   /** A share naming a parent or uncle we lack: its PoW is proved before anyone spends a fetch on it. */
   private orphan(key: string, share: Share, id: Uint8Array, missing: Uint8Array): ShareVerdict {
-    if (!checkSharePow(share, id, this.init.rules.pow)) return this.remember(key, reject('pow', 'header hash above the share target'))
+    if (!checkSharePow(share, id, this.init.rules.pow))
+      return this.remember(key, reject('pow', 'header hash above the share target'))
     return ignore('unknown-parent', 'fetch the missing share', missing)
   }
 
@@ -189,7 +224,8 @@ export class ShareValidator {
         return reject('timestamp-median', `timestamp ${timestamp} below the median ${median}`)
       }
     }
-    if (timestamp > this.now() + rules.maxFutureSeconds) return ignore('future', `timestamp ${timestamp} ahead of the local clock`)
+    if (timestamp > this.now() + rules.maxFutureSeconds)
+      return ignore('future', `timestamp ${timestamp} ahead of the local clock`)
     const prevHash = p.share.header.prevHash
     const prevBlock = headers.get(prevHash)
     if (!prevBlock) return ignore('unknown-block', 'prev block not in the header chain', prevHash)
@@ -202,7 +238,9 @@ export class ShareValidator {
       if (depth === undefined || depth > 1) return ignore('stale', 'prev block more than 1 behind the tip')
       return ACCEPT
     }
-    const spanBlocks = Math.ceil((rules.windowShares * rules.shareIntervalSeconds * SYNCED_SPAN_FACTOR) / rules.targetBlockSeconds) + SYNCED_SPAN_SLACK_BLOCKS
+    const spanBlocks =
+      Math.ceil((rules.windowShares * rules.shareIntervalSeconds * SYNCED_SPAN_FACTOR) / rules.targetBlockSeconds) +
+      SYNCED_SPAN_SLACK_BLOCKS
     if (prevBlock.height < tipHeight - spanBlocks) return ignore('old-block', 'prev block older than the window span')
     return ACCEPT
   }
@@ -253,7 +291,9 @@ function agreesWithTemplate(share: Share, t: TemplateAnnouncement): boolean {
     share.info.coinbaseValue === t.coinbaseValue &&
     share.header.bits === t.bits &&
     equalBytes(share.header.prevHash, t.prevHash) &&
-    (wc === undefined ? t.witnessCommitment === undefined : t.witnessCommitment !== undefined && equalBytes(wc, t.witnessCommitment)) &&
+    (wc === undefined
+      ? t.witnessCommitment === undefined
+      : t.witnessCommitment !== undefined && equalBytes(wc, t.witnessCommitment)) &&
     share.merkleBranch.length === t.merkleBranch.length &&
     share.merkleBranch.every((step, i) => equalBytes(step, t.merkleBranch[i]))
   )

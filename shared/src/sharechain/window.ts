@@ -12,8 +12,12 @@ export class PplnsWindow {
   private readonly weights = new Map<string, PayoutWeight>()
   private total = 0n
 
-  constructor(readonly capacity: number, readonly unclePenaltyPercent = 0) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`window capacity must be >= 1, got ${capacity}`)
+  constructor(
+    readonly capacity: number,
+    readonly unclePenaltyPercent = 0
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`window capacity must be >= 1, got ${capacity}`)
   }
 
   get newest(): ShareNode | undefined {

@@ -14,7 +14,8 @@ export class MemoryStore implements ShareStore {
 
   async putShares(shares: StoredShare[]): Promise<void> {
     this.check()
-    for (const s of shares) this.shares.set(bytesToHex(s.id), { id: s.id.slice(), bytes: s.bytes.slice(), height: s.height })
+    for (const s of shares)
+      this.shares.set(bytesToHex(s.id), { id: s.id.slice(), bytes: s.bytes.slice(), height: s.height })
   }
 
   async getShare(id: Uint8Array): Promise<StoredShare | undefined> {
@@ -34,7 +35,10 @@ export class MemoryStore implements ShareStore {
 
   async sharesFromHeight(fromHeight: number, limit: number): Promise<StoredShare[]> {
     this.check()
-    return [...this.shares.values()].filter((s) => s.height >= fromHeight).sort((a, b) => a.height - b.height).slice(0, limit)
+    return [...this.shares.values()]
+      .filter((s) => s.height >= fromHeight)
+      .sort((a, b) => a.height - b.height)
+      .slice(0, limit)
   }
 
   async deleteSharesBelow(height: number): Promise<number> {
@@ -46,7 +50,8 @@ export class MemoryStore implements ShareStore {
 
   async putHeaders(headers: StoredHeader[]): Promise<void> {
     this.check()
-    for (const h of headers) this.headers.set(bytesToHex(h.hash), { hash: h.hash.slice(), header80: h.header80.slice(), height: h.height })
+    for (const h of headers)
+      this.headers.set(bytesToHex(h.hash), { hash: h.hash.slice(), header80: h.header80.slice(), height: h.height })
   }
 
   async getHeader(hash: Uint8Array): Promise<StoredHeader | undefined> {
@@ -56,7 +61,10 @@ export class MemoryStore implements ShareStore {
 
   async headersFromHeight(fromHeight: number, limit: number): Promise<StoredHeader[]> {
     this.check()
-    return [...this.headers.values()].filter((h) => h.height >= fromHeight).sort((a, b) => a.height - b.height).slice(0, limit)
+    return [...this.headers.values()]
+      .filter((h) => h.height >= fromHeight)
+      .sort((a, b) => a.height - b.height)
+      .slice(0, limit)
   }
 
   async deleteHeadersBelow(height: number): Promise<number> {

@@ -13,7 +13,11 @@ export class StorePruner {
   /** Stored shares deleted so far. */
   deleted = 0
 
-  constructor(private readonly chain: ShareChain, private readonly store: ShareStore, private readonly everyShares = PRUNE_STORE_EVERY_SHARES) {}
+  constructor(
+    private readonly chain: ShareChain,
+    private readonly store: ShareStore,
+    private readonly everyShares = PRUNE_STORE_EVERY_SHARES
+  ) {}
 
   /** Deletes stored shares below the chain's prune height once it moved `everyShares` past the last delete. */
   async afterAdd(): Promise<number> {

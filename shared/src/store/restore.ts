@@ -9,7 +9,10 @@ import type { ShareStore } from './types'
 /** Shares read per page. */
 export const RESTORE_PAGE_SHARES = 1000
 
-export async function restoreShareChain(store: ShareStore, chain: ShareChain): Promise<{ added: number; skipped: number }> {
+export async function restoreShareChain(
+  store: ShareStore,
+  chain: ShareChain
+): Promise<{ added: number; skipped: number }> {
   let added = 0
   let skipped = 0
   let from = 0

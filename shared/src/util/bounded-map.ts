@@ -5,7 +5,8 @@
 export class BoundedMap<K, V> extends Map<K, V> {
   constructor(readonly capacity: number) {
     super()
-    if (!(capacity >= 1) || !Number.isInteger(capacity)) throw new RangeError(`BoundedMap capacity must be an integer >= 1, got ${capacity}`)
+    if (!(capacity >= 1) || !Number.isInteger(capacity))
+      throw new RangeError(`BoundedMap capacity must be an integer >= 1, got ${capacity}`)
   }
 
   override set(key: K, value: V): this {

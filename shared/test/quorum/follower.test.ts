@@ -35,21 +35,24 @@ beforeAll(async () => {
   ids = keys.map((k) => peerIdBytesOf(k.publicKey))
 })
 
-function body (claim: Claim, subjectId: Uint8Array, time = 100, subjectKind: SubjectKind = 'template'): AttestationBody {
+function body(claim: Claim, subjectId: Uint8Array, time = 100, subjectKind: SubjectKind = 'template'): AttestationBody {
   return { networkTag: TAG, subjectKind, claim, subjectId, time }
 }
 
 /** Equal work for ids[0..n). */
-function equalWeights (n: number, work = 1000n): RelayWeights {
+function equalWeights(n: number, work = 1000n): RelayWeights {
   return fixedRelayWeights(ids.slice(0, n).map((id) => [id, work] as const))
 }
 
-function follower (weights: () => RelayWeights, opts: { loneRelay?: Uint8Array, committeeSize?: number } = {}): QuorumFollower {
+function follower(
+  weights: () => RelayWeights,
+  opts: { loneRelay?: Uint8Array; committeeSize?: number } = {}
+): QuorumFollower {
   return new QuorumFollower({ weights, minAttesters: 3, ...opts })
 }
 
 /** Members (peer id bytes) of the template committee for `prevHash` under `weights`. */
-function membersFor (weights: RelayWeights, prevHash: Uint8Array, k = 7): Uint8Array[] {
+function membersFor(weights: RelayWeights, prevHash: Uint8Array, k = 7): Uint8Array[] {
   const keys = selectCommittee(weights.byKey, committeeSeed('template', prevHash), k)
   return keys.map((key) => ids.find((id) => relayKeyHex(id) === key) as Uint8Array)
 }
@@ -60,7 +63,8 @@ describe('QuorumFollower', () => {
     const f = follower(() => fixedRelayWeights([[ids[11], 5000n]]))
     const { template, id } = makeTemplate(RULES, fakeHash('prev-sybil'), 10)
     f.addTemplate(id, ids[0], template)
-    for (const key of keys.slice(0, 7)) expect(await f.takeAttestation(await signAttestation(body('valid', id), key), TAG)).toBe('not-member')
+    for (const key of keys.slice(0, 7))
+      expect(await f.takeAttestation(await signAttestation(body('valid', id), key), TAG)).toBe('not-member')
     const status = f.status(id) as SubjectStatus
     expect(status.confirmed).toBeUndefined()
     expect(status.claim).toBeUndefined()
@@ -98,7 +102,11 @@ describe('QuorumFollower', () => {
   })
 
   it('one relay with most of the window work still needs others: the minimum of distinct relays', () => {
-    const weights = fixedRelayWeights([[ids[0], 90_000n], [ids[1], 5_000n], [ids[2], 5_000n]])
+    const weights = fixedRelayWeights([
+      [ids[0], 90_000n],
+      [ids[1], 5_000n],
+      [ids[2], 5_000n]
+    ])
     const f = follower(() => weights)
     const { template, id } = makeTemplate(RULES, fakeHash('prev-whale'), 10)
     f.addTemplate(id, ids[0], template)
@@ -120,7 +128,9 @@ describe('QuorumFollower', () => {
     f.addAttestation(ids[1], body('valid', id))
     f.addAttestation(ids[2], body('valid', id))
     const status = f.status(id) as SubjectStatus
-    expect(status.votes.map((v) => bytesToHex(v.attesterId)).sort()).toEqual([bytesToHex(ids[1]), bytesToHex(ids[2])].sort())
+    expect(status.votes.map((v) => bytesToHex(v.attesterId)).sort()).toEqual(
+      [bytesToHex(ids[1]), bytesToHex(ids[2])].sort()
+    )
     expect(status.confirmed).toBeUndefined() // two votes: the publisher's signature added none
     expect(status.publisherId).toEqual(ids[0])
     f.addAttestation(ids[0], body('valid', id)) // its attestation is its vote
@@ -179,12 +189,15 @@ describe('QuorumFollower', () => {
     f.addAttestation(ids[0], body('accepted', block, 100, 'block'))
     expect(f.status(block)).toMatchObject({ trust: 'relay-alone', claim: 'accepted' })
     // Three weighted relays: a quorum can exist, so the lone relay's word no longer decides.
-    weights = fixedRelayWeights(ids.slice(0, 3).map((x) => [x, 1000n] as const), 'next-tip')
+    weights = fixedRelayWeights(
+      ids.slice(0, 3).map((x) => [x, 1000n] as const),
+      'next-tip'
+    )
     expect(f.status(own.id)?.trust).toBe('waiting')
     expect(f.status(own.id)?.claim).toBeUndefined()
   })
 
-  it('the lone relay can move (its own died): the new one\'s templates are believed, the old one\'s no longer', () => {
+  it("the lone relay can move (its own died): the new one's templates are believed, the old one's no longer", () => {
     const weights = fixedRelayWeights([[ids[0], 1000n]])
     const f = follower(() => weights, { loneRelay: ids[0] })
     const decided: SubjectStatus[] = []
@@ -211,7 +224,10 @@ describe('QuorumFollower', () => {
     f.addAttestation(ids[1], body('valid', id))
     expect(f.addAttestation(ids[2], body('valid', id))).toBe('not-member')
     expect(f.status(id)?.confirmed).toBeUndefined()
-    weights = fixedRelayWeights(ids.slice(0, 3).map((x) => [x, 1000n] as const), 'next-tip')
+    weights = fixedRelayWeights(
+      ids.slice(0, 3).map((x) => [x, 1000n] as const),
+      'next-tip'
+    )
     expect(f.status(id)?.confirmed).toBe('valid')
   })
 
@@ -245,7 +261,12 @@ describe('QuorumFollower', () => {
     expect(await f.takeAttestation(a, TAG)).toBe('counted')
     expect(await f.takeAttestation({ ...a, time: a.time + 1 }, TAG)).toBeUndefined() // signature no longer matches
     const other = new Uint8Array(TAG.length).fill(0xee)
-    expect(await f.takeAttestation(await signAttestation({ ...body('accepted', block, 100, 'block'), networkTag: other }, keys[1]), TAG)).toBeUndefined()
+    expect(
+      await f.takeAttestation(
+        await signAttestation({ ...body('accepted', block, 100, 'block'), networkTag: other }, keys[1]),
+        TAG
+      )
+    ).toBeUndefined()
   })
 
   it('holds at most MAX_FOLLOWED_SUBJECTS tallies and remembers confirmed results in a bounded LRU', () => {
@@ -253,7 +274,8 @@ describe('QuorumFollower', () => {
     const f = follower(() => weights)
     const subject = (i: number): Uint8Array => sha256d(Uint8Array.of(i & 0xff, (i >> 8) & 0xff, (i >> 16) & 0xff))
     const confirmAll = (from: number, to: number): void => {
-      for (let i = from; i < to; i++) for (const id of ids.slice(0, 3)) f.addAttestation(id, body('accepted', subject(i), 100, 'block'))
+      for (let i = from; i < to; i++)
+        for (const id of ids.slice(0, 3)) f.addAttestation(id, body('accepted', subject(i), 100, 'block'))
     }
     confirmAll(0, MAX_FOLLOWED_SUBJECTS + 5)
     expect(f.size).toBe(MAX_FOLLOWED_SUBJECTS)

@@ -95,10 +95,16 @@ describe('quorum', () => {
   })
 
   it('a tally confirms above 2/3 of the committee work from at least the minimum of distinct relays', () => {
-    const weights = new Map([['a', 90n], ['b', 5n], ['c', 5n], ['d', 0n]])
+    const weights = new Map([
+      ['a', 90n],
+      ['b', 5n],
+      ['c', 5n],
+      ['d', 0n]
+    ])
     const committee = ['a', 'b', 'c']
     const weightOf = (k: string): bigint => weights.get(k) ?? 0n
-    const votes = (keys: string[], claim: 'valid' | 'invalid' = 'valid', believed = true) => keys.map((relayKey) => ({ relayKey, claim, time: 1, believed }))
+    const votes = (keys: string[], claim: 'valid' | 'invalid' = 'valid', believed = true) =>
+      keys.map((relayKey) => ({ relayKey, claim, time: 1, believed }))
     expect(tallyVotes(committee, weightOf, votes(['a']), 3).confirmed).toBeUndefined() // 90 % of the work, one relay
     expect(tallyVotes(committee, weightOf, votes(['a', 'b']), 3).confirmed).toBeUndefined() // 95 %, two relays
     expect(tallyVotes(committee, weightOf, votes(['a', 'b', 'c']), 3).confirmed).toBe('valid')
@@ -106,7 +112,9 @@ describe('quorum', () => {
     // Exactly 2/3 is not more than 2/3.
     const even = (k: string): bigint => (k === 'x' ? 0n : 1n)
     expect(tallyVotes(['a', 'b', 'c'], even, votes(['a', 'b']), 2).confirmed).toBeUndefined()
-    expect(tallyVotes(['a', 'b', 'c', 'e', 'f', 'g'], even, votes(['a', 'b', 'c', 'e', 'f']), 3).confirmed).toBe('valid')
+    expect(tallyVotes(['a', 'b', 'c', 'e', 'f', 'g'], even, votes(['a', 'b', 'c', 'e', 'f']), 3).confirmed).toBe(
+      'valid'
+    )
     // A member not believed here (proved wrong to 0) weighs in the total, not in the agreement.
     const result = tallyVotes(committee, weightOf, [...votes(['b', 'c']), ...votes(['a'], 'valid', false)], 3)
     expect(result.confirmed).toBeUndefined()
@@ -118,7 +126,10 @@ describe('quorum', () => {
     const a = await attest(0, 'valid')
     expect((await verifyAttestation(a, TAG)).ok).toBe(true)
     expect(await verifyAttestation({ ...a, claim: 'invalid' }, TAG)).toEqual({ ok: false, reason: 'signature' })
-    expect(await verifyAttestation({ ...a, subjectId: sha256d(a.subjectId) }, TAG)).toEqual({ ok: false, reason: 'signature' })
+    expect(await verifyAttestation({ ...a, subjectId: sha256d(a.subjectId) }, TAG)).toEqual({
+      ok: false,
+      reason: 'signature'
+    })
     const b = await attest(1, 'valid')
     expect(await verifyAttestation({ ...a, publicKey: b.publicKey }, TAG)).toEqual({ ok: false, reason: 'signature' })
     expect(await verifyAttestation({ ...a, publicKey: new Uint8Array(5) }, TAG)).toEqual({ ok: false, reason: 'key' })

@@ -9,7 +9,12 @@ import { COINBASE_TAG } from '../../src/sharechain/constants'
 import { buildShareJob, jobShare } from '../../src/sharechain/job'
 import type { ShareNode } from '../../src/sharechain/node'
 import {
-  RelayWeightBook, boundRelayKey, peerIdBytesOf, relayBindingTag, relayKeyHex, windowRelayWeights
+  RelayWeightBook,
+  boundRelayKey,
+  peerIdBytesOf,
+  relayBindingTag,
+  relayKeyHex,
+  windowRelayWeights
 } from '../../src/quorum'
 import { START_TIME, grind, nextExtranonce, payoutScriptOf, testNet, testRules, type Net } from '../sharechain/fixtures'
 
@@ -20,15 +25,26 @@ beforeAll(async () => {
 })
 
 /** Mines and adds a share by `payee` whose coinbase binds to `relay` (none: the default tag). */
-function addBound (net: Net, payee: string, relay: Uint8Array | undefined, ownShareTarget?: bigint): ShareNode {
+function addBound(net: Net, payee: string, relay: Uint8Array | undefined, ownShareTarget?: bigint): ShareNode {
   const parent = net.chain.tip
   const timestamp = parent ? parent.timestamp + net.rules.shareIntervalSeconds : START_TIME
   const job = buildShareJob({
-    chain: net.chain, template: net.template, templateId: net.templateId, payoutScript: payoutScriptOf(payee), parent, now: timestamp,
-    ...(relay !== undefined ? { scriptSigTag: relayBindingTag(relay) } : {}), ...(ownShareTarget !== undefined ? { ownShareTarget } : {})
+    chain: net.chain,
+    template: net.template,
+    templateId: net.templateId,
+    payoutScript: payoutScriptOf(payee),
+    parent,
+    now: timestamp,
+    ...(relay !== undefined ? { scriptSigTag: relayBindingTag(relay) } : {}),
+    ...(ownShareTarget !== undefined ? { ownShareTarget } : {})
   })
   const extranonce = nextExtranonce()
-  const bytes = jobShare(job, net.rules.networkTag, extranonce, grind(job, extranonce, job.shareTarget, false, undefined, timestamp))
+  const bytes = jobShare(
+    job,
+    net.rules.networkTag,
+    extranonce,
+    grind(job, extranonce, job.shareTarget, false, undefined, timestamp)
+  )
   const v = net.validator.validate(bytes, 'live')
   if (v.verdict.kind !== 'accept') throw new Error(`share not accepted: ${JSON.stringify(v.verdict)}`)
   return net.chain.add(v.share!, v.id!, bytes).node
@@ -44,9 +60,15 @@ describe('relay key binding', () => {
     }
     expect(relayKeyHex(relays[0])).toHaveLength(40)
     expect(boundRelayKey(concatBytes(bip34HeightPush(1000), pushData(COINBASE_TAG), new Uint8Array(8)))).toBeUndefined()
-    expect(boundRelayKey(concatBytes(bip34HeightPush(1000), pushData(Uint8Array.of(1, 2, 3)), pushData(new Uint8Array(20))))).toBeUndefined()
+    expect(
+      boundRelayKey(concatBytes(bip34HeightPush(1000), pushData(Uint8Array.of(1, 2, 3)), pushData(new Uint8Array(20))))
+    ).toBeUndefined()
     // A 19-byte key push is not a binding.
-    expect(boundRelayKey(concatBytes(bip34HeightPush(1000), pushData(COINBASE_TAG), pushData(new Uint8Array(19)), new Uint8Array(8)))).toBeUndefined()
+    expect(
+      boundRelayKey(
+        concatBytes(bip34HeightPush(1000), pushData(COINBASE_TAG), pushData(new Uint8Array(19)), new Uint8Array(8))
+      )
+    ).toBeUndefined()
   })
 })
 
@@ -54,9 +76,14 @@ describe('relay weights from the window', () => {
   it("credit each key the work of its shares in the tip's window; unbound work credits no key", () => {
     const net = testNet(testRules({ windowShares: 6 }))
     const nodes = [
-      addBound(net, 'alice', relays[0]), addBound(net, 'bob', relays[1]), addBound(net, 'carol', undefined),
-      addBound(net, 'alice', relays[0]), addBound(net, 'dave', relays[2]), addBound(net, 'erin', relays[0]),
-      addBound(net, 'frank', relays[1]), addBound(net, 'gina', relays[1])
+      addBound(net, 'alice', relays[0]),
+      addBound(net, 'bob', relays[1]),
+      addBound(net, 'carol', undefined),
+      addBound(net, 'alice', relays[0]),
+      addBound(net, 'dave', relays[2]),
+      addBound(net, 'erin', relays[0]),
+      addBound(net, 'frank', relays[1]),
+      addBound(net, 'gina', relays[1])
     ]
     const inWindow = nodes.slice(-6) // windowShares = 6: the two oldest have left
     const expected = new Map<string, bigint>()
@@ -74,7 +101,8 @@ describe('relay weights from the window', () => {
   it('are identical on two peers holding the same chain, and follow the tip', () => {
     const a = testNet()
     const shares: Uint8Array[] = []
-    for (let i = 0; i < 12; i++) shares.push(addBound(a, `miner${i % 4}`, i % 3 === 2 ? undefined : relays[i % 3]).bytes)
+    for (let i = 0; i < 12; i++)
+      shares.push(addBound(a, `miner${i % 4}`, i % 3 === 2 ? undefined : relays[i % 3]).bytes)
     const b = testNet()
     for (const bytes of shares) {
       const v = b.validator.validate(bytes, 'live')

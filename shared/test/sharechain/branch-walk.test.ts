@@ -24,7 +24,10 @@ function chainOf(payee: string, count: number): { net: Net; nodes: ShareNode[] }
 }
 
 /** The sync protocol's window from a tip (newest first), over a ledger's chain; counts requests. */
-function servedBy(remote: ShareLedger): { fetchAncestors: (peer: string, tip: Uint8Array | undefined, skip: number, count: number) => Promise<AncestorPage>; requests: number[] } {
+function servedBy(remote: ShareLedger): {
+  fetchAncestors: (peer: string, tip: Uint8Array | undefined, skip: number, count: number) => Promise<AncestorPage>
+  requests: number[]
+} {
   const requests: number[] = []
   return {
     requests,
@@ -44,18 +47,28 @@ function fetcherFor(local: ShareLedger, remote: ShareLedger, byId = false) {
   let byIdRunning = 0
   const ingest = async (share: Uint8Array): Promise<'accept' | 'reject' | 'ignore'> => {
     const entry = local.add(share, 'synced', 'sync')
-    if (entry.verdict.kind === 'ignore' && entry.verdict.fetch !== undefined) fetcher.request(entry.verdict.fetch, 'remote')
+    if (entry.verdict.kind === 'ignore' && entry.verdict.fetch !== undefined)
+      fetcher.request(entry.verdict.fetch, 'remote')
     if (byId) byIdRunning--
     return entry.verdict.kind
   }
   const fetcher: ParentFetcher<string> = new ParentFetcher<string>({
     fetchById: async (_peer, ids) => {
-      const found = ids.flatMap((id) => { const n = remote.chain.getById(id); return n === undefined ? [] : [n.bytes] })
+      const found = ids.flatMap((id) => {
+        const n = remote.chain.getById(id)
+        return n === undefined ? [] : [n.bytes]
+      })
       if (byId) byIdRunning += found.length
       return found
     },
     ingest,
-    ...(byId ? {} : { fetchAncestors: served.fetchAncestors, missingAncestry: (share: Uint8Array) => local.missingAncestry(share), maxDepth: syncDepthShares(rules) })
+    ...(byId
+      ? {}
+      : {
+          fetchAncestors: served.fetchAncestors,
+          missingAncestry: (share: Uint8Array) => local.missingAncestry(share),
+          maxDepth: syncDepthShares(rules)
+        })
   })
   return { fetcher, served, byIdRunning: () => byIdRunning }
 }
@@ -76,7 +89,9 @@ describe('branch walks: chains that grew apart converge', () => {
     const { fetcher, served } = fetcherFor(light, heavy)
     // The heavier chain's tip arrives by gossip: its parent is unknown here.
     fetcher.request(heavy.tip!.parent!.id, 'remote')
-    await vi.waitFor(() => { expect(light.tip?.key).toBe(heavy.tip!.parent!.key) }, WAIT)
+    await vi.waitFor(() => {
+      expect(light.tip?.key).toBe(heavy.tip!.parent!.key)
+    }, WAIT)
     // Every share of the heavy chain below that parent is held, and the light chain is still there as a branch.
     expect(light.chain.size).toBe(25 + 39)
     // Pages grew from a small first one instead of one request per share.
@@ -100,7 +115,9 @@ describe('branch walks: chains that grew apart converge', () => {
     const { fetcher, byIdRunning } = fetcherFor(light, heavy, true)
     fetcher.request(heavy.tip!.parent!.id, 'remote')
     // Every fetch the rate limit allows, and its ingest, has finished: nothing runs, so nothing can start.
-    await vi.waitFor(() => { expect(fetcher.fetched > 0 && byIdRunning() === 0).toBe(true) }, WAIT)
+    await vi.waitFor(() => {
+      expect(fetcher.fetched > 0 && byIdRunning() === 0).toBe(true)
+    }, WAIT)
     expect(fetcher.fetched).toBeGreaterThan(10)
     expect(light.tip!.key).not.toBe(heavy.tip!.parent!.key)
     expect(light.chain.size).toBeLessThanOrEqual(20 + 1) // at most the other chain's first share joined
@@ -117,7 +134,10 @@ describe('branch walks: chains that grew apart converge', () => {
     const ingested: string[] = []
     const fetcher = new ParentFetcher<string>({
       fetchById: async () => [],
-      ingest: async (share) => { ingested.push(bytesToHex(share)); return heavy.add(share, 'synced', 'sync').verdict.kind },
+      ingest: async (share) => {
+        ingested.push(bytesToHex(share))
+        return heavy.add(share, 'synced', 'sync').verdict.kind
+      },
       fetchAncestors: served.fetchAncestors,
       missingAncestry: (share) => heavy.missingAncestry(share)
     })
@@ -141,7 +161,8 @@ describe('branch walks: chains that grew apart converge', () => {
     expect(tip.uncles).toEqual([loser])
     for (let i = 0; i < 3; i++) tip = addShare(net, 'erin', { parent: tip })
     const remote = ledgerOf(net)
-    for (const n of [...net.chain.ancestors(tip, 100)].reverse().flatMap((n) => [...n.uncles, n])) remote.add(n.bytes, 'synced', 'sync')
+    for (const n of [...net.chain.ancestors(tip, 100)].reverse().flatMap((n) => [...n.uncles, n]))
+      remote.add(n.bytes, 'synced', 'sync')
     expect(remote.tip?.key).toBe(tip.key)
     // We hold the first two shares but never saw the loser of the race at height 1.
     const local = ledgerOf(net)
@@ -154,4 +175,3 @@ describe('branch walks: chains that grew apart converge', () => {
     expect(local.chain.getById(loser.id)).toBeDefined()
   })
 })
-

@@ -71,11 +71,13 @@ describe('share chain', () => {
     const net = testNet(testRules({ windowShares: 7 }), { pruneMarginShares: 1000 })
     const nodes: ShareNode[] = [addShare(net, 'p0', { parent: undefined })]
     let seed = 7
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
     for (let i = 0; i < 60; i++) {
       const parent = rnd() < 0.7 ? net.chain.tip! : nodes[Math.floor(rnd() * nodes.length)]
       nodes.push(addShare(net, `p${Math.floor(rnd() * 4)}`, { parent, mode: 'synced' }))
-      expect(new Map(net.chain.tipWindow().weights.map((w) => [w.key, w.weight]))).toEqual(rescanWeights(net.chain.tip, 7))
+      expect(new Map(net.chain.tipWindow().weights.map((w) => [w.key, w.weight]))).toEqual(
+        rescanWeights(net.chain.tip, 7)
+      )
     }
     for (const n of nodes.slice(-10)) expect(basisWeights(net, n)).toEqual(rescanWeights(n, 7))
   })

@@ -48,18 +48,34 @@ export function payoutScriptOf(name: string): Uint8Array {
 
 /** A regtest-easy header chain starting at a checkpoint (headers at bits 0x207fffff are cheap to grind). */
 export function testHeaderChain(): HeaderChain {
-  return new HeaderChain({ pow: 'sha256d', powLimit: (1n << 255n) - 1n, checkpoint: { hash: fakeHash('checkpoint'), height: CHECKPOINT_HEIGHT } })
+  return new HeaderChain({
+    pow: 'sha256d',
+    powLimit: (1n << 255n) - 1n,
+    checkpoint: { hash: fakeHash('checkpoint'), height: CHECKPOINT_HEIGHT }
+  })
 }
 
 /** Grinds a header on top of `prevHash` meeting bits 0x207fffff. */
 export function mineHeader(prevHash: Uint8Array, time: number, salt = 0): Uint8Array {
   for (let nonce = 0; ; nonce++) {
-    const h = encodeHeader({ version: 0x20000000, prevHash, merkleRoot: fakeHash(`block-${salt}`), time, bits: EASY_BITS, nonce })
+    const h = encodeHeader({
+      version: 0x20000000,
+      prevHash,
+      merkleRoot: fakeHash(`block-${salt}`),
+      time,
+      bits: EASY_BITS,
+      nonce
+    })
     if (meetsTarget(sha256d(h), bitsToTarget(EASY_BITS))) return h
   }
 }
 
-export function makeTemplate(rules: ShareChainRules, prevHash: Uint8Array, height: number, opts: Partial<TemplateAnnouncement> = {}): { template: TemplateAnnouncement; id: Uint8Array } {
+export function makeTemplate(
+  rules: ShareChainRules,
+  prevHash: Uint8Array,
+  height: number,
+  opts: Partial<TemplateAnnouncement> = {}
+): { template: TemplateAnnouncement; id: Uint8Array } {
   const template: TemplateAnnouncement = {
     networkTag: rules.networkTag,
     prevHash,
@@ -76,7 +92,14 @@ export function makeTemplate(rules: ShareChainRules, prevHash: Uint8Array, heigh
 }
 
 /** Grinds the nonce until the header meets `target` (or, with `fail`, until it does NOT). */
-export function grind(job: ShareJob, extranonce: Uint8Array, target: bigint, fail = false, edit?: (h: Uint8Array) => Uint8Array, time = job.time): Uint8Array {
+export function grind(
+  job: ShareJob,
+  extranonce: Uint8Array,
+  target: bigint,
+  fail = false,
+  edit?: (h: Uint8Array) => Uint8Array,
+  time = job.time
+): Uint8Array {
   for (let nonce = 0; ; nonce++) {
     let header = jobHeader(job, extranonce, nonce, time)
     if (edit) header = edit(header)
@@ -150,16 +173,44 @@ export function addShare(net: Net, payee: string, opts: MineOpts & { mode?: 'liv
 }
 
 /** Grinds a header over `serializedCoinbase` (folded up the job's branch) and encodes the share. */
-export function shareWithCoinbase(net: Net, job: ShareJob, serializedCoinbase: Uint8Array, scriptSig: Uint8Array, target = job.shareTarget, time = job.time): Uint8Array {
+export function shareWithCoinbase(
+  net: Net,
+  job: ShareJob,
+  serializedCoinbase: Uint8Array,
+  scriptSig: Uint8Array,
+  target = job.shareTarget,
+  time = job.time
+): Uint8Array {
   const merkleRoot = foldMerkleBranch(sha256d(serializedCoinbase), job.template.merkleBranch)
   for (let nonce = 0; ; nonce++) {
-    const header = encodeHeader({ version: job.template.version, prevHash: job.template.prevHash, merkleRoot, time, bits: job.template.bits, nonce })
-    if (BigInt('0x' + [...sha256d(header)].reverse().map((b) => b.toString(16).padStart(2, '0')).join('')) > target) continue
+    const header = encodeHeader({
+      version: job.template.version,
+      prevHash: job.template.prevHash,
+      merkleRoot,
+      time,
+      bits: job.template.bits,
+      nonce
+    })
+    if (
+      BigInt(
+        '0x' +
+          [...sha256d(header)]
+            .reverse()
+            .map((b) => b.toString(16).padStart(2, '0'))
+            .join('')
+      ) > target
+    )
+      continue
     return encodeShare({
       networkTag: net.rules.networkTag,
       header80: header,
       info: job.info,
-      coinbase: { version: job.coinbaseVersion, scriptSig, witnessCommitment: job.template.witnessCommitment, locktime: job.locktime },
+      coinbase: {
+        version: job.coinbaseVersion,
+        scriptSig,
+        witnessCommitment: job.template.witnessCommitment,
+        locktime: job.locktime
+      },
       merkleBranch: job.template.merkleBranch
     })
   }
@@ -169,6 +220,14 @@ export function shareWithCoinbase(net: Net, job: ShareJob, serializedCoinbase: U
 export function reEncodeWithInfo(net: Net, job: ShareJob): Uint8Array {
   job.infoBytes = encodeShareInfo(job.info)
   const scriptSig = concatBytes(job.scriptSigPrefix, nextExtranonce())
-  const cb = serializeShareCoinbase({ version: job.coinbaseVersion, scriptSig, payouts: serializePayouts(job.payouts), networkTag: net.rules.networkTag, shareInfoBytes: job.infoBytes, witnessCommitment: job.template.witnessCommitment, locktime: job.locktime })
+  const cb = serializeShareCoinbase({
+    version: job.coinbaseVersion,
+    scriptSig,
+    payouts: serializePayouts(job.payouts),
+    networkTag: net.rules.networkTag,
+    shareInfoBytes: job.infoBytes,
+    witnessCommitment: job.template.witnessCommitment,
+    locktime: job.locktime
+  })
   return shareWithCoinbase(net, job, cb, scriptSig, bitsToTarget(job.info.shareBits), job.time)
 }

@@ -29,7 +29,11 @@ const BLOCK2 = {
 
 describe('header chain', () => {
   it('accepts real Bitcoin blocks 1 and 2 from the genesis checkpoint', () => {
-    const chain = new HeaderChain({ pow: 'sha256d', powLimit: BITCOIN_POW_LIMIT, checkpoint: { hash: GENESIS, height: 0 } })
+    const chain = new HeaderChain({
+      pow: 'sha256d',
+      powLimit: BITCOIN_POW_LIMIT,
+      checkpoint: { hash: GENESIS, height: 0 }
+    })
     expect(chain.add(encodeHeader(BLOCK1))).toEqual({ kind: 'accept' })
     expect(chain.add(encodeHeader(BLOCK2))).toEqual({ kind: 'accept' })
     expect(chain.tip.height).toBe(2)
@@ -38,18 +42,33 @@ describe('header chain', () => {
   })
 
   it('rejects a header below its bits (pow)', () => {
-    const chain = new HeaderChain({ pow: 'sha256d', powLimit: BITCOIN_POW_LIMIT, checkpoint: { hash: GENESIS, height: 0 } })
-    expect(chain.add(encodeHeader({ ...BLOCK1, nonce: BLOCK1.nonce + 1 }))).toMatchObject({ kind: 'reject', reason: 'pow' })
+    const chain = new HeaderChain({
+      pow: 'sha256d',
+      powLimit: BITCOIN_POW_LIMIT,
+      checkpoint: { hash: GENESIS, height: 0 }
+    })
+    expect(chain.add(encodeHeader({ ...BLOCK1, nonce: BLOCK1.nonce + 1 }))).toMatchObject({
+      kind: 'reject',
+      reason: 'pow'
+    })
     expect(chain.add(encodeHeader({ ...BLOCK1, bits: 0x1c00ffff }))).toMatchObject({ kind: 'reject', reason: 'pow' })
   })
 
   it('rejects bits easier than the pow limit', () => {
-    const chain = new HeaderChain({ pow: 'sha256d', powLimit: BITCOIN_POW_LIMIT, checkpoint: { hash: GENESIS, height: 0 } })
+    const chain = new HeaderChain({
+      pow: 'sha256d',
+      powLimit: BITCOIN_POW_LIMIT,
+      checkpoint: { hash: GENESIS, height: 0 }
+    })
     expect(chain.add(encodeHeader({ ...BLOCK1, bits: 0x207fffff }))).toMatchObject({ kind: 'reject', reason: 'bits' })
   })
 
   it('ignores a header that does not link (unknown-prev) and asks for the previous one', () => {
-    const chain = new HeaderChain({ pow: 'sha256d', powLimit: BITCOIN_POW_LIMIT, checkpoint: { hash: GENESIS, height: 0 } })
+    const chain = new HeaderChain({
+      pow: 'sha256d',
+      powLimit: BITCOIN_POW_LIMIT,
+      checkpoint: { hash: GENESIS, height: 0 }
+    })
     const v = chain.add(encodeHeader(BLOCK2))
     expect(v).toMatchObject({ kind: 'ignore', reason: 'unknown-prev' })
     expect(v.kind === 'ignore' && v.fetch).toEqual(BLOCK2.prevHash)
@@ -71,7 +90,12 @@ describe('header chain', () => {
   })
 
   it('keeps memory bounded', () => {
-    const chain = new HeaderChain({ pow: 'sha256d', powLimit: (1n << 255n) - 1n, checkpoint: { hash: fakeHash('cp'), height: 0 }, keepDepth: 10 })
+    const chain = new HeaderChain({
+      pow: 'sha256d',
+      powLimit: (1n << 255n) - 1n,
+      checkpoint: { hash: fakeHash('cp'), height: 0 },
+      keepDepth: 10
+    })
     let prev = chain.tip.hash
     for (let i = 0; i < 40; i++) {
       const h = mineHeader(prev, START_TIME + i, i)

@@ -7,7 +7,17 @@ import { concatBytes } from '../../src/primitives/bytes'
 import { sha256d } from '../../src/primitives/hash'
 import { meetsTarget } from '../../src/primitives/target'
 import { serializePayouts, serializeShareCoinbase } from '../../src/sharechain'
-import { CHECKPOINT_HEIGHT, addShare, fakeHash, mineShare, nextExtranonce, shareWithCoinbase, testNet, testRules, type Net } from './fixtures'
+import {
+  CHECKPOINT_HEIGHT,
+  addShare,
+  fakeHash,
+  mineShare,
+  nextExtranonce,
+  shareWithCoinbase,
+  testNet,
+  testRules,
+  type Net
+} from './fixtures'
 
 function joiner(net: Net): ShareLedger {
   const ledger = new ShareLedger({ rules: net.rules, powLimit: (1n << 255n) - 1n, now: () => net.clock.now })
@@ -53,8 +63,19 @@ describe('ledger sync', () => {
     const { job } = mineShare(net, 'p3', { parent: nodes[nodes.length - 1] })
     const greedyPayouts = serializePayouts([{ script: job.info.payoutScript, value: job.info.coinbaseValue }])
     const scriptSig = concatBytes(job.scriptSigPrefix, nextExtranonce())
-    const coinbase = serializeShareCoinbase({ version: job.coinbaseVersion, scriptSig, payouts: greedyPayouts, networkTag: net.rules.networkTag, shareInfoBytes: job.infoBytes, witnessCommitment: job.template.witnessCommitment, locktime: job.locktime })
-    expect(late.add(shareWithCoinbase(net, job, coinbase, scriptSig), 'live', 'gossip').verdict).toMatchObject({ kind: 'reject', reason: 'merkle-root' })
+    const coinbase = serializeShareCoinbase({
+      version: job.coinbaseVersion,
+      scriptSig,
+      payouts: greedyPayouts,
+      networkTag: net.rules.networkTag,
+      shareInfoBytes: job.infoBytes,
+      witnessCommitment: job.template.witnessCommitment,
+      locktime: job.locktime
+    })
+    expect(late.add(shareWithCoinbase(net, job, coinbase, scriptSig), 'live', 'gossip').verdict).toMatchObject({
+      kind: 'reject',
+      reason: 'merkle-root'
+    })
   })
 
   it('synced history is still PoW-checked: a share above its own target is rejected even there', () => {
@@ -66,7 +87,8 @@ describe('ledger sync', () => {
     const last = nodes[nodes.length - 1]
     const bad = last.bytes.slice()
     const nonceAt = 1 + 8 + 76
-    for (let n = 0; meetsTarget(sha256d(bad.subarray(9, 89)), last.target); n++) new DataView(bad.buffer).setUint32(nonceAt, n, true)
+    for (let n = 0; meetsTarget(sha256d(bad.subarray(9, 89)), last.target); n++)
+      new DataView(bad.buffer).setUint32(nonceAt, n, true)
     const v = late.add(bad, 'synced', 'sync').verdict
     expect(v).toMatchObject({ kind: 'reject', reason: 'pow' })
   })

@@ -36,12 +36,20 @@ function remainderOf(basis: ReturnType<typeof basisOf>, rest: bigint): bigint {
 
 describe('payouts', () => {
   it('gives the whole value to the finder of a first share (no parent)', () => {
-    const out = computePayouts({ parentId: undefined, weights: [], totalWeight: 0n }, 5_000_000_000n, payoutScriptOf('alice'), POLICY)
+    const out = computePayouts(
+      { parentId: undefined, weights: [], totalWeight: 0n },
+      5_000_000_000n,
+      payoutScriptOf('alice'),
+      POLICY
+    )
     expect(out).toEqual([{ script: payoutScriptOf('alice'), value: 5_000_000_000n }])
   })
 
   it('pays the bonus and remainder to the finder and splits the rest by work, rounding down', () => {
-    const basis = basisOf([['alice', 1n], ['bob', 2n]])
+    const basis = basisOf([
+      ['alice', 1n],
+      ['bob', 2n]
+    ])
     const V = 1_000_000_001n
     const out = computePayouts(basis, V, payoutScriptOf('carol'), POLICY)
     const bonus = (V * 5_000n) / 1_000_000n
@@ -62,8 +70,15 @@ describe('payouts', () => {
     const rnd = prng(42)
     for (let round = 0; round < 400; round++) {
       const payees = 1 + Math.floor(rnd() * 60)
-      const entries: [string, bigint][] = Array.from({ length: payees }, (_, i) => [`r${round}-${i}`, BigInt(1 + Math.floor(rnd() * 1e9)) * BigInt(1 + Math.floor(rnd() * 1e6))])
-      const policy: PayoutPolicy = { finderBonusPpm: Math.floor(rnd() * 50_000), dustLimit: BigInt(Math.floor(rnd() * 5e7)), maxPayoutOutputs: 2 + Math.floor(rnd() * 20) }
+      const entries: [string, bigint][] = Array.from({ length: payees }, (_, i) => [
+        `r${round}-${i}`,
+        BigInt(1 + Math.floor(rnd() * 1e9)) * BigInt(1 + Math.floor(rnd() * 1e6))
+      ])
+      const policy: PayoutPolicy = {
+        finderBonusPpm: Math.floor(rnd() * 50_000),
+        dustLimit: BigInt(Math.floor(rnd() * 5e7)),
+        maxPayoutOutputs: 2 + Math.floor(rnd() * 20)
+      }
       const value = BigInt(Math.floor(rnd() * 1e10))
       const finder = rnd() < 0.5 ? entries[0][0] : `finder-${round}`
       const out = computePayouts(basisOf(entries, `parent-${round}`), value, payoutScriptOf(finder), policy)
@@ -82,7 +97,9 @@ describe('payouts', () => {
     expect(drawLotteryWinner(pooled, fakeHash('P1')).winner.name).toBe(a)
     const basis = basisOf(Array.from({ length: 40 }, (_, i) => [`d${i}`, 1n] as [string, bigint]))
     const policy = { ...POLICY, dustLimit: 1_000_000_000n }
-    expect(computePayouts(basis, 100_000_000n, payoutScriptOf('x'), policy)).toEqual(computePayouts(basis, 100_000_000n, payoutScriptOf('x'), policy))
+    expect(computePayouts(basis, 100_000_000n, payoutScriptOf('x'), policy)).toEqual(
+      computePayouts(basis, 100_000_000n, payoutScriptOf('x'), policy)
+    )
   })
 
   it('lottery: pays each pooled payee its amount in expectation over many parents (statistical)', () => {
@@ -125,7 +142,10 @@ describe('payouts', () => {
         const out = computePayouts(basis, value, payoutScriptOf(name), POLICY)
         // take away the finder's extra (bonus + rounding remainder, both fixed by the window and value)
         const extra = bonus + remainderOf(basis, value - bonus)
-        return out.map((o) => `${bytesToHex(o.script)}:${bytesToHex(o.script) === finderKey ? o.value - extra : o.value}`).filter((e) => !e.endsWith(':0')).sort()
+        return out
+          .map((o) => `${bytesToHex(o.script)}:${bytesToHex(o.script) === finderKey ? o.value - extra : o.value}`)
+          .filter((e) => !e.endsWith(':0'))
+          .sort()
       })
       // the same outputs and amounts (the same lottery winner) whichever attacker script is named finder
       for (const v of views) expect(v).toEqual(views[0])

@@ -15,9 +15,26 @@ function node(parent: ShareNode | undefined, timestamp: number, ownTarget: bigin
   const target = ownTarget < requiredTarget ? ownTarget : requiredTarget
   const work = targetToWork(target)
   return {
-    id: new Uint8Array(32), key: '', parent, parentKey: undefined, height: parent ? parent.height + 1 : 0, timestamp, bits: 0,
-    target, work, requiredTarget, chainWork: targetToWork(requiredTarget), cumulativeWork: 0n, uncles: [], poolWork: work,
-    historyDepth: FULL_HISTORY, payoutScript: new Uint8Array(1), payoutKey: '', seenOrder: 0, share: undefined as never, bytes: new Uint8Array(0)
+    id: new Uint8Array(32),
+    key: '',
+    parent,
+    parentKey: undefined,
+    height: parent ? parent.height + 1 : 0,
+    timestamp,
+    bits: 0,
+    target,
+    work,
+    requiredTarget,
+    chainWork: targetToWork(requiredTarget),
+    cumulativeWork: 0n,
+    uncles: [],
+    poolWork: work,
+    historyDepth: FULL_HISTORY,
+    payoutScript: new Uint8Array(1),
+    payoutKey: '',
+    seenOrder: 0,
+    share: undefined as never,
+    bytes: new Uint8Array(0)
   }
 }
 

@@ -7,7 +7,14 @@ import { addShare, mineShare, payoutScriptOf, reEncodeWithInfo, testNet, testRul
 
 /** A share on `parent` naming exactly `uncles` (bypassing the builder's own choice). */
 function shareNaming(net: Net, payee: string, parent: ShareNode, uncles: ShareNode[]): Uint8Array {
-  const job = buildShareJob({ chain: net.chain, template: net.template, templateId: net.templateId, payoutScript: payoutScriptOf(payee), parent, now: parent.timestamp + 10 })
+  const job = buildShareJob({
+    chain: net.chain,
+    template: net.template,
+    templateId: net.templateId,
+    payoutScript: payoutScriptOf(payee),
+    parent,
+    now: parent.timestamp + 10
+  })
   job.info.uncles = uncles.map((u) => u.id)
   return reEncodeWithInfo(net, job)
 }
@@ -74,12 +81,18 @@ describe('uncles', () => {
     const main1 = addShare(net, 'bob', { parent: root })
     for (let i = 0; i < 2; i++) addShare(net, `sib${i}`, { parent: root })
     expect(net.chain.sharesAtHeight(1)).toBe(3)
-    expect(verdict(net, mineShare(net, 'sib9', { parent: root }).bytes)).toMatchObject({ kind: 'ignore', reason: 'siblings' })
+    expect(verdict(net, mineShare(net, 'sib9', { parent: root }).bytes)).toMatchObject({
+      kind: 'ignore',
+      reason: 'siblings'
+    })
     let tip = main1
     for (let i = 0; i < 4; i++) tip = addShare(net, 'bob', { parent: tip })
     // a share at height 2 on main1, tip at 5: the next share (6) names uncles from height 3 up, so
     // this one could never be named nor win
-    expect(verdict(net, mineShare(net, 'late', { parent: main1 }).bytes)).toMatchObject({ kind: 'ignore', reason: 'stale-share' })
+    expect(verdict(net, mineShare(net, 'late', { parent: main1 }).bytes)).toMatchObject({
+      kind: 'ignore',
+      reason: 'stale-share'
+    })
     // the same share arriving by sync (a heavier branch) is taken
     expect(verdict(net, mineShare(net, 'late', { parent: main1 }).bytes, 'synced')).toEqual({ kind: 'accept' })
   })

@@ -65,7 +65,13 @@ describe('share validation', () => {
     for (let i = 0; i < 4; i++) n = addShare(net, 'alice', { parent: n, timestamp: n.timestamp + 1 })
     const required = net.chain.requiredShareTarget(n)
     expect(required).toBeLessThan(EASY_SHARE_TARGET)
-    const easier = buildShareJob({ chain: net.chain, template: net.template, templateId: net.templateId, payoutScript: payoutScriptOf('bob'), now: n.timestamp + 1 })
+    const easier = buildShareJob({
+      chain: net.chain,
+      template: net.template,
+      templateId: net.templateId,
+      payoutScript: payoutScriptOf('bob'),
+      now: n.timestamp + 1
+    })
     easier.info.shareBits = targetToBits(EASY_SHARE_TARGET) // the network minimum, but easier than required
     expect(verdictOf(net, reEncodeWithInfo(net, easier))).toMatchObject({ kind: 'reject', reason: 'share-target' })
   })
@@ -92,7 +98,18 @@ describe('share validation', () => {
       d.merkleRoot[0] ^= 1
       return encodeHeader(d)
     })
-    const bytes = encodeShare({ networkTag: net.rules.networkTag, header80: header, info: job.info, coinbase: { version: job.coinbaseVersion, scriptSig: concatBytes(job.scriptSigPrefix, x), witnessCommitment: job.template.witnessCommitment, locktime: job.locktime }, merkleBranch: job.template.merkleBranch })
+    const bytes = encodeShare({
+      networkTag: net.rules.networkTag,
+      header80: header,
+      info: job.info,
+      coinbase: {
+        version: job.coinbaseVersion,
+        scriptSig: concatBytes(job.scriptSigPrefix, x),
+        witnessCommitment: job.template.witnessCommitment,
+        locktime: job.locktime
+      },
+      merkleBranch: job.template.merkleBranch
+    })
     expect(verdictOf(net, bytes)).toMatchObject({ kind: 'reject', reason: 'merkle-root' })
   })
 
@@ -104,8 +121,19 @@ describe('share validation', () => {
     // carol keeps the whole value instead of splitting it with alice and bob
     const greedy = serializePayouts([{ script: payoutScriptOf('carol'), value: job.info.coinbaseValue }])
     const scriptSig = concatBytes(job.scriptSigPrefix, nextExtranonce())
-    const cb = serializeShareCoinbase({ version: job.coinbaseVersion, scriptSig, payouts: greedy, networkTag: net.rules.networkTag, shareInfoBytes: job.infoBytes, witnessCommitment: job.template.witnessCommitment, locktime: job.locktime })
-    expect(verdictOf(net, shareWithCoinbase(net, job, cb, scriptSig))).toMatchObject({ kind: 'reject', reason: 'merkle-root' })
+    const cb = serializeShareCoinbase({
+      version: job.coinbaseVersion,
+      scriptSig,
+      payouts: greedy,
+      networkTag: net.rules.networkTag,
+      shareInfoBytes: job.infoBytes,
+      witnessCommitment: job.template.witnessCommitment,
+      locktime: job.locktime
+    })
+    expect(verdictOf(net, shareWithCoinbase(net, job, cb, scriptSig))).toMatchObject({
+      kind: 'reject',
+      reason: 'merkle-root'
+    })
   })
 
   it('rejects a missing or altered share commitment', () => {
@@ -115,15 +143,37 @@ describe('share validation', () => {
     const payouts = serializePayouts(job.payouts)
     // altered: the commitment hashes a ShareInfo naming another template
     const altered = { ...job.info, templateId: sha256d(job.info.templateId) }
-    const cbAltered = serializeShareCoinbase({ version: job.coinbaseVersion, scriptSig, payouts, networkTag: net.rules.networkTag, shareInfoBytes: encodeShareInfo(altered), witnessCommitment: job.template.witnessCommitment, locktime: job.locktime })
-    expect(verdictOf(net, shareWithCoinbase(net, job, cbAltered, scriptSig))).toMatchObject({ kind: 'reject', reason: 'merkle-root' })
+    const cbAltered = serializeShareCoinbase({
+      version: job.coinbaseVersion,
+      scriptSig,
+      payouts,
+      networkTag: net.rules.networkTag,
+      shareInfoBytes: encodeShareInfo(altered),
+      witnessCommitment: job.template.witnessCommitment,
+      locktime: job.locktime
+    })
+    expect(verdictOf(net, shareWithCoinbase(net, job, cbAltered, scriptSig))).toMatchObject({
+      kind: 'reject',
+      reason: 'merkle-root'
+    })
     // missing: a coinbase with the payouts and the witness commitment but no share commitment
-    const full = serializeShareCoinbase({ version: job.coinbaseVersion, scriptSig, payouts, networkTag: net.rules.networkTag, shareInfoBytes: job.infoBytes, witnessCommitment: job.template.witnessCommitment, locktime: job.locktime })
+    const full = serializeShareCoinbase({
+      version: job.coinbaseVersion,
+      scriptSig,
+      payouts,
+      networkTag: net.rules.networkTag,
+      shareInfoBytes: job.infoBytes,
+      witnessCommitment: job.template.witnessCommitment,
+      locktime: job.locktime
+    })
     // layout: ... payouts | share commitment (51) | witness commitment (47) | locktime (4)
     const cut = full.length - 4 - 47 - 51
     const noCommitment = concatBytes(full.subarray(0, cut), full.subarray(cut + 51))
     noCommitment[42 + scriptSig.length + 4] -= 1 // one output fewer
-    expect(verdictOf(net, shareWithCoinbase(net, job, noCommitment, scriptSig))).toMatchObject({ kind: 'reject', reason: 'merkle-root' })
+    expect(verdictOf(net, shareWithCoinbase(net, job, noCommitment, scriptSig))).toMatchObject({
+      kind: 'reject',
+      reason: 'merkle-root'
+    })
   })
 
   it("rejects another network's share (network), even re-tagged (merkle-root)", () => {
@@ -213,8 +263,13 @@ describe('share validation', () => {
 })
 
 function mineShareAt(net: Net, payee: string, timestamp: number): Uint8Array {
-  const job = buildShareJob({ chain: net.chain, template: net.template, templateId: net.templateId, payoutScript: payoutScriptOf(payee), now: timestamp })
+  const job = buildShareJob({
+    chain: net.chain,
+    template: net.template,
+    templateId: net.templateId,
+    payoutScript: payoutScriptOf(payee),
+    now: timestamp
+  })
   job.time = timestamp // bypass the builder's max(now, median + 1): the header time is the share's timestamp
   return reEncodeWithInfo(net, job)
 }
-

@@ -50,7 +50,7 @@ describe('errorMessage', () => {
     expect(errorMessage(undefined)).toBe('undefined')
   })
 
-  it('errorStack gives an Error\'s stack, starting with its message, and falls back to the message', () => {
+  it("errorStack gives an Error's stack, starting with its message, and falls back to the message", () => {
     const stack = errorStack(new RangeError('out of range'))
     expect(stack.startsWith('RangeError: out of range')).toBe(true)
     expect(stack).toContain('util.test.ts')

@@ -8,7 +8,7 @@ const BLOCK_EXPLORERS: Readonly<Record<string, string>> = {
 }
 
 /** The explorer page of a block (display-hex hash), or undefined where no public explorer knows the chain. */
-export function blockExplorerUrl (network: string, blockHash: string): string | undefined {
+export function blockExplorerUrl(network: string, blockHash: string): string | undefined {
   const base = BLOCK_EXPLORERS[network]
   return base === undefined || !/^[0-9a-f]{64}$/.test(blockHash) ? undefined : base + blockHash
 }

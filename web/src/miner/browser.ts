@@ -3,6 +3,6 @@ import { MinerPool } from './pool'
 import type { MinerPoolOptions } from './pool-options'
 import { browserWorkerFactory, hardwareThreads } from './worker-port.browser'
 
-export function createBrowserMinerPool (options: Partial<MinerPoolOptions> = {}): MinerPool {
+export function createBrowserMinerPool(options: Partial<MinerPoolOptions> = {}): MinerPool {
   return new MinerPool({ createWorker: browserWorkerFactory, hardwareThreads: hardwareThreads(), ...options })
 }

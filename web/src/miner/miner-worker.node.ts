@@ -10,7 +10,10 @@ import type { NodeWorkerData } from './worker-port.node.ts'
 const port = parentPort
 if (port === null) throw new Error('miner-worker.node.ts must run as a worker thread')
 const data = (workerData ?? {}) as NodeWorkerData
-const handle = createWorkerCore(async (algorithm) => await loadScanner(algorithm, { simd: data.simd }), (msg) => port.postMessage(msg))
+const handle = createWorkerCore(
+  async (algorithm) => await loadScanner(algorithm, { simd: data.simd }),
+  (msg) => port.postMessage(msg)
+)
 port.on('message', (msg: ToWorker) => {
   void handle(msg)
 })

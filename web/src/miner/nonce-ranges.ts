@@ -19,12 +19,15 @@ export class NonceRangeBook {
 
   /** @param space nonces per header (2^32); @param align every slice boundary is a multiple of it
    *  (a multiple of every kernel's lanes). */
-  constructor (private readonly space: number, private readonly align: number) {
+  constructor(
+    private readonly space: number,
+    private readonly align: number
+  ) {
     if (space % align !== 0) throw new RangeError(`nonce space ${space} is not a multiple of ${align}`)
   }
 
   /** Starts a fresh header: the whole space split into equal aligned ranges, one per worker. */
-  reset (workerIds: readonly number[]): void {
+  reset(workerIds: readonly number[]): void {
     this.ranges.clear()
     this.orphans = []
     const units = this.space / this.align
@@ -37,7 +40,7 @@ export class NonceRangeBook {
   }
 
   /** Nonces not yet handed out. */
-  remaining (): number {
+  remaining(): number {
     let sum = 0
     for (const r of [...this.ranges.values(), ...this.orphans]) sum += r.end - r.next
     return sum
@@ -45,7 +48,7 @@ export class NonceRangeBook {
 
   /** The next slice (at most maxCount nonces) for a worker, stealing when its own range is empty;
    *  undefined when the whole space is handed out. */
-  take (workerId: number, maxCount: number): NonceSlice | undefined {
+  take(workerId: number, maxCount: number): NonceSlice | undefined {
     const count = Math.max(this.align, maxCount - (maxCount % this.align))
     let own = this.ranges.get(workerId)
     if (own === undefined || own.next === own.end) {
@@ -58,7 +61,7 @@ export class NonceRangeBook {
   }
 
   /** A removed worker's range (and its unfinished slice, if given) becomes stealable. */
-  release (workerId: number, unfinished?: NonceSlice): void {
+  release(workerId: number, unfinished?: NonceSlice): void {
     const own = this.ranges.get(workerId)
     this.ranges.delete(workerId)
     if (own !== undefined && own.next < own.end) this.orphans.push(own)
@@ -67,7 +70,7 @@ export class NonceRangeBook {
     }
   }
 
-  private steal (thiefId: number): Range | undefined {
+  private steal(thiefId: number): Range | undefined {
     const orphan = this.orphans.pop()
     if (orphan !== undefined) {
       this.ranges.set(thiefId, orphan)

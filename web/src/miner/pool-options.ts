@@ -47,27 +47,28 @@ export const DEFAULT_MAX_SLICE_NONCES = 1 << 24 // ~2 s at 8 MH/s: caps a wrong 
 export const DEFAULT_HASHRATE_INTERVAL_MS = 1000
 
 export class MinerConfigError extends Error {
-  constructor (message: string) {
+  constructor(message: string) {
     super(message)
     this.name = 'MinerConfigError'
   }
 }
 
-export function defaultWorkerCount (hardwareThreads: number): number {
+export function defaultWorkerCount(hardwareThreads: number): number {
   return Math.max(1, Math.min(MAX_WORKERS, Math.floor(hardwareThreads) - 1))
 }
 
-export function validateWorkerCount (n: number): number {
-  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) throw new MinerConfigError(`worker count must be an integer 1 .. ${MAX_WORKERS}, got ${n}`)
+export function validateWorkerCount(n: number): number {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS)
+    throw new MinerConfigError(`worker count must be an integer 1 .. ${MAX_WORKERS}, got ${n}`)
   return n
 }
 
-export function validateDutyCycle (d: number): number {
+export function validateDutyCycle(d: number): number {
   if (!(d > 0 && d <= 1)) throw new MinerConfigError(`duty cycle must be in (0, 1] (e.g. 0.25, 0.5, 0.75, 1), got ${d}`)
   return d
 }
 
-function configured<T> (resolve: () => T): T {
+function configured<T>(resolve: () => T): T {
   try {
     return resolve()
   } catch (err) {
@@ -75,7 +76,7 @@ function configured<T> (resolve: () => T): T {
   }
 }
 
-export function resolvePoolOptions (o: MinerPoolOptions): ResolvedPoolOptions {
+export function resolvePoolOptions(o: MinerPoolOptions): ResolvedPoolOptions {
   const resolved: ResolvedPoolOptions = {
     createWorker: o.createWorker,
     hardwareThreads: o.hardwareThreads,
@@ -97,8 +98,11 @@ export function resolvePoolOptions (o: MinerPoolOptions): ResolvedPoolOptions {
       throw new MinerConfigError(`${key} must be a positive multiple of ${NONCE_ALIGN}, got ${v}`)
     }
   }
-  if (resolved.minSliceNonces > resolved.maxSliceNonces) throw new MinerConfigError('minSliceNonces exceeds maxSliceNonces')
-  if (!(resolved.sliceTargetMs > 0)) throw new MinerConfigError(`sliceTargetMs must be positive, got ${resolved.sliceTargetMs}`)
-  if (!(resolved.hashrateIntervalMs > 0)) throw new MinerConfigError(`hashrateIntervalMs must be positive, got ${resolved.hashrateIntervalMs}`)
+  if (resolved.minSliceNonces > resolved.maxSliceNonces)
+    throw new MinerConfigError('minSliceNonces exceeds maxSliceNonces')
+  if (!(resolved.sliceTargetMs > 0))
+    throw new MinerConfigError(`sliceTargetMs must be positive, got ${resolved.sliceTargetMs}`)
+  if (!(resolved.hashrateIntervalMs > 0))
+    throw new MinerConfigError(`hashrateIntervalMs must be positive, got ${resolved.hashrateIntervalMs}`)
   return resolved
 }

@@ -11,16 +11,19 @@ export interface AsyncNonceScanner extends Omit<NonceScanner, 'scan'> {
 
 export type ScannerLoader = (algorithm: PowAlgorithm) => Promise<NonceScanner | AsyncNonceScanner>
 
-function engineOf (s: NonceScanner | AsyncNonceScanner): MinerEngine {
+function engineOf(s: NonceScanner | AsyncNonceScanner): MinerEngine {
   return 'engine' in s ? s.engine : s.simd ? 'wasm-simd' : 'wasm-scalar'
 }
 
-export function createWorkerCore (loadScanner: ScannerLoader, post: (msg: FromWorker) => void): (msg: ToWorker) => Promise<void> {
+export function createWorkerCore(
+  loadScanner: ScannerLoader,
+  post: (msg: FromWorker) => void
+): (msg: ToWorker) => Promise<void> {
   const scanners = new Map<PowAlgorithm, Promise<NonceScanner | AsyncNonceScanner>>()
   const lastJob = new Map<NonceScanner | AsyncNonceScanner, { header80: Uint8Array; target: bigint }>()
   let queue: Promise<void> = Promise.resolve()
 
-  async function scan (req: ScanRequest): Promise<void> {
+  async function scan(req: ScanRequest): Promise<void> {
     try {
       let scanner = scanners.get(req.algorithm)
       if (scanner === undefined) {
@@ -35,7 +38,14 @@ export function createWorkerCore (loadScanner: ScannerLoader, post: (msg: FromWo
       }
       const started = performance.now()
       const found = await s.scan(req.startNonce, req.count)
-      post({ type: 'scanned', sliceId: req.sliceId, count: req.count, elapsedMs: performance.now() - started, found, engine: engineOf(s) })
+      post({
+        type: 'scanned',
+        sliceId: req.sliceId,
+        count: req.count,
+        elapsedMs: performance.now() - started,
+        found,
+        engine: engineOf(s)
+      })
     } catch (err) {
       scanners.delete(req.algorithm)
       post({ type: 'failed', sliceId: req.sliceId, message: err instanceof Error ? err.message : String(err) })
@@ -49,7 +59,7 @@ export function createWorkerCore (loadScanner: ScannerLoader, post: (msg: FromWo
   }
 }
 
-function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true

@@ -24,23 +24,25 @@ export interface NodeWorkerData {
   simd?: boolean
 }
 
-export function createNodeWorkerFactory (options: NodeWorkerOptions = {}): MinerWorkerFactory {
+export function createNodeWorkerFactory(options: NodeWorkerOptions = {}): MinerWorkerFactory {
   return (index) => {
     const workerData: NodeWorkerData = { simd: options.simd?.(index) }
     const worker = new Worker(BOOTSTRAP, { eval: true, name: `otedama-miner-${index}`, workerData })
     return {
       post: (msg) => worker.postMessage(msg),
-      listen (onMessage, onError) {
+      listen(onMessage, onError) {
         worker.on('message', (msg: FromWorker) => onMessage(msg))
         worker.on('error', (err) => onError(new Error(`miner worker ${index}: ${err.message}`)))
       },
-      terminate: () => { void worker.terminate() }
+      terminate: () => {
+        void worker.terminate()
+      }
     }
   }
 }
 
 export const nodeWorkerFactory: MinerWorkerFactory = createNodeWorkerFactory()
 
-export function hardwareThreads (): number {
+export function hardwareThreads(): number {
   return availableParallelism()
 }

@@ -25,12 +25,14 @@ export const DEFAULT_WORKER_SPEED: WorkerSpeedParams = {
   maxRestarts: 8
 }
 
-export function resolveWorkerSpeed (partial: Partial<WorkerSpeedParams> = {}): WorkerSpeedParams {
+export function resolveWorkerSpeed(partial: Partial<WorkerSpeedParams> = {}): WorkerSpeedParams {
   const p = { ...DEFAULT_WORKER_SPEED, ...partial }
   if (!(p.warmupMs >= 0)) throw new RangeError(`worker speed warmupMs must be ≥ 0 ms, got ${p.warmupMs}`)
   if (!(p.measureMs > 0)) throw new RangeError(`worker speed measureMs must be > 0 ms, got ${p.measureMs}`)
-  if (!(p.slowRatio > 0 && p.slowRatio < 1)) throw new RangeError(`worker speed slowRatio must be in (0, 1), got ${p.slowRatio}`)
-  if (!Number.isInteger(p.maxRestarts) || p.maxRestarts < 0) throw new RangeError(`worker speed maxRestarts must be an integer ≥ 0, got ${p.maxRestarts}`)
+  if (!(p.slowRatio > 0 && p.slowRatio < 1))
+    throw new RangeError(`worker speed slowRatio must be in (0, 1), got ${p.slowRatio}`)
+  if (!Number.isInteger(p.maxRestarts) || p.maxRestarts < 0)
+    throw new RangeError(`worker speed maxRestarts must be an integer ≥ 0, got ${p.maxRestarts}`)
   return p
 }
 
@@ -42,10 +44,10 @@ export class WorkerSpeedMeter {
   /** Nonces per ms over the measurement window; undefined until measured. */
   rate: number | undefined
 
-  constructor (private readonly params: WorkerSpeedParams) {}
+  constructor(private readonly params: WorkerSpeedParams) {}
 
   /** Adds one finished slice; true when this slice completed the measurement. */
-  add (nonces: number, elapsedMs: number): boolean {
+  add(nonces: number, elapsedMs: number): boolean {
     if (this.rate !== undefined || !(elapsedMs > 0)) return false
     this.scanMs += elapsedMs
     if (this.scanMs <= this.params.warmupMs) return false
@@ -58,14 +60,14 @@ export class WorkerSpeedMeter {
 }
 
 /** The median for comparison: the upper middle of an even count (with two workers, the faster). */
-export function medianRate (rates: readonly number[]): number {
+export function medianRate(rates: readonly number[]): number {
   const sorted = [...rates].sort((a, b) => a - b)
   return sorted[sorted.length >> 1]
 }
 
 /** Workers (by id) whose measured rate is below slowRatio × the median of all measured rates.
  *  Needs at least two measured workers: one alone has nothing to be slow against. */
-export function slowWorkers (rates: ReadonlyMap<number, number>, slowRatio: number): { slow: number[], median: number } {
+export function slowWorkers(rates: ReadonlyMap<number, number>, slowRatio: number): { slow: number[]; median: number } {
   if (rates.size < 2) return { slow: [], median: rates.size === 1 ? [...rates.values()][0] : 0 }
   const median = medianRate([...rates.values()])
   const slow = [...rates].filter(([, rate]) => rate < slowRatio * median).map(([id]) => id)

@@ -33,7 +33,7 @@ import {
   type MessageValidator,
   type PubSubLike,
   type ShareSyncSource,
-  type ValidatedTopicKind,
+  type ValidatedTopicKind
 } from '@otedama/shared/p2p'
 import type { CatchUpResult, SharePeerNode } from '@otedama/shared/p2p'
 import { browserConnectionGater } from './gater'
@@ -92,21 +92,30 @@ export interface BrowserNode extends SharePeerNode {
   metrics(): { gossip: GossipMetrics; connections: number; directLinks: number; relayLinks: number }
 }
 
-export async function createBrowserNode(options: BrowserNodeOptions, handlers: BrowserNodeHandlers): Promise<BrowserNode> {
+export async function createBrowserNode(
+  options: BrowserNodeOptions,
+  handlers: BrowserNodeHandlers
+): Promise<BrowserNode> {
   const topics = networkTopics(options.network)
   const protocols = networkProtocols(options.network)
   const policy = createGossipScorePolicy(options.scorePolicy)
   // Tabs seen on the discovery topic go to the WebRTC dialer only (tab-discovery.ts says why).
   let onTabSighting: (info: PeerInfo) => void = () => undefined
   const peerDiscovery: Array<(components: any) => PeerDiscovery> = [
-    relayOnlyPubsubDiscovery({ topics: [topics.discovery], interval: BROWSER_DISCOVERY_INTERVAL_MS }, (info) => onTabSighting(info))
+    relayOnlyPubsubDiscovery({ topics: [topics.discovery], interval: BROWSER_DISCOVERY_INTERVAL_MS }, (info) =>
+      onTabSighting(info)
+    )
   ]
   if (options.relays.length > 0) peerDiscovery.unshift(bootstrap({ list: options.relays }))
 
   const node = await createLibp2p({
     start: false,
     addresses: { listen: [...Array(BROWSER_RESERVATIONS).fill('/p2p-circuit'), '/webrtc'] },
-    transports: [webSockets(), webRTC({ rtcConfiguration: { iceServers: options.iceServers ?? [] } }), circuitRelayTransport()],
+    transports: [
+      webSockets(),
+      webRTC({ rtcConfiguration: { iceServers: options.iceServers ?? [] } }),
+      circuitRelayTransport()
+    ],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: browserConnectionGater(options.allowInsecure),

@@ -44,9 +44,9 @@ interface Entry {
 export class RelayHealthBook {
   private readonly entries = new Map<string, Entry>()
 
-  constructor (private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now) {}
 
-  private entry (id: string): Entry {
+  private entry(id: string): Entry {
     let e = this.entries.get(id)
     if (e === undefined) {
       e = { connected: false, errors: [], dialFailures: 0, nextDialAt: 0 }
@@ -55,7 +55,7 @@ export class RelayHealthBook {
     return e
   }
 
-  linked (id: string): void {
+  linked(id: string): void {
     const e = this.entry(id)
     e.connected = true
     e.dialFailures = 0
@@ -63,13 +63,13 @@ export class RelayHealthBook {
   }
 
   /** The link closed: the first redial may go at once. */
-  dropped (id: string): void {
+  dropped(id: string): void {
     const e = this.entry(id)
     e.connected = false
     e.nextDialAt = this.now()
   }
 
-  dialFailed (id: string): void {
+  dialFailed(id: string): void {
     const e = this.entry(id)
     e.connected = false
     e.dialFailures++
@@ -77,30 +77,30 @@ export class RelayHealthBook {
   }
 
   /** Whether a dial to this relay is due now (backoff passed). */
-  dialDue (id: string): boolean {
+  dialDue(id: string): boolean {
     return this.entry(id).nextDialAt <= this.now()
   }
 
-  latency (id: string, ms: number): void {
+  latency(id: string, ms: number): void {
     if (Number.isFinite(ms) && ms >= 0) this.entry(id).latencyMs = ms
   }
 
   /** A message of this relay our validators rejected, or work it served that proved wrong. */
-  error (id: string): void {
+  error(id: string): void {
     const e = this.entry(id)
     e.errors.push(this.now())
     if (e.errors.length > MAX_RECENT_ERRORS * 4) e.errors.splice(0, e.errors.length - MAX_RECENT_ERRORS * 4)
   }
 
-  templateSeen (id: string): void {
+  templateSeen(id: string): void {
     this.entry(id).lastTemplateAt = this.now()
   }
 
-  has (id: string): boolean {
+  has(id: string): boolean {
     return this.entries.has(id)
   }
 
-  get (id: string): RelayLinkHealth {
+  get(id: string): RelayLinkHealth {
     const e = this.entry(id)
     const now = this.now()
     const recentErrors = e.errors.filter((t) => now - t < ERROR_MEMORY_MS).length
@@ -122,13 +122,13 @@ export class RelayHealthBook {
     }
   }
 
-  all (): RelayLinkHealth[] {
+  all(): RelayLinkHealth[] {
     return [...this.entries.keys()].map((id) => this.get(id)).sort((a, b) => b.score - a.score)
   }
 }
 
 /** Delay before the next dial after `failures` failed dials in a row (ms). */
-export function redialDelayMs (failures: number): number {
+export function redialDelayMs(failures: number): number {
   if (failures <= 0) return 0
   return Math.min(REDIAL_MAX_MS, REDIAL_MIN_MS * 2 ** (failures - 1))
 }

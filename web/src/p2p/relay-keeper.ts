@@ -39,7 +39,10 @@ export class RelayKeeper {
   private checking = false
   readonly health: RelayHealthBook
 
-  constructor(private readonly node: Libp2p, health = new RelayHealthBook()) {
+  constructor(
+    private readonly node: Libp2p,
+    health = new RelayHealthBook()
+  ) {
     this.health = health
   }
 
@@ -50,7 +53,10 @@ export class RelayKeeper {
     })
     this.node.addEventListener('connection:open', (evt) => this.onOpen(evt.detail))
     this.node.addEventListener('connection:close', (evt) => this.onClose(evt.detail))
-    this.timer = setInterval(() => { void this.check(); this.readLatencies() }, RELAY_CHECK_INTERVAL_MS)
+    this.timer = setInterval(() => {
+      void this.check()
+      this.readLatencies()
+    }, RELAY_CHECK_INTERVAL_MS)
   }
 
   stop(): void {
@@ -103,14 +109,17 @@ export class RelayKeeper {
   }
 
   private isLinked(id: string): boolean {
-    return this.node.getConnections().some((c) => c.remotePeer.toString() === id && c.limits == null && c.status === 'open')
+    return this.node
+      .getConnections()
+      .some((c) => c.remotePeer.toString() === id && c.limits == null && c.status === 'open')
   }
 
   private onOpen(conn: Connection): void {
     const id = conn.remotePeer.toString()
     if (!this.known.has(id) && isRelayAddress(conn.remoteAddr)) this.remember(conn.remotePeer, [conn.remoteAddr])
     if (!this.known.has(id) || conn.limits != null) return
-    if (!this.health.get(id).connected) log.info(`relay ${id} linked; ${this.connectedRelays().length} relay link(s), ${this.known.size} relay(s) known`)
+    if (!this.health.get(id).connected)
+      log.info(`relay ${id} linked; ${this.connectedRelays().length} relay link(s), ${this.known.size} relay(s) known`)
     this.health.linked(id)
     for (const l of this.upListeners) l(id)
   }

@@ -9,7 +9,13 @@
 // those 5 s, each tab was left with the recipient half of a connection the other side then aborted, and
 // the direct link was gone as soon as the relay was (e2e/webrtc.e2e.ts failed that way in CI). Only
 // the WebRtcDialer decides when a tab is dialled.
-import { TypedEventEmitter, peerDiscoverySymbol, type PeerDiscovery, type PeerDiscoveryEvents, type PeerInfo } from '@libp2p/interface'
+import {
+  TypedEventEmitter,
+  peerDiscoverySymbol,
+  type PeerDiscovery,
+  type PeerDiscoveryEvents,
+  type PeerInfo
+} from '@libp2p/interface'
 import { pubsubPeerDiscovery } from '@libp2p/pubsub-peer-discovery'
 import { isRelayAddress } from './relay-keeper'
 

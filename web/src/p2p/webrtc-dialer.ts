@@ -140,7 +140,9 @@ export class WebRtcDialer {
     if (this.directLinks() >= MAX_BROWSER_LINKS) return // full: the other side may dial us after its grace
     this.dialing.add(peer)
     const lower = dialsFirst(this.node.peerId.toString(), peer)
-    log.debug(`dialling ${peer} over WebRTC (${lower ? 'lower id dials first' : 'no link after the grace period'}${state.failures > 0 ? `, attempt ${state.failures + 1}` : ''})`)
+    log.debug(
+      `dialling ${peer} over WebRTC (${lower ? 'lower id dials first' : 'no link after the grace period'}${state.failures > 0 ? `, attempt ${state.failures + 1}` : ''})`
+    )
     try {
       await this.node.dial(state.addrs, { signal: AbortSignal.timeout(WEBRTC_DIAL_TIMEOUT_MS) })
       this.dialed++

@@ -14,17 +14,21 @@ import { BoundedMap } from '@otedama/shared/util'
 /** Blocks listed (newest first); older ones are dropped. */
 export const MAX_BLOCKS_SHOWN = 100
 
-const STATUS_OF: Record<BlockClaim, BlockView['status']> = { accepted: 'accepted', orphaned: 'orphaned', confirmed: 'mature' }
+const STATUS_OF: Record<BlockClaim, BlockView['status']> = {
+  accepted: 'accepted',
+  orphaned: 'orphaned',
+  confirmed: 'mature'
+}
 
 export class BlockBook {
   private readonly blocks = new BoundedMap<string, BlockView>(MAX_BLOCKS_SHOWN)
   /** Statuses attested before we saw the block itself. */
   private readonly early = new BoundedMap<string, BlockView['status']>(MAX_BLOCKS_SHOWN)
 
-  constructor (private readonly state: ShareState) {}
+  constructor(private readonly state: ShareState) {}
 
   /** Records `node` if it is a block; returns true when it was new. */
-  consider (node: ShareNode, myScriptKey: string | undefined): boolean {
+  consider(node: ShareNode, myScriptKey: string | undefined): boolean {
     const key = bytesToHex(node.id)
     if (this.blocks.has(key)) return false
     const header = node.share.header
@@ -44,7 +48,7 @@ export class BlockBook {
   }
 
   /** A status the quorum confirmed for a block hash (internal byte order, hex). */
-  setStatus (blockHashHex: string, claim: BlockClaim): boolean {
+  setStatus(blockHashHex: string, claim: BlockClaim): boolean {
     const block = this.blocks.get(blockHashHex)
     if (block === undefined) {
       this.early.set(blockHashHex, STATUS_OF[claim])
@@ -54,7 +58,7 @@ export class BlockBook {
     return true
   }
 
-  list (): BlockView[] {
+  list(): BlockView[] {
     return [...this.blocks.values()].reverse().map((b) => ({ ...b }))
   }
 }

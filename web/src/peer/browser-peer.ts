@@ -26,17 +26,27 @@ export interface BrowserPeerInit {
 /** localStorage key that sets the peer's log level (debug, info, warn, error, silent) for diagnosis. */
 export const LOG_LEVEL_KEY = 'otedama:log'
 
-export async function createBrowserPeer (init: BrowserPeerInit): Promise<MiningEngine> {
+export async function createBrowserPeer(init: BrowserPeerInit): Promise<MiningEngine> {
   const wanted = globalThis.localStorage?.getItem(LOG_LEVEL_KEY)
-  if (wanted === 'debug' || wanted === 'info' || wanted === 'warn' || wanted === 'error' || wanted === 'silent') setLogLevel(wanted)
+  if (wanted === 'debug' || wanted === 'info' || wanted === 'warn' || wanted === 'error' || wanted === 'silent')
+    setLogLevel(wanted)
   const feed = new ViewFeed(init.pool, init.peers)
   return new PeerEngine({
     feed,
-    createPool: (workers, dutyCycle) => new MinerPool({ createWorker: browserWorkerFactory, gpuWorker: browserGpuWorkerFactory, hardwareThreads: hardwareThreads(), workers, dutyCycle }),
+    createPool: (workers, dutyCycle) =>
+      new MinerPool({
+        createWorker: browserWorkerFactory,
+        gpuWorker: browserGpuWorkerFactory,
+        hardwareThreads: hardwareThreads(),
+        workers,
+        dutyCycle
+      }),
     session: async () => {
       const status = await fetchRelayStatus(init.origin)
       // Relays listed in Settings: best effort (another origin may not answer this page).
-      const listed = await Promise.all(init.settings.relays.map(async (origin) => await fetchRelayStatus(origin).catch(() => undefined)))
+      const listed = await Promise.all(
+        init.settings.relays.map(async (origin) => await fetchRelayStatus(origin).catch(() => undefined))
+      )
       const session = new PeerSession(init.origin, status, {
         extraRelays: listed.filter((r) => r !== undefined),
         quorum: init.settings.quorum,

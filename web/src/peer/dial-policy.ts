@@ -7,14 +7,14 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { WebSockets, WebSocketsSecure } from '@multiformats/multiaddr-matcher'
 
 /** True for loopback, private and link-local hosts (IPv4, IPv6 loopback/ULA/link-local, localhost and mDNS .local names). */
-export function isLocalHost (hostname: string): boolean {
+export function isLocalHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
   if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local')) return true
   return isPrivateIp(host) === true
 }
 
 /** Whether a page served from `origin` may dial ws:// and private addresses. */
-export function allowsInsecureLocal (origin: string): boolean {
+export function allowsInsecureLocal(origin: string): boolean {
   let url: URL
   try {
     url = new URL(origin)
@@ -28,7 +28,7 @@ export function allowsInsecureLocal (origin: string): boolean {
  * The multiaddrs this page may dial: direct WebSockets addresses only (no circuit hop), wss only from public
  * origins; ws and private hosts from local ones. Strings that are not multiaddrs are dropped.
  */
-export function dialableRelayAddrs (addrs: readonly string[], allowInsecureLocal: boolean): string[] {
+export function dialableRelayAddrs(addrs: readonly string[], allowInsecureLocal: boolean): string[] {
   return addrs.filter((addr) => {
     const ma = parseMultiaddr(addr)
     if (ma === undefined) return false
@@ -39,7 +39,7 @@ export function dialableRelayAddrs (addrs: readonly string[], allowInsecureLocal
   })
 }
 
-function parseMultiaddr (addr: string): Multiaddr | undefined {
+function parseMultiaddr(addr: string): Multiaddr | undefined {
   try {
     return multiaddr(addr)
   } catch {

@@ -38,9 +38,9 @@ export class PeerEngine implements MiningEngine {
   /** The pool's last measured total hashrate (H/s); 0 until the first report. */
   private hashrate = 0
 
-  constructor (private readonly deps: EngineDeps) {}
+  constructor(private readonly deps: EngineDeps) {}
 
-  async start (opts: { threads: number; throttle: Throttle; payoutScript: Uint8Array }): Promise<void> {
+  async start(opts: { threads: number; throttle: Throttle; payoutScript: Uint8Array }): Promise<void> {
     this.payoutScript = opts.payoutScript
     // Workers first, so their WebAssembly loads while the network joins.
     this.pool ??= this.createPool(opts.threads, opts.throttle)
@@ -62,41 +62,60 @@ export class PeerEngine implements MiningEngine {
     this.rebuildJob()
   }
 
-  stop (): void {
+  stop(): void {
     this.pool?.stop()
     this.job = undefined
     void this.session?.saveSnapshot()
   }
 
-  pause (): void { this.pool?.pause() }
-  resume (): void { this.pool?.resume() }
-  setThreads (threads: number): void { this.pool?.setWorkerCount(threads) }
-  setThrottle (throttle: Throttle): void { this.pool?.setDutyCycle(throttle / 100) }
-  onStats (listener: (stats: MinerStats) => void): void { this.statsListeners.add(listener) }
-  onShareFound (listener: () => void): void { this.foundListeners.add(listener) }
-  onShareAccepted (listener: () => void): void { this.acceptedListeners.add(listener) }
-  outboxSize (): number { return this.session?.outbox.size ?? 0 }
+  pause(): void {
+    this.pool?.pause()
+  }
+  resume(): void {
+    this.pool?.resume()
+  }
+  setThreads(threads: number): void {
+    this.pool?.setWorkerCount(threads)
+  }
+  setThrottle(throttle: Throttle): void {
+    this.pool?.setDutyCycle(throttle / 100)
+  }
+  onStats(listener: (stats: MinerStats) => void): void {
+    this.statsListeners.add(listener)
+  }
+  onShareFound(listener: () => void): void {
+    this.foundListeners.add(listener)
+  }
+  onShareAccepted(listener: () => void): void {
+    this.acceptedListeners.add(listener)
+  }
+  outboxSize(): number {
+    return this.session?.outbox.size ?? 0
+  }
 
-  private createPool (threads: number, throttle: Throttle): MinerPool {
+  private createPool(threads: number, throttle: Throttle): MinerPool {
     const pool = this.deps.createPool(threads, throttle / 100)
     pool.on('hashrate', (r) => {
       this.hashrate = r.total
-      for (const l of this.statsListeners) l({ totalHashrate: r.total, workerHashrates: r.perWorker, engines: r.engines })
+      for (const l of this.statsListeners)
+        l({ totalHashrate: r.total, workerHashrates: r.perWorker, engines: r.engines })
     })
     pool.on('share', (found) => this.onFound(found))
     pool.on('error', (e) => log.warn(`worker ${e.workerIndex}: ${e.message}`))
     return pool
   }
 
-  private wire (session: PeerSession): void {
+  private wire(session: PeerSession): void {
     this.deps.feed.attach(session)
     session.onTemplate(() => this.queueRebuild())
     session.state.onTip(() => this.queueRebuild())
-    session.outbox.onAcknowledged(() => { for (const l of this.acceptedListeners) l() })
+    session.outbox.onAcknowledged(() => {
+      for (const l of this.acceptedListeners) l()
+    })
   }
 
   /** Coalesces tip/template changes arriving together (a sync burst) into one job. */
-  private queueRebuild (): void {
+  private queueRebuild(): void {
     if (this.rebuildQueued) return
     this.rebuildQueued = true
     queueMicrotask(() => {
@@ -105,7 +124,7 @@ export class PeerEngine implements MiningEngine {
     })
   }
 
-  private rebuildJob (): void {
+  private rebuildJob(): void {
     const session = this.session
     const pool = this.pool
     if (session?.template === undefined || pool?.isRunning !== true || this.payoutScript === undefined) return
@@ -123,7 +142,7 @@ export class PeerEngine implements MiningEngine {
     pool.setJob(this.job.mining)
   }
 
-  private onFound (found: FoundShare): void {
+  private onFound(found: FoundShare): void {
     const job = this.job
     const session = this.session
     // Finds of a replaced job (same slice, older parent) would only fork our own chain: dropped.
@@ -131,7 +150,9 @@ export class PeerEngine implements MiningEngine {
     const bytes = shareBytesOf(job, found, session.state.rules.networkTag)
     const result = session.state.addLive(bytes, 'mine')
     if (result.verdict.kind !== 'accept' || result.id === undefined) {
-      log.warn(`own share not accepted locally: ${result.verdict.kind} ${'reason' in result.verdict ? result.verdict.reason : ''}`)
+      log.warn(
+        `own share not accepted locally: ${result.verdict.kind} ${'reason' in result.verdict ? result.verdict.reason : ''}`
+      )
       return
     }
     // The tip moved to this share: later finds of the same job would be siblings of it. Stop taking
@@ -140,12 +161,15 @@ export class PeerEngine implements MiningEngine {
     const id = bytesToHex(result.id)
     // A block goes on the block topic at once (the outbox keeps it too, and sends it before its share again).
     const blockMessage = found.meetsBlockTarget ? this.blockMessage(session, job, found, bytes) : undefined
-    if (blockMessage !== undefined) void session.network?.publish('block', blockMessage).catch((err: Error) => log.warn(`block publish failed: ${err.message}`))
+    if (blockMessage !== undefined)
+      void session.network
+        ?.publish('block', blockMessage)
+        .catch((err: Error) => log.warn(`block publish failed: ${err.message}`))
     void this.keepAndSend(session, id, bytes, blockMessage)
   }
 
   /** The block-topic message of a find, in the network's block codec (@otedama/shared/chain blockMessageCodec). */
-  private blockMessage (session: PeerSession, job: PeerJob, found: FoundShare, shareBytes: Uint8Array): Uint8Array {
+  private blockMessage(session: PeerSession, job: PeerJob, found: FoundShare, shareBytes: Uint8Array): Uint8Array {
     return session.blockCodec.encode({
       header80: found.header80,
       share: shareBytes,
@@ -153,7 +177,12 @@ export class PeerEngine implements MiningEngine {
     })
   }
 
-  private async keepAndSend (session: PeerSession, id: string, bytes: Uint8Array, blockMessage: Uint8Array | undefined): Promise<void> {
+  private async keepAndSend(
+    session: PeerSession,
+    id: string,
+    bytes: Uint8Array,
+    blockMessage: Uint8Array | undefined
+  ): Promise<void> {
     try {
       await session.outbox.add(id, bytes, blockMessage !== undefined, blockMessage)
       for (const l of this.foundListeners) l()

@@ -21,18 +21,18 @@ export interface PeerJob {
 }
 
 /** A fresh random extranonce1 for this tab session. */
-export function randomExtranonce1 (): Uint8Array {
+export function randomExtranonce1(): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(EXTRANONCE1_BYTES))
 }
 
-export function extranonceFor (extranonce1: Uint8Array, extranonce2: number): Uint8Array {
+export function extranonceFor(extranonce1: Uint8Array, extranonce2: number): Uint8Array {
   const extranonce = new Uint8Array(EXTRANONCE_BYTES)
   extranonce.set(extranonce1, 0)
   new DataView(extranonce.buffer).setUint32(EXTRANONCE1_BYTES, extranonce2 >>> 0, true)
   return extranonce
 }
 
-export function buildPeerJob (opts: {
+export function buildPeerJob(opts: {
   state: ShareState
   template: ConfirmedTemplate
   payoutScript: Uint8Array
@@ -63,6 +63,6 @@ export function buildPeerJob (opts: {
 }
 
 /** The encoded share for a header the pool found on this job. */
-export function shareBytesOf (job: PeerJob, found: FoundShare, networkTag: Uint8Array): Uint8Array {
+export function shareBytesOf(job: PeerJob, found: FoundShare, networkTag: Uint8Array): Uint8Array {
   return jobShare(job.shareJob, networkTag, extranonceFor(job.extranonce1, found.extranonce2), found.header80)
 }

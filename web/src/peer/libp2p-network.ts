@@ -12,15 +12,17 @@ import type { BrowserNetwork, BrowserNetworkInit, NetworkPeer, RelayLinkView, To
 /** Peers listed on the Peers screen at most. */
 export const MAX_PEERS_LISTED = 64
 
-export async function createLibp2pNetwork (init: BrowserNetworkInit): Promise<BrowserNetwork> {
+export async function createLibp2pNetwork(init: BrowserNetworkInit): Promise<BrowserNetwork> {
   // Each verdict also scores the link it came over: rejects count as errors, accepted templates as fresh work.
   let scored: ((kind: string, peer: string, verdict: Verdict) => void) | undefined
-  const watch = (kind: string, v: TopicValidator) => async (bytes: Uint8Array, peer: PeerId): Promise<Verdict> => {
-    const id = peer.toString()
-    const verdict = await v(bytes, id)
-    scored?.(kind, id, verdict)
-    return verdict
-  }
+  const watch =
+    (kind: string, v: TopicValidator) =>
+    async (bytes: Uint8Array, peer: PeerId): Promise<Verdict> => {
+      const id = peer.toString()
+      const verdict = await v(bytes, id)
+      scored?.(kind, id, verdict)
+      return verdict
+    }
   const node = await createBrowserNode(
     { network: init.network, relays: init.relayAddrs, allowInsecure: init.allowInsecureLocal, iceServers: [] },
     {
@@ -37,39 +39,47 @@ export async function createLibp2pNetwork (init: BrowserNetworkInit): Promise<Br
     else if (kind === 'template' && verdict.kind === 'accept') node.relayBook.templateSeen(id)
   }
   await node.start()
-  return new Libp2pNetwork(node, networkTopics(init.network), init.relayAddrs.map((a) => multiaddr(a)))
+  return new Libp2pNetwork(
+    node,
+    networkTopics(init.network),
+    init.relayAddrs.map((a) => multiaddr(a))
+  )
 }
 
 class Libp2pNetwork implements BrowserNetwork {
   readonly selfId: string
 
-  constructor (private readonly node: BrowserNode, private readonly topics: NetworkTopics, private readonly relayAddrs: Multiaddr[]) {
+  constructor(
+    private readonly node: BrowserNode,
+    private readonly topics: NetworkTopics,
+    private readonly relayAddrs: Multiaddr[]
+  ) {
     this.selfId = node.peerId.toString()
   }
 
-  topicPeers (kind: 'share' | 'block'): number {
+  topicPeers(kind: 'share' | 'block'): number {
     const pubsub = this.node.libp2p.services.pubsub as { getSubscribers?: (topic: string) => unknown[] } | undefined
     return pubsub?.getSubscribers?.(this.topics[kind]).length ?? 0
   }
 
-  async publish (kind: 'share' | 'block', bytes: Uint8Array): Promise<number> {
+  async publish(kind: 'share' | 'block', bytes: Uint8Array): Promise<number> {
     if (this.topicPeers(kind) === 0) return 0
     return await this.node.publish(kind, bytes)
   }
 
-  on (kind: Parameters<BrowserNetwork['on']>[0], handler: (bytes: Uint8Array, from: string) => void): () => void {
+  on(kind: Parameters<BrowserNetwork['on']>[0], handler: (bytes: Uint8Array, from: string) => void): () => void {
     return this.node.on(kind, (bytes, peer) => handler(bytes, peer.toString()))
   }
 
-  async syncWindow (maxShares: number): Promise<Uint8Array[]> {
+  async syncWindow(maxShares: number): Promise<Uint8Array[]> {
     return (await this.node.syncWindow(this.relay(), maxShares)).shares
   }
 
-  async fetchSharesById (ids: Uint8Array[]): Promise<Uint8Array[]> {
+  async fetchSharesById(ids: Uint8Array[]): Promise<Uint8Array[]> {
     return await this.node.fetchSharesById(this.relay(), ids)
   }
 
-  peers (): NetworkPeer[] {
+  peers(): NetworkPeer[] {
     const relays = new Set(this.node.relayPeers())
     const pubsub = this.node.libp2p.services.pubsub as PubSubLike | undefined
     const byPeer = new Map<string, NetworkPeer>()
@@ -88,7 +98,7 @@ class Libp2pNetwork implements BrowserNetwork {
     return [...byPeer.values()].slice(0, MAX_PEERS_LISTED)
   }
 
-  onRelayConnected (handler: () => void): () => void {
+  onRelayConnected(handler: () => void): () => void {
     const listener = (evt: CustomEvent<Connection>): void => {
       if (isRelayAddress(evt.detail.remoteAddr)) handler()
     }
@@ -96,26 +106,31 @@ class Libp2pNetwork implements BrowserNetwork {
     return () => this.node.libp2p.removeEventListener('connection:open', listener)
   }
 
-  onRelayDown (handler: (relayId: string) => void): () => void {
+  onRelayDown(handler: (relayId: string) => void): () => void {
     return this.node.onRelayDown(handler)
   }
 
-  relayHealth (): RelayLinkView[] {
+  relayHealth(): RelayLinkView[] {
     return this.node.relayHealth().map(({ id, connected, latencyMs, recentErrors, lastTemplateAt, score }) => ({
-      id, connected, recentErrors, score, ...(latencyMs !== undefined ? { latencyMs } : {}), ...(lastTemplateAt !== undefined ? { lastTemplateAt } : {})
+      id,
+      connected,
+      recentErrors,
+      score,
+      ...(latencyMs !== undefined ? { latencyMs } : {}),
+      ...(lastTemplateAt !== undefined ? { lastTemplateAt } : {})
     }))
   }
 
-  relayErred (relayId: string): void {
+  relayErred(relayId: string): void {
     this.node.relayBook.error(relayId)
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     await this.node.stop()
   }
 
   /** The best-scored relay we are linked to (by peer id), else the page's relay address (dialled on demand). */
-  private relay (): PeerId | Multiaddr {
+  private relay(): PeerId | Multiaddr {
     const linked = new Set(this.node.relayPeers())
     const connected = this.node.relayHealth().find((h) => linked.has(h.id))?.id ?? this.node.relayPeers()[0]
     if (connected !== undefined) return peerIdFromString(connected)
@@ -126,11 +141,11 @@ class Libp2pNetwork implements BrowserNetwork {
 }
 
 /** How a connection reaches the peer: direct WebRTC, through a relay's circuit, or straight over WebSockets. */
-export function linkOf (conn: Pick<Connection, 'multiplexer' | 'limits' | 'remoteAddr'>): NetworkPeer['link'] {
+export function linkOf(conn: Pick<Connection, 'multiplexer' | 'limits' | 'remoteAddr'>): NetworkPeer['link'] {
   if (conn.multiplexer === '/webrtc' && conn.limits == null) return 'webrtc'
   return Circuit.matches(conn.remoteAddr) ? 'relayed' : 'websocket'
 }
 
-function rank (link: NetworkPeer['link']): number {
+function rank(link: NetworkPeer['link']): number {
   return link === 'webrtc' ? 2 : link === 'websocket' ? 1 : 0
 }

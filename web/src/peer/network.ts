@@ -49,25 +49,25 @@ export interface BrowserNetwork {
    * Publishes to the topic's peers; resolves to how many it reached. With no peer on the topic it
    * sends nothing and resolves 0 (gossipsub would mark the message seen and refuse a later re-send).
    */
-  publish (kind: 'share' | 'block', bytes: Uint8Array): Promise<number>
+  publish(kind: 'share' | 'block', bytes: Uint8Array): Promise<number>
   /** Peers subscribed to a topic right now. */
-  topicPeers (kind: 'share' | 'block'): number
+  topicPeers(kind: 'share' | 'block'): number
   /** Accepted messages of a topic (after our validator said accept). */
-  on (kind: ValidatedTopicKind, handler: (bytes: Uint8Array, from: string) => void): () => void
+  on(kind: ValidatedTopicKind, handler: (bytes: Uint8Array, from: string) => void): () => void
   /** Up to `maxShares` of a relay's window from its best tip backwards (tip first). */
-  syncWindow (maxShares: number): Promise<Uint8Array[]>
+  syncWindow(maxShares: number): Promise<Uint8Array[]>
   /** The shares among `ids` a relay holds (its share-chain view acknowledges ours). */
-  fetchSharesById (ids: Uint8Array[]): Promise<Uint8Array[]>
-  peers (): NetworkPeer[]
+  fetchSharesById(ids: Uint8Array[]): Promise<Uint8Array[]>
+  peers(): NetworkPeer[]
   /** Called when a relay link comes (back) up: the outbox re-sends then. */
-  onRelayConnected (handler: () => void): () => void
+  onRelayConnected(handler: () => void): () => void
   /** Called when a relay's last link closes (its peer id): the tab moves its work source at once. */
-  onRelayDown (handler: (relayId: string) => void): () => void
+  onRelayDown(handler: (relayId: string) => void): () => void
   /** Every relay this tab knows, scored, best first. */
-  relayHealth (): RelayLinkView[]
+  relayHealth(): RelayLinkView[]
   /** A relay served something that proved wrong (e.g. work our quorum refused): counts against its score. */
-  relayErred (relayId: string): void
-  stop (): Promise<void>
+  relayErred(relayId: string): void
+  stop(): Promise<void>
 }
 
 export type CreateBrowserNetwork = (init: BrowserNetworkInit) => Promise<BrowserNetwork>

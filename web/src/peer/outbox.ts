@@ -23,49 +23,65 @@ export const RESEND_AFTER_MS = 150_000
 export const OUTBOX_MAX_AGE_MS = 6 * 60 * 60_000
 
 export interface OutboxStore {
-  addToOutbox (entry: OutboxEntry): Promise<void>
-  removeFromOutbox (id: string): Promise<void>
-  listOutbox (): Promise<OutboxEntry[]>
-  recordHistory (entry: HistoryEntry): Promise<void>
+  addToOutbox(entry: OutboxEntry): Promise<void>
+  removeFromOutbox(id: string): Promise<void>
+  listOutbox(): Promise<OutboxEntry[]>
+  recordHistory(entry: HistoryEntry): Promise<void>
 }
 
 export interface OutboxTransport {
   /** Resolves to the number of peers reached (0: not sent, retried later). */
-  publish (kind: 'share' | 'block', bytes: Uint8Array): Promise<number>
-  fetchSharesById (ids: Uint8Array[]): Promise<Uint8Array[]>
+  publish(kind: 'share' | 'block', bytes: Uint8Array): Promise<number>
+  fetchSharesById(ids: Uint8Array[]): Promise<Uint8Array[]>
 }
 
 export class ShareOutbox {
-  private readonly pending = new Map<string, OutboxEntry & { isBlock: boolean; reached: boolean; blockReached: boolean; sentAt: number }>()
+  private readonly pending = new Map<
+    string,
+    OutboxEntry & { isBlock: boolean; reached: boolean; blockReached: boolean; sentAt: number }
+  >()
   private readonly ackListeners = new Set<(id: string) => void>()
   private timer: ReturnType<typeof setInterval> | undefined
 
-  constructor (
+  constructor(
     private readonly network: string,
     private readonly store: OutboxStore,
     private readonly now: () => number = Date.now
   ) {}
 
-  get size (): number {
+  get size(): number {
     return this.pending.size
   }
 
-  onAcknowledged (listener: (id: string) => void): () => void {
+  onAcknowledged(listener: (id: string) => void): () => void {
     this.ackListeners.add(listener)
     return () => this.ackListeners.delete(listener)
   }
 
   /** Loads shares left pending by earlier sessions of this network. */
-  async restore (): Promise<void> {
+  async restore(): Promise<void> {
     for (const entry of await this.store.listOutbox()) {
       if (entry.network !== this.network) continue
-      this.pending.set(entry.id, { ...entry, isBlock: entry.block !== undefined, reached: false, blockReached: false, sentAt: 0 })
+      this.pending.set(entry.id, {
+        ...entry,
+        isBlock: entry.block !== undefined,
+        reached: false,
+        blockReached: false,
+        sentAt: 0
+      })
     }
   }
 
   /** Keeps a share we found (id = share id hex), with its block message when it is a block, and records it in the history as pending. */
-  async add (id: string, bytes: Uint8Array, isBlock: boolean, block?: Uint8Array): Promise<void> {
-    const entry: OutboxEntry = { id, network: this.network, bytes, foundAt: this.now(), sends: 0, ...(block !== undefined ? { block } : {}) }
+  async add(id: string, bytes: Uint8Array, isBlock: boolean, block?: Uint8Array): Promise<void> {
+    const entry: OutboxEntry = {
+      id,
+      network: this.network,
+      bytes,
+      foundAt: this.now(),
+      sends: 0,
+      ...(block !== undefined ? { block } : {})
+    }
     // The engine publishes the block message itself at the find; a 0-peer publish there is retried here.
     this.pending.set(id, { ...entry, isBlock, reached: false, blockReached: false, sentAt: 0 })
     await this.store.addToOutbox(entry)
@@ -76,34 +92,43 @@ export class ShareOutbox {
    * Publishes every pending share in the order found, blocks first: every block message goes out before
    * any share, so a share whose previous block is one of ours meets a relay that already knows it.
    */
-  async sendAll (transport: OutboxTransport): Promise<void> {
+  async sendAll(transport: OutboxTransport): Promise<void> {
     const entries = [...this.pending.values()].sort((a, b) => a.foundAt - b.foundAt)
     for (const entry of entries) await this.sendBlock(transport, entry)
     for (const entry of entries) await this.send(transport, entry.id)
   }
 
-  async send (transport: OutboxTransport, id: string): Promise<void> {
+  async send(transport: OutboxTransport, id: string): Promise<void> {
     const entry = this.pending.get(id)
     if (entry === undefined) return
     await this.sendBlock(transport, entry)
     entry.sends++
     entry.sentAt = this.now()
-    if (await transport.publish('share', entry.bytes) > 0) entry.reached = true
+    if ((await transport.publish('share', entry.bytes)) > 0) entry.reached = true
   }
 
   /** The block message of a pending block, until it reached a peer once (gossipsub refuses a re-publish of the same id for its seen TTL). */
-  private async sendBlock (transport: OutboxTransport, entry: { block?: Uint8Array; blockReached: boolean }): Promise<void> {
+  private async sendBlock(
+    transport: OutboxTransport,
+    entry: { block?: Uint8Array; blockReached: boolean }
+  ): Promise<void> {
     if (entry.block === undefined || entry.blockReached) return
-    if (await transport.publish('block', entry.block).catch(() => 0) > 0) entry.blockReached = true
+    if ((await transport.publish('block', entry.block).catch(() => 0)) > 0) entry.blockReached = true
   }
 
   /** A share by another peer built on one of ours: that peer holds it. */
-  async acknowledge (id: string): Promise<void> {
+  async acknowledge(id: string): Promise<void> {
     const entry = this.pending.get(id)
     if (entry === undefined) return
     this.pending.delete(id)
     await this.store.removeFromOutbox(id)
-    await this.store.recordHistory({ id, network: this.network, foundAt: entry.foundAt, status: 'accepted', isBlock: entry.isBlock })
+    await this.store.recordHistory({
+      id,
+      network: this.network,
+      foundAt: entry.foundAt,
+      status: 'accepted',
+      isBlock: entry.isBlock
+    })
     for (const l of this.ackListeners) l(id)
   }
 
@@ -112,9 +137,11 @@ export class ShareOutbox {
    * for RESEND_AFTER_MS, then asks a relay which pending shares it holds; those are acknowledged, very
    * old ones dropped as stale.
    */
-  async checkAcks (transport: OutboxTransport): Promise<void> {
+  async checkAcks(transport: OutboxTransport): Promise<void> {
     const now = this.now()
-    const due = [...this.pending.values()].filter((e) => !e.reached || !e.blockReached || now - e.sentAt >= RESEND_AFTER_MS).sort((a, b) => a.foundAt - b.foundAt)
+    const due = [...this.pending.values()]
+      .filter((e) => !e.reached || !e.blockReached || now - e.sentAt >= RESEND_AFTER_MS)
+      .sort((a, b) => a.foundAt - b.foundAt)
     for (const entry of due) await this.sendBlock(transport, entry)
     for (const entry of due) {
       if (!entry.reached || now - entry.sentAt >= RESEND_AFTER_MS) await this.send(transport, entry.id)
@@ -130,23 +157,29 @@ export class ShareOutbox {
   }
 
   /** Re-checks acknowledgements periodically until stopped. */
-  startChecking (transport: OutboxTransport): void {
+  startChecking(transport: OutboxTransport): void {
     this.stopChecking()
     this.timer = setInterval(() => {
       this.checkAcks(transport).catch((err: Error) => log.debug(`ack check failed: ${err.message}`))
     }, ACK_CHECK_INTERVAL_MS)
   }
 
-  stopChecking (): void {
+  stopChecking(): void {
     clearInterval(this.timer)
     this.timer = undefined
   }
 
-  private async expireIfOld (id: string): Promise<void> {
+  private async expireIfOld(id: string): Promise<void> {
     const entry = this.pending.get(id)
     if (entry === undefined || this.now() - entry.foundAt < OUTBOX_MAX_AGE_MS) return
     this.pending.delete(id)
     await this.store.removeFromOutbox(id)
-    await this.store.recordHistory({ id, network: this.network, foundAt: entry.foundAt, status: 'stale', isBlock: entry.isBlock })
+    await this.store.recordHistory({
+      id,
+      network: this.network,
+      foundAt: entry.foundAt,
+      status: 'stale',
+      isBlock: entry.isBlock
+    })
   }
 }

@@ -29,7 +29,11 @@ export interface PoolSnapshot {
   recentShares: ShareView[]
 }
 
-export function poolSnapshot (state: ShareState, myScriptKey: string | undefined, template: TemplateAnnouncement | undefined): PoolSnapshot {
+export function poolSnapshot(
+  state: ShareState,
+  myScriptKey: string | undefined,
+  template: TemplateAnnouncement | undefined
+): PoolSnapshot {
   const { chain, rules } = state
   const tip = chain.tip
   const window = chain.tipWindow()
@@ -39,7 +43,8 @@ export function poolSnapshot (state: ShareState, myScriptKey: string | undefined
     for (const node of chain.ancestors(tip, rules.windowShares)) {
       const mine = node.payoutKey === myScriptKey
       if (mine) myWindowShares++
-      if (recentShares.length < RECENT_SHARES) recentShares.push({ id: hashToDisplayHex(node.id), height: node.height, mine })
+      if (recentShares.length < RECENT_SHARES)
+        recentShares.push({ id: hashToDisplayHex(node.id), height: node.height, mine })
     }
   }
   // My part of the next block if someone else finds it now: the PPLNS split of the value after the
@@ -69,7 +74,7 @@ export function poolSnapshot (state: ShareState, myScriptKey: string | undefined
 }
 
 /** Work of the last shares over the time their timestamps span (hashes per second). */
-export function poolHashrate (state: ShareState): number {
+export function poolHashrate(state: ShareState): number {
   const tip = state.chain.tip
   if (tip === undefined) return 0
   let oldest = tip
@@ -80,7 +85,11 @@ export function poolHashrate (state: ShareState): number {
 }
 
 /** From header times when we hold enough headers, else the block work over the target block time. */
-export function networkHashrate (headers: HeaderChain | undefined, blockWork: number, targetBlockSeconds: number): number {
+export function networkHashrate(
+  headers: HeaderChain | undefined,
+  blockWork: number,
+  targetBlockSeconds: number
+): number {
   if (headers !== undefined) {
     const tip = headers.tip
     const fromHeight = Math.max(tip.height - NETWORK_HASHRATE_BLOCKS, 0)

@@ -18,19 +18,22 @@ export interface RelayWork {
 }
 
 /** The relay's current work, or undefined when it has none or does not serve this endpoint. */
-export async function fetchRelayWork (origin: string): Promise<RelayWork | undefined> {
+export async function fetchRelayWork(origin: string): Promise<RelayWork | undefined> {
   const res = await fetch(`${origin}/api/v1/template`, { signal: AbortSignal.timeout(WORK_FETCH_TIMEOUT_MS) })
   if (!res.ok) return undefined
   const text = await res.text()
-  if (text.length > MAX_WORK_ANSWER_BYTES) throw new Error(`relay work answer of ${text.length} bytes, limit ${MAX_WORK_ANSWER_BYTES}`)
+  if (text.length > MAX_WORK_ANSWER_BYTES)
+    throw new Error(`relay work answer of ${text.length} bytes, limit ${MAX_WORK_ANSWER_BYTES}`)
   return parseRelayWork(JSON.parse(text))
 }
 
-export function parseRelayWork (body: unknown): RelayWork | undefined {
+export function parseRelayWork(body: unknown): RelayWork | undefined {
   if (typeof body !== 'object' || body === null) return undefined
   const b = body as { signedTemplate?: unknown; attestations?: unknown; prevHeader?: unknown }
   if (typeof b.signedTemplate !== 'string') return undefined
-  const attestations = Array.isArray(b.attestations) ? b.attestations.filter((a): a is string => typeof a === 'string') : []
+  const attestations = Array.isArray(b.attestations)
+    ? b.attestations.filter((a): a is string => typeof a === 'string')
+    : []
   const work: RelayWork = { signedTemplate: hexToBytes(b.signedTemplate), attestations: attestations.map(hexToBytes) }
   if (typeof b.prevHeader === 'string') work.prevHeader = hexToBytes(b.prevHeader)
   return work

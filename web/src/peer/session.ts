@@ -42,8 +42,8 @@ export interface SessionDeps {
 }
 
 export interface SnapshotStore {
-  saveSnapshot (key: string, bytes: Uint8Array): Promise<void>
-  loadSnapshot (key: string): Promise<Uint8Array | undefined>
+  saveSnapshot(key: string, bytes: Uint8Array): Promise<void>
+  loadSnapshot(key: string): Promise<Uint8Array | undefined>
 }
 
 export class PeerSession {
@@ -65,9 +65,15 @@ export class PeerSession {
   /** Why the work source is moving, until a template of the relay now believed alone arrives (logged then). */
   private switchingBecause: string | undefined
   private snapshotTimer: ReturnType<typeof setInterval> | undefined
-  private readonly onPageHide = (): void => { void this.saveSnapshot() }
+  private readonly onPageHide = (): void => {
+    void this.saveSnapshot()
+  }
 
-  constructor (readonly origin: string, readonly status: RelayStatus, private readonly deps: SessionDeps) {
+  constructor(
+    readonly origin: string,
+    readonly status: RelayStatus,
+    private readonly deps: SessionDeps
+  ) {
     const params = getChainParams(status.network)
     this.state = new ShareState(params)
     this.blockCodec = blockMessageCodec(params.name)
@@ -100,13 +106,13 @@ export class PeerSession {
     })
   }
 
-  onTemplate (listener: (t: ConfirmedTemplate) => void): () => void {
+  onTemplate(listener: (t: ConfirmedTemplate) => void): () => void {
     this.templateListeners.add(listener)
     return () => this.templateListeners.delete(listener)
   }
 
   /** Connects, takes the relay's current work, syncs the window, and starts re-sending the outbox. */
-  async join (): Promise<void> {
+  async join(): Promise<void> {
     await this.outbox.restore()
     // The current work comes over HTTP while the node starts and dials.
     const work = this.deps.fetchWork(this.origin).catch((err: Error) => {
@@ -115,7 +121,10 @@ export class PeerSession {
     })
     const allowInsecureLocal = allowsInsecureLocal(this.origin)
     const listed = (this.deps.extraRelays ?? []).filter((r) => r.network === this.status.network)
-    const relayAddrs = dialableRelayAddrs([this.status, ...listed].flatMap((r) => r.multiaddrs ?? []), allowInsecureLocal)
+    const relayAddrs = dialableRelayAddrs(
+      [this.status, ...listed].flatMap((r) => r.multiaddrs ?? []),
+      allowInsecureLocal
+    )
     if (relayAddrs.length === 0) throw new Error(`the relay at ${this.origin} announced no address this page may dial`)
     const network = await this.deps.createNetwork({
       network: this.status.network,
@@ -139,11 +148,13 @@ export class PeerSession {
       void this.outbox.sendAll(network).catch((err: Error) => log.warn(`re-send failed: ${err.message}`))
       // Mining on the work of a relay that is gone, with nobody else to believe when it went: this one may be
       // (not while a relay already believed instead has yet to send its first template).
-      if (this.template !== undefined && this.switchingBecause === undefined && !this.sourceFit(this.template)) this.switchWorkSource('the relay of our work is still gone')
+      if (this.template !== undefined && this.switchingBecause === undefined && !this.sourceFit(this.template))
+        this.switchWorkSource('the relay of our work is still gone')
     })
     network.onRelayDown((relayId) => {
       const gone = bytesToHex(peerIdBytes(relayId))
-      if (this.template?.publisherHex === gone || this.quorum.loneRelayHex === gone) this.switchWorkSource(`relay ${relayId} is gone`)
+      if (this.template?.publisherHex === gone || this.quorum.loneRelayHex === gone)
+        this.switchWorkSource(`relay ${relayId} is gone`)
     })
     await this.takeRelayWork(await work)
     await Promise.all([this.waitForSharePeers(network), this.syncWindow()])
@@ -152,7 +163,7 @@ export class PeerSession {
     this.startSnapshots()
   }
 
-  async stop (): Promise<void> {
+  async stop(): Promise<void> {
     this.stopSnapshots()
     await this.saveSnapshot()
     this.outbox.stopChecking()
@@ -161,28 +172,38 @@ export class PeerSession {
   }
 
   /** How the template we mine on is believed now ("trusting relay X alone…", "confirmed by a quorum…"). */
-  trust (): TrustState & { words: string } {
+  trust(): TrustState & { words: string } {
     return this.quorum.trust(this.template?.idHex)
   }
 
   /** The weighted roster from our own chain's window; 'my-relays' keeps only the page's and the listed relays. */
-  private weights (): RelayWeights {
+  private weights(): RelayWeights {
     const all = this.weightBook.current()
     if (this.deps.quorum !== 'my-relays' || all === NO_WEIGHTS) return all
     if (this.myWeights?.version !== `mine:${all.version}`) {
       const mine = new Set(this.relayIds.map(relayKeyHex))
-      this.myWeights = { version: `mine:${all.version}`, byKey: new Map([...all.byKey].filter(([key]) => mine.has(key))), windowWork: all.windowWork }
+      this.myWeights = {
+        version: `mine:${all.version}`,
+        byKey: new Map([...all.byKey].filter(([key]) => mine.has(key))),
+        windowWork: all.windowWork
+      }
     }
     return this.myWeights
   }
 
-  private useTemplate (t: ConfirmedTemplate): void {
+  private useTemplate(t: ConfirmedTemplate): void {
     this.state.addTemplate(t.id, t.announcement)
     if (t.publisherHex !== undefined) this.workBySource.set(t.publisherHex, t)
     const current = this.template
     // Higher work wins; at the same height, a template from a live relay replaces one whose relay is gone.
     if (current !== undefined && t.announcement.height < current.announcement.height) return
-    if (current !== undefined && t.announcement.height === current.announcement.height && this.sourceFit(current) && !this.sourceFit(t)) return
+    if (
+      current !== undefined &&
+      t.announcement.height === current.announcement.height &&
+      this.sourceFit(current) &&
+      !this.sourceFit(t)
+    )
+      return
     if (this.switchingBecause !== undefined && t.publisherHex === this.quorum.loneRelayHex) {
       log.info(`${this.switchingBecause}; work from relay ${t.publisherHex?.slice(0, 16) ?? '?'} now`)
       this.switchingBecause = undefined
@@ -190,14 +211,14 @@ export class PeerSession {
     this.setTemplate(t)
   }
 
-  private setTemplate (t: ConfirmedTemplate): void {
+  private setTemplate(t: ConfirmedTemplate): void {
     this.state.anchor(t.announcement.prevHash, t.announcement.height - 1)
     this.template = t
     for (const l of this.templateListeners) l(t)
   }
 
   /** Whether the relay that published `t` is linked and not lying (web/src/p2p/relay-health.ts). */
-  private sourceFit (t: ConfirmedTemplate): boolean {
+  private sourceFit(t: ConfirmedTemplate): boolean {
     if (t.publisherHex === undefined || this.network === undefined) return true
     const link = this.network.relayHealth().find((h) => bytesToHex(peerIdBytes(h.id)) === t.publisherHex)
     return link === undefined || (link.connected && link.recentErrors < RELAY_MAX_ERRORS_AS_SOURCE)
@@ -207,10 +228,15 @@ export class PeerSession {
    * The current work's relay died or lied: mine at once on the newest confirmed template of a relay that
    * is still fit (same or higher height), so blocks found meanwhile go to a relay that holds their template.
    */
-  private switchWorkSource (why: string): void {
+  private switchWorkSource(why: string): void {
     const current = this.template
     const candidates = [...this.workBySource.values()]
-      .filter((t) => t !== current && this.sourceFit(t) && (current === undefined || t.announcement.height >= current.announcement.height))
+      .filter(
+        (t) =>
+          t !== current &&
+          this.sourceFit(t) &&
+          (current === undefined || t.announcement.height >= current.announcement.height)
+      )
       .sort((a, b) => b.announcement.height - a.announcement.height)
     const next = candidates[0]
     if (next === undefined) {
@@ -228,12 +254,13 @@ export class PeerSession {
    * last template, whose blocks nobody could submit. The Mine screen names the relay now trusted.
    * False when no other linked, honest relay is there (the next relay link to come up tries again).
    */
-  private believeAnotherRelayAlone (why: string): boolean {
+  private believeAnotherRelayAlone(why: string): boolean {
     const network = this.network
     if (network === undefined || this.trust().level !== 'relay-alone') return false
     const listed = new Set(this.relayIds.map((id) => bytesToHex(id)))
     const lone = this.quorum.loneRelayHex
-    const fit = network.relayHealth()
+    const fit = network
+      .relayHealth()
       .map((h) => ({ ...h, hex: bytesToHex(peerIdBytes(h.id)) }))
       .filter((h) => h.connected && h.recentErrors < RELAY_MAX_ERRORS_AS_SOURCE && h.hex !== lone)
     // relayHealth() is best first; a listed relay goes before any discovered one.
@@ -245,7 +272,7 @@ export class PeerSession {
     return true
   }
 
-  private takeBlock (bytes: Uint8Array): Verdict {
+  private takeBlock(bytes: Uint8Array): Verdict {
     const decoded = this.blockCodec.decode(bytes)
     if (!decoded.ok) return { kind: decoded.verdict.kind, reason: decoded.verdict.reason }
     const { message } = decoded
@@ -258,13 +285,15 @@ export class PeerSession {
   }
 
   /** Shares published before a relay subscribed would reach nobody: wait (bounded) for one. */
-  private async waitForSharePeers (network: BrowserNetwork): Promise<void> {
+  private async waitForSharePeers(network: BrowserNetwork): Promise<void> {
     const deadline = Date.now() + TOPIC_PEER_WAIT_MS
-    while (network.topicPeers('share') === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, TOPIC_PEER_POLL_MS))
-    if (network.topicPeers('share') === 0) log.warn(`no peer on the share topic after ${TOPIC_PEER_WAIT_MS} ms; mining anyway, the outbox re-sends`)
+    while (network.topicPeers('share') === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, TOPIC_PEER_POLL_MS))
+    if (network.topicPeers('share') === 0)
+      log.warn(`no peer on the share topic after ${TOPIC_PEER_WAIT_MS} ms; mining anyway, the outbox re-sends`)
   }
 
-  private async takeRelayWork (work: RelayWork | undefined): Promise<void> {
+  private async takeRelayWork(work: RelayWork | undefined): Promise<void> {
     if (work === undefined) return
     const verdict = await this.quorum.takeSignedTemplate(work.signedTemplate)
     if (verdict.kind === 'reject') log.warn(`relay's current template refused: ${verdict.reason}`)
@@ -272,7 +301,7 @@ export class PeerSession {
     if (work.prevHeader !== undefined) this.state.addHeader(work.prevHeader)
   }
 
-  private async syncWindow (): Promise<void> {
+  private async syncWindow(): Promise<void> {
     if (this.network === undefined) return
     const shares = await this.network.syncWindow(syncDepthShares(this.state.rules)).catch((err: Error) => {
       log.warn(`window sync failed: ${err.message}`)
@@ -292,7 +321,10 @@ export class PeerSession {
       }
     }
     const refused = firstRefused === undefined ? '' : `; first one not taken: ${firstRefused}`
-    if (firstRefused !== undefined) log.warn(`synced ${accepted} of ${shares.length} window shares; tip height ${this.state.tip?.height ?? '-'}${refused}`)
+    if (firstRefused !== undefined)
+      log.warn(
+        `synced ${accepted} of ${shares.length} window shares; tip height ${this.state.tip?.height ?? '-'}${refused}`
+      )
     else log.info(`synced ${accepted} of ${shares.length} window shares; tip height ${this.state.tip?.height ?? '-'}`)
   }
 
@@ -301,7 +333,7 @@ export class PeerSession {
    * validated exactly as synced ones (a tampered snapshot adds nothing a lying relay could not). Not used
    * when a relay answered, even with an empty window: the relay's view of the chain wins.
    */
-  async restoreSnapshot (): Promise<number> {
+  async restoreSnapshot(): Promise<number> {
     const bytes = await this.deps.snapshots?.loadSnapshot(snapshotKey(this.status.network)).catch((err: Error) => {
       log.warn(`snapshot not readable: ${err.message}`)
       return undefined
@@ -317,17 +349,21 @@ export class PeerSession {
     for (const share of decoded.snapshot.shares) {
       const { verdict } = this.state.addSynced(share)
       if (verdict.kind !== 'accept') {
-        log.warn(`snapshot share ${accepted} refused (${verdict.kind} ${verdict.reason}); kept the ${accepted} before it`)
+        log.warn(
+          `snapshot share ${accepted} refused (${verdict.kind} ${verdict.reason}); kept the ${accepted} before it`
+        )
         break
       }
       accepted++
     }
-    log.info(`restored ${accepted} of ${decoded.snapshot.shares.length} snapshot shares; tip height ${this.state.tip?.height ?? '-'}`)
+    log.info(
+      `restored ${accepted} of ${decoded.snapshot.shares.length} snapshot shares; tip height ${this.state.tip?.height ?? '-'}`
+    )
     return accepted
   }
 
   /** Saves the window and header tip region (bounded, snapshot.ts); failures are logged, never thrown. */
-  async saveSnapshot (): Promise<void> {
+  async saveSnapshot(): Promise<void> {
     const store = this.deps.snapshots
     if (store === undefined || this.state.tip === undefined) return
     try {
@@ -337,20 +373,22 @@ export class PeerSession {
     }
   }
 
-  private startSnapshots (): void {
+  private startSnapshots(): void {
     if (this.deps.snapshots === undefined || this.snapshotTimer !== undefined) return
-    this.snapshotTimer = setInterval(() => { void this.saveSnapshot() }, SNAPSHOT_INTERVAL_MS)
+    this.snapshotTimer = setInterval(() => {
+      void this.saveSnapshot()
+    }, SNAPSHOT_INTERVAL_MS)
     globalThis.addEventListener?.('pagehide', this.onPageHide)
   }
 
-  private stopSnapshots (): void {
+  private stopSnapshots(): void {
     if (this.snapshotTimer !== undefined) clearInterval(this.snapshotTimer)
     this.snapshotTimer = undefined
     globalThis.removeEventListener?.('pagehide', this.onPageHide)
   }
 
   /** Other browsers may sync our window from us. */
-  private syncSource (): ShareSyncSource {
+  private syncSource(): ShareSyncSource {
     const chain = this.state.chain
     return {
       bestTip: () => chain.tip?.id,
@@ -364,11 +402,11 @@ export class PeerSession {
 }
 
 /** A header's verdict on the gossip scale; a block we already hold is still forwarded (`duplicateOk`). */
-function peerIdBytes (id: string): Uint8Array {
+function peerIdBytes(id: string): Uint8Array {
   return peerIdFromString(id).toMultihash().bytes
 }
 
-function headerVerdict (v: ReturnType<ShareState['addHeader']>, duplicateOk = false): Verdict {
+function headerVerdict(v: ReturnType<ShareState['addHeader']>, duplicateOk = false): Verdict {
   if (v === undefined) return { kind: 'ignore', reason: 'no-checkpoint' }
   if (v.kind === 'accept' || (duplicateOk && v.reason === 'duplicate')) return { kind: 'accept' }
   return v.kind === 'reject' ? { kind: 'reject', reason: v.reason } : { kind: 'ignore', reason: v.reason }

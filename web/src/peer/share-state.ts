@@ -33,24 +33,34 @@ export class ShareState {
   /** Shares ignored for freshness or a missing parent, by id hex, with their parent's id hex. */
   private readonly held = new BoundedMap<string, { bytes: Uint8Array; parentKey: string }>(MAX_HELD_SHARES)
 
-  constructor (readonly params: ChainParams, now: () => number = () => Math.floor(Date.now() / 1000)) {
+  constructor(
+    readonly params: ChainParams,
+    now: () => number = () => Math.floor(Date.now() / 1000)
+  ) {
     this.rules = shareChainRules(params)
-    this.ledger = new ShareLedger<ShareMode | 'mine'>({ rules: this.rules, powLimit: params.powLimit, templates: (idHex) => this.templates.get(idHex), now })
+    this.ledger = new ShareLedger<ShareMode | 'mine'>({
+      rules: this.rules,
+      powLimit: params.powLimit,
+      templates: (idHex) => this.templates.get(idHex),
+      now
+    })
   }
 
-  get chain (): ShareChain {
+  get chain(): ShareChain {
     return this.ledger.chain
   }
 
-  get headers (): HeaderChain | undefined {
+  get headers(): HeaderChain | undefined {
     return this.ledger.headers
   }
 
-  onTip (listener: TipListener): () => void {
-    return this.ledger.onShare((node, _origin, tipChanged) => { if (tipChanged) listener(node) })
+  onTip(listener: TipListener): () => void {
+    return this.ledger.onShare((node, _origin, tipChanged) => {
+      if (tipChanged) listener(node)
+    })
   }
 
-  onShare (listener: ShareListener): () => void {
+  onShare(listener: ShareListener): () => void {
     return this.ledger.onShare((node, origin) => listener(node, origin))
   }
 
@@ -60,15 +70,15 @@ export class ShareState {
    * broke a tie between two blocks differently than the relays did) moves the checkpoint there: the
    * quorum's template says which block the network builds on.
    */
-  anchor (blockHash: Uint8Array, height: number): void {
+  anchor(blockHash: Uint8Array, height: number): void {
     this.ledger.anchor({ hash: blockHash, height })
   }
 
-  addHeader (header80: Uint8Array): HeaderVerdict | undefined {
+  addHeader(header80: Uint8Array): HeaderVerdict | undefined {
     return this.headers === undefined ? undefined : this.ledger.addHeader(header80)
   }
 
-  addTemplate (id: Uint8Array, announcement: TemplateAnnouncement): void {
+  addTemplate(id: Uint8Array, announcement: TemplateAnnouncement): void {
     this.templates.set(bytesToHex(id), announcement)
   }
 
@@ -78,27 +88,28 @@ export class ShareState {
    * later share names it as parent, the network built on it, so it joins as history (synced rules) and
    * the child is retried.
    */
-  addLive (bytes: Uint8Array, origin: 'live' | 'mine' = 'live', retry = true): AddResult {
+  addLive(bytes: Uint8Array, origin: 'live' | 'mine' = 'live', retry = true): AddResult {
     const entry = this.ledger.add(bytes, 'live', origin)
     const { verdict, id, share } = entry
     if (verdict.kind === 'ignore' && HELD_REASONS.has(verdict.reason) && id !== undefined && share !== undefined) {
       this.hold(bytesToHex(id), bytes, bytesToHex(share.info.prevShareId))
-      if (retry && verdict.reason === 'unknown-parent' && this.stitch(bytesToHex(share.info.prevShareId))) return this.addLive(bytes, origin, false)
+      if (retry && verdict.reason === 'unknown-parent' && this.stitch(bytesToHex(share.info.prevShareId)))
+        return this.addLive(bytes, origin, false)
     }
     return entry
   }
 
   /** Synced history, oldest first: the ledger's synced rules (a root for an empty chain, history below our checkpoint). */
-  addSynced (bytes: Uint8Array): AddResult {
+  addSynced(bytes: Uint8Array): AddResult {
     return this.ledger.add(bytes, 'synced', 'synced')
   }
 
-  private hold (key: string, bytes: Uint8Array, parentKey: string): void {
+  private hold(key: string, bytes: Uint8Array, parentKey: string): void {
     this.held.set(key, { bytes, parentKey })
   }
 
   /** Adds the held ancestors of `key` as history, oldest first, when they connect to our chain. */
-  private stitch (key: string): boolean {
+  private stitch(key: string): boolean {
     const line: string[] = []
     for (let k = key; this.held.has(k) && line.length < MAX_HELD_SHARES; k = this.held.get(k)!.parentKey) line.push(k)
     const oldest = line.length > 0 ? this.held.get(line[line.length - 1])!.parentKey : undefined
@@ -111,7 +122,7 @@ export class ShareState {
     return true
   }
 
-  get tip (): ShareNode | undefined {
+  get tip(): ShareNode | undefined {
     return this.chain.tip
   }
 }

@@ -20,7 +20,8 @@ export const SNAPSHOT_MAX_SHARES = 8_640
 /** Headers kept below and at the header tip (80 bytes each: 5 KB). */
 export const SNAPSHOT_MAX_HEADERS = 64
 /** Largest snapshot, bytes: every share at the share-message limit, the headers, framing. */
-export const SNAPSHOT_MAX_BYTES = SNAPSHOT_MAX_SHARES * (MAX_SHARE_MESSAGE_BYTES + 3) + SNAPSHOT_MAX_HEADERS * HEADER_BYTES + 64
+export const SNAPSHOT_MAX_BYTES =
+  SNAPSHOT_MAX_SHARES * (MAX_SHARE_MESSAGE_BYTES + 3) + SNAPSHOT_MAX_HEADERS * HEADER_BYTES + 64
 /** How often a running peer saves its snapshot (ms); also saved on stop and on pagehide. */
 export const SNAPSHOT_INTERVAL_MS = 30_000
 
@@ -36,13 +37,15 @@ export interface ShareSnapshot {
 }
 
 /** The IndexedDB key of a network's snapshot. */
-export function snapshotKey (network: string): string {
+export function snapshotKey(network: string): string {
   return `window:${network}`
 }
 
-export function encodeSnapshot (snapshot: ShareSnapshot): Uint8Array {
-  if (snapshot.headers.length > SNAPSHOT_MAX_HEADERS) throw new RangeError(`${snapshot.headers.length} headers, limit ${SNAPSHOT_MAX_HEADERS}`)
-  if (snapshot.shares.length > SNAPSHOT_MAX_SHARES) throw new RangeError(`${snapshot.shares.length} shares, limit ${SNAPSHOT_MAX_SHARES}`)
+export function encodeSnapshot(snapshot: ShareSnapshot): Uint8Array {
+  if (snapshot.headers.length > SNAPSHOT_MAX_HEADERS)
+    throw new RangeError(`${snapshot.headers.length} headers, limit ${SNAPSHOT_MAX_HEADERS}`)
+  if (snapshot.shares.length > SNAPSHOT_MAX_SHARES)
+    throw new RangeError(`${snapshot.shares.length} shares, limit ${SNAPSHOT_MAX_SHARES}`)
   const w = new ByteWriter().bytes(MAGIC).u8(VERSION).varint(snapshot.headers.length)
   for (const h of snapshot.headers) {
     if (h.length !== HEADER_BYTES) throw new RangeError(`header of ${h.length} bytes`)
@@ -50,19 +53,27 @@ export function encodeSnapshot (snapshot: ShareSnapshot): Uint8Array {
   }
   w.varint(snapshot.shares.length)
   for (const s of snapshot.shares) {
-    if (s.length > MAX_SHARE_MESSAGE_BYTES) throw new RangeError(`share of ${s.length} bytes, limit ${MAX_SHARE_MESSAGE_BYTES}`)
+    if (s.length > MAX_SHARE_MESSAGE_BYTES)
+      throw new RangeError(`share of ${s.length} bytes, limit ${MAX_SHARE_MESSAGE_BYTES}`)
     w.varBytes(s)
   }
   const body = w.finish()
-  return new ByteWriter(body.length + CHECKSUM_BYTES).bytes(body).bytes(sha256d(body).subarray(0, CHECKSUM_BYTES)).finish()
+  return new ByteWriter(body.length + CHECKSUM_BYTES)
+    .bytes(body)
+    .bytes(sha256d(body).subarray(0, CHECKSUM_BYTES))
+    .finish()
 }
 
 /** The snapshot, or why it is unusable (then the peer syncs the whole window as if there were none). */
-export function decodeSnapshot (bytes: Uint8Array): { ok: true; snapshot: ShareSnapshot } | { ok: false; reason: string } {
-  if (bytes.length > SNAPSHOT_MAX_BYTES) return { ok: false, reason: `snapshot of ${bytes.length} bytes, limit ${SNAPSHOT_MAX_BYTES}` }
+export function decodeSnapshot(
+  bytes: Uint8Array
+): { ok: true; snapshot: ShareSnapshot } | { ok: false; reason: string } {
+  if (bytes.length > SNAPSHOT_MAX_BYTES)
+    return { ok: false, reason: `snapshot of ${bytes.length} bytes, limit ${SNAPSHOT_MAX_BYTES}` }
   if (bytes.length < MAGIC.length + 1 + CHECKSUM_BYTES) return { ok: false, reason: 'truncated' }
   const body = bytes.subarray(0, bytes.length - CHECKSUM_BYTES)
-  if (!equalBytes(sha256d(body).subarray(0, CHECKSUM_BYTES), bytes.subarray(body.length))) return { ok: false, reason: 'checksum' }
+  if (!equalBytes(sha256d(body).subarray(0, CHECKSUM_BYTES), bytes.subarray(body.length)))
+    return { ok: false, reason: 'checksum' }
   try {
     const r = new ByteReader(body)
     if (!equalBytes(r.bytes(MAGIC.length), MAGIC)) return { ok: false, reason: 'magic' }
@@ -74,7 +85,8 @@ export function decodeSnapshot (bytes: Uint8Array): { ok: true; snapshot: ShareS
     for (let n = r.varint(SNAPSHOT_MAX_SHARES); n > 0; n--) shares.push(r.varBytes(MAX_SHARE_MESSAGE_BYTES))
     r.expectEnd()
     for (let i = 1; i < shares.length; i++) {
-      if (!equalBytes(decodeShare(shares[i]).info.prevShareId, shareMessageId(shares[i - 1]))) return { ok: false, reason: `share ${i} does not build on share ${i - 1}` }
+      if (!equalBytes(decodeShare(shares[i]).info.prevShareId, shareMessageId(shares[i - 1])))
+        return { ok: false, reason: `share ${i} does not build on share ${i - 1}` }
     }
     return { ok: true, snapshot: { headers, shares } }
   } catch (err) {
@@ -83,7 +95,7 @@ export function decodeSnapshot (bytes: Uint8Array): { ok: true; snapshot: ShareS
 }
 
 /** The window from our tip back (at most a window, SNAPSHOT_MAX_SHARES) and the best headers up to our header tip. */
-export function takeSnapshot (state: ShareState): ShareSnapshot {
+export function takeSnapshot(state: ShareState): ShareSnapshot {
   const shares: Uint8Array[] = []
   const tip = state.tip
   const maxShares = Math.min(state.rules.windowShares, SNAPSHOT_MAX_SHARES)

@@ -52,29 +52,34 @@ const MAX_TEMPLATE_PUBLISHERS = 64
 export class TemplateQuorum {
   readonly follower: QuorumFollower
   private readonly confirmedListeners = new ListenerSet<[t: ConfirmedTemplate]>('confirmed template')
-  private readonly blockListeners = new ListenerSet<[blockHashHex: string, claim: BlockClaim, trust: TrustLevel]>('block claim')
+  private readonly blockListeners = new ListenerSet<[blockHashHex: string, claim: BlockClaim, trust: TrustLevel]>(
+    'block claim'
+  )
 
   private loneHex: string | undefined
   /** Template id hex -> the relay that signed it (its work source), bounded. */
   private readonly publishers = new BoundedMap<string, string>(MAX_TEMPLATE_PUBLISHERS)
 
-  constructor (private readonly init: TemplateQuorumInit) {
+  constructor(private readonly init: TemplateQuorumInit) {
     this.loneHex = init.loneRelay === undefined ? undefined : bytesToHex(init.loneRelay)
-    this.follower = new QuorumFollower({ weights: init.weights, ...(init.loneRelay !== undefined ? { loneRelay: init.loneRelay } : {}) })
+    this.follower = new QuorumFollower({
+      weights: init.weights,
+      ...(init.loneRelay !== undefined ? { loneRelay: init.loneRelay } : {})
+    })
     this.follower.onDecided((status) => this.decided(status))
   }
 
   /** A template became believed valid (by the quorum, or by the lone relay where none can exist). */
-  onConfirmed (listener: (t: ConfirmedTemplate) => void): () => void {
+  onConfirmed(listener: (t: ConfirmedTemplate) => void): () => void {
     return this.confirmedListeners.add(listener)
   }
 
-  onBlockStatus (listener: (blockHashHex: string, claim: BlockClaim, trust: TrustLevel) => void): () => void {
+  onBlockStatus(listener: (blockHashHex: string, claim: BlockClaim, trust: TrustLevel) => void): () => void {
     return this.blockListeners.add(listener)
   }
 
   /** Template-topic validator: a signed announcement of our network with a good signature (not a vote). */
-  async takeSignedTemplate (bytes: Uint8Array): Promise<Verdict> {
+  async takeSignedTemplate(bytes: Uint8Array): Promise<Verdict> {
     const message = await checkSignedTemplateMessage(bytes, this.init.networkTag)
     if (!message.ok) return message.verdict
     const { check } = message
@@ -86,7 +91,7 @@ export class TemplateQuorum {
   /** Attest-topic validator (one item of a batch): our network, a good signature. Attestations of
    *  keys off the committee are ignored (no penalty: another peer's weights may differ by a share), but
    *  the page's relay's are taken: where no quorum can exist its word is what the tab believes. */
-  async takeAttestation (bytes: Uint8Array): Promise<Verdict> {
+  async takeAttestation(bytes: Uint8Array): Promise<Verdict> {
     const message = await checkAttestationMessage(bytes, this.init.networkTag)
     if (!message.ok) return message.verdict
     const { attestation: a, attesterId } = message
@@ -97,7 +102,7 @@ export class TemplateQuorum {
   }
 
   /** Peer id bytes (hex) of the relay believed alone where no quorum can exist. */
-  get loneRelayHex (): string | undefined {
+  get loneRelayHex(): string | undefined {
     return this.loneHex
   }
 
@@ -105,7 +110,7 @@ export class TemplateQuorum {
    * Believe `relayId` alone from now on where no quorum can exist (the relay believed so far is gone):
    * its newest templates are decided at once and reach onConfirmed. Where a quorum can exist nothing changes.
    */
-  believeAlone (relayId: Uint8Array): void {
+  believeAlone(relayId: Uint8Array): void {
     this.loneHex = bytesToHex(relayId)
     this.follower.setLoneRelay(relayId, REEVALUATED_SUBJECTS)
     // Its templates older than the newest subjects too (oldest first, so the newest is decided last).
@@ -113,26 +118,33 @@ export class TemplateQuorum {
   }
 
   /** The weights moved (a new tip): committees of the newest subjects are redrawn and re-decided. */
-  reevaluate (): void {
+  reevaluate(): void {
     this.follower.reevaluate(REEVALUATED_SUBJECTS)
   }
 
   /** How the template `idHex` is believed now, in the shared vocabulary. */
-  trust (idHex: string | undefined): TrustState & { words: string } {
+  trust(idHex: string | undefined): TrustState & { words: string } {
     const status = idHex === undefined ? undefined : this.follower.status(idHex)
     const weightedRelays = this.follower.weightedRelays()
     const minAttesters = this.follower.minAttesters
-    const level: TrustLevel = status?.trust ?? (weightedRelays < minAttesters && this.loneHex !== undefined ? 'relay-alone' : 'waiting')
-    const relay = level === 'relay-alone' ? status?.loneRelay ?? this.follower.loneRelayId : undefined
+    const level: TrustLevel =
+      status?.trust ?? (weightedRelays < minAttesters && this.loneHex !== undefined ? 'relay-alone' : 'waiting')
+    const relay = level === 'relay-alone' ? (status?.loneRelay ?? this.follower.loneRelayId) : undefined
     const state: TrustState = { level, ...(relay !== undefined ? { relay } : {}), weightedRelays, minAttesters }
     return { ...state, words: trustWords(state) }
   }
 
-  private decided (s: SubjectStatus): void {
+  private decided(s: SubjectStatus): void {
     if (s.kind === 'template') {
       if (s.claim !== 'valid' || s.announcement === undefined) return
       const publisherHex = this.publishers.get(s.idHex)
-      const confirmed: ConfirmedTemplate = { id: s.id, idHex: s.idHex, announcement: s.announcement, trust: s.trust, ...(publisherHex !== undefined ? { publisherHex } : {}) }
+      const confirmed: ConfirmedTemplate = {
+        id: s.id,
+        idHex: s.idHex,
+        announcement: s.announcement,
+        trust: s.trust,
+        ...(publisherHex !== undefined ? { publisherHex } : {})
+      }
       this.confirmedListeners.emit(confirmed)
     } else if (s.claim === 'accepted' || s.claim === 'orphaned' || s.claim === 'confirmed') {
       this.blockListeners.emit(s.idHex, s.claim, s.trust)

@@ -16,14 +16,17 @@ export class ViewFeed {
   private myScriptKey: string | undefined
   private timer: ReturnType<typeof setInterval> | undefined
 
-  constructor (private readonly pool: PoolView, private readonly peers: PeersView) {}
+  constructor(
+    private readonly pool: PoolView,
+    private readonly peers: PeersView
+  ) {}
 
-  setPayoutScript (script: Uint8Array): void {
+  setPayoutScript(script: Uint8Array): void {
     this.myScriptKey = bytesToHex(script)
     this.refresh()
   }
 
-  attach (session: PeerSession): void {
+  attach(session: PeerSession): void {
     this.session = session
     this.pool.live = true
     this.pool.coinUnit = COIN_UNITS[session.state.params.coin] ?? ''
@@ -42,12 +45,12 @@ export class ViewFeed {
     this.timer ??= setInterval(() => this.refresh(), VIEW_REFRESH_MS)
   }
 
-  detach (): void {
+  detach(): void {
     clearInterval(this.timer)
     this.timer = undefined
   }
 
-  refresh (): void {
+  refresh(): void {
     const session = this.session
     if (session === undefined) return
     const snap = poolSnapshot(session.state, this.myScriptKey, session.template?.announcement)
@@ -74,7 +77,7 @@ export class ViewFeed {
     }
   }
 
-  private refreshBlocks (): void {
+  private refreshBlocks(): void {
     if (this.session !== undefined) this.pool.blocks = this.session.blocks.list()
   }
 }

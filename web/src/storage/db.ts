@@ -32,7 +32,11 @@ export interface HistoryEntry {
   isBlock: boolean
 }
 
-export interface KnownRelay { url: string; lastSeen: number; failures: number }
+export interface KnownRelay {
+  url: string
+  lastSeen: number
+  failures: number
+}
 
 interface OtedamaSchema extends DBSchema {
   settings: { key: string; value: unknown }
@@ -46,9 +50,9 @@ export type OtedamaDb = IDBPDatabase<OtedamaSchema>
 
 let dbPromise: Promise<OtedamaDb> | undefined
 
-export function openOtedamaDb (): Promise<OtedamaDb> {
+export function openOtedamaDb(): Promise<OtedamaDb> {
   dbPromise ??= openDB<OtedamaSchema>(DB_NAME, DB_VERSION, {
-    upgrade (db) {
+    upgrade(db) {
       db.createObjectStore('settings')
       db.createObjectStore('outbox', { keyPath: 'id' })
       const history = db.createObjectStore('history', { keyPath: 'id' })
@@ -60,32 +64,32 @@ export function openOtedamaDb (): Promise<OtedamaDb> {
   return dbPromise
 }
 
-export async function loadSetting<T> (key: string): Promise<T | undefined> {
+export async function loadSetting<T>(key: string): Promise<T | undefined> {
   const db = await openOtedamaDb()
-  return await db.get('settings', key) as T | undefined
+  return (await db.get('settings', key)) as T | undefined
 }
 
-export async function saveSetting (key: string, value: unknown): Promise<void> {
+export async function saveSetting(key: string, value: unknown): Promise<void> {
   const db = await openOtedamaDb()
   await db.put('settings', value, key)
 }
 
-export async function addToOutbox (entry: OutboxEntry): Promise<void> {
+export async function addToOutbox(entry: OutboxEntry): Promise<void> {
   const db = await openOtedamaDb()
   await db.put('outbox', entry)
 }
 
-export async function removeFromOutbox (id: string): Promise<void> {
+export async function removeFromOutbox(id: string): Promise<void> {
   const db = await openOtedamaDb()
   await db.delete('outbox', id)
 }
 
-export async function listOutbox (): Promise<OutboxEntry[]> {
+export async function listOutbox(): Promise<OutboxEntry[]> {
   const db = await openOtedamaDb()
   return await db.getAll('outbox')
 }
 
-export async function recordHistory (entry: HistoryEntry): Promise<void> {
+export async function recordHistory(entry: HistoryEntry): Promise<void> {
   const db = await openOtedamaDb()
   const tx = db.transaction('history', 'readwrite')
   await tx.store.put(entry)
@@ -100,27 +104,27 @@ export async function recordHistory (entry: HistoryEntry): Promise<void> {
   await tx.done
 }
 
-export async function listHistory (): Promise<HistoryEntry[]> {
+export async function listHistory(): Promise<HistoryEntry[]> {
   const db = await openOtedamaDb()
   return (await db.getAllFromIndex('history', 'foundAt')).reverse()
 }
 
-export async function saveSnapshot (key: string, bytes: Uint8Array): Promise<void> {
+export async function saveSnapshot(key: string, bytes: Uint8Array): Promise<void> {
   const db = await openOtedamaDb()
   await db.put('snapshot', bytes, key)
 }
 
-export async function loadSnapshot (key: string): Promise<Uint8Array | undefined> {
+export async function loadSnapshot(key: string): Promise<Uint8Array | undefined> {
   const db = await openOtedamaDb()
   return await db.get('snapshot', key)
 }
 
-export async function rememberRelay (url: string): Promise<void> {
+export async function rememberRelay(url: string): Promise<void> {
   const db = await openOtedamaDb()
   await db.put('relays', { url, lastSeen: Date.now(), failures: 0 })
 }
 
-export async function listRelays (): Promise<KnownRelay[]> {
+export async function listRelays(): Promise<KnownRelay[]> {
   const db = await openOtedamaDb()
   return await db.getAll('relays')
 }

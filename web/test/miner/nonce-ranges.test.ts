@@ -4,7 +4,7 @@ import { NonceRangeBook, type NonceSlice } from '../../src/miner/nonce-ranges'
 const ALIGN = 64
 const SPACE = ALIGN * 1000
 
-function covers (slices: NonceSlice[], space: number): boolean {
+function covers(slices: NonceSlice[], space: number): boolean {
   const sorted = [...slices].sort((a, b) => a.startNonce - b.startNonce)
   let next = 0
   for (const s of sorted) {

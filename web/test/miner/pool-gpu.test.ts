@@ -6,7 +6,7 @@ import { MAX_TARGET } from '@otedama/shared/primitives'
 import { MinerPool } from '../../src/miner/pool'
 import { manualFactory, testJob, type ManualPort } from './fakes'
 
-function setup (gpuAvailable = true) {
+function setup(gpuAvailable = true) {
   const cpu = manualFactory()
   const gpuPorts: ManualPort[] = []
   const gpu = manualFactory()
@@ -38,7 +38,12 @@ describe('MinerPool GPU worker', () => {
     gpu[0].finish(1, [], 'webgpu')
     cpu[0].finish(10)
     const engines = pool.sampleHashrate().engines?.map((e) => [e.engine, e.workers])
-    expect(engines).toEqual(expect.arrayContaining([['webgpu', 1], ['wasm-simd', 1]]))
+    expect(engines).toEqual(
+      expect.arrayContaining([
+        ['webgpu', 1],
+        ['wasm-simd', 1]
+      ])
+    )
     pool.setWorkerCount(1) // CPU workers only
     expect(gpu[0].terminated).toBe(false)
     pool.setGpuEnabled(false)

@@ -11,11 +11,20 @@ const SHARES_WANTED = 20
 const EASY_TARGET = (1n << 248n) - 1n // 1 hash in 256
 
 describe('MinerPool with the real sha256d kernel', () => {
-  it('posts shares whose headers hash below the target and match the job\'s extranonce', async () => {
+  it("posts shares whose headers hash below the target and match the job's extranonce", async () => {
     const job = testJob('real', EASY_TARGET)
-    const pool = new MinerPool({ createWorker: inProcessFactory(loadScanner), hardwareThreads: 3, initialSliceNonces: 4096 })
+    const pool = new MinerPool({
+      createWorker: inProcessFactory(loadScanner),
+      hardwareThreads: 3,
+      initialSliceNonces: 4096
+    })
     const shares: FoundShare[] = []
-    const done = new Promise<void>((resolve) => pool.on('share', (s) => { shares.push(s); if (shares.length === SHARES_WANTED) resolve() }))
+    const done = new Promise<void>((resolve) =>
+      pool.on('share', (s) => {
+        shares.push(s)
+        if (shares.length === SHARES_WANTED) resolve()
+      })
+    )
     pool.setJob(job)
     pool.start()
     await done

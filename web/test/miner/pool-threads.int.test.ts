@@ -14,13 +14,17 @@ describe('MinerPool on worker_threads', () => {
   it('mines with two threads and reports hashrate', async () => {
     const pool = new MinerPool({ createWorker: nodeWorkerFactory, hardwareThreads: 3, hashrateIntervalMs: 250 })
     const shares: FoundShare[] = []
-    const bothHashing = new Promise<void>((resolve) => pool.on('hashrate', (r) => {
-      if (r.perWorker.length === 2 && r.perWorker.every((h) => h > 0)) resolve()
-    }))
-    const enoughShares = new Promise<void>((resolve) => pool.on('share', (s) => {
-      shares.push(s)
-      if (shares.length === SHARES_WANTED) resolve()
-    }))
+    const bothHashing = new Promise<void>((resolve) =>
+      pool.on('hashrate', (r) => {
+        if (r.perWorker.length === 2 && r.perWorker.every((h) => h > 0)) resolve()
+      })
+    )
+    const enoughShares = new Promise<void>((resolve) =>
+      pool.on('share', (s) => {
+        shares.push(s)
+        if (shares.length === SHARES_WANTED) resolve()
+      })
+    )
     pool.setJob(testJob('threads', EASY_TARGET))
     pool.start()
     try {

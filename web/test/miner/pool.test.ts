@@ -10,7 +10,7 @@ import { manualFactory, testJob } from './fakes'
 
 const HASH = new Uint8Array(32).fill(0x11)
 
-function setup (extra: Partial<MinerPoolOptions> = {}) {
+function setup(extra: Partial<MinerPoolOptions> = {}) {
   const { factory, ports } = manualFactory()
   let clock = 0
   const rests: number[] = []
@@ -18,14 +18,25 @@ function setup (extra: Partial<MinerPoolOptions> = {}) {
     createWorker: factory,
     hardwareThreads: 3,
     now: () => clock,
-    sleep: async (ms) => { rests.push(ms) },
+    sleep: async (ms) => {
+      rests.push(ms)
+    },
     ...extra
   })
   const shares: FoundShare[] = []
   const switches: JobSwitchReport[] = []
   pool.on('share', (s) => shares.push(s))
   pool.on('jobSwitch', (s) => switches.push(s))
-  return { pool, ports, shares, switches, rests, tick: (ms: number) => { clock += ms } }
+  return {
+    pool,
+    ports,
+    shares,
+    switches,
+    rests,
+    tick: (ms: number) => {
+      clock += ms
+    }
+  }
 }
 
 // A barrier, not a wait: the injected sleep settles in microtasks (or when the test wakes it), so one
@@ -43,7 +54,7 @@ describe('MinerPool', () => {
     pool.stop()
   })
 
-  it('switches every worker to a new job within one slice and drops the old job\'s finds', async () => {
+  it("switches every worker to a new job within one slice and drops the old job's finds", async () => {
     const { pool, ports, shares, switches, tick } = setup()
     const jobA = testJob('a', MAX_TARGET)
     const jobB = testJob('b', MAX_TARGET)
@@ -68,7 +79,7 @@ describe('MinerPool', () => {
     pool.stop()
   })
 
-  it('lets a fast worker steal a slow one\'s range, then rolls the extranonce', () => {
+  it("lets a fast worker steal a slow one's range, then rolls the extranonce", () => {
     const { pool, ports } = setup({ maxSliceNonces: 1 << 28 })
     const job = testJob('a', MAX_TARGET)
     const rolls: number[] = []
@@ -112,7 +123,14 @@ describe('MinerPool', () => {
 
   it('hands out no slice while resting, paused or stopped', async () => {
     let wake = () => {}
-    const { pool, ports } = setup({ workers: 1, dutyCycle: 0.5, sleep: async () => await new Promise<void>((resolve) => { wake = resolve }) })
+    const { pool, ports } = setup({
+      workers: 1,
+      dutyCycle: 0.5,
+      sleep: async () =>
+        await new Promise<void>((resolve) => {
+          wake = resolve
+        })
+    })
     pool.setJob(testJob('a', MAX_TARGET))
     pool.start()
     ports[0].finish(10)
@@ -165,8 +183,14 @@ describe('MinerPool', () => {
     const blockHash = new Uint8Array(32) // 0: meets any target
     pool.setJob(testJob('a', 1n << 255n, 1n << 200n))
     pool.start()
-    ports[0].finish(10, [{ nonce: 1, hash: HASH }, { nonce: 2, hash: blockHash }])
-    expect(shares.map((s) => [s.nonce, s.meetsShareTarget, s.meetsBlockTarget])).toEqual([[1, true, false], [2, true, true]])
+    ports[0].finish(10, [
+      { nonce: 1, hash: HASH },
+      { nonce: 2, hash: blockHash }
+    ])
+    expect(shares.map((s) => [s.nonce, s.meetsShareTarget, s.meetsBlockTarget])).toEqual([
+      [1, true, false],
+      [2, true, true]
+    ])
     pool.stop()
   })
 })

@@ -48,14 +48,22 @@ describe('WorkerSpeedMeter', () => {
 
   it('rejects params a human got wrong', () => {
     expect(() => resolveWorkerSpeed({ slowRatio: 1.5 })).toThrow(/slowRatio/)
-    expect(() => new MinerPool({ createWorker: manualFactory().factory, hardwareThreads: 2, slowWorker: { measureMs: 0 } })).toThrow(MinerConfigError)
+    expect(
+      () => new MinerPool({ createWorker: manualFactory().factory, hardwareThreads: 2, slowWorker: { measureMs: 0 } })
+    ).toThrow(MinerConfigError)
   })
 })
 
 describe('MinerPool slow-worker restart', () => {
   it('replaces the worker that reports a slow rate, keeps the others, and reports engines', () => {
     const { factory, ports } = manualFactory()
-    const pool = new MinerPool({ createWorker: factory, hardwareThreads: 4, workers: 3, slowWorker: { warmupMs: 20, measureMs: 40 }, sleep: async () => {} })
+    const pool = new MinerPool({
+      createWorker: factory,
+      hardwareThreads: 4,
+      workers: 3,
+      slowWorker: { warmupMs: 20, measureMs: 40 },
+      sleep: async () => {}
+    })
     const restarts: WorkerRestartReport[] = []
     pool.on('restart', (r) => restarts.push(r))
     pool.setJob(testJob('speed', MAX_TARGET))
@@ -66,7 +74,9 @@ describe('MinerPool slow-worker restart', () => {
     for (let round = 0; round < 8; round++) {
       ports.slice(0, 3).forEach((port, i) => port.finish((port.last?.count ?? 0) / noncesPerMs[i]))
     }
-    expect(restarts).toEqual([{ workerIndex: 1, newWorkerIndex: 3, rate: expect.closeTo(50_000), medianRate: expect.closeTo(100_000) }])
+    expect(restarts).toEqual([
+      { workerIndex: 1, newWorkerIndex: 3, rate: expect.closeTo(50_000), medianRate: expect.closeTo(100_000) }
+    ])
     expect(ports[1].terminated).toBe(true)
     expect(ports[0].terminated || ports[2].terminated).toBe(false)
     expect(ports).toHaveLength(4)
@@ -80,7 +90,13 @@ describe('MinerPool slow-worker restart', () => {
 
   it('stops restarting after maxRestarts', () => {
     const { factory, ports } = manualFactory()
-    const pool = new MinerPool({ createWorker: factory, hardwareThreads: 3, workers: 2, slowWorker: { warmupMs: 10, measureMs: 10, maxRestarts: 1 }, sleep: async () => {} })
+    const pool = new MinerPool({
+      createWorker: factory,
+      hardwareThreads: 3,
+      workers: 2,
+      slowWorker: { warmupMs: 10, measureMs: 10, maxRestarts: 1 },
+      sleep: async () => {}
+    })
     let restarts = 0
     pool.on('restart', () => restarts++)
     pool.setJob(testJob('speed', MAX_TARGET))

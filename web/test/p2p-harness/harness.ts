@@ -57,7 +57,13 @@ const api = {
   /** `unbounded`: no per-peer gossip rate bound (the bench's 1000 shares/s from one tab exceeds it). */
   async start(relayAddr: string, unbounded = false): Promise<string> {
     node = await createBrowserNode(
-      { network: 'devnet', relays: [relayAddr], allowInsecure: true, iceServers: [], ...(unbounded ? { floodGuard: { messagesPerSecond: Infinity } } : {}) },
+      {
+        network: 'devnet',
+        relays: [relayAddr],
+        allowInsecure: true,
+        iceServers: [],
+        ...(unbounded ? { floodGuard: { messagesPerSecond: Infinity } } : {})
+      },
       { validators: { share: validate } }
     )
     node.on('share', (bytes) => {
@@ -67,14 +73,20 @@ const api = {
     for (const type of ['connection:open', 'connection:close'] as const) {
       node.libp2p.addEventListener(type, (evt) => {
         const c = evt.detail
-        connectionEvents.push(`${(performance.now() / 1000).toFixed(2)} ${type} ${c.remotePeer.toString().slice(-6)} ${c.multiplexer ?? '-'} ${c.limits == null ? 'direct' : 'limited'} ${c.direction} ${c.status}`)
+        connectionEvents.push(
+          `${(performance.now() / 1000).toFixed(2)} ${type} ${c.remotePeer.toString().slice(-6)} ${c.multiplexer ?? '-'} ${c.limits == null ? 'direct' : 'limited'} ${c.direction} ${c.status}`
+        )
       })
     }
     await node.start()
     return node.peerId.toString()
   },
   /** Our circuit (WebRTC-dialable) addresses once a reservation is held. */
-  webrtcAddrs: (): string[] => node!.multiaddrs().map(String).filter((a) => a.includes('/webrtc')),
+  webrtcAddrs: (): string[] =>
+    node!
+      .multiaddrs()
+      .map(String)
+      .filter((a) => a.includes('/webrtc')),
   async dial(addr: string): Promise<void> {
     const { multiaddr } = await import('@multiformats/multiaddr')
     await node!.libp2p.dial(multiaddr(addr))

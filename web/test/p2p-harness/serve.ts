@@ -22,10 +22,13 @@ export async function buildHarness(outDir: string): Promise<void> {
 }
 
 export function serveHarness(dir: string): Promise<{ server: Server; origin: string }> {
-  const html = '<!doctype html><meta charset="utf-8"><title>p2p harness</title><script type="module" src="/harness.js"></script>'
+  const html =
+    '<!doctype html><meta charset="utf-8"><title>p2p harness</title><script type="module" src="/harness.js"></script>'
   const server = createServer((req, res) => {
     if (req.url === '/harness.js') {
-      void readFile(join(dir, 'harness.js')).then((js) => res.writeHead(200, { 'content-type': 'text/javascript' }).end(js))
+      void readFile(join(dir, 'harness.js')).then((js) =>
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end(js)
+      )
     } else res.writeHead(200, { 'content-type': 'text/html' }).end(html)
   })
   return new Promise((resolve) =>

@@ -19,7 +19,11 @@ const circuit = `${wssRelay}/p2p-circuit/p2p/${TAB}`
 const circuitWebRtc = `${wssRelay}/p2p-circuit/webrtc/p2p/${TAB}`
 
 describe('link kind of a connection', () => {
-  const conn = (remoteAddr: string, multiplexer = '/yamux/1.0.0', limits?: object) => ({ remoteAddr: ma(remoteAddr), multiplexer, limits })
+  const conn = (remoteAddr: string, multiplexer = '/yamux/1.0.0', limits?: object) => ({
+    remoteAddr: ma(remoteAddr),
+    multiplexer,
+    limits
+  })
 
   it('recognises a connection through a relay circuit as relayed', () => {
     expect(linkOf(conn(circuit, '/yamux/1.0.0', { bytes: 131_072n }))).toBe('relayed')
@@ -74,7 +78,20 @@ describe('private and public addresses', () => {
   })
 
   it('local hosts: loopback, private, link-local and localhost names; public ones are not', () => {
-    for (const host of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.0.10', '169.254.1.1', '::1', '[::1]', 'fd00::5', 'fe80::1', 'localhost', 'pool.localhost']) {
+    for (const host of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.0.10',
+      '169.254.1.1',
+      '::1',
+      '[::1]',
+      'fd00::5',
+      'fe80::1',
+      'localhost',
+      'pool.localhost'
+    ]) {
       expect(isLocalHost(host), host).toBe(true)
     }
     for (const host of ['8.8.8.8', '172.32.0.1', '2001:4860:4860::8888', 'pool.example.org']) {
@@ -93,8 +110,21 @@ describe('private and public addresses', () => {
   })
 
   it('dialable relay addresses: public wss only from a public page; direct ones only; junk dropped', () => {
-    const addrs = [wsRelay, wssRelay, '/ip6/fd00::5/tcp/443/wss', '/ip4/8.8.8.8/tcp/443/tls/ws', circuit, `/ip4/127.0.0.1/tcp/30303/p2p/${RELAY}`, 'not a multiaddr']
+    const addrs = [
+      wsRelay,
+      wssRelay,
+      '/ip6/fd00::5/tcp/443/wss',
+      '/ip4/8.8.8.8/tcp/443/tls/ws',
+      circuit,
+      `/ip4/127.0.0.1/tcp/30303/p2p/${RELAY}`,
+      'not a multiaddr'
+    ]
     expect(dialableRelayAddrs(addrs, false)).toEqual([wssRelay, '/ip4/8.8.8.8/tcp/443/tls/ws'])
-    expect(dialableRelayAddrs(addrs, true)).toEqual([wsRelay, wssRelay, '/ip6/fd00::5/tcp/443/wss', '/ip4/8.8.8.8/tcp/443/tls/ws'])
+    expect(dialableRelayAddrs(addrs, true)).toEqual([
+      wsRelay,
+      wssRelay,
+      '/ip6/fd00::5/tcp/443/wss',
+      '/ip4/8.8.8.8/tcp/443/tls/ws'
+    ])
   })
 })

@@ -1,12 +1,23 @@
 // Relay link health (failover): scores from latency, errors and template age; redial backoff.
 import { describe, expect, it } from 'vitest'
-import { ERROR_MEMORY_MS, MAX_RECENT_ERRORS, REDIAL_MAX_MS, REDIAL_MIN_MS, RelayHealthBook, TEMPLATE_FRESH_MS, redialDelayMs } from '../../src/p2p/relay-health'
+import {
+  ERROR_MEMORY_MS,
+  MAX_RECENT_ERRORS,
+  REDIAL_MAX_MS,
+  REDIAL_MIN_MS,
+  RelayHealthBook,
+  TEMPLATE_FRESH_MS,
+  redialDelayMs
+} from '../../src/p2p/relay-health'
 
 describe('relay link health', () => {
   it('a linked relay with fresh work is fit; the faster one scores higher', () => {
     let now = 1_000_000
     const book = new RelayHealthBook(() => now)
-    for (const id of ['a', 'b']) { book.linked(id); book.templateSeen(id) }
+    for (const id of ['a', 'b']) {
+      book.linked(id)
+      book.templateSeen(id)
+    }
     book.latency('a', 20)
     book.latency('b', 200)
     expect(book.get('a').score).toBeGreaterThan(book.get('b').score)
@@ -48,7 +59,12 @@ describe('relay link health', () => {
     expect(book.dialDue('r')).toBe(false)
     now += REDIAL_MIN_MS
     expect(book.dialDue('r')).toBe(true)
-    expect([1, 2, 3, 4].map(redialDelayMs)).toEqual([REDIAL_MIN_MS, REDIAL_MIN_MS * 2, REDIAL_MIN_MS * 4, REDIAL_MIN_MS * 8])
+    expect([1, 2, 3, 4].map(redialDelayMs)).toEqual([
+      REDIAL_MIN_MS,
+      REDIAL_MIN_MS * 2,
+      REDIAL_MIN_MS * 4,
+      REDIAL_MIN_MS * 8
+    ])
     expect(redialDelayMs(40)).toBe(REDIAL_MAX_MS)
     book.linked('r')
     expect(book.get('r').dialFailures).toBe(0)

@@ -12,10 +12,18 @@ class AnnouncementSource extends TypedEventEmitter<PeerDiscoveryEvents> {
   readonly [peerDiscoverySymbol] = true
   readonly [Symbol.toStringTag] = 'announcements'
   readonly calls: string[] = []
-  start(): void { this.calls.push('start') }
-  afterStart(): void { this.calls.push('afterStart') }
-  beforeStop(): void { this.calls.push('beforeStop') }
-  stop(): void { this.calls.push('stop') }
+  start(): void {
+    this.calls.push('start')
+  }
+  afterStart(): void {
+    this.calls.push('afterStart')
+  }
+  beforeStop(): void {
+    this.calls.push('beforeStop')
+  }
+  stop(): void {
+    this.calls.push('stop')
+  }
   announce(info: PeerInfo): void {
     this.safeDispatchEvent('peer', { detail: info })
   }

@@ -1,6 +1,13 @@
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
-import { dialsFirst, FIRST_RETRY_DELAY_MS, MAX_DIAL_ATTEMPTS, RESPONDER_GRACE_MS, WebRtcDialer, type DialTimers } from '../../src/p2p/webrtc-dialer'
+import {
+  dialsFirst,
+  FIRST_RETRY_DELAY_MS,
+  MAX_DIAL_ATTEMPTS,
+  RESPONDER_GRACE_MS,
+  WebRtcDialer,
+  type DialTimers
+} from '../../src/p2p/webrtc-dialer'
 
 const LOW = '12D3KooWAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
 const HIGH = '12D3KooWZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ'
@@ -67,7 +74,10 @@ class FakeNode {
   }
   sight(peer: string): void {
     const addr = multiaddr(`/ip4/127.0.0.1/tcp/1/ws/p2p/${RELAY}/p2p-circuit/webrtc/p2p/${peer}`)
-    this.dialer.sighted({ id: { toString: () => peer } as never, multiaddrs: [addr, multiaddr('/ip4/127.0.0.1/tcp/2/ws')] })
+    this.dialer.sighted({
+      id: { toString: () => peer } as never,
+      multiaddrs: [addr, multiaddr('/ip4/127.0.0.1/tcp/2/ws')]
+    })
   }
 }
 

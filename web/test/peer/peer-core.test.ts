@@ -10,7 +10,14 @@ import { bytesToHex } from '@otedama/shared/primitives'
 import { sha256d } from '@otedama/shared/primitives'
 import { meetsTarget } from '@otedama/shared/primitives'
 import { p2wpkhScript } from '@otedama/shared/primitives'
-import { NO_WEIGHTS, encodeAttestation, encodeSignedTemplate, peerIdBytesOf, signAttestation, signTemplate } from '@otedama/shared/quorum'
+import {
+  NO_WEIGHTS,
+  encodeAttestation,
+  encodeSignedTemplate,
+  peerIdBytesOf,
+  signAttestation,
+  signTemplate
+} from '@otedama/shared/quorum'
 import type { TemplateAnnouncement } from '@otedama/shared/sharechain'
 import type { FoundShare } from '../../src/miner/job'
 import { allowsInsecureLocal, dialableRelayAddrs } from '../../src/peer/dial-policy'
@@ -32,7 +39,7 @@ beforeAll(async () => {
   strangerKey = await generateKeyPair('Ed25519')
 })
 
-function announcement (state: ShareState, height = 5): TemplateAnnouncement {
+function announcement(state: ShareState, height = 5): TemplateAnnouncement {
   return {
     networkTag: state.rules.networkTag,
     prevHash: sha256d(Uint8Array.of(height)),
@@ -47,14 +54,20 @@ function announcement (state: ShareState, height = 5): TemplateAnnouncement {
 }
 
 /** The tab's quorum with the page's relay `relayKey` and an empty window: no quorum can exist. */
-function loneQuorum (state: ShareState): TemplateQuorum {
-  return new TemplateQuorum({ networkTag: state.rules.networkTag, weights: () => NO_WEIGHTS, loneRelay: peerIdBytesOf(relayKey.publicKey) })
+function loneQuorum(state: ShareState): TemplateQuorum {
+  return new TemplateQuorum({
+    networkTag: state.rules.networkTag,
+    weights: () => NO_WEIGHTS,
+    loneRelay: peerIdBytesOf(relayKey.publicKey)
+  })
 }
 
-async function confirmedTemplate (state: ShareState, height = 5): Promise<ConfirmedTemplate> {
+async function confirmedTemplate(state: ShareState, height = 5): Promise<ConfirmedTemplate> {
   const quorum = loneQuorum(state)
   let confirmed: ConfirmedTemplate | undefined
-  quorum.onConfirmed((t) => { confirmed = t })
+  quorum.onConfirmed((t) => {
+    confirmed = t
+  })
   const signed = encodeSignedTemplate(await signTemplate(announcement(state, height), relayKey))
   expect((await quorum.takeSignedTemplate(signed)).kind).toBe('accept')
   if (confirmed === undefined) throw new Error('template not confirmed')
@@ -64,14 +77,22 @@ async function confirmedTemplate (state: ShareState, height = 5): Promise<Confir
 }
 
 /** Grinds nonces on extranonce2 = 0 until the header meets the share target (devnet: ~256 tries). */
-function mine (job: PeerJob): FoundShare {
+function mine(job: PeerJob): FoundShare {
   const header80 = job.mining.buildHeader(0)
   const view = new DataView(header80.buffer)
   for (let nonce = 0; nonce < 1_000_000; nonce++) {
     view.setUint32(76, nonce, true)
     const hash = sha256d(header80)
     if (meetsTarget(hash, job.mining.shareTarget)) {
-      return { jobId: job.jobId, extranonce2: 0, nonce, header80: header80.slice(), hash, meetsShareTarget: true, meetsBlockTarget: false }
+      return {
+        jobId: job.jobId,
+        extranonce2: 0,
+        nonce,
+        header80: header80.slice(),
+        hash,
+        meetsShareTarget: true,
+        meetsBlockTarget: false
+      }
     }
   }
   throw new Error('no share found')
@@ -83,7 +104,9 @@ describe('browser peer core', () => {
     expect((await confirmedTemplate(state)).trust).toBe('relay-alone')
     const quorum = loneQuorum(state)
     let confirmed = false
-    quorum.onConfirmed(() => { confirmed = true })
+    quorum.onConfirmed(() => {
+      confirmed = true
+    })
     const stranger = encodeSignedTemplate(await signTemplate(announcement(state, 9), strangerKey))
     expect((await quorum.takeSignedTemplate(stranger)).kind).toBe('accept') // a good signature
     expect(confirmed).toBe(false) // but not one the committee holds
@@ -96,12 +119,26 @@ describe('browser peer core', () => {
     const state = new ShareState(params)
     const template = await confirmedTemplate(state)
     const extranonce1 = Uint8Array.of(1, 2, 3, 4)
-    const job1 = buildPeerJob({ state, template, payoutScript: me, extranonce1, seq: 0, now: Math.floor(Date.now() / 1000) })
+    const job1 = buildPeerJob({
+      state,
+      template,
+      payoutScript: me,
+      extranonce1,
+      seq: 0,
+      now: Math.floor(Date.now() / 1000)
+    })
     const first = state.addLive(shareBytesOf(job1, mine(job1), state.rules.networkTag), 'mine')
     expect(first.verdict).toEqual({ kind: 'accept' })
     expect(state.tip?.height).toBe(0)
 
-    const job2 = buildPeerJob({ state, template, payoutScript: me, extranonce1, seq: 1, now: Math.floor(Date.now() / 1000) })
+    const job2 = buildPeerJob({
+      state,
+      template,
+      payoutScript: me,
+      extranonce1,
+      seq: 1,
+      now: Math.floor(Date.now() / 1000)
+    })
     expect(job2.shareJob.parent?.key).toBe(state.tip?.key)
     const found = mine(job2)
     const bytes = shareBytesOf(job2, found, state.rules.networkTag)
@@ -124,7 +161,14 @@ describe('browser peer core', () => {
   it('a share paying another script than its coinbase is rejected', async () => {
     const state = new ShareState(params)
     const template = await confirmedTemplate(state)
-    const job = buildPeerJob({ state, template, payoutScript: me, extranonce1: Uint8Array.of(9, 9, 9, 9), seq: 0, now: Math.floor(Date.now() / 1000) })
+    const job = buildPeerJob({
+      state,
+      template,
+      payoutScript: me,
+      extranonce1: Uint8Array.of(9, 9, 9, 9),
+      seq: 0,
+      now: Math.floor(Date.now() / 1000)
+    })
     const found = mine(job)
     const lying = { ...job, shareJob: { ...job.shareJob, info: { ...job.shareJob.info, payoutScript: other } } }
     const verdict = state.addLive(shareBytesOf(lying, found, state.rules.networkTag)).verdict
@@ -135,7 +179,14 @@ describe('browser peer core', () => {
     const a = new ShareState(params)
     const template = await confirmedTemplate(a)
     for (let i = 0; i < 4; i++) {
-      const job = buildPeerJob({ state: a, template, payoutScript: i % 2 === 0 ? me : other, extranonce1: Uint8Array.of(i, 0, 0, 0), seq: i, now: Math.floor(Date.now() / 1000) })
+      const job = buildPeerJob({
+        state: a,
+        template,
+        payoutScript: i % 2 === 0 ? me : other,
+        extranonce1: Uint8Array.of(i, 0, 0, 0),
+        seq: i,
+        now: Math.floor(Date.now() / 1000)
+      })
       expect(a.addLive(shareBytesOf(job, mine(job), a.rules.networkTag)).verdict.kind).toBe('accept')
     }
     const b = new ShareState(params)
@@ -143,8 +194,9 @@ describe('browser peer core', () => {
     const tipFirst = [...a.chain.ancestors(a.tip!, 10)].map((n) => n.bytes)
     for (const bytes of tipFirst.reverse()) expect(b.addSynced(bytes).verdict.kind).toBe('accept')
     expect(b.tip?.key).toBe(a.tip?.key)
-    expect(poolSnapshot(b, bytesToHex(me), template.announcement).myExpectedPayout)
-      .toBe(poolSnapshot(a, bytesToHex(me), template.announcement).myExpectedPayout)
+    expect(poolSnapshot(b, bytesToHex(me), template.announcement).myExpectedPayout).toBe(
+      poolSnapshot(a, bytesToHex(me), template.announcement).myExpectedPayout
+    )
   })
 })
 
@@ -153,12 +205,26 @@ describe('history stitching', () => {
     // B mined S1 on block 5's template, then S2 on block 6's; A only knows block 6 (it joined later).
     const b = new ShareState(params)
     const t5 = await confirmedTemplate(b, 5)
-    const job1 = buildPeerJob({ state: b, template: t5, payoutScript: other, extranonce1: Uint8Array.of(7, 7, 7, 7), seq: 0, now: Math.floor(Date.now() / 1000) })
+    const job1 = buildPeerJob({
+      state: b,
+      template: t5,
+      payoutScript: other,
+      extranonce1: Uint8Array.of(7, 7, 7, 7),
+      seq: 0,
+      now: Math.floor(Date.now() / 1000)
+    })
     const s1 = shareBytesOf(job1, mine(job1), b.rules.networkTag)
     expect(b.addLive(s1).verdict.kind).toBe('accept')
     const a = new ShareState(params)
     const t6 = await confirmedTemplate(a, 6)
-    const job2 = buildPeerJob({ state: b, template: t6, payoutScript: other, extranonce1: Uint8Array.of(7, 7, 7, 7), seq: 1, now: Math.floor(Date.now() / 1000) })
+    const job2 = buildPeerJob({
+      state: b,
+      template: t6,
+      payoutScript: other,
+      extranonce1: Uint8Array.of(7, 7, 7, 7),
+      seq: 1,
+      now: Math.floor(Date.now() / 1000)
+    })
     const s2 = shareBytesOf(job2, mine(job2), b.rules.networkTag)
 
     const first = a.addLive(s1)
@@ -178,12 +244,20 @@ describe('block statuses', () => {
     quorum.onBlockStatus((hash, claim) => statuses.push(`${hash.slice(0, 8)} ${claim}`))
     const block = sha256d(Uint8Array.of(42))
     const attest = async (key: PrivateKey, claim: 'accepted' | 'confirmed', time: number): Promise<Uint8Array> =>
-      encodeAttestation(await signAttestation({ networkTag: state.rules.networkTag, subjectKind: 'block', claim, subjectId: block, time }, key))
+      encodeAttestation(
+        await signAttestation(
+          { networkTag: state.rules.networkTag, subjectKind: 'block', claim, subjectId: block, time },
+          key
+        )
+      )
     expect((await quorum.takeAttestation(await attest(strangerKey, 'accepted', 1))).kind).toBe('ignore')
     expect(statuses).toEqual([])
     expect((await quorum.takeAttestation(await attest(relayKey, 'accepted', 1))).kind).toBe('accept')
     expect((await quorum.takeAttestation(await attest(relayKey, 'confirmed', 2))).kind).toBe('accept')
-    expect(statuses).toEqual([`${bytesToHex(block).slice(0, 8)} accepted`, `${bytesToHex(block).slice(0, 8)} confirmed`])
+    expect(statuses).toEqual([
+      `${bytesToHex(block).slice(0, 8)} accepted`,
+      `${bytesToHex(block).slice(0, 8)} confirmed`
+    ])
     const forged = await attest(relayKey, 'accepted', 3)
     forged[forged.length - 1] ^= 1
     expect((await quorum.takeAttestation(forged)).kind).toBe('reject')
@@ -191,16 +265,22 @@ describe('block statuses', () => {
 })
 
 describe('share outbox', () => {
-  function memoryStore (): OutboxStore & { outbox: Map<string, OutboxEntry>; history: Map<string, HistoryEntry> } {
+  function memoryStore(): OutboxStore & { outbox: Map<string, OutboxEntry>; history: Map<string, HistoryEntry> } {
     const outbox = new Map<string, OutboxEntry>()
     const history = new Map<string, HistoryEntry>()
     return {
       outbox,
       history,
-      addToOutbox: async (e) => { outbox.set(e.id, e) },
-      removeFromOutbox: async (id) => { outbox.delete(id) },
+      addToOutbox: async (e) => {
+        outbox.set(e.id, e)
+      },
+      removeFromOutbox: async (id) => {
+        outbox.delete(id)
+      },
       listOutbox: async () => [...outbox.values()],
-      recordHistory: async (e) => { history.set(e.id, e) }
+      recordHistory: async (e) => {
+        history.set(e.id, e)
+      }
     }
   }
 
@@ -211,7 +291,10 @@ describe('share outbox', () => {
     const published: Uint8Array[] = []
     let relayHolds = false
     const transport = {
-      publish: async (_kind: 'share' | 'block', bytes: Uint8Array) => { published.push(bytes); return 1 },
+      publish: async (_kind: 'share' | 'block', bytes: Uint8Array) => {
+        published.push(bytes)
+        return 1
+      },
       fetchSharesById: async () => (relayHolds ? [share] : [])
     }
     let clock = 1_000_000
@@ -247,15 +330,22 @@ describe('share outbox: blocks found offline', () => {
   it('keeps a block message with its share, sends every block before any share after a reconnect, and restores both', async () => {
     const store = {
       outbox: new Map<string, OutboxEntry>(),
-      addToOutbox: async (e: OutboxEntry) => { store.outbox.set(e.id, e) },
-      removeFromOutbox: async (id: string) => { store.outbox.delete(id) },
+      addToOutbox: async (e: OutboxEntry) => {
+        store.outbox.set(e.id, e)
+      },
+      removeFromOutbox: async (id: string) => {
+        store.outbox.delete(id)
+      },
       listOutbox: async () => [...store.outbox.values()],
       recordHistory: async () => {}
     }
     const sent: string[] = []
     let peers = 0
     const transport = {
-      publish: async (kind: 'share' | 'block', bytes: Uint8Array) => { if (peers > 0) sent.push(`${kind}:${bytes[0]}`); return peers },
+      publish: async (kind: 'share' | 'block', bytes: Uint8Array) => {
+        if (peers > 0) sent.push(`${kind}:${bytes[0]}`)
+        return peers
+      },
       fetchSharesById: async () => []
     }
     let clock = 2_000_000
@@ -283,7 +373,11 @@ describe('dial policy and block messages', () => {
     expect(allowsInsecureLocal('http://127.0.0.1:8080')).toBe(true)
     expect(allowsInsecureLocal('https://192.168.1.4')).toBe(true)
     expect(allowsInsecureLocal('https://pool.example.org')).toBe(false)
-    const addrs = ['/ip4/127.0.0.1/tcp/8081/ws/p2p/12D3', '/dns4/relay.example.org/tcp/443/wss/p2p/12D3', '/ip4/127.0.0.1/tcp/30303/p2p/12D3']
+    const addrs = [
+      '/ip4/127.0.0.1/tcp/8081/ws/p2p/12D3',
+      '/dns4/relay.example.org/tcp/443/wss/p2p/12D3',
+      '/ip4/127.0.0.1/tcp/30303/p2p/12D3'
+    ]
     expect(dialableRelayAddrs(addrs, false)).toEqual([addrs[1]])
     expect(dialableRelayAddrs(addrs, true)).toEqual([addrs[0], addrs[1]])
   })
@@ -293,6 +387,9 @@ describe('dial policy and block messages', () => {
     const coinbase = new Uint8Array(120).fill(4)
     const decoded = decodeDevnetBlock(encodeDevnetBlock(header, coinbase))
     expect(decoded).toEqual({ ok: true, header80: header, coinbaseLegacy: coinbase })
-    expect(decodeDevnetBlock(new Uint8Array(50))).toMatchObject({ ok: false, verdict: { kind: 'reject', reason: 'decode' } })
+    expect(decodeDevnetBlock(new Uint8Array(50))).toMatchObject({
+      ok: false,
+      verdict: { kind: 'reject', reason: 'decode' }
+    })
   })
 })

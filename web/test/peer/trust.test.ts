@@ -10,8 +10,16 @@ import { sha256d } from '@otedama/shared/primitives'
 import { p2wpkhScript } from '@otedama/shared/primitives'
 import { meetsTarget } from '@otedama/shared/primitives'
 import {
-  RelayWeightBook, encodeAttestation, encodeSignedTemplate, peerIdBytesOf, peerIdText, relayBindingTag, signAttestation, signTemplate,
-  type Claim, type SubjectKind
+  RelayWeightBook,
+  encodeAttestation,
+  encodeSignedTemplate,
+  peerIdBytesOf,
+  peerIdText,
+  relayBindingTag,
+  signAttestation,
+  signTemplate,
+  type Claim,
+  type SubjectKind
 } from '@otedama/shared/quorum'
 import { buildShareJob, jobHeader, jobShare } from '@otedama/shared/sharechain'
 import type { TemplateAnnouncement } from '@otedama/shared/sharechain'
@@ -29,18 +37,33 @@ beforeAll(async () => {
 
 const idOf = (k: PrivateKey): Uint8Array => peerIdBytesOf(k.publicKey)
 
-function announcement (state: ShareState, prevSeed: number, curtime = Math.floor(Date.now() / 1000)): TemplateAnnouncement {
+function announcement(
+  state: ShareState,
+  prevSeed: number,
+  curtime = Math.floor(Date.now() / 1000)
+): TemplateAnnouncement {
   return {
-    networkTag: state.rules.networkTag, prevHash: sha256d(Uint8Array.of(prevSeed)), height: 5, version: 0x20000000, bits: 0x1e00ffff,
-    curtime, coinbaseValue: 50_0000_0000n, witnessCommitment: undefined, merkleBranch: []
+    networkTag: state.rules.networkTag,
+    prevHash: sha256d(Uint8Array.of(prevSeed)),
+    height: 5,
+    version: 0x20000000,
+    bits: 0x1e00ffff,
+    curtime,
+    coinbaseValue: 50_0000_0000n,
+    witnessCommitment: undefined,
+    merkleBranch: []
   }
 }
 
 /** A tab: its share state, its weights from its own chain, its quorum with `page` as the page's relay. */
-function tab (page: PrivateKey): { state: ShareState, quorum: TemplateQuorum, believed: ConfirmedTemplate[] } {
+function tab(page: PrivateKey): { state: ShareState; quorum: TemplateQuorum; believed: ConfirmedTemplate[] } {
   const state = new ShareState(params)
   const book = new RelayWeightBook(state.chain)
-  const quorum = new TemplateQuorum({ networkTag: state.rules.networkTag, weights: () => book.current(), loneRelay: idOf(page) })
+  const quorum = new TemplateQuorum({
+    networkTag: state.rules.networkTag,
+    weights: () => book.current(),
+    loneRelay: idOf(page)
+  })
   const believed: ConfirmedTemplate[] = []
   quorum.onConfirmed((t) => believed.push(t))
   state.onTip(() => quorum.reevaluate())
@@ -48,10 +71,14 @@ function tab (page: PrivateKey): { state: ShareState, quorum: TemplateQuorum, be
 }
 
 /** Mines a share on `template` into the tab's chain, bound to `relay` (none: unbound, as a tab's own). */
-function mineInto (state: ShareState, template: ConfirmedTemplate, relay: PrivateKey | undefined, seq: number): void {
+function mineInto(state: ShareState, template: ConfirmedTemplate, relay: PrivateKey | undefined, seq: number): void {
   const job = buildShareJob({
-    chain: state.chain, template: template.announcement, templateId: template.id, payoutScript: p2wpkhScript(new Uint8Array(20).fill(seq + 1)),
-    now: Math.floor(Date.now() / 1000), ...(relay !== undefined ? { scriptSigTag: relayBindingTag(idOf(relay)) } : {})
+    chain: state.chain,
+    template: template.announcement,
+    templateId: template.id,
+    payoutScript: p2wpkhScript(new Uint8Array(20).fill(seq + 1)),
+    now: Math.floor(Date.now() / 1000),
+    ...(relay !== undefined ? { scriptSigTag: relayBindingTag(idOf(relay)) } : {})
   })
   const extranonce = Uint8Array.of(seq, 0, 0, 0, 0, 0, 0, 0)
   for (let nonce = 0; nonce < 1_000_000; nonce++) {
@@ -64,12 +91,22 @@ function mineInto (state: ShareState, template: ConfirmedTemplate, relay: Privat
   throw new Error('no share found')
 }
 
-async function attest (key: PrivateKey, subjectId: Uint8Array, claim: Claim = 'valid', subjectKind: SubjectKind = 'template'): Promise<Uint8Array> {
-  return encodeAttestation(await signAttestation({ networkTag: getTag(), subjectKind, claim, subjectId, time: Math.floor(Date.now() / 1000) }, key))
+async function attest(
+  key: PrivateKey,
+  subjectId: Uint8Array,
+  claim: Claim = 'valid',
+  subjectKind: SubjectKind = 'template'
+): Promise<Uint8Array> {
+  return encodeAttestation(
+    await signAttestation(
+      { networkTag: getTag(), subjectKind, claim, subjectId, time: Math.floor(Date.now() / 1000) },
+      key
+    )
+  )
 }
 
 let tag: Uint8Array | undefined
-function getTag (): Uint8Array {
+function getTag(): Uint8Array {
   tag ??= new ShareState(params).rules.networkTag
   return tag
 }
@@ -79,7 +116,9 @@ describe('what the tab trusts', () => {
     const [page] = relayKeys
     const { state, quorum, believed } = tab(page)
     expect(quorum.trust(undefined).level).toBe('relay-alone') // nothing known yet
-    expect((await quorum.takeSignedTemplate(encodeSignedTemplate(await signTemplate(announcement(state, 1), page)))).kind).toBe('accept')
+    expect(
+      (await quorum.takeSignedTemplate(encodeSignedTemplate(await signTemplate(announcement(state, 1), page)))).kind
+    ).toBe('accept')
     expect(believed).toHaveLength(1)
     const template = believed[0]
     expect(template.trust).toBe('relay-alone')
@@ -91,7 +130,9 @@ describe('what the tab trusts', () => {
     expect(state.tip?.height).toBe(1)
     const trust = quorum.trust(template.idHex)
     expect(trust).toMatchObject({ level: 'relay-alone', weightedRelays: 1, minAttesters: 3 })
-    expect(trust.words).toBe(`trusting relay ${peerIdText(idOf(page))} alone: no quorum of weighted relays yet (1 of the 3 needed)`)
+    expect(trust.words).toBe(
+      `trusting relay ${peerIdText(idOf(page))} alone: no quorum of weighted relays yet (1 of the 3 needed)`
+    )
     // Another relay's template is not the page relay's word: not believed.
     const other = encodeSignedTemplate(await signTemplate(announcement(state, 1, 1), relayKeys[1]))
     expect((await quorum.takeSignedTemplate(other)).kind).toBe('accept')

@@ -29,7 +29,7 @@ afterEach(async () => {
   await Promise.all(sessions.splice(0).map(async (s) => await s.stop()))
 })
 
-function announcement (height: number, curtime: number): TemplateAnnouncement {
+function announcement(height: number, curtime: number): TemplateAnnouncement {
   return {
     networkTag: shareChainRules(params).networkTag,
     prevHash: sha256d(Uint8Array.of(height)),
@@ -57,39 +57,75 @@ class ScriptedNetwork implements BrowserNetwork {
   init!: BrowserNetworkInit
   private readonly up = new Set<() => void>()
   private readonly down = new Set<(id: string) => void>()
-  topicPeers (): number { return 1 }
-  async publish (): Promise<number> { return 1 }
-  on (): () => void { return () => {} }
-  async syncWindow (): Promise<Uint8Array[]> { return [] }
-  async fetchSharesById (): Promise<Uint8Array[]> { return [] }
-  peers (): [] { return [] }
-  onRelayConnected (h: () => void): () => void { this.up.add(h); return () => this.up.delete(h) }
-  onRelayDown (h: (id: string) => void): () => void { this.down.add(h); return () => this.down.delete(h) }
-  relayHealth (): RelayLinkView[] { return this.links }
-  relayErred (): void {}
-  async stop (): Promise<void> {}
-  link (id: string, connected: boolean): void {
-    this.links = [...this.links.filter((l) => l.id !== id), { id, connected, recentErrors: 0, score: connected ? 0 : -1_000_000 }]
+  topicPeers(): number {
+    return 1
+  }
+  async publish(): Promise<number> {
+    return 1
+  }
+  on(): () => void {
+    return () => {}
+  }
+  async syncWindow(): Promise<Uint8Array[]> {
+    return []
+  }
+  async fetchSharesById(): Promise<Uint8Array[]> {
+    return []
+  }
+  peers(): [] {
+    return []
+  }
+  onRelayConnected(h: () => void): () => void {
+    this.up.add(h)
+    return () => this.up.delete(h)
+  }
+  onRelayDown(h: (id: string) => void): () => void {
+    this.down.add(h)
+    return () => this.down.delete(h)
+  }
+  relayHealth(): RelayLinkView[] {
+    return this.links
+  }
+  relayErred(): void {}
+  async stop(): Promise<void> {}
+  link(id: string, connected: boolean): void {
+    this.links = [
+      ...this.links.filter((l) => l.id !== id),
+      { id, connected, recentErrors: 0, score: connected ? 0 : -1_000_000 }
+    ]
   }
 
-  relayDown (id: string): void { this.link(id, false); for (const h of this.down) h(id) }
-  relayUp (id: string): void { this.link(id, true); for (const h of this.up) h() }
+  relayDown(id: string): void {
+    this.link(id, false)
+    for (const h of this.down) h(id)
+  }
+  relayUp(id: string): void {
+    this.link(id, true)
+    for (const h of this.up) h()
+  }
   /** A signed template of `key` arriving on gossip, through the session's own validator. */
-  async gossipTemplate (key: PrivateKey, a: TemplateAnnouncement): Promise<void> {
+  async gossipTemplate(key: PrivateKey, a: TemplateAnnouncement): Promise<void> {
     const verdict = await this.init.validators.template?.(encodeSignedTemplate(await signTemplate(a, key)), 'relay')
     expect(verdict?.kind).toBe('accept')
   }
 }
 
 /** A session on the page's relay A (no quorum can exist: an empty window), mining on A's template. */
-async function joinedOnA (): Promise<{ session: PeerSession; net: ScriptedNetwork }> {
+async function joinedOnA(): Promise<{ session: PeerSession; net: ScriptedNetwork }> {
   const net = new ScriptedNetwork()
   const signedA = encodeSignedTemplate(await signTemplate(announcement(5, 1_000), keys.a))
-  const session = new PeerSession('http://127.0.0.1:8080', { network: 'devnet', peerId: ids.a, multiaddrs: [`/ip4/127.0.0.1/tcp/30304/ws/p2p/${ids.a}`] }, {
-    createNetwork: async (init) => { net.init = init; return net },
-    fetchWork: async () => ({ signedTemplate: signedA, attestations: [] }),
-    store: memoryStore
-  })
+  const session = new PeerSession(
+    'http://127.0.0.1:8080',
+    { network: 'devnet', peerId: ids.a, multiaddrs: [`/ip4/127.0.0.1/tcp/30304/ws/p2p/${ids.a}`] },
+    {
+      createNetwork: async (init) => {
+        net.init = init
+        return net
+      },
+      fetchWork: async () => ({ signedTemplate: signedA, attestations: [] }),
+      store: memoryStore
+    }
+  )
   sessions.push(session)
   net.link(ids.a, true)
   await session.join()

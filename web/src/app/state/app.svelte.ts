@@ -32,7 +32,7 @@ export interface AppState {
  * only when the user starts mining: nothing connects or hashes before that click. The public figures
  * come from the relay's HTTP API.
  */
-export function createAppState (): AppState {
+export function createAppState(): AppState {
   const settings = new Settings()
   const pool = new PoolView()
   const peers = new PeersView()
@@ -41,7 +41,9 @@ export function createAppState (): AppState {
   const miner = new MinerState(settings, tabLock, async () => {
     const { createBrowserPeer } = await import('../../peer/browser-peer')
     const engine = await createBrowserPeer({ origin: location.origin, settings, pool, peers })
-    const reload = (): void => { void history.load() }
+    const reload = (): void => {
+      void history.load()
+    }
     engine.onShareFound(reload)
     engine.onShareAccepted(reload)
     return engine
@@ -51,10 +53,23 @@ export function createAppState (): AppState {
   void history.load()
   void settings.load()
   void fetchRelayStatus(location.origin)
-    .then((status) => { settings.setNetwork(status.network) })
-    .catch(() => { /* offline or no relay: the last known network (IndexedDB) stays */ })
+    .then((status) => {
+      settings.setNetwork(status.network)
+    })
+    .catch(() => {
+      /* offline or no relay: the last known network (IndexedDB) stays */
+    })
   return {
-    router: new Router(), settings, connectivity: new Connectivity(), miner, pool, peers, history, tabLock, observer,
-    myMiner: new MinerWatch(location.origin), pageMiner: new MinerWatch(location.origin)
+    router: new Router(),
+    settings,
+    connectivity: new Connectivity(),
+    miner,
+    pool,
+    peers,
+    history,
+    tabLock,
+    observer,
+    myMiner: new MinerWatch(location.origin),
+    pageMiner: new MinerWatch(location.origin)
   }
 }

@@ -2,9 +2,13 @@
 export class Connectivity {
   online = $state(typeof navigator !== 'undefined' ? navigator.onLine : true)
 
-  constructor () {
+  constructor() {
     if (typeof window === 'undefined') return
-    window.addEventListener('online', () => { this.online = true })
-    window.addEventListener('offline', () => { this.online = false })
+    window.addEventListener('online', () => {
+      this.online = true
+    })
+    window.addEventListener('offline', () => {
+      this.online = false
+    })
   }
 }

@@ -38,7 +38,7 @@ export interface PeriodEarnings {
 }
 
 /** The p-quantile of a Poisson distribution with mean `mean`: the least k with P(N ≤ k) ≥ p. */
-export function poissonQuantile (mean: number, p: number): number {
+export function poissonQuantile(mean: number, p: number): number {
   if (!(mean > 0)) return 0
   if (mean > EXACT_POISSON_MAX_MEAN) {
     // Normal approximation with continuity correction.
@@ -57,21 +57,32 @@ export function poissonQuantile (mean: number, p: number): number {
 }
 
 /** Acklam's rational approximation of the standard normal quantile (relative error < 1.2e-9). */
-function inverseStandardNormal (p: number): number {
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628274631]
+function inverseStandardNormal(p: number): number {
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628274631
+  ]
   const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572]
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783]
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783
+  ]
   const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416]
   const poly = (k: number[], x: number): number => k.reduce((s, v) => s * x + v, 0)
-  if (p < 0.02425) { const q = Math.sqrt(-2 * Math.log(p)); return poly(c, q) / (poly(d, q) * q + 1) }
-  if (p > 1 - 0.02425) { const q = Math.sqrt(-2 * Math.log(1 - p)); return -poly(c, q) / (poly(d, q) * q + 1) }
+  if (p < 0.02425) {
+    const q = Math.sqrt(-2 * Math.log(p))
+    return poly(c, q) / (poly(d, q) * q + 1)
+  }
+  if (p > 1 - 0.02425) {
+    const q = Math.sqrt(-2 * Math.log(1 - p))
+    return -poly(c, q) / (poly(d, q) * q + 1)
+  }
   const q = p - 0.5
   const r = q * q
   return (poly(a, r) * q) / (poly(b, r) * r + 1)
 }
 
 /** Expected income over `periodSeconds` with its 90 % range; undefined when an input is missing. */
-export function expectedEarnings (input: EarningsInput, periodSeconds: number): PeriodEarnings | undefined {
+export function expectedEarnings(input: EarningsInput, periodSeconds: number): PeriodEarnings | undefined {
   const { hashrate, shareWork, blockWork, blockReward } = input
   if (!(hashrate > 0) || !(shareWork > 0) || !(blockWork > 0) || blockReward <= 0n) return undefined
   const valuePerShare = (shareWork / blockWork) * Number(blockReward)
@@ -90,6 +101,6 @@ export function expectedEarnings (input: EarningsInput, periodSeconds: number): 
 }
 
 /** Seconds to find one share, or one block as a pool, at a hashrate; Infinity at zero. */
-export function secondsPer (work: number, hashrate: number): number {
+export function secondsPer(work: number, hashrate: number): number {
   return hashrate > 0 && work > 0 ? work / hashrate : Infinity
 }

@@ -16,10 +16,17 @@ export interface HeaderInput {
 export type HeaderKind = 'idle' | 'other-tab' | 'starting' | 'mining' | 'paused' | 'reconnecting'
 
 /** The one line the header shows about mining, honest about the relay link (never "Mining" without one). */
-export function headerStatus (s: HeaderInput): { kind: HeaderKind; text: string } {
+export function headerStatus(s: HeaderInput): { kind: HeaderKind; text: string } {
   if (s.starting) return { kind: 'starting', text: 'Starting — joining the pool…' }
   if (!s.running) {
-    if (s.otherTabMining) return { kind: 'other-tab', text: s.otherTabHashrate > 0 ? `Mining in another tab (${formatHashrate(s.otherTabHashrate)})` : 'Mining in another tab' }
+    if (s.otherTabMining)
+      return {
+        kind: 'other-tab',
+        text:
+          s.otherTabHashrate > 0
+            ? `Mining in another tab (${formatHashrate(s.otherTabHashrate)})`
+            : 'Mining in another tab'
+      }
     return { kind: 'idle', text: 'Not mining' }
   }
   if (s.relayLinks === 0) {

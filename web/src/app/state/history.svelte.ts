@@ -8,7 +8,7 @@ export class ShareHistoryView {
   entries = $state<HistoryEntry[]>([])
   total = $state(0)
 
-  async load (): Promise<void> {
+  async load(): Promise<void> {
     const all = await listHistory().catch(() => [] as HistoryEntry[])
     this.total = all.length
     this.entries = all.slice(0, HISTORY_SHOWN)

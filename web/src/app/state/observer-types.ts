@@ -5,7 +5,11 @@
 /** The block status vocabulary of the relay's API: only accepted and confirmed blocks pay. */
 export type BlockStatus = 'submitted' | 'accepted' | 'confirmed' | 'orphaned' | 'stale' | 'rejected'
 
-export interface MeasuredRate { hashesPerSecond: number; windowSeconds: number; shares: number }
+export interface MeasuredRate {
+  hashesPerSecond: number
+  windowSeconds: number
+  shares: number
+}
 
 export interface PoolObserverView {
   network: string
@@ -37,11 +41,30 @@ export interface PoolObserverView {
     hashrate: { hashesPerSecond: number; blocks: number; spanSeconds: number; from: 'block-times' | 'difficulty' }
   }
   recentBlocks: { found: number; of: number }
-  payees: { total: number; offset: number; items: Array<{ payoutScript: string; address?: string; shares: number; weightPpm: number; expectedNextBlock: string }> }
+  payees: {
+    total: number
+    offset: number
+    items: Array<{
+      payoutScript: string
+      address?: string
+      shares: number
+      weightPpm: number
+      expectedNextBlock: string
+    }>
+  }
   blocks: {
     total: number
     offset: number
-    items: Array<{ hash: string; height: number; foundAt: number; reward: string; status: BlockStatus; reason?: string; confirmations?: number; effort?: number }>
+    items: Array<{
+      hash: string
+      height: number
+      foundAt: number
+      reward: string
+      status: BlockStatus
+      reason?: string
+      confirmations?: number
+      effort?: number
+    }>
   }
 }
 
@@ -88,7 +111,13 @@ export interface MinerView {
   totals: { confirmed: string; accepted: string; submitted: string; unpaid: string }
 }
 
-export interface HashrateHistoryView { range: string; seconds: number; bucketSeconds: number; now: number; points: Array<[number, number]> }
+export interface HashrateHistoryView {
+  range: string
+  seconds: number
+  bucketSeconds: number
+  now: number
+  points: Array<[number, number]>
+}
 
 export interface RigConnectView {
   network: string

@@ -13,7 +13,7 @@ const POOL_CACHE_KEY = 'observer/pool/v1'
 
 export class ObserverError extends Error {}
 
-async function getJson<T> (url: string): Promise<T> {
+async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url, { signal: AbortSignal.timeout(OBSERVER_TIMEOUT_MS) })
   const body: unknown = await res.json().catch(() => undefined)
   if (!res.ok) {
@@ -25,16 +25,22 @@ async function getJson<T> (url: string): Promise<T> {
 }
 
 /** Calls `tick` now and every `ms` while the page is visible; returns a stop function. */
-function poll (tick: () => Promise<void>, ms: number): () => void {
+function poll(tick: () => Promise<void>, ms: number): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined
   let stopped = false
   const loop = async (): Promise<void> => {
     if (stopped) return
     if (typeof document === 'undefined' || document.visibilityState !== 'hidden') await tick()
-    if (!stopped) timer = setTimeout(() => { void loop() }, ms)
+    if (!stopped)
+      timer = setTimeout(() => {
+        void loop()
+      }, ms)
   }
   void loop()
-  return () => { stopped = true; clearTimeout(timer) }
+  return () => {
+    stopped = true
+    clearTimeout(timer)
+  }
 }
 
 /** The pool as the page's relay reports it. */
@@ -55,27 +61,29 @@ export class PoolObserver {
   readonly #origin: string
   #stop: (() => void) | undefined
 
-  constructor (origin: string) {
+  constructor(origin: string) {
     this.#origin = origin
-    void loadSetting<{ view: PoolObserverView; fetchedAt: number }>(POOL_CACHE_KEY).then((cached) => {
-      if (cached !== undefined && this.view === undefined && typeof cached.fetchedAt === 'number') {
-        this.view = cached.view
-        this.fetchedAt = cached.fetchedAt
-        this.fromCache = true
-      }
-    }).catch(() => {})
+    void loadSetting<{ view: PoolObserverView; fetchedAt: number }>(POOL_CACHE_KEY)
+      .then((cached) => {
+        if (cached !== undefined && this.view === undefined && typeof cached.fetchedAt === 'number') {
+          this.view = cached.view
+          this.fetchedAt = cached.fetchedAt
+          this.fromCache = true
+        }
+      })
+      .catch(() => {})
   }
 
-  start (): void {
+  start(): void {
     this.#stop ??= poll(async () => await this.refresh(), POOL_REFRESH_MS)
   }
 
-  stop (): void {
+  stop(): void {
     this.#stop?.()
     this.#stop = undefined
   }
 
-  async refresh (): Promise<void> {
+  async refresh(): Promise<void> {
     const q = `blocksOffset=${this.blocksOffset}&payeesOffset=${this.payeesOffset}`
     try {
       const [view, history] = await Promise.all([
@@ -88,7 +96,8 @@ export class PoolObserver {
       this.fromCache = false
       this.reachable = true
       this.error = undefined
-      if (this.blocksOffset === 0 && this.payeesOffset === 0) void saveSetting(POOL_CACHE_KEY, { view, fetchedAt: this.fetchedAt }).catch(() => {})
+      if (this.blocksOffset === 0 && this.payeesOffset === 0)
+        void saveSetting(POOL_CACHE_KEY, { view, fetchedAt: this.fetchedAt }).catch(() => {})
       this.connect ??= await getJson<RigConnectView>(`${this.#origin}/api/v1/connect`).catch(() => undefined)
     } catch (err) {
       this.reachable = false
@@ -96,13 +105,13 @@ export class PoolObserver {
     }
   }
 
-  async page (which: 'blocks' | 'payees', offset: number): Promise<void> {
+  async page(which: 'blocks' | 'payees', offset: number): Promise<void> {
     if (which === 'blocks') this.blocksOffset = Math.max(0, offset)
     else this.payeesOffset = Math.max(0, offset)
     await this.refresh()
   }
 
-  async setRange (range: HistoryRange): Promise<void> {
+  async setRange(range: HistoryRange): Promise<void> {
     this.historyRange = range
     await this.refresh()
   }
@@ -118,12 +127,12 @@ export class MinerWatch {
   readonly #origin: string
   #stop: (() => void) | undefined
 
-  constructor (origin: string) {
+  constructor(origin: string) {
     this.#origin = origin
   }
 
   /** Watches `address` (undefined stops); a new address clears the old figures. */
-  watch (address: string | undefined): void {
+  watch(address: string | undefined): void {
     if (address === this.address && this.#stop !== undefined) return
     this.#stop?.()
     this.#stop = undefined
@@ -135,14 +144,18 @@ export class MinerWatch {
     this.#stop = poll(async () => await this.refresh(), MINER_REFRESH_MS)
   }
 
-  async refresh (): Promise<void> {
+  async refresh(): Promise<void> {
     const address = this.address
     if (address === undefined) return
     try {
       const view = await getJson<MinerView>(`${this.#origin}/api/v1/miners/${encodeURIComponent(address)}`)
-      if (address === this.address) { this.view = view; this.error = undefined }
+      if (address === this.address) {
+        this.view = view
+        this.error = undefined
+      }
     } catch (err) {
-      if (address === this.address) this.error = err instanceof ObserverError ? err.message : 'the relay does not answer'
+      if (address === this.address)
+        this.error = err instanceof ObserverError ? err.message : 'the relay does not answer'
     } finally {
       this.loading = false
     }

@@ -5,7 +5,11 @@ export interface BlockView {
   paidToMe: bigint
 }
 
-export interface ShareView { id: string; height: number; mine: boolean }
+export interface ShareView {
+  id: string
+  height: number
+  mine: boolean
+}
 
 /** Recent shares kept for the Pool screen. */
 export const RECENT_SHARES_SHOWN = 20

@@ -7,7 +7,7 @@ export interface RelayStatus {
 
 const STATUS_TIMEOUT_MS = 5_000
 
-export async function fetchRelayStatus (origin: string): Promise<RelayStatus> {
+export async function fetchRelayStatus(origin: string): Promise<RelayStatus> {
   const res = await fetch(`${origin}/api/v1/status`, { signal: AbortSignal.timeout(STATUS_TIMEOUT_MS) })
   if (!res.ok) throw new Error(`relay status: HTTP ${res.status}`)
   const body: unknown = await res.json()

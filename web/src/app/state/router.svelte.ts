@@ -9,10 +9,13 @@ export const SCREENS: ReadonlyArray<{ id: Screen; label: string }> = [
   { id: 'settings', label: 'Settings' }
 ]
 
-export interface Route { screen: Screen; param: string | undefined }
+export interface Route {
+  screen: Screen
+  param: string | undefined
+}
 
 /** "#/pool" → pool; "#/miner/odev1…" → miner with its address; anything else → mine. */
-export function routeFromHash (hash: string): Route {
+export function routeFromHash(hash: string): Route {
   const path = hash.replace(/^#\/?/, '')
   const slash = path.indexOf('/')
   const id = slash < 0 ? path : path.slice(0, slash)
@@ -27,7 +30,7 @@ export function routeFromHash (hash: string): Route {
   return SCREENS.some((s) => s.id === id) ? { screen: id as Screen, param } : { screen: 'mine', param: undefined }
 }
 
-export function minerHref (address: string): string {
+export function minerHref(address: string): string {
   return `#/miner/${encodeURIComponent(address)}`
 }
 
@@ -35,16 +38,22 @@ export function minerHref (address: string): string {
 export class Router {
   #route = $state<Route>(routeFromHash(typeof location !== 'undefined' ? location.hash : ''))
 
-  constructor () {
+  constructor() {
     if (typeof window !== 'undefined') {
-      window.addEventListener('hashchange', () => { this.#route = routeFromHash(location.hash) })
+      window.addEventListener('hashchange', () => {
+        this.#route = routeFromHash(location.hash)
+      })
     }
   }
 
-  get current (): Screen { return this.#route.screen }
-  get param (): string | undefined { return this.#route.param }
+  get current(): Screen {
+    return this.#route.screen
+  }
+  get param(): string | undefined {
+    return this.#route.param
+  }
 
-  go (screen: Screen): void {
+  go(screen: Screen): void {
     location.hash = `#/${screen}`
   }
 }

@@ -22,8 +22,8 @@ export interface StoredSettings {
   quorum: QuorumChoice
 }
 
-export function defaultThreads (): number {
-  const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency ?? 2 : 2
+export function defaultThreads(): number {
+  const cores = typeof navigator !== 'undefined' ? (navigator.hardwareConcurrency ?? 2) : 2
   return Math.max(1, cores - 1)
 }
 
@@ -43,7 +43,7 @@ export class Settings {
 
   readonly addressCheck: AddressCheck = $derived(checkPayoutAddress(this.payoutAddress, this.network))
 
-  async load (): Promise<void> {
+  async load(): Promise<void> {
     const stored = await loadSetting<Partial<StoredSettings>>(SETTINGS_KEY).catch(() => undefined)
     if (stored !== undefined) {
       if (typeof stored.payoutAddress === 'string') this.payoutAddress = stored.payoutAddress
@@ -61,12 +61,12 @@ export class Settings {
   }
 
   /** The network the page's relay just reported; remembered for offline use. */
-  setNetwork (network: string): void {
+  setNetwork(network: string): void {
     this.network = network
     void saveSetting(NETWORK_KEY, network).catch(() => {})
   }
 
-  snapshot (): StoredSettings {
+  snapshot(): StoredSettings {
     return {
       payoutAddress: this.payoutAddress.trim(),
       threads: this.threads,
@@ -79,7 +79,7 @@ export class Settings {
     }
   }
 
-  async save (): Promise<void> {
+  async save(): Promise<void> {
     await saveSetting(SETTINGS_KEY, this.snapshot())
   }
 }

@@ -12,14 +12,15 @@ export const TAKE_OVER_WAIT_MS = 3_000
 export const ANNOUNCE_INTERVAL_MS = 2_000
 
 type TabMessage =
-  | { type: 'mining'; hashrate: number }
-  | { type: 'stopped' }
-  | { type: 'who-mines' }
-  | { type: 'release' }
+  { type: 'mining'; hashrate: number } | { type: 'stopped' } | { type: 'who-mines' } | { type: 'release' }
 
 interface LockManagerLike {
-  request (name: string, options: { ifAvailable?: boolean; steal?: boolean; signal?: AbortSignal }, callback: (lock: unknown) => Promise<void>): Promise<void>
-  query (): Promise<{ held?: Array<{ name?: string }> }>
+  request(
+    name: string,
+    options: { ifAvailable?: boolean; steal?: boolean; signal?: AbortSignal },
+    callback: (lock: unknown) => Promise<void>
+  ): Promise<void>
+  query(): Promise<{ held?: Array<{ name?: string }> }>
 }
 
 /** The one-miner rule as the UI sees it: whether another tab mines, and acquiring or giving up the right to. */
@@ -38,8 +39,8 @@ export class MiningTabLock {
   #announce: ReturnType<typeof setInterval> | undefined
   readonly #locks: LockManagerLike | undefined
 
-  constructor () {
-    const nav = typeof navigator !== 'undefined' ? navigator as Navigator & { locks?: LockManagerLike } : undefined
+  constructor() {
+    const nav = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManagerLike }) : undefined
     this.#locks = nav?.locks
     if (typeof BroadcastChannel !== 'undefined') {
       this.#channel = new BroadcastChannel(MINING_CHANNEL_NAME)
@@ -49,19 +50,25 @@ export class MiningTabLock {
     void this.#checkHeld()
   }
 
-  get held (): boolean { return this.#held }
+  get held(): boolean {
+    return this.#held
+  }
 
   /** Called when this tab loses the right to mine (another tab took over): the miner must stop. */
-  onLost (listener: () => void): void { this.#onLost = listener }
+  onLost(listener: () => void): void {
+    this.#onLost = listener
+  }
 
   /** Called when the tab that mined stopped (it has just saved what it measured). */
-  onOtherTabStopped (listener: () => void): void { this.#onOtherStopped = listener }
+  onOtherTabStopped(listener: () => void): void {
+    this.#onOtherStopped = listener
+  }
 
   /**
    * Takes the mining lock if nobody holds it; false when another tab mines. With `takeOver`, asks that
    * tab to stop, waits up to TAKE_OVER_WAIT_MS, then steals the lock.
    */
-  async acquire (takeOver = false): Promise<boolean> {
+  async acquire(takeOver = false): Promise<boolean> {
     if (this.#held) return true
     if (this.#locks === undefined) {
       // No Web Locks (very old browsers): the channel alone keeps tabs apart.
@@ -74,11 +81,11 @@ export class MiningTabLock {
     if (!takeOver) return await this.#request({ ifAvailable: true })
     this.#post({ type: 'release' })
     const polite = await this.#request({ signal: AbortSignal.timeout(TAKE_OVER_WAIT_MS) }).catch(() => false)
-    return polite || await this.#request({ steal: true })
+    return polite || (await this.#request({ steal: true }))
   }
 
   /** Gives the lock back (mining stopped here). */
-  release (): void {
+  release(): void {
     if (!this.#held) return
     this.#held = false
     clearInterval(this.#announce)
@@ -89,39 +96,49 @@ export class MiningTabLock {
   }
 
   /** While mining, tells other tabs the hashrate every ANNOUNCE_INTERVAL_MS. */
-  announce (hashrate: () => number): void {
+  announce(hashrate: () => number): void {
     clearInterval(this.#announce)
     this.#post({ type: 'mining', hashrate: hashrate() })
     this.#announce = setInterval(() => this.#post({ type: 'mining', hashrate: hashrate() }), ANNOUNCE_INTERVAL_MS)
   }
 
-  async #request (options: { ifAvailable?: boolean; steal?: boolean; signal?: AbortSignal }): Promise<boolean> {
+  async #request(options: { ifAvailable?: boolean; steal?: boolean; signal?: AbortSignal }): Promise<boolean> {
     const locks = this.#locks as LockManagerLike
     this.#requesting = true
     return await new Promise<boolean>((resolve, reject) => {
-      locks.request(MINING_LOCK_NAME, options, async (lock) => {
-        this.#requesting = false
-        if (lock === null) { resolve(false); return }
-        this.#held = true
-        this.otherTabMining = false
-        resolve(true)
-        await new Promise<void>((release) => { this.#release = release })
-      }).catch((err: unknown) => {
-        this.#requesting = false
-        // A steal by another tab rejects the holder's request: this tab must stop mining.
-        if (this.#held) {
-          this.#held = false
-          clearInterval(this.#announce)
-          this.#onLost?.()
-        } else reject(err)
-      })
+      locks
+        .request(MINING_LOCK_NAME, options, async (lock) => {
+          this.#requesting = false
+          if (lock === null) {
+            resolve(false)
+            return
+          }
+          this.#held = true
+          this.otherTabMining = false
+          resolve(true)
+          await new Promise<void>((release) => {
+            this.#release = release
+          })
+        })
+        .catch((err: unknown) => {
+          this.#requesting = false
+          // A steal by another tab rejects the holder's request: this tab must stop mining.
+          if (this.#held) {
+            this.#held = false
+            clearInterval(this.#announce)
+            this.#onLost?.()
+          } else reject(err)
+        })
     })
   }
 
-  #receive (message: TabMessage): void {
+  #receive(message: TabMessage): void {
     switch (message.type) {
       case 'mining':
-        if (!this.#held) { this.otherTabMining = true; this.otherTabHashrate = message.hashrate }
+        if (!this.#held) {
+          this.otherTabMining = true
+          this.otherTabHashrate = message.hashrate
+        }
         break
       case 'stopped':
         this.otherTabMining = false
@@ -142,7 +159,7 @@ export class MiningTabLock {
     }
   }
 
-  async #checkHeld (): Promise<void> {
+  async #checkHeld(): Promise<void> {
     if (this.#locks === undefined || this.#held) return
     const state = await this.#locks.query().catch(() => undefined)
     // The answer lists our own lock too: granted meanwhile, it is ours, not another tab's.
@@ -150,7 +167,7 @@ export class MiningTabLock {
     this.otherTabMining = state?.held?.some((l) => l.name === MINING_LOCK_NAME) ?? false
   }
 
-  #post (message: TabMessage): void {
+  #post(message: TabMessage): void {
     this.#channel?.postMessage(message)
   }
 }

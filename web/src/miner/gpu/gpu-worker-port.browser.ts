@@ -10,14 +10,15 @@ import { gpuPreference } from './preference'
 /** Suffix of the worker's name that lets it use a software adapter (gpu-worker.ts reads it). */
 export const SOFTWARE_ADAPTER_NAME_SUFFIX = ':software'
 
-export function browserGpuWorkerFactory (index: number): MinerWorkerPort | undefined {
+export function browserGpuWorkerFactory(index: number): MinerWorkerPort | undefined {
   const preference = gpuPreference()
-  if (preference === 'off' || (globalThis.navigator as { gpu?: unknown } | undefined)?.gpu === undefined) return undefined
+  if (preference === 'off' || (globalThis.navigator as { gpu?: unknown } | undefined)?.gpu === undefined)
+    return undefined
   const name = `otedama-gpu-${index}${preference === 'any' ? SOFTWARE_ADAPTER_NAME_SUFFIX : ''}`
   const worker = new Worker(new URL('./gpu-worker.ts', import.meta.url), { type: 'module', name })
   return {
     post: (msg) => worker.postMessage(msg),
-    listen (onMessage, onError) {
+    listen(onMessage, onError) {
       worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data)
       worker.onerror = (e: ErrorEvent) => onError(new Error(`GPU worker: ${e.message}`))
       worker.onmessageerror = () => onError(new Error('GPU worker: a message could not be decoded'))

@@ -9,10 +9,14 @@ import { SOFTWARE_ADAPTER_NAME_SUFFIX } from './gpu-worker-port.browser'
 import { loadGpuSha256dScanner } from './load.browser'
 
 const scope = self as unknown as DedicatedWorkerGlobalScope
-const handle = createWorkerCore(async (algorithm) => {
-  if (algorithm !== 'sha256d') throw new Error(`the GPU worker runs sha256d only, not ${algorithm}: the WebAssembly workers mine it`)
-  return await loadGpuSha256dScanner({ allowSoftwareAdapter: scope.name.endsWith(SOFTWARE_ADAPTER_NAME_SUFFIX) })
-}, (msg: FromWorker) => scope.postMessage(msg))
+const handle = createWorkerCore(
+  async (algorithm) => {
+    if (algorithm !== 'sha256d')
+      throw new Error(`the GPU worker runs sha256d only, not ${algorithm}: the WebAssembly workers mine it`)
+    return await loadGpuSha256dScanner({ allowSoftwareAdapter: scope.name.endsWith(SOFTWARE_ADAPTER_NAME_SUFFIX) })
+  },
+  (msg: FromWorker) => scope.postMessage(msg)
+)
 scope.onmessage = (e: MessageEvent<ToWorker>) => {
   void handle(e.data)
 }

@@ -6,7 +6,7 @@ export const GPU_PREFERENCE_KEY = 'otedama.miner.gpu'
 
 export type GpuPreference = 'off' | 'on' | 'any'
 
-export function gpuPreference (): GpuPreference {
+export function gpuPreference(): GpuPreference {
   try {
     const stored = globalThis.localStorage?.getItem(GPU_PREFERENCE_KEY)
     return stored === 'off' || stored === 'any' ? stored : 'on'
@@ -15,11 +15,11 @@ export function gpuPreference (): GpuPreference {
   }
 }
 
-export function gpuAllowed (): boolean {
+export function gpuAllowed(): boolean {
   return gpuPreference() !== 'off'
 }
 
-export function setGpuAllowed (allowed: boolean): void {
+export function setGpuAllowed(allowed: boolean): void {
   try {
     globalThis.localStorage?.setItem(GPU_PREFERENCE_KEY, allowed ? 'on' : 'off')
   } catch {

@@ -44,22 +44,46 @@ export class GpuSha256dScanner implements AsyncNonceScanner {
   private header: Uint8Array | undefined
   private target = 0n
 
-  constructor (private readonly device: GPUDevice, private readonly params: Sha256dShaderParams = DEFAULT_GPU_SHADER) {
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly params: Sha256dShaderParams = DEFAULT_GPU_SHADER
+  ) {
     this.candidateBytes = 4 + 4 * params.maxCandidates
-    this.jobBuffer = device.createBuffer({ label: 'sha256d job', size: JOB_BYTES, usage: BUFFER_UNIFORM | BUFFER_COPY_DST })
-    this.candidateBuffer = device.createBuffer({ label: 'sha256d candidates', size: this.candidateBytes, usage: BUFFER_STORAGE | BUFFER_COPY_SRC | BUFFER_COPY_DST })
-    this.readbackBuffer = device.createBuffer({ label: 'sha256d readback', size: this.candidateBytes, usage: BUFFER_MAP_READ | BUFFER_COPY_DST })
+    this.jobBuffer = device.createBuffer({
+      label: 'sha256d job',
+      size: JOB_BYTES,
+      usage: BUFFER_UNIFORM | BUFFER_COPY_DST
+    })
+    this.candidateBuffer = device.createBuffer({
+      label: 'sha256d candidates',
+      size: this.candidateBytes,
+      usage: BUFFER_STORAGE | BUFFER_COPY_SRC | BUFFER_COPY_DST
+    })
+    this.readbackBuffer = device.createBuffer({
+      label: 'sha256d readback',
+      size: this.candidateBytes,
+      usage: BUFFER_MAP_READ | BUFFER_COPY_DST
+    })
     const module = device.createShaderModule({ label: 'sha256d nonce scan', code: sha256dWgsl(params) })
-    this.pipeline = device.createComputePipeline({ label: 'sha256d nonce scan', layout: 'auto', compute: { module, entryPoint: 'main' } })
+    this.pipeline = device.createComputePipeline({
+      label: 'sha256d nonce scan',
+      layout: 'auto',
+      compute: { module, entryPoint: 'main' }
+    })
     this.bindGroup = device.createBindGroup({
       layout: this.pipeline.getBindGroupLayout(0),
-      entries: [{ binding: 0, resource: { buffer: this.jobBuffer } }, { binding: 1, resource: { buffer: this.candidateBuffer } }]
+      entries: [
+        { binding: 0, resource: { buffer: this.jobBuffer } },
+        { binding: 1, resource: { buffer: this.candidateBuffer } }
+      ]
     })
   }
 
-  setJob (header80: Uint8Array, target: bigint): void {
-    if (header80.length !== HEADER_BYTES) throw new KernelInputError(`header must be ${HEADER_BYTES} bytes, got ${header80.length}`)
-    if (target < 0n || target > MAX_TARGET) throw new KernelInputError(`target must be a 256-bit unsigned integer, got ${target}`)
+  setJob(header80: Uint8Array, target: bigint): void {
+    if (header80.length !== HEADER_BYTES)
+      throw new KernelInputError(`header must be ${HEADER_BYTES} bytes, got ${header80.length}`)
+    if (target < 0n || target > MAX_TARGET)
+      throw new KernelInputError(`target must be a 256-bit unsigned integer, got ${target}`)
     this.header = header80.slice()
     this.target = target
     const view = new DataView(this.header.buffer)
@@ -70,7 +94,7 @@ export class GpuSha256dScanner implements AsyncNonceScanner {
     this.jobWords[12] = Number(target >> 224n) // the top 32 bits: hash bytes 28..31 as a big number
   }
 
-  async scan (startNonce: number, count: number): Promise<FoundNonce[]> {
+  async scan(startNonce: number, count: number): Promise<FoundNonce[]> {
     const header = this.header
     if (header === undefined) throw new KernelInputError('scan called before setJob')
     if (!Number.isInteger(startNonce) || startNonce < 0 || startNonce >= NONCE_SPACE) {
@@ -88,7 +112,7 @@ export class GpuSha256dScanner implements AsyncNonceScanner {
   }
 
   /** One dispatch; a range with more candidates than the list holds is scanned again in halves. */
-  private async scanRange (header: Uint8Array, start: number, count: number, found: FoundNonce[]): Promise<void> {
+  private async scanRange(header: Uint8Array, start: number, count: number, found: FoundNonce[]): Promise<void> {
     this.jobWords[11] = start
     this.jobWords[13] = count
     this.device.queue.writeBuffer(this.jobBuffer, 0, this.jobWords)
@@ -119,7 +143,7 @@ export class GpuSha256dScanner implements AsyncNonceScanner {
     }
   }
 
-  destroy (): void {
+  destroy(): void {
     this.jobBuffer.destroy()
     this.candidateBuffer.destroy()
     this.readbackBuffer.destroy()

@@ -5,6 +5,6 @@ import { loadScryptScanner } from './scrypt.node.ts'
 import { loadSha256dScanner } from './sha256d.node.ts'
 import type { NonceScanner, PowAlgorithm } from './types'
 
-export async function loadScanner (algorithm: PowAlgorithm, options: { simd?: boolean } = {}): Promise<NonceScanner> {
+export async function loadScanner(algorithm: PowAlgorithm, options: { simd?: boolean } = {}): Promise<NonceScanner> {
   return algorithm === 'sha256d' ? await loadSha256dScanner(options) : await loadScryptScanner(options)
 }

@@ -3,7 +3,7 @@
 import { scryptScannerFromModule, type ScryptScanner } from './scrypt'
 import { wasmSimdSupported } from './simd'
 
-export async function loadScryptScanner (options: { simd?: boolean } = {}): Promise<ScryptScanner> {
+export async function loadScryptScanner(options: { simd?: boolean } = {}): Promise<ScryptScanner> {
   const simd = options.simd ?? wasmSimdSupported()
   const url = simd
     ? new URL('./build/scrypt-simd.wasm', import.meta.url)

@@ -4,7 +4,7 @@ import { scryptScannerFromModule, SCRYPT_KERNEL_SCALAR, SCRYPT_KERNEL_SIMD, type
 import { wasmSimdSupported } from './simd'
 import { errorMessage } from '@otedama/shared/util'
 
-export async function loadScryptScanner (options: { simd?: boolean } = {}): Promise<ScryptScanner> {
+export async function loadScryptScanner(options: { simd?: boolean } = {}): Promise<ScryptScanner> {
   const simd = options.simd ?? wasmSimdSupported()
   const name = simd ? SCRYPT_KERNEL_SIMD : SCRYPT_KERNEL_SCALAR
   const url = new URL(`./build/${name}.wasm`, import.meta.url)

@@ -41,27 +41,29 @@ export class ScryptScanner implements NonceScanner {
   private readonly maxBatch: number
   private target: bigint | undefined
 
-  constructor (instance: WebAssembly.Instance, simd: boolean) {
+  constructor(instance: WebAssembly.Instance, simd: boolean) {
     this.kernel = kernelExports<ScryptKernelExports>(instance, 'scrypt', KERNEL_EXPORTS)
     this.simd = simd
     this.lanes = this.kernel.lanes()
     this.maxBatch = this.kernel.maxBatch()
   }
 
-  setJob (header80: Uint8Array, target: bigint): void {
+  setJob(header80: Uint8Array, target: bigint): void {
     if (header80.length !== HEADER_BYTES) {
       throw new KernelInputError(`header must be ${HEADER_BYTES} bytes, got ${header80.length}`)
     }
-    if (target < 0n || target > MAX_TARGET) throw new KernelInputError(`target must be a 256-bit unsigned integer, got ${target}`)
+    if (target < 0n || target > MAX_TARGET)
+      throw new KernelInputError(`target must be a 256-bit unsigned integer, got ${target}`)
     const memory = new Uint8Array(this.kernel.memory.buffer)
     memory.set(header80, this.kernel.headerPtr())
     const limbs = new DataView(this.kernel.memory.buffer, this.kernel.targetPtr(), HASH_BYTES)
-    for (let i = 0; i < HASH_BYTES / 4; i++) limbs.setUint32(i * 4, Number((target >> BigInt(32 * i)) & 0xffffffffn), true)
+    for (let i = 0; i < HASH_BYTES / 4; i++)
+      limbs.setUint32(i * 4, Number((target >> BigInt(32 * i)) & 0xffffffffn), true)
     this.kernel.setJob()
     this.target = target
   }
 
-  scan (startNonce: number, count: number): FoundNonce[] {
+  scan(startNonce: number, count: number): FoundNonce[] {
     const target = this.target
     if (target === undefined) throw new KernelInputError('scan called before setJob')
     if (!Number.isInteger(startNonce) || startNonce < 0 || startNonce >= NONCE_SPACE) {
@@ -85,7 +87,7 @@ export class ScryptScanner implements NonceScanner {
   }
 
   /** Copies the kernel's results out, re-checking each hash against the target in full. */
-  private collect (hits: number, target: bigint, into: FoundNonce[]): void {
+  private collect(hits: number, target: bigint, into: FoundNonce[]): void {
     const base = this.kernel.resultsPtr()
     const view = new DataView(this.kernel.memory.buffer)
     for (let i = 0; i < hits; i++) {
@@ -98,7 +100,7 @@ export class ScryptScanner implements NonceScanner {
 }
 
 /** Instantiates a compiled scrypt kernel (SIMD or scalar build) as a scanner. */
-export async function scryptScannerFromModule (module: WebAssembly.Module, simd: boolean): Promise<ScryptScanner> {
+export async function scryptScannerFromModule(module: WebAssembly.Module, simd: boolean): Promise<ScryptScanner> {
   const instance = await WebAssembly.instantiate(module, SCRYPT_KERNEL_IMPORTS)
   return new ScryptScanner(instance, simd)
 }

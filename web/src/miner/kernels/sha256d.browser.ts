@@ -3,7 +3,7 @@
 import { sha256dScannerFromModule, type Sha256dScanner } from './sha256d'
 import { wasmSimdSupported } from './simd'
 
-export async function loadSha256dScanner (options: { simd?: boolean } = {}): Promise<Sha256dScanner> {
+export async function loadSha256dScanner(options: { simd?: boolean } = {}): Promise<Sha256dScanner> {
   const simd = options.simd ?? wasmSimdSupported()
   const url = simd
     ? new URL('./build/sha256d-simd.wasm', import.meta.url)

@@ -4,7 +4,7 @@ import { sha256dScannerFromModule, SHA256D_KERNEL_SCALAR, SHA256D_KERNEL_SIMD, t
 import { wasmSimdSupported } from './simd'
 import { errorMessage } from '@otedama/shared/util'
 
-export async function loadSha256dScanner (options: { simd?: boolean } = {}): Promise<Sha256dScanner> {
+export async function loadSha256dScanner(options: { simd?: boolean } = {}): Promise<Sha256dScanner> {
   const simd = options.simd ?? wasmSimdSupported()
   const name = simd ? SHA256D_KERNEL_SIMD : SHA256D_KERNEL_SCALAR
   const url = new URL(`./build/${name}.wasm`, import.meta.url)

@@ -38,16 +38,18 @@ export class Sha256dScanner implements NonceScanner {
   private header: Uint8Array | undefined
   private target = 0n
 
-  constructor (instance: WebAssembly.Instance, simd: boolean) {
+  constructor(instance: WebAssembly.Instance, simd: boolean) {
     this.kernel = kernelExports<Sha256dKernelExports>(instance, 'sha256d', KERNEL_EXPORTS)
     this.simd = simd
     this.lanes = this.kernel.lanes()
     this.maxScan = this.kernel.maxScan()
   }
 
-  setJob (header80: Uint8Array, target: bigint): void {
-    if (header80.length !== HEADER_BYTES) throw new KernelInputError(`header must be ${HEADER_BYTES} bytes, got ${header80.length}`)
-    if (target < 0n || target > MAX_TARGET) throw new KernelInputError(`target must be a 256-bit unsigned integer, got ${target}`)
+  setJob(header80: Uint8Array, target: bigint): void {
+    if (header80.length !== HEADER_BYTES)
+      throw new KernelInputError(`header must be ${HEADER_BYTES} bytes, got ${header80.length}`)
+    if (target < 0n || target > MAX_TARGET)
+      throw new KernelInputError(`target must be a 256-bit unsigned integer, got ${target}`)
     this.header = header80.slice()
     this.target = target
     new Uint8Array(this.kernel.memory.buffer).set(this.header, this.kernel.headerPtr())
@@ -55,7 +57,7 @@ export class Sha256dScanner implements NonceScanner {
     this.kernel.setJob(Number(target >> 224n))
   }
 
-  scan (startNonce: number, count: number): FoundNonce[] {
+  scan(startNonce: number, count: number): FoundNonce[] {
     const header = this.header
     if (header === undefined) throw new KernelInputError('scan called before setJob')
     if (!Number.isInteger(startNonce) || startNonce < 0 || startNonce >= NONCE_SPACE) {
@@ -76,7 +78,7 @@ export class Sha256dScanner implements NonceScanner {
   }
 
   /** Re-hashes the kernel's candidates in full; keeps those that meet the whole 256-bit target. */
-  private confirm (header: Uint8Array, candidates: number, found: FoundNonce[]): void {
+  private confirm(header: Uint8Array, candidates: number, found: FoundNonce[]): void {
     const nonces = new Uint32Array(this.kernel.memory.buffer, this.kernel.foundPtr(), candidates).slice()
     const view = new DataView(header.buffer, header.byteOffset, header.byteLength)
     for (const nonce of nonces) {
@@ -88,7 +90,7 @@ export class Sha256dScanner implements NonceScanner {
 }
 
 /** Instantiates a compiled kernel module (SIMD or scalar build). */
-export async function sha256dScannerFromModule (module: WebAssembly.Module, simd: boolean): Promise<Sha256dScanner> {
+export async function sha256dScannerFromModule(module: WebAssembly.Module, simd: boolean): Promise<Sha256dScanner> {
   const instance = await WebAssembly.instantiate(module, SHA256D_KERNEL_IMPORTS)
   return new Sha256dScanner(instance, simd)
 }

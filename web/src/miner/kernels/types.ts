@@ -32,7 +32,7 @@ export interface NonceScanner {
 
 /** Bad arguments at the kernel boundary (wrong header length, count not a multiple of the lanes …). */
 export class KernelInputError extends Error {
-  constructor (message: string) {
+  constructor(message: string) {
     super(message)
     this.name = 'KernelInputError'
   }

@@ -36,10 +36,19 @@ for (let off = data.readUInt32LE(JITDUMP_HEADER_SIZE_OFFSET); off + RECORD_HEADE
 if (best === undefined) throw new Error(`no function matching "${match}" in ${file}`)
 const bin = join(mkdtempSync(join(tmpdir(), 'jitdump-')), 'code.bin')
 writeFileSync(bin, best.code)
-const asm = execFileSync('objdump', ['-D', '-b', 'binary', '-m', 'i386:x86-64', '-M', 'intel', bin], { encoding: 'utf8', maxBuffer: 1 << 28 })
-const instructions = asm.split('\n').map((l) => l.split('\t')[2]).filter((i) => i !== undefined && i.trim() !== '')
+const asm = execFileSync('objdump', ['-D', '-b', 'binary', '-m', 'i386:x86-64', '-M', 'intel', bin], {
+  encoding: 'utf8',
+  maxBuffer: 1 << 28
+})
+const instructions = asm
+  .split('\n')
+  .map((l) => l.split('\t')[2])
+  .filter((i) => i !== undefined && i.trim() !== '')
 const mix = new Map()
 for (const i of instructions) mix.set(i.split(' ')[0], (mix.get(i.split(' ')[0]) ?? 0) + 1)
 const spills = instructions.filter((i) => /\[(rbp|rsp)[-+]/.test(i)).length
-process.stdout.write(`${best.name}: ${best.code.length} bytes, ${instructions.length} instructions, ${spills} stack accesses\n`)
-for (const [op, n] of [...mix].sort((a, b) => b[1] - a[1]).slice(0, 16)) process.stdout.write(`  ${op.padEnd(12)} ${n}\n`)
+process.stdout.write(
+  `${best.name}: ${best.code.length} bytes, ${instructions.length} instructions, ${spills} stack accesses\n`
+)
+for (const [op, n] of [...mix].sort((a, b) => b[1] - a[1]).slice(0, 16))
+  process.stdout.write(`  ${op.padEnd(12)} ${n}\n`)

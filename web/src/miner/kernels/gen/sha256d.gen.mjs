@@ -49,31 +49,79 @@ const hex = (v) => `0x${v.toString(16).padStart(8, '0')}`
  * @param {number[]} [o.phaseRounds] SIMD: rounds where a new phase loop begins ([]: one loop)
  * @param {number} [o.batchIterations] SIMD phases: iterations per batch
  */
-export function generate ({ simd, mixedScalar = false, constsInMemory = true, wordsInMemory = true, factoredSigma = false, bitselect = true, twoVectors = false, phaseRounds = simd ? DEFAULT_PHASE_ROUNDS : [], batchIterations = PHASE_BATCH_ITERATIONS }) {
-  if (phaseRounds.length > 0 && (!simd || (mixedScalar && twoVectors))) throw new Error('phaseRounds needs the SIMD build, with one of mixedScalar and twoVectors at most')
+export function generate({
+  simd,
+  mixedScalar = false,
+  constsInMemory = true,
+  wordsInMemory = true,
+  factoredSigma = false,
+  bitselect = true,
+  twoVectors = false,
+  phaseRounds = simd ? DEFAULT_PHASE_ROUNDS : [],
+  batchIterations = PHASE_BATCH_ITERATIONS
+}) {
+  if (phaseRounds.length > 0 && (!simd || (mixedScalar && twoVectors)))
+    throw new Error('phaseRounds needs the SIMD build, with one of mixedScalar and twoVectors at most')
   const vector = simd
-    ? lower(new Graph({ bitselect, factoredSigma }), { simd: true, prefix: 'v', slots: 'VSLOTS', words: wordsInMemory ? 'WORDS' : undefined, input: 'w3', constsInMemory, phaseRounds })
+    ? lower(new Graph({ bitselect, factoredSigma }), {
+        simd: true,
+        prefix: 'v',
+        slots: 'VSLOTS',
+        words: wordsInMemory ? 'WORDS' : undefined,
+        input: 'w3',
+        constsInMemory,
+        phaseRounds
+      })
     : undefined
   // A second vector (lanes 4..7) with its own words area; its graph is built identically, so it
   // shares the first one's per-job slots.
-  const second = simd && twoVectors
-    ? lower(new Graph({ bitselect, factoredSigma }), { simd: true, prefix: 'u', slots: 'VSLOTS', words: wordsInMemory ? 'UWORDS' : undefined, input: 'w3u', constsInMemory, phaseRounds, crossPtr: 'xq' })
-    : undefined
-  const scalar = !simd || mixedScalar
-    ? lower(new Graph({ bitselect: false }), { simd: false, prefix: 's', slots: 'SSLOTS', input: 'w3s', phaseRounds: simd ? phaseRounds : [], crossPtr: 'xs' })
-    : undefined
+  const second =
+    simd && twoVectors
+      ? lower(new Graph({ bitselect, factoredSigma }), {
+          simd: true,
+          prefix: 'u',
+          slots: 'VSLOTS',
+          words: wordsInMemory ? 'UWORDS' : undefined,
+          input: 'w3u',
+          constsInMemory,
+          phaseRounds,
+          crossPtr: 'xq'
+        })
+      : undefined
+  const scalar =
+    !simd || mixedScalar
+      ? lower(new Graph({ bitselect: false }), {
+          simd: false,
+          prefix: 's',
+          slots: 'SSLOTS',
+          input: 'w3s',
+          phaseRounds: simd ? phaseRounds : [],
+          crossPtr: 'xs'
+        })
+      : undefined
   const parts = {
     areas: [
-      ['VSLOTS', vector?.slotBytes], ['WORDS', vector?.wordBytes], ['UWORDS', second?.wordBytes], ['SSLOTS', scalar?.slotBytes],
-      ['XBUF', (vector?.crossBytes ?? 0) * batchIterations], ['XBUF2', (second?.crossBytes ?? 0) * batchIterations], ['XBUFS', simd ? (scalar?.crossBytes ?? 0) * batchIterations : 0]
-    ].map(([name, bytes]) => `const ${name}: usize = memory.data(${Math.max(16, bytes ?? 0)}, 16);`).join('\n'),
+      ['VSLOTS', vector?.slotBytes],
+      ['WORDS', vector?.wordBytes],
+      ['UWORDS', second?.wordBytes],
+      ['SSLOTS', scalar?.slotBytes],
+      ['XBUF', (vector?.crossBytes ?? 0) * batchIterations],
+      ['XBUF2', (second?.crossBytes ?? 0) * batchIterations],
+      ['XBUFS', simd ? (scalar?.crossBytes ?? 0) * batchIterations : 0]
+    ]
+      .map(([name, bytes]) => `const ${name}: usize = memory.data(${Math.max(16, bytes ?? 0)}, 16);`)
+      .join('\n'),
     jobCode: [...(vector?.jobLines ?? []), ...(scalar?.jobLines ?? [])].join('\n'),
-    phases: vector?.phases.map((lines, p) => interleave(interleave(lines, second?.phases[p] ?? []), scalar?.phases[p] ?? [])),
+    phases: vector?.phases.map((lines, p) =>
+      interleave(interleave(lines, second?.phases[p] ?? []), scalar?.phases[p] ?? [])
+    ),
     crossBytes: vector?.crossBytes ?? 0,
     crossBytes2: second?.crossBytes ?? 0,
     crossBytesS: scalar?.crossBytes ?? 0,
     batchIterations,
-    scanCode: interleave(interleave(vector?.scanLines ?? [], second?.scanLines ?? []), scalar?.scanLines ?? []).join('\n'),
+    scanCode: interleave(interleave(vector?.scanLines ?? [], second?.scanLines ?? []), scalar?.scanLines ?? []).join(
+      '\n'
+    ),
     secondLast: second?.last,
     vectorLast: vector?.last,
     scalarLast: scalar?.last
@@ -83,7 +131,10 @@ export function generate ({ simd, mixedScalar = false, constsInMemory = true, wo
 }
 
 /** Lowers the sha256d graph to AssemblyScript lines: per-job (scalar, into setJob) and per-nonce. */
-function lower (graph, { simd, prefix, slots: slotsName, words: wordsName, input, constsInMemory, phaseRounds = [], crossPtr = 'xp' }) {
+function lower(
+  graph,
+  { simd, prefix, slots: slotsName, words: wordsName, input, constsInMemory, phaseRounds = [], crossPtr = 'xp' }
+) {
   const root = buildSha256dLastWord(graph)
   const perNonce = graph.reachable([root]).filter((n) => n.level === NONCE)
   const jobName = (n) => `${prefix}j${n.id}`
@@ -99,41 +150,52 @@ function lower (graph, { simd, prefix, slots: slotsName, words: wordsName, input
     }
   }
   const slotBytes = simd ? 16 : 4
-  const jobLines = graph.reachable([...slots.keys()])
+  const jobLines = graph
+    .reachable([...slots.keys()])
     .filter((n) => n.level === JOB && n.op !== 'input')
     .map((n) => `  const ${jobName(n)}: u32 = ${scalarExpr(n, jobRef)};`)
   for (const [n, slot] of slots) {
-    jobLines.push(simd
-      ? `  v128.store(${slotsName} + ${slot * slotBytes}, i32x4.splat(${jobRef(n)}));`
-      : `  store<u32>(${slotsName} + ${slot * slotBytes}, ${jobRef(n)});`)
+    jobLines.push(
+      simd
+        ? `  v128.store(${slotsName} + ${slot * slotBytes}, i32x4.splat(${jobRef(n)}));`
+        : `  store<u32>(${slotsName} + ${slot * slotBytes}, ${jobRef(n)});`
+    )
   }
 
   const words = new Map()
-  if (wordsName !== undefined) for (const n of perNonce) if (n.scheduleWord && n.op !== 'input') words.set(n, words.size)
+  if (wordsName !== undefined)
+    for (const n of perNonce) if (n.scheduleWord && n.op !== 'input') words.set(n, words.size)
   const ref = (a, user) => {
     if (words.has(a) && user.id - a.id > NEAR_USE_NODES) return `v128.load(${wordsName} + ${words.get(a) * 16})`
     if (a.level === NONCE) return nonceName(a)
-    if (slots.has(a)) return simd ? `v128.load(${slotsName} + ${slots.get(a) * 16})` : `load<u32>(${slotsName} + ${slots.get(a) * 4})`
+    if (slots.has(a))
+      return simd ? `v128.load(${slotsName} + ${slots.get(a) * 16})` : `load<u32>(${slotsName} + ${slots.get(a) * 4})`
     return simd ? `i32x4.splat(${hex(a.value)})` : `<u32>${hex(a.value)}`
   }
   // Phases: the per-nonce code split at the given rounds into loops of its own over a batch of
   // iterations; a value used in a later phase than its own goes through XBUF (one record per iteration).
   const phaseOf = (n) => phaseRounds.filter((r) => n.round >= r).length
   const cross = new Map()
-  for (const n of perNonce) for (const a of n.args) if (a.level === NONCE && phaseOf(a) < phaseOf(n) && !cross.has(a)) cross.set(a, cross.size)
+  for (const n of perNonce)
+    for (const a of n.args) if (a.level === NONCE && phaseOf(a) < phaseOf(n) && !cross.has(a)) cross.set(a, cross.size)
   const phases = Array.from({ length: phaseRounds.length + 1 }, () => [])
   const loaded = new Set()
   const crossIn = (a, user) => {
     const name = `${nonceName(a)}x`
     if (!loaded.has(`${name}:${phaseOf(user)}`)) {
       loaded.add(`${name}:${phaseOf(user)}`)
-      phases[phaseOf(user)].push(simd
-        ? `    const ${name} = v128.load(${crossPtr}, ${cross.get(a) * 16});`
-        : `    const ${name}: u32 = load<u32>(${crossPtr}, ${cross.get(a) * 4});`)
+      phases[phaseOf(user)].push(
+        simd
+          ? `    const ${name} = v128.load(${crossPtr}, ${cross.get(a) * 16});`
+          : `    const ${name}: u32 = load<u32>(${crossPtr}, ${cross.get(a) * 4});`
+      )
     }
     return name
   }
-  const crossStore = (value, slot) => simd ? `    v128.store(${crossPtr}, ${value}, ${slot * 16});` : `    store<u32>(${crossPtr}, ${value}, ${slot * 4});`
+  const crossStore = (value, slot) =>
+    simd
+      ? `    v128.store(${crossPtr}, ${value}, ${slot * 16});`
+      : `    store<u32>(${crossPtr}, ${value}, ${slot * 4});`
   for (const [n, slot] of cross) if (n.op === 'input') phases[0].push(crossStore(input, slot))
   for (const n of perNonce) {
     if (n.op === 'input') continue
@@ -145,11 +207,19 @@ function lower (graph, { simd, prefix, slots: slotsName, words: wordsName, input
     if (cross.has(n)) lines.push(crossStore(nonceName(n), cross.get(n)))
   }
   const lastName = phaseOf(root) > 0 && cross.has(root) ? `${nonceName(root)}x` : nonceName(root)
-  return { jobLines, scanLines: phases.flat(), phases, crossBytes: cross.size * (simd ? 16 : 4), last: lastName, slotBytes: slots.size * slotBytes, wordBytes: words.size * 16 }
+  return {
+    jobLines,
+    scanLines: phases.flat(),
+    phases,
+    crossBytes: cross.size * (simd ? 16 : 4),
+    last: lastName,
+    slotBytes: slots.size * slotBytes,
+    wordBytes: words.size * 16
+  }
 }
 
 /** Merges two statement lists proportionally, so both advance through their rounds together. */
-function interleave (a, b) {
+function interleave(a, b) {
   if (b.length === 0) return a
   if (a.length === 0) return b
   const out = []
@@ -162,36 +232,56 @@ function interleave (a, b) {
   return out
 }
 
-function scalarExpr (n, ref) {
+function scalarExpr(n, ref) {
   const [a, b] = n.args.map(ref)
   switch (n.op) {
-    case 'add': return `${a} + ${b}`
-    case 'xor': return `${a} ^ ${b}`
-    case 'and': return `${a} & ${b}`
-    case 'or': return `${a} | ${b}`
-    case 'shr': return `${a} >>> ${n.imm}`
-    case 'shl': return `${a} << ${n.imm}`
-    case 'rotr': return `rotr<u32>(${a}, ${n.imm})`
-    default: throw new Error(`no scalar form for ${n.op}`)
+    case 'add':
+      return `${a} + ${b}`
+    case 'xor':
+      return `${a} ^ ${b}`
+    case 'and':
+      return `${a} & ${b}`
+    case 'or':
+      return `${a} | ${b}`
+    case 'shr':
+      return `${a} >>> ${n.imm}`
+    case 'shl':
+      return `${a} << ${n.imm}`
+    case 'rotr':
+      return `rotr<u32>(${a}, ${n.imm})`
+    default:
+      throw new Error(`no scalar form for ${n.op}`)
   }
 }
 
-function simdExpr (n, ref) {
+function simdExpr(n, ref) {
   const [a, b, c] = n.args.map(ref)
   switch (n.op) {
-    case 'add': return `i32x4.add(${a}, ${b})`
-    case 'xor': return `v128.xor(${a}, ${b})`
-    case 'and': return `v128.and(${a}, ${b})`
-    case 'or': return `v128.or(${a}, ${b})`
-    case 'shr': return `i32x4.shr_u(${a}, ${n.imm})`
-    case 'shl': return `i32x4.shl(${a}, ${n.imm})`
-    case 'rotr': return `v128.or(i32x4.shr_u(${a}, ${n.imm}), i32x4.shl(${a}, ${32 - n.imm}))`
-    case 'bitselect': return `v128.bitselect(${a}, ${b}, ${c})`
-    default: throw new Error(`no SIMD form for ${n.op}`)
+    case 'add':
+      return `i32x4.add(${a}, ${b})`
+    case 'xor':
+      return `v128.xor(${a}, ${b})`
+    case 'and':
+      return `v128.and(${a}, ${b})`
+    case 'or':
+      return `v128.or(${a}, ${b})`
+    case 'shr':
+      return `i32x4.shr_u(${a}, ${n.imm})`
+    case 'shl':
+      return `i32x4.shl(${a}, ${n.imm})`
+    case 'rotr':
+      return `v128.or(i32x4.shr_u(${a}, ${n.imm}), i32x4.shl(${a}, ${32 - n.imm}))`
+    case 'bitselect':
+      return `v128.bitselect(${a}, ${b}, ${c})`
+    default:
+      throw new Error(`no SIMD form for ${n.op}`)
   }
 }
 
-const commonHead = ({ areas, jobCode }) => `// GENERATED by web/src/miner/kernels/gen/sha256d.gen.mjs: edit the generator, not this file.
+const commonHead = ({
+  areas,
+  jobCode
+}) => `// GENERATED by web/src/miner/kernels/gen/sha256d.gen.mjs: edit the generator, not this file.
 
 const MAX_SCAN: u32 = ${MAX_SCAN_NONCES};
 const HEADER: usize = memory.data(80, 16);
@@ -238,22 +328,58 @@ const phasedSimdTemplate = (parts) => {
     return `    // phase ${p}
     ${first ? `nonces = i32x4.add(i32x4.splat(start + (batch << ${shift})), i32x4(0, 1, 2, 3));` : ''}
     for (let i: u32 = batch; i < batchEnd; i++) {
-      const xp: usize = XBUF + <usize>(i - batch) * ${parts.crossBytes};${two ? `
-      const xq: usize = XBUF2 + <usize>(i - batch) * ${parts.crossBytes2};` : ''}${mixed ? `
-      const xs: usize = XBUFS + <usize>(i - batch) * ${parts.crossBytesS};` : ''}${first && mixed ? `
-      const w3s: u32 = bswap<u32>(scalarStart + i);` : ''}${first ? `
-      const w3 = i8x16.shuffle(nonces, nonces, ${BSWAP_LANES});` : ''}${first && two ? `
+      const xp: usize = XBUF + <usize>(i - batch) * ${parts.crossBytes};${
+        two
+          ? `
+      const xq: usize = XBUF2 + <usize>(i - batch) * ${parts.crossBytes2};`
+          : ''
+      }${
+        mixed
+          ? `
+      const xs: usize = XBUFS + <usize>(i - batch) * ${parts.crossBytesS};`
+          : ''
+      }${
+        first && mixed
+          ? `
+      const w3s: u32 = bswap<u32>(scalarStart + i);`
+          : ''
+      }${
+        first
+          ? `
+      const w3 = i8x16.shuffle(nonces, nonces, ${BSWAP_LANES});`
+          : ''
+      }${
+        first && two
+          ? `
       const nonces2 = i32x4.add(nonces, i32x4.splat(4));
-      const w3u = i8x16.shuffle(nonces2, nonces2, ${BSWAP_LANES});` : ''}
-${lines.map((l) => `  ${l}`).join('\n')}${first ? `
-      nonces = i32x4.add(nonces, i32x4.splat(${step}));` : ''}${last ? `
+      const w3u = i8x16.shuffle(nonces2, nonces2, ${BSWAP_LANES});`
+          : ''
+      }
+${lines.map((l) => `  ${l}`).join('\n')}${
+      first
+        ? `
+      nonces = i32x4.add(nonces, i32x4.splat(${step}));`
+        : ''
+    }${
+      last
+        ? `
       const top = i8x16.shuffle(${parts.vectorLast}, ${parts.vectorLast}, ${BSWAP_LANES});
       const hit = i32x4.le_u(top, target);
-      if (v128.any_true(hit)) found = record(hit, start + (i << ${shift}), found);` : ''}${last && two ? `
+      if (v128.any_true(hit)) found = record(hit, start + (i << ${shift}), found);`
+        : ''
+    }${
+      last && two
+        ? `
       const top2 = i8x16.shuffle(${parts.secondLast}, ${parts.secondLast}, ${BSWAP_LANES});
       const hit2 = i32x4.le_u(top2, target);
-      if (v128.any_true(hit2)) found = record(hit2, start + (i << ${shift}) + 4, found);` : ''}${last && mixed ? `
-      if (bswap<u32>(${parts.scalarLast}) <= targetTop && i < scalarCount) { store<u32>(FOUND + (found << 2), scalarStart + i); found++; }` : ''}
+      if (v128.any_true(hit2)) found = record(hit2, start + (i << ${shift}) + 4, found);`
+        : ''
+    }${
+      last && mixed
+        ? `
+      if (bswap<u32>(${parts.scalarLast}) <= targetTop && i < scalarCount) { store<u32>(FOUND + (found << 2), scalarStart + i); found++; }`
+        : ''
+    }
     }`
   })
   return `${commonHead(parts)}
@@ -262,13 +388,17 @@ ${recordFunction}
 /** Scans nonces start .. start + count - 1 (count a multiple of ${step}, at most MAX_SCAN); returns how
  *  many nonces were written to FOUND, or 0xffffffff for a bad count. */
 export function scan(start: u32, count: u32): u32 {
-  if (count % ${step} != 0 || count > MAX_SCAN) return 0xffffffff;${mixed ? `
+  if (count % ${step} != 0 || count > MAX_SCAN) return 0xffffffff;${
+    mixed
+      ? `
   // Vector lanes take the first nonces; the scalar part the last (count / 20) * 4, one per iteration
   // (iterations past scalarCount hash a scalar nonce that is not reported).
   const scalarCount: u32 = (count / 20) * 4;
   const iterations: u32 = (count - scalarCount) >> ${shift};
-  const scalarStart: u32 = start + (iterations << ${shift});` : `
-  const iterations: u32 = count >> ${shift};`}
+  const scalarStart: u32 = start + (iterations << ${shift});`
+      : `
+  const iterations: u32 = count >> ${shift};`
+  }
   const target = i32x4.splat(targetTop);
   let nonces = i32x4.splat(0);
   let found: u32 = 0;
@@ -285,9 +415,13 @@ const simdTemplate = (parts) => `${commonHead(parts)}
 export function lanes(): u32 { return ${parts.secondLast === undefined ? 4 : 8}; }
 ${recordFunction}
 /** Scans nonces start .. start + count - 1 (count a multiple of 4, at most MAX_SCAN); returns how many
- *  nonces were written to FOUND, or 0xffffffff for a bad count.${parts.scalarLast === undefined ? '' : `
+ *  nonces were written to FOUND, or 0xffffffff for a bad count.${
+   parts.scalarLast === undefined
+     ? ''
+     : `
  *  Vector lanes take the first nonces; the scalar part takes the last (count / 20) * 4, one per
- *  iteration (a few iterations at the end hash a scalar nonce that is not reported).`} */
+ *  iteration (a few iterations at the end hash a scalar nonce that is not reported).`
+ } */
 export function scan(start: u32, count: u32): u32 {
   const step: u32 = ${parts.secondLast === undefined ? 4 : 8};
   if (count % step != 0 || count > MAX_SCAN) return 0xffffffff;
@@ -298,18 +432,34 @@ export function scan(start: u32, count: u32): u32 {
   let nonces = i32x4.add(i32x4.splat(start), i32x4(0, 1, 2, 3));
   let found: u32 = 0;
   for (let i: u32 = 0; i < iterations; i++) {
-    const w3 = i8x16.shuffle(nonces, nonces, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);${parts.secondLast === undefined ? '' : `
+    const w3 = i8x16.shuffle(nonces, nonces, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);${
+      parts.secondLast === undefined
+        ? ''
+        : `
     const nonces2 = i32x4.add(nonces, i32x4.splat(4));
-    const w3u = i8x16.shuffle(nonces2, nonces2, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);`}${parts.scalarLast === undefined ? '' : `
-    const w3s: u32 = bswap<u32>(scalarStart + i);`}
+    const w3u = i8x16.shuffle(nonces2, nonces2, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);`
+    }${
+      parts.scalarLast === undefined
+        ? ''
+        : `
+    const w3s: u32 = bswap<u32>(scalarStart + i);`
+    }
 ${parts.scanCode}
     const top = i8x16.shuffle(${parts.vectorLast}, ${parts.vectorLast}, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
     const hit = i32x4.le_u(top, target);
-    if (v128.any_true(hit)) found = record(hit, start + i * step, found);${parts.secondLast === undefined ? '' : `
+    if (v128.any_true(hit)) found = record(hit, start + i * step, found);${
+      parts.secondLast === undefined
+        ? ''
+        : `
     const top2 = i8x16.shuffle(${parts.secondLast}, ${parts.secondLast}, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
     const hit2 = i32x4.le_u(top2, target);
-    if (v128.any_true(hit2)) found = record(hit2, start + i * step + 4, found);`}${parts.scalarLast === undefined ? '' : `
-    if (bswap<u32>(${parts.scalarLast}) <= targetTop && i < scalarCount) { store<u32>(FOUND + (found << 2), scalarStart + i); found++; }`}
+    if (v128.any_true(hit2)) found = record(hit2, start + i * step + 4, found);`
+    }${
+      parts.scalarLast === undefined
+        ? ''
+        : `
+    if (bswap<u32>(${parts.scalarLast}) <= targetTop && i < scalarCount) { store<u32>(FOUND + (found << 2), scalarStart + i); found++; }`
+    }
     nonces = i32x4.add(nonces, i32x4.splat(step));
   }
   return found;
