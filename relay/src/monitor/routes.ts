@@ -1,12 +1,12 @@
-// The monitor's read-only endpoints under /api/v1/monitor/ (relay/src/monitor): history for the
+// The monitor's read-only endpoints under /api/v1/monitor/, handed to the HTTP server as a route: history for the
 // PWA's charts, the live stream of 1-second samples and alert events, alerts, trends, and the
-// Prometheus alerting-rules file. api.ts checks method, URL length and bodies before a route runs here.
+// Prometheus alerting-rules file. relay/src/http/api.ts checks method, URL length and bodies before a route runs here.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { AddressError } from '@otedama/shared/address'
-import { HistoryQueryError, MAX_QUERY_SERIES } from '../monitor/history'
-import type { Monitor } from '../monitor/monitor'
-import type { ApiRoute } from './observer-api'
-import { LiveStream } from './stream'
+import type { ApiRoute } from '../http/observer-api'
+import { LiveStream } from '../http/stream'
+import { HistoryQueryError, MAX_QUERY_SERIES } from './history'
+import type { Monitor } from './monitor'
 
 /** Longest `series` parameter (chars): MAX_QUERY_SERIES names of up to ~330 chars (rig keys). */
 export const MAX_SERIES_PARAM_CHARS = 1800
