@@ -11,7 +11,8 @@
 //   target = floor(2^256 / wanted) - 1, clamped to [P.required * 100 / (100 + step),
 //   P.required * (100 + step) / 100], then to at most the network's easiest share target, at least 1.
 // With n < 2 (a first share or a restored root) the child keeps P's required target.
-import { bitsToTarget, targetToBits, targetToWork } from '../primitives/target'
+import { targetToBits } from '../primitives/target'
+import { targetOfBits, workOfBits } from './bits-memo'
 import type { ShareNode } from './node'
 import type { ShareChainRules } from './rules'
 
@@ -40,15 +41,16 @@ export function nextShareBits(parent: ShareNode | undefined, rules: RetargetRule
 
 /** The required target for a child of `parent`, as a number (exactly what nextShareBits encodes); cached on the parent. */
 export function requiredShareTarget(parent: ShareNode | undefined, rules: RetargetRules): bigint {
-  if (!parent) return bitsToTarget(nextShareBits(undefined, rules))
-  if (parent.childRequiredTarget === undefined) parent.childRequiredTarget = bitsToTarget(nextShareBits(parent, rules))
+  if (!parent) return targetOfBits(nextShareBits(undefined, rules))
+  if (parent.childRequiredTarget === undefined) parent.childRequiredTarget = targetOfBits(nextShareBits(parent, rules))
   return parent.childRequiredTarget
 }
 
 /** Work of the required target for a child of `parent` (what a child counts for in fork choice); cached on the parent. */
 export function requiredShareWork(parent: ShareNode | undefined, rules: RetargetRules): bigint {
-  if (!parent) return targetToWork(requiredShareTarget(undefined, rules))
-  if (parent.childChainWork === undefined) parent.childChainWork = targetToWork(requiredShareTarget(parent, rules))
+  // The work of the required target, which is targetOfBits(nextShareBits(parent)).
+  if (!parent) return workOfBits(nextShareBits(undefined, rules))
+  if (parent.childChainWork === undefined) parent.childChainWork = workOfBits(nextShareBits(parent, rules))
   return parent.childChainWork
 }
 
