@@ -15,6 +15,7 @@ import { targetToBits } from '../primitives/target'
 import { targetOfBits, workOfBits } from './bits-memo'
 import type { ShareNode } from './node'
 import type { ShareChainRules } from './rules'
+import type { Share } from './share-codec'
 
 const TWO_256 = 1n << 256n
 
@@ -34,9 +35,61 @@ export function ancestor(node: ShareNode, steps: number): ShareNode {
 export function nextShareBits(parent: ShareNode | undefined, rules: RetargetRules): number {
   if (!parent) return targetToBits(rules.maxShareTarget)
   if (parent.childBits !== undefined) return parent.childBits
+  // A node built without its share (tests of the arithmetic alone) is computed, not remembered.
+  const share = typeof parent.share === 'object' && parent.share !== null ? parent.share : undefined
+  const last = share && lastRetarget.get(share)
+  if (last !== undefined && last.rules === rules && sameRetargetInputs(parent, last, rules.retargetWindowShares)) {
+    parent.childBits = last.bits
+    return last.bits
+  }
   const bits = targetToBits(computeRequiredTarget(parent, rules))
   parent.childBits = bits
+  if (share)
+    lastRetarget.set(share, { rules, node: parent, walked: walkLength(parent, rules.retargetWindowShares), bits })
   return bits
+}
+
+/**
+ * The last retarget computed for a child of each share, for another chain holding the same share
+ * object (a process with many chains, as the simulator's peers, computes the same retarget in each).
+ * The result is a pure function of the rules, the parent's requiredTarget and the (timestamp, poolWork)
+ * of each node the walk visits, in order; it is reused only when all of those are equal, else
+ * recomputed (and remembered in place of the old one).
+ */
+interface LastRetarget {
+  rules: RetargetRules
+  /** The parent it was computed at, and how many nodes its walk visited then. */
+  node: ShareNode
+  walked: number
+  bits: number
+}
+
+const lastRetarget = new WeakMap<Share, LastRetarget>()
+
+/** Nodes the retarget's walk from `parent` visits: at most `span`, fewer where the chain ends or was pruned. */
+function walkLength(parent: ShareNode, span: number): number {
+  let count = 0
+  for (let n: ShareNode | undefined = parent; n && count < span; n = n.parent) count++
+  return count
+}
+
+/**
+ * Whether the walk from `parent` gives the retarget the same inputs as `last` had. A node's parent link
+ * only ever changes to undefined (pruning), so a walk from `last.node` that still visits `last.walked`
+ * nodes is the walk it had when computed; both walks must visit that many with equal timestamps and
+ * poolWork, and the parents' required targets must be equal.
+ */
+function sameRetargetInputs(parent: ShareNode, last: LastRetarget, span: number): boolean {
+  if (parent.requiredTarget !== last.node.requiredTarget) return false
+  let a: ShareNode | undefined = parent
+  let b: ShareNode | undefined = last.node
+  for (let i = 0; i < last.walked; i++) {
+    if (!a || !b || a.timestamp !== b.timestamp || a.poolWork !== b.poolWork) return false
+    a = a.parent
+    b = b.parent
+  }
+  // Both walks stop here: at the span, or where each chain ends.
+  return last.walked === span || (a === undefined && b === undefined)
 }
 
 /** The required target for a child of `parent`, as a number (exactly what nextShareBits encodes); cached on the parent. */
