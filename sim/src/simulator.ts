@@ -121,7 +121,11 @@ export class Simulation {
   private readonly template: TemplateAnnouncement
   private readonly templateId: Uint8Array
   private readonly relayIds: Uint8Array[] = []
-  private readonly committees = new Map<string, { members: string[]; weights: ReadonlyMap<string, bigint> }>()
+  /** Committees by tip key, then template index. */
+  private readonly committees = new Map<
+    string,
+    Map<number, { members: string[]; weights: ReadonlyMap<string, bigint> }>
+  >()
   private findGen = 0
   private drawnTotal = 0
   private mining = true
@@ -578,12 +582,13 @@ export class Simulation {
   /** The committee of template `index` at a chain's tip: the real weights and the real draw, cached per (tip, template). */
   private committeeAt(chain: ShareChain, index: number): { members: string[]; weights: ReadonlyMap<string, bigint> } {
     const tipKey = chain.tip?.key ?? 'none'
-    const cacheKey = `${tipKey}:${index}`
-    let c = this.committees.get(cacheKey)
+    let atTip = this.committees.get(tipKey)
+    if (!atTip) this.committees.set(tipKey, (atTip = new Map()))
+    let c = atTip.get(index)
     if (!c) {
       const weights = windowRelayWeights(chain.tip, this.rules.windowShares, this.rules.unclePenaltyPercent).byKey
       c = { members: selectCommittee(weights, committeeSeed('template', this.templates[index].prevHash)), weights }
-      this.committees.set(cacheKey, c)
+      atTip.set(index, c)
     }
     return c
   }

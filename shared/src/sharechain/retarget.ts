@@ -44,8 +44,17 @@ export function nextShareBits(parent: ShareNode | undefined, rules: RetargetRule
   }
   const bits = targetToBits(computeRequiredTarget(parent, rules))
   parent.childBits = bits
-  if (share)
-    lastRetarget.set(share, { rules, node: parent, walked: walkLength(parent, rules.retargetWindowShares), bits })
+  if (share) {
+    const walked = walkLength(parent, rules.retargetWindowShares)
+    lastRetarget.set(share, {
+      rules,
+      bits,
+      requiredTarget: parent.requiredTarget,
+      walked,
+      node: parent,
+      inputs: undefined
+    })
+  }
   return bits
 }
 
@@ -58,10 +67,16 @@ export function nextShareBits(parent: ShareNode | undefined, rules: RetargetRule
  */
 interface LastRetarget {
   rules: RetargetRules
-  /** The parent it was computed at, and how many nodes its walk visited then. */
-  node: ShareNode
-  walked: number
   bits: number
+  requiredTarget: bigint
+  /** Nodes the walk visited. */
+  walked: number
+  /**
+   * The parent it was computed at, until a second chain matched it; then the walk's inputs, copied
+   * (so later checks read one chain's nodes, and a chain with a single view never pays for the copy).
+   */
+  node: ShareNode | undefined
+  inputs: { timestamps: Float64Array; poolWork: bigint[] } | undefined
 }
 
 const lastRetarget = new WeakMap<Share, LastRetarget>()
@@ -74,22 +89,42 @@ function walkLength(parent: ShareNode, span: number): number {
 }
 
 /**
- * Whether the walk from `parent` gives the retarget the same inputs as `last` had. A node's parent link
- * only ever changes to undefined (pruning), so a walk from `last.node` that still visits `last.walked`
- * nodes is the walk it had when computed; both walks must visit that many with equal timestamps and
- * poolWork, and the parents' required targets must be equal.
+ * Whether the walk from `parent` gives the retarget the same inputs as `last` had: equal required
+ * targets at the parents, then `last.walked` nodes with equal timestamps and poolWork, and the walk
+ * stopping there too (at the span, or where the chain ends). Before the inputs are copied they are
+ * read from `last.node`'s walk: a node's parent link only ever changes to undefined (pruning), so a
+ * walk from it that still visits `last.walked` nodes is the walk it had when computed.
  */
 function sameRetargetInputs(parent: ShareNode, last: LastRetarget, span: number): boolean {
-  if (parent.requiredTarget !== last.node.requiredTarget) return false
+  if (parent.requiredTarget !== last.requiredTarget) return false
+  const n = last.walked
   let a: ShareNode | undefined = parent
+  const inputs = last.inputs
+  if (inputs !== undefined) {
+    for (let i = 0; i < n; i++) {
+      if (!a || a.timestamp !== inputs.timestamps[i] || a.poolWork !== inputs.poolWork[i]) return false
+      a = a.parent
+    }
+    return n === span || a === undefined
+  }
   let b: ShareNode | undefined = last.node
-  for (let i = 0; i < last.walked; i++) {
+  for (let i = 0; i < n; i++) {
     if (!a || !b || a.timestamp !== b.timestamp || a.poolWork !== b.poolWork) return false
     a = a.parent
     b = b.parent
   }
-  // Both walks stop here: at the span, or where each chain ends.
-  return last.walked === span || (a === undefined && b === undefined)
+  if (n !== span && (a !== undefined || b !== undefined)) return false
+  // A second chain matched: keep the inputs, not the node (nor the chain behind it).
+  const timestamps = new Float64Array(n)
+  const poolWork: bigint[] = []
+  let c: ShareNode | undefined = parent
+  for (let i = 0; i < n && c; i++, c = c.parent) {
+    timestamps[i] = c.timestamp
+    poolWork.push(c.poolWork)
+  }
+  last.inputs = { timestamps, poolWork }
+  last.node = undefined
+  return true
 }
 
 /** The required target for a child of `parent`, as a number (exactly what nextShareBits encodes); cached on the parent. */
