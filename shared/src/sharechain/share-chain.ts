@@ -380,12 +380,19 @@ export class ShareChain {
       payoutKey: keys.payoutKey,
       seenOrder: this.seen++,
       share,
-      bytes
+      bytes,
+      // The caches retarget.ts fills later, present from the start: every node has one shape, with
+      // no property storage added per node when they are set.
+      childBits: undefined,
+      childRequiredTarget: undefined,
+      childChainWork: undefined,
+      childMedianTime: undefined
     }
     this.nodes.set(key, node)
-    let level = this.byHeight.get(height)
-    if (!level) this.byHeight.set(height, (level = []))
-    level.push(node)
+    // A new height's list starts with room for its one share (an empty list would grow to 16 slots).
+    const level = this.byHeight.get(height)
+    if (level) level.push(node)
+    else this.byHeight.set(height, [node])
     if (height < this.lowestHeight) this.lowestHeight = height
     // Fork choice: strictly more cumulative work moves the tip; ties keep the first seen.
     if (this.tipNode && node.cumulativeWork <= this.tipNode.cumulativeWork)
