@@ -25,6 +25,8 @@ export interface SimMiner {
   /** Relay binding tag in the scriptSig (rigs bind their work to their relay's key), or undefined. */
   scriptSigTag: Uint8Array | undefined
   ownShareTarget: bigint | undefined
+  /** Compact bits of ownShareTarget (when it is defined and positive), for the rate model. */
+  ownShareBits: number
   /** Shares found. */
   found: number
 }

@@ -28,7 +28,7 @@ export interface SimPeer {
   generation: number
   chain: ShareChain
   /** Shares (by simulator index) this peer has received by gossip or fetch, validated or not yet: when first received. */
-  seen: Map<number, number>
+  seen: SeenTimes
   /** Shares waiting for a missing parent or uncle (by its key). */
   waiting: Map<string, { share: number; from: number; live: boolean }[]>
   /** Missing shares already requested (by key). */
@@ -40,9 +40,43 @@ export interface SimPeer {
   /** Virtual time the uplink is free again. */
   uplinkFreeAt: number
   /** Attestations seen (by simulator index) and votes per template. */
-  attestationsSeen: Set<number>
+  attestationsSeen: SeenTimes
   votes: Map<number, TallyVote[]>
   confirmedTemplates: Set<number>
+  /**
+   * Duplicates sent to this peer that the simulator counted when they were sent instead of queueing
+   * them (Simulation.deliverDuplicate): arrival time, sequence number, bytes, 1 for a share (0 for an
+   * attestation), four numbers each, so a peer that leaves before one arrives can take it back.
+   */
+  pendingDuplicates: number[]
+}
+
+/**
+ * Simulator indices (shares, attestations) to the virtual time a peer first held each: one dense array
+ * per peer (a peer holds nearly every share), NaN where not held. Same answers as a Map<number, number>
+ * at 8 bytes an entry.
+ */
+export class SeenTimes {
+  private times = new Float64Array(0)
+
+  has(index: number): boolean {
+    return index < this.times.length && !Number.isNaN(this.times[index])
+  }
+
+  get(index: number): number | undefined {
+    if (index >= this.times.length) return undefined
+    const t = this.times[index]
+    return Number.isNaN(t) ? undefined : t
+  }
+
+  set(index: number, time: number): void {
+    if (index >= this.times.length) {
+      const grown = new Float64Array(Math.max(64, 2 * this.times.length, index + 1)).fill(Number.NaN)
+      grown.set(this.times)
+      this.times = grown
+    }
+    this.times[index] = time
+  }
 }
 
 export function linkClassOf(a: PeerKind, b: PeerKind): LinkClass {

@@ -6,7 +6,6 @@ import { bytesToHex, bitsToTarget, targetToBits, targetToWork } from '@otedama/s
 import {
   ShareChain,
   ShareLedger,
-  ownShareBits,
   shareChainRules,
   shareTargetForHashrate,
   templateId as templateIdOf,
@@ -39,7 +38,7 @@ import {
 } from './config'
 import { EventQueue } from './event-queue'
 import { mineShare, type SimMiner } from './mining'
-import { LinkModel, connect, disconnect, meshBrowser, meshRelays, type SimPeer } from './network'
+import { LinkModel, SeenTimes, connect, disconnect, meshBrowser, meshRelays, type SimPeer } from './network'
 import { Prng } from './prng'
 import { RateTree } from './rates'
 import { summarize, type SimReport } from './report'
@@ -59,6 +58,8 @@ const TEMPLATE_BRANCH_STEPS = 11
 const COINBASE_VALUE = 50n * 100_000_000n
 /** One P2WPKH payout script: OP_0 PUSH20 <20 bytes>. */
 const P2WPKH_PREFIX = [0x00, 0x14]
+/** A peer's pending duplicates (four numbers each) are compacted when they reach this many numbers. */
+const PENDING_COMPACT_AT = 256
 
 type SimEvent =
   | { k: 'find'; gen: number }
@@ -72,6 +73,9 @@ type SimEvent =
 
 export interface SimShare {
   key: string
+  /** Hex keys of its parent (undefined for a first share) and of the uncles it names. */
+  parentKey: string | undefined
+  uncleKeys: string[]
   id: Uint8Array
   share: Share
   bytes: Uint8Array
@@ -117,7 +121,11 @@ export class Simulation {
   private readonly template: TemplateAnnouncement
   private readonly templateId: Uint8Array
   private readonly relayIds: Uint8Array[] = []
-  private readonly committees = new Map<string, { members: string[]; weights: ReadonlyMap<string, bigint> }>()
+  /** Committees by tip key, then template index. */
+  private readonly committees = new Map<
+    string,
+    Map<number, { members: string[]; weights: ReadonlyMap<string, bigint> }>
+  >()
   private findGen = 0
   private drawnTotal = 0
   private mining = true
@@ -283,10 +291,23 @@ export class Simulation {
     const peer = this.peers[m.peer]
     if (!peer.online) return this.rates.set(m.index, 0)
     const chain = peer.chain
-    const target = bitsToTarget(ownShareBits(chain.requiredShareTarget(chain.tip), m.ownShareTarget))
-    this.rates.set(m.index, m.scaledHashrate / Number(targetToWork(target)))
+    const required = chain.requiredShareTarget(chain.tip)
+    // ownShareBits(required, own): the miner's own bits where its own target is harder, else the
+    // required target's bits, which are the tip's nextShareBits (canonical bits round-trip exactly).
+    const own = m.ownShareTarget
+    const bits = own !== undefined && own > 0n && own < required ? m.ownShareBits : chain.nextShareBits(chain.tip)
+    this.rates.set(m.index, m.scaledHashrate / this.workOfBits(bits))
     if (this.mining && Math.abs(this.rates.total - this.drawnTotal) > RATE_REDRAW_FRACTION * this.drawnTotal)
       this.scheduleFind()
+  }
+
+  private readonly workByBits = new Map<number, number>()
+
+  /** The work of a share target's compact bits, as a number (the rate model's divisor), remembered per bits. */
+  private workOfBits(bits: number): number {
+    let work = this.workByBits.get(bits)
+    if (work === undefined) this.workByBits.set(bits, (work = Number(targetToWork(bitsToTarget(bits)))))
+    return work
   }
 
   private find(): void {
@@ -302,8 +323,11 @@ export class Simulation {
     } else {
       const index = this.shares.length
       const key = bytesToHex(verdict.id)
+      const info = verdict.share.info
       this.shares.push({
         key,
+        parentKey: isZeroHash(info.prevShareId) ? undefined : bytesToHex(info.prevShareId),
+        uncleKeys: info.uncles.map((u) => bytesToHex(u)),
         id: verdict.id,
         share: verdict.share,
         bytes,
@@ -323,13 +347,56 @@ export class Simulation {
   // --- gossip ----------------------------------------------------------------------------------------
 
   private send(from: number, to: number, bytes: number, event: SimEvent): void {
+    this.queue.at(this.transmit(from, to, bytes), event)
+  }
+
+  /** A message of `bytes` leaves `from`'s uplink for `to`: the uplink's queue, the link's delay and loss; returns its arrival time. */
+  private transmit(from: number, to: number, bytes: number): number {
     const a = this.peers[from]
     const b = this.peers[to]
     const delay = a.mesh.get(to) ?? this.links.drawDelay(a.kind, b.kind)
     const departs = Math.max(this.now, a.uplinkFreeAt) + bytes / this.config.uplinkBytesPerSecond[a.kind]
     a.uplinkFreeAt = departs
     a.bytesOut += bytes
-    this.queue.at(departs + delay + this.links.lossDelay(a.kind, b.kind, bytes), event)
+    return Math.max(this.now, departs + delay + this.links.lossDelay(a.kind, b.kind, bytes))
+  }
+
+  /**
+   * A gossip message (share or attestation) sent to a peer that already holds it: on arrival that peer
+   * only counts its bytes (and, for a share, a duplicate), since `seen` is never cleared. Those counts
+   * are taken now instead of queueing the message (most of a mesh's traffic is such duplicates), with
+   * the sequence number the queued event would have had; if the peer leaves before the arrival, churn
+   * takes them back (Simulation.forgetDuplicates), so every figure is what the queued event would give.
+   */
+  private deliverDuplicate(p: SimPeer, arrival: number, bytes: number, share: boolean): void {
+    const seq = this.queue.reserveSeq()
+    p.bytesIn += bytes
+    if (share) this.counters.duplicates++
+    const pending = p.pendingDuplicates
+    if (pending.length >= PENDING_COMPACT_AT) {
+      // Drop what has arrived by now (at an earlier time, or at this time earlier in the queue).
+      let kept = 0
+      for (let i = 0; i < pending.length; i += 4) {
+        const t = pending[i]
+        if (t < this.now || (t === this.now && pending[i + 1] < this.queue.nowSeq)) continue
+        for (let j = 0; j < 4; j++) pending[kept + j] = pending[i + j]
+        kept += 4
+      }
+      pending.length = kept
+    }
+    pending.push(arrival, seq, bytes, share ? 1 : 0)
+  }
+
+  /** A leaving peer takes back the duplicates counted for it that would arrive after now (deliverDuplicate). */
+  private forgetDuplicates(p: SimPeer): void {
+    const pending = p.pendingDuplicates
+    for (let i = 0; i < pending.length; i += 4) {
+      const t = pending[i]
+      if (t < this.now || (t === this.now && pending[i + 1] < this.queue.nowSeq)) continue
+      p.bytesIn -= pending[i + 2]
+      if (pending[i + 3] === 1) this.counters.duplicates--
+    }
+    pending.length = 0
   }
 
   /**
@@ -369,15 +436,13 @@ export class Simulation {
     const chain = p.chain
     if (chain.has(s.key)) return
     const info = s.share.info
-    const missing =
-      !isZeroHash(info.prevShareId) && !chain.getById(info.prevShareId)
-        ? info.prevShareId
-        : info.uncles.find((u) => !chain.getById(u))
-    if (missing !== undefined) return this.park(to, from, index, live, bytesToHex(missing))
-    if (live && chain.tip && chain.parentOf(s.share) !== chain.tip) {
-      const resolved = chain.resolveUncles(chain.parentOf(s.share), info.uncles)
+    const parent = s.parentKey === undefined ? undefined : chain.get(s.parentKey)
+    const missing = s.parentKey !== undefined && !parent ? s.parentKey : s.uncleKeys.find((u) => !chain.has(u))
+    if (missing !== undefined) return this.park(to, from, index, live, missing)
+    if (live && chain.tip && parent !== chain.tip) {
+      const resolved = chain.resolveUncles(parent, info.uncles)
       const uncles = 'uncles' in resolved ? resolved.uncles : []
-      if (chain.cumulativeWorkOf(chain.parentOf(s.share), uncles) <= chain.tip.cumulativeWork) {
+      if (chain.cumulativeWorkOf(parent, uncles) <= chain.tip.cumulativeWork) {
         const stale = info.shareHeight + this.rules.maxUncleDepth <= chain.tip.height
         if (stale || chain.sharesAtHeight(info.shareHeight) > this.rules.maxSiblingsPerHeight) {
           this.counters.staleIgnored++
@@ -390,16 +455,13 @@ export class Simulation {
     if (s.spreadSeconds === undefined && s.reached >= Math.ceil(SPREAD_FRACTION * s.onlineAtFound))
       s.spreadSeconds = this.now - s.foundAt
     if (live) {
+      const bytes = s.bytes.length + RPC_OVERHEAD_BYTES
       for (const [q, delay] of p.mesh) {
         if (q === from || this.toldDontWant(q, index, delay)) continue
-        this.send(to, q, s.bytes.length + RPC_OVERHEAD_BYTES, {
-          k: 'share',
-          to: q,
-          gen: this.peers[q].generation,
-          from: to,
-          share: index,
-          live: true
-        })
+        const arrival = this.transmit(to, q, bytes)
+        const peer = this.peers[q]
+        if (peer.online && peer.seen.has(index)) this.deliverDuplicate(peer, arrival, bytes, true)
+        else this.queue.at(arrival, { k: 'share', to: q, gen: peer.generation, from: to, share: index, live: true })
       }
       // IHAVE: the id goes to D_lazy non-mesh peers in each of the next history_gossip heartbeats (bytes only).
       const ihave = GOSSIPSUB_D_LAZY * GOSSIPSUB_HISTORY_GOSSIP_HEARTBEATS * IHAVE_ENTRY_BYTES
@@ -444,6 +506,7 @@ export class Simulation {
     const slot = this.browsers[this.rng.int(this.browsers.length)]
     const old = this.peers[slot]
     old.online = false
+    this.forgetDuplicates(old)
     this.counters.leaves++
     for (const q of disconnect(this.peers, slot)) {
       const n = this.peers[q]
@@ -483,7 +546,7 @@ export class Simulation {
     const index = this.byKey.get(key)
     if (index === undefined || p.chain.has(key)) return
     const s = this.shares[index]
-    if (!isZeroHash(s.share.info.prevShareId) && !p.chain.getById(s.share.info.prevShareId)) return
+    if (s.parentKey !== undefined && !p.chain.has(s.parentKey)) return
     p.seen.set(index, this.now)
     p.chain.add(s.share, s.id, s.bytes)
     count(s.bytes.length)
@@ -519,12 +582,13 @@ export class Simulation {
   /** The committee of template `index` at a chain's tip: the real weights and the real draw, cached per (tip, template). */
   private committeeAt(chain: ShareChain, index: number): { members: string[]; weights: ReadonlyMap<string, bigint> } {
     const tipKey = chain.tip?.key ?? 'none'
-    const cacheKey = `${tipKey}:${index}`
-    let c = this.committees.get(cacheKey)
+    let atTip = this.committees.get(tipKey)
+    if (!atTip) this.committees.set(tipKey, (atTip = new Map()))
+    let c = atTip.get(index)
     if (!c) {
       const weights = windowRelayWeights(chain.tip, this.rules.windowShares, this.rules.unclePenaltyPercent).byKey
       c = { members: selectCommittee(weights, committeeSeed('template', this.templates[index].prevHash)), weights }
-      this.committees.set(cacheKey, c)
+      atTip.set(index, c)
     }
     return c
   }
@@ -540,18 +604,17 @@ export class Simulation {
     if (p.generation !== gen || !p.online) return
     if (from >= 0) p.bytesIn += ATTESTATION_BYTES + RPC_OVERHEAD_BYTES
     if (p.attestationsSeen.has(index)) return
-    p.attestationsSeen.add(index)
+    p.attestationsSeen.set(index, this.now)
     const a = this.attestations[index]
     const t = this.templates[a.template]
-    for (const q of p.mesh.keys())
-      if (q !== from)
-        this.send(to, q, ATTESTATION_BYTES + RPC_OVERHEAD_BYTES, {
-          k: 'attestation',
-          to: q,
-          gen: this.peers[q].generation,
-          from: to,
-          attestation: index
-        })
+    const bytes = ATTESTATION_BYTES + RPC_OVERHEAD_BYTES
+    for (const q of p.mesh.keys()) {
+      if (q === from) continue
+      const arrival = this.transmit(to, q, bytes)
+      const peer = this.peers[q]
+      if (peer.online && peer.attestationsSeen.has(index)) this.deliverDuplicate(peer, arrival, bytes, false)
+      else this.queue.at(arrival, { k: 'attestation', to: q, gen: peer.generation, from: to, attestation: index })
+    }
     if (!t.online.has(to) || p.confirmedTemplates.has(a.template)) return
     let votes = p.votes.get(a.template)
     if (!votes) p.votes.set(a.template, (votes = []))
@@ -591,6 +654,7 @@ export class Simulation {
     scaledHashrate: number,
     scriptSigTag: Uint8Array | undefined
   ): SimMiner {
+    const ownShareTarget = shareTargetForHashrate(scaledHashrate, this.config.shareIntervalSeconds)
     return {
       index,
       peer,
@@ -598,7 +662,8 @@ export class Simulation {
       scaledHashrate,
       payoutScript: this.payoutScript(),
       scriptSigTag,
-      ownShareTarget: shareTargetForHashrate(scaledHashrate, this.config.shareIntervalSeconds),
+      ownShareTarget,
+      ownShareBits: ownShareTarget !== undefined && ownShareTarget > 0n ? targetToBits(ownShareTarget) : 0,
       found: 0
     }
   }
@@ -614,16 +679,17 @@ export class Simulation {
       online: true,
       generation: 0,
       chain: new ShareChain(this.rules),
-      seen: new Map(),
+      seen: new SeenTimes(),
       waiting: new Map(),
       requested: new Set(),
       mesh: new Map(),
       bytesIn: 0,
       bytesOut: 0,
       uplinkFreeAt: 0,
-      attestationsSeen: new Set(),
+      attestationsSeen: new SeenTimes(),
       votes: new Map(),
-      confirmedTemplates: new Set()
+      confirmedTemplates: new Set(),
+      pendingDuplicates: []
     }
   }
 

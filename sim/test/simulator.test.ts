@@ -1,5 +1,6 @@
 // The simulator's promises: a seed fixes the whole run, every peer's own ledger agrees on the payouts
 // once the network is quiet, and worse links make more shares lose their race.
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { Prng, Simulation, createSimConfig, type SimReport } from '../src/index'
 
@@ -51,6 +52,17 @@ describe('Simulation', () => {
   it('confirms templates by quorum and spreads shares to 95 % of peers', () => {
     expect(baseline.quorumConfirmedFraction).toBeGreaterThan(0.9)
     expect(baseline.spreadShares).toBeGreaterThan(0.9 * baseline.sharesFound)
+  })
+
+  it('gives byte for byte the reports recorded for fixed seeds (speed-ups must not move a figure)', () => {
+    // Recorded with the simulator before its speed-ups (sim/README.md "Measured"): a clean run, a lossy
+    // one (fetches, uncles, orphans) and one with heavy churn (joins, syncs, duplicates taken back).
+    const recorded = JSON.parse(readFileSync(new URL('fixtures/seeded-reports.json', import.meta.url), 'utf8')) as {
+      config: Parameters<typeof createSimConfig>[0]
+      report: SimReport
+    }[]
+    expect(recorded).toHaveLength(3)
+    for (const { config, report } of recorded) expect(JSON.stringify(run(config))).toBe(JSON.stringify(report))
   })
 
   it('loses more races when packet loss rises', () => {

@@ -11,9 +11,11 @@
 //   target = floor(2^256 / wanted) - 1, clamped to [P.required * 100 / (100 + step),
 //   P.required * (100 + step) / 100], then to at most the network's easiest share target, at least 1.
 // With n < 2 (a first share or a restored root) the child keeps P's required target.
-import { bitsToTarget, targetToBits, targetToWork } from '../primitives/target'
+import { targetToBits } from '../primitives/target'
+import { targetOfBits, workOfBits } from './bits-memo'
 import type { ShareNode } from './node'
 import type { ShareChainRules } from './rules'
+import type { Share } from './share-codec'
 
 const TWO_256 = 1n << 256n
 
@@ -33,22 +35,110 @@ export function ancestor(node: ShareNode, steps: number): ShareNode {
 export function nextShareBits(parent: ShareNode | undefined, rules: RetargetRules): number {
   if (!parent) return targetToBits(rules.maxShareTarget)
   if (parent.childBits !== undefined) return parent.childBits
+  // A node built without its share (tests of the arithmetic alone) is computed, not remembered.
+  const share = typeof parent.share === 'object' && parent.share !== null ? parent.share : undefined
+  const last = share && lastRetarget.get(share)
+  if (last !== undefined && last.rules === rules && sameRetargetInputs(parent, last, rules.retargetWindowShares)) {
+    parent.childBits = last.bits
+    return last.bits
+  }
   const bits = targetToBits(computeRequiredTarget(parent, rules))
   parent.childBits = bits
+  if (share) {
+    const walked = walkLength(parent, rules.retargetWindowShares)
+    lastRetarget.set(share, {
+      rules,
+      bits,
+      requiredTarget: parent.requiredTarget,
+      walked,
+      node: parent,
+      inputs: undefined
+    })
+  }
   return bits
+}
+
+/**
+ * The last retarget computed for a child of each share, for another chain holding the same share
+ * object (a process with many chains, as the simulator's peers, computes the same retarget in each).
+ * The result is a pure function of the rules, the parent's requiredTarget and the (timestamp, poolWork)
+ * of each node the walk visits, in order; it is reused only when all of those are equal, else
+ * recomputed (and remembered in place of the old one).
+ */
+interface LastRetarget {
+  rules: RetargetRules
+  bits: number
+  requiredTarget: bigint
+  /** Nodes the walk visited. */
+  walked: number
+  /**
+   * The parent it was computed at, until a second chain matched it; then the walk's inputs, copied
+   * (so later checks read one chain's nodes, and a chain with a single view never pays for the copy).
+   */
+  node: ShareNode | undefined
+  inputs: { timestamps: Float64Array; poolWork: bigint[] } | undefined
+}
+
+const lastRetarget = new WeakMap<Share, LastRetarget>()
+
+/** Nodes the retarget's walk from `parent` visits: at most `span`, fewer where the chain ends or was pruned. */
+function walkLength(parent: ShareNode, span: number): number {
+  let count = 0
+  for (let n: ShareNode | undefined = parent; n && count < span; n = n.parent) count++
+  return count
+}
+
+/**
+ * Whether the walk from `parent` gives the retarget the same inputs as `last` had: equal required
+ * targets at the parents, then `last.walked` nodes with equal timestamps and poolWork, and the walk
+ * stopping there too (at the span, or where the chain ends). Before the inputs are copied they are
+ * read from `last.node`'s walk: a node's parent link only ever changes to undefined (pruning), so a
+ * walk from it that still visits `last.walked` nodes is the walk it had when computed.
+ */
+function sameRetargetInputs(parent: ShareNode, last: LastRetarget, span: number): boolean {
+  if (parent.requiredTarget !== last.requiredTarget) return false
+  const n = last.walked
+  let a: ShareNode | undefined = parent
+  const inputs = last.inputs
+  if (inputs !== undefined) {
+    for (let i = 0; i < n; i++) {
+      if (!a || a.timestamp !== inputs.timestamps[i] || a.poolWork !== inputs.poolWork[i]) return false
+      a = a.parent
+    }
+    return n === span || a === undefined
+  }
+  let b: ShareNode | undefined = last.node
+  for (let i = 0; i < n; i++) {
+    if (!a || !b || a.timestamp !== b.timestamp || a.poolWork !== b.poolWork) return false
+    a = a.parent
+    b = b.parent
+  }
+  if (n !== span && (a !== undefined || b !== undefined)) return false
+  // A second chain matched: keep the inputs, not the node (nor the chain behind it).
+  const timestamps = new Float64Array(n)
+  const poolWork: bigint[] = []
+  let c: ShareNode | undefined = parent
+  for (let i = 0; i < n && c; i++, c = c.parent) {
+    timestamps[i] = c.timestamp
+    poolWork.push(c.poolWork)
+  }
+  last.inputs = { timestamps, poolWork }
+  last.node = undefined
+  return true
 }
 
 /** The required target for a child of `parent`, as a number (exactly what nextShareBits encodes); cached on the parent. */
 export function requiredShareTarget(parent: ShareNode | undefined, rules: RetargetRules): bigint {
-  if (!parent) return bitsToTarget(nextShareBits(undefined, rules))
-  if (parent.childRequiredTarget === undefined) parent.childRequiredTarget = bitsToTarget(nextShareBits(parent, rules))
+  if (!parent) return targetOfBits(nextShareBits(undefined, rules))
+  if (parent.childRequiredTarget === undefined) parent.childRequiredTarget = targetOfBits(nextShareBits(parent, rules))
   return parent.childRequiredTarget
 }
 
 /** Work of the required target for a child of `parent` (what a child counts for in fork choice); cached on the parent. */
 export function requiredShareWork(parent: ShareNode | undefined, rules: RetargetRules): bigint {
-  if (!parent) return targetToWork(requiredShareTarget(undefined, rules))
-  if (parent.childChainWork === undefined) parent.childChainWork = targetToWork(requiredShareTarget(parent, rules))
+  // The work of the required target, which is targetOfBits(nextShareBits(parent)).
+  if (!parent) return workOfBits(nextShareBits(undefined, rules))
+  if (parent.childChainWork === undefined) parent.childChainWork = workOfBits(nextShareBits(parent, rules))
   return parent.childChainWork
 }
 

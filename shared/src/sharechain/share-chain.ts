@@ -2,7 +2,8 @@
 // the first seen), the incrementally maintained PPLNS window at the tip, payouts cached per parent,
 // and pruning far behind the window. It stores what validation accepted; it does not validate.
 import { bytesToHex, equalBytes } from '../primitives/bytes'
-import { bitsToTarget, targetToWork } from '../primitives/target'
+import { targetToWork } from '../primitives/target'
+import { targetOfBits, workOfBits } from './bits-memo'
 import { LruCache } from './lru'
 import { FULL_HISTORY, type ShareNode } from './node'
 import { OrphanPool } from './orphans'
@@ -57,6 +58,38 @@ export interface AddShareResult {
 }
 
 const EMPTY_BASIS: PayoutBasis = { parentId: undefined, weights: [], totalWeight: 0n }
+
+/** The hex keys `add` derives from a share and its id. */
+interface ShareKeys {
+  id: Uint8Array
+  key: string
+  parentKey: string | undefined
+  payoutKey: string
+  uncleKeys: string[]
+}
+
+/**
+ * Keys derived once per Share object: a process holding several chains (the simulator's peers, each
+ * with its own view) adds one decoded share to each, and hex-encoding its id, parent id, payout script
+ * and uncle ids again in every chain is most of what `add` spends, besides a copy of every string per
+ * chain. The chain already keeps `share` and `id` by reference (node.share, node.id) and relies on
+ * them not changing; a different `id` object for the same share is encoded afresh.
+ */
+const keysByShare = new WeakMap<Share, ShareKeys>()
+
+function shareKeys(share: Share, id: Uint8Array): ShareKeys {
+  const cached = keysByShare.get(share)
+  if (cached !== undefined && cached.id === id) return cached
+  const keys: ShareKeys = {
+    id,
+    key: bytesToHex(id),
+    parentKey: isZeroHash(share.info.prevShareId) ? undefined : bytesToHex(share.info.prevShareId),
+    payoutKey: bytesToHex(share.info.payoutScript),
+    uncleKeys: share.info.uncles.map(bytesToHex)
+  }
+  keysByShare.set(share, keys)
+  return keys
+}
 
 export class ShareChain {
   readonly orphans: OrphanPool
@@ -286,10 +319,11 @@ export class ShareChain {
    * cumulative work then counts from this root). Throws ShareChainError otherwise (a caller bug).
    */
   add(share: Share, id: Uint8Array, bytes: Uint8Array, opts: { asRoot?: boolean } = {}): AddShareResult {
-    const key = bytesToHex(id)
+    const keys = shareKeys(share, id)
+    const key = keys.key
     if (this.nodes.has(key)) throw new ShareChainError('duplicate', `share ${key} is already in the chain`)
-    const first = isZeroHash(share.info.prevShareId)
-    const parentKey = first ? undefined : bytesToHex(share.info.prevShareId)
+    const parentKey = keys.parentKey
+    const first = parentKey === undefined
     const parent = parentKey === undefined ? undefined : this.nodes.get(parentKey)
     // asRoot: a restore from storage starts at the oldest kept share, whose parent was pruned (a first
     // share restored "as root" is still a first share: its history is complete).
@@ -306,14 +340,14 @@ export class ShareChain {
     // Uncles below a restored root (or in history too shallow to judge) may be missing: they are
     // dropped there, which only changes payouts nobody judges from this history (README "Sync").
     const uncles: ShareNode[] = []
-    for (const uncleId of share.info.uncles) {
-      const uncle = this.nodes.get(bytesToHex(uncleId))
+    for (const uncleKey of keys.uncleKeys) {
+      const uncle = this.nodes.get(uncleKey)
       if (uncle) uncles.push(uncle)
       else if (parent && this.targetsJudgeable(parent))
-        throw new ShareChainError('unknown-uncle', `uncle ${bytesToHex(uncleId)} of share ${key} is unknown`)
+        throw new ShareChainError('unknown-uncle', `uncle ${uncleKey} of share ${key} is unknown`)
     }
-    const target = bitsToTarget(share.info.shareBits)
-    const work = targetToWork(target)
+    const target = targetOfBits(share.info.shareBits)
+    const work = workOfBits(share.info.shareBits)
     const requiredTarget = parent
       ? this.requiredShareTarget(parent)
       : root
@@ -343,15 +377,22 @@ export class ShareChain {
       poolWork,
       historyDepth: parent ? Math.min(FULL_HISTORY, parent.historyDepth + 1) : root ? 0 : FULL_HISTORY,
       payoutScript: share.info.payoutScript,
-      payoutKey: bytesToHex(share.info.payoutScript),
+      payoutKey: keys.payoutKey,
       seenOrder: this.seen++,
       share,
-      bytes
+      bytes,
+      // The caches retarget.ts fills later, present from the start: every node has one shape, with
+      // no property storage added per node when they are set.
+      childBits: undefined,
+      childRequiredTarget: undefined,
+      childChainWork: undefined,
+      childMedianTime: undefined
     }
     this.nodes.set(key, node)
-    let level = this.byHeight.get(height)
-    if (!level) this.byHeight.set(height, (level = []))
-    level.push(node)
+    // A new height's list starts with room for its one share (an empty list would grow to 16 slots).
+    const level = this.byHeight.get(height)
+    if (level) level.push(node)
+    else this.byHeight.set(height, [node])
     if (height < this.lowestHeight) this.lowestHeight = height
     // Fork choice: strictly more cumulative work moves the tip; ties keep the first seen.
     if (this.tipNode && node.cumulativeWork <= this.tipNode.cumulativeWork)
