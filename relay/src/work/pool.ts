@@ -153,8 +153,14 @@ export class SharePool {
     if (entry.verdict.kind !== 'accept') {
       const key = `${origin} ${entry.verdict.kind}:${entry.verdict.reason}`
       this.refusedByReason[key] = (this.refusedByReason[key] ?? 0) + 1
-      if (entry.id !== undefined && entry.verdict.reason !== 'duplicate')
+      if (entry.id !== undefined && entry.verdict.reason !== 'duplicate') {
         this.rememberRefusal(entry.id, origin, mode, entry.verdict)
+        // Rate-bounded like every log line (shared/src/log.ts); the id in internal byte order, as the sender's outbox names it.
+        if (origin === 'network')
+          log.info(
+            `share ${bytesToHex(entry.id)} from the network (${mode}) not taken: ${entry.verdict.kind} ${entry.verdict.reason}${entry.verdict.detail !== undefined ? ` (${entry.verdict.detail})` : ''}`
+          )
+      }
     }
     if (entry.verdict.kind !== 'accept' || entry.share === undefined || entry.id === undefined) return result
     const { share, id } = entry
