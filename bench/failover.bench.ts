@@ -3,7 +3,8 @@
 // and restarted in turn (kill -9 and SIGTERM alternately) for a bounded time. Prints: shares found vs
 // shares that reached a relay's share chain (browsers: each share of the tab's IndexedDB history asked
 // of every relay, after the outboxes drained or one re-send period passed: on the best chain, credited
-// as an uncle, held on an uncredited side branch, or held by no relay, which alone is a lost share;
+// as an uncle, held on an uncredited side branch, given up by the tab as stale (no relay could take it by
+// the chain's rules: web/src/peer/outbox.ts), or held by no relay otherwise, which alone is a lost share;
 // rigs: accepted submits that met the chain's share target against the chains), how many relays each tab linked to, the time from
 // a relay's death to mining again (rigs: first accepted submit on the next relay; tabs: work taken from
 // another relay), and blocks found during outages that reached the devnet chain. Last line: JSON.
@@ -289,6 +290,8 @@ function at(t: number): string {
   return `${((t - started) / 1000).toFixed(1)} s${o !== undefined ? ` (relay ${o.relay} down)` : ''}`
 }
 const lostShares: string[] = []
+const staleShares: string[] = []
+let tabStale = 0
 let tabFound = 0
 let tabPending = 0
 const tabPlaces: Record<Place, number> = { main: 0, uncle: 0, side: 0, 'too-deep': 0, unknown: 0 }
@@ -298,6 +301,12 @@ for (const tab of tabs) {
   for (const h of history) {
     tabFound++
     const place = await placeOnRelays(h.id)
+    // Held by no relay and given up by the tab as one the chain's rules let no relay take: stale, not lost.
+    if (place === 'unknown' && h.status === 'stale') {
+      tabStale++
+      staleShares.push(`tab${tabs.indexOf(tab)} share ${h.id} found at ${at(h.foundAt)}: ${h.reason ?? 'stale'}`)
+      continue
+    }
     tabPlaces[place]++
     if (h.status === 'pending') tabPending++
     if (place === 'unknown') {
@@ -341,6 +350,7 @@ const result = {
     asUncles: tabPlaces.uncle,
     onSideBranches: tabPlaces.side,
     tooDeepToPlace: tabPlaces['too-deep'],
+    stale: tabStale,
     lost: tabPlaces.unknown,
     stillPending: tabPending,
     pendingAtDrain,
@@ -367,8 +377,9 @@ const result = {
   }
 }
 process.stdout.write(
-  `tabs: ${tabFound} shares found: ${tabPlaces.main} on a relay's best chain, ${tabPlaces.uncle} credited as uncles, ${tabPlaces.side} on uncredited side branches, ${tabPlaces['too-deep']} too deep to place; ${tabPlaces.unknown} held by no relay, lost (${tabPending} still pending in the outbox)\n`
+  `tabs: ${tabFound} shares found: ${tabPlaces.main} on a relay's best chain, ${tabPlaces.uncle} credited as uncles, ${tabPlaces.side} on uncredited side branches, ${tabPlaces['too-deep']} too deep to place, ${tabStale} stale (said so by the tab: no relay could take them); ${tabPlaces.unknown} held by no relay, lost (${tabPending} still pending in the outbox)\n`
 )
+for (const line of staleShares) process.stdout.write(`stale: ${line}\n`)
 for (const line of lostShares) process.stdout.write(`lost: ${line}\n`)
 process.stdout.write(
   `tabs: ${pendingAtDrain} pending ${DRAIN_MS / 1000} s after the last restart; distinct relays each tab linked to: ${tabs.map((t) => t.relaysLinked.size).join(', ')}; relay links lost: ${tabs.map((t) => t.relayDrops).join(', ')}\n`
