@@ -3,12 +3,14 @@
 // and restarted in turn (kill -9 and SIGTERM alternately) for a bounded time. Prints: shares found vs
 // shares that reached a relay's share chain (browsers: each share of the tab's IndexedDB history asked
 // of every relay, after the outboxes drained or one re-send period passed: on the best chain, credited
-// as an uncle, held on an uncredited side branch, or held by no relay, which alone is a lost share;
+// as an uncle, held on an uncredited side branch, given up by the tab as stale (no relay could take it by
+// the chain's rules: web/src/peer/outbox.ts), or held by no relay otherwise, which alone is a lost share;
 // rigs: accepted submits that met the chain's share target against the chains), how many relays each tab linked to, the time from
 // a relay's death to mining again (rigs: first accepted submit on the next relay; tabs: work taken from
 // another relay), and blocks found during outages that reached the devnet chain. Last line: JSON.
 // Knobs: OTEDAMA_BENCH_FAILOVER_SECONDS (default 200), OTEDAMA_BENCH_FAILOVER_TABS (2), OTEDAMA_BENCH_FAILOVER_RIGS (2);
-// OTEDAMA_BENCH_FAILOVER_TAB_LOG=<file> appends every tab's console lines there (for diagnosis).
+// OTEDAMA_BENCH_FAILOVER_TAB_LOG=<file> appends every tab's console lines there, OTEDAMA_BENCH_FAILOVER_RELAY_LOG=<file>
+// every relay's output (for diagnosis). Each lost share is printed with when it was found and why relays refused it.
 import { appendFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -27,6 +29,7 @@ const RUN_SECONDS = Number(process.env.OTEDAMA_BENCH_FAILOVER_SECONDS ?? 200)
 const OUTAGE_SECONDS = 15
 const BETWEEN_OUTAGES_SECONDS = 15
 const TAB_LOG = process.env.OTEDAMA_BENCH_FAILOVER_TAB_LOG
+const RELAY_LOG = process.env.OTEDAMA_BENCH_FAILOVER_RELAY_LOG
 const TABS = Number(process.env.OTEDAMA_BENCH_FAILOVER_TABS ?? 2)
 const RIGS = Number(process.env.OTEDAMA_BENCH_FAILOVER_RIGS ?? 2)
 /** After the last restart, time for outboxes to drain and chains to settle (ms)... */
@@ -77,6 +80,13 @@ async function startSlot(slot: RelaySlot): Promise<void> {
       ...(bootstrap.length > 0 ? { OTEDAMA_BOOTSTRAP_NODES: bootstrap.join(',') } : {})
     }
   })
+  if (RELAY_LOG !== undefined) {
+    const tee = (d: Buffer): void => {
+      for (const line of d.toString().split('\n')) if (line !== '') appendFileSync(RELAY_LOG, `${slot.name} ${line}\n`)
+    }
+    slot.proc.child.stdout?.on('data', tee)
+    slot.proc.child.stderr?.on('data', tee)
+  }
   const status = await slot.proc.get<{ peerId?: string; multiaddrs?: string[] }>('/api/v1/status')
   slot.peerAddr = status.multiaddrs?.find((a) => a.includes('/tcp/') && !a.includes('/ws'))
   delete slot.downSince
@@ -240,13 +250,32 @@ for (const slot of slots) {
 /** Where a share stands on the relays that hold it (`/api/v1/sharechain/share/<id>`): the best answer any relay gives. */
 type Place = 'main' | 'uncle' | 'side' | 'too-deep' | 'unknown'
 const PLACE_RANK: Place[] = ['main', 'uncle', 'too-deep', 'side', 'unknown']
+/** What each relay refused a share for lately (the 404 of `/api/v1/sharechain/share/<id>`), by relay name. */
+interface Refusal {
+  at: string
+  origin: string
+  mode: string
+  kind: string
+  reason: string
+  detail?: string
+}
+const refusalsOf = new Map<string, string[]>()
 async function placeOnRelays(id: string): Promise<Place> {
   let best: Place = 'unknown'
+  const refused: string[] = []
+  refusalsOf.set(id, refused)
   for (const slot of slots) {
     if (slot.proc === undefined) continue
     for (const hex of [id, reverseHex(id)]) {
       const res = await fetch(`${slot.proc.url}/api/v1/sharechain/share/${hex}`)
-      if (res.status === 404) continue
+      if (res.status === 404) {
+        const body = (await res.json()) as { refused?: Refusal[] }
+        for (const r of body.refused ?? [])
+          refused.push(
+            `${slot.name} ${at(Date.parse(r.at))} ${r.mode} ${r.kind} ${r.reason}${r.detail !== undefined ? ` (${r.detail})` : ''}`
+          )
+        continue
+      }
       if (!res.ok) throw new Error(`share ${hex} on relay ${slot.name}: HTTP ${res.status}`)
       const place = ((await res.json()) as { place: Place }).place
       if (PLACE_RANK.indexOf(place) < PLACE_RANK.indexOf(best)) best = place
@@ -255,6 +284,14 @@ async function placeOnRelays(id: string): Promise<Place> {
   return best
 }
 
+/** Seconds since the run started, and the outage that time falls in. */
+function at(t: number): string {
+  const o = outages.find((x) => t >= x.from && t <= x.to)
+  return `${((t - started) / 1000).toFixed(1)} s${o !== undefined ? ` (relay ${o.relay} down)` : ''}`
+}
+const lostShares: string[] = []
+const staleShares: string[] = []
+let tabStale = 0
 let tabFound = 0
 let tabPending = 0
 const tabPlaces: Record<Place, number> = { main: 0, uncle: 0, side: 0, 'too-deep': 0, unknown: 0 }
@@ -263,8 +300,21 @@ for (const tab of tabs) {
   const history = await historyOf(tab)
   for (const h of history) {
     tabFound++
-    tabPlaces[await placeOnRelays(h.id)]++
+    const place = await placeOnRelays(h.id)
+    // Held by no relay and given up by the tab as one the chain's rules let no relay take: stale, not lost.
+    if (place === 'unknown' && h.status === 'stale') {
+      tabStale++
+      staleShares.push(`tab${tabs.indexOf(tab)} share ${h.id} found at ${at(h.foundAt)}: ${h.reason ?? 'stale'}`)
+      continue
+    }
+    tabPlaces[place]++
     if (h.status === 'pending') tabPending++
+    if (place === 'unknown') {
+      const refused = refusalsOf.get(h.id) ?? []
+      lostShares.push(
+        `tab${tabs.indexOf(tab)} share ${h.id} found at ${at(h.foundAt)}, ${h.status}; refused: ${refused.length > 0 ? refused.join('; ') : 'by no relay'}`
+      )
+    }
   }
   for (const o of outages) {
     const next = tab.switchesAt.find((t) => t >= o.from && t <= o.to)
@@ -300,6 +350,7 @@ const result = {
     asUncles: tabPlaces.uncle,
     onSideBranches: tabPlaces.side,
     tooDeepToPlace: tabPlaces['too-deep'],
+    stale: tabStale,
     lost: tabPlaces.unknown,
     stillPending: tabPending,
     pendingAtDrain,
@@ -326,8 +377,10 @@ const result = {
   }
 }
 process.stdout.write(
-  `tabs: ${tabFound} shares found: ${tabPlaces.main} on a relay's best chain, ${tabPlaces.uncle} credited as uncles, ${tabPlaces.side} on uncredited side branches, ${tabPlaces['too-deep']} too deep to place; ${tabPlaces.unknown} held by no relay, lost (${tabPending} still pending in the outbox)\n`
+  `tabs: ${tabFound} shares found: ${tabPlaces.main} on a relay's best chain, ${tabPlaces.uncle} credited as uncles, ${tabPlaces.side} on uncredited side branches, ${tabPlaces['too-deep']} too deep to place, ${tabStale} stale (said so by the tab: no relay could take them); ${tabPlaces.unknown} held by no relay, lost (${tabPending} still pending in the outbox)\n`
 )
+for (const line of staleShares) process.stdout.write(`stale: ${line}\n`)
+for (const line of lostShares) process.stdout.write(`lost: ${line}\n`)
 process.stdout.write(
   `tabs: ${pendingAtDrain} pending ${DRAIN_MS / 1000} s after the last restart; distinct relays each tab linked to: ${tabs.map((t) => t.relaysLinked.size).join(', ')}; relay links lost: ${tabs.map((t) => t.relayDrops).join(', ')}\n`
 )

@@ -125,6 +125,8 @@ export interface TabHistoryRow {
   id: string
   foundAt: number
   status: string
+  /** Why a share was rejected or given up as stale. */
+  reason?: string
   isBlock: boolean
 }
 

@@ -5,7 +5,7 @@ import { request as httpsRequest } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { scriptToAddress } from '@otedama/shared/address'
-import { p2wpkhScript } from '@otedama/shared/primitives'
+import { hashToDisplayHex, p2wpkhScript, sha256d } from '@otedama/shared/primitives'
 import { Relay } from '../src/app/relay'
 import type { RelayConfig } from '../src/config'
 import { easyDevnetParams, mineShare } from './harness/devnet'
@@ -115,7 +115,20 @@ describe('relay HTTP: PWA, API, stream, metrics', () => {
     }
     const unknown = await get(`/api/v1/sharechain/share/${'ab'.repeat(32)}`)
     expect(unknown.status).toBe(404)
-    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('unknown-share')
+    expect(await unknown.json()).toMatchObject({ error: { code: 'unknown-share' }, refused: [] })
+    // A share the relay refused: its 404 says why (what a sender reads when its share is held by no relay).
+    const entry = await relay.book.add(relay.source.current()!)
+    const mined = mineShare(relay.pool, entry, payee, 99)
+    const tampered = mined.bytes.slice()
+    tampered[tampered.length - 2] ^= 1 // the coinbase's locktime: the header (and the share id) stay, the merkle root no longer matches
+    const { verdict } = await relay.pool.receiveShare(tampered, 'network')
+    if (verdict.kind !== 'reject') throw new Error(`tampered share not rejected: ${verdict.kind}`)
+    const refusedId = hashToDisplayHex(sha256d(mined.header80))
+    const refused = await get(`/api/v1/sharechain/share/${refusedId}`)
+    expect(refused.status).toBe(404)
+    expect(((await refused.json()) as { refused: unknown[] }).refused).toEqual([
+      expect.objectContaining({ origin: 'network', mode: 'live', kind: 'reject', reason: verdict.reason })
+    ])
     const payouts = await getJson(`/api/v1/payouts/${payeeAddress}`)
     expect(payouts).toMatchObject({ address: payeeAddress, sharesInWindow: 2, weightPpm: 1_000_000 })
     expect(BigInt(payouts.expectedNextBlock)).toBe(5_000_000_000n - (5_000_000_000n * 5000n) / 1_000_000n)

@@ -16,6 +16,7 @@ import type {
   RigView,
   ShareChainView,
   SharePlaceView,
+  ShareRefusalView,
   StatusView,
   TemplateView,
   WorkView
@@ -324,6 +325,11 @@ export class RelayReadModel implements ApiContext {
       tipHeight: chain.tip?.height ?? node.height,
       ...(found.place === 'uncle' ? { nephew: hashToDisplayHex(found.nephew.id) } : {})
     }
+  }
+
+  /** Why this relay refused the share `id` (display hex) lately: what a sender asks when its share is not held. */
+  shareRefusals(id: string): ShareRefusalView[] {
+    return this.pool.refusalsOf(displayHexToHash(id)).map((r) => ({ ...r, at: new Date(r.at).toISOString() }))
   }
 
   /** Throws AddressError for an address of another network or a typo. */

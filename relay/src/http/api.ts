@@ -156,14 +156,15 @@ export function createApiHandler(ctx: ApiContext, extras: ApiHandlerExtras = {})
     const shareId = /^\/api\/v1\/sharechain\/share\/([0-9a-f]{64})$/.exec(path)
     if (shareId !== null) {
       const place = ctx.share(shareId[1])
-      return place === undefined
-        ? sendError(
-            res,
-            404,
-            'unknown-share',
-            `this relay holds no share ${shareId[1]} (never received, or pruned below the window)`
-          )
-        : sendJson(res, 200, place, head)
+      if (place !== undefined) return sendJson(res, 200, place, head)
+      // Not held: what this relay refused it for lately, if it ever saw it (the sender's diagnosis).
+      return sendJson(res, 404, {
+        error: {
+          code: 'unknown-share',
+          message: `this relay holds no share ${shareId[1]} (never received, refused, or pruned below the window)`
+        },
+        refused: ctx.shareRefusals?.(shareId[1]) ?? []
+      })
     }
     const payout = /^\/api\/v1\/payouts\/([^/]{1,256})$/.exec(path)
     if (payout !== null) {

@@ -152,6 +152,16 @@ export interface SharePlaceView {
   tipHeight: number
 }
 
+/** A refusal of a share this relay does not hold (relay/src/work/pool.ts ShareRefusal), newest last. */
+export interface ShareRefusalView {
+  at: string
+  origin: string
+  mode: string
+  kind: 'reject' | 'ignore'
+  reason: string
+  detail?: string
+}
+
 export interface ShareChainView {
   tip?: string
   height?: number
@@ -252,6 +262,8 @@ export interface ApiContext {
   shareChain: (limit: number) => ShareChainView
   /** Where the share with this id (display hex) stands; undefined when the relay holds no such share (never seen, or pruned). */
   share: (id: string) => SharePlaceView | undefined
+  /** Why the relay refused a share lately (an unknown share's 404 lists them). */
+  shareRefusals?: (id: string) => ShareRefusalView[]
   /** Throws AddressError for an address of another network or a typo. */
   payouts: (address: string) => Promise<PayoutsView>
   blocks: (limit: number) => Promise<BlockView[]>

@@ -249,8 +249,14 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
     topics,
     validators: handlers.validators,
     graylistThreshold: policy.graylistThreshold,
-    onFetchNeeded: (id, from, kind) =>
-      (kind === 'block' && blockParents !== undefined ? blockParents : parents).request(id, from),
+    // The message that named the missing id is validated again once the fetch is done: the relay keeps no
+    // share seen before its parent, and gossip ignored this one (shared/src/p2p/parent-fetcher.ts).
+    onFetchNeeded: (id, from, kind, message) =>
+      (kind === 'block' && blockParents !== undefined ? blockParents : parents).request(
+        id,
+        from,
+        async () => await router.ingest(kind, message, from)
+      ),
     floodGuard: config.floodGuard,
     onGraylisted: (peer, score) => {
       banAndHangUp(peer)

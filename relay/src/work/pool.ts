@@ -1,6 +1,6 @@
 import { createLogger } from '@otedama/shared/log'
 import type { ChainParams } from '@otedama/shared/chain'
-import { equalBytes } from '@otedama/shared/primitives'
+import { bytesToHex, equalBytes } from '@otedama/shared/primitives'
 import { sha256d } from '@otedama/shared/primitives'
 import { decodeHeader } from '@otedama/shared/primitives'
 import type { HeaderChain, HeaderVerdict } from '@otedama/shared/sharechain'
@@ -23,6 +23,9 @@ const log = createLogger('pool')
 
 /** Headers walked back to link a new tip to the header chain after a reorg or a gap (count). */
 export const MAX_HEADER_BACKFILL = 16
+/** Share ids whose refusals are remembered (the newest), and refusals kept per id. */
+export const REFUSALS_REMEMBERED = 1_024
+export const REFUSALS_PER_SHARE = 8
 
 export type ShareOrigin = 'stratum' | 'network' | 'local'
 
@@ -32,6 +35,17 @@ export interface AcceptedShare {
   /** The encoded share as received (what the network publishes and the store keeps). */
   bytes: Uint8Array
   origin: ShareOrigin
+}
+
+/** One refusal of one share: why a share that someone says it sent is not held here. */
+export interface ShareRefusal {
+  /** Local clock, unix ms. */
+  at: number
+  origin: ShareOrigin
+  mode: ShareMode
+  kind: 'reject' | 'ignore'
+  reason: string
+  detail?: string
 }
 
 export interface PoolInit {
@@ -61,6 +75,8 @@ export class SharePool {
    * verdict vocabulary (3 origins x the reasons in shared/src/sharechain/verdict.ts).
    */
   readonly refusedByReason: Record<string, number> = {}
+  /** The latest refusals by share id (hex, internal byte order), newest ids last; bounded (REFUSALS_REMEMBERED). */
+  private readonly refusals = new Map<string, ShareRefusal[]>()
   private readonly accepted = new ListenerSet<[AcceptedShare]>()
   private readonly tipMoved = new ListenerSet<[]>()
   private readonly headerAdded = new ListenerSet<[Uint8Array, 'source' | 'network']>()
@@ -137,6 +153,14 @@ export class SharePool {
     if (entry.verdict.kind !== 'accept') {
       const key = `${origin} ${entry.verdict.kind}:${entry.verdict.reason}`
       this.refusedByReason[key] = (this.refusedByReason[key] ?? 0) + 1
+      if (entry.id !== undefined && entry.verdict.reason !== 'duplicate') {
+        this.rememberRefusal(entry.id, origin, mode, entry.verdict)
+        // Rate-bounded like every log line (shared/src/log.ts); the id in internal byte order, as the sender's outbox names it.
+        if (origin === 'network')
+          log.info(
+            `share ${bytesToHex(entry.id)} from the network (${mode}) not taken: ${entry.verdict.kind} ${entry.verdict.reason}${entry.verdict.detail !== undefined ? ` (${entry.verdict.detail})` : ''}`
+          )
+      }
     }
     if (entry.verdict.kind !== 'accept' || entry.share === undefined || entry.id === undefined) return result
     const { share, id } = entry
@@ -153,6 +177,33 @@ export class SharePool {
     }
     this.stats.blocks++
     return { ...result, block: await this.init.submitter.submit(found) }
+  }
+
+  /** Why this relay refused the share `id` (internal byte order) lately, oldest first; none if it never did or forgot. */
+  refusalsOf(id: Uint8Array): ShareRefusal[] {
+    return [...(this.refusals.get(bytesToHex(id)) ?? [])]
+  }
+
+  private rememberRefusal(
+    id: Uint8Array,
+    origin: ShareOrigin,
+    mode: ShareMode,
+    verdict: { kind: 'reject' | 'ignore'; reason: string; detail?: string }
+  ): void {
+    const key = bytesToHex(id)
+    const list = this.refusals.get(key) ?? []
+    this.refusals.delete(key)
+    list.push({
+      at: Date.now(),
+      origin,
+      mode,
+      kind: verdict.kind,
+      reason: verdict.reason,
+      ...(verdict.detail !== undefined ? { detail: verdict.detail } : {})
+    })
+    if (list.length > REFUSALS_PER_SHARE) list.shift()
+    this.refusals.set(key, list)
+    if (this.refusals.size > REFUSALS_REMEMBERED) this.refusals.delete(this.refusals.keys().next().value as string)
   }
 
   /** Deletes stored shares the chain pruned (below the window and its margin): disk stays bounded like memory. */

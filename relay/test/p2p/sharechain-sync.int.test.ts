@@ -96,12 +96,22 @@ async function startLedgerNode(
 
 /** A relay's ledger holding `count` shares it mined alone from a first share. */
 function ledgerMinedAlone(payee: string, count: number): ShareLedger {
-  const net = testNet()
+  return ledgerOf(testNet(), payee, count)
+}
+
+/** A ledger holding `count` shares of `net`, mined alone from a first share (added to `net` as well). */
+function ledgerOf(net: Net, payee: string, count: number): ShareLedger {
   let parent: ShareNode | undefined
   for (let i = 0; i < count; i++) parent = addShare(net, payee, { parent })
+  return ledgerHolding(net, count)
+}
+
+/** A fresh ledger holding the first `count` shares of `net`'s best chain. */
+function ledgerHolding(net: Net, count: number): ShareLedger {
   const ledger = new ShareLedger({ rules: net.rules, powLimit: (1n << 255n) - 1n, now: () => net.clock.now })
   ledger.anchor({ hash: fakeHash('checkpoint'), height: CHECKPOINT_HEIGHT })
-  for (const n of [...net.chain.ancestors(net.chain.tip!, count)].reverse()) ledger.add(n.bytes, 'synced', 'network')
+  const best = [...net.chain.ancestors(net.chain.tip!, net.chain.tip!.height + 1)].reverse()
+  for (const n of best.slice(0, count)) ledger.add(n.bytes, 'synced', 'network')
   expect(ledger.chain.size).toBe(count)
   return ledger
 }
@@ -153,6 +163,32 @@ describe('share-chain sync over libp2p', () => {
     const atJoiner = joinerNet.chain.payouts(joinerNet.chain.tip, value, finder)
     expect(bytesToHex(atJoiner.bytes)).toBe(bytesToHex(atRelay.bytes))
     expect(atJoiner.outputs.length).toBeGreaterThan(1) // alice, bob (and carol's bonus): a real split
+  })
+
+  it('a live share that arrives before its parent is held once the parent is fetched (gossip does not bring it again)', async () => {
+    // The sender (a tab) and the relay hold the same chain; the sender then finds two shares and only the
+    // second reaches the relay, which has to fetch the first from the sender.
+    const net = testNet()
+    const sender = ledgerOf(net, 'alice', 4)
+    const relayLedger = ledgerHolding(net, 4)
+    const relay = await startLedgerNode(relayLedger)
+    started.push(relay)
+    const tab = await startLedgerNode(sender, [relay.node.multiaddrs()[0].toString()])
+    started.push(tab)
+    await waitFor(
+      'share mesh grafted both ways',
+      () => relay.node.metrics().shareMeshPeers > 0 && tab.node.metrics().shareMeshPeers > 0
+    )
+    const missed = addShare(net, 'alice')
+    const child = addShare(net, 'alice')
+    expect(sender.add(missed.bytes, 'live', 'network').verdict.kind).toBe('accept')
+    expect(sender.add(child.bytes, 'live', 'network').verdict.kind).toBe('accept')
+    await tab.node.publish('share', child.bytes)
+    // The relay ignores the child (unknown parent), walks the sender's branch for the parent, then judges
+    // the child again: both are held. Before, the child was dropped and only its parent was kept.
+    await waitFor('the relay holds the missed parent', () => relayLedger.chain.getById(missed.id) !== undefined)
+    await waitFor('the relay holds the child', () => relayLedger.chain.getById(child.id) !== undefined)
+    expect(relayLedger.tip?.key).toBe(child.key)
   })
 
   it('two relays that mined apart converge on the chain with more work as soon as they link', async () => {

@@ -79,9 +79,13 @@ export interface GossipRouterOptions<P extends PeerLike> {
   graylistThreshold: number
   /** Called once when a connected peer's score falls below the graylist threshold. */
   onGraylisted?: (peer: P, score: number) => void
-  /** Called when a validator ignores a message for want of a share (unknown parent): fetch it by sync. */
-  /** A validator's verdict named a missing item to fetch (a share's parent or uncle; a devnet block's parent). */
-  onFetchNeeded?: (id: Uint8Array, from: P, kind: ValidatedTopicKind) => void
+  /**
+   * A validator's verdict named a missing item to fetch (a share's parent or uncle; a devnet block's
+   * parent), with the message that needs it: it was ignored (not forwarded) and gossip will not bring it
+   * again within the seen TTL, so a node that keeps no early messages validates it again once the fetch
+   * is done.
+   */
+  onFetchNeeded?: (id: Uint8Array, from: P, kind: ValidatedTopicKind, message: Uint8Array) => void
   /** Called once when a peer floods past its gossip rate bound; the node disconnects and bans it. */
   onFlooder?: (peer: P) => void
   /** Per-peer gossip rate bound (defaults: limits.ts); `{ messagesPerSecond: Infinity }` turns it off. */
@@ -270,7 +274,7 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
         verdict = verdictKind(v)
         if (verdict !== 'accept') log.debug(`${kind} from ${peer.toString()}: ${verdict} ${verdictReason(v)}`)
         const missing = verdictFetch(v)
-        if (missing !== undefined) this.options.onFetchNeeded?.(missing, peer, kind)
+        if (missing !== undefined) this.options.onFetchNeeded?.(missing, peer, kind, data)
       }
     } catch (err) {
       // A throwing validator is our bug, not the sender's: no penalty, no forwarding.

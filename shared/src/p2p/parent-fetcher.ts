@@ -32,6 +32,11 @@ export const MAX_PARENT_FETCHES_IN_FLIGHT = 8
 export const DEFAULT_BRANCH_DEPTH = 4096
 /** Shares asked for in a walk's first page; later pages grow to SYNC_MAX_SHARES_PER_REPLY. */
 const FIRST_PAGE_SHARES = 16
+/**
+ * Messages kept per fetch in flight to validate again once it is done (the children that named the
+ * missing id): MAX_PARENT_FETCHES_IN_FLIGHT × this many at most, all fetches together.
+ */
+export const MAX_WAITING_PER_FETCH = 8
 /** Shares of branches that did not connect, remembered so their descendants are not walked again. */
 const MAX_DEAD_END_SHARES = 16_384
 
@@ -75,6 +80,8 @@ export interface BranchResult {
 
 export class ParentFetcher<P extends PeerLike> {
   private readonly inFlight = new Set<string>()
+  /** By fetched id: what to run again once that fetch is done (the messages that waited on it). */
+  private readonly waiting = new Map<string, Array<() => Promise<unknown>>>()
   private readonly limiter = new PeerRateLimiter(SYNC_REQUESTS_PER_SECOND, SYNC_REQUEST_BURST)
   private readonly deadEnds = new BoundedMap<string, true>(MAX_DEAD_END_SHARES)
   fetched = 0
@@ -92,14 +99,34 @@ export class ParentFetcher<P extends PeerLike> {
     return this.deps.fetchAncestors !== undefined && this.deps.missingAncestry !== undefined
   }
 
-  request(shareId: Uint8Array, peer: P): void {
+  /**
+   * Fetches `shareId` from `peer` (bounded: in flight, rate, dead ends). `retry` validates again the
+   * message that named it, once the fetch has brought something in: a node that does not hold shares
+   * seen before their parent (the relay) otherwise loses that child for good, since gossip ignored it
+   * (not forwarded) and will not bring it again within its seen TTL. Retries are kept per fetch in flight
+   * (MAX_WAITING_PER_FETCH); a message whose fetch is refused is dropped as before.
+   */
+  request(shareId: Uint8Array, peer: P, retry?: () => Promise<unknown>): void {
     const key = bytesToHex(shareId)
-    if (this.inFlight.has(key) || this.inFlight.size >= MAX_PARENT_FETCHES_IN_FLIGHT) return
+    if (this.inFlight.has(key)) {
+      this.wait(key, retry)
+      return
+    }
+    if (this.inFlight.size >= MAX_PARENT_FETCHES_IN_FLIGHT) return
     if (this.deadEnds.has(key)) return
     if (!this.limiter.tryTake(peer.toString())) return
     log.debug(`fetching parent ${key} from ${peer.toString()}`)
     this.inFlight.add(key)
+    this.wait(key, retry)
     void this.run(key, shareId, peer)
+  }
+
+  private wait(key: string, retry: (() => Promise<unknown>) | undefined): void {
+    if (retry === undefined) return
+    const list = this.waiting.get(key) ?? []
+    if (list.length >= MAX_WAITING_PER_FETCH) return
+    list.push(retry)
+    this.waiting.set(key, list)
   }
 
   /**
@@ -173,19 +200,31 @@ export class ParentFetcher<P extends PeerLike> {
   }
 
   private async run(key: string, shareId: Uint8Array, peer: P): Promise<void> {
+    let brought = false
     try {
-      if (this.walksBranches) {
-        await this.walkBranch(peer, shareId)
-        return
+      if (this.walksBranches) brought = (await this.walkBranch(peer, shareId)).accept > 0
+      else {
+        const shares = await this.deps.fetchById(peer, [shareId])
+        this.fetched += shares.length
+        for (const share of shares) if ((await this.ingest(share, peer)) === 'accept') brought = true
       }
-      const shares = await this.deps.fetchById(peer, [shareId])
-      this.fetched += shares.length
-      for (const share of shares) await this.ingest(share, peer)
     } catch (err) {
       this.failed++
       log.debug(`fetching parent ${key} from ${peer.toString()} failed: ${errorMessage(err)}`)
     } finally {
       this.inFlight.delete(key)
+    }
+    // Only after a fetch that added something: what waited on it can now pass (or names the next missing
+    // id, fetched in turn), and a fetch that failed cannot turn into a retry loop.
+    const retries = this.waiting.get(key) ?? []
+    this.waiting.delete(key)
+    if (!brought) return
+    for (const retry of retries) {
+      try {
+        await retry()
+      } catch (err) {
+        log.debug(`a message waiting on ${key} failed again: ${errorMessage(err)}`)
+      }
     }
   }
 }

@@ -159,6 +159,10 @@ export class PeerEngine implements MiningEngine {
     // them now; the new job on top of it follows (queued by the tip listener).
     this.job = undefined
     const id = bytesToHex(result.id)
+    const node = session.state.chain.getById(result.id)
+    log.info(
+      `found share ${id.slice(0, 16)} at height ${node?.height ?? '?'} (block height ${node?.share.info.blockHeight ?? '?'}, tip ${session.state.tip?.height ?? '-'})`
+    )
     // A block goes on the block topic at once (the outbox keeps it too, and sends it before its share again).
     const blockMessage = found.meetsBlockTarget ? this.blockMessage(session, job, found, bytes) : undefined
     if (blockMessage !== undefined)

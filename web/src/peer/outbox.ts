@@ -29,6 +29,13 @@ export interface OutboxStore {
   recordHistory(entry: HistoryEntry): Promise<void>
 }
 
+/**
+ * Why a pending share can never be taken any more, by the share chain's own rules as this tab's chain
+ * sees it (e.g. a side branch too far below the tip to be named as an uncle: every relay ignores it as
+ * `stale-share`, and no share will ever build on it); undefined while it still can be.
+ */
+export type OutboxVerdict = (id: string, bytes: Uint8Array) => string | undefined
+
 export interface OutboxTransport {
   /** Resolves to the number of peers reached (0: not sent, retried later). */
   publish(kind: 'share' | 'block', bytes: Uint8Array): Promise<number>
@@ -46,7 +53,9 @@ export class ShareOutbox {
   constructor(
     private readonly network: string,
     private readonly store: OutboxStore,
-    private readonly now: () => number = Date.now
+    private readonly now: () => number = Date.now,
+    /** Asked for each pending share no relay holds; none: only age drops a share. */
+    private readonly hopeless?: OutboxVerdict
   ) {}
 
   get size(): number {
@@ -104,7 +113,9 @@ export class ShareOutbox {
     await this.sendBlock(transport, entry)
     entry.sends++
     entry.sentAt = this.now()
-    if ((await transport.publish('share', entry.bytes)) > 0) entry.reached = true
+    const peers = await transport.publish('share', entry.bytes)
+    if (peers > 0) entry.reached = true
+    log.info(`share ${id.slice(0, 16)} sent (${entry.sends}) to ${peers} peers`)
   }
 
   /** The block message of a pending block, until it reached a peer once (gossipsub refuses a re-publish of the same id for its seen TTL). */
@@ -121,6 +132,7 @@ export class ShareOutbox {
     const entry = this.pending.get(id)
     if (entry === undefined) return
     this.pending.delete(id)
+    log.info(`share ${id.slice(0, 16)} acknowledged after ${entry.sends} sends`)
     await this.store.removeFromOutbox(id)
     await this.store.recordHistory({
       id,
@@ -134,8 +146,9 @@ export class ShareOutbox {
 
   /**
    * Sends what never reached a peer (published while no peer was on the topic) or went unacknowledged
-   * for RESEND_AFTER_MS, then asks a relay which pending shares it holds; those are acknowledged, very
-   * old ones dropped as stale.
+   * for RESEND_AFTER_MS, then asks a relay which pending shares it holds; those are acknowledged. Of the
+   * others, those the chain's rules say no relay can take any more, and very old ones, leave as stale,
+   * the history saying why.
    */
   async checkAcks(transport: OutboxTransport): Promise<void> {
     const now = this.now()
@@ -152,7 +165,7 @@ export class ShareOutbox {
     const heldIds = new Set(held.map((bytes) => bytesToHex(shareMessageId(bytes))))
     for (const id of ids) {
       if (heldIds.has(id)) await this.acknowledge(id)
-      else await this.expireIfOld(id)
+      else await this.expireIfStale(id)
     }
   }
 
@@ -169,16 +182,24 @@ export class ShareOutbox {
     this.timer = undefined
   }
 
-  private async expireIfOld(id: string): Promise<void> {
+  /** A share not held by the relay asked: dropped as stale when it can never be taken, or is too old. */
+  private async expireIfStale(id: string): Promise<void> {
     const entry = this.pending.get(id)
-    if (entry === undefined || this.now() - entry.foundAt < OUTBOX_MAX_AGE_MS) return
+    if (entry === undefined) return
+    const reason =
+      this.now() - entry.foundAt >= OUTBOX_MAX_AGE_MS
+        ? `not acknowledged within ${OUTBOX_MAX_AGE_MS / 3_600_000} h`
+        : this.hopeless?.(id, entry.bytes)
+    if (reason === undefined) return
     this.pending.delete(id)
+    log.info(`share ${id.slice(0, 16)} is stale after ${entry.sends} sends: ${reason}`)
     await this.store.removeFromOutbox(id)
     await this.store.recordHistory({
       id,
       network: this.network,
       foundAt: entry.foundAt,
       status: 'stale',
+      reason,
       isBlock: entry.isBlock
     })
   }

@@ -87,7 +87,7 @@ export class PeerSession {
       ...(status.peerId !== undefined ? { loneRelay: peerIdBytes(status.peerId) } : {})
     })
     this.blocks = new BlockBook(this.state)
-    this.outbox = new ShareOutbox(status.network, deps.store)
+    this.outbox = new ShareOutbox(status.network, deps.store, Date.now, (id, bytes) => this.state.neverTaken(id, bytes))
     this.quorum.onConfirmed((t) => this.useTemplate(t))
     // New tip, new weights: committees of the newest subjects are redrawn (a quorum may now exist).
     // Coalesced: a window sync moves the tip thousands of times in one loop; the weights walk the

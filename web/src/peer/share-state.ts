@@ -12,6 +12,7 @@ import type { ShareChain } from '@otedama/shared/sharechain'
 import type { TemplateAnnouncement } from '@otedama/shared/sharechain'
 import type { ShareMode } from '@otedama/shared/sharechain'
 import { BoundedMap } from '@otedama/shared/util'
+import { decodeShare, sharePlace } from '@otedama/shared/sharechain'
 
 /** Confirmed template announcements remembered by id (a share names the template it was mined on). */
 export const MAX_KNOWN_TEMPLATES = 64
@@ -124,5 +125,29 @@ export class ShareState {
 
   get tip(): ShareNode | undefined {
     return this.chain.tip
+  }
+
+  /**
+   * Why a share (id hex, its bytes) that no relay holds can never be taken (the outbox then drops it as
+   * stale), by the chain's own rules as our chain sees it: off the best chain (on a side branch no
+   * best-chain share named, or not in our chain at all) at least maxUncleDepth below the tip. Every relay
+   * ignores such a live share (`stale-share`, shared/src/sharechain/README.md "Uncles"), no share can
+   * name it as an uncle any more and none will build on it; the tip only climbs. Undefined while it still
+   * can be taken: on the best chain or named as an uncle (a relay fetches it with the share that builds
+   * on or names it), or close enough below the tip to become an uncle.
+   */
+  neverTaken(id: string, bytes: Uint8Array): string | undefined {
+    const tip = this.chain.tip
+    if (tip === undefined) return undefined
+    const node = this.chain.get(id)
+    let height: number
+    try {
+      height = node?.height ?? decodeShare(bytes).info.shareHeight
+    } catch {
+      return undefined
+    }
+    if (height + this.rules.maxUncleDepth > tip.height) return undefined
+    if (node !== undefined && sharePlace(this.chain, node, tip.height - height + 1).place !== 'side') return undefined
+    return `stale-share: height ${height} is off the best chain and ${tip.height - height} below its tip, too deep to be named as an uncle; no relay holds it`
   }
 }

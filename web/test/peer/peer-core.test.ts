@@ -326,6 +326,86 @@ describe('share outbox', () => {
   })
 })
 
+describe('share outbox: shares that can never be taken', () => {
+  it('a share no relay holds, that the chain says no relay can take any more, leaves as stale with the reason', async () => {
+    const history = new Map<string, HistoryEntry>()
+    const outboxed = new Map<string, OutboxEntry>()
+    const store: OutboxStore = {
+      addToOutbox: async (e) => {
+        outboxed.set(e.id, e)
+      },
+      removeFromOutbox: async (id) => {
+        outboxed.delete(id)
+      },
+      listOutbox: async () => [...outboxed.values()],
+      recordHistory: async (e) => {
+        history.set(e.id, e)
+      }
+    }
+    const hopeless = new Set(['aa'])
+    const transport = { publish: async () => 1, fetchSharesById: async () => [] }
+    const outbox = new ShareOutbox('devnet', store, Date.now, (id) =>
+      hopeless.has(id) ? 'stale-share: too deep to be named as an uncle' : undefined
+    )
+    await outbox.add('aa', new Uint8Array(200).fill(1), false)
+    await outbox.add('bb', new Uint8Array(200).fill(2), false)
+    await outbox.checkAcks(transport)
+    // The one that can still be taken waits on (re-sent, asked again); the other is said stale, and why.
+    expect(outbox.size).toBe(1)
+    expect([...outboxed.keys()]).toEqual(['bb'])
+    expect(history.get('aa')).toMatchObject({
+      status: 'stale',
+      reason: 'stale-share: too deep to be named as an uncle'
+    })
+    expect(history.get('bb')?.status).toBe('pending')
+  })
+
+  it('the chain says a share can never be taken only off the best chain and too deep to be an uncle', async () => {
+    const state = new ShareState(params)
+    const template = await confirmedTemplate(state)
+    const extranonce1 = Uint8Array.of(9, 9, 9, 9)
+    let seq = 0
+    const job = (x1 = extranonce1): PeerJob =>
+      buildPeerJob({
+        state,
+        template,
+        payoutScript: me,
+        extranonce1: x1,
+        seq: seq++,
+        now: Math.floor(Date.now() / 1000)
+      })
+    const next = (): Uint8Array => {
+      const j = job()
+      return shareBytesOf(j, mine(j), state.rules.networkTag)
+    }
+    const add = (bytes: Uint8Array): string => {
+      const r = state.addLive(bytes, 'mine')
+      expect(r.verdict).toEqual({ kind: 'accept' })
+      return bytesToHex(r.id!)
+    }
+    add(next())
+    // Two finds on the same parent; only the first reaches our chain for now.
+    const jobA = job()
+    const jobB = job(Uint8Array.of(8, 8, 8, 8)) // another session's slice: another share
+    const a = shareBytesOf(jobA, mine(jobA), state.rules.networkTag)
+    const b = shareBytesOf(jobB, mine(jobB), state.rules.networkTag)
+    const idA = add(a)
+    const idB = bytesToHex(sha256d(b.subarray(9, 89)))
+    expect(idB).not.toBe(idA)
+    for (let i = 0; i < state.rules.maxUncleDepth - 1; i++) add(next())
+    // Not in our chain, but the next share could still name it as an uncle.
+    expect(state.tip!.height - 1).toBe(state.rules.maxUncleDepth - 1)
+    expect(state.neverTaken(idB, b)).toBeUndefined()
+    add(next())
+    expect(state.neverTaken(idB, b)).toMatch(/^stale-share: height 1 is off the best chain and 3 below its tip/)
+    // Held on a side branch that no best-chain share named (it came too late): the same.
+    expect(state.addSynced(b).verdict).toEqual({ kind: 'accept' })
+    expect(state.chain.get(idB)).toBeDefined()
+    expect(state.neverTaken(idB, b)).toMatch(/^stale-share: height 1 /)
+    expect(state.neverTaken(idA, a)).toBeUndefined() // on the best chain: fetched with its descendants
+  })
+})
+
 describe('share outbox: blocks found offline', () => {
   it('keeps a block message with its share, sends every block before any share after a reconnect, and restores both', async () => {
     const store = {
