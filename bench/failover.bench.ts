@@ -77,6 +77,8 @@ async function startSlot(slot: RelaySlot): Promise<void> {
     ports: slot.ports,
     env: {
       OTEDAMA_STRATUM_SIBLING: `127.0.0.1:${sibling.ports.stratum}`,
+      // Each share a relay did not take is logged at debug (relay/src/work/pool.ts): wanted when teeing.
+      ...(RELAY_LOG !== undefined ? { OTEDAMA_LOG: 'debug' } : {}),
       ...(bootstrap.length > 0 ? { OTEDAMA_BOOTSTRAP_NODES: bootstrap.join(',') } : {})
     }
   })

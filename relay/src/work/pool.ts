@@ -17,7 +17,7 @@ import type { BlockSubmitter } from '../block/submitter'
 import type { FoundBlockRecord } from '../store/records'
 import type { TemplateSource } from '../template/types'
 import type { TemplateBook } from './template-book'
-import { errorMessage, ListenerSet } from '@otedama/shared/util'
+import { BoundedMap, errorMessage, ListenerSet } from '@otedama/shared/util'
 
 const log = createLogger('pool')
 
@@ -76,7 +76,7 @@ export class SharePool {
    */
   readonly refusedByReason: Record<string, number> = {}
   /** The latest refusals by share id (hex, internal byte order), newest ids last; bounded (REFUSALS_REMEMBERED). */
-  private readonly refusals = new Map<string, ShareRefusal[]>()
+  private readonly refusals = new BoundedMap<string, ShareRefusal[]>(REFUSALS_REMEMBERED)
   private readonly accepted = new ListenerSet<[AcceptedShare]>()
   private readonly tipMoved = new ListenerSet<[]>()
   private readonly headerAdded = new ListenerSet<[Uint8Array, 'source' | 'network']>()
@@ -155,9 +155,9 @@ export class SharePool {
       this.refusedByReason[key] = (this.refusedByReason[key] ?? 0) + 1
       if (entry.id !== undefined && entry.verdict.reason !== 'duplicate') {
         this.rememberRefusal(entry.id, origin, mode, entry.verdict)
-        // Rate-bounded like every log line (shared/src/log.ts); the id in internal byte order, as the sender's outbox names it.
+        // At debug, rate-bounded like every log line (shared/src/log.ts); the id in internal byte order, as the sender's outbox names it.
         if (origin === 'network')
-          log.info(
+          log.debug(
             `share ${bytesToHex(entry.id)} from the network (${mode}) not taken: ${entry.verdict.kind} ${entry.verdict.reason}${entry.verdict.detail !== undefined ? ` (${entry.verdict.detail})` : ''}`
           )
       }
@@ -203,7 +203,6 @@ export class SharePool {
     })
     if (list.length > REFUSALS_PER_SHARE) list.shift()
     this.refusals.set(key, list)
-    if (this.refusals.size > REFUSALS_REMEMBERED) this.refusals.delete(this.refusals.keys().next().value as string)
   }
 
   /** Deletes stored shares the chain pruned (below the window and its margin): disk stays bounded like memory. */

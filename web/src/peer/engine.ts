@@ -160,7 +160,7 @@ export class PeerEngine implements MiningEngine {
     this.job = undefined
     const id = bytesToHex(result.id)
     const node = session.state.chain.getById(result.id)
-    log.info(
+    log.debug(
       `found share ${id.slice(0, 16)} at height ${node?.height ?? '?'} (block height ${node?.share.info.blockHeight ?? '?'}, tip ${session.state.tip?.height ?? '-'})`
     )
     // A block goes on the block topic at once (the outbox keeps it too, and sends it before its share again).

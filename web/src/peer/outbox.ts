@@ -115,7 +115,7 @@ export class ShareOutbox {
     entry.sentAt = this.now()
     const peers = await transport.publish('share', entry.bytes)
     if (peers > 0) entry.reached = true
-    log.info(`share ${id.slice(0, 16)} sent (${entry.sends}) to ${peers} peers`)
+    log.debug(`share ${id.slice(0, 16)} sent (${entry.sends}) to ${peers} peers`)
   }
 
   /** The block message of a pending block, until it reached a peer once (gossipsub refuses a re-publish of the same id for its seen TTL). */
@@ -132,7 +132,7 @@ export class ShareOutbox {
     const entry = this.pending.get(id)
     if (entry === undefined) return
     this.pending.delete(id)
-    log.info(`share ${id.slice(0, 16)} acknowledged after ${entry.sends} sends`)
+    log.debug(`share ${id.slice(0, 16)} acknowledged after ${entry.sends} sends`)
     await this.store.removeFromOutbox(id)
     await this.store.recordHistory({
       id,
