@@ -29,8 +29,10 @@ import {
   ParentFetcher,
   networkProtocols,
   networkTopics,
+  pushShare,
   requestSync,
   requestTemplate,
+  SharePushServer,
   sharedGossipOptions,
   SyncServer,
   TemplateServer,
@@ -58,6 +60,7 @@ import {
   RELAY_MAX_PENDING_INBOUND,
   RELAY_MAX_RESERVATIONS,
   RELAY_MAX_SYNC_STREAMS_PER_PEER,
+  RELAY_MAX_SHARE_PUSH_STREAMS_PER_PEER,
   RELAY_MAX_TEMPLATE_STREAMS_PER_PEER,
   RELAY_RESERVATION_TTL_MS,
   RELAY_YAMUX_MAX_STREAM_WINDOW_BYTES,
@@ -126,6 +129,8 @@ export interface RelayNodeMetrics {
   banned: number
   syncServed: number
   syncRefused: number
+  /** Shares pushed to us (share-push protocol), by verdict when judged; refused: over rate or oversized. */
+  sharePush: { accepted: number; rejected: number; ignored: number; refused: number }
   /** Gossip messages waiting for validation (all peers). */
   validationQueue: number
   /** Gossip RPC frames over the inbound size limit (dropped undecoded, charged to the sender). */
@@ -135,6 +140,11 @@ export interface RelayNodeMetrics {
 /** @libp2p/gossipsub 17's GossipSub class has getMeshPeers; its exported interface leaves it out. */
 interface GossipMeshView {
   getMeshPeers: (topic: string) => string[]
+}
+
+/** @libp2p/gossipsub 17's peer score: the invalid-delivery count a rejected gossip message adds to (P4). */
+interface GossipScoreView {
+  score: { rejectInvalidMessage(from: string, topic: string): void }
 }
 
 /** A banned peer as the operator sees it. */
@@ -342,6 +352,23 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
   const templateServer = handlers.templateSource === undefined ? undefined : new TemplateServer(handlers.templateSource)
   const open = (peer: PeerId | Multiaddr, protocol: string) => async (): Promise<FrameStream> =>
     frameStream(await node.dialProtocol(peer, protocol))
+  // A pushed share is judged as a live gossip share from its pusher (rate bound, size, fair queue,
+  // validator); an invalid one costs the pusher what an invalid gossip share costs its sender, and an
+  // accepted one is forwarded on gossip as our own, so other relays get it (shared/src/p2p/share-push.ts).
+  const penalize = (peer: PeerId): void =>
+    (services.pubsub as unknown as GossipScoreView).score.rejectInvalidMessage(peer.toString(), topics.share)
+  const sharePushServer =
+    handlers.validators.share === undefined
+      ? undefined
+      : new SharePushServer<PeerId>({
+          judge: async (share, peer) => {
+            const verdict = await router.admit('share', share, peer)
+            if (verdict.kind === 'reject') penalize(peer)
+            else if (verdict.kind === 'accept') void router.publish('share', share)
+            return verdict
+          },
+          onOversized: penalize
+        })
 
   return {
     peerId: node.peerId,
@@ -356,6 +383,13 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
           {
             maxInboundStreams: RELAY_MAX_SYNC_STREAMS_PER_PEER
           }
+        )
+      }
+      if (sharePushServer !== undefined) {
+        await node.handle(
+          protocols.sharePush,
+          (stream, connection) => sharePushServer.handle(frameStream(stream), connection.remotePeer),
+          { maxInboundStreams: RELAY_MAX_SHARE_PUSH_STREAMS_PER_PEER }
         )
       }
       if (devnetBlockServer !== undefined) {
@@ -386,6 +420,7 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
     on: (kind, handler) => router.on(kind, handler),
     syncWindow: (peer, maxShares) => fetchWindow(open(peer, protocols.sync), maxShares),
     fetchSharesById: fetchById,
+    pushShare: async (peer, share) => await pushShare(await open(peer, protocols.sharePush)(), share),
     async catchUp(peer, maxShares) {
       const { shares } = await fetchWindow(open(peer, protocols.sync), maxShares)
       const result: CatchUpResult = { accept: 0, reject: 0, ignore: 0 }
@@ -407,6 +442,12 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
       banned: bans.size,
       syncServed: syncServer?.served ?? 0,
       syncRefused: syncServer?.refused ?? 0,
+      sharePush: {
+        accepted: sharePushServer?.accepted ?? 0,
+        rejected: sharePushServer?.rejected ?? 0,
+        ignored: sharePushServer?.ignored ?? 0,
+        refused: sharePushServer?.refused ?? 0
+      },
       validationQueue: router.queuedForValidation,
       oversizedFrames: router.oversizedFrames
     }),

@@ -4,16 +4,19 @@ import { describe, expect, it } from 'vitest'
 import {
   createGossipScorePolicy,
   decodeBatch,
+  decodePushVerdict,
   decodeSyncReply,
   decodeSyncRequest,
   defaultGossipScorePolicy,
   encodeBatch,
+  encodePushVerdict,
   encodeSyncReply,
   encodeSyncRequest,
   networkProtocols,
   networkTopics,
   PeerRateLimiter,
   ScorePolicyError,
+  SHARE_PUSH_MAX_REPLY_BYTES,
   SYNC_MAX_IDS_PER_REQUEST,
   SYNC_MAX_SHARES_PER_REPLY,
   toGossipsubScoring,
@@ -25,7 +28,31 @@ describe('p2p protocol names', () => {
   it('scopes topics and protocol ids by network', () => {
     expect(networkTopics('devnet').share).toBe('/otedama/devnet/share/1')
     expect(networkProtocols('litecoin-regtest').sync).toBe('/otedama/litecoin-regtest/sync/1')
+    expect(networkProtocols('devnet').sharePush).toBe('/otedama/devnet/share-push/1')
     expect(() => networkTopics('Dev Net')).toThrow(/invalid network name/)
+  })
+})
+
+describe('share push verdict codec', () => {
+  it('round-trips each kind with its reason, cuts a long reason to the frame, refuses an unknown kind', () => {
+    expect(decodePushVerdict(encodePushVerdict({ kind: 'accept' }))).toEqual({ kind: 'accept' })
+    expect(encodePushVerdict({ kind: 'accept' })).toHaveLength(1)
+    expect(decodePushVerdict(encodePushVerdict({ kind: 'reject', reason: 'pow' }))).toEqual({
+      kind: 'reject',
+      reason: 'pow'
+    })
+    expect(decodePushVerdict(encodePushVerdict({ kind: 'ignore', reason: 'duplicate' }))).toEqual({
+      kind: 'ignore',
+      reason: 'duplicate'
+    })
+    const long = encodePushVerdict({ kind: 'ignore', reason: 'x'.repeat(1000) })
+    expect(long).toHaveLength(SHARE_PUSH_MAX_REPLY_BYTES)
+    expect(decodePushVerdict(encodePushVerdict({ kind: 'reject', reason: 'bad\u00e9' }))).toEqual({
+      kind: 'reject',
+      reason: 'bad?'
+    })
+    expect(() => decodePushVerdict(new Uint8Array(0))).toThrow(/verdict kind/)
+    expect(() => decodePushVerdict(Uint8Array.of(3))).toThrow(/verdict kind/)
   })
 })
 

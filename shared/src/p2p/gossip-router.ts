@@ -23,7 +23,7 @@ import { MAX_MESSAGE_BYTES_BY_TOPIC } from './limits'
 import { clearRepeating, setRepeating, type TimerHandle } from './runtime'
 import type { NetworkTopics, PublishableTopicKind, ValidatedTopicKind } from './protocol'
 import { VALIDATED_TOPIC_KINDS } from './protocol'
-import { verdictFetch, verdictKind, verdictReason, type Verdict, type VerdictKind } from './verdict'
+import { ignore, reject, verdictFetch, verdictKind, verdictReason, type Verdict, type VerdictKind } from './verdict'
 import { errorMessage } from '../util'
 
 const log = createLogger('p2p:gossip')
@@ -168,6 +168,20 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
     return this.validate(kind, validator, from, bytes)
   }
 
+  /**
+   * Judges a message that `from` sent outside gossip as if it had come over gossip from that peer (a
+   * pushed share): the same rate bound, size limit, fair queue and validator, and the same handlers. The
+   * full verdict comes back; scoring a reject and forwarding an accept are the caller's.
+   */
+  async admit(kind: PublishableTopicKind, bytes: Uint8Array, from: P): Promise<Verdict> {
+    const validator = this.options.validators[kind]
+    if (validator === undefined) return ignore('not-subscribed')
+    let full: Verdict | undefined
+    const result = await this.validateGossip(kind, validator, from, bytes, (v) => (full = v))
+    if (full !== undefined && verdictKind(full) === result) return full
+    return result === 'accept' ? { kind: 'accept' } : result === 'reject' ? reject('invalid') : ignore('ignored')
+  }
+
   /** Flushes pending attestation batches now (shutdown, tests). */
   flush(): void {
     this.attestBatcher.flush()
@@ -221,7 +235,8 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
     kind: ValidatedTopicKind,
     validator: MessageValidator<P>,
     peer: P,
-    data: Uint8Array
+    data: Uint8Array,
+    report?: (verdict: Verdict) => void
   ): GossipResult | Promise<GossipResult> {
     const counters = this.metrics[kind]
     const decision = this.floodGuard.check(peer.toString(), messageCost(data.length))
@@ -235,6 +250,7 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
         )
         this.options.onFlooder?.(peer)
       }
+      report?.(ignore('over-rate'))
       return 'ignore'
     }
     if (data.length > MAX_MESSAGE_BYTES_BY_TOPIC[kind]) {
@@ -242,13 +258,17 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
       counters.received++
       counters.oversize++
       counters.rejected++
+      report?.(reject('oversize'))
       return 'reject'
     }
-    const queued = this.validationQueue.submit(peer.toString(), () => this.validate(kind, validator, peer, data))
+    const queued = this.validationQueue.submit(peer.toString(), () =>
+      this.validate(kind, validator, peer, data, report)
+    )
     if (queued !== undefined) return queued
     counters.received++
     counters.queueFull++
     counters.ignored++
+    report?.(ignore('queue-full'))
     return 'ignore'
   }
 
@@ -256,7 +276,8 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
     kind: ValidatedTopicKind,
     validator: MessageValidator<P>,
     peer: P,
-    data: Uint8Array
+    data: Uint8Array,
+    report?: (verdict: Verdict) => void
   ): Promise<GossipResult> {
     const counters = this.metrics[kind]
     counters.received++
@@ -272,6 +293,7 @@ export class GossipRouter<P extends PeerLike = PeerLike> {
       else {
         const v = await validator(data, peer)
         verdict = verdictKind(v)
+        report?.(v)
         if (verdict !== 'accept') log.debug(`${kind} from ${peer.toString()}: ${verdict} ${verdictReason(v)}`)
         const missing = verdictFetch(v)
         if (missing !== undefined) this.options.onFetchNeeded?.(missing, peer, kind, data)

@@ -16,6 +16,7 @@ export { frameStream, FrameError, FRAME_PREFIX_BYTES, type FrameStream } from '.
 export * from './gossip-options'
 export * from './gossip-router'
 export * from './sync-service'
+export * from './share-push'
 export {
   ParentFetcher,
   MAX_PARENT_FETCHES_IN_FLIGHT,

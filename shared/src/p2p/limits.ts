@@ -81,3 +81,16 @@ export const GOSSIP_MESSAGE_BURST_PER_PEER = 200
 export const GOSSIP_FLOOD_EXCESS_MESSAGES = 200
 /** Half-life of the over-rate count (ms): a short overshoot is forgiven, a sustained flood is not. */
 export const GOSSIP_FLOOD_EXCESS_HALF_LIFE_MS = 10_000
+
+// --- direct share push (/otedama/<net>/share-push/1) ---------------------------------------------
+/** A push request frame: one encoded share, as on the share topic. */
+export const SHARE_PUSH_MAX_REQUEST_BYTES = MAX_SHARE_MESSAGE_BYTES
+/** A verdict reply frame: kind byte + reason (cut to fit). */
+export const SHARE_PUSH_MAX_REPLY_BYTES = 256
+/** Pushes a peer may make per second (token bucket refill), and the bucket size: a tab re-sends a few pending shares at a reconnect. */
+export const SHARE_PUSHES_PER_SECOND = 2
+export const SHARE_PUSH_BURST = 16
+/** A push (request + verdict) must finish within this time, else the stream is aborted. */
+export const SHARE_PUSH_TIMEOUT_MS = 10_000
+/** Concurrent inbound push streams per connection. */
+export const SHARE_PUSH_MAX_INBOUND_STREAMS = 4

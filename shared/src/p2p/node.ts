@@ -4,7 +4,7 @@ import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { MessageHandler } from './gossip-router'
 import type { PublishableTopicKind, ValidatedTopicKind } from './protocol'
-import type { VerdictKind } from './verdict'
+import type { Verdict, VerdictKind } from './verdict'
 
 /** Verdicts of the shares a catch-up fetched, validated and delivered. */
 export type CatchUpResult = Record<VerdictKind, number>
@@ -22,6 +22,8 @@ export interface SharePeerNode {
   /** Fetches up to `maxShares` of a peer's window from its best tip backwards (tip first). */
   syncWindow(peer: PeerId | Multiaddr, maxShares: number): Promise<{ tip?: Uint8Array; shares: Uint8Array[] }>
   fetchSharesById(peer: PeerId | Multiaddr, ids: Uint8Array[]): Promise<Uint8Array[]>
+  /** Pushes one share to a relay (share-push protocol); resolves with the relay's verdict on it. */
+  pushShare(peer: PeerId | Multiaddr, share: Uint8Array): Promise<Verdict>
   /** Syncs a peer's window into our share chain: fetched, then validated and delivered oldest first. */
   catchUp(peer: PeerId, maxShares: number): Promise<CatchUpResult>
 }

@@ -37,6 +37,12 @@ export interface NetworkProtocols {
   /** Request/response: a committee relay fetches a full template by template id. */
   readonly template: string
   /**
+   * Request/response: a peer pushes one share to a relay, which judges it as live gossip from that peer
+   * and answers its verdict; an accepted share is forwarded on gossip. A tab's outbox re-sends this way,
+   * past gossipsub's seen cache (shared/src/p2p/share-push.ts).
+   */
+  readonly sharePush: string
+  /**
    * Request/response, devnet relays only: the sync protocol's framing over the embedded devnet's blocks
    * (header + legacy coinbase, as on the block topic): a relay that missed blocks fetches them back to
    * its chain, and walks another relay's chain on linking (shared/src/p2p/parent-fetcher.ts).
@@ -52,6 +58,7 @@ export function networkProtocols(network: string): NetworkProtocols {
   return Object.freeze({
     sync: `/otedama/${network}/sync/1`,
     template: `/otedama/${network}/template/1`,
+    sharePush: `/otedama/${network}/share-push/1`,
     devnetBlocks: `/otedama/${network}/devnet-blocks/1`,
     kadDht: `/otedama/${network}/kad/1.0.0`
   })

@@ -22,6 +22,7 @@ import {
   networkProtocols,
   networkTopics,
   ParentFetcher,
+  pushShare,
   requestSync,
   sharedGossipOptions,
   SyncServer,
@@ -184,6 +185,8 @@ export async function createBrowserNode(
     on: (kind, handler) => router.on(kind, handler),
     syncWindow: (peer, maxShares) => fetchWindow(open(peer), maxShares),
     fetchSharesById: fetchById,
+    pushShare: async (peer, share) =>
+      await pushShare(frameStream(await node.dialProtocol(peer, protocols.sharePush)), share),
     async catchUp(peer, maxShares) {
       const { shares } = await fetchWindow(open(peer), maxShares)
       const result: CatchUpResult = { accept: 0, reject: 0, ignore: 0 }
