@@ -23,6 +23,7 @@ import {
   networkProtocols,
   networkTopics,
   ParentFetcher,
+  pushShare,
   requestSync,
   sharedGossipOptions,
   frameStream,
@@ -154,6 +155,8 @@ async function createNodeNetwork(init: BrowserNetworkInit, seen: PeerObservation
     on: (kind, handler) => router.on(kind, (bytes, from) => handler(bytes, from.toString())),
     syncWindow: async (maxShares) => (await fetchWindow(open, maxShares)).shares,
     fetchSharesById: async (ids) => (await requestSync(await open(), { kind: 'byId', ids })).shares,
+    pushShare: async (bytes) =>
+      await pushShare(frameStream(await node.dialProtocol(relayAddr, protocols.sharePush)), bytes),
     peers: () => [],
     onRelayConnected: () => () => {},
     onRelayDown: () => () => {},

@@ -79,6 +79,10 @@ class Libp2pNetwork implements BrowserNetwork {
     return await this.node.fetchSharesById(this.relay(), ids)
   }
 
+  async pushShare(bytes: Uint8Array): Promise<Verdict> {
+    return await this.node.pushShare(this.relay(), bytes)
+  }
+
   peers(): NetworkPeer[] {
     const relays = new Set(this.node.relayPeers())
     const pubsub = this.node.libp2p.services.pubsub as PubSubLike | undefined

@@ -58,6 +58,11 @@ export interface BrowserNetwork {
   syncWindow(maxShares: number): Promise<Uint8Array[]>
   /** The shares among `ids` a relay holds (its share-chain view acknowledges ours). */
   fetchSharesById(ids: Uint8Array[]): Promise<Uint8Array[]>
+  /**
+   * Pushes one share straight to a connected relay (share-push protocol), past gossipsub's seen cache;
+   * resolves with the relay's verdict (accept: the relay holds it and forwards it on gossip).
+   */
+  pushShare(bytes: Uint8Array): Promise<Verdict>
   peers(): NetworkPeer[]
   /** Called when a relay link comes (back) up: the outbox re-sends then. */
   onRelayConnected(handler: () => void): () => void

@@ -4,10 +4,14 @@
 // that is also a block keeps its block message, sent before the share every time: found while no relay
 // listened, the block is news to the relay that comes back, and shares found on top of it (their header
 // names it as previous block) are taken only once the relay knows it.
+// The first send of a share is a gossip publish; every re-send is a direct push to a relay (share-push
+// protocol), which answers its verdict: gossipsub drops a re-publish of a message id seen within its
+// seen TTL (2 min) in this tab and in every relay, so a gossip re-send within it reaches nobody, and on
+// a fast chain the share is stale by the time one could. An accepted push is acknowledged at once.
 import { bytesToHex, hexToBytes } from '@otedama/shared/primitives'
 import { createLogger } from '@otedama/shared/log'
 // The share id of encoded share bytes: sha256d of the header read in place.
-import { shareMessageId } from '@otedama/shared/p2p'
+import { shareMessageId, type Verdict } from '@otedama/shared/p2p'
 import type { HistoryEntry, OutboxEntry } from '../storage/db'
 
 const log = createLogger('peer:outbox')
@@ -40,6 +44,8 @@ export interface OutboxTransport {
   /** Resolves to the number of peers reached (0: not sent, retried later). */
   publish(kind: 'share' | 'block', bytes: Uint8Array): Promise<number>
   fetchSharesById(ids: Uint8Array[]): Promise<Uint8Array[]>
+  /** Pushes one share straight to a relay; resolves with its verdict (accept: it holds the share). */
+  pushShare(bytes: Uint8Array): Promise<Verdict>
 }
 
 export class ShareOutbox {
@@ -107,12 +113,32 @@ export class ShareOutbox {
     for (const entry of entries) await this.send(transport, entry.id)
   }
 
+  /**
+   * The first send gossips the share; a re-send pushes it to a relay (see the top of this file), and
+   * gossips it only when the push fails (no relay reachable), so a share is never sent less than before.
+   */
   async send(transport: OutboxTransport, id: string): Promise<void> {
     const entry = this.pending.get(id)
     if (entry === undefined) return
     await this.sendBlock(transport, entry)
+    const resend = entry.sends > 0
     entry.sends++
     entry.sentAt = this.now()
+    if (resend) {
+      const verdict = await transport.pushShare(entry.bytes).catch((err: Error) => {
+        log.debug(`share ${id.slice(0, 16)} push (${entry.sends}) failed: ${err.message}`)
+        return undefined
+      })
+      if (verdict !== undefined) {
+        log.debug(
+          `share ${id.slice(0, 16)} pushed (${entry.sends}): ${verdict.kind}${verdict.kind === 'accept' ? '' : ` ${verdict.reason}`}`
+        )
+        if (verdict.kind === 'accept') return await this.acknowledge(id)
+        // The relay judged it: wait RESEND_AFTER_MS before the next try, unless it was only over its rate.
+        if (verdict.kind === 'reject' || verdict.reason !== 'rate-limited') entry.reached = true
+        return
+      }
+    }
     const peers = await transport.publish('share', entry.bytes)
     if (peers > 0) entry.reached = true
     log.debug(`share ${id.slice(0, 16)} sent (${entry.sends}) to ${peers} peers`)

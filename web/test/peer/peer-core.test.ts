@@ -19,6 +19,7 @@ import {
   signTemplate
 } from '@otedama/shared/quorum'
 import type { TemplateAnnouncement } from '@otedama/shared/sharechain'
+import type { Verdict } from '@otedama/shared/p2p'
 import type { FoundShare } from '../../src/miner/job'
 import { allowsInsecureLocal, dialableRelayAddrs } from '../../src/peer/dial-policy'
 import { buildPeerJob, extranonceFor, shareBytesOf, type PeerJob } from '../../src/peer/job-factory'
@@ -295,7 +296,11 @@ describe('share outbox', () => {
         published.push(bytes)
         return 1
       },
-      fetchSharesById: async () => (relayHolds ? [share] : [])
+      fetchSharesById: async () => (relayHolds ? [share] : []),
+      // No relay answers a push here: a re-send falls back to gossip.
+      pushShare: async (): Promise<Verdict> => {
+        throw new Error('no relay reachable')
+      }
     }
     let clock = 1_000_000
     const outbox = new ShareOutbox('devnet', store, () => clock)
@@ -324,6 +329,75 @@ describe('share outbox', () => {
     expect(store.outbox.size).toBe(0)
     expect(store.history.get(id)?.status).toBe('accepted')
   })
+
+  it('a re-send goes by direct push, past a gossip re-publish that reaches 0 peers, and an accept acknowledges it at once', async () => {
+    const store = memoryStore()
+    const share = new Uint8Array(200).fill(9)
+    const id = bytesToHex(sha256d(share.subarray(9, 89)))
+    const published: Uint8Array[] = []
+    const pushed: Uint8Array[] = []
+    let asked = 0
+    // The relays died and came back: gossipsub's seen cache drops a re-publish of the same bytes, so it
+    // reaches nobody, and the relay's view does not hold the share (a by-id ask finds nothing).
+    const transport = {
+      publish: async (_kind: 'share' | 'block', bytes: Uint8Array) => {
+        published.push(bytes)
+        return published.length === 1 ? 1 : 0
+      },
+      fetchSharesById: async () => {
+        asked++
+        return []
+      },
+      pushShare: async (bytes: Uint8Array): Promise<Verdict> => {
+        pushed.push(bytes)
+        return { kind: 'accept' }
+      }
+    }
+    const outbox = new ShareOutbox('devnet', store, () => 5_000_000)
+    const acked: string[] = []
+    outbox.onAcknowledged((x) => acked.push(x))
+    await outbox.add(id, share, false)
+    await outbox.send(transport, id) // the first send is gossip
+    expect(published).toEqual([share])
+    expect(pushed).toEqual([])
+    await outbox.sendAll(transport) // a relay link came back: the re-send
+    expect(pushed).toEqual([share])
+    expect(published).toHaveLength(1) // not re-published on gossip, where it would reach 0 peers
+    expect(acked).toEqual([id])
+    expect(outbox.size).toBe(0)
+    expect(store.outbox.size).toBe(0)
+    expect(store.history.get(id)?.status).toBe('accepted')
+    await outbox.checkAcks(transport)
+    expect(asked).toBe(0) // nothing left to ask about
+  })
+
+  it('a pushed share the relay does not take stays pending and is not pushed again before RESEND_AFTER_MS', async () => {
+    const store = memoryStore()
+    const share = new Uint8Array(200).fill(5)
+    const id = bytesToHex(sha256d(share.subarray(9, 89)))
+    let pushes = 0
+    const transport = {
+      publish: async () => 0,
+      fetchSharesById: async () => [],
+      pushShare: async (): Promise<Verdict> => {
+        pushes++
+        return { kind: 'ignore', reason: 'unknown-parent' }
+      }
+    }
+    let clock = 7_000_000
+    const outbox = new ShareOutbox('devnet', store, () => clock)
+    await outbox.add(id, share, false)
+    await outbox.send(transport, id) // gossip reached no peer
+    await outbox.checkAcks(transport) // never reached one: re-sent, by push
+    expect(pushes).toBe(1)
+    await outbox.checkAcks(transport) // the relay judged it: not pushed again at once
+    expect(pushes).toBe(1)
+    clock += RESEND_AFTER_MS
+    await outbox.checkAcks(transport)
+    expect(pushes).toBe(2)
+    expect(outbox.size).toBe(1)
+    expect(store.history.get(id)?.status).toBe('pending')
+  })
 })
 
 describe('share outbox: shares that can never be taken', () => {
@@ -343,7 +417,11 @@ describe('share outbox: shares that can never be taken', () => {
       }
     }
     const hopeless = new Set(['aa'])
-    const transport = { publish: async () => 1, fetchSharesById: async () => [] }
+    const transport = {
+      publish: async () => 1,
+      fetchSharesById: async () => [],
+      pushShare: async (): Promise<Verdict> => ({ kind: 'ignore', reason: 'stale-share' })
+    }
     const outbox = new ShareOutbox('devnet', store, Date.now, (id) =>
       hopeless.has(id) ? 'stale-share: too deep to be named as an uncle' : undefined
     )
@@ -426,7 +504,8 @@ describe('share outbox: blocks found offline', () => {
         if (peers > 0) sent.push(`${kind}:${bytes[0]}`)
         return peers
       },
-      fetchSharesById: async () => []
+      fetchSharesById: async () => [],
+      pushShare: async (): Promise<Verdict> => ({ kind: 'ignore', reason: 'unused here' })
     }
     let clock = 2_000_000
     const outbox = new ShareOutbox('devnet', store, () => clock)

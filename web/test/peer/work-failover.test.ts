@@ -10,6 +10,7 @@ import { getChainParams } from '@otedama/shared/chain'
 import { bytesToHex, sha256d } from '@otedama/shared/primitives'
 import { encodeSignedTemplate, peerIdBytesOf, signTemplate } from '@otedama/shared/quorum'
 import { shareChainRules, type TemplateAnnouncement } from '@otedama/shared/sharechain'
+import type { Verdict } from '@otedama/shared/p2p'
 import type { BrowserNetwork, BrowserNetworkInit, RelayLinkView } from '../../src/peer/network'
 import type { OutboxStore } from '../../src/peer/outbox'
 import { PeerSession } from '../../src/peer/session'
@@ -71,6 +72,9 @@ class ScriptedNetwork implements BrowserNetwork {
   }
   async fetchSharesById(): Promise<Uint8Array[]> {
     return []
+  }
+  async pushShare(): Promise<Verdict> {
+    return { kind: 'ignore', reason: 'no relay in this test' }
   }
   peers(): [] {
     return []
