@@ -141,7 +141,7 @@ export interface ShareView {
 }
 
 /**
- * Where one stored share stands (shared/src/sharechain/share-place.ts): on the best chain, credited as
+ * Where one stored share stands (@otedama/shared/sharechain: share-place.ts): on the best chain, credited as
  * an uncle by `nephew`, on an uncredited side branch, or deeper below the tip than the relay walks.
  */
 export interface SharePlaceView {

@@ -32,7 +32,7 @@ export const RELAY_MAX_PENDING_INBOUND = 64
 /** Streams a peer may hold open on the sync and template protocols. */
 export const RELAY_MAX_SYNC_STREAMS_PER_PEER = 4
 export const RELAY_MAX_TEMPLATE_STREAMS_PER_PEER = 2
-/** Concurrent inbound share-push streams per peer (as SHARE_PUSH_MAX_INBOUND_STREAMS, shared/src/p2p/limits.ts). */
+/** Concurrent inbound share-push streams per peer (as SHARE_PUSH_MAX_INBOUND_STREAMS, @otedama/shared/p2p: limits.ts). */
 export const RELAY_MAX_SHARE_PUSH_STREAMS_PER_PEER = 4
 /**
  * Largest yamux receive window per stream (yamux's own cap is 16 MiB, grown automatically on fast links).

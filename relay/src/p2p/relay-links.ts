@@ -1,7 +1,7 @@
 // On every link to another relay (a peer that serves circuit reservations), walk its chains back to
 // ours once: devnet blocks first (shares name the block they build on), then shares. So relays whose
 // chains grew apart (started before they linked, cut off from each other, back from an outage)
-// converge at once instead of at their next share (shared/src/p2p/parent-fetcher.ts, branch walks).
+// converge at once instead of at their next share (@otedama/shared/p2p: parent-fetcher.ts, branch walks).
 import { RELAY_V2_HOP_CODEC as CIRCUIT_HOP_PROTOCOL } from '@libp2p/circuit-relay-v2'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { ParentFetcher } from '@otedama/shared/p2p'

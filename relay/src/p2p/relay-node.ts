@@ -91,7 +91,7 @@ export interface RelayNodeHandlers {
   syncSource?: ShareSyncSource
   /**
    * What a fetched share references (parent, uncles) that we do not hold. When given, a missing parent is fetched
-   * as the whole branch back to our chain (shared/src/p2p/parent-fetcher.ts), and on linking to
+   * as the whole branch back to our chain (@otedama/shared/p2p: parent-fetcher.ts), and on linking to
    * another relay its chain is walked the same way, so relays whose chains grew apart converge.
    */
   shareMissingAncestry?: (share: Uint8Array) => Uint8Array[]
@@ -260,7 +260,7 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
     validators: handlers.validators,
     graylistThreshold: policy.graylistThreshold,
     // The message that named the missing id is validated again once the fetch is done: the relay keeps no
-    // share seen before its parent, and gossip ignored this one (shared/src/p2p/parent-fetcher.ts).
+    // share seen before its parent, and gossip ignored this one (@otedama/shared/p2p: parent-fetcher.ts).
     onFetchNeeded: (id, from, kind, message) =>
       (kind === 'block' && blockParents !== undefined ? blockParents : parents).request(
         id,
@@ -354,7 +354,7 @@ export async function createRelayNode(config: RelayP2pConfig, handlers: RelayNod
     frameStream(await node.dialProtocol(peer, protocol))
   // A pushed share is judged as a live gossip share from its pusher (rate bound, size, fair queue,
   // validator); an invalid one costs the pusher what an invalid gossip share costs its sender, and an
-  // accepted one is forwarded on gossip as our own, so other relays get it (shared/src/p2p/share-push.ts).
+  // accepted one is forwarded on gossip as our own, so other relays get it (@otedama/shared/p2p: share-push.ts).
   const penalize = (peer: PeerId): void =>
     (services.pubsub as unknown as GossipScoreView).score.rejectInvalidMessage(peer.toString(), topics.share)
   const sharePushServer =

@@ -72,7 +72,7 @@ export class SharePool {
   /**
    * Shares not taken since start, by "<origin> <kind>:<reason>" (e.g. "network ignore:unknown-block"):
    * what an operator reads when this relay and its neighbours disagree about the tip. Bounded by the
-   * verdict vocabulary (3 origins x the reasons in shared/src/sharechain/verdict.ts).
+   * verdict vocabulary (3 origins x the reasons in @otedama/shared/sharechain: verdict.ts).
    */
   readonly refusedByReason: Record<string, number> = {}
   /** The latest refusals by share id (hex, internal byte order), newest ids last; bounded (REFUSALS_REMEMBERED). */
@@ -155,7 +155,7 @@ export class SharePool {
       this.refusedByReason[key] = (this.refusedByReason[key] ?? 0) + 1
       if (entry.id !== undefined && entry.verdict.reason !== 'duplicate') {
         this.rememberRefusal(entry.id, origin, mode, entry.verdict)
-        // At debug, rate-bounded like every log line (shared/src/log.ts); the id in internal byte order, as the sender's outbox names it.
+        // At debug, rate-bounded like every log line (@otedama/shared/log); the id in internal byte order, as the sender's outbox names it.
         if (origin === 'network')
           log.debug(
             `share ${bytesToHex(entry.id)} from the network (${mode}) not taken: ${entry.verdict.kind} ${entry.verdict.reason}${entry.verdict.detail !== undefined ? ` (${entry.verdict.detail})` : ''}`

@@ -69,7 +69,7 @@ export interface BrowserNodeHandlers {
   syncSource?: ShareSyncSource
   /**
    * With both: a missing parent is fetched as the branch back to our chain and added oldest first as
-   * synced history (shared/src/p2p/parent-fetcher.ts), not parent by parent through the live validator,
+   * synced history (@otedama/shared/p2p: parent-fetcher.ts), not parent by parent through the live validator,
    * whose freshness rules turn away the older shares of a branch another relay's miners built.
    */
   syncedShare?: MessageValidator<PeerId>

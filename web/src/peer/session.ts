@@ -138,7 +138,7 @@ export class PeerSession {
         attest: (bytes) => this.quorum.takeAttestation(bytes)
       },
       syncSource: this.syncSource(),
-      // Fetched parents join as synced history, the whole branch at once (shared/src/p2p/parent-fetcher.ts).
+      // Fetched parents join as synced history, the whole branch at once (@otedama/shared/p2p: parent-fetcher.ts).
       syncedShare: (bytes) => this.state.addSynced(bytes).verdict,
       shareMissingAncestry: (bytes) => this.state.ledger.missingAncestry(bytes),
       branchDepth: syncDepthShares(this.state.rules)

@@ -131,7 +131,7 @@ export class ShareState {
    * Why a share (id hex, its bytes) that no relay holds can never be taken (the outbox then drops it as
    * stale), by the chain's own rules as our chain sees it: off the best chain (on a side branch no
    * best-chain share named, or not in our chain at all) at least maxUncleDepth below the tip. Every relay
-   * ignores such a live share (`stale-share`, shared/src/sharechain/README.md "Uncles"), no share can
+   * ignores such a live share (`stale-share`, @otedama/shared/sharechain: README.md "Uncles"), no share can
    * name it as an uncle any more and none will build on it; the tip only climbs. Undefined while it still
    * can be taken: on the best chain or named as an uncle (a relay fetches it with the share that builds
    * on or names it), or close enough below the tip to become an uncle.
