@@ -17,7 +17,7 @@ import {
   SHARE_PUSHES_PER_SECOND
 } from './limits'
 import { PeerRateLimiter } from './rate-limiter'
-import { clearTimer, setTimer, timeoutSignal } from './runtime'
+import { answerFrame, requestFrame, type ExchangeLimits } from './frame-exchange'
 import { ACCEPT, ignore, reject, type Verdict } from './verdict'
 
 const log = createLogger('p2p:share-push')
@@ -83,17 +83,10 @@ export class SharePushServer<P extends { toString(): string }> {
   }
 
   async handle(stream: FrameStream, peer: P): Promise<void> {
-    const signal = timeoutSignal(SHARE_PUSH_TIMEOUT_MS)
-    const deadline = abortAfter(stream, SHARE_PUSH_TIMEOUT_MS)
     try {
-      const verdict = await this.answer(stream, peer)
-      await stream.write(encodePushVerdict(verdict), { signal })
-      await stream.close({ signal })
+      await answerFrame(stream, PUSH_EXCHANGE, async () => encodePushVerdict(await this.answer(stream, peer)))
     } catch (err) {
       log.debug(`share push by ${peer.toString()} failed: ${errorMessage(err)}`)
-      stream.abort(err as Error)
-    } finally {
-      clearTimer(deadline)
     }
   }
 
@@ -134,21 +127,10 @@ export async function pushShare(stream: FrameStream, share: Uint8Array): Promise
       `share of ${share.length} bytes above the ${SHARE_PUSH_MAX_REQUEST_BYTES}-byte limit`
     )
   }
-  const signal = timeoutSignal(SHARE_PUSH_TIMEOUT_MS)
-  const deadline = abortAfter(stream, SHARE_PUSH_TIMEOUT_MS)
-  try {
-    await stream.write(share, { signal })
-    const verdict = decodePushVerdict(await stream.read(SHARE_PUSH_MAX_REPLY_BYTES))
-    await stream.close({ signal }).catch(() => undefined)
-    return verdict
-  } catch (err) {
-    stream.abort(err as Error)
-    throw err
-  } finally {
-    clearTimer(deadline)
-  }
+  return decodePushVerdict(await requestFrame(stream, share, SHARE_PUSH_MAX_REPLY_BYTES, PUSH_EXCHANGE))
 }
 
-function abortAfter(stream: FrameStream, ms: number) {
-  return setTimer(() => stream.abort(new SharePushError('timeout', `no verdict within ${ms} ms`)), ms)
+const PUSH_EXCHANGE: ExchangeLimits = {
+  timeoutMs: SHARE_PUSH_TIMEOUT_MS,
+  timeoutError: () => new SharePushError('timeout', `no verdict within ${SHARE_PUSH_TIMEOUT_MS} ms`)
 }

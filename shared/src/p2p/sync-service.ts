@@ -17,7 +17,7 @@ import {
   TEMPLATE_REQUESTS_PER_SECOND
 } from './limits'
 import { PeerRateLimiter } from './rate-limiter'
-import { clearTimer, setTimer, timeoutSignal } from './runtime'
+import { answerFrame, requestFrame, type ExchangeLimits } from './frame-exchange'
 import {
   decodeSyncReply,
   decodeSyncRequest,
@@ -80,17 +80,10 @@ export class SyncServer {
   }
 
   async handle(stream: FrameStream, peer: string): Promise<void> {
-    const signal = timeoutSignal(SYNC_TIMEOUT_MS)
-    const deadline = abortAfter(stream, SYNC_TIMEOUT_MS)
     try {
-      const reply = await this.answer(stream, peer)
-      await stream.write(encodeSyncReply(reply), { signal })
-      await stream.close({ signal })
+      await answerFrame(stream, SYNC_EXCHANGE, async () => encodeSyncReply(await this.answer(stream, peer)))
     } catch (err) {
       log.debug(`sync with ${peer} failed: ${errorMessage(err)}`)
-      stream.abort(err as Error)
-    } finally {
-      clearTimer(deadline)
     }
   }
 
@@ -144,25 +137,21 @@ export async function requestSync(
   request: SyncRequest,
   maxItemBytes: number = MAX_SHARE_MESSAGE_BYTES
 ): Promise<SyncReply> {
-  const signal = timeoutSignal(SYNC_TIMEOUT_MS)
-  const deadline = abortAfter(stream, SYNC_TIMEOUT_MS)
-  try {
-    await stream.write(encodeSyncRequest(request), { signal })
-    const reply = decodeSyncReply(await stream.read(SYNC_MAX_REPLY_BYTES), maxItemBytes)
-    await stream.close({ signal }).catch(() => undefined)
-    if (reply.status !== 'ok') throw new SyncError(reply.status, `sync peer answered ${reply.status}`)
-    return reply
-  } catch (err) {
-    stream.abort(err as Error)
-    throw err
-  } finally {
-    clearTimer(deadline)
-  }
+  const reply = decodeSyncReply(
+    await requestFrame(stream, encodeSyncRequest(request), SYNC_MAX_REPLY_BYTES, SYNC_EXCHANGE),
+    maxItemBytes
+  )
+  if (reply.status !== 'ok') throw new SyncError(reply.status, `sync peer answered ${reply.status}`)
+  return reply
 }
 
-/** Aborts the stream if the exchange is still running after `ms` (reads have no signal of their own). */
-function abortAfter(stream: FrameStream, ms: number) {
-  return setTimer(() => stream.abort(new SyncError('timeout', `no answer within ${ms} ms`)), ms)
+const SYNC_EXCHANGE: ExchangeLimits = {
+  timeoutMs: SYNC_TIMEOUT_MS,
+  timeoutError: () => new SyncError('timeout', `no answer within ${SYNC_TIMEOUT_MS} ms`)
+}
+const TEMPLATE_EXCHANGE: ExchangeLimits = {
+  timeoutMs: TEMPLATE_FETCH_TIMEOUT_MS,
+  timeoutError: () => new SyncError('timeout', `no answer within ${TEMPLATE_FETCH_TIMEOUT_MS} ms`)
 }
 
 export class SyncError extends Error {
@@ -205,52 +194,33 @@ export class TemplateServer {
   constructor(private readonly source: FullTemplateSource) {}
 
   async handle(stream: FrameStream, peer: string): Promise<void> {
-    const signal = timeoutSignal(TEMPLATE_FETCH_TIMEOUT_MS)
-    const deadline = abortAfter(stream, TEMPLATE_FETCH_TIMEOUT_MS)
     try {
-      let reply: TemplateReply
-      if (!this.limiter.tryTake(peer)) reply = { status: 'rate-limited' }
-      else {
-        let id: Uint8Array | undefined
-        try {
-          id = decodeTemplateRequest(await stream.read(TEMPLATE_ID_BYTES))
-        } catch (err) {
-          if (err instanceof FrameError && err.code === 'truncated') throw err
-        }
-        const template = id === undefined ? undefined : await this.source.fullTemplate(id)
-        reply =
-          id === undefined
-            ? { status: 'bad-request' }
-            : template === undefined
-              ? { status: 'unavailable' }
-              : { status: 'ok', template }
-      }
-      await stream.write(encodeTemplateReply(reply), { signal })
-      await stream.close({ signal })
+      await answerFrame(stream, TEMPLATE_EXCHANGE, async () => encodeTemplateReply(await this.answer(stream, peer)))
     } catch (err) {
       log.debug(`template fetch by ${peer} failed: ${errorMessage(err)}`)
-      stream.abort(err as Error)
-    } finally {
-      clearTimer(deadline)
     }
+  }
+
+  private async answer(stream: FrameStream, peer: string): Promise<TemplateReply> {
+    if (!this.limiter.tryTake(peer)) return { status: 'rate-limited' }
+    let id: Uint8Array | undefined
+    try {
+      id = decodeTemplateRequest(await stream.read(TEMPLATE_ID_BYTES))
+    } catch (err) {
+      if (err instanceof FrameError && err.code === 'truncated') throw err
+    }
+    if (id === undefined) return { status: 'bad-request' }
+    const template = await this.source.fullTemplate(id)
+    return template === undefined ? { status: 'unavailable' } : { status: 'ok', template }
   }
 }
 
 export async function requestTemplate(stream: FrameStream, templateId: Uint8Array): Promise<Uint8Array> {
-  const signal = timeoutSignal(TEMPLATE_FETCH_TIMEOUT_MS)
-  const deadline = abortAfter(stream, TEMPLATE_FETCH_TIMEOUT_MS)
-  try {
-    await stream.write(encodeTemplateRequest(templateId), { signal })
-    const reply = decodeTemplateReply(await stream.read(MAX_TEMPLATE_REPLY_FRAME_BYTES))
-    await stream.close({ signal }).catch(() => undefined)
-    if (reply.status !== 'ok') throw new SyncError(reply.status, `template peer answered ${reply.status}`)
-    return reply.template
-  } catch (err) {
-    stream.abort(err as Error)
-    throw err
-  } finally {
-    clearTimer(deadline)
-  }
+  const reply = decodeTemplateReply(
+    await requestFrame(stream, encodeTemplateRequest(templateId), MAX_TEMPLATE_REPLY_FRAME_BYTES, TEMPLATE_EXCHANGE)
+  )
+  if (reply.status !== 'ok') throw new SyncError(reply.status, `template peer answered ${reply.status}`)
+  return reply.template
 }
 
 /**
